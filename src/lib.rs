@@ -1,0 +1,15 @@
+//! mlops-console: a keyboard-driven terminal operations console for MLOps on Databricks.
+//!
+//! Layers (data flows one way): `api` (typed HTTP client, no UI) ← `app` (pure state machine +
+//! effect runtime) ← `ui` (views of state) ; `sim` is the simulated workspace that reuses `api`
+//! model types; `config` resolves profiles and settings; `tui` owns the terminal.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod headless;
+pub mod ops;
+pub mod sim;
+pub mod theme;
+pub mod tui;
+pub mod ui;
