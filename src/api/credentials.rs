@@ -10,7 +10,10 @@ pub enum Credentials {
     /// Personal access token: `Authorization: Bearer <token>`.
     Pat(Secret),
     /// OAuth machine-to-machine (client credentials against `{host}/oidc/v1/token`).
-    OAuthM2m { client_id: String, client_secret: Secret },
+    OAuthM2m {
+        client_id: String,
+        client_secret: Secret,
+    },
 }
 
 impl Credentials {

@@ -1,4 +1,23 @@
 //! Typed Databricks + MLflow REST client. Knows nothing of the terminal.
+//!
+//! `client` (handle, options) + `http` (core) + one module per service. Models in `models/`
+//! are shared with the simulator.
 
+pub mod client;
 pub mod credentials;
+pub mod error;
+pub mod http;
+pub mod mlflow;
+pub mod models;
+pub mod paging;
+pub mod registry;
+pub mod scim;
 pub mod secret;
+pub mod serving;
+pub mod uc_models;
+pub mod wire;
+
+pub use client::{Client, ClientOptions};
+pub use credentials::Credentials;
+pub use error::{ApiError, ApiResult, ErrorCode, ErrorKind};
+pub use secret::Secret;

@@ -1,0 +1,120 @@
+//! Errors of the client, mapped from the wire by `error_code` first, then HTTP status.
+
+use crate::lenient_enum;
+
+lenient_enum! {
+    /// `error_code` values we branch on; everything else is kept as `Other`.
+    pub enum ErrorCode {
+        InvalidParameterValue => "INVALID_PARAMETER_VALUE",
+        BadRequest => "BAD_REQUEST",
+        MalformedRequest => "MALFORMED_REQUEST",
+        InvalidState => "INVALID_STATE",
+        Unauthenticated => "UNAUTHENTICATED",
+        CustomerUnauthorized => "CUSTOMER_UNAUTHORIZED",
+        PermissionDenied => "PERMISSION_DENIED",
+        ResourceDoesNotExist => "RESOURCE_DOES_NOT_EXIST",
+        NotFound => "NOT_FOUND",
+        EndpointNotFound => "ENDPOINT_NOT_FOUND",
+        ResourceConflict => "RESOURCE_CONFLICT",
+        ResourceAlreadyExists => "RESOURCE_ALREADY_EXISTS",
+        AlreadyExists => "ALREADY_EXISTS",
+        Aborted => "ABORTED",
+        RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
+        ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Cancelled => "CANCELLED",
+        InternalError => "INTERNAL_ERROR",
+        Unknown => "UNKNOWN",
+        DataLoss => "DATA_LOSS",
+        NotImplemented => "NOT_IMPLEMENTED",
+        TemporarilyUnavailable => "TEMPORARILY_UNAVAILABLE",
+        WorkspaceTemporarilyUnavailable => "WORKSPACE_TEMPORARILY_UNAVAILABLE",
+        ServiceUnderMaintenance => "SERVICE_UNDER_MAINTENANCE",
+        DeadlineExceeded => "DEADLINE_EXCEEDED",
+    }
+}
+
+/// The family an error belongs to, decided by code first and status second (reference §2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    Unauthenticated,
+    PermissionDenied,
+    NotFound,
+    Conflict,
+    TooManyRequests,
+    Cancelled,
+    Internal,
+    NotImplemented,
+    Unavailable,
+    DeadlineExceeded,
+    Unknown,
+}
+
+/// Everything that can go wrong talking to a workspace. Messages never contain credentials.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// The server answered with an error.
+    #[error("{}", describe_api(*.status, .code.as_ref(), .message))]
+    Api {
+        status: u16,
+        kind: ErrorKind,
+        code: Option<ErrorCode>,
+        message: String,
+    },
+    /// No answer: connection refused/reset, DNS, TLS (after retries).
+    #[error("cannot reach {host}: {message}")]
+    Transport { host: String, message: String },
+    /// The request or the retry budget timed out.
+    #[error("timed out after {secs:.1}s: {what}")]
+    Timeout { what: String, secs: f64 },
+    /// A 2xx answer whose body we could not read as the expected shape.
+    #[error("unexpected answer from {path}: {message}")]
+    Decode { path: String, message: String },
+    /// Read-only mode refused a mutating call before it was sent.
+    #[error("read-only profile: refused {method} {path}")]
+    ReadOnly { method: String, path: String },
+    /// Getting or refreshing an OAuth token failed.
+    #[error("authentication failed: {message}")]
+    Auth { message: String },
+    /// Building the client failed (bad CA bundle, bad host URL).
+    #[error("client setup: {message}")]
+    Setup { message: String },
+}
+
+fn describe_api(status: u16, code: Option<&ErrorCode>, message: &str) -> String {
+    match code {
+        Some(c) => format!("{c} ({status}): {message}"),
+        None => format!("HTTP {status}: {message}"),
+    }
+}
+
+impl ApiError {
+    /// The error family, when the server answered.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        match self {
+            ApiError::Api { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == Some(ErrorKind::NotFound)
+    }
+
+    /// True when the server does not offer this API at all (e.g. Unity Catalog or serving on an
+    /// open-source MLflow server): a 404 without a resource-level error code, or `ENDPOINT_NOT_FOUND`,
+    /// or 501.
+    pub fn is_not_available(&self) -> bool {
+        match self {
+            ApiError::Api {
+                status: 404, code, ..
+            } => {
+                matches!(code, None | Some(ErrorCode::EndpointNotFound))
+            }
+            ApiError::Api { status: 501, .. } => true,
+            _ => false,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

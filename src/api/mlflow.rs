@@ -1,0 +1,73 @@
+//! MLflow tracking calls (reference §3).
+
+use super::client::Client;
+use super::error::ApiResult;
+use super::models::mlflow::*;
+
+impl Client {
+    /// One page of `experiments/search`.
+    pub async fn search_experiments(
+        &self,
+        req: &SearchExperimentsRequest,
+    ) -> ApiResult<SearchExperimentsResponse> {
+        self.post_json("/api/2.0/mlflow/experiments/search", req)
+            .await
+    }
+
+    pub async fn get_experiment(&self, experiment_id: &str) -> ApiResult<Experiment> {
+        let r: ExperimentResponse = self
+            .get_json(
+                "/api/2.0/mlflow/experiments/get",
+                &[("experiment_id", experiment_id.to_string())],
+            )
+            .await?;
+        Ok(r.experiment)
+    }
+
+    pub async fn get_experiment_by_name(&self, name: &str) -> ApiResult<Experiment> {
+        let r: ExperimentResponse = self
+            .get_json(
+                "/api/2.0/mlflow/experiments/get-by-name",
+                &[("experiment_name", name.to_string())],
+            )
+            .await?;
+        Ok(r.experiment)
+    }
+
+    /// One page of `runs/search`.
+    pub async fn search_runs(&self, req: &SearchRunsRequest) -> ApiResult<SearchRunsResponse> {
+        self.post_json("/api/2.0/mlflow/runs/search", req).await
+    }
+
+    pub async fn get_run(&self, run_id: &str) -> ApiResult<Run> {
+        let r: RunResponse = self
+            .get_json(
+                "/api/2.0/mlflow/runs/get",
+                &[("run_id", run_id.to_string())],
+            )
+            .await?;
+        Ok(r.run)
+    }
+
+    /// One page of `metrics/get-history`.
+    pub async fn get_metric_history(
+        &self,
+        run_id: &str,
+        metric_key: &str,
+        max_results: Option<i64>,
+        page_token: Option<&str>,
+    ) -> ApiResult<MetricHistoryResponse> {
+        let mut q = vec![
+            ("run_id", run_id.to_string()),
+            ("metric_key", metric_key.to_string()),
+        ];
+        if let Some(m) = max_results {
+            q.push(("max_results", m.to_string()));
+        }
+        if let Some(t) = page_token {
+            q.push(("page_token", t.to_string()));
+        }
+        self.get_json("/api/2.0/mlflow/metrics/get-history", &q)
+            .await
+    }
+}

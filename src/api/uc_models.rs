@@ -1,0 +1,69 @@
+//! Unity Catalog model calls (reference §5). Full names appear raw in the path.
+
+use super::client::Client;
+use super::error::ApiResult;
+use super::models::uc_models::*;
+
+impl Client {
+    /// One page of `GET /api/2.1/unity-catalog/models` (catalog and schema go together).
+    pub async fn list_uc_models(
+        &self,
+        catalog_schema: Option<(&str, &str)>,
+        max_results: Option<i64>,
+        page_token: Option<&str>,
+    ) -> ApiResult<ListRegisteredModelsResponse> {
+        let mut q = Vec::new();
+        if let Some((c, s)) = catalog_schema {
+            q.push(("catalog_name", c.to_string()));
+            q.push(("schema_name", s.to_string()));
+        }
+        if let Some(m) = max_results {
+            q.push(("max_results", m.to_string()));
+        }
+        if let Some(t) = page_token {
+            q.push(("page_token", t.to_string()));
+        }
+        self.get_json("/api/2.1/unity-catalog/models", &q).await
+    }
+
+    pub async fn get_uc_model(&self, full_name: &str) -> ApiResult<RegisteredModelInfo> {
+        self.get_json(
+            &format!("/api/2.1/unity-catalog/models/{full_name}"),
+            &[("include_aliases", "true".to_string())],
+        )
+        .await
+    }
+
+    /// One page of a model's versions.
+    pub async fn list_uc_model_versions(
+        &self,
+        full_name: &str,
+        max_results: Option<i64>,
+        page_token: Option<&str>,
+    ) -> ApiResult<ListModelVersionsResponse> {
+        let mut q = Vec::new();
+        if let Some(m) = max_results {
+            q.push(("max_results", m.to_string()));
+        }
+        if let Some(t) = page_token {
+            q.push(("page_token", t.to_string()));
+        }
+        self.get_json(
+            &format!("/api/2.1/unity-catalog/models/{full_name}/versions"),
+            &q,
+        )
+        .await
+    }
+
+    pub async fn get_uc_model_version(
+        &self,
+        full_name: &str,
+        version: i64,
+    ) -> ApiResult<ModelVersionInfo> {
+        self.get_json(
+            &format!("/api/2.1/unity-catalog/models/{full_name}/versions/{version}"),
+            &[("include_aliases", "true".to_string())],
+        )
+        .await
+    }
+}
