@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod config;
+pub mod export;
 pub mod headless;
 pub mod ops;
 pub mod sim;

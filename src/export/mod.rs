@@ -1,0 +1,5 @@
+//! Turning what the console draws into files: terminal buffers to PNG/SVG (screenshots).
+
+pub mod font;
+pub mod palette;
+pub mod screenshot;
