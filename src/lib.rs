@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod export;
 pub mod headless;
+pub mod launch;
 pub mod ops;
 pub mod sim;
 pub mod theme;

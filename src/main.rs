@@ -1,1 +1,230 @@
-fn main() {}
+//! The binary: parse the command line, then run the TUI, a headless command, the simulator or
+//! the demo; map failures to exit codes.
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use mlops_console::app::{AppContext, ScreenId};
+use mlops_console::cli::{Cli, Command, GlobalArgs, ScreenArg, ScreenshotArgs};
+use mlops_console::config::paths::Paths;
+use mlops_console::config::resolve::{Overrides, Resolved, resolve};
+use mlops_console::headless::{self, exit};
+use mlops_console::{api::Secret, config, launch, sim, theme, tui};
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok()
+}
+
+fn version_text(paths: &Paths) -> String {
+    let cfg = config::databrickscfg::config_file_path(&env);
+    format!(
+        "mlops-console {}\nconfig dir:   {}\ndata dir:     {}\nprofiles:     {}",
+        env!("CARGO_PKG_VERSION"),
+        paths.config_dir.display(),
+        paths.data_dir.display(),
+        cfg.display()
+    )
+}
+
+fn main() -> ExitCode {
+    let paths = Paths::resolve(&env);
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    if cli.global.version {
+        println!("{}", version_text(&paths));
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::FAILURE as u8);
+        }
+    };
+    let code = runtime.block_on(dispatch(cli, paths));
+    ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+async fn dispatch(cli: Cli, paths: Paths) -> i32 {
+    let g = cli.global;
+    match cli.command {
+        None => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                let ctx = context(&g, &paths, &resolved, client);
+                run_tui(ctx).await
+            }
+            Err(code) => code,
+        },
+        Some(Command::Demo(args)) => {
+            let demo = match launch::start_demo(args.seed, args.faults.as_deref(), g.readonly).await {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::FAILURE;
+                }
+            };
+            let ctx = demo_context(&g, &paths, demo.client.clone());
+            let code = run_tui(ctx).await;
+            demo.sim.shutdown().await;
+            code
+        }
+        Some(Command::Sim(args)) => {
+            let faults = match args.sim.faults.as_deref().map(sim::FaultSpec::parse).transpose() {
+                Ok(f) => f.unwrap_or_else(sim::FaultSpec::none),
+                Err(e) => {
+                    eprintln!("error: --faults: {e}");
+                    return exit::USAGE;
+                }
+            };
+            let mut opts = sim::SimOptions { port: args.port, seed: args.sim.seed, faults, ..Default::default() };
+            if let Some(t) = g.token.clone() {
+                opts.token = t;
+            }
+            match sim::run_standalone(opts).await {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: simulator: {e}");
+                    exit::FAILURE
+                }
+            }
+        }
+        Some(Command::Status(o)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                headless::status::run(&client, &profile_label(&resolved), o.json).await
+            }
+            Err(code) => code,
+        },
+        Some(Command::Experiments(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => {
+                headless::experiments::run(&client, a.filter.as_deref(), a.max, a.output.json).await
+            }
+            Err(code) => code,
+        },
+        Some(Command::Profiles(o)) => match config::profiles::list_profiles(&env, &paths) {
+            Ok((file, profiles)) => {
+                if o.json {
+                    let doc = serde_json::json!({ "config_file": file, "profiles": profiles });
+                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                } else {
+                    print!("{}", config::profiles::render_profiles_table(&file, &profiles));
+                }
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::CONFIG
+            }
+        },
+        Some(Command::Screenshot(a)) => screenshot(&g, &paths, a).await,
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "mlops-console", &mut std::io::stdout());
+            exit::OK
+        }
+    }
+}
+
+/// Resolves the profile and builds its client; prints one clear error otherwise.
+fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::api::Client), i32> {
+    let overrides = Overrides {
+        profile: g.profile.clone(),
+        host: g.host.clone(),
+        token: g.token.clone().map(Secret::new),
+        readonly: g.readonly,
+    };
+    let resolved = resolve(&overrides, &env, paths).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::CONFIG
+    })?;
+    let client = launch::client_for(&resolved, &env).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::for_api_error(&e)
+    })?;
+    Ok((resolved, client))
+}
+
+fn profile_label(r: &Resolved) -> String {
+    r.profile.clone().unwrap_or_else(|| "(environment)".to_string())
+}
+
+fn context(g: &GlobalArgs, paths: &Paths, r: &Resolved, client: mlops_console::api::Client) -> AppContext {
+    AppContext {
+        client,
+        profile: profile_label(r),
+        host: r.host.clone(),
+        readonly: r.settings.readonly,
+        production: r.settings.production,
+        theme: g.theme.clone().or_else(|| r.settings.theme.clone()).unwrap_or_else(|| "dark".into()),
+        refresh_secs: r.settings.refresh_secs,
+        ascii: g.ascii,
+        config_dir: paths.config_dir.clone(),
+        data_dir: paths.data_dir.clone(),
+    }
+}
+
+fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Client) -> AppContext {
+    AppContext {
+        host: client.host().to_string(),
+        client,
+        profile: "demo".into(),
+        readonly: g.readonly,
+        production: false,
+        theme: g.theme.clone().unwrap_or_else(|| "dark".into()),
+        refresh_secs: 10,
+        ascii: g.ascii,
+        config_dir: paths.config_dir.clone(),
+        data_dir: paths.data_dir.clone(),
+    }
+}
+
+async fn run_tui(ctx: AppContext) -> i32 {
+    match tui::run(ctx).await {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::FAILURE
+        }
+    }
+}
+
+/// Renders one screen of the demo workspace offscreen and writes it as a PNG.
+async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
+    let demo = match launch::start_demo(a.seed, None, g.readonly).await {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    let ctx = demo_context(g, paths, demo.client.clone());
+    let theme_name = ctx.theme.clone();
+    let screen = match a.screen {
+        ScreenArg::Overview => ScreenId::Overview,
+        ScreenArg::Experiments => ScreenId::Experiments,
+    };
+    let result = mlops_console::app::render_offscreen(ctx, screen, a.width, a.height).await;
+    demo.sim.shutdown().await;
+    let buf = match result {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    let (fg, bg) = theme::Theme::load(&theme_name, &paths.config_dir).0.default_fg_bg();
+    let defaults = mlops_console::export::screenshot::DefaultColors { fg, bg };
+    match mlops_console::export::screenshot::buffer_to_png(&buf, defaults, &a.out) {
+        Ok(()) => {
+            println!("{}", a.out.display());
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.out.display());
+            exit::FAILURE
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! `mlops-console status`: the Overview's numbers without a terminal UI.
+
+use crate::api::Client;
+use crate::ops::inventory::{Inventory, Part, first_error, read_inventory};
+
+use super::exit;
+
+/// Prints the inventory; returns the exit code (non-zero when any part failed).
+pub async fn run(client: &Client, profile: &str, json: bool) -> i32 {
+    let inv = read_inventory(client).await;
+    if json {
+        let doc = serde_json::json!({
+            "profile": profile,
+            "host": client.host(),
+            "inventory": inv,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        print!("{}", human(profile, client.host(), &inv));
+    }
+    match first_error(&inv) {
+        Some(_) => exit::FAILURE,
+        None => exit::OK,
+    }
+}
+
+fn part<T>(p: &Part<T>, show: impl Fn(&T) -> String) -> String {
+    match p {
+        Part::Ok(v) => show(v),
+        Part::NotAvailable => "not available on this server".to_string(),
+        Part::Error(e) => format!("error: {e}"),
+    }
+}
+
+/// The human form of the inventory.
+pub fn human(profile: &str, host: &str, inv: &Inventory) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("profile      {profile}\nhost         {host}\n"));
+    s.push_str(&format!("user         {}\n", part(&inv.user, |u| u.clone())));
+    s.push_str(&format!("experiments  {}\n", part(&inv.experiments, |c| c.to_string())));
+    s.push_str(&format!("uc models    {}\n", part(&inv.uc_models, |c| c.to_string())));
+    s.push_str(&format!("ws models    {}\n", part(&inv.workspace_models, |c| c.to_string())));
+    s.push_str(&format!(
+        "endpoints    {}\n",
+        part(&inv.endpoints, |h| format!(
+            "{} total: {} ready, {} updating, {} failed, {} not ready",
+            h.total, h.ready, h.updating, h.failed, h.not_ready
+        ))
+    ));
+    s
+}

@@ -1,0 +1,44 @@
+//! Wiring shared by the binary's commands: a client from resolved settings, and the demo
+//! workspace (the simulator in-process, reached over real HTTP like any workspace).
+
+use crate::api::{ApiResult, Client, ClientOptions, Credentials, Secret};
+use crate::config::resolve::Resolved;
+use crate::sim::{FaultSpec, SimHandle, SimOptions};
+
+/// The extra CA bundle the Databricks tools honour, in their order.
+pub fn extra_ca_file(env: &dyn Fn(&str) -> Option<String>) -> Option<std::path::PathBuf> {
+    ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"]
+        .iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()))
+        .map(std::path::PathBuf::from)
+}
+
+/// Builds the client for a resolved profile.
+pub fn client_for(resolved: &Resolved, env: &dyn Fn(&str) -> Option<String>) -> ApiResult<Client> {
+    let mut opts = ClientOptions::new(resolved.host.clone(), resolved.credentials.clone());
+    opts.readonly = resolved.settings.readonly;
+    opts.extra_ca_file = extra_ca_file(env);
+    Client::new(opts)
+}
+
+/// A running demo workspace and a client connected to it.
+pub struct Demo {
+    pub sim: SimHandle,
+    pub client: Client,
+}
+
+/// Starts the simulator on 127.0.0.1:0 and connects a client to it with the demo token.
+pub async fn start_demo(seed: u64, faults: Option<&str>, readonly: bool) -> Result<Demo, String> {
+    let faults = match faults {
+        Some(spec) => FaultSpec::parse(spec)?,
+        None => FaultSpec::none(),
+    };
+    let opts = SimOptions { seed, faults, ..Default::default() };
+    let sim = crate::sim::start(opts)
+        .await
+        .map_err(|e| format!("cannot start the demo workspace: {e}"))?;
+    let mut copts = ClientOptions::new(sim.base_url.clone(), Credentials::Pat(Secret::new(sim.token.clone())));
+    copts.readonly = readonly;
+    let client = Client::new(copts).map_err(|e| e.to_string())?;
+    Ok(Demo { sim, client })
+}
