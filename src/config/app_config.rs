@@ -1,0 +1,223 @@
+//! The console's own settings file (`config_dir/config.toml`): per-profile safety markers
+//! (`readonly`, `production`), theme and refresh interval.
+//!
+//! Parsing is strict: an unknown key is an error naming the key and line, because a typo such as
+//! `readonyl = true` must never silently leave a production profile writable.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+
+use super::error::ConfigError;
+
+/// Refresh interval when neither `[defaults]` nor the profile sets one.
+pub const DEFAULT_REFRESH_SECS: u64 = 30;
+
+/// Effective settings for one profile, after merging `[defaults]` and `[profiles.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileSettings {
+    /// Hide mutating keys and make the client refuse mutations.
+    pub readonly: bool,
+    /// Red banner, and confirmations require typing the object's name.
+    pub production: bool,
+    /// Theme name (`dark`, `light`, `high-contrast`, `monochrome`, or a user theme).
+    pub theme: Option<String>,
+    /// Seconds between background refreshes.
+    pub refresh_secs: u64,
+}
+
+impl Default for ProfileSettings {
+    fn default() -> Self {
+        ProfileSettings {
+            readonly: false,
+            production: false,
+            theme: None,
+            refresh_secs: DEFAULT_REFRESH_SECS,
+        }
+    }
+}
+
+/// One settings table; every key optional so that a profile overrides only what it names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsTable {
+    pub readonly: Option<bool>,
+    pub production: Option<bool>,
+    pub theme: Option<String>,
+    #[serde(default, deserialize_with = "positive_secs")]
+    pub refresh_secs: Option<u64>,
+}
+
+impl SettingsTable {
+    fn apply_to(&self, s: &mut ProfileSettings) {
+        if let Some(v) = self.readonly {
+            s.readonly = v;
+        }
+        if let Some(v) = self.production {
+            s.production = v;
+        }
+        if let Some(v) = &self.theme {
+            s.theme = Some(v.clone());
+        }
+        if let Some(v) = self.refresh_secs {
+            s.refresh_secs = v;
+        }
+    }
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    #[serde(default)]
+    pub defaults: SettingsTable,
+    /// Keyed by `.databrickscfg` profile name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, SettingsTable>,
+}
+
+impl AppConfig {
+    /// Reads `path`; a missing file means all defaults.
+    pub fn load(path: &Path) -> Result<AppConfig, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AppConfig::default()),
+            Err(source) => Err(ConfigError::Io {
+                file: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses TOML text; `path` is only used in error messages.
+    pub fn parse(path: &Path, text: &str) -> Result<AppConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::InvalidToml {
+            file: path.to_path_buf(),
+            line: e.span().map(|span| line_of(text, span.start)),
+            message: one_line(e.message()),
+        })
+    }
+
+    /// Built-in defaults, then `[defaults]`, then `[profiles.NAME]` when a profile is in use.
+    pub fn settings_for(&self, profile: Option<&str>) -> ProfileSettings {
+        let mut s = ProfileSettings::default();
+        self.defaults.apply_to(&mut s);
+        if let Some(table) = profile.and_then(|p| self.profiles.get(p)) {
+            table.apply_to(&mut s);
+        }
+        s
+    }
+}
+
+/// Settings for `profile` from the file at `path`.
+pub fn load_settings(path: &Path, profile: Option<&str>) -> Result<ProfileSettings, ConfigError> {
+    Ok(AppConfig::load(path)?.settings_for(profile))
+}
+
+/// Rejects `refresh_secs = 0`, which would make the console hammer the workspace.
+fn positive_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let secs = u64::deserialize(d)?;
+    if secs == 0 {
+        return Err(serde::de::Error::custom("refresh_secs must be at least 1"));
+    }
+    Ok(Some(secs))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn one_line(message: &str) -> String {
+    message.trim().replace('\n', "; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+[defaults]
+refresh_secs = 30
+theme = "dark"
+
+[profiles.prod]
+readonly = false
+production = true
+theme = "high-contrast"
+refresh_secs = 15
+
+[profiles.audit]
+readonly = true
+"#;
+
+    fn parse(text: &str) -> Result<AppConfig, ConfigError> {
+        AppConfig::parse(Path::new("/c/config.toml"), text)
+    }
+
+    #[test]
+    fn merges_defaults_then_profile() {
+        let cfg = parse(SAMPLE).unwrap();
+        let prod = cfg.settings_for(Some("prod"));
+        assert_eq!(
+            prod,
+            ProfileSettings {
+                readonly: false,
+                production: true,
+                theme: Some("high-contrast".into()),
+                refresh_secs: 15
+            }
+        );
+        let audit = cfg.settings_for(Some("audit"));
+        assert!(audit.readonly && !audit.production);
+        assert_eq!(audit.theme.as_deref(), Some("dark"));
+        assert_eq!(cfg.settings_for(Some("unlisted")), cfg.settings_for(None));
+    }
+
+    #[test]
+    fn empty_and_missing_files_give_defaults() {
+        assert_eq!(
+            parse("").unwrap().settings_for(Some("x")),
+            ProfileSettings::default()
+        );
+        let missing = AppConfig::load(Path::new("/nonexistent/mlops-console/config.toml"));
+        assert_eq!(missing.unwrap(), AppConfig::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_line() {
+        let err = parse("[profiles.prod]\nproduction = true\nreadonyl = true\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("readonyl"), "{msg}");
+        assert!(msg.starts_with("/c/config.toml:3:"), "{msg}");
+        let err = parse("[default]\ntheme = \"dark\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`default`"), "{err}");
+    }
+
+    #[test]
+    fn broken_toml_and_bad_values_name_file_and_line() {
+        let msg = parse("[defaults]\ntheme = \"dark\nx = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("/c/config.toml:2:"), "{msg}");
+        assert!(!msg.contains('\n'));
+        let msg = parse("[defaults]\n\nrefresh_secs = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("/c/config.toml:3:") && msg.contains("at least 1"),
+            "{msg}"
+        );
+        let msg = parse("[defaults]\nreadonly = \"yes\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("/c/config.toml:2:"), "{msg}");
+    }
+}
