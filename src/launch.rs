@@ -33,11 +33,18 @@ pub async fn start_demo(seed: u64, faults: Option<&str>, readonly: bool) -> Resu
         Some(spec) => FaultSpec::parse(spec)?,
         None => FaultSpec::none(),
     };
-    let opts = SimOptions { seed, faults, ..Default::default() };
+    let opts = SimOptions {
+        seed,
+        faults,
+        ..Default::default()
+    };
     let sim = crate::sim::start(opts)
         .await
         .map_err(|e| format!("cannot start the demo workspace: {e}"))?;
-    let mut copts = ClientOptions::new(sim.base_url.clone(), Credentials::Pat(Secret::new(sim.token.clone())));
+    let mut copts = ClientOptions::new(
+        sim.base_url.clone(),
+        Credentials::Pat(Secret::new(sim.token.clone())),
+    );
     copts.readonly = readonly;
     let client = Client::new(copts).map_err(|e| e.to_string())?;
     Ok(Demo { sim, client })

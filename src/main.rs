@@ -38,7 +38,10 @@ fn main() -> ExitCode {
         println!("{}", version_text(&paths));
         return ExitCode::SUCCESS;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -60,7 +63,8 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Err(code) => code,
         },
         Some(Command::Demo(args)) => {
-            let demo = match launch::start_demo(args.seed, args.faults.as_deref(), g.readonly).await {
+            let demo = match launch::start_demo(args.seed, args.faults.as_deref(), g.readonly).await
+            {
                 Ok(d) => d,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -73,14 +77,25 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             code
         }
         Some(Command::Sim(args)) => {
-            let faults = match args.sim.faults.as_deref().map(sim::FaultSpec::parse).transpose() {
+            let faults = match args
+                .sim
+                .faults
+                .as_deref()
+                .map(sim::FaultSpec::parse)
+                .transpose()
+            {
                 Ok(f) => f.unwrap_or_else(sim::FaultSpec::none),
                 Err(e) => {
                     eprintln!("error: --faults: {e}");
                     return exit::USAGE;
                 }
             };
-            let mut opts = sim::SimOptions { port: args.port, seed: args.sim.seed, faults, ..Default::default() };
+            let mut opts = sim::SimOptions {
+                port: args.port,
+                seed: args.sim.seed,
+                faults,
+                ..Default::default()
+            };
             if let Some(t) = g.token.clone() {
                 opts.token = t;
             }
@@ -110,7 +125,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                     let doc = serde_json::json!({ "config_file": file, "profiles": profiles });
                     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
                 } else {
-                    print!("{}", config::profiles::render_profiles_table(&file, &profiles));
+                    print!(
+                        "{}",
+                        config::profiles::render_profiles_table(&file, &profiles)
+                    );
                 }
                 exit::OK
             }
@@ -148,17 +166,28 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
 }
 
 fn profile_label(r: &Resolved) -> String {
-    r.profile.clone().unwrap_or_else(|| "(environment)".to_string())
+    r.profile
+        .clone()
+        .unwrap_or_else(|| "(environment)".to_string())
 }
 
-fn context(g: &GlobalArgs, paths: &Paths, r: &Resolved, client: mlops_console::api::Client) -> AppContext {
+fn context(
+    g: &GlobalArgs,
+    paths: &Paths,
+    r: &Resolved,
+    client: mlops_console::api::Client,
+) -> AppContext {
     AppContext {
         client,
         profile: profile_label(r),
         host: r.host.clone(),
         readonly: r.settings.readonly,
         production: r.settings.production,
-        theme: g.theme.clone().or_else(|| r.settings.theme.clone()).unwrap_or_else(|| "dark".into()),
+        theme: g
+            .theme
+            .clone()
+            .or_else(|| r.settings.theme.clone())
+            .unwrap_or_else(|| "dark".into()),
         refresh_secs: r.settings.refresh_secs,
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
@@ -215,7 +244,9 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
             return exit::FAILURE;
         }
     };
-    let (fg, bg) = theme::Theme::load(&theme_name, &paths.config_dir).0.default_fg_bg();
+    let (fg, bg) = theme::Theme::load(&theme_name, &paths.config_dir)
+        .0
+        .default_fg_bg();
     let defaults = mlops_console::export::screenshot::DefaultColors { fg, bg };
     match mlops_console::export::screenshot::buffer_to_png(&buf, defaults, &a.out) {
         Ok(()) => {

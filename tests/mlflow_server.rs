@@ -11,8 +11,10 @@ use serde_json::Value;
 async fn client_reads_what_the_mlflow_client_logged() {
     let url = std::env::var("MLOPS_MLFLOW_URL").expect("MLOPS_MLFLOW_URL");
     let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(std::env::var("MLOPS_MLFLOW_EXPECTED").expect("MLOPS_MLFLOW_EXPECTED"))
-            .expect("expected file"),
+        &std::fs::read_to_string(
+            std::env::var("MLOPS_MLFLOW_EXPECTED").expect("MLOPS_MLFLOW_EXPECTED"),
+        )
+        .expect("expected file"),
     )
     .expect("expected json");
     let client = Client::new(ClientOptions::new(url, Credentials::None)).expect("client");
@@ -37,7 +39,10 @@ async fn client_reads_what_the_mlflow_client_logged() {
         }
     }
     assert!(names.contains(&"contract/churn".to_string()), "{names:?}");
-    let exp = client.get_experiment_by_name("contract/churn").await.expect("by name");
+    let exp = client
+        .get_experiment_by_name("contract/churn")
+        .await
+        .expect("by name");
     assert_eq!(exp.experiment_id, exp_id);
 
     // Nested runs: children carry the parent tag.
@@ -55,7 +60,14 @@ async fn client_reads_what_the_mlflow_client_logged() {
     let accs: Vec<f64> = children
         .runs
         .iter()
-        .map(|r| r.data.metrics.iter().find(|m| m.key == "acc").unwrap().value)
+        .map(|r| {
+            r.data
+                .metrics
+                .iter()
+                .find(|m| m.key == "acc")
+                .unwrap()
+                .value
+        })
         .collect();
     assert_eq!(accs, vec![0.83, 0.79, 0.71]);
     for r in &children.runs {
@@ -65,7 +77,10 @@ async fn client_reads_what_the_mlflow_client_logged() {
             .iter()
             .find(|c| c["run_id"] == r.info.run_id.as_str())
             .expect("known child");
-        assert_eq!(lookup(&r.data.params, "max_depth"), want["max_depth"].as_str());
+        assert_eq!(
+            lookup(&r.data.params, "max_depth"),
+            want["max_depth"].as_str()
+        );
     }
 
     // Filter.

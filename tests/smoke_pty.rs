@@ -30,7 +30,10 @@ impl Term {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("screen never showed {needle:?}; it shows:\n{}", self.screen());
+        panic!(
+            "screen never showed {needle:?}; it shows:\n{}",
+            self.screen()
+        );
     }
 
     fn send(&mut self, keys: &str) {
@@ -43,7 +46,12 @@ impl Term {
 fn demo_starts_navigates_and_quits_cleanly() {
     let dirs = tempfile::tempdir().unwrap();
     let pty = native_pty_system()
-        .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mlops-console"));
     cmd.arg("demo");
@@ -70,7 +78,11 @@ fn demo_starts_navigates_and_quits_cleanly() {
             }
         });
     }
-    let mut term = Term { parser, raw, writer: pty.master.take_writer().unwrap() };
+    let mut term = Term {
+        parser,
+        raw,
+        writer: pty.master.take_writer().unwrap(),
+    };
 
     // Overview with data from the simulator (the seeded endpoint count and experiments).
     term.wait_for("Overview");
@@ -87,7 +99,11 @@ fn demo_starts_navigates_and_quits_cleanly() {
     while term.screen().contains("/Shared/churn/training") && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(!term.screen().contains("/Shared/churn/training"), "filter did not apply:\n{}", term.screen());
+    assert!(
+        !term.screen().contains("/Shared/churn/training"),
+        "filter did not apply:\n{}",
+        term.screen()
+    );
     term.send("\x1b");
 
     // Help lists keys.
@@ -112,8 +128,12 @@ fn demo_starts_navigates_and_quits_cleanly() {
     std::thread::sleep(Duration::from_millis(200));
     let raw = term.raw.lock().unwrap();
     let text = String::from_utf8_lossy(&raw);
-    let leave = text.rfind("\x1b[?1049l").expect("left the alternate screen");
-    let enter = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
+    let leave = text
+        .rfind("\x1b[?1049l")
+        .expect("left the alternate screen");
+    let enter = text
+        .rfind("\x1b[?1049h")
+        .expect("entered the alternate screen");
     assert!(leave > enter, "alternate screen left after it was entered");
     assert!(!term.parser.lock().unwrap().screen().alternate_screen());
 }

@@ -7,7 +7,11 @@ use crate::api::{ApiResult, Client};
 use super::{exit, table};
 
 /// Lists experiments matching `filter`, following page tokens until done or `max` are read.
-pub async fn list(client: &Client, filter: Option<&str>, max: Option<usize>) -> ApiResult<Vec<Experiment>> {
+pub async fn list(
+    client: &Client,
+    filter: Option<&str>,
+    max: Option<usize>,
+) -> ApiResult<Vec<Experiment>> {
     collect_pages(
         |token| async move {
             let req = SearchExperimentsRequest {
@@ -17,7 +21,10 @@ pub async fn list(client: &Client, filter: Option<&str>, max: Option<usize>) -> 
                 ..Default::default()
             };
             let r = client.search_experiments(&req).await?;
-            Ok(Page { items: r.experiments, next_page_token: r.next_page_token })
+            Ok(Page {
+                items: r.experiments,
+                next_page_token: r.next_page_token,
+            })
         },
         max,
     )
@@ -28,7 +35,10 @@ pub async fn run(client: &Client, filter: Option<&str>, max: Option<usize>, json
     match list(client, filter, max).await {
         Ok(exps) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&exps).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&exps).unwrap_or_default()
+                );
             } else {
                 print!("{}", render(&exps));
             }

@@ -36,10 +36,22 @@ fn part<T>(p: &Part<T>, show: impl Fn(&T) -> String) -> String {
 pub fn human(profile: &str, host: &str, inv: &Inventory) -> String {
     let mut s = String::new();
     s.push_str(&format!("profile      {profile}\nhost         {host}\n"));
-    s.push_str(&format!("user         {}\n", part(&inv.user, |u| u.clone())));
-    s.push_str(&format!("experiments  {}\n", part(&inv.experiments, |c| c.to_string())));
-    s.push_str(&format!("uc models    {}\n", part(&inv.uc_models, |c| c.to_string())));
-    s.push_str(&format!("ws models    {}\n", part(&inv.workspace_models, |c| c.to_string())));
+    s.push_str(&format!(
+        "user         {}\n",
+        part(&inv.user, |u| u.clone())
+    ));
+    s.push_str(&format!(
+        "experiments  {}\n",
+        part(&inv.experiments, |c| c.to_string())
+    ));
+    s.push_str(&format!(
+        "uc models    {}\n",
+        part(&inv.uc_models, |c| c.to_string())
+    ));
+    s.push_str(&format!(
+        "ws models    {}\n",
+        part(&inv.workspace_models, |c| c.to_string())
+    ));
     s.push_str(&format!(
         "endpoints    {}\n",
         part(&inv.endpoints, |h| format!(

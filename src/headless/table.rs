@@ -43,7 +43,10 @@ mod tests {
 
     #[test]
     fn columns_align() {
-        let out = render(&["A", "BB"], &[vec!["xxx".into(), "y".into()], vec!["z".into(), "".into()]]);
+        let out = render(
+            &["A", "BB"],
+            &[vec!["xxx".into(), "y".into()], vec!["z".into(), "".into()]],
+        );
         assert_eq!(out, "A    BB\nxxx  y\nz\n");
     }
 

@@ -41,11 +41,19 @@ pub async fn count_experiments(client: &Client, cap: usize) -> ApiResult<Count> 
         let page = client.search_experiments(&req).await?;
         value += page.experiments.len();
         if value >= cap {
-            return Ok(Count { value: cap, capped: true });
+            return Ok(Count {
+                value: cap,
+                capped: true,
+            });
         }
         match page.next_page_token {
             Some(t) if !t.is_empty() => token = Some(t),
-            _ => return Ok(Count { value, capped: false }),
+            _ => {
+                return Ok(Count {
+                    value,
+                    capped: false,
+                });
+            }
         }
     }
 }
@@ -60,11 +68,19 @@ pub async fn count_uc_models(client: &Client, cap: usize) -> ApiResult<Count> {
             .await?;
         value += page.registered_models.len();
         if value >= cap {
-            return Ok(Count { value: cap, capped: true });
+            return Ok(Count {
+                value: cap,
+                capped: true,
+            });
         }
         match page.next_page_token {
             Some(t) if !t.is_empty() => token = Some(t),
-            _ => return Ok(Count { value, capped: false }),
+            _ => {
+                return Ok(Count {
+                    value,
+                    capped: false,
+                });
+            }
         }
     }
 }
@@ -79,11 +95,19 @@ pub async fn count_workspace_models(client: &Client, cap: usize) -> ApiResult<Co
             .await?;
         value += page.registered_models.len();
         if value >= cap {
-            return Ok(Count { value: cap, capped: true });
+            return Ok(Count {
+                value: cap,
+                capped: true,
+            });
         }
         match page.next_page_token {
             Some(t) if !t.is_empty() => token = Some(t),
-            _ => return Ok(Count { value, capped: false }),
+            _ => {
+                return Ok(Count {
+                    value,
+                    capped: false,
+                });
+            }
         }
     }
 }
@@ -104,12 +128,17 @@ pub struct EndpointHealth {
 
 impl EndpointHealth {
     pub fn of(endpoints: &[ServingEndpoint]) -> Self {
-        let mut h = EndpointHealth { total: endpoints.len(), ..Default::default() };
+        let mut h = EndpointHealth {
+            total: endpoints.len(),
+            ..Default::default()
+        };
         for ep in endpoints {
             let state = ep.state.clone().unwrap_or_default();
             match (state.config_update, state.ready) {
                 (Some(ConfigUpdate::InProgress), _) => h.updating += 1,
-                (Some(ConfigUpdate::UpdateFailed | ConfigUpdate::UpdateCanceled), _) => h.failed += 1,
+                (Some(ConfigUpdate::UpdateFailed | ConfigUpdate::UpdateCanceled), _) => {
+                    h.failed += 1
+                }
                 (_, Some(EndpointReady::Ready)) => h.ready += 1,
                 _ => h.not_ready += 1,
             }
@@ -192,7 +221,10 @@ mod tests {
 
     fn ep(ready: EndpointReady, update: ConfigUpdate) -> ServingEndpoint {
         ServingEndpoint {
-            state: Some(EndpointState { ready: Some(ready), config_update: Some(update) }),
+            state: Some(EndpointState {
+                ready: Some(ready),
+                config_update: Some(update),
+            }),
             ..Default::default()
         }
     }
@@ -207,12 +239,35 @@ mod tests {
             ServingEndpoint::default(),
         ];
         let h = EndpointHealth::of(&eps);
-        assert_eq!(h, EndpointHealth { total: 5, ready: 1, updating: 1, failed: 1, not_ready: 2 });
+        assert_eq!(
+            h,
+            EndpointHealth {
+                total: 5,
+                ready: 1,
+                updating: 1,
+                failed: 1,
+                not_ready: 2
+            }
+        );
     }
 
     #[test]
     fn capped_count_displays_with_plus() {
-        assert_eq!(Count { value: 1000, capped: true }.to_string(), "1000+");
-        assert_eq!(Count { value: 7, capped: false }.to_string(), "7");
+        assert_eq!(
+            Count {
+                value: 1000,
+                capped: true
+            }
+            .to_string(),
+            "1000+"
+        );
+        assert_eq!(
+            Count {
+                value: 7,
+                capped: false
+            }
+            .to_string(),
+            "7"
+        );
     }
 }
