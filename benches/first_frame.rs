@@ -1,7 +1,7 @@
 //! Time from launching `mlops-console demo` in a pseudo-terminal to the first Overview frame that
 //! shows data from the simulator. Run: `cargo bench --bench first_frame` (builds release).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,8 +47,6 @@ fn one_launch(bin: &str, needle: &str) -> Duration {
     let _ = child.wait();
     elapsed
 }
-
-use std::io::Write;
 
 fn main() {
     let bin = std::env::var("MLOPS_CONSOLE_BIN").unwrap_or_else(|_| {
