@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::credentials::Credentials;
 use super::error::ApiResult;
+use super::http::retry::RetryPolicy;
 
 /// Everything needed to build a [`Client`].
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct ClientOptions {
     pub retry_budget: Duration,
     /// Extra CA bundle (PEM), from `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE`.
     pub extra_ca_file: Option<PathBuf>,
+    /// How long retries wait; the default is the Databricks SDK's. Tests shrink its unit.
+    pub retry_policy: RetryPolicy,
 }
 
 impl ClientOptions {
@@ -34,6 +37,7 @@ impl ClientOptions {
             request_timeout: Duration::from_secs(60),
             retry_budget: Duration::from_secs(120),
             extra_ca_file: None,
+            retry_policy: RetryPolicy::default(),
         }
     }
 }
@@ -48,6 +52,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("host", &self.host())
+            .field("auth", &self.inner.auth_type())
             .field("readonly", &self.readonly())
             .finish_non_exhaustive()
     }
@@ -60,6 +65,7 @@ impl Client {
         })
     }
 
+    /// The workspace URL, without any user-info it was given with.
     pub fn host(&self) -> &str {
         self.inner.host()
     }

@@ -117,4 +117,105 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The same error with every occurrence of each secret replaced by `***`. The client passes
+    /// its token, client secret and issued access tokens, because servers sometimes echo request
+    /// headers in error bodies and messages end up on screen and in bug reports.
+    pub(crate) fn redact(self, secrets: &[&str]) -> ApiError {
+        let scrub = |text: String| {
+            secrets.iter().filter(|s| !s.is_empty()).fold(text, |t, s| {
+                if t.contains(s) {
+                    t.replace(s, "***")
+                } else {
+                    t
+                }
+            })
+        };
+        match self {
+            ApiError::Api {
+                status,
+                kind,
+                code,
+                message,
+            } => ApiError::Api {
+                status,
+                kind,
+                code: code.map(|c| match c {
+                    ErrorCode::Other(s) => ErrorCode::Other(scrub(s)),
+                    known => known,
+                }),
+                message: scrub(message),
+            },
+            ApiError::Transport { host, message } => ApiError::Transport {
+                host: scrub(host),
+                message: scrub(message),
+            },
+            ApiError::Timeout { what, secs } => ApiError::Timeout {
+                what: scrub(what),
+                secs,
+            },
+            ApiError::Decode { path, message } => ApiError::Decode {
+                path: scrub(path),
+                message: scrub(message),
+            },
+            ApiError::ReadOnly { method, path } => ApiError::ReadOnly {
+                method,
+                path: scrub(path),
+            },
+            ApiError::Auth { message } => ApiError::Auth {
+                message: scrub(message),
+            },
+            ApiError::Setup { message } => ApiError::Setup {
+                message: scrub(message),
+            },
+        }
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_scrubs_every_text_field() {
+        let secret = "dapi-0123456789";
+        let errors = [
+            ApiError::Api {
+                status: 401,
+                kind: ErrorKind::Unauthenticated,
+                code: Some(ErrorCode::Other(format!("X{secret}"))),
+                message: format!("bad header Bearer {secret} and {secret}"),
+            },
+            ApiError::Transport {
+                host: format!("h{secret}"),
+                message: secret.into(),
+            },
+            ApiError::Timeout {
+                what: secret.into(),
+                secs: 1.0,
+            },
+            ApiError::Decode {
+                path: secret.into(),
+                message: secret.into(),
+            },
+            ApiError::ReadOnly {
+                method: "POST".into(),
+                path: secret.into(),
+            },
+            ApiError::Auth {
+                message: secret.into(),
+            },
+            ApiError::Setup {
+                message: secret.into(),
+            },
+        ];
+        for e in errors {
+            let r = e.redact(&["", secret]);
+            assert!(!r.to_string().contains(secret), "{r}");
+            assert!(!format!("{r:?}").contains(secret), "{r:?}");
+            assert!(r.to_string().contains("***"), "{r}");
+        }
+    }
+}

@@ -1,50 +1,408 @@
-//! HTTP core: auth header, timeouts, retries, error mapping, read-only refusal.
-//! (Skeleton: the implementation lands with the client core.)
+//! HTTP core: one request pipeline shared by every service call.
+//!
+//! read-only check → auth header (PAT, or an OAuth token from the cache) → send → map errors →
+//! retry 429/503/connection errors within the call's budget → scrub secrets from errors →
+//! decode. Concerns live in the submodules: `transport` (reqwest/TLS/proxy setup), `retry`,
+//! `error_map`, `oauth`, `readonly`.
 
-use serde::Serialize;
+pub(crate) mod error_map;
+pub(crate) mod oauth;
+pub mod readonly;
+pub mod retry;
+pub(crate) mod transport;
+mod verbs;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use base64::Engine;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, ClientOptions};
-use super::error::ApiResult;
+use self::oauth::{Token, TokenCache};
+use self::retry::Deadline;
+use super::client::ClientOptions;
+use super::credentials::Credentials;
+use super::error::{ApiError, ApiResult};
+use super::secret::Secret;
+
+const JSON: &str = "application/json";
+const TEXT: &str = "text/plain";
+/// Access tokens remembered for scrubbing errors (the current one and a few before it).
+const REMEMBERED_TOKENS: usize = 4;
 
 pub(crate) struct Inner {
     options: ClientOptions,
+    /// `options.host` without a trailing slash; paths are appended to it.
+    base: String,
+    /// The host as shown in messages: without user-info.
+    shown_host: String,
+    http: reqwest::Client,
+    auth: AuthHeader,
+    /// Credentials to scrub from every error text.
+    secrets: Vec<Secret>,
+    /// Access tokens issued to this client, also scrubbed.
+    issued: Mutex<Vec<Secret>>,
+    in_flight: AtomicUsize,
+}
+
+enum AuthHeader {
+    None,
+    /// A PAT: the same header on every request.
+    Static(HeaderValue),
+    OAuth {
+        /// Client authentication for the token endpoint.
+        basic: HeaderValue,
+        tokens: TokenCache,
+    },
+}
+
+enum Body {
+    Empty,
+    /// Serialised once, so retries resend the same bytes.
+    Json(Vec<u8>),
+    Form(&'static [(&'static str, &'static str)]),
+}
+
+struct Call<'a> {
+    method: Method,
+    path: &'a str,
+    query: &'a [(&'a str, String)],
+    body: Body,
+    accept: &'static str,
+}
+
+impl Call<'_> {
+    /// The token exchange authenticates the client itself and answers in OAuth's error shape.
+    fn is_token_request(&self) -> bool {
+        self.path == oauth::TOKEN_PATH
+    }
+}
+
+/// A failed attempt: the error to report, and how long to wait first if it may be retried.
+struct Failure {
+    error: ApiError,
+    wait: Option<std::time::Duration>,
+}
+
+impl Failure {
+    fn fatal(error: ApiError) -> Self {
+        Failure { error, wait: None }
+    }
+}
+
+/// Counts a request as on the wire for as long as it lives; dropping it (completion, error, or
+/// the caller's future being dropped mid-flight) takes it off.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn setup(message: String) -> ApiError {
+    ApiError::Setup { message }
+}
+
+/// A header value that reqwest and hyper treat as sensitive (never printed in their debug
+/// output). Fails without quoting the value.
+fn secret_header(value: &str, what: &str) -> ApiResult<HeaderValue> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        setup(format!(
+            "the {what} contains characters not allowed in a header"
+        ))
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
 }
 
 impl Inner {
     pub(crate) fn new(options: ClientOptions) -> ApiResult<Inner> {
-        Ok(Inner { options })
+        let url = Url::parse(&options.host)
+            .map_err(|e| setup(format!("invalid host URL {:?}: {e}", options.host)))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(setup(format!(
+                "invalid host URL {:?}: expected http(s)://host",
+                options.host
+            )));
+        }
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        let (auth, secrets) = match &options.credentials {
+            Credentials::None => (AuthHeader::None, Vec::new()),
+            Credentials::Pat(token) => {
+                let header = secret_header(&format!("Bearer {}", token.expose()), "token")?;
+                (AuthHeader::Static(header), vec![token.clone()])
+            }
+            Credentials::OAuthM2m {
+                client_id,
+                client_secret,
+            } => {
+                let pair = format!("{client_id}:{}", client_secret.expose());
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+                let basic = secret_header(&format!("Basic {encoded}"), "client secret")?;
+                let tokens = TokenCache::default();
+                let secrets = vec![client_secret.clone(), Secret::new(encoded)];
+                (AuthHeader::OAuth { basic, tokens }, secrets)
+            }
+        };
+        Ok(Inner {
+            base: options.host.trim_end_matches('/').to_string(),
+            shown_host: shown.as_str().trim_end_matches('/').to_string(),
+            http: transport::build(&options)?,
+            options,
+            auth,
+            secrets,
+            issued: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
+        })
     }
+
     pub(crate) fn host(&self) -> &str {
-        &self.options.host
+        &self.shown_host
     }
+
     pub(crate) fn readonly(&self) -> bool {
         self.options.readonly
     }
+
+    pub(crate) fn auth_type(&self) -> &'static str {
+        self.options.credentials.auth_type()
+    }
+
     pub(crate) fn in_flight(&self) -> usize {
-        0
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Sends `call` (retrying as the policy allows) and decodes the 2xx body as `T`.
+    async fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> ApiResult<T> {
+        let path = call.path;
+        let text = self.execute(call).await?;
+        decode(path, &text).map_err(|e| self.redact(e, None))
+    }
+
+    /// Sends `call` until it succeeds, fails for good, or the retry budget would be overrun;
+    /// the 2xx body as text.
+    async fn execute(&self, call: Call<'_>) -> ApiResult<String> {
+        readonly::check(self.options.readonly, call.method.as_str(), call.path)?;
+        let url = Url::parse(&format!(
+            "{}/{}",
+            self.base,
+            call.path.trim_start_matches('/')
+        ))
+        .map_err(|e| setup(format!("invalid request path {:?}: {e}", call.path)))?;
+        let deadline = Deadline::after(self.options.retry_budget, Instant::now());
+        let mut used = None;
+        let mut attempt = 0;
+        let error = loop {
+            attempt += 1;
+            let failure = match self.attempt(&call, &url, attempt, &mut used).await {
+                Ok(text) => return Ok(text),
+                Err(failure) => failure,
+            };
+            match failure.wait {
+                Some(wait) if deadline.allows(Instant::now(), wait) => {
+                    tokio::time::sleep(wait).await;
+                }
+                _ => break failure.error,
+            }
+        };
+        Err(self.redact(error, used.as_ref().map(|t| &t.access)))
+    }
+
+    /// One try. `used` receives the access token sent, so its error can be scrubbed of it.
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+        attempt: u32,
+        used: &mut Option<Token>,
+    ) -> Result<String, Failure> {
+        let authorization = self
+            .authorization(call, used)
+            .await
+            .map_err(Failure::fatal)?;
+        let mut request = self
+            .http
+            .request(call.method.clone(), url.clone())
+            .header(ACCEPT, call.accept);
+        if !call.query.is_empty() {
+            request = request.query(call.query);
+        }
+        request = match &call.body {
+            Body::Empty => request,
+            Body::Json(bytes) => request.header(CONTENT_TYPE, JSON).body(bytes.clone()),
+            Body::Form(fields) => request.form(fields),
+        };
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value);
+        }
+
+        let on_wire = InFlight::enter(&self.in_flight);
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Err(self.transport_failure(e, call, attempt)),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(e) => return Err(self.transport_failure(e, call, attempt)),
+        };
+        drop(on_wire);
+
+        if (200..300).contains(&status) {
+            return Ok(text);
+        }
+        if status == 401
+            && let (AuthHeader::OAuth { tokens, .. }, Some(token)) = (&self.auth, used.as_ref())
+        {
+            // The server no longer takes this token (revoked, clock skew): fetch a new one on
+            // the next call instead of failing until it would have expired.
+            tokens.invalidate(&token.header).await;
+        }
+        let error = if call.is_token_request() {
+            oauth::token_error(status, &text)
+        } else {
+            error_map::api_error(status, call.path, &text)
+        };
+        let policy = &self.options.retry_policy;
+        let wait = policy.wait_for_status(status, retry_after.as_deref(), policy.jitter());
+        Err(Failure { error, wait })
+    }
+
+    /// The `Authorization` header for `call`, if any.
+    async fn authorization(
+        &self,
+        call: &Call<'_>,
+        used: &mut Option<Token>,
+    ) -> ApiResult<Option<HeaderValue>> {
+        match &self.auth {
+            AuthHeader::None => Ok(None),
+            AuthHeader::Static(header) => Ok(Some(header.clone())),
+            AuthHeader::OAuth { basic, .. } if call.is_token_request() => Ok(Some(basic.clone())),
+            AuthHeader::OAuth { tokens, .. } => {
+                let token = tokens.get(|| self.fetch_token()).await?;
+                let header = secret_header(token.header.expose(), "access token");
+                *used = Some(token);
+                header.map(Some)
+            }
+        }
+    }
+
+    /// Exchanges the client credentials for an access token. Boxed because it goes through
+    /// `execute`, which itself asks for tokens: the recursion needs a sized future.
+    fn fetch_token(&self) -> Pin<Box<dyn Future<Output = ApiResult<Token>> + Send + '_>> {
+        Box::pin(async move {
+            let text = self
+                .execute(Call {
+                    method: Method::POST,
+                    path: oauth::TOKEN_PATH,
+                    query: &[],
+                    body: Body::Form(oauth::TOKEN_FORM),
+                    accept: JSON,
+                })
+                .await?;
+            let token = oauth::parse_token_response(&text)?;
+            let mut issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+            issued.push(token.access.clone());
+            let excess = issued.len().saturating_sub(REMEMBERED_TOKENS);
+            issued.drain(..excess);
+            Ok(token)
+        })
+    }
+
+    fn transport_failure(&self, e: reqwest::Error, call: &Call<'_>, attempt: u32) -> Failure {
+        let policy = &self.options.retry_policy;
+        let retry = Some(policy.wait_for_transport(attempt, policy.jitter()));
+        let (error, wait) = if e.is_timeout() {
+            let limit = if e.is_connect() {
+                self.options.connect_timeout
+            } else {
+                self.options.request_timeout
+            };
+            let what = format!("{} {}", call.method, call.path);
+            let secs = limit.as_secs_f64();
+            (ApiError::Timeout { what, secs }, retry)
+        } else if e.is_builder() {
+            (setup(transport::chain(&e.without_url())), None)
+        } else {
+            // Redirect loops are not transient; everything else (refused, reset, DNS, TLS
+            // handshake) may be.
+            let wait = if e.is_redirect() { None } else { retry };
+            let message = transport::chain(&e.without_url());
+            let host = self.shown_host.clone();
+            (ApiError::Transport { host, message }, wait)
+        };
+        Failure { error, wait }
+    }
+
+    /// `error` with every credential of this client scrubbed out.
+    fn redact(&self, error: ApiError, used: Option<&Secret>) -> ApiError {
+        let issued = self
+            .issued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let secrets: Vec<&str> = self
+            .secrets
+            .iter()
+            .chain(issued.iter())
+            .chain(used)
+            .map(Secret::expose)
+            .collect();
+        error.redact(&secrets)
     }
 }
 
-impl Client {
-    /// `GET path?query` decoded as `T`.
-    pub async fn get_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-    ) -> ApiResult<T> {
-        let _ = (path, query);
-        todo!("client core")
-    }
+/// A 2xx body as `T`. An empty body reads as `{}` (or `null` for types that want it): some
+/// endpoints answer a successful mutation with nothing.
+fn decode<T: DeserializeOwned>(path: &str, text: &str) -> ApiResult<T> {
+    let result = if text.trim().is_empty() {
+        serde_json::from_str("{}").or_else(|_| serde_json::from_str("null"))
+    } else {
+        serde_json::from_str(text)
+    };
+    result.map_err(|e| decode_error(path, text, &e))
+}
 
-    /// `POST path` with a JSON body, decoded as `T`. Refused in read-only mode unless the path
-    /// is on the read-only allow list (searches).
-    pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> ApiResult<T> {
-        let _ = (path, body);
-        todo!("client core")
+/// A short, readable account of an undecodable body; never the whole body.
+fn decode_error(path: &str, text: &str, e: &serde_json::Error) -> ApiError {
+    let trimmed = text.trim_start();
+    let message = if trimmed.starts_with('<') {
+        let page = error_map::html_message(trimmed).unwrap_or_default();
+        format!("expected JSON, got an HTML page: {page}")
+    } else if trimmed.is_empty() {
+        format!("empty body: {}", error_map::excerpt(&e.to_string(), 200))
+    } else {
+        format!(
+            "{}; body starts: {}",
+            error_map::excerpt(&e.to_string(), 200),
+            error_map::excerpt(trimmed, 120)
+        )
+    };
+    ApiError::Decode {
+        path: path.to_string(),
+        message,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 //! Typed Databricks + MLflow REST client. Knows nothing of the terminal.
 //!
-//! `client` (handle, options) + `http` (core) + one module per service. Models in `models/`
+//! `client` (handle, options) + `http` (core: transport, auth, retries, error mapping, read-only
+//! refusal) + one module per service. Models in `models/`
 //! are shared with the simulator.
 
 pub mod client;
@@ -20,4 +21,6 @@ pub mod wire;
 pub use client::{Client, ClientOptions};
 pub use credentials::Credentials;
 pub use error::{ApiError, ApiResult, ErrorCode, ErrorKind};
+pub use http::readonly::is_read_only_call;
+pub use http::retry::RetryPolicy;
 pub use secret::Secret;

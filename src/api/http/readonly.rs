@@ -1,0 +1,96 @@
+//! Read-only profiles: every call that could change the workspace is refused before it leaves
+//! the machine. GET is always allowed; other methods only for POSTs known to be pure reads
+//! (MLflow searches take their filters in a POST body) and the OAuth token exchange.
+
+use crate::api::error::{ApiError, ApiResult};
+
+/// POST endpoints that read and never write. Kept explicit: a new endpoint is refused until it
+/// is proven harmless. `/api/2.0/sql/statements` is absent on purpose: a statement can write.
+pub const READ_ONLY_POSTS: &[&str] = &[
+    "/api/2.0/mlflow/experiments/search",
+    "/api/2.0/mlflow/runs/search",
+    "/api/2.0/mlflow/registered-models/get-latest-versions",
+    "/oidc/v1/token",
+];
+
+/// Whether `method path` cannot change the workspace. The UI can use this to grey out actions
+/// in a read-only profile.
+pub fn is_read_only_call(method: &str, path: &str) -> bool {
+    if method.eq_ignore_ascii_case("GET") {
+        return true;
+    }
+    // Compare the path alone, as the allow list is written: no query, no trailing slash.
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_end_matches('/');
+    method.eq_ignore_ascii_case("POST") && READ_ONLY_POSTS.contains(&path)
+}
+
+/// `Err(ApiError::ReadOnly)` when `readonly` is set and the call could write.
+pub(crate) fn check(readonly: bool, method: &str, path: &str) -> ApiResult<()> {
+    if !readonly || is_read_only_call(method, path) {
+        return Ok(());
+    }
+    Err(ApiError::ReadOnly {
+        method: method.to_ascii_uppercase(),
+        path: path.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_is_always_allowed() {
+        assert!(check(true, "GET", "/api/2.0/serving-endpoints").is_ok());
+        assert!(check(true, "get", "/api/2.0/mlflow/runs/get").is_ok());
+    }
+
+    #[test]
+    fn read_only_posts_are_allowed() {
+        for path in READ_ONLY_POSTS {
+            assert!(check(true, "POST", path).is_ok(), "{path}");
+        }
+        assert!(check(true, "POST", "/api/2.0/mlflow/runs/search/").is_ok());
+        assert!(check(true, "POST", "/api/2.0/mlflow/runs/search?x=1").is_ok());
+    }
+
+    #[test]
+    fn mutations_are_refused() {
+        let refused = [
+            ("POST", "/api/2.0/mlflow/model-versions/transition-stage"),
+            ("POST", "/api/2.0/sql/statements"),
+            ("POST", "/api/2.0/sql/statements/"),
+            ("PUT", "/api/2.0/serving-endpoints/e/config"),
+            ("PATCH", "/api/2.1/unity-catalog/models/a.b.c"),
+            ("DELETE", "/api/2.0/mlflow/registered-models/alias"),
+            // An allow-listed path under another verb is still a write.
+            ("DELETE", "/api/2.0/mlflow/runs/search"),
+            // Prefixes do not count.
+            ("POST", "/api/2.0/mlflow/runs/search-and-delete"),
+        ];
+        for (method, path) in refused {
+            match check(true, method, path) {
+                Err(ApiError::ReadOnly { method: m, path: p }) => {
+                    assert_eq!((m.as_str(), p.as_str()), (method, path));
+                }
+                other => panic!("{method} {path}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn everything_is_allowed_when_not_read_only() {
+        assert!(check(false, "DELETE", "/api/2.0/mlflow/registered-models/alias").is_ok());
+        assert!(check(false, "POST", "/api/2.0/sql/statements").is_ok());
+    }
+
+    #[test]
+    fn refusal_reads_well() {
+        let e = check(true, "post", "/api/2.0/sql/statements").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "read-only profile: refused POST /api/2.0/sql/statements"
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! The public request verbs of [`Client`]: thin wrappers that describe a call and hand it to
+//! the core in `http.rs`.
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Body, Call, JSON, TEXT, setup};
+use crate::api::client::Client;
+use crate::api::error::ApiResult;
+
+fn json_body<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<Body> {
+    serde_json::to_vec(body)
+        .map(Body::Json)
+        .map_err(|e| setup(format!("cannot encode the request body for {path}: {e}")))
+}
+
+impl Client {
+    fn call<'a>(
+        method: Method,
+        path: &'a str,
+        query: &'a [(&'a str, String)],
+        body: Body,
+    ) -> Call<'a> {
+        Call {
+            method,
+            path,
+            query,
+            body,
+            accept: JSON,
+        }
+    }
+
+    /// `GET path?query` decoded as `T`.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::GET, path, query, Body::Empty);
+        self.inner.json(call).await
+    }
+
+    /// `POST path` with a JSON body, decoded as `T`. Refused in read-only mode unless the path
+    /// is on the read-only allow list (searches).
+    pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::POST, path, &[], json_body(path, body)?);
+        self.inner.json(call).await
+    }
+
+    /// `PUT path` with a JSON body, decoded as `T`. Refused in read-only mode.
+    pub async fn put_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::PUT, path, &[], json_body(path, body)?);
+        self.inner.json(call).await
+    }
+
+    /// `PATCH path` with a JSON body, decoded as `T`. Refused in read-only mode.
+    pub async fn patch_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::PATCH, path, &[], json_body(path, body)?);
+        self.inner.json(call).await
+    }
+
+    /// `DELETE path?query` (the Databricks convention), decoded as `T` (`{}` or empty bodies
+    /// decode into `serde_json::Value` or any all-default struct). Refused in read-only mode.
+    pub async fn delete_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::DELETE, path, query, Body::Empty);
+        self.inner.json(call).await
+    }
+
+    /// `DELETE path` with a JSON body: OSS `mlflow server` reads DELETE parameters only from the
+    /// body (e.g. alias delete). Refused in read-only mode.
+    pub async fn delete_json_body<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::DELETE, path, &[], json_body(path, body)?);
+        self.inner.json(call).await
+    }
+
+    /// `GET path?query` as text, with `Accept: text/plain` (the serving metrics endpoint answers
+    /// in Prometheus exposition format).
+    pub async fn get_text(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
+        let mut call = Self::call(Method::GET, path, query, Body::Empty);
+        call.accept = TEXT;
+        self.inner.execute(call).await
+    }
+}
