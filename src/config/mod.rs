@@ -1,1 +1,2 @@
 //! config
+pub mod keymap;
