@@ -86,7 +86,7 @@ impl Action {
         match self {
             Action::Quit => "quit",
             Action::Help => "help",
-            Action::Palette => "command",
+            Action::Palette => "cmd",
             Action::Refresh => "refresh",
             Action::Back => "back",
             Action::MoveUp => "up",
@@ -123,7 +123,7 @@ impl Action {
             Action::PageUp => "page up",
             Action::PageDown => "page down",
             Action::First => "first row",
-            Action::Last => "last row (loads every page)",
+            Action::Last => "last row (and the next page, if any)",
             Action::Filter => "filter rows (case-insensitive, all columns)",
             Action::Open => "open the selected row",
             Action::CopyId => "copy the selected id (OSC 52, works over SSH/tmux)",

@@ -47,10 +47,16 @@ struct Background<F>(Pin<Box<F>>);
 impl<F: Future> Future for Background<F> {
     type Output = F::Output;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let was = IN_BACKGROUND_TASK.with(|f| f.replace(true));
-        let out = self.0.as_mut().poll(cx);
-        IN_BACKGROUND_TASK.with(|f| f.set(was));
-        out
+        // Restored by a guard so that a panic unwinding out of `poll` (caught by tokio) does
+        // not leave the flag set on this thread.
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                IN_BACKGROUND_TASK.with(|f| f.set(self.0));
+            }
+        }
+        let _restore = Restore(IN_BACKGROUND_TASK.with(|f| f.replace(true)));
+        self.0.as_mut().poll(cx)
     }
 }
 
@@ -98,30 +104,15 @@ impl Runtime {
             old.abort();
         }
         let (client, tx) = (self.client.clone(), self.tx.clone());
-        let work = tokio::spawn(Background(Box::pin(async move {
+        let task = spawn_supervised(self.tx.clone(), key, req, async move {
             let payload = fetch::run(&client, fetch).await;
             let _ = tx.send(Msg::Loaded {
                 req,
                 at_ms: now_ms(),
                 payload,
             });
-        })));
-        self.tasks.insert(key, work.abort_handle());
-        let tx = self.tx.clone();
-        // The supervisor: a panic in the work task ends up here as an error message.
-        tokio::spawn(async move {
-            if let Err(e) = work.await
-                && e.is_panic()
-            {
-                let message = panic_text(e.into_panic());
-                let _ = tx.send(Msg::TaskFailed {
-                    key,
-                    req,
-                    at_ms: now_ms(),
-                    message,
-                });
-            }
         });
+        self.tasks.insert(key, task);
     }
 
     fn load_theme(&self, name: String) {
@@ -148,6 +139,35 @@ impl Drop for Runtime {
     }
 }
 
+/// Spawns `work` as a background task plus a supervisor that awaits its `JoinHandle` and turns
+/// a panic into `Msg::TaskFailed`. Returns the work's abort handle (aborting is silent).
+fn spawn_supervised<F>(
+    tx: UnboundedSender<Msg>,
+    key: ResourceKey,
+    req: RequestId,
+    work: F,
+) -> AbortHandle
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let work = tokio::spawn(Background(Box::pin(work)));
+    let handle = work.abort_handle();
+    tokio::spawn(async move {
+        if let Err(e) = work.await
+            && e.is_panic()
+        {
+            let message = panic_text(e.into_panic());
+            let _ = tx.send(Msg::TaskFailed {
+                key,
+                req,
+                at_ms: now_ms(),
+                message,
+            });
+        }
+    });
+    handle
+}
+
 /// The text of a panic payload (`panic!("...")` gives `&str` or `String`).
 pub fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
     match payload.downcast::<String>() {
@@ -156,5 +176,33 @@ pub fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
             Ok(s) => s.to_string(),
             Err(_) => "a background task panicked".to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_task_is_reported_and_an_aborted_one_is_silent() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        spawn_supervised(tx.clone(), ResourceKey::Me, 7, async {
+            assert!(in_background_task(), "polls are marked as background work");
+            panic!("boom");
+        });
+        match rx.recv().await {
+            Some(Msg::TaskFailed {
+                key, req, message, ..
+            }) => {
+                assert_eq!((key, req, message.as_str()), (ResourceKey::Me, 7, "boom"));
+            }
+            other => panic!("expected TaskFailed, got {other:?}"),
+        }
+        assert!(!in_background_task());
+
+        let handle = spawn_supervised(tx, ResourceKey::Me, 8, std::future::pending());
+        handle.abort();
+        // The supervisor ends without a message once every sender is gone.
+        assert!(rx.recv().await.is_none());
     }
 }

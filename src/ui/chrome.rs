@@ -93,7 +93,8 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
             theme.style(Role::BadgeProduction),
         ));
     }
-    let mut right = Vec::new();
+    // The leading gap keeps the right side from running into a truncated host.
+    let mut right = vec![Span::raw("  ")];
     let loading = state.loading_count();
     if loading > 0 {
         right.push(Span::raw(format!("{loading} loading")));
@@ -112,18 +113,25 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(right_line).style(bar), r);
 }
 
-/// The keys valid now, from the live keymap.
+/// The keys valid now, from the live keymap. Hints that do not fit are left out whole rather
+/// than cut mid-word.
 pub fn hints(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
-    let mut spans = Vec::new();
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     for hint in commands::hints(state) {
-        spans.push(Span::raw(" "));
+        let gap = if used > 1 { 2 } else { 0 };
+        let width = gap + hint.keys.chars().count() + 1 + hint.label.chars().count();
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        used += width;
+        spans.push(Span::raw(" ".repeat(gap)));
         spans.push(Span::styled(hint.keys, theme.style(Role::HintKey)));
         spans.push(Span::styled(
             format!(" {}", hint.label),
             theme.style(Role::HintText),
         ));
-        spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::format;
@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
         "runs of this experiment come in a later issue",
         theme.style(Role::Muted),
     ));
-    let block = panel(state, format!(" {} ", e.name), true);
+    let block = panel(state, format!(" {} ", e.name), true).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

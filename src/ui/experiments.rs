@@ -20,11 +20,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let visible = ex.visible(state.now_ms);
 
     let loaded = ex.rows().len();
-    let mut title = format!(" Experiments ({loaded}");
-    if ex.view.has_filter() {
-        title = format!(" Experiments ({} of {loaded}", visible.len());
-    }
-    title.push_str(if ex.has_more() { "+ loaded) " } else { ") " });
+    let more = if ex.has_more() { "+" } else { "" };
+    let title = match (&ex.list.data, ex.view.has_filter()) {
+        (None, _) => " Experiments ".to_string(),
+        (Some(_), false) => format!(" Experiments ({loaded}{more}) "),
+        (Some(_), true) => format!(" Experiments ({} of {loaded}{more}) ", visible.len()),
+    };
     let block = panel(state, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::format;
@@ -74,7 +74,7 @@ fn workspace(frame: &mut Frame, area: Rect, state: &State) {
         label(state, "Host", 6),
         Span::styled(state.session.host.clone(), theme.style(Role::Text)),
     ]);
-    let block = panel(state, " Workspace ", false);
+    let block = panel(state, " Workspace ", false).padding(Padding::horizontal(1));
     frame.render_widget(Paragraph::new(vec![who, host]).block(block), area);
 }
 
@@ -93,13 +93,8 @@ fn count_lines(state: &State, remote: &Remote<Count>, noun: &str) -> Vec<Line<'s
 }
 
 fn experiments(frame: &mut Frame, area: Rect, state: &State) {
-    let mut lines = count_lines(state, &state.overview.experiments, "experiments");
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        "newest first on screen 2",
-        state.theme.style(Role::Muted),
-    ));
-    let block = panel(state, " Experiments ", false);
+    let lines = count_lines(state, &state.overview.experiments, "experiments");
+    let block = panel(state, " Experiments ", false).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,
@@ -120,7 +115,7 @@ fn models_panel(frame: &mut Frame, area: Rect, state: &State) {
         &state.overview.workspace_models,
         "models",
     ));
-    let block = panel(state, " Models ", false);
+    let block = panel(state, " Models ", false).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,
@@ -169,7 +164,7 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
         }
     }
     lines.extend(load_state_line(state, remote));
-    let block = panel(state, " Serving endpoints ", false);
+    let block = panel(state, " Serving endpoints ", false).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,
