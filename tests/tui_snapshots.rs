@@ -166,3 +166,35 @@ fn no_panic_at_any_size() {
         }
     }
 }
+
+/// `--ascii`: every screen and popup draws only 7-bit ASCII (no box drawing, no symbols).
+#[test]
+fn ascii_mode_draws_only_ascii() {
+    let mut s = session();
+    s.ascii = true;
+    let mut d = Driver::new(s);
+    d.answer_overview(false);
+    let mut seen = vec![d.render(80, 24).backend().to_string()];
+    d.open_experiments(experiments(), Some("more"));
+    seen.push(d.render(80, 24).backend().to_string());
+    d.char('/');
+    d.type_text("zzz");
+    seen.push(d.render(80, 24).backend().to_string());
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Enter);
+    seen.push(d.render(80, 24).backend().to_string());
+    d.char('?');
+    seen.push(d.render(80, 24).backend().to_string());
+    d.char('?');
+    d.char(':');
+    seen.push(d.render(80, 24).backend().to_string());
+    d.key(KeyCode::Esc);
+    d.char('r');
+    let req = d.req(ResourceKey::ExperimentList);
+    d.answer(req, Payload::Experiments(Err(server_error())));
+    seen.push(d.render(80, 24).backend().to_string());
+    for (i, screen) in seen.iter().enumerate() {
+        let bad: String = screen.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(bad.is_empty(), "frame {i} has {bad:?}:\n{screen}");
+    }
+}

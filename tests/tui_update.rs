@@ -454,3 +454,34 @@ fn detail_view_steps_through_the_list() {
         "3487120091811301"
     );
 }
+
+#[test]
+fn a_dead_server_gives_one_toast_and_config_warnings_stay_visible() {
+    let (keymap, warnings) = Keymap::with_overrides("keymap.toml", "[global]\nbogus = \"z\"\n");
+    let state = mlops_console::app::State::new(session(), keymap, Theme::dark(), warnings);
+    let mut d = Driver::with_state(state);
+    let fx = d.effects.clone();
+    for e in fx {
+        if let Effect::Fetch { req, fetch } = e {
+            let payload = match fetch.key() {
+                ResourceKey::Me => Payload::Me(Err(server_error())),
+                ResourceKey::ExperimentCount => Payload::ExperimentCount(Err(server_error())),
+                ResourceKey::UcModelCount => Payload::UcModelCount(Err(server_error())),
+                ResourceKey::WorkspaceModelCount => {
+                    Payload::WorkspaceModelCount(Err(server_error()))
+                }
+                ResourceKey::ServingEndpoints => Payload::ServingEndpoints(Err(server_error())),
+                ResourceKey::ExperimentList => continue,
+            };
+            d.answer(req, payload);
+        }
+    }
+    let texts: Vec<&str> = d.state.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts[0].contains("bogus"));
+    assert_eq!(
+        texts[1],
+        "identity, experiment count, Unity Catalog models, workspace models, serving endpoints: \
+         HTTP 503: workspace is temporarily unavailable"
+    );
+}

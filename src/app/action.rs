@@ -115,7 +115,7 @@ impl Action {
         match self {
             Action::Quit => "quit the console",
             Action::Help => "show / hide this help",
-            Action::Palette => "command palette (:exp, :theme light, :q …)",
+            Action::Palette => "command palette (:exp, :theme light, :q ...)",
             Action::Refresh => "reload the data on this screen",
             Action::Back => "go back (clears an active filter first)",
             Action::MoveUp => "previous row",

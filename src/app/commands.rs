@@ -47,8 +47,8 @@ fn offered(state: &State, action: Action) -> bool {
 pub fn hints(state: &State) -> Vec<Hint> {
     use Action::*;
     let filtering = screens::list_view(state).is_some_and(|v| v.filtering);
-    let can_go_back =
-        state.nav.len() > 1 || screens::list_view(state).is_some_and(|v| v.has_filter());
+    let has_filter = screens::list_view(state).is_some_and(|v| v.has_filter());
+    let can_go_back = state.nav.len() > 1 || has_filter;
     let wanted: Vec<(Action, Option<&'static str>)> = match (&state.overlay, state.route()) {
         (Overlay::Help { .. }, _) => vec![(Close, None), (MoveDown, Some("scroll"))],
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],

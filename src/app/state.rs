@@ -27,7 +27,12 @@ pub struct Toast {
     pub level: ToastLevel,
     pub text: String,
     pub until_ms: i64,
+    /// Load errors with the same cause share one toast (see [`State::toast_load_error`]).
+    cause: Option<String>,
 }
+
+/// Toasts kept at once; older ones would be covered anyway.
+const MAX_TOASTS: usize = 4;
 
 /// What sits on top of the screen and has the keyboard.
 #[derive(Debug, Clone, Default)]
@@ -107,17 +112,44 @@ impl State {
     }
 
     pub fn toast(&mut self, level: ToastLevel, text: impl Into<String>) {
+        self.push_toast(level, text.into(), None);
+    }
+
+    /// An error loading `what`. When the server is down every panel fails with the same message
+    /// at once; those become one toast ("identity, serving endpoints: cannot reach …") instead
+    /// of a stack that pushes everything else (like config warnings) off the screen.
+    pub fn toast_load_error(&mut self, what: &str, message: &str) {
+        let until = self.now_ms + TOAST_ERROR_MS;
+        if let Some(t) = self
+            .toasts
+            .iter_mut()
+            .find(|t| t.cause.as_deref() == Some(message))
+        {
+            let labels = t.text.strip_suffix(&format!(": {message}")).unwrap_or("");
+            t.text = format!("{labels}, {what}: {message}");
+            t.until_ms = until;
+            self.dirty = true;
+            return;
+        }
+        self.push_toast(
+            ToastLevel::Error,
+            format!("{what}: {message}"),
+            Some(message.to_string()),
+        );
+    }
+
+    fn push_toast(&mut self, level: ToastLevel, text: String, cause: Option<String>) {
         let ttl = match level {
             ToastLevel::Info => TOAST_INFO_MS,
             ToastLevel::Error => TOAST_ERROR_MS,
         };
         self.toasts.push(Toast {
             level,
-            text: text.into(),
+            text,
             until_ms: self.now_ms + ttl,
+            cause,
         });
-        // Only the newest few matter; older ones would be hidden anyway.
-        if self.toasts.len() > 3 {
+        if self.toasts.len() > MAX_TOASTS {
             self.toasts.remove(0);
         }
         self.dirty = true;

@@ -3,6 +3,7 @@
 //! Defaults are embedded (`default_keymap.toml`); `<config_dir>/keymap.toml` overrides them per
 //! action and per key. Bad entries (unknown context or action, unparsable key, a key given twice)
 //! become warnings and the defaults stay, so a typo never locks the user out.
+//! Tests: `tests/tui_keymap.rs`.
 
 use std::fmt;
 use std::path::Path;
@@ -349,7 +350,3 @@ impl Keymap {
             .unwrap_or_default()
     }
 }
-
-#[cfg(test)]
-#[path = "keymap_tests.rs"]
-mod tests;

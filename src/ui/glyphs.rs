@@ -1,4 +1,5 @@
-//! Glyph sets: Unicode by default, plain ASCII with `--ascii` for poor bastion fonts (no
+//! Glyph sets: Unicode by default (symbols without emoji variants, so every terminal draws them
+//! one cell wide), plain ASCII with `--ascii` for poor bastion fonts (no
 //! box-drawing, no braille, no symbols outside 7-bit ASCII).
 
 use ratatui::symbols::border;
@@ -22,9 +23,9 @@ pub const UNICODE: Glyphs = Glyphs {
     ellipsis: "…",
     ok: "●",
     updating: "◐",
-    failed: "✖",
+    failed: "✗",
     other: "○",
-    warn: "⚠",
+    warn: "▲",
 };
 
 pub const ASCII: Glyphs = Glyphs {

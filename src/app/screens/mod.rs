@@ -143,10 +143,7 @@ fn report(state: &mut State, key: ResourceKey, accepted: Accepted) {
     match accepted {
         Accepted::Stale => {}
         Accepted::Ok | Accepted::QuietError => state.dirty = true,
-        Accepted::NewError(message) => {
-            let text = format!("{}: {message}", label(key));
-            state.toast(ToastLevel::Error, text);
-        }
+        Accepted::NewError(message) => state.toast_load_error(label(key), &message),
     }
 }
 

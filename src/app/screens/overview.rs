@@ -76,10 +76,9 @@ impl OverviewState {
             && self.serving.is_settled()
     }
 
-    /// When the oldest panel's data arrived.
+    /// When the oldest refreshed panel's data arrived (identity is not refreshed).
     pub fn data_at(&self) -> Option<i64> {
         [
-            self.me.loaded_at,
             self.experiments.loaded_at,
             self.uc_models.loaded_at,
             self.workspace_models.loaded_at,
@@ -107,7 +106,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     let (now, every) = (state.now_ms, super::refresh_every_ms(state));
     let ov = &state.overview;
     let wanted = [
-        (ov.me.is_due(now, every), Fetch::Me),
+        // Who you are does not change while the console runs: asked once (and on `r`).
+        (ov.me.is_due(now, None), Fetch::Me),
         (
             ov.experiments.is_due(now, every),
             Fetch::ExperimentCount { cap: COUNT_CAP },
