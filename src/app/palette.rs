@@ -99,7 +99,6 @@ fn rank<'a>(typed: &str, items: impl IntoIterator<Item = &'a str>) -> Vec<&'a st
             inner.push(item);
         }
     }
-    prefix.dedup();
     prefix.extend(inner);
     prefix
 }

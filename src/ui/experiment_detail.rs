@@ -29,6 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
         ])
     };
     let now = state.now_ms;
+    let when = |ms| format!("{}  ({})", format::datetime(ms), format::ago(now, ms));
     let mut lines = vec![
         field("ID", e.experiment_id.clone()),
         field("Name", e.name.clone()),
@@ -43,22 +44,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "-".into()),
         ),
-        field(
-            "Created",
-            format!(
-                "{}  ({})",
-                format::datetime(e.creation_time),
-                format::ago(now, e.creation_time)
-            ),
-        ),
-        field(
-            "Last update",
-            format!(
-                "{}  ({})",
-                format::datetime(e.last_update_time),
-                format::ago(now, e.last_update_time)
-            ),
-        ),
+        field("Created", when(e.creation_time)),
+        field("Last update", when(e.last_update_time)),
         Line::default(),
         Line::styled(
             format!("Tags ({})", e.tags.len()),

@@ -106,15 +106,17 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         return;
     }
     let min_rows = ex.rows().len().clamp(PAGE_SIZE, MAX_REFRESH_ROWS);
+    start(state, None, min_rows, fx);
+}
+
+fn start(state: &mut State, page_token: Option<String>, min_rows: usize, fx: &mut Vec<Effect>) {
     let req = state.next_request();
     state.experiments.list.start(req);
-    fx.push(Effect::Fetch {
-        req,
-        fetch: Fetch::Experiments {
-            page_token: None,
-            min_rows,
-        },
-    });
+    let fetch = Fetch::Experiments {
+        page_token,
+        min_rows,
+    };
+    fx.push(Effect::Fetch { req, fetch });
 }
 
 /// Requests the next page when the selection is near the end of the (filtered) rows. With a
@@ -131,15 +133,7 @@ pub(crate) fn maybe_load_more(state: &mut State, fx: &mut Vec<Effect>) {
         .data
         .as_ref()
         .and_then(|d| d.next_page_token.clone());
-    let req = state.next_request();
-    state.experiments.list.start(req);
-    fx.push(Effect::Fetch {
-        req,
-        fetch: Fetch::Experiments {
-            page_token: token,
-            min_rows: 0,
-        },
-    });
+    start(state, token, 0, fx);
 }
 
 pub(crate) fn on_loaded(
