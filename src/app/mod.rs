@@ -1,1 +1,33 @@
-//! app
+//! The application core: state, messages, the pure `update`, and the runtime that performs its
+//! effects.
+//!
+//! Data flows one way: input / network → [`Msg`] → [`update`] → state + [`Effect`]s → runtime →
+//! network → `Msg`. Views (`crate::ui`) read [`State`] and never change it.
+
+pub mod action;
+pub mod commands;
+pub mod context;
+pub mod effect;
+mod fetch;
+pub mod format;
+pub mod list;
+pub mod msg;
+mod offscreen;
+pub mod palette;
+pub mod remote;
+pub mod runloop;
+pub mod runtime;
+pub mod screen;
+pub mod screens;
+pub mod state;
+mod update;
+
+pub use action::Action;
+pub use context::{AppContext, Session};
+pub use effect::{Effect, Fetch};
+pub use msg::{Count, ExperimentPage, Msg, Payload, ResourceKey};
+pub use offscreen::render_offscreen;
+pub use runloop::{App, ClipboardSink, Startup};
+pub use screen::{Route, ScreenId};
+pub use state::{Overlay, State, Toast, ToastLevel};
+pub use update::update;

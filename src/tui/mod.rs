@@ -1,1 +1,40 @@
-//! tui
+//! The real terminal: mode guard, panic hook, input task, clipboard, and `run`.
+
+pub mod input;
+pub mod osc52;
+pub mod panic;
+pub mod terminal;
+
+use std::io::{self, Write};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub use crate::app::AppContext;
+use crate::app::{App, Startup};
+
+/// Runs the console on the terminal until the user quits. The terminal is restored on every
+/// way out: return, error (guard `Drop`) and panic (hook).
+pub async fn run(ctx: AppContext) -> io::Result<()> {
+    // Files are read before the screen switches, so nothing can fail half-drawn.
+    let startup = Startup::load(&ctx);
+    let in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    panic::install_hook();
+    let guard = terminal::TerminalGuard::enter()?;
+    let result = async {
+        let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let mut app = App::new(term, &ctx, startup);
+        app.set_clipboard(Box::new(move |text| {
+            let mut out = io::stdout();
+            out.write_all(osc52::sequence(text, in_tmux).as_bytes())?;
+            out.flush()
+        }));
+        let input = input::spawn(app.sender());
+        let result = app.run().await;
+        input.abort();
+        result
+    }
+    .await;
+    guard.restore()?;
+    result
+}

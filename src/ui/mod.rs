@@ -1,1 +1,57 @@
-//! ui
+//! Views: functions of `&State` that draw a frame. They never change state and never do I/O.
+//! One module per screen, plus the chrome and the popups.
+
+mod chrome;
+mod experiment_detail;
+mod experiments;
+pub mod glyphs;
+mod help;
+mod overview;
+mod palette;
+mod toast;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::app::{Overlay, Route, ScreenId, State};
+use crate::theme::Role;
+
+/// Draws the whole console for `state`. Safe at any size, down to 1x1.
+pub fn render(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if area.is_empty() {
+        return;
+    }
+    frame.render_widget(Block::default().style(state.theme.style(Role::Base)), area);
+    let areas = chrome::split(area, state.session.production);
+    if state.session.production {
+        chrome::banner(frame, areas.banner, state);
+    }
+    chrome::tabs(frame, areas.tabs, state);
+    match state.route() {
+        Route::Screen(ScreenId::Overview) => overview::render(frame, areas.body, state),
+        Route::Screen(ScreenId::Experiments) => experiments::render(frame, areas.body, state),
+        Route::ExperimentDetail { experiment_id } => {
+            experiment_detail::render(frame, areas.body, state, experiment_id)
+        }
+        // Not reachable (unavailable screens are never pushed), but harmless if a later
+        // refactor makes it so.
+        Route::Screen(other) => frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!("{} comes in a later issue", other.title()),
+                state.theme.style(Role::Muted),
+            )),
+            areas.body,
+        ),
+    }
+    toast::render(frame, areas.body, state);
+    chrome::status(frame, areas.status, state);
+    chrome::hints(frame, areas.hints, state);
+    match &state.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
+        Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
+    }
+}

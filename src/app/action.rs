@@ -1,0 +1,166 @@
+//! The one vocabulary of user intents. Keymap TOML names deserialize straight into it
+//! (`quit`, `goto_experiments`, `copy_id`…); variants that only the app itself creates are
+//! `#[serde(skip)]`, so they cannot be bound by accident.
+
+use serde::Deserialize;
+
+use super::screen::ScreenId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // ── global ──
+    Quit,
+    Help,
+    Palette,
+    Refresh,
+    Back,
+    GotoOverview,
+    GotoExperiments,
+    GotoModels,
+    GotoApprovals,
+    GotoServing,
+    GotoMonitoring,
+    GotoFeatures,
+    GotoJobs,
+    GotoAudit,
+    // ── lists and detail views ──
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Filter,
+    Open,
+    CopyId,
+    // ── text inputs (palette, filter) ──
+    Submit,
+    Cancel,
+    Complete,
+    CompletePrev,
+    // ── popups ──
+    Close,
+    /// Jump to a screen (the palette's `:models`, `render_offscreen`); bound keys use `goto_*`.
+    #[serde(skip)]
+    Goto(ScreenId),
+}
+
+impl Action {
+    /// Parses a keymap name (`"copy_id"`) through the same serde path the TOML loader uses.
+    pub fn from_name(name: &str) -> Option<Action> {
+        use serde::de::IntoDeserializer;
+        let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            name.into_deserializer();
+        Action::deserialize(de).ok()
+    }
+
+    /// The screen a `goto_*` action jumps to.
+    pub fn goto_target(self) -> Option<ScreenId> {
+        Some(match self {
+            Action::GotoOverview => ScreenId::Overview,
+            Action::GotoExperiments => ScreenId::Experiments,
+            Action::GotoModels => ScreenId::Models,
+            Action::GotoApprovals => ScreenId::Approvals,
+            Action::GotoServing => ScreenId::Serving,
+            Action::GotoMonitoring => ScreenId::Monitoring,
+            Action::GotoFeatures => ScreenId::Features,
+            Action::GotoJobs => ScreenId::Jobs,
+            Action::GotoAudit => ScreenId::Audit,
+            Action::Goto(id) => id,
+            _ => return None,
+        })
+    }
+
+    /// Whether this action changes the workspace. None does yet; the confirm-dialog issue adds
+    /// mutating actions here, and read-only mode hides every action for which this is true.
+    pub fn is_mutating(self) -> bool {
+        false
+    }
+
+    /// A short label for the hint bar.
+    pub fn label(self) -> &'static str {
+        if let Some(id) = self.goto_target() {
+            return id.command();
+        }
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Palette => "cmd",
+            Action::Refresh => "refresh",
+            Action::Back => "back",
+            Action::MoveUp => "up",
+            Action::MoveDown => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::First => "first",
+            Action::Last => "last",
+            Action::Filter => "filter",
+            Action::Open => "open",
+            Action::CopyId => "copy id",
+            Action::Submit => "run",
+            Action::Cancel => "cancel",
+            Action::Complete => "complete",
+            Action::CompletePrev => "previous",
+            Action::Close => "close",
+            _ => "",
+        }
+    }
+
+    /// One line for the help popup.
+    pub fn description(self) -> String {
+        if let Some(id) = self.goto_target() {
+            return format!("go to {}", id.title());
+        }
+        match self {
+            Action::Quit => "quit the console",
+            Action::Help => "show / hide this help",
+            Action::Palette => "command palette (:exp, :theme light, :q ...)",
+            Action::Refresh => "reload the data on this screen",
+            Action::Back => "go back (clears an active filter first)",
+            Action::MoveUp => "previous row",
+            Action::MoveDown => "next row",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::First => "first row",
+            Action::Last => "last row (and the next page, if any)",
+            Action::Filter => "filter rows (case-insensitive, all columns)",
+            Action::Open => "open the selected row",
+            Action::CopyId => "copy the selected id (OSC 52, works over SSH/tmux)",
+            Action::Submit => "run / keep",
+            Action::Cancel => "cancel / clear",
+            Action::Complete => "complete (repeat to cycle)",
+            Action::CompletePrev => "previous completion",
+            Action::Close => "close",
+            _ => "",
+        }
+        .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_names_deserialize_and_internal_variants_do_not() {
+        assert_eq!(Action::from_name("copy_id"), Some(Action::CopyId));
+        assert_eq!(
+            Action::from_name("goto_experiments"),
+            Some(Action::GotoExperiments)
+        );
+        assert_eq!(Action::from_name("goto"), None);
+        assert_eq!(Action::from_name("Quit"), None);
+    }
+
+    #[test]
+    fn goto_actions_name_their_screens() {
+        assert_eq!(Action::GotoJobs.goto_target(), Some(ScreenId::Jobs));
+        assert_eq!(
+            Action::Goto(ScreenId::Audit).goto_target(),
+            Some(ScreenId::Audit)
+        );
+        assert_eq!(Action::Quit.goto_target(), None);
+        assert_eq!(Action::GotoExperiments.label(), "experiments");
+    }
+}

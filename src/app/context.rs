@@ -1,0 +1,49 @@
+//! What the binary hands the TUI: the client and the resolved settings of one profile.
+
+use std::path::PathBuf;
+
+use crate::api::Client;
+
+/// Everything the console needs to run against one workspace. Built by `main.rs` from the
+/// resolved profile (or by the demo command around the simulator).
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    pub client: Client,
+    pub profile: String,
+    pub host: String,
+    pub readonly: bool,
+    pub production: bool,
+    /// Theme name (built-in or `<config_dir>/themes/<name>.toml`).
+    pub theme: String,
+    /// Periodic refresh of the visible screen; 0 turns it off.
+    pub refresh_secs: u64,
+    /// Avoid box-drawing and braille glyphs (`--ascii`).
+    pub ascii: bool,
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+/// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build
+/// it directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub profile: String,
+    pub host: String,
+    pub readonly: bool,
+    pub production: bool,
+    pub refresh_secs: u64,
+    pub ascii: bool,
+}
+
+impl Session {
+    pub fn from_context(ctx: &AppContext) -> Session {
+        Session {
+            profile: ctx.profile.clone(),
+            host: ctx.host.clone(),
+            readonly: ctx.readonly,
+            production: ctx.production,
+            refresh_secs: ctx.refresh_secs,
+            ascii: ctx.ascii,
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Everything that reaches `update`, from every source, through one channel: keys and resizes
+//! (input task), ticks carrying the clock, and answers of background fetches (runtime).
+
+use crossterm::event::KeyEvent;
+
+use crate::api::ApiResult;
+use crate::api::models::mlflow::Experiment;
+use crate::api::models::scim::Me;
+use crate::api::models::serving::ServingEndpoint;
+use crate::theme::Theme;
+
+use super::action::Action;
+use super::remote::RequestId;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// First message: the clock, and the cue to load the first screen.
+    Start {
+        now_ms: i64,
+    },
+    /// Periodic clock (about once a second): ages, toast expiry, periodic refresh. Time only
+    /// ever enters `update` through messages, so tests pick it.
+    Tick {
+        now_ms: i64,
+    },
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// An action not tied to a key (palette jumps, `render_offscreen`, tests).
+    Action(Action),
+    /// The answer to fetch `req`, stamped with the time it arrived.
+    Loaded {
+        req: RequestId,
+        at_ms: i64,
+        payload: Payload,
+    },
+    /// A background task panicked; reported instead of crashing the console.
+    TaskFailed {
+        key: ResourceKey,
+        req: RequestId,
+        at_ms: i64,
+        message: String,
+    },
+    ThemeLoaded {
+        theme: Box<Theme>,
+        warnings: Vec<String>,
+    },
+}
+
+/// One remote resource; at most one request per key is live (latest wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKey {
+    Me,
+    ExperimentCount,
+    UcModelCount,
+    WorkspaceModelCount,
+    ServingEndpoints,
+    ExperimentList,
+}
+
+/// A count that stopped at a cap (shown as "1000+").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub n: usize,
+    pub capped: bool,
+}
+
+/// One or more pages of experiments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentPage {
+    pub experiments: Vec<Experiment>,
+    pub next_page_token: Option<String>,
+    /// Appends to the loaded rows (scrolling) instead of replacing them (refresh).
+    pub append: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Me(ApiResult<Me>),
+    ExperimentCount(ApiResult<Count>),
+    UcModelCount(ApiResult<Count>),
+    WorkspaceModelCount(ApiResult<Count>),
+    ServingEndpoints(ApiResult<Vec<ServingEndpoint>>),
+    Experiments(ApiResult<ExperimentPage>),
+}
+
+impl Payload {
+    pub fn key(&self) -> ResourceKey {
+        match self {
+            Payload::Me(_) => ResourceKey::Me,
+            Payload::ExperimentCount(_) => ResourceKey::ExperimentCount,
+            Payload::UcModelCount(_) => ResourceKey::UcModelCount,
+            Payload::WorkspaceModelCount(_) => ResourceKey::WorkspaceModelCount,
+            Payload::ServingEndpoints(_) => ResourceKey::ServingEndpoints,
+            Payload::Experiments(_) => ResourceKey::ExperimentList,
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! `render_offscreen`: the real update/runtime loop on a `TestBackend`, for the `screenshot`
+//! command and tests.
+
+use std::io;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use tokio::time::Instant;
+
+use super::action::Action;
+use super::context::AppContext;
+use super::msg::Msg;
+use super::runloop::{App, Startup};
+use super::runtime::now_ms;
+use super::screen::ScreenId;
+use super::screens;
+
+/// Gives up waiting for data after this long and renders what there is.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Opens `screen` and renders it once its initial data has loaded or failed.
+pub async fn render_offscreen(
+    ctx: AppContext,
+    screen: ScreenId,
+    width: u16,
+    height: u16,
+) -> io::Result<Buffer> {
+    let terminal = Terminal::new(TestBackend::new(width, height))
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let startup = Startup::load(&ctx);
+    let mut app = App::new(terminal, &ctx, startup);
+    app.dispatch(Msg::Resize { width, height });
+    app.dispatch(Msg::Start { now_ms: now_ms() });
+    app.dispatch(Msg::Action(Action::Goto(screen)));
+    let deadline = Instant::now() + SETTLE_TIMEOUT;
+    app.run_until(|s| screens::is_settled(s, screen), Some(deadline))
+        .await?;
+    app.draw()?;
+    Ok(app.terminal().backend().buffer().clone())
+}

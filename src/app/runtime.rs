@@ -1,0 +1,208 @@
+//! Runs effects on tokio with the client and feeds the answers back as messages.
+//!
+//! Latest request wins twice over: starting a fetch aborts the running task of the same resource
+//! (saves work), and `update` drops any answer whose request id is not the newest (correctness:
+//! an aborted task may already have sent its answer). A task that panics is reported as
+//! `Msg::TaskFailed` through its `JoinHandle`, never as a crash.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use crate::api::Client;
+use crate::theme::Theme;
+
+use super::effect::{Effect, Fetch};
+use super::fetch;
+use super::msg::{Msg, ResourceKey};
+use super::remote::RequestId;
+
+/// Milliseconds since the epoch: the runtime's clock (the reducer never reads one).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+thread_local! {
+    static IN_BACKGROUND_TASK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while this thread polls a runtime task. The terminal's panic hook uses it to leave the
+/// screen alone for panics that the runtime turns into messages.
+pub fn in_background_task() -> bool {
+    IN_BACKGROUND_TASK.with(Cell::get)
+}
+
+/// Marks every poll of the wrapped future as background work (see [`in_background_task`]).
+struct Background<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for Background<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // Restored by a guard so that a panic unwinding out of `poll` (caught by tokio) does
+        // not leave the flag set on this thread.
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                IN_BACKGROUND_TASK.with(|f| f.set(self.0));
+            }
+        }
+        let _restore = Restore(IN_BACKGROUND_TASK.with(|f| f.replace(true)));
+        self.0.as_mut().poll(cx)
+    }
+}
+
+pub struct Runtime {
+    client: Client,
+    tx: UnboundedSender<Msg>,
+    config_dir: PathBuf,
+    no_color: bool,
+    tasks: HashMap<ResourceKey, AbortHandle>,
+}
+
+impl Runtime {
+    pub fn new(
+        client: Client,
+        tx: UnboundedSender<Msg>,
+        config_dir: PathBuf,
+        no_color: bool,
+    ) -> Self {
+        Runtime {
+            client,
+            tx,
+            config_dir,
+            no_color,
+            tasks: HashMap::new(),
+        }
+    }
+
+    /// Performs one effect. Clipboard writes belong to the terminal owner and are ignored here.
+    pub fn execute(&mut self, effect: Effect) {
+        match effect {
+            Effect::Fetch { req, fetch } => self.fetch(req, fetch),
+            Effect::LoadTheme { name } => self.load_theme(name),
+            Effect::CopyToClipboard { .. } => {}
+        }
+    }
+
+    /// Tasks still running (for tests and shutdown).
+    pub fn running(&self) -> usize {
+        self.tasks.values().filter(|h| !h.is_finished()).count()
+    }
+
+    fn fetch(&mut self, req: RequestId, fetch: Fetch) {
+        let key = fetch.key();
+        if let Some(old) = self.tasks.remove(&key) {
+            old.abort();
+        }
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        let task = spawn_supervised(self.tx.clone(), key, req, async move {
+            let payload = fetch::run(&client, fetch).await;
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+        self.tasks.insert(key, task);
+    }
+
+    fn load_theme(&self, name: String) {
+        let (dir, no_color, tx) = (self.config_dir.clone(), self.no_color, self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let (theme, mut warnings) = Theme::load(&name, Some(&dir), no_color);
+            if no_color {
+                warnings.push("NO_COLOR is set: staying monochrome".to_string());
+            }
+            let _ = tx.send(Msg::ThemeLoaded {
+                theme: Box::new(theme),
+                warnings,
+            });
+        });
+    }
+}
+
+impl Drop for Runtime {
+    /// Nothing outlives the console: in-flight requests are abandoned with it.
+    fn drop(&mut self) {
+        for (_, task) in self.tasks.drain() {
+            task.abort();
+        }
+    }
+}
+
+/// Spawns `work` as a background task plus a supervisor that awaits its `JoinHandle` and turns
+/// a panic into `Msg::TaskFailed`. Returns the work's abort handle (aborting is silent).
+fn spawn_supervised<F>(
+    tx: UnboundedSender<Msg>,
+    key: ResourceKey,
+    req: RequestId,
+    work: F,
+) -> AbortHandle
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let work = tokio::spawn(Background(Box::pin(work)));
+    let handle = work.abort_handle();
+    tokio::spawn(async move {
+        if let Err(e) = work.await
+            && e.is_panic()
+        {
+            let message = panic_text(e.into_panic());
+            let _ = tx.send(Msg::TaskFailed {
+                key,
+                req,
+                at_ms: now_ms(),
+                message,
+            });
+        }
+    });
+    handle
+}
+
+/// The text of a panic payload (`panic!("...")` gives `&str` or `String`).
+pub fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => match payload.downcast::<&'static str>() {
+            Ok(s) => s.to_string(),
+            Err(_) => "a background task panicked".to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_task_is_reported_and_an_aborted_one_is_silent() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        spawn_supervised(tx.clone(), ResourceKey::Me, 7, async {
+            assert!(in_background_task(), "polls are marked as background work");
+            panic!("boom");
+        });
+        match rx.recv().await {
+            Some(Msg::TaskFailed {
+                key, req, message, ..
+            }) => {
+                assert_eq!((key, req, message.as_str()), (ResourceKey::Me, 7, "boom"));
+            }
+            other => panic!("expected TaskFailed, got {other:?}"),
+        }
+        assert!(!in_background_task());
+
+        let handle = spawn_supervised(tx, ResourceKey::Me, 8, std::future::pending());
+        handle.abort();
+        // The supervisor ends without a message once every sender is gone.
+        assert!(rx.recv().await.is_none());
+    }
+}

@@ -1,0 +1,267 @@
+//! Experiments room: the paged table, its filter, and the experiment detail drill-down.
+
+use tui_input::Input;
+
+use crate::api::ApiResult;
+use crate::api::models::mlflow::Experiment;
+
+use super::super::action::Action;
+use super::super::effect::{Effect, Fetch};
+use super::super::format;
+use super::super::list::ListView;
+use super::super::msg::ExperimentPage;
+use super::super::remote::{Accepted, Remote, RequestId};
+use super::super::screen::Route;
+use super::super::state::State;
+
+/// Rows per page requested from the server.
+pub const PAGE_SIZE: usize = 100;
+/// The next page is requested when the selection comes this close to the last loaded row.
+pub const LOAD_AHEAD: usize = 10;
+/// A refresh reloads what was scrolled to, but never more than this many rows.
+pub const MAX_REFRESH_ROWS: usize = 1000;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExperimentRows {
+    pub rows: Vec<Experiment>,
+    pub next_page_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExperimentsState {
+    pub list: Remote<ExperimentRows>,
+    pub view: ListView,
+}
+
+/// The visible columns of a row: name, id, last update, tags. The filter matches these same
+/// strings, so what you see is what you can find.
+pub fn cells(e: &Experiment, now_ms: i64) -> [String; 4] {
+    [
+        e.name.clone(),
+        e.experiment_id.clone(),
+        format::ago(now_ms, e.last_update_time),
+        format::user_tags(&e.tags),
+    ]
+}
+
+impl ExperimentsState {
+    pub fn rows(&self) -> &[Experiment] {
+        self.list
+            .data
+            .as_ref()
+            .map(|d| d.rows.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Whether the server has more pages.
+    pub fn has_more(&self) -> bool {
+        self.list
+            .data
+            .as_ref()
+            .is_some_and(|d| d.next_page_token.as_deref().is_some_and(|t| !t.is_empty()))
+    }
+
+    /// Indices into `rows()` that pass the filter, in display order.
+    pub fn visible(&self, now_ms: i64) -> Vec<usize> {
+        let needle = self.view.needle();
+        self.rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| format::matches_any(&needle, &cells(e, now_ms)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn selected(&self, now_ms: i64) -> Option<&Experiment> {
+        let visible = self.visible(now_ms);
+        visible.get(self.view.selected).map(|i| &self.rows()[*i])
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Experiment> {
+        self.rows().iter().find(|e| e.experiment_id == id)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.rows().iter().map(|e| e.name.as_str()).collect()
+    }
+
+    fn select_id(&mut self, id: &str, now_ms: i64, page: usize) {
+        let visible = self.visible(now_ms);
+        if let Some(pos) = visible
+            .iter()
+            .position(|i| self.rows()[*i].experiment_id == id)
+        {
+            self.view.select(pos, visible.len(), page);
+        } else {
+            self.view.keep_visible(visible.len(), page);
+        }
+    }
+}
+
+/// Loads the first pages if due (or `force`): enough to cover what was already scrolled to.
+pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    let every = super::refresh_every_ms(state);
+    let ex = &state.experiments;
+    if !(force || ex.list.is_due(state.now_ms, every)) {
+        return;
+    }
+    let min_rows = ex.rows().len().clamp(PAGE_SIZE, MAX_REFRESH_ROWS);
+    start(state, None, min_rows, fx);
+}
+
+fn start(state: &mut State, page_token: Option<String>, min_rows: usize, fx: &mut Vec<Effect>) {
+    let req = state.next_request();
+    state.experiments.list.start(req);
+    let fetch = Fetch::Experiments {
+        page_token,
+        min_rows,
+    };
+    fx.push(Effect::Fetch { req, fetch });
+}
+
+/// Requests the next page when the selection is near the end of the (filtered) rows. With a
+/// filter that matches little this keeps paging until the screen fills or pages run out, so
+/// every experiment is reachable.
+pub(crate) fn maybe_load_more(state: &mut State, fx: &mut Vec<Effect>) {
+    let ex = &state.experiments;
+    let near_end = ex.view.selected + LOAD_AHEAD >= ex.visible(state.now_ms).len();
+    if !near_end || ex.list.is_loading() || !ex.has_more() {
+        return;
+    }
+    let token = ex
+        .list
+        .data
+        .as_ref()
+        .and_then(|d| d.next_page_token.clone());
+    start(state, token, 0, fx);
+}
+
+pub(crate) fn on_loaded(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    result: ApiResult<ExperimentPage>,
+    fx: &mut Vec<Effect>,
+) -> Accepted {
+    let now = state.now_ms;
+    let keep = state
+        .experiments
+        .selected(now)
+        .map(|e| e.experiment_id.clone());
+    let accepted = state
+        .experiments
+        .list
+        .accept(req, at, result, |slot, page| match slot {
+            Some(d) if page.append => {
+                d.rows.extend(page.experiments);
+                d.next_page_token = page.next_page_token;
+            }
+            _ => {
+                *slot = Some(ExperimentRows {
+                    rows: page.experiments,
+                    next_page_token: page.next_page_token,
+                })
+            }
+        });
+    if accepted == Accepted::Ok {
+        let page = state.list_page_rows();
+        match keep {
+            // A refresh may reorder rows: follow the selected experiment, not its position.
+            Some(id) => state.experiments.select_id(&id, now, page),
+            None => {
+                let len = state.experiments.visible(now).len();
+                state.experiments.view.keep_visible(len, page);
+            }
+        }
+        maybe_load_more(state, fx);
+    }
+    accepted
+}
+
+/// Keys of the table.
+pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let now = state.now_ms;
+    let page = state.list_page_rows();
+    let len = state.experiments.visible(now).len();
+    let view = &mut state.experiments.view;
+    match action {
+        Action::MoveDown => view.move_by(1, len, page),
+        Action::MoveUp => view.move_by(-1, len, page),
+        Action::PageDown => view.move_by(page as isize, len, page),
+        Action::PageUp => view.move_by(-(page as isize), len, page),
+        Action::First => view.select(0, len, page),
+        Action::Last => view.select(len.saturating_sub(1), len, page),
+        Action::Filter => view.filtering = true,
+        Action::Open => {
+            let Some(e) = state.experiments.selected(now) else {
+                return true;
+            };
+            let experiment_id = e.experiment_id.clone();
+            state.push_route(Route::ExperimentDetail { experiment_id });
+        }
+        Action::CopyId => {
+            if let Some(id) = state
+                .experiments
+                .selected(now)
+                .map(|e| e.experiment_id.clone())
+            {
+                super::copy(state, id, fx);
+            }
+        }
+        _ => return false,
+    }
+    state.dirty = true;
+    maybe_load_more(state, fx);
+    true
+}
+
+/// Keys of the detail view: j/k step through the (filtered) list without leaving it.
+pub(crate) fn on_detail_action(
+    state: &mut State,
+    id: &str,
+    action: Action,
+    fx: &mut Vec<Effect>,
+) -> bool {
+    let step = match action {
+        Action::MoveDown => 1,
+        Action::MoveUp => -1,
+        Action::CopyId => {
+            super::copy(state, id.to_string(), fx);
+            return true;
+        }
+        _ => return false,
+    };
+    let (now, page) = (state.now_ms, state.list_page_rows());
+    state.experiments.select_id(id, now, page);
+    let len = state.experiments.visible(now).len();
+    state.experiments.view.move_by(step, len, page);
+    if let Some(next) = state.experiments.selected(now) {
+        let experiment_id = next.experiment_id.clone();
+        state.replace_route(Route::ExperimentDetail { experiment_id });
+    }
+    maybe_load_more(state, fx);
+    true
+}
+
+/// `:exp NAME`: an exact name opens that experiment; anything else becomes the filter.
+pub(crate) fn show_named(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
+    let (now, page) = (state.now_ms, state.list_page_rows());
+    let exact = state
+        .experiments
+        .rows()
+        .iter()
+        .find(|e| e.name == name)
+        .map(|e| e.experiment_id.clone());
+    match exact {
+        Some(id) => {
+            state.experiments.view.clear_filter();
+            state.experiments.select_id(&id, now, page);
+            state.push_route(Route::ExperimentDetail { experiment_id: id });
+        }
+        None => {
+            state.experiments.view.clear_filter();
+            state.experiments.view.filter = Input::new(name.to_string());
+            maybe_load_more(state, fx);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Overview room: counts and health from the API, one load state per panel.
+
+use crate::api::models::scim::Me;
+use crate::api::models::serving::{ConfigUpdate, EndpointReady, ServingEndpoint};
+
+use super::super::effect::{Effect, Fetch};
+use super::super::msg::{Count, Payload, ResourceKey};
+use super::super::remote::{Accepted, LoadError, Remote, RequestId, replace};
+use super::super::state::State;
+
+/// Counting stops here ("1000+"): an overview must stay cheap on big workspaces.
+pub const COUNT_CAP: usize = 1000;
+
+#[derive(Debug, Clone, Default)]
+pub struct OverviewState {
+    pub me: Remote<Me>,
+    pub experiments: Remote<Count>,
+    pub uc_models: Remote<Count>,
+    pub workspace_models: Remote<Count>,
+    pub serving: Remote<Vec<ServingEndpoint>>,
+}
+
+/// Serving endpoint health as the overview groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Ready,
+    Updating,
+    Failed,
+    /// Not ready, not updating, not failed (e.g. still being created).
+    Other,
+}
+
+/// An update in progress wins over readiness (a READY endpoint can be mid-update); a failed
+/// update or a NOT_READY endpoint that is not updating counts as failed.
+pub fn classify(ep: &ServingEndpoint) -> Health {
+    let state = ep.state.clone().unwrap_or_default();
+    match (state.config_update, state.ready) {
+        (Some(ConfigUpdate::InProgress), _) => Health::Updating,
+        (Some(ConfigUpdate::UpdateFailed), _) => Health::Failed,
+        (_, Some(EndpointReady::Ready)) => Health::Ready,
+        (_, Some(EndpointReady::NotReady)) => Health::Failed,
+        _ => Health::Other,
+    }
+}
+
+/// Endpoints per health: (ready, updating, failed, other).
+pub fn health_counts(eps: &[ServingEndpoint]) -> (usize, usize, usize, usize) {
+    eps.iter()
+        .fold((0, 0, 0, 0), |(r, u, f, o), ep| match classify(ep) {
+            Health::Ready => (r + 1, u, f, o),
+            Health::Updating => (r, u + 1, f, o),
+            Health::Failed => (r, u, f + 1, o),
+            Health::Other => (r, u, f, o + 1),
+        })
+}
+
+impl OverviewState {
+    pub fn loading_count(&self) -> usize {
+        [
+            self.me.is_loading(),
+            self.experiments.is_loading(),
+            self.uc_models.is_loading(),
+            self.workspace_models.is_loading(),
+            self.serving.is_loading(),
+        ]
+        .into_iter()
+        .filter(|b| *b)
+        .count()
+    }
+
+    pub fn is_settled(&self) -> bool {
+        self.me.is_settled()
+            && self.experiments.is_settled()
+            && self.uc_models.is_settled()
+            && self.workspace_models.is_settled()
+            && self.serving.is_settled()
+    }
+
+    /// When the oldest refreshed panel's data arrived (identity is not refreshed).
+    pub fn data_at(&self) -> Option<i64> {
+        [
+            self.experiments.loaded_at,
+            self.uc_models.loaded_at,
+            self.workspace_models.loaded_at,
+            self.serving.loaded_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    fn pending_mut(&mut self, key: ResourceKey) -> Option<&mut Option<RequestId>> {
+        Some(match key {
+            ResourceKey::Me => &mut self.me.pending,
+            ResourceKey::ExperimentCount => &mut self.experiments.pending,
+            ResourceKey::UcModelCount => &mut self.uc_models.pending,
+            ResourceKey::WorkspaceModelCount => &mut self.workspace_models.pending,
+            ResourceKey::ServingEndpoints => &mut self.serving.pending,
+            ResourceKey::ExperimentList => return None,
+        })
+    }
+}
+
+/// Starts the loads that are due (all of them when `force`).
+pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    let (now, every) = (state.now_ms, super::refresh_every_ms(state));
+    let ov = &state.overview;
+    let wanted = [
+        // Who you are does not change while the console runs: asked once (and on `r`).
+        (ov.me.is_due(now, None), Fetch::Me),
+        (
+            ov.experiments.is_due(now, every),
+            Fetch::ExperimentCount { cap: COUNT_CAP },
+        ),
+        (
+            ov.uc_models.is_due(now, every),
+            Fetch::UcModelCount { cap: COUNT_CAP },
+        ),
+        (
+            ov.workspace_models.is_due(now, every),
+            Fetch::WorkspaceModelCount { cap: COUNT_CAP },
+        ),
+        (ov.serving.is_due(now, every), Fetch::ServingEndpoints),
+    ];
+    for (due, fetch) in wanted {
+        if !(due || force) {
+            continue;
+        }
+        let req = state.next_request();
+        if let Some(slot) = state.overview.pending_mut(fetch.key()) {
+            *slot = Some(req);
+        }
+        fx.push(Effect::Fetch { req, fetch });
+    }
+}
+
+/// Applies an answer; `None` if the payload is not the overview's.
+pub(crate) fn on_loaded(
+    ov: &mut OverviewState,
+    req: RequestId,
+    at: i64,
+    payload: Payload,
+) -> Option<Accepted> {
+    Some(match payload {
+        Payload::Me(r) => ov.me.accept(req, at, r, replace),
+        Payload::ExperimentCount(r) => ov.experiments.accept(req, at, r, replace),
+        Payload::UcModelCount(r) => ov.uc_models.accept(req, at, r, replace),
+        Payload::WorkspaceModelCount(r) => ov.workspace_models.accept(req, at, r, replace),
+        Payload::ServingEndpoints(r) => ov.serving.accept(req, at, r, replace),
+        Payload::Experiments(_) => return None,
+    })
+}
+
+/// Records a failure that did not come from the API (a panicked task).
+pub(crate) fn fail(
+    ov: &mut OverviewState,
+    key: ResourceKey,
+    req: RequestId,
+    at: i64,
+    e: LoadError,
+) -> Option<Accepted> {
+    Some(match key {
+        ResourceKey::Me => ov.me.fail(req, at, e),
+        ResourceKey::ExperimentCount => ov.experiments.fail(req, at, e),
+        ResourceKey::UcModelCount => ov.uc_models.fail(req, at, e),
+        ResourceKey::WorkspaceModelCount => ov.workspace_models.fail(req, at, e),
+        ResourceKey::ServingEndpoints => ov.serving.fail(req, at, e),
+        ResourceKey::ExperimentList => return None,
+    })
+}

@@ -1,0 +1,69 @@
+//! The pure reducer: `update(&mut State, Msg) -> Vec<Effect>`. No I/O, no clock: time arrives in
+//! messages, results arrive as messages, and everything the outside world should do leaves as
+//! effects. Split by concern: keys and actions, the palette, ticks; screen specifics live in
+//! `app::screens`.
+
+mod actions;
+mod keys;
+mod palette;
+mod tick;
+
+use super::effect::Effect;
+use super::msg::Msg;
+use super::screens;
+use super::state::{State, ToastLevel};
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Start { now_ms } => {
+            state.now_ms = now_ms;
+            let warnings = state.take_startup_warnings();
+            if !warnings.is_empty() {
+                let text = summarize_warnings(&warnings);
+                state.toast(ToastLevel::Error, text);
+            }
+            let screen = state.screen();
+            screens::load(state, screen, false, &mut fx);
+            state.dirty = true;
+        }
+        Msg::Tick { now_ms } => tick::on_tick(state, now_ms, &mut fx),
+        Msg::Key(key) => keys::on_key(state, key, &mut fx),
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            state.dirty = true;
+        }
+        Msg::Action(action) => actions::perform(state, action, &mut fx),
+        Msg::Loaded {
+            req,
+            at_ms,
+            payload,
+        } => screens::on_loaded(state, req, at_ms, payload, &mut fx),
+        Msg::TaskFailed {
+            key,
+            req,
+            at_ms,
+            message,
+        } => screens::on_task_failed(state, key, req, at_ms, &message),
+        Msg::ThemeLoaded { theme, warnings } => {
+            let name = theme.name().to_string();
+            state.theme = *theme;
+            if warnings.is_empty() {
+                state.toast(ToastLevel::Info, format!("theme {name}"));
+            } else {
+                state.toast(ToastLevel::Error, summarize_warnings(&warnings));
+            }
+            state.dirty = true;
+        }
+    }
+    fx
+}
+
+/// One toast line for a list of config warnings.
+fn summarize_warnings(warnings: &[String]) -> String {
+    match warnings {
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} (+{} more config warnings)", rest.len()),
+        [] => String::new(),
+    }
+}

@@ -1,0 +1,174 @@
+//! Keymap: key strings, the embedded defaults, and user overrides (public API only).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use mlops_console::app::Action;
+use mlops_console::config::keymap::{Context, KeyChord, Keymap, USER_KEYMAP_FILE};
+
+fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+    KeyEvent::new(code, mods)
+}
+
+#[test]
+fn key_strings_parse_and_print_back() {
+    for s in [
+        "q",
+        "ctrl-c",
+        "shift-tab",
+        "pgup",
+        "pgdn",
+        "esc",
+        "?",
+        "/",
+        ":",
+        "1",
+        "G",
+        "-",
+        "ctrl--",
+        "enter",
+        "f5",
+        "alt-x",
+        "space",
+        "home",
+    ] {
+        let k = KeyChord::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(k.to_string(), s, "round trip of {s}");
+    }
+    assert_eq!(KeyChord::parse("shift-g").unwrap().to_string(), "G");
+    assert_eq!(KeyChord::parse("Ctrl-C").unwrap().to_string(), "ctrl-c");
+    assert_eq!(KeyChord::parse("backtab").unwrap().to_string(), "shift-tab");
+    assert!(KeyChord::parse("hyper-x").is_err());
+    assert!(KeyChord::parse("nosuchkey").is_err());
+    assert!(KeyChord::parse("f99").is_err());
+}
+
+#[test]
+fn terminal_events_match_file_keys() {
+    let g = KeyChord::parse("G").unwrap();
+    assert_eq!(
+        KeyChord::from_event(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+        g
+    );
+    assert_eq!(
+        KeyChord::from_event(&key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        KeyChord::parse("shift-tab").unwrap()
+    );
+}
+
+#[test]
+fn defaults_parse_cleanly_without_conflicts() {
+    // `Keymap::default()` debug-asserts that the embedded file has no warnings.
+    let km = Keymap::default();
+    for ctx in Context::ALL {
+        let mut seen = Vec::new();
+        for (action, keys) in km.bindings(ctx) {
+            for k in keys {
+                assert!(!seen.contains(k), "{k} bound twice in {ctx:?} ({action:?})");
+                seen.push(*k);
+            }
+        }
+    }
+    let ctx = [Context::List, Context::Global];
+    assert_eq!(
+        km.resolve(&ctx, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        km.resolve(&ctx, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        km.resolve(&ctx, &key(KeyCode::Char('2'), KeyModifiers::NONE)),
+        Some(Action::GotoExperiments)
+    );
+    assert_eq!(
+        km.resolve(
+            &[Context::Input],
+            &key(KeyCode::Char('q'), KeyModifiers::NONE)
+        ),
+        None,
+        "q must type a q in inputs"
+    );
+}
+
+#[test]
+fn user_file_overrides_per_action_and_steals_keys() {
+    let (km, warnings) = Keymap::with_overrides(
+        "user",
+        r#"
+[global]
+quit = ["x"]
+refresh = "q"     # q moves from quit to refresh
+[list]
+first = []
+"#,
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let g = [Context::Global];
+    let press = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(km.resolve(&g, &press('x')), Some(Action::Quit));
+    assert_eq!(km.resolve(&g, &press('q')), Some(Action::Refresh));
+    assert_eq!(km.resolve(&g, &press('r')), None);
+    assert_eq!(km.resolve(&[Context::List], &press('g')), None);
+    assert_eq!(km.keys_for(&g, Action::Quit)[0].to_string(), "x");
+    // untouched defaults stay
+    assert_eq!(km.resolve(&g, &press('?')), Some(Action::Help));
+}
+
+#[test]
+fn invalid_entries_are_reported_and_defaults_kept() {
+    let (km, warnings) = Keymap::with_overrides(
+        "user",
+        r#"
+[global]
+quit = "hyper-q"
+frobnicate = "z"
+help = 42
+refresh = ["r", "r"]
+palette = "r"
+[nowhere]
+quit = "x"
+"#,
+    );
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("unknown action")));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("unknown context [nowhere]"))
+    );
+    assert!(warnings.iter().any(|w| w.contains("unknown modifier")));
+    assert!(warnings.iter().any(|w| w.contains("already bound")));
+    let g = [Context::Global];
+    // help = 42 was rejected: "?" still opens help
+    assert_eq!(
+        km.resolve(&g, &key(KeyCode::Char('?'), KeyModifiers::NONE)),
+        Some(Action::Help)
+    );
+
+    let (km, warnings) = Keymap::with_overrides("user", "not toml [");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(km, Keymap::default());
+}
+
+#[test]
+fn load_reads_the_config_dir_and_tolerates_its_absence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (km, warnings) = Keymap::load(dir.path());
+    assert!(warnings.is_empty());
+    assert_eq!(km, Keymap::default());
+    std::fs::write(
+        dir.path().join(USER_KEYMAP_FILE),
+        "[global]\nhelp = \"h\"\n",
+    )
+    .unwrap();
+    let (km, warnings) = Keymap::load(dir.path());
+    assert!(warnings.is_empty());
+    assert_eq!(
+        km.resolve(
+            &[Context::Global],
+            &key(KeyCode::Char('h'), KeyModifiers::NONE)
+        ),
+        Some(Action::Help)
+    );
+}
