@@ -2,7 +2,6 @@
 
 use crate::api::models::mlflow::KeyValue;
 
-use super::msg::Count;
 
 /// A duration in ms as "12s", "3m", "5h", "2d".
 pub fn duration(ms: i64) -> String {
@@ -20,15 +19,6 @@ pub fn ago(now_ms: i64, then_ms: Option<i64>) -> String {
     match then_ms {
         Some(t) if t > 0 => format!("{} ago", duration(now_ms - t)),
         _ => "-".to_string(),
-    }
-}
-
-/// "1000+" for a capped count.
-pub fn count(c: &Count) -> String {
-    if c.capped {
-        format!("{}+", c.n)
-    } else {
-        c.n.to_string()
     }
 }
 
@@ -72,20 +62,6 @@ mod tests {
 
     #[test]
     fn counts_tags_dates_and_matching() {
-        assert_eq!(
-            count(&Count {
-                n: 1000,
-                capped: true
-            }),
-            "1000+"
-        );
-        assert_eq!(
-            count(&Count {
-                n: 7,
-                capped: false
-            }),
-            "7"
-        );
         let tags = vec![
             KeyValue::new("team", "ml"),
             KeyValue::new("mlflow.note.content", "x"),

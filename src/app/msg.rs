@@ -60,12 +60,7 @@ pub enum ResourceKey {
     ExperimentList,
 }
 
-/// A count that stopped at a cap (shown as "1000+").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Count {
-    pub n: usize,
-    pub capped: bool,
-}
+pub use crate::ops::inventory::Count;
 
 /// One or more pages of experiments.
 #[derive(Debug, Clone, PartialEq)]

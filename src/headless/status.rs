@@ -55,8 +55,8 @@ pub fn human(profile: &str, host: &str, inv: &Inventory) -> String {
     s.push_str(&format!(
         "endpoints    {}\n",
         part(&inv.endpoints, |h| format!(
-            "{} total: {} ready, {} updating, {} failed, {} not ready",
-            h.total, h.ready, h.updating, h.failed, h.not_ready
+            "{} total: {} ready, {} updating, {} failed, {} other",
+            h.total, h.ready, h.updating, h.failed, h.other
         ))
     ));
     s

@@ -10,137 +10,126 @@ use crate::api::{ApiResult, Client};
 /// A count that may have stopped at a cap (large workspaces are not listed in full for a number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Count {
-    pub value: usize,
-    /// True when counting stopped at the cap: the real number is at least `value`.
+    pub n: usize,
+    /// True when counting stopped at the cap while more pages existed: the real number is larger.
     pub capped: bool,
 }
 
 impl std::fmt::Display for Count {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.capped {
-            write!(f, "{}+", self.value)
+            write!(f, "{}+", self.n)
         } else {
-            write!(f, "{}", self.value)
+            write!(f, "{}", self.n)
         }
     }
 }
 
 /// Counting stops here; the Overview shows "1000+".
 pub const COUNT_CAP: usize = 1000;
+/// Page size for counting (the largest every server accepts for these calls).
+const COUNT_PAGE: i64 = 1000;
+/// Unity Catalog may answer empty pages that still carry a token; never walk forever.
+const MAX_COUNT_PAGES: usize = 50;
 
-/// Counts active experiments by paging `experiments/search` up to `cap`.
+/// Counts items page by page, stopping once `cap` is reached while more pages exist.
+async fn count_pages<F, Fut>(cap: usize, mut page: F) -> ApiResult<Count>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<(usize, Option<String>)>>,
+{
+    let mut n = 0;
+    let mut token = None;
+    for _ in 0..MAX_COUNT_PAGES {
+        let (items, next) = page(token.take()).await?;
+        n += items;
+        match next.filter(|t| !t.is_empty()) {
+            Some(_) if n >= cap => return Ok(Count { n: cap, capped: true }),
+            Some(t) => token = Some(t),
+            None => return Ok(Count { n, capped: false }),
+        }
+    }
+    Ok(Count { n, capped: true })
+}
+
+/// Counts active experiments by paging `experiments/search`.
 pub async fn count_experiments(client: &Client, cap: usize) -> ApiResult<Count> {
-    let mut value = 0usize;
-    let mut token: Option<String> = None;
-    loop {
+    count_pages(cap, |token| async move {
         let req = SearchExperimentsRequest {
-            max_results: Some(cap.min(1000) as i64),
-            page_token: token.take(),
+            max_results: Some(COUNT_PAGE),
+            page_token: token,
             ..Default::default()
         };
-        let page = client.search_experiments(&req).await?;
-        value += page.experiments.len();
-        if value >= cap {
-            return Ok(Count {
-                value: cap,
-                capped: true,
-            });
-        }
-        match page.next_page_token {
-            Some(t) if !t.is_empty() => token = Some(t),
-            _ => {
-                return Ok(Count {
-                    value,
-                    capped: false,
-                });
-            }
-        }
-    }
+        let r = client.search_experiments(&req).await?;
+        Ok((r.experiments.len(), r.next_page_token))
+    })
+    .await
 }
 
-/// Counts Unity Catalog models (all catalogs) up to `cap`. UC may answer empty pages with a token.
+/// Counts Unity Catalog models in all catalogs.
 pub async fn count_uc_models(client: &Client, cap: usize) -> ApiResult<Count> {
-    let mut value = 0usize;
-    let mut token: Option<String> = None;
-    loop {
-        let page = client
-            .list_uc_models(None, Some(cap.min(1000) as i64), token.as_deref())
+    count_pages(cap, |token| async move {
+        let r = client
+            .list_uc_models(None, Some(COUNT_PAGE), token.as_deref())
             .await?;
-        value += page.registered_models.len();
-        if value >= cap {
-            return Ok(Count {
-                value: cap,
-                capped: true,
-            });
-        }
-        match page.next_page_token {
-            Some(t) if !t.is_empty() => token = Some(t),
-            _ => {
-                return Ok(Count {
-                    value,
-                    capped: false,
-                });
-            }
-        }
-    }
+        Ok((r.registered_models.len(), r.next_page_token))
+    })
+    .await
 }
 
-/// Counts workspace-registry models up to `cap`.
+/// Counts workspace-registry models.
 pub async fn count_workspace_models(client: &Client, cap: usize) -> ApiResult<Count> {
-    let mut value = 0usize;
-    let mut token: Option<String> = None;
-    loop {
-        let page = client
-            .search_registered_models(None, Some(cap.min(1000) as i64), token.as_deref())
+    count_pages(cap, |token| async move {
+        let r = client
+            .search_registered_models(None, Some(COUNT_PAGE), token.as_deref())
             .await?;
-        value += page.registered_models.len();
-        if value >= cap {
-            return Ok(Count {
-                value: cap,
-                capped: true,
-            });
-        }
-        match page.next_page_token {
-            Some(t) if !t.is_empty() => token = Some(t),
-            _ => {
-                return Ok(Count {
-                    value,
-                    capped: false,
-                });
-            }
-        }
+        Ok((r.registered_models.len(), r.next_page_token))
+    })
+    .await
+}
+
+/// The health of one serving endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Ready,
+    Updating,
+    Failed,
+    /// Not ready, not updating, not failed (e.g. still being created).
+    Other,
+}
+
+/// An update in progress wins over readiness (a READY endpoint can be mid-update); a failed or
+/// cancelled update, or a NOT_READY endpoint that is not updating, counts as failed.
+pub fn classify(ep: &ServingEndpoint) -> Health {
+    let state = ep.state.clone().unwrap_or_default();
+    match (state.config_update, state.ready) {
+        (Some(ConfigUpdate::InProgress), _) => Health::Updating,
+        (Some(ConfigUpdate::UpdateFailed | ConfigUpdate::UpdateCanceled), _) => Health::Failed,
+        (_, Some(EndpointReady::Ready)) => Health::Ready,
+        (_, Some(EndpointReady::NotReady)) => Health::Failed,
+        _ => Health::Other,
     }
 }
 
-/// Serving endpoints by state.
+/// Serving endpoints by health.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EndpointHealth {
     pub total: usize,
-    /// READY and not updating.
     pub ready: usize,
-    /// A config update is in progress.
     pub updating: usize,
-    /// The last update failed or was cancelled.
     pub failed: usize,
-    /// NOT_READY without an update in flight or failure (e.g. scaled to zero, starting).
-    pub not_ready: usize,
+    pub other: usize,
 }
 
 impl EndpointHealth {
     pub fn of(endpoints: &[ServingEndpoint]) -> Self {
-        let mut h = EndpointHealth {
-            total: endpoints.len(),
-            ..Default::default()
-        };
+        let mut h = EndpointHealth { total: endpoints.len(), ..Default::default() };
         for ep in endpoints {
-            let state = ep.state.clone().unwrap_or_default();
-            match (state.config_update, state.ready) {
-                (Some(ConfigUpdate::InProgress), _) => h.updating += 1,
-                (Some(ConfigUpdate::UpdateFailed | ConfigUpdate::UpdateCanceled), _) => {
-                    h.failed += 1
-                }
-                (_, Some(EndpointReady::Ready)) => h.ready += 1,
-                _ => h.not_ready += 1,
+            match classify(ep) {
+                Health::Ready => h.ready += 1,
+                Health::Updating => h.updating += 1,
+                Health::Failed => h.failed += 1,
+                Health::Other => h.other += 1,
             }
         }
         h

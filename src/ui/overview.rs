@@ -10,7 +10,8 @@ use crate::app::State;
 use crate::app::format;
 use crate::app::msg::Count;
 use crate::app::remote::Remote;
-use crate::app::screens::overview::{Health, classify, health_counts};
+use crate::app::screens::overview::{Health, classify};
+use crate::ops::inventory::EndpointHealth;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
@@ -84,7 +85,7 @@ fn count_lines(state: &State, remote: &Remote<Count>, noun: &str) -> Vec<Line<'s
     let mut lines = Vec::new();
     if let Some(c) = &remote.data {
         lines.push(Line::from(vec![
-            Span::styled(format::count(c), theme.style(Role::Accent)),
+            Span::styled(c.to_string(), theme.style(Role::Accent)),
             Span::styled(format!(" {noun}"), theme.style(Role::Text)),
         ]));
     }
@@ -128,7 +129,7 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
     let remote = &state.overview.serving;
     let mut lines = Vec::new();
     if let Some(eps) = &remote.data {
-        let (ready, updating, failed, other) = health_counts(eps);
+        let EndpointHealth { ready, updating, failed, other, .. } = EndpointHealth::of(eps);
         let row = |mark: &str, n: usize, what: &str, role: Role| {
             Line::from(vec![
                 Span::styled(format!("{mark} {n:>3} "), theme.style(role)),

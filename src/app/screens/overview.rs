@@ -20,39 +20,7 @@ pub struct OverviewState {
     pub serving: Remote<Vec<ServingEndpoint>>,
 }
 
-/// Serving endpoint health as the overview groups it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
-    Ready,
-    Updating,
-    Failed,
-    /// Not ready, not updating, not failed (e.g. still being created).
-    Other,
-}
-
-/// An update in progress wins over readiness (a READY endpoint can be mid-update); a failed
-/// update or a NOT_READY endpoint that is not updating counts as failed.
-pub fn classify(ep: &ServingEndpoint) -> Health {
-    let state = ep.state.clone().unwrap_or_default();
-    match (state.config_update, state.ready) {
-        (Some(ConfigUpdate::InProgress), _) => Health::Updating,
-        (Some(ConfigUpdate::UpdateFailed), _) => Health::Failed,
-        (_, Some(EndpointReady::Ready)) => Health::Ready,
-        (_, Some(EndpointReady::NotReady)) => Health::Failed,
-        _ => Health::Other,
-    }
-}
-
-/// Endpoints per health: (ready, updating, failed, other).
-pub fn health_counts(eps: &[ServingEndpoint]) -> (usize, usize, usize, usize) {
-    eps.iter()
-        .fold((0, 0, 0, 0), |(r, u, f, o), ep| match classify(ep) {
-            Health::Ready => (r + 1, u, f, o),
-            Health::Updating => (r, u + 1, f, o),
-            Health::Failed => (r, u, f + 1, o),
-            Health::Other => (r, u, f, o + 1),
-        })
-}
+pub use crate::ops::inventory::{Health, classify};
 
 impl OverviewState {
     pub fn loading_count(&self) -> usize {
