@@ -1,1 +1,188 @@
-//! sim
+//! The simulated Databricks workspace: an HTTP server on 127.0.0.1 that speaks the real wire
+//! protocol (reference §0–§6) over a deterministic seeded story (PRODUCT §9), with injectable
+//! faults. Demo mode and tests run the real client against it over real HTTP.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use mlops_console::sim::{self, SimOptions};
+//! let sim = sim::start(SimOptions::default()).await?;
+//! println!("{} {}", sim.base_url, sim.token);
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Layout: `server` (accept loop that can reset connections), `gate` (auth, faults, request log),
+//! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`, `uc`,
+//! `registry`, `serving`), `search` (MLflow filter and order-by languages), `story` (the seeded
+//! data), `world` (the data model behind a mutex).
+
+mod clock;
+mod errors;
+mod experiments;
+mod faults;
+mod gate;
+mod paging;
+mod params;
+mod registry;
+mod routes;
+mod runs;
+mod search;
+mod server;
+mod serving;
+mod state;
+mod story;
+mod uc;
+mod world;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::{self, Write};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use clock::SimClock;
+pub use faults::{FaultSpec, ScriptedFault};
+pub use state::{Principal, RequestRecord};
+
+use faults::FaultState;
+use state::{AppState, Shared};
+
+/// Token of the owner principal (`ml-eng@acme.com`).
+pub const DEFAULT_TOKEN: &str = "dapi-demo-0000000000000000";
+/// Token of the non-owner principal (`analyst@acme.com`).
+pub const DEFAULT_NONOWNER_TOKEN: &str = "dapi-nonowner-000000000000";
+
+/// How to start a simulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    pub token: String,
+    pub nonowner_token: String,
+    /// Seed of the story and of random faults.
+    pub seed: u64,
+    pub faults: FaultSpec,
+    pub clock: SimClock,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            port: 0,
+            token: DEFAULT_TOKEN.to_string(),
+            nonowner_token: DEFAULT_NONOWNER_TOKEN.to_string(),
+            seed: 42,
+            faults: FaultSpec::none(),
+            clock: SimClock::real(),
+        }
+    }
+}
+
+/// A running simulator. Dropping it stops the server too; [`SimHandle::shutdown`] also waits.
+pub struct SimHandle {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub base_url: String,
+    pub token: String,
+    pub nonowner_token: String,
+    pub clock: SimClock,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    shared: AppState,
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SimHandle {
+    /// Forces these faults onto the next `faults.len()` authenticated requests, in order
+    /// (replacing any still pending). Unauthenticated requests do not consume them.
+    pub fn script_faults(&self, faults: Vec<ScriptedFault>) {
+        self.shared.faults().script(faults);
+    }
+
+    /// The clock reading the story was built at: every seeded timestamp is this minus an offset.
+    pub fn anchor_ms(&self) -> i64 {
+        self.shared.world().anchor_ms
+    }
+
+    /// Every request seen so far (the most recent 10 000), oldest first.
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.shared.request_log()
+    }
+
+    /// Stops accepting, closes open connections and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds 127.0.0.1:`port`, builds the seeded world (anchored at the clock's current reading)
+/// and serves it on a background task.
+pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
+    if opts.token.is_empty() || opts.token == opts.nonowner_token {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the owner and non-owner tokens must be non-empty and different",
+        ));
+    }
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port)).await?;
+    let addr = listener.local_addr()?;
+    let world = story::build(opts.seed, opts.clock.now_ms());
+    let shared = Arc::new(Shared::new(
+        world,
+        FaultState::new(opts.faults, opts.seed),
+        opts.token.clone(),
+        opts.nonowner_token.clone(),
+    ));
+    let app = routes::router(shared.clone());
+    let (tx, rx) = oneshot::channel();
+    let task = tokio::spawn(server::serve(listener, app, rx));
+    Ok(SimHandle {
+        base_url: format!("http://{addr}"),
+        token: opts.token,
+        nonowner_token: opts.nonowner_token,
+        clock: opts.clock,
+        shutdown: Some(tx),
+        task: Some(task),
+        shared,
+    })
+}
+
+/// Runs a simulator in the foreground: prints `base_url=…`, `token=…` and `nonowner_token=…`
+/// as its first lines (flushed, so a parent process can read them), then serves until Ctrl-C.
+pub async fn run_standalone(opts: SimOptions) -> io::Result<()> {
+    let handle = start(opts).await?;
+    {
+        let mut out = io::stdout().lock();
+        writeln!(out, "base_url={}", handle.base_url)?;
+        writeln!(out, "token={}", handle.token)?;
+        writeln!(out, "nonowner_token={}", handle.nonowner_token)?;
+        out.flush()?;
+    }
+    tokio::signal::ctrl_c().await?;
+    handle.shutdown().await;
+    Ok(())
+}

@@ -90,6 +90,9 @@ pub struct Run {
     pub data: RunData,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<serde_json::Value>,
+    /// MLflow 3 `RunOutputs` (logged models); OSS sends `{}` when empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -139,3 +139,22 @@ pub struct ModelVersionResponse {
     #[serde(default)]
     pub model_version: ModelVersion,
 }
+
+/// `ModelDatabricks`, from `GET /api/2.0/mlflow/databricks/registered-models/get`: the registered
+/// model plus the id the permissions API uses and the caller's permission level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RegisteredModelDatabricks {
+    #[serde(flatten)]
+    pub model: RegisteredModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission_level: Option<String>,
+}
+
+/// `{registered_model_databricks}` from `databricks/registered-models/get`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RegisteredModelDatabricksResponse {
+    #[serde(default)]
+    pub registered_model_databricks: RegisteredModelDatabricks,
+}

@@ -40,6 +40,8 @@ pub struct RegisteredModelInfo {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metastore_id: Option<String>,
     #[serde(
         default,
         deserialize_with = "opt_i64",
@@ -56,6 +58,9 @@ pub struct RegisteredModelInfo {
     pub updated_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+    /// Set when the caller may only see metadata (listed with `include_browse=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_only: Option<bool>,
     #[serde(
         default,
         deserialize_with = "null_as_empty",
@@ -80,12 +85,21 @@ pub struct ModelVersionInfo {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
+    /// Workspace the source run lives in (may differ from the caller's).
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_workspace_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UcModelVersionStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metastore_id: Option<String>,
     #[serde(
         default,
         deserialize_with = "opt_i64",

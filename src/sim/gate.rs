@@ -1,0 +1,101 @@
+//! The middleware every request passes: authentication, fault injection, request log.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::errors::ApiError;
+use super::server::ConnControl;
+use super::state::{AppState, Principal, RequestRecord};
+
+/// The one route that needs no token: the SDK probes it before it has credentials.
+pub(crate) const WELL_KNOWN: &str = "/.well-known/databricks-config";
+
+pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let record =
+        |principal: Option<Principal>, status: Option<StatusCode>, fault: Option<String>| {
+            st.record(RequestRecord {
+                method: method.clone(),
+                path: path.clone(),
+                principal: principal.map(|p| p.user_name().to_string()),
+                status: status.map(|s| s.as_u16()),
+                fault,
+            });
+        };
+
+    if path == WELL_KNOWN {
+        let resp = next.run(req).await;
+        record(None, Some(resp.status()), None);
+        return resp;
+    }
+
+    let principal = match authenticate(&st, req.headers()) {
+        Ok(p) => p,
+        Err(e) => {
+            let resp = e.into_response();
+            record(None, Some(resp.status()), None);
+            return resp;
+        }
+    };
+    req.extensions_mut().insert(principal);
+
+    let decision = st.faults().decide();
+    if let Some(delay) = decision.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(fault) = decision.fault {
+        let label = Some(fault.label());
+        if let Some(resp) = fault.response(&path) {
+            record(Some(principal), Some(resp.status()), label);
+            return resp;
+        }
+        record(Some(principal), None, label);
+        if let Some(ctl) = req.extensions().get::<ConnControl>() {
+            ctl.reset();
+            // The connection task drops this future together with the connection.
+            std::future::pending::<()>().await;
+        }
+        // Only reachable when served without our accept loop (e.g. `Router::oneshot`).
+        return ApiError::for_status(500).into_response();
+    }
+
+    let resp = next.run(req).await;
+    record(Some(principal), Some(resp.status()), None);
+    resp
+}
+
+/// Checks `Authorization: Bearer <token>` against the two known tokens.
+///
+/// The real service answers a missing credential with 401 and a bad PAT with
+/// `403 {"error_code": 403, "message": "Invalid access token."}` (an integer code, seen in SDK
+/// bug reports); the simulator answers both with 401 `UNAUTHENTICATED`, keeping the real
+/// messages, so clients exercise their re-login path with a well-formed body.
+fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let missing = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Credential was not sent or was of an unsupported type for this API.",
+        )
+    };
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(missing)?;
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(missing());
+    }
+    match token.trim() {
+        t if t == st.owner_token => Ok(Principal::Owner),
+        t if t == st.nonowner_token => Ok(Principal::NonOwner),
+        _ => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Invalid access token.",
+        )),
+    }
+}

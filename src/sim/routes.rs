@@ -1,0 +1,109 @@
+//! The route table, identity routes (`scim/v2/Me`, `/.well-known/databricks-config`) and the
+//! Databricks-shaped 404 for everything else.
+
+use axum::extract::{Extension, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use serde_json::{Value, json};
+
+use crate::api::models::scim::{Me, ScimEmail};
+
+use super::errors::ApiError;
+use super::gate::{WELL_KNOWN, gate};
+use super::state::{AppState, Principal};
+use super::{experiments, registry, runs, serving, uc};
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route(WELL_KNOWN, get(well_known))
+        .route("/api/2.0/preview/scim/v2/Me", get(me))
+        // OSS also accepts experiment and run searches by GET with query arguments.
+        .route(
+            "/api/2.0/mlflow/experiments/search",
+            get(experiments::search).post(experiments::search),
+        )
+        .route("/api/2.0/mlflow/experiments/get", get(experiments::get))
+        .route(
+            "/api/2.0/mlflow/experiments/get-by-name",
+            get(experiments::get_by_name),
+        )
+        .route(
+            "/api/2.0/mlflow/runs/search",
+            get(runs::search).post(runs::search),
+        )
+        .route("/api/2.0/mlflow/runs/get", get(runs::get))
+        .route(
+            "/api/2.0/mlflow/metrics/get-history",
+            get(runs::metric_history),
+        )
+        .route(
+            "/api/2.0/mlflow/registered-models/search",
+            get(registry::search),
+        )
+        .route("/api/2.0/mlflow/registered-models/get", get(registry::get))
+        .route(
+            "/api/2.0/mlflow/databricks/registered-models/get",
+            get(registry::get_databricks),
+        )
+        .route("/api/2.1/unity-catalog/models", get(uc::list_models))
+        .route(
+            "/api/2.1/unity-catalog/models/{full_name}",
+            get(uc::get_model),
+        )
+        .route(
+            "/api/2.1/unity-catalog/models/{full_name}/versions",
+            get(uc::list_versions),
+        )
+        .route(
+            "/api/2.1/unity-catalog/models/{full_name}/versions/{version}",
+            get(uc::get_version),
+        )
+        .route("/api/2.0/serving-endpoints", get(serving::list))
+        .route("/api/2.0/serving-endpoints/{name}", get(serving::get))
+        .fallback(not_found)
+        // A known path with the wrong method is, to Databricks, just as unknown.
+        .method_not_allowed_fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "ENDPOINT_NOT_FOUND",
+        format!("No API found for '{} {}'", req.method(), req.uri().path()),
+    )
+}
+
+/// Host metadata the Databricks SDK probes (without credentials) before anything else; see
+/// `HostMetadata` in `databricks/sdk/oauth.py`. `oidc_endpoint` points back at this server.
+async fn well_known(State(st): State<AppState>, headers: HeaderMap) -> Json<Value> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let workspace_id = st.world().workspace_id.clone();
+    Json(json!({
+        "oidc_endpoint": format!("http://{host}/oidc"),
+        "workspace_id": workspace_id,
+        "cloud": "AWS",
+    }))
+}
+
+async fn me(Extension(principal): Extension<Principal>) -> Json<Me> {
+    let (id, display) = match principal {
+        Principal::Owner => ("7310486591732455", "Maya Lindqvist"),
+        Principal::NonOwner => ("5208734419063318", "Arun Patel"),
+    };
+    Json(Me {
+        id: id.to_string(),
+        user_name: principal.user_name().to_string(),
+        display_name: Some(display.to_string()),
+        active: Some(true),
+        emails: vec![ScimEmail {
+            value: principal.user_name().to_string(),
+            primary: Some(true),
+        }],
+    })
+}

@@ -1,0 +1,96 @@
+//! State shared by every request: the world, the fault state, tokens and a request log.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::faults::FaultState;
+use super::world::World;
+
+/// Who made a request, decided by the token. Permission checks (a later issue) key on this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Principal {
+    /// `ml-eng@acme.com`, owner of the seeded churn assets.
+    Owner,
+    /// `analyst@acme.com`, a workspace user who owns little.
+    NonOwner,
+}
+
+impl Principal {
+    pub fn user_name(self) -> &'static str {
+        match self {
+            Principal::Owner => "ml-eng@acme.com",
+            Principal::NonOwner => "analyst@acme.com",
+        }
+    }
+}
+
+/// One request as the simulator saw it, for tests that count calls (e.g. retries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Path without the query string.
+    pub path: String,
+    /// User name of the authenticated caller; `None` when authentication failed or was not
+    /// needed.
+    pub principal: Option<String>,
+    /// Status answered; `None` when the connection was reset instead.
+    pub status: Option<u16>,
+    /// Label of the injected fault, if any.
+    pub fault: Option<String>,
+}
+
+/// How many requests the log keeps (oldest dropped first).
+const LOG_CAPACITY: usize = 10_000;
+
+pub(crate) struct Shared {
+    world: Mutex<World>,
+    faults: Mutex<FaultState>,
+    log: Mutex<VecDeque<RequestRecord>>,
+    pub owner_token: String,
+    pub nonowner_token: String,
+}
+
+pub(crate) type AppState = Arc<Shared>;
+
+/// Locks a mutex even if a panicking handler poisoned it: the simulator should keep serving.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub fn new(
+        world: World,
+        faults: FaultState,
+        owner_token: String,
+        nonowner_token: String,
+    ) -> Self {
+        Shared {
+            world: Mutex::new(world),
+            faults: Mutex::new(faults),
+            log: Mutex::new(VecDeque::new()),
+            owner_token,
+            nonowner_token,
+        }
+    }
+
+    /// The world. Handlers must not hold this across an `.await`.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, FaultState> {
+        lock(&self.faults)
+    }
+
+    pub fn record(&self, rec: RequestRecord) {
+        let mut log = lock(&self.log);
+        if log.len() == LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(rec);
+    }
+
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        lock(&self.log).iter().cloned().collect()
+    }
+}
