@@ -10,7 +10,12 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 fn one_launch(bin: &str, needle: &str) -> Duration {
     let dirs = tempfile::tempdir().unwrap();
     let pty = native_pty_system()
-        .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut cmd = CommandBuilder::new(bin);
     cmd.arg("demo");
@@ -59,7 +64,9 @@ fn main() {
         format!("{target}/release/mlops-console")
     });
     let needle = std::env::var("FIRST_FRAME_NEEDLE").unwrap_or_else(|_| "churn-prod".into());
-    let mut samples: Vec<f64> = (0..10).map(|_| one_launch(&bin, &needle).as_secs_f64() * 1000.0).collect();
+    let mut samples: Vec<f64> = (0..10)
+        .map(|_| one_launch(&bin, &needle).as_secs_f64() * 1000.0)
+        .collect();
     samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
     println!(
         "launch → first Overview frame with data ({} runs): min {:.1} ms, median {:.1} ms, max {:.1} ms",

@@ -244,7 +244,8 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
             return exit::FAILURE;
         }
     };
-    let (fg, bg) = theme::Theme::load(&theme_name, &paths.config_dir)
+    let no_color = theme::no_color_requested(std::env::var_os("NO_COLOR").as_deref());
+    let (fg, bg) = theme::Theme::load(&theme_name, Some(&paths.config_dir), no_color)
         .0
         .default_fg_bg();
     let defaults = mlops_console::export::screenshot::DefaultColors { fg, bg };

@@ -3,15 +3,23 @@
 
 use mlops_console::api::models::mlflow::SearchExperimentsRequest;
 use mlops_console::api::paging::{Page, collect_pages};
-use mlops_console::api::{ApiError, Client, ClientOptions, Credentials, ErrorCode, ErrorKind, Secret};
+use mlops_console::api::{
+    ApiError, Client, ClientOptions, Credentials, ErrorCode, ErrorKind, Secret,
+};
 use mlops_console::sim::{self, ScriptedFault, SimHandle, SimOptions};
 
 async fn sim() -> SimHandle {
-    sim::start(SimOptions::default()).await.expect("simulator starts")
+    sim::start(SimOptions::default())
+        .await
+        .expect("simulator starts")
 }
 
 fn client(sim: &SimHandle, token: &str) -> Client {
-    Client::new(ClientOptions::new(sim.base_url.clone(), Credentials::Pat(Secret::new(token)))).unwrap()
+    Client::new(ClientOptions::new(
+        sim.base_url.clone(),
+        Credentials::Pat(Secret::new(token)),
+    ))
+    .unwrap()
 }
 
 fn assert_no_token(e: &ApiError, token: &str) {
@@ -22,11 +30,17 @@ fn assert_no_token(e: &ApiError, token: &str) {
 #[tokio::test]
 async fn bearer_token_is_sent_and_checked() {
     let sim = sim().await;
-    let me = client(&sim, &sim.token).me().await.expect("me with the right token");
+    let me = client(&sim, &sim.token)
+        .me()
+        .await
+        .expect("me with the right token");
     assert_eq!(me.user_name, "ml-eng@acme.com");
 
     let wrong = "dapi-wrong-token-123456";
-    let err = client(&sim, wrong).me().await.expect_err("wrong token refused");
+    let err = client(&sim, wrong)
+        .me()
+        .await
+        .expect_err("wrong token refused");
     assert_eq!(err.kind(), Some(ErrorKind::Unauthenticated));
     assert_no_token(&err, wrong);
     sim.shutdown().await;
@@ -49,7 +63,10 @@ async fn paging_follows_tokens_over_many_pages() {
                         ..Default::default()
                     })
                     .await?;
-                Ok(Page { items: r.experiments, next_page_token: r.next_page_token })
+                Ok(Page {
+                    items: r.experiments,
+                    next_page_token: r.next_page_token,
+                })
             }
         },
         None,
@@ -58,12 +75,19 @@ async fn paging_follows_tokens_over_many_pages() {
     .expect("all pages");
     assert!(pages >= 3, "only {pages} pages");
     let one_page = c
-        .search_experiments(&SearchExperimentsRequest { max_results: Some(1000), ..Default::default() })
+        .search_experiments(&SearchExperimentsRequest {
+            max_results: Some(1000),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert!(one_page.next_page_token.is_none());
     let mut a: Vec<_> = all.iter().map(|e| e.experiment_id.clone()).collect();
-    let mut b: Vec<_> = one_page.experiments.iter().map(|e| e.experiment_id.clone()).collect();
+    let mut b: Vec<_> = one_page
+        .experiments
+        .iter()
+        .map(|e| e.experiment_id.clone())
+        .collect();
     a.sort();
     b.sort();
     assert_eq!(a, b, "paged listing equals the one-page listing");
@@ -74,10 +98,17 @@ async fn paging_follows_tokens_over_many_pages() {
 async fn too_many_requests_is_retried_after_retry_after() {
     let sim = sim().await;
     sim.script_faults(vec![
-        ScriptedFault::TooManyRequests { retry_after: Some("0".into()) },
-        ScriptedFault::TooManyRequests { retry_after: Some("1".into()) },
+        ScriptedFault::TooManyRequests {
+            retry_after: Some("0".into()),
+        },
+        ScriptedFault::TooManyRequests {
+            retry_after: Some("1".into()),
+        },
     ]);
-    let me = client(&sim, &sim.token).me().await.expect("succeeds after two 429s");
+    let me = client(&sim, &sim.token)
+        .me()
+        .await
+        .expect("succeeds after two 429s");
     assert_eq!(me.user_name, "ml-eng@acme.com");
     sim.shutdown().await;
 }
@@ -89,7 +120,9 @@ async fn internal_error_is_surfaced_with_its_code_without_retry() {
     let c = client(&sim, &sim.token);
     let err = c.me().await.expect_err("500 is not retried");
     match &err {
-        ApiError::Api { status, code, kind, .. } => {
+        ApiError::Api {
+            status, code, kind, ..
+        } => {
             assert_eq!(*status, 500);
             assert_eq!(*kind, ErrorKind::Internal);
             assert_eq!(code.as_ref(), Some(&ErrorCode::InternalError));
@@ -114,7 +147,10 @@ async fn html_plain_and_empty_error_bodies_read_clearly() {
     assert!(text.contains("502"), "{text}");
     assert_no_token(&err, &sim.token);
 
-    sim.script_faults(vec![ScriptedFault::PlainText { status: 400, body: "INVALID_STATE: cluster is gone".into() }]);
+    sim.script_faults(vec![ScriptedFault::PlainText {
+        status: 400,
+        body: "INVALID_STATE: cluster is gone".into(),
+    }]);
     let err = c.me().await.expect_err("plain text");
     assert_eq!(err.kind(), Some(ErrorKind::BadRequest));
     assert!(err.to_string().contains("cluster is gone"), "{err}");
@@ -129,10 +165,19 @@ async fn html_plain_and_empty_error_bodies_read_clearly() {
 async fn missing_objects_are_not_found() {
     let sim = sim().await;
     let c = client(&sim, &sim.token);
-    let err = c.get_experiment_by_name("/no/such/experiment").await.expect_err("missing");
+    let err = c
+        .get_experiment_by_name("/no/such/experiment")
+        .await
+        .expect_err("missing");
     assert!(err.is_not_found(), "{err:?}");
-    assert!(!err.is_not_available(), "a missing object is not a missing API");
-    let err = c.get_serving_endpoint("no-such-endpoint").await.expect_err("missing endpoint");
+    assert!(
+        !err.is_not_available(),
+        "a missing object is not a missing API"
+    );
+    let err = c
+        .get_serving_endpoint("no-such-endpoint")
+        .await
+        .expect_err("missing endpoint");
     assert!(err.is_not_found(), "{err:?}");
     sim.shutdown().await;
 }
@@ -141,7 +186,10 @@ async fn missing_objects_are_not_found() {
 async fn connection_reset_is_retried() {
     let sim = sim().await;
     sim.script_faults(vec![ScriptedFault::Reset]);
-    let me = client(&sim, &sim.token).me().await.expect("retried after a reset");
+    let me = client(&sim, &sim.token)
+        .me()
+        .await
+        .expect("retried after a reset");
     assert_eq!(me.user_name, "ml-eng@acme.com");
     sim.shutdown().await;
 }

@@ -6,9 +6,8 @@ use crate::api::{ApiResult, Client};
 
 use super::effect::Fetch;
 use super::msg::{ExperimentPage, Payload};
-use crate::ops::inventory;
 use super::screens::experiments::PAGE_SIZE;
-
+use crate::ops::inventory;
 
 pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
     match fetch {

@@ -2,7 +2,6 @@
 
 use crate::api::models::mlflow::KeyValue;
 
-
 /// A duration in ms as "12s", "3m", "5h", "2d".
 pub fn duration(ms: i64) -> String {
     let s = ms.max(0) / 1000;

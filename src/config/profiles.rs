@@ -9,7 +9,7 @@ use super::host::normalize_host;
 use super::paths::{Paths, non_empty};
 
 /// One profile as listed to the user. Carries no credential values by construction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProfileSummary {
     pub name: String,
     /// Normalised when possible, else as written.

@@ -44,7 +44,12 @@ where
         let (items, next) = page(token.take()).await?;
         n += items;
         match next.filter(|t| !t.is_empty()) {
-            Some(_) if n >= cap => return Ok(Count { n: cap, capped: true }),
+            Some(_) if n >= cap => {
+                return Ok(Count {
+                    n: cap,
+                    capped: true,
+                });
+            }
             Some(t) => token = Some(t),
             None => return Ok(Count { n, capped: false }),
         }
@@ -123,7 +128,10 @@ pub struct EndpointHealth {
 
 impl EndpointHealth {
     pub fn of(endpoints: &[ServingEndpoint]) -> Self {
-        let mut h = EndpointHealth { total: endpoints.len(), ..Default::default() };
+        let mut h = EndpointHealth {
+            total: endpoints.len(),
+            ..Default::default()
+        };
         for ep in endpoints {
             match classify(ep) {
                 Health::Ready => h.ready += 1,
@@ -234,8 +242,8 @@ mod tests {
                 total: 5,
                 ready: 1,
                 updating: 1,
-                failed: 1,
-                not_ready: 2
+                failed: 2,
+                other: 1
             }
         );
     }
@@ -244,7 +252,7 @@ mod tests {
     fn capped_count_displays_with_plus() {
         assert_eq!(
             Count {
-                value: 1000,
+                n: 1000,
                 capped: true
             }
             .to_string(),
@@ -252,11 +260,58 @@ mod tests {
         );
         assert_eq!(
             Count {
-                value: 7,
+                n: 7,
                 capped: false
             }
             .to_string(),
             "7"
+        );
+    }
+
+    fn pages(
+        sizes: &'static [usize],
+    ) -> impl FnMut(Option<String>) -> std::future::Ready<ApiResult<(usize, Option<String>)>> {
+        move |token| {
+            let i: usize = token.map(|t| t.parse().unwrap()).unwrap_or(0);
+            let next = (i + 1 < sizes.len()).then(|| (i + 1).to_string());
+            std::future::ready(Ok((sizes[i], next)))
+        }
+    }
+
+    #[tokio::test]
+    async fn counts_stop_at_the_cap_only_when_more_exists() {
+        let c = count_pages(1000, pages(&[400, 400])).await.unwrap();
+        assert_eq!(
+            c,
+            Count {
+                n: 800,
+                capped: false
+            }
+        );
+        let c = count_pages(1000, pages(&[1000, 1])).await.unwrap();
+        assert_eq!(
+            c,
+            Count {
+                n: 1000,
+                capped: true
+            }
+        );
+        let c = count_pages(1000, pages(&[1000])).await.unwrap();
+        assert_eq!(
+            c,
+            Count {
+                n: 1000,
+                capped: false
+            }
+        );
+        // Empty pages with tokens (Unity Catalog) are walked through.
+        let c = count_pages(1000, pages(&[0, 0, 3])).await.unwrap();
+        assert_eq!(
+            c,
+            Count {
+                n: 3,
+                capped: false
+            }
         );
     }
 }

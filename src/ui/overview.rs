@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::app::State;
-use crate::app::format;
 use crate::app::msg::Count;
 use crate::app::remote::Remote;
 use crate::app::screens::overview::{Health, classify};
@@ -129,7 +128,13 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
     let remote = &state.overview.serving;
     let mut lines = Vec::new();
     if let Some(eps) = &remote.data {
-        let EndpointHealth { ready, updating, failed, other, .. } = EndpointHealth::of(eps);
+        let EndpointHealth {
+            ready,
+            updating,
+            failed,
+            other,
+            ..
+        } = EndpointHealth::of(eps);
         let row = |mark: &str, n: usize, what: &str, role: Role| {
             Line::from(vec![
                 Span::styled(format!("{mark} {n:>3} "), theme.style(role)),

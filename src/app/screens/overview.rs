@@ -1,7 +1,7 @@
 //! Overview room: counts and health from the API, one load state per panel.
 
 use crate::api::models::scim::Me;
-use crate::api::models::serving::{ConfigUpdate, EndpointReady, ServingEndpoint};
+use crate::api::models::serving::ServingEndpoint;
 
 use super::super::effect::{Effect, Fetch};
 use super::super::msg::{Count, Payload, ResourceKey};
