@@ -78,7 +78,7 @@ fn unimplemented_screens_say_coming_instead_of_doing_nothing() {
     assert_eq!(route(&d), Route::Screen(ScreenId::Overview));
     let toast = d.state.toasts.last().expect("a toast");
     assert!(
-        toast.text.contains("Models comes in a later issue"),
+        toast.text.contains("Models is not in this version yet"),
         "{toast:?}"
     );
     assert!(d.effects.is_empty());

@@ -21,9 +21,10 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fetch {
     Me,
-    /// Page through experiment searches, counting up to `cap`.
+    /// Page through experiment searches, counting up to `cap`; keep the `recent` newest.
     ExperimentCount {
         cap: usize,
+        recent: usize,
     },
     UcModelCount {
         cap: usize,

@@ -12,8 +12,8 @@ use crate::ops::inventory;
 pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
     match fetch {
         Fetch::Me => Payload::Me(client.me().await),
-        Fetch::ExperimentCount { cap } => {
-            Payload::ExperimentCount(inventory::count_experiments(client, cap).await)
+        Fetch::ExperimentCount { cap, recent } => {
+            Payload::ExperimentCount(inventory::experiment_summary(client, cap, recent).await)
         }
         Fetch::UcModelCount { cap } => {
             Payload::UcModelCount(inventory::count_uc_models(client, cap).await)

@@ -21,6 +21,14 @@ pub fn ago(now_ms: i64, then_ms: Option<i64>) -> String {
     }
 }
 
+/// Compact age for narrow columns: "12s", "3m", "5h", "40d"; "-" when unknown.
+pub fn ago_short(now_ms: i64, then_ms: Option<i64>) -> String {
+    match then_ms {
+        Some(t) if t > 0 => duration(now_ms - t),
+        _ => "-".to_string(),
+    }
+}
+
 /// User tags as "k=v, k2=v2"; MLflow's own `mlflow.*` bookkeeping tags are left to the detail view.
 pub fn user_tags(tags: &[KeyValue]) -> String {
     tags.iter()

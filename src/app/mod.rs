@@ -25,7 +25,7 @@ mod update;
 pub use action::Action;
 pub use context::{AppContext, Session};
 pub use effect::{Effect, Fetch};
-pub use msg::{Count, ExperimentPage, Msg, Payload, ResourceKey};
+pub use msg::{Count, ExperimentPage, ExperimentSummary, Msg, Payload, ResourceKey};
 pub use offscreen::render_offscreen;
 pub use runloop::{App, ClipboardSink, Startup};
 pub use screen::{Route, ScreenId};

@@ -60,7 +60,7 @@ pub enum ResourceKey {
     ExperimentList,
 }
 
-pub use crate::ops::inventory::Count;
+pub use crate::ops::inventory::{Count, ExperimentSummary};
 
 /// One or more pages of experiments.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ pub struct ExperimentPage {
 #[derive(Debug, Clone)]
 pub enum Payload {
     Me(ApiResult<Me>),
-    ExperimentCount(ApiResult<Count>),
+    ExperimentCount(ApiResult<ExperimentSummary>),
     UcModelCount(ApiResult<Count>),
     WorkspaceModelCount(ApiResult<Count>),
     ServingEndpoints(ApiResult<Vec<ServingEndpoint>>),

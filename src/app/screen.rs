@@ -1,7 +1,7 @@
 //! The screen registry: one row per numbered screen (PRODUCT.md §3), and the routes of the
 //! back-stack.
 //!
-//! A later issue adds a screen by flipping `is_available`, adding its state + update room + view
+//! A new screen is added by flipping `is_available`, adding its state + update room + view
 //! room, and one arm in each dispatcher (`update::screens`, `ui::screens`); the loop, runtime,
 //! keymap and palette pick it up from this table.
 
@@ -81,7 +81,7 @@ impl ScreenId {
         }
     }
 
-    /// Whether this build has the screen. Unavailable screens answer "coming in a later issue"
+    /// Whether this build has the screen. Unavailable screens answer "not in this version yet"
     /// and are left out of hints and help, so no key there is dead.
     pub fn is_available(self) -> bool {
         matches!(self, ScreenId::Overview | ScreenId::Experiments)

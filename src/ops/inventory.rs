@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::api::models::mlflow::SearchExperimentsRequest;
+use crate::api::models::mlflow::{Experiment, SearchExperimentsRequest};
 use crate::api::models::serving::{ConfigUpdate, EndpointReady, ServingEndpoint};
 use crate::api::{ApiResult, Client};
 
@@ -33,13 +33,25 @@ const COUNT_PAGE: i64 = 1000;
 const MAX_COUNT_PAGES: usize = 50;
 
 /// Counts items page by page, stopping once `cap` is reached while more pages exist.
-async fn count_pages<F, Fut>(cap: usize, mut page: F) -> ApiResult<Count>
+async fn count_pages<F, Fut>(cap: usize, page: F) -> ApiResult<Count>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = ApiResult<(usize, Option<String>)>>,
 {
-    let mut n = 0;
-    let mut token = None;
+    count_pages_from(cap, 0, None, page).await
+}
+
+/// [`count_pages`] continuing after `n` items already counted, from page `token`.
+async fn count_pages_from<F, Fut>(
+    cap: usize,
+    mut n: usize,
+    mut token: Option<String>,
+    mut page: F,
+) -> ApiResult<Count>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<(usize, Option<String>)>>,
+{
     for _ in 0..MAX_COUNT_PAGES {
         let (items, next) = page(token.take()).await?;
         n += items;
@@ -57,18 +69,61 @@ where
     Ok(Count { n, capped: true })
 }
 
-/// Counts active experiments by paging `experiments/search`.
-pub async fn count_experiments(client: &Client, cap: usize) -> ApiResult<Count> {
-    count_pages(cap, |token| async move {
+/// How many experiments there are, and the most recently updated ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentSummary {
+    pub count: Count,
+    /// Newest first (by `last_update_time`).
+    pub recent: Vec<Experiment>,
+}
+
+/// Counts active experiments by paging `experiments/search` newest first; the first page also
+/// gives the `recent` most recently updated ones, so the Overview needs no second call.
+pub async fn experiment_summary(
+    client: &Client,
+    cap: usize,
+    recent: usize,
+) -> ApiResult<ExperimentSummary> {
+    let search = |token: Option<String>| async move {
         let req = SearchExperimentsRequest {
             max_results: Some(COUNT_PAGE),
             page_token: token,
+            order_by: vec!["last_update_time DESC".to_string()],
             ..Default::default()
         };
-        let r = client.search_experiments(&req).await?;
-        Ok((r.experiments.len(), r.next_page_token))
+        client.search_experiments(&req).await
+    };
+    let first = search(None).await?;
+    let seen = first.experiments.len();
+    let next = first.next_page_token.filter(|t| !t.is_empty());
+    let count = match next {
+        None => Count {
+            n: seen,
+            capped: false,
+        },
+        Some(_) if seen >= cap => Count {
+            n: cap,
+            capped: true,
+        },
+        Some(t) => {
+            count_pages_from(cap, seen, Some(t), |token| async move {
+                let r = search(token).await?;
+                Ok((r.experiments.len(), r.next_page_token))
+            })
+            .await?
+        }
+    };
+    let mut experiments = first.experiments;
+    experiments.truncate(recent);
+    Ok(ExperimentSummary {
+        count,
+        recent: experiments,
     })
-    .await
+}
+
+/// Counts active experiments.
+pub async fn count_experiments(client: &Client, cap: usize) -> ApiResult<Count> {
+    Ok(experiment_summary(client, cap, 0).await?.count)
 }
 
 /// Counts Unity Catalog models in all catalogs.

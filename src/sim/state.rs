@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::faults::FaultState;
 use super::world::World;
 
-/// Who made a request, decided by the token. Permission checks (a later issue) key on this.
+/// Who made a request, decided by the token. Permission checks key on this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Principal {
     /// `ml-eng@acme.com`, owner of the seeded churn assets.

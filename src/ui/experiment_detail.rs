@@ -60,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
     }
     lines.push(Line::default());
     lines.push(Line::styled(
-        "runs of this experiment come in a later issue",
+        "runs of this experiment are not shown in this version",
         theme.style(Role::Muted),
     ));
     let block = panel(state, format!(" {} ", e.name), true).padding(Padding::horizontal(1));

@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let table = Table::new(
             rows,
             [
-                Constraint::Fill(3),
+                Constraint::Fill(5),
                 Constraint::Length(id_width),
                 Constraint::Length(9),
                 Constraint::Fill(2),

@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(
             Paragraph::new(Line::styled(
-                format!("{} comes in a later issue", other.title()),
+                format!("{} is not in this version yet", other.title()),
                 state.theme.style(Role::Muted),
             )),
             areas.body,

@@ -6,7 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
+use crate::api::models::serving::ServingEndpoint;
 use crate::app::State;
+use crate::app::format;
 use crate::app::msg::Count;
 use crate::app::remote::Remote;
 use crate::app::screens::overview::{Health, classify};
@@ -19,12 +21,10 @@ use super::widgets::{load_state_line, panel};
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let [who, panels] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
     workspace(frame, who, state);
-    let [exp, models, serving] = Layout::horizontal([
-        Constraint::Ratio(1, 3),
-        Constraint::Ratio(1, 3),
-        Constraint::Ratio(1, 3),
-    ])
-    .areas(panels);
+    // Serving gets the wide column: one line per endpoint with what it serves.
+    let [left, serving] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(panels);
+    let [models, exp] = Layout::vertical([Constraint::Length(7), Constraint::Min(0)]).areas(left);
     experiments(frame, exp, state);
     models_panel(frame, models, state);
     serving_panel(frame, serving, state);
@@ -93,12 +93,34 @@ fn count_lines(state: &State, remote: &Remote<Count>, noun: &str) -> Vec<Line<'s
 }
 
 fn experiments(frame: &mut Frame, area: Rect, state: &State) {
-    let lines = count_lines(state, &state.overview.experiments, "experiments");
+    let theme = &state.theme;
+    let remote = &state.overview.experiments;
+    let mut lines = Vec::new();
+    if let Some(summary) = &remote.data {
+        lines.push(Line::from(vec![
+            Span::styled(summary.count.to_string(), theme.style(Role::Accent)),
+            Span::styled(" experiments", theme.style(Role::Text)),
+        ]));
+        if !summary.recent.is_empty() {
+            lines.push(Line::default());
+            lines.push(Line::styled("Recently updated", theme.style(Role::Header)));
+        }
+        for e in &summary.recent {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{:>4} ",
+                        format::ago_short(state.now_ms, e.last_update_time)
+                    ),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(e.name.clone(), theme.style(Role::Text)),
+            ]));
+        }
+    }
+    lines.extend(load_state_line(state, remote));
     let block = panel(state, " Experiments ", false).padding(Padding::horizontal(1));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn models_panel(frame: &mut Frame, area: Rect, state: &State) {
@@ -147,22 +169,26 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
         if other > 0 {
             lines.push(row(g.other, other, "other", Role::Muted));
         }
-        // Name the endpoints that need attention; healthy ones are just counted.
-        let attention: Vec<_> = eps
-            .iter()
-            .filter(|ep| matches!(classify(ep), Health::Failed | Health::Updating))
-            .collect();
-        if !attention.is_empty() {
+        // Every endpoint by name, those that need attention first, with what it serves.
+        if !eps.is_empty() {
             lines.push(Line::default());
         }
-        for ep in attention {
+        let mut listed: Vec<_> = eps.iter().collect();
+        listed.sort_by_key(|ep| (attention_rank(classify(ep)), ep.name.clone()));
+        for ep in listed {
             let (mark, role) = match classify(ep) {
+                Health::Ready => (g.ok, Role::Ok),
+                Health::Updating => (g.updating, Role::Warn),
                 Health::Failed => (g.failed, Role::Error),
-                _ => (g.updating, Role::Warn),
+                Health::Other => (g.other, Role::Muted),
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{mark} "), theme.style(role)),
                 Span::styled(ep.name.clone(), theme.style(Role::Text)),
+                Span::styled(
+                    format!("  {}", served_summary(ep)),
+                    theme.style(Role::Muted),
+                ),
             ]));
         }
         if eps.is_empty() {
@@ -171,8 +197,37 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
     }
     lines.extend(load_state_line(state, remote));
     let block = panel(state, " Serving endpoints ", false).padding(Padding::horizontal(1));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Failed first, then updating, then the rest.
+fn attention_rank(h: Health) -> u8 {
+    match h {
+        Health::Failed => 0,
+        Health::Updating => 1,
+        Health::Other => 2,
+        Health::Ready => 3,
+    }
+}
+
+/// "churn_model v4, v5": the model versions an endpoint serves (from the list summary).
+fn served_summary(ep: &ServingEndpoint) -> String {
+    let Some(config) = &ep.config else {
+        return String::new();
+    };
+    let mut by_model: Vec<(String, Vec<String>)> = Vec::new();
+    for e in &config.served_entities {
+        let model = e.entity_name.clone().unwrap_or_default();
+        let short = model.rsplit('.').next().unwrap_or(&model).to_string();
+        let version = e.entity_version.clone().unwrap_or_default();
+        match by_model.iter_mut().find(|(m, _)| *m == short) {
+            Some((_, vs)) => vs.push(format!("v{version}")),
+            None => by_model.push((short, vec![format!("v{version}")])),
+        }
+    }
+    by_model
+        .into_iter()
+        .map(|(m, vs)| format!("{m} {}", vs.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

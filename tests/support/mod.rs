@@ -13,7 +13,8 @@ use mlops_console::api::models::serving::{
 use mlops_console::api::{ApiError, ErrorKind};
 use mlops_console::app::remote::RequestId;
 use mlops_console::app::{
-    Count, Effect, ExperimentPage, Fetch, Msg, Payload, ResourceKey, Session, State, update,
+    Count, Effect, ExperimentPage, ExperimentSummary, Fetch, Msg, Payload, ResourceKey, Session,
+    State, update,
 };
 use mlops_console::config::keymap::Keymap;
 use mlops_console::theme::Theme;
@@ -122,10 +123,15 @@ impl Driver {
             let payload = match fetch {
                 Fetch::Me if oss => Payload::Me(Err(not_available())),
                 Fetch::Me => Payload::Me(Ok(me())),
-                Fetch::ExperimentCount { .. } => Payload::ExperimentCount(Ok(Count {
-                    n: 1000,
-                    capped: true,
-                })),
+                Fetch::ExperimentCount { recent, .. } => {
+                    Payload::ExperimentCount(Ok(ExperimentSummary {
+                        count: Count {
+                            n: 1000,
+                            capped: true,
+                        },
+                        recent: experiments().into_iter().take(recent).collect(),
+                    }))
+                }
                 Fetch::UcModelCount { .. } if oss => Payload::UcModelCount(Err(not_available())),
                 Fetch::UcModelCount { .. } => Payload::UcModelCount(Ok(Count {
                     n: 12,

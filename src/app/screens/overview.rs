@@ -4,17 +4,19 @@ use crate::api::models::scim::Me;
 use crate::api::models::serving::ServingEndpoint;
 
 use super::super::effect::{Effect, Fetch};
-use super::super::msg::{Count, Payload, ResourceKey};
+use super::super::msg::{Count, ExperimentSummary, Payload, ResourceKey};
 use super::super::remote::{Accepted, LoadError, Remote, RequestId, replace};
 use super::super::state::State;
 
 /// Counting stops here ("1000+"): an overview must stay cheap on big workspaces.
 pub const COUNT_CAP: usize = 1000;
+/// Most recently updated experiments listed on the Overview.
+pub const RECENT_EXPERIMENTS: usize = 8;
 
 #[derive(Debug, Clone, Default)]
 pub struct OverviewState {
     pub me: Remote<Me>,
-    pub experiments: Remote<Count>,
+    pub experiments: Remote<ExperimentSummary>,
     pub uc_models: Remote<Count>,
     pub workspace_models: Remote<Count>,
     pub serving: Remote<Vec<ServingEndpoint>>,
@@ -78,7 +80,10 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         (ov.me.is_due(now, None), Fetch::Me),
         (
             ov.experiments.is_due(now, every),
-            Fetch::ExperimentCount { cap: COUNT_CAP },
+            Fetch::ExperimentCount {
+                cap: COUNT_CAP,
+                recent: RECENT_EXPERIMENTS,
+            },
         ),
         (
             ov.uc_models.is_due(now, every),

@@ -39,7 +39,7 @@ pub(super) fn perform(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
 /// Number keys and `:screen`. A screen this build lacks says so instead of doing nothing.
 pub(super) fn goto(state: &mut State, screen: ScreenId, fx: &mut Vec<Effect>) {
     if !screen.is_available() {
-        let text = format!("{} comes in a later issue", screen.title());
+        let text = format!("{} is not in this version yet", screen.title());
         state.toast(ToastLevel::Info, text);
         return;
     }

@@ -1,6 +1,5 @@
 //! The workspace (non-UC) Model Registry: `fraud_model` with versions across stages, plus a few
-//! more models so searches and pages have something to walk. Transition requests arrive with a
-//! later issue.
+//! more models so searches and pages have something to walk.
 
 use crate::api::models::mlflow::KeyValue;
 use crate::api::models::registry::{ModelVersion, ModelVersionStatus, RegisteredModel, Stage};
