@@ -9,7 +9,7 @@ use mlops_console::app::{AppContext, ScreenId};
 use mlops_console::cli::{Cli, Command, GlobalArgs, ScreenArg, ScreenshotArgs};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
-use mlops_console::headless::{self, exit};
+use mlops_console::headless::{self, exit, output};
 use mlops_console::{api::Secret, config, launch, sim, theme, tui};
 
 fn env(key: &str) -> Option<String> {
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     if cli.global.version {
-        println!("{}", version_text(&paths));
+        output::println(&version_text(&paths));
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -123,12 +123,9 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Ok((file, profiles)) => {
                 if o.json {
                     let doc = serde_json::json!({ "config_file": file, "profiles": profiles });
-                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                    output::json(&doc);
                 } else {
-                    print!(
-                        "{}",
-                        config::profiles::render_profiles_table(&file, &profiles)
-                    );
+                    output::print(&config::profiles::render_profiles_table(&file, &profiles));
                 }
                 exit::OK
             }
@@ -140,7 +137,9 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         Some(Command::Screenshot(a)) => screenshot(&g, &paths, a).await,
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "mlops-console", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "mlops-console", &mut script);
+            output::print(&String::from_utf8_lossy(&script));
             exit::OK
         }
     }
@@ -251,7 +250,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
     let defaults = mlops_console::export::screenshot::DefaultColors { fg, bg };
     match mlops_console::export::screenshot::buffer_to_png(&buf, defaults, &a.out) {
         Ok(()) => {
-            println!("{}", a.out.display());
+            output::println(&a.out.display().to_string());
             exit::OK
         }
         Err(e) => {

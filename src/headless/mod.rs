@@ -2,5 +2,6 @@
 
 pub mod exit;
 pub mod experiments;
+pub mod output;
 pub mod status;
 pub mod table;
