@@ -116,7 +116,7 @@ pub struct RunsArgs {
     /// Read every page, however many runs match.
     #[arg(long)]
     pub all: bool,
-    /// Active runs (default), deleted runs, or both.
+    /// Runs by lifecycle stage: active, deleted, or all of them.
     #[arg(long, value_enum, default_value_t = RunView::Active)]
     pub view: RunView,
     /// Runs asked for per request (the server allows up to 50000).
@@ -128,6 +128,7 @@ pub struct RunsArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
+    /// Run id, as `runs` lists it.
     pub run_id: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -135,6 +136,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct MetricsArgs {
+    /// Run id, as `runs` lists it.
     pub run_id: String,
     /// Metric key, e.g. loss.
     pub key: String,
