@@ -12,3 +12,4 @@ pub mod runview;
 pub mod status;
 pub mod system_tags;
 pub mod table;
+pub mod train;
