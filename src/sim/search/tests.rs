@@ -104,10 +104,9 @@ fn operators_per_type() {
     assert_eq!(c[0].op, Op::In);
     assert_eq!(c[0].value, Literal::List(vec!["a".into(), "b".into()]));
     assert_eq!(runs("attributes.run_id NOT IN ('a')")[0].op, Op::NotIn);
-    assert_eq!(
-        runs("attributes.status IN ('FAILED','KILLED')")[0].op,
-        Op::In
-    );
+    // Like MLflow, lists are for run ids only.
+    let err = runs_err("attributes.status IN ('FAILED','KILLED')");
+    assert!(err.contains("Only ['run_id']"), "{err}");
     assert_eq!(
         runs("attributes.start_time >= 1.5")[0].value,
         Literal::Number(1.5)

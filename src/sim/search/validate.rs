@@ -209,6 +209,13 @@ pub(super) fn validate(
         }
         _ => {}
     }
+    // MLflow allows lists only for run ids (and dataset fields, which take IN as well).
+    if matches!(op, Op::In | Op::NotIn) && entity == Entity::Attribute && key != "run_id" {
+        return Err(
+            "Only ['run_id'] attributes support comparison with a list of quoted string values."
+                .to_string(),
+        );
+    }
     Ok(Clause {
         entity,
         key,
