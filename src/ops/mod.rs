@@ -4,3 +4,7 @@
 pub mod inventory;
 pub mod jobs;
 pub mod training;
+pub mod prometheus;
+pub mod stats;
+pub mod serving_metrics;
+pub mod traffic;

@@ -7,4 +7,5 @@ pub mod mlflow;
 pub mod registry;
 pub mod scim;
 pub mod serving;
+pub mod serving_config;
 pub mod uc_models;

@@ -82,6 +82,11 @@ pub struct ServedEntity {
     pub external_model: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foundation_model: Option<serde_json::Value>,
+    /// Every other field as read (provisioned concurrency/throughput, `environment_vars`,
+    /// `instance_profile_arn`, …), kept so that a `PUT …/config` built from this entity
+    /// changes nothing but what it means to (see [`super::serving_config::ServedEntityInput`]).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Legacy `ServedModelOutput` mirror (`model_name` / `model_version`).

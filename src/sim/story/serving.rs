@@ -138,6 +138,7 @@ fn endpoint(g: &mut Gen, anchor: i64, def: EndpointDef) -> ServingEndpoint {
             state: Some(state.clone()),
             external_model: None,
             foundation_model: None,
+            extra: Default::default(),
         });
         // The legacy mirror the API still returns next to `served_entities`.
         served_models.push(ServedModel {
