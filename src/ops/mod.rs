@@ -3,8 +3,8 @@
 
 pub mod inventory;
 pub mod jobs;
-pub mod training;
 pub mod prometheus;
-pub mod stats;
 pub mod serving_metrics;
+pub mod stats;
 pub mod traffic;
+pub mod training;

@@ -132,7 +132,10 @@ pub fn parse_lenient(text: &str) -> (Exposition, Vec<ParseError>) {
     let mut out = Exposition::default();
     let mut errors = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw).trim_matches([' ', '\t']);
+        let line = raw
+            .strip_suffix('\r')
+            .unwrap_or(raw)
+            .trim_matches([' ', '\t']);
         let result = if line.is_empty() {
             Ok(Parsed::Nothing)
         } else if let Some(rest) = line.strip_prefix('#') {
@@ -190,7 +193,8 @@ fn comment(rest: &str, families: &BTreeMap<String, FamilyMeta>) -> Result<Parsed
             if !extra.is_empty() {
                 return Err(format!("unexpected text after the type: {extra:?}"));
             }
-            let kind = MetricType::parse(kind).ok_or_else(|| format!("unknown metric type {kind:?}"))?;
+            let kind =
+                MetricType::parse(kind).ok_or_else(|| format!("unknown metric type {kind:?}"))?;
             if families.get(name).is_some_and(|f| f.kind.is_some()) {
                 return Err(format!("second TYPE line for metric {name}"));
             }
@@ -319,7 +323,8 @@ fn label_set(mut s: &str) -> Result<(Labels, &str), String> {
         s = s
             .strip_prefix('"')
             .ok_or_else(|| format!("expected '\"' to start the value of label {name}"))?;
-        let close = closing_quote(s).ok_or_else(|| format!("unterminated value of label {name}"))?;
+        let close =
+            closing_quote(s).ok_or_else(|| format!("unterminated value of label {name}"))?;
         let value = unescape(&s[..close], true)?;
         if labels.get(name).is_some() {
             return Err(format!("duplicate label {name}"));
@@ -329,7 +334,9 @@ fn label_set(mut s: &str) -> Result<(Labels, &str), String> {
         if let Some(rest) = s.strip_prefix(',') {
             s = rest;
         } else if !s.starts_with('}') {
-            return Err(format!("expected ',' or '}}' after the value of label {name}"));
+            return Err(format!(
+                "expected ',' or '}}' after the value of label {name}"
+            ));
         }
     }
 }

@@ -290,7 +290,7 @@ pub fn sample_size(
     continuity: bool,
 ) -> Option<u64> {
     let delta = (p1 - p2).abs();
-    if delta == 0.0 || !(ratio > 0.0) || !(0.0..1.0).contains(&alpha) {
+    if delta == 0.0 || ratio.is_nan() || ratio <= 0.0 || !(0.0..1.0).contains(&alpha) {
         return None;
     }
     let za = normal_quantile(1.0 - alpha / 2.0);

@@ -13,7 +13,7 @@
 //!
 //! Layout: `server` (accept loop that can reset connections), `gate` (auth, faults, request log),
 //! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`,
-//! `artifacts`, `uc`, `registry`, `serving`, `jobs`), `search` (MLflow filter and order-by
+//! `artifacts`, `uc`, `registry`, `serving` (endpoints, invocations, traffic, metrics), `jobs`), `search` (MLflow filter and order-by
 //! languages), `run_search` (runs/search over full and compact runs), `story` (the seeded data),
 //! `scale` (`--scale large`), `world` (the data model behind a mutex, moved on to the `clock`'s
 //! reading whenever it is read: job runs progress on simulated time).
@@ -77,6 +77,11 @@ pub struct SimOptions {
     pub clock: SimClock,
     /// `Large` adds ~2,000 experiments and one with 100,000 runs.
     pub scale: Scale,
+    /// How long a serving config update stays `IN_PROGRESS` before it goes live.
+    pub serving_update_delay: std::time::Duration,
+    /// Background requests per second to `churn-prod` (other endpoints get a fraction of it),
+    /// synthesised on the clock; 0 disables them.
+    pub traffic_rps: f64,
 }
 
 impl Default for SimOptions {
@@ -89,6 +94,8 @@ impl Default for SimOptions {
             faults: FaultSpec::none(),
             clock: SimClock::real(),
             scale: Scale::Small,
+            serving_update_delay: std::time::Duration::from_secs(5),
+            traffic_rps: 50.0,
         }
     }
 }
@@ -170,6 +177,9 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     if opts.scale == Scale::Large {
         scale::add_large(&mut world);
     }
+    let delay_ms = i64::try_from(opts.serving_update_delay.as_millis()).unwrap_or(i64::MAX);
+    let runtime = Arc::new(serving::Runtime::new(opts.seed));
+    serving::init(&mut world, runtime, delay_ms, opts.traffic_rps);
     let shared = Arc::new(Shared::new(
         world,
         opts.clock.clone(),

@@ -3,7 +3,7 @@
 
 use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 
@@ -63,13 +63,40 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(jobs_routes("/api/2.2/jobs"))
         // 2.1 paths are the same API (reference §9); older clients still use them.
         .merge(jobs_routes("/api/2.1/jobs"))
-        .route("/api/2.0/serving-endpoints", get(serving::list))
-        .route("/api/2.0/serving-endpoints/{name}", get(serving::get))
+        .merge(serving_routes())
         .fallback(not_found)
         // A known path with the wrong method is, to Databricks, just as unknown.
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
+}
+
+fn serving_routes() -> Router<AppState> {
+    const EP: &str = "/api/2.0/serving-endpoints";
+    Router::new()
+        .route(EP, get(serving::list).post(serving::create))
+        .route(
+            &format!("{EP}/{{name}}"),
+            get(serving::get).delete(serving::delete),
+        )
+        .route(
+            &format!("{EP}/{{name}}/config"),
+            put(serving::update_config),
+        )
+        .route(&format!("{EP}/{{name}}/metrics"), get(serving::metrics))
+        .route(
+            &format!("{EP}/{{name}}/served-models/{{served}}/logs"),
+            get(serving::server_logs),
+        )
+        .route(
+            &format!("{EP}/{{name}}/served-models/{{served}}/build-logs"),
+            get(serving::build_logs),
+        )
+        // Scoring has no `/api/2.0` prefix (reference §6.4).
+        .route(
+            "/serving-endpoints/{name}/invocations",
+            post(serving::invoke),
+        )
 }
 
 fn jobs_routes(base: &str) -> Router<AppState> {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
 use super::faults::FaultState;
+use super::serving::Runtime;
 use super::world::World;
 
 /// Who made a request, decided by the token. Permission checks key on this.
@@ -51,6 +52,8 @@ pub(crate) struct Shared {
     log: Mutex<VecDeque<RequestRecord>>,
     pub owner_token: String,
     pub nonowner_token: String,
+    /// The serving data plane (also reachable from the world), read without the world lock.
+    pub serving: Arc<Runtime>,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -68,6 +71,7 @@ impl Shared {
         owner_token: String,
         nonowner_token: String,
     ) -> Self {
+        let serving = world.serving.runtime.clone();
         Shared {
             world: Mutex::new(world),
             clock,
@@ -75,6 +79,7 @@ impl Shared {
             log: Mutex::new(VecDeque::new()),
             owner_token,
             nonowner_token,
+            serving,
         }
     }
 

@@ -13,6 +13,7 @@ use crate::api::models::uc_models::{Alias, ModelVersionInfo, RegisteredModelInfo
 
 use super::jobs::JobsState;
 use super::scale::ScaleRuns;
+use super::serving::ServingSim;
 
 /// Time units in milliseconds, for building timestamps relative to the anchor.
 pub(crate) const SECOND: i64 = 1_000;
@@ -41,6 +42,8 @@ pub(crate) struct World {
     pub jobs: JobsState,
     /// The compact 100,000-run table of `--scale large`.
     pub scale: Option<ScaleRuns>,
+    /// Serving's clock-driven state (config updates, background traffic).
+    pub serving: ServingSim,
 }
 
 /// A run plus its full metric histories (`run.data.metrics` holds only the latest values).
@@ -107,6 +110,7 @@ impl World {
     /// `now_ms`. Cheap when nothing runs.
     pub fn advance_to(&mut self, now_ms: i64) {
         super::jobs::advance(self, now_ms);
+        super::serving::advance(self, now_ms);
     }
 
     pub fn experiment(&self, id: &str) -> Option<&Experiment> {

@@ -168,7 +168,12 @@ pub struct LogsResponse {
 }
 
 /// The four MLflow scoring input keys (reference §6.4); exactly one must be present.
-pub const INPUT_KEYS: &[&str] = &["dataframe_split", "dataframe_records", "instances", "inputs"];
+pub const INPUT_KEYS: &[&str] = &[
+    "dataframe_split",
+    "dataframe_records",
+    "instances",
+    "inputs",
+];
 
 /// A custom model's answer to an invocation: `{"predictions": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

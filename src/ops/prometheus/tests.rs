@@ -20,7 +20,10 @@ fn parses_samples_types_help_and_timestamps() {
     assert_eq!(e.samples.len(), 7);
     let first = &e.samples[0];
     assert_eq!(first.name, "request_count_total");
-    assert_eq!(first.labels.get("served_entity_name"), Some("churn_model-4"));
+    assert_eq!(
+        first.labels.get("served_entity_name"),
+        Some("churn_model-4")
+    );
     assert_eq!(first.value, 1027.0);
     assert_eq!(first.timestamp_ms, Some(1_767_225_600_000));
     assert_eq!(e.samples[1].timestamp_ms, None);
@@ -114,7 +117,10 @@ fn lenient_parsing_keeps_good_lines() {
         errors.iter().map(|e| e.line).collect::<Vec<_>>(),
         vec![2, 4]
     );
-    assert_eq!(errors[0].to_string(), format!("line 2: {}", errors[0].message));
+    assert_eq!(
+        errors[0].to_string(),
+        format!("line 2: {}", errors[0].message)
+    );
 }
 
 #[test]

@@ -25,10 +25,16 @@ fn histogram_quantile_interpolates_like_prometheus() {
 
 #[test]
 fn histogram_quantile_refuses_what_prometheus_refuses() {
-    assert_eq!(histogram_quantile(0.5, &b(&[(10.0, 5.0), (20.0, 9.0)])), None);
+    assert_eq!(
+        histogram_quantile(0.5, &b(&[(10.0, 5.0), (20.0, 9.0)])),
+        None
+    );
     assert_eq!(histogram_quantile(0.5, &b(&[(INF, 5.0)])), None);
     assert_eq!(histogram_quantile(0.5, &b(&[(1.0, 0.0), (INF, 0.0)])), None);
-    assert_eq!(histogram_quantile(f64::NAN, &b(&[(1.0, 1.0), (INF, 1.0)])), None);
+    assert_eq!(
+        histogram_quantile(f64::NAN, &b(&[(1.0, 1.0), (INF, 1.0)])),
+        None
+    );
     // Non-monotonic counts (a torn scrape) are raised, not trusted.
     let torn = b(&[(10.0, 50.0), (20.0, 40.0), (INF, 100.0)]);
     assert_eq!(histogram_quantile(0.5, &torn), Some(10.0));
@@ -36,7 +42,13 @@ fn histogram_quantile_refuses_what_prometheus_refuses() {
 
 #[test]
 fn lower_bound_of_a_quantile_is_below_the_estimate_and_tightens_with_n() {
-    let small = b(&[(10.0, 60.0), (20.0, 95.0), (50.0, 99.0), (100.0, 100.0), (INF, 100.0)]);
+    let small = b(&[
+        (10.0, 60.0),
+        (20.0, 95.0),
+        (50.0, 99.0),
+        (100.0, 100.0),
+        (INF, 100.0),
+    ]);
     let big: Vec<Bucket> = small
         .iter()
         .map(|x| Bucket {
@@ -47,7 +59,10 @@ fn lower_bound_of_a_quantile_is_below_the_estimate_and_tightens_with_n() {
     let est = histogram_quantile(0.99, &small).unwrap();
     let lo_small = quantile_lower_bound(0.99, &small, 1.96).unwrap();
     let lo_big = quantile_lower_bound(0.99, &big, 1.96).unwrap();
-    assert!(lo_small < lo_big && lo_big <= est, "{lo_small} {lo_big} {est}");
+    assert!(
+        lo_small < lo_big && lo_big <= est,
+        "{lo_small} {lo_big} {est}"
+    );
 }
 
 const SCRAPE_1: &str = r#"

@@ -39,7 +39,10 @@ const ERFC: &[(f64, f64)] = &[
 fn erfc_matches_reference_values_to_1e14() {
     for &(x, want) in ERFC {
         let got = erfc(x);
-        assert!(close(got, want, 1e-14), "erfc({x}) = {got:e}, want {want:e}");
+        assert!(
+            close(got, want, 1e-14),
+            "erfc({x}) = {got:e}, want {want:e}"
+        );
     }
     assert_eq!(erfc(30.0), 0.0);
     assert_eq!(erfc(-30.0), 2.0);
@@ -113,7 +116,8 @@ fn wilson_intervals_match_newcombe_table_1() {
 /// (Wald), 95%, examples (a)–(h).
 #[test]
 fn difference_intervals_match_newcombe_table_2() {
-    let cases: &[(u64, u64, u64, u64, (f64, f64))] = &[
+    type Case = (u64, u64, u64, u64, (f64, f64));
+    let cases: &[Case] = &[
         (56, 70, 48, 80, (0.0524, 0.3339)),
         (9, 10, 3, 10, (0.1705, 0.8090)),
         (6, 7, 2, 7, (0.0582, 0.8062)),

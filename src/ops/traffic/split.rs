@@ -282,7 +282,12 @@ impl Split {
 
     /// `canary` at `percent`, `stable` taking what the others leave; other entities keep their
     /// shares. Fails when they leave too little.
-    pub fn with_canary(&self, stable: &str, canary: &str, percent: u32) -> Result<Split, SplitError> {
+    pub fn with_canary(
+        &self,
+        stable: &str,
+        canary: &str,
+        percent: u32,
+    ) -> Result<Split, SplitError> {
         self.check_known(stable)?;
         self.check_known(canary)?;
         let others: u32 = self

@@ -53,6 +53,7 @@ pub(crate) fn build(seed: u64, anchor_ms: i64) -> World {
         endpoints,
         jobs,
         scale: None,
+        serving: Default::default(),
     }
 }
 

@@ -8,6 +8,8 @@ mod job_runs;
 mod jobs;
 mod models;
 mod scale;
+mod serving_config;
+mod serving_data;
 mod tracking;
 
 use serde_json::Value;
@@ -75,6 +77,39 @@ impl TestSim {
             .await
             .expect("request");
         decode(resp).await
+    }
+
+    /// Any method, optional JSON body, with the owner token (or `token`): status, headers and
+    /// the raw body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> (u16, reqwest::header::HeaderMap, String) {
+        let mut req = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(token.unwrap_or(&self.sim.token));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        (status, headers, resp.text().await.expect("body"))
+    }
+
+    /// Like [`TestSim::send`], the body parsed as JSON (`Null` when not JSON).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let (status, _, text) = self.send(method, path, body, None).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// An OK answer's body; panics with the body otherwise.
