@@ -74,6 +74,14 @@ struct Call<'a> {
     query: &'a [(&'a str, String)],
     body: Body,
     accept: &'static str,
+    /// Response headers the caller wants back (e.g. `served-model-name`).
+    keep_headers: &'static [&'static str],
+}
+
+/// A 2xx answer: the body, and the headers the call asked to keep (name, value).
+pub(crate) struct Answer {
+    pub text: String,
+    pub headers: Vec<(String, String)>,
 }
 
 impl Call<'_> {
@@ -197,6 +205,11 @@ impl Inner {
     /// Sends `call` until it succeeds, fails for good, or the retry budget would be overrun;
     /// the 2xx body as text.
     async fn execute(&self, call: Call<'_>) -> ApiResult<String> {
+        self.execute_full(call).await.map(|a| a.text)
+    }
+
+    /// [`Inner::execute`], keeping the response headers the call names.
+    async fn execute_full(&self, call: Call<'_>) -> ApiResult<Answer> {
         readonly::check(self.options.readonly, call.method.as_str(), call.path)?;
         let url = Url::parse(&format!(
             "{}/{}",
@@ -210,7 +223,7 @@ impl Inner {
         let error = loop {
             attempt += 1;
             let failure = match self.attempt(&call, &url, attempt, &mut used).await {
-                Ok(text) => return Ok(text),
+                Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             match failure.wait {
@@ -230,7 +243,7 @@ impl Inner {
         url: &Url,
         attempt: u32,
         used: &mut Option<Token>,
-    ) -> Result<String, Failure> {
+    ) -> Result<Answer, Failure> {
         let authorization = self
             .authorization(call, used)
             .await
@@ -257,6 +270,14 @@ impl Inner {
             Err(e) => return Err(self.transport_failure(e, call, attempt)),
         };
         let status = response.status().as_u16();
+        let kept: Vec<(String, String)> = call
+            .keep_headers
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers().get(*name)?.to_str().ok()?;
+                Some((name.to_string(), value.to_string()))
+            })
+            .collect();
         let retry_after = response
             .headers()
             .get(RETRY_AFTER)
@@ -269,7 +290,10 @@ impl Inner {
         drop(on_wire);
 
         if (200..300).contains(&status) {
-            return Ok(text);
+            return Ok(Answer {
+                text,
+                headers: kept,
+            });
         }
         if status == 401
             && let (AuthHeader::OAuth { tokens, .. }, Some(token)) = (&self.auth, used.as_ref())
@@ -318,6 +342,7 @@ impl Inner {
                     query: &[],
                     body: Body::Form(oauth::TOKEN_FORM),
                     accept: JSON,
+                    keep_headers: &[],
                 })
                 .await?;
             let token = oauth::parse_token_response(&text)?;

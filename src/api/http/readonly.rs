@@ -1,6 +1,7 @@
 //! Read-only profiles: every call that could change the workspace is refused before it leaves
 //! the machine. GET is always allowed; other methods only for POSTs known to be pure reads
-//! (MLflow searches take their filters in a POST body) and the OAuth token exchange.
+//! (MLflow searches take their filters in a POST body), the OAuth token exchange, and scoring
+//! requests to serving endpoints.
 
 use crate::api::error::{ApiError, ApiResult};
 
@@ -22,7 +23,22 @@ pub fn is_read_only_call(method: &str, path: &str) -> bool {
     // Compare the path alone, as the allow list is written: no query, no trailing slash.
     let path = path.split(['?', '#']).next().unwrap_or("");
     let path = path.trim_end_matches('/');
-    method.eq_ignore_ascii_case("POST") && READ_ONLY_POSTS.contains(&path)
+    method.eq_ignore_ascii_case("POST") && (READ_ONLY_POSTS.contains(&path) || is_invocation(path))
+}
+
+/// `/serving-endpoints/{name}/invocations` (no `/api/2.0` prefix, reference §6.4).
+///
+/// Allowed on read-only profiles on purpose: scoring asks a model for an answer and changes
+/// nothing about the endpoint, its config or the registry — the same as a search, which is also
+/// a POST. (It does use capacity and may be logged to an inference table, as any production
+/// request is; the test-query key sends one request at a time, and the load test has its own
+/// safety rules.)
+fn is_invocation(path: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("serving-endpoints"), Some(name), Some("invocations"), None) if !name.is_empty()
+    )
 }
 
 /// `Err(ApiError::ReadOnly)` when `readonly` is set and the call could write.
@@ -93,6 +109,24 @@ mod tests {
             assert!(
                 matches!(check(true, "POST", path), Err(ApiError::ReadOnly { .. })),
                 "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn scoring_is_allowed_and_endpoint_changes_are_not() {
+        assert!(check(true, "POST", "/serving-endpoints/churn-prod/invocations").is_ok());
+        for (method, path) in [
+            ("PUT", "/serving-endpoints/churn-prod/invocations"),
+            ("POST", "/serving-endpoints//invocations"),
+            ("POST", "/serving-endpoints/a/b/invocations"),
+            ("POST", "/api/2.0/serving-endpoints"),
+            ("DELETE", "/api/2.0/serving-endpoints/churn-prod"),
+            ("PUT", "/api/2.0/serving-endpoints/churn-prod/config"),
+        ] {
+            assert!(
+                matches!(check(true, method, path), Err(ApiError::ReadOnly { .. })),
+                "{method} {path}"
             );
         }
     }

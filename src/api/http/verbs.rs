@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Body, Call, JSON, TEXT, setup};
+use super::{Body, Call, JSON, TEXT, decode, setup};
 use crate::api::client::Client;
 use crate::api::error::ApiResult;
 
@@ -28,6 +28,7 @@ impl Client {
             query,
             body,
             accept: JSON,
+            keep_headers: &[],
         }
     }
 
@@ -92,6 +93,21 @@ impl Client {
     ) -> ApiResult<T> {
         let call = Self::call(Method::DELETE, path, &[], json_body(path, body)?);
         self.inner.json(call).await
+    }
+
+    /// `POST path` with a JSON body, decoded as `T`, with the values of the response headers
+    /// named in `headers` (those present). Read-only rules as for [`Client::post_json`].
+    pub async fn post_json_with_headers<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        headers: &'static [&'static str],
+    ) -> ApiResult<(T, Vec<(String, String)>)> {
+        let mut call = Self::call(Method::POST, path, &[], json_body(path, body)?);
+        call.keep_headers = headers;
+        let answer = self.inner.execute_full(call).await?;
+        let value = decode(path, &answer.text).map_err(|e| self.inner.redact(e, None))?;
+        Ok((value, answer.headers))
     }
 
     /// `GET path?query` as text, with `Accept: text/plain` (the serving metrics endpoint answers
