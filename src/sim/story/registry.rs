@@ -143,6 +143,7 @@ fn model(id: String, anchor: i64, runs: &[RunRecord], def: Def) -> WsModel {
             description: Some(def.description.to_string()),
             latest_versions: Vec::new(),
             tags: vec![KeyValue::new("team", def.team)],
+            aliases: Vec::new(),
         },
         versions,
     }
