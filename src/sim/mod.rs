@@ -23,16 +23,23 @@ mod faults;
 mod gate;
 mod paging;
 mod params;
+mod permissions;
 mod registry;
+mod registry_routes;
 mod routes;
 mod runs;
 mod search;
 mod server;
 mod serving;
+mod stages;
 mod state;
 mod story;
+mod transition_requests;
 mod uc;
+mod uc_aliases;
+mod uc_tags;
 mod world;
+mod ws_history;
 
 #[cfg(test)]
 mod tests;
@@ -153,6 +160,7 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     let world = story::build(opts.seed, opts.clock.now_ms());
     let shared = Arc::new(Shared::new(
         world,
+        opts.clock.clone(),
         FaultState::new(opts.faults, opts.seed),
         opts.token.clone(),
         opts.nonowner_token.clone(),

@@ -12,7 +12,7 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{experiments, registry, runs, serving, uc};
+use super::{experiments, registry, registry_routes, runs, serving, uc};
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -59,6 +59,7 @@ pub(crate) fn router(state: AppState) -> Router {
             "/api/2.1/unity-catalog/models/{full_name}/versions/{version}",
             get(uc::get_version),
         )
+        .merge(registry_routes::routes())
         .route("/api/2.0/serving-endpoints", get(serving::list))
         .route("/api/2.0/serving-endpoints/{name}", get(serving::get))
         .fallback(not_found)

@@ -5,6 +5,9 @@ mod basics;
 mod faults;
 mod models;
 mod tracking;
+mod uc_writes;
+mod writes;
+mod ws_writes;
 
 use serde_json::Value;
 
