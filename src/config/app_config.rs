@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+use super::approvals::ApprovalSettings;
 use super::error::ConfigError;
 
 /// Refresh interval when neither `[defaults]` nor the profile sets one.
@@ -75,6 +76,9 @@ pub struct AppConfig {
     /// Keyed by `.databrickscfg` profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, SettingsTable>,
+    /// How Unity Catalog versions carry approvals (tag names and values).
+    #[serde(default)]
+    pub approvals: ApprovalSettings,
 }
 
 impl AppConfig {
@@ -199,6 +203,29 @@ readonly = true
             .unwrap_err()
             .to_string();
         assert!(err.contains("`default`"), "{err}");
+    }
+
+    #[test]
+    fn approvals_default_and_override_strictly() {
+        let cfg = parse("").unwrap();
+        assert_eq!(cfg.approvals, ApprovalSettings::default());
+        assert_eq!(cfg.approvals.tag, "approval");
+        let cfg = parse("[approvals]\ntag = \"review\"\napproved = \"ok\"\n").unwrap();
+        assert_eq!(
+            (cfg.approvals.tag.as_str(), cfg.approvals.approved.as_str()),
+            ("review", "ok")
+        );
+        assert_eq!(cfg.approvals.pending, "pending");
+        let msg = parse("[approvals]\ntag = \"a\"\npendng = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("pendng"), "{msg}");
+        let msg = parse("[approvals]\napproved = \"pending\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("must differ"), "{msg}");
+        let msg = parse("[approvals]\ntag = \" \"\n").unwrap_err().to_string();
+        assert!(msg.contains("approvals.tag"), "{msg}");
     }
 
     #[test]
