@@ -1,0 +1,28 @@
+//! Why an operation could not be planned or started. Once requests are on the wire the result
+//! is a [`crate::ops::ChangeOutcome`] instead, recorded in the journal.
+
+use std::path::PathBuf;
+
+use crate::api::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    /// Reading the current state failed.
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// The request does not make sense (bad version, ambiguous stage, …).
+    #[error("{0}")]
+    Invalid(String),
+    /// What the operation needs is not there (version, open request, journal entry).
+    #[error("{0}")]
+    NotFound(String),
+    /// A read-only profile: changes are refused before anything is journaled or sent.
+    #[error("read-only profile: {0} is a change and is refused")]
+    ReadOnly(String),
+    /// The object is already in the requested state; nothing was journaled or sent.
+    #[error("nothing to do: {0}")]
+    NothingToDo(String),
+    /// The attempt could not be recorded, so nothing was sent.
+    #[error("cannot write the audit journal {}: {message}; nothing was sent", path.display())]
+    Journal { path: PathBuf, message: String },
+}
