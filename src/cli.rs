@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::headless::change_args::{
+    ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
+};
+
 /// Keyboard-driven terminal operations console for MLOps on Databricks and MLflow.
 #[derive(Debug, Parser)]
 #[command(name = "mlops-console", disable_version_flag = true)]
@@ -60,6 +64,20 @@ pub enum Command {
     Profiles(OutputArgs),
     /// Render a screen of the demo workspace to a PNG.
     Screenshot(ScreenshotArgs),
+    /// Promote a version: point a UC alias (default champion) at it, or move a workspace
+    /// version to Production (archiving the one there). Prints the plan; --yes applies it.
+    Promote(PromoteArgs),
+    /// Put an alias or the stages back where they were before the last change (from the audit
+    /// journal), or to --to VERSION.
+    Rollback(RollbackArgs),
+    /// Approve a version: its workspace transition request, or its UC approval tag.
+    Approve(DecisionArgs),
+    /// Reject a version: its workspace transition request, or its UC approval tag.
+    Reject(DecisionArgs),
+    /// Open workspace transition requests and UC versions whose approval tag is pending.
+    Approvals(ApprovalsArgs),
+    /// The audit journal of changes made by this console; --verify settles unknown outcomes.
+    Audit(AuditArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
