@@ -402,12 +402,10 @@ pub async fn prepare_decision(
 ) -> Result<Plan, OpError> {
     let version = parse_version(&req.version).map_err(OpError::Invalid)?;
     let model = ModelRef::parse(&req.model);
-    let missing = |e: ApiError| {
-        if e.is_not_found() {
-            OpError::NotFound(format!("{} has no version {version}", model.name()))
-        } else {
-            OpError::Api(e)
-        }
+    let missing = |api: &str| {
+        let what = format!("{} has no version {version}", model.name());
+        let api = api.to_string();
+        move |e: ApiError| OpError::from_read(e, &api, || what)
     };
     match &model {
         ModelRef::Uc(name) => {
@@ -415,7 +413,7 @@ pub async fn prepare_decision(
             client
                 .get_uc_model_version(name, number)
                 .await
-                .map_err(missing)?;
+                .map_err(missing("Unity Catalog"))?;
             let tags = client.get_uc_version_tags(name, &version).await?;
             Ok(plan_uc_decision(
                 name, &version, req, settings, actor, &tags,
@@ -425,7 +423,9 @@ pub async fn prepare_decision(
             let open = client
                 .list_transition_requests(name, &version)
                 .await
-                .map_err(missing)?;
+                .map_err(missing(
+                    "transition requests (a Databricks workspace-registry feature)",
+                ))?;
             let mut stages_asked: Vec<String> = open
                 .iter()
                 .filter_map(|a| a.to_stage.clone())

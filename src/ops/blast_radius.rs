@@ -44,7 +44,7 @@ impl BlastRadius {
     /// One line per endpoint, for dialogs and the headless plan.
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if self.endpoints.is_empty() {
+        if self.endpoints.is_empty() && self.notes.is_empty() {
             out.push(format!("no serving endpoint serves {}", self.model));
         }
         for e in &self.endpoints {

@@ -26,3 +26,18 @@ pub enum OpError {
     #[error("cannot write the audit journal {}: {message}; nothing was sent", path.display())]
     Journal { path: PathBuf, message: String },
 }
+
+impl OpError {
+    /// A failed read of something the operation needs: "not available on this server" when the
+    /// server lacks the API (e.g. Unity Catalog on open-source MLflow), `missing()` when the
+    /// object does not exist, the error itself otherwise.
+    pub fn from_read(e: ApiError, api: &str, missing: impl FnOnce() -> String) -> OpError {
+        if e.is_not_available() {
+            OpError::NotFound(format!("{api} is not available on this server"))
+        } else if e.is_not_found() {
+            OpError::NotFound(missing())
+        } else {
+            OpError::Api(e)
+        }
+    }
+}

@@ -55,12 +55,8 @@ fn not_found(model: &str, version: &str) -> OpError {
     OpError::NotFound(format!("{model} has no version {version}"))
 }
 
-fn map_missing(e: ApiError, model: &str, version: &str) -> OpError {
-    if e.is_not_found() {
-        not_found(model, version)
-    } else {
-        OpError::Api(e)
-    }
+fn map_missing(e: ApiError, api: &str, model: &str, version: &str) -> OpError {
+    OpError::from_read(e, api, || format!("{model} has no version {version}"))
 }
 
 /// Stage of every version of a workspace (or open-source) model.
@@ -111,7 +107,7 @@ pub async fn read_facts(
             let v = client
                 .get_uc_model_version(name, number)
                 .await
-                .map_err(|e| map_missing(e, name, version))?;
+                .map_err(|e| map_missing(e, "Unity Catalog", name, version))?;
             let info = client.get_uc_model(name).await?;
             let not_ready = v
                 .status
@@ -128,7 +124,7 @@ pub async fn read_facts(
                 client
                     .get_model_version(name, version)
                     .await
-                    .map_err(|e| map_missing(e, name, version))?;
+                    .map_err(|e| map_missing(e, "the model registry", name, version))?;
                 Ok(PromoteFacts::RegistryAlias {
                     alias: alias.to_string(),
                     current: read_registry_alias(client, name, alias).await?,
