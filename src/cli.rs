@@ -64,19 +64,25 @@ pub enum Command {
     Profiles(OutputArgs),
     /// Render a screen of the demo workspace to a PNG.
     Screenshot(ScreenshotArgs),
-    /// Promote a version: point a UC alias (default champion) at it, or move a workspace
-    /// version to Production (archiving the one there). Prints the plan; --yes applies it.
+    /// Promote a version (UC: move an alias; workspace: to Production).
+    ///
+    /// UC: point an alias (default champion) at the version. Workspace registry: move it to
+    /// Production, archiving the version there. Prints the plan and blast radius; --yes applies.
     Promote(PromoteArgs),
-    /// Put an alias or the stages back where they were before the last change (from the audit
-    /// journal), or to --to VERSION.
+    /// Put an alias or the stages back where they were before the last change.
+    ///
+    /// The previous state comes from the audit journal; without history the candidate versions
+    /// are listed, and --to VERSION picks one.
     Rollback(RollbackArgs),
-    /// Approve a version: its workspace transition request, or its UC approval tag.
+    /// Approve a version (workspace transition request or UC approval tag).
     Approve(DecisionArgs),
-    /// Reject a version: its workspace transition request, or its UC approval tag.
+    /// Reject a version (workspace transition request or UC approval tag).
     Reject(DecisionArgs),
-    /// Open workspace transition requests and UC versions whose approval tag is pending.
+    /// Pending approvals: open transition requests and UC versions tagged pending.
     Approvals(ApprovalsArgs),
-    /// The audit journal of changes made by this console; --verify settles unknown outcomes.
+    /// The audit journal of changes made by this console.
+    ///
+    /// --verify re-reads every change whose outcome is unknown and records what is there.
     Audit(AuditArgs),
     /// Print shell completions.
     Completions {

@@ -423,3 +423,30 @@ async fn approvals_are_listed_and_decided() {
     );
     assert_eq!(back.after.describe(), "v3 Production, v4 Staging");
 }
+
+/// The TUI runs operations as tokio tasks: every future here must be `Send`.
+#[allow(dead_code, clippy::manual_async_fn)]
+fn operations_are_send(c: &Client, j: &Journal, view: &mlops_console::ops::journal::JournalView) {
+    fn send<T: Send>(_: T) {}
+    let settings = ApprovalSettings::default();
+    send(prepare_promote(c, &promote_req("m", "1")));
+    send(prepare_rollback(c, view, &RollbackRequest::default()));
+    send(list_pending(c, &settings));
+    let decision = DecisionRequest {
+        model: "m".into(),
+        version: "1".into(),
+        decision: Decision::Approve,
+        comment: None,
+        stage: None,
+        archive_existing: true,
+    };
+    send(prepare_decision(c, &settings, None, &decision));
+    let plan = Plan::new(
+        Action::Promote,
+        mlops_console::ops::Target::Stages { model: "m".into() },
+        ObjectState::Unknown,
+        ObjectState::Unknown,
+    );
+    send(execute(c, j, &ctx(), &plan));
+    send(mlops_console::ops::change::verify::verify_unknown(c, j));
+}
