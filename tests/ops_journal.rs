@@ -111,6 +111,36 @@ async fn the_attempt_is_on_disk_when_the_request_arrives() {
 }
 
 #[tokio::test]
+async fn an_accepted_change_that_does_not_read_back_is_verify_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    // The server says yes, but the alias still points at v4 afterwards.
+    let server = Server::start(|req, _| {
+        if req.method == "PUT" {
+            return Reply::json(200, r#"{"alias_name":"champion","version_num":5}"#);
+        }
+        Reply::json(
+            200,
+            r#"{"full_name":"main.ml.churn_model","aliases":[{"alias_name":"champion","version_num":4}]}"#,
+        )
+    })
+    .await;
+    let client = Client::new(options(&server.url(), Credentials::Pat("dapi-x".into()))).unwrap();
+    let done = execute(&client, &journal, &ctx(), &champion_plan("4", "5"))
+        .await
+        .unwrap();
+    assert_eq!(done.outcome, Outcome::VerifyFailed, "{}", done.message);
+    assert_eq!(done.verified, Some(alias("4")));
+    assert!(
+        done.message.contains("shows v4, not v5"),
+        "{}",
+        done.message
+    );
+    let view = journal.read().unwrap();
+    assert_eq!(view.entries[0].standing(), Standing::VerifyFailed);
+}
+
+#[tokio::test]
 async fn a_lost_answer_is_unknown_until_verified() {
     let sim = sim::start(SimOptions::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
