@@ -133,6 +133,29 @@ async fn promote_then_roll_back_from_the_journal() {
 }
 
 #[tokio::test]
+async fn a_plan_made_stale_by_someone_else_is_not_sent() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let c = client(&sim, &sim.token, false);
+    let plan = prepare_promote(&c, &promote_req("main.ml.churn_model", "5"))
+        .await
+        .unwrap();
+    // While the dialog is open, another console moves the alias.
+    c.set_uc_alias("main.ml.churn_model", "champion", 3)
+        .await
+        .unwrap();
+    let err = execute(&c, &journal, &ctx(), &plan).await.unwrap_err();
+    assert!(matches!(err, OpError::Stale(_)), "{err}");
+    assert!(
+        err.to_string().contains("is now v3, not v4 as planned"),
+        "{err}"
+    );
+    assert_eq!(champion(&c).await, Some(3));
+    assert!(!journal.path().exists());
+}
+
+#[tokio::test]
 async fn roll_back_without_history_offers_candidates() {
     let sim = sim().await;
     let c = client(&sim, &sim.token, false);

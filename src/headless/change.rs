@@ -58,7 +58,7 @@ pub fn code_for(e: &OpError) -> i32 {
         OpError::Api(e) => exit::for_api_error(e),
         OpError::Invalid(_) => exit::USAGE,
         OpError::NotFound(_) => exit::NOT_FOUND,
-        OpError::ReadOnly(_) => exit::CONFLICT_OR_PERMISSION,
+        OpError::ReadOnly(_) | OpError::Stale(_) => exit::CONFLICT_OR_PERMISSION,
         OpError::NothingToDo(_) => exit::OK,
         OpError::Journal { .. } => exit::FAILURE,
     }

@@ -19,6 +19,9 @@ pub enum OpError {
     /// A read-only profile: changes are refused before anything is journaled or sent.
     #[error("read-only profile: {0} is a change and is refused")]
     ReadOnly(String),
+    /// The object changed since the plan was made (someone else moved it); nothing was sent.
+    #[error("{0}; plan again")]
+    Stale(String),
     /// The object is already in the requested state; nothing was journaled or sent.
     #[error("nothing to do: {0}")]
     NothingToDo(String),

@@ -102,8 +102,9 @@ async fn send_all(client: &Client, plan: &Plan) -> Sent {
     Sent::Done
 }
 
-/// Runs `plan`: refuses on a read-only client or a no-op plan, then journals, sends, reads
-/// back and journals the result. Errors mean nothing was sent.
+/// Runs `plan`: refuses on a read-only client, a no-op plan or an object that no longer is as
+/// planned, then journals, sends, reads back and journals the result. Errors mean nothing was
+/// sent.
 pub async fn execute(
     client: &Client,
     journal: &Journal,
@@ -118,6 +119,17 @@ pub async fn execute(
             "{} is already {}",
             plan.target.describe(),
             plan.after.describe()
+        )));
+    }
+    // A dialog may have stayed open while someone else changed the object: act only on the
+    // state that was shown.
+    let now = read_state(client, &plan.target, &plan.before).await?;
+    if !plan.before.satisfied_by(&now) {
+        return Err(OpError::Stale(format!(
+            "{} is now {}, not {} as planned",
+            plan.target.describe(),
+            now.describe(),
+            plan.before.describe()
         )));
     }
     let id = journal.new_id();
