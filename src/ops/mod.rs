@@ -1,10 +1,25 @@
-//! Domain logic with no UI: inventory counts, following job runs and launching training; promote,
-//! rollback, approvals, canary analysis and the audit journal in later rooms.
+//! Domain logic with no UI: inventory counts, following job runs and launching training, the
+//! registry changes (promote, roll back, approve, reject) with their blast radius and the audit
+//! journal, and serving (metrics, statistics, traffic changes, canary plans). The TUI and the
+//! headless twins call these; nothing else changes the workspace.
 
+pub mod approvals;
+pub mod blast_radius;
+pub mod change;
+pub mod error;
 pub mod inventory;
 pub mod jobs;
+pub mod journal;
 pub mod prometheus;
+pub mod promote;
+pub mod rollback;
 pub mod serving_metrics;
 pub mod stats;
 pub mod traffic;
 pub mod training;
+
+pub use change::execute::{ChangeContext, ChangeOutcome, execute};
+pub use change::plan::{Plan, Step};
+pub use change::target::{Action, ObjectState, Target};
+pub use error::OpError;
+pub use journal::Journal;

@@ -12,7 +12,7 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{artifacts, experiments, jobs, registry, runs, serving, uc};
+use super::{artifacts, experiments, jobs, registry, registry_routes, runs, serving, uc};
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -64,6 +64,7 @@ pub(crate) fn router(state: AppState) -> Router {
         // 2.1 paths are the same API (reference §9); older clients still use them.
         .merge(jobs_routes("/api/2.1/jobs"))
         .merge(serving_routes())
+        .merge(registry_routes::routes())
         .fallback(not_found)
         // A known path with the wrong method is, to Databricks, just as unknown.
         .method_not_allowed_fallback(not_found)

@@ -8,4 +8,6 @@ pub mod registry;
 pub mod scim;
 pub mod serving;
 pub mod serving_config;
+pub mod transition_requests;
 pub mod uc_models;
+pub mod uc_tags;

@@ -11,6 +11,9 @@ mod scale;
 mod serving_config;
 mod serving_data;
 mod tracking;
+mod uc_writes;
+mod writes;
+mod ws_writes;
 
 use serde_json::Value;
 
@@ -81,7 +84,7 @@ impl TestSim {
 
     /// Any method, optional JSON body, with the owner token (or `token`): status, headers and
     /// the raw body.
-    pub async fn send(
+    pub async fn raw(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -101,14 +104,14 @@ impl TestSim {
         (status, headers, resp.text().await.expect("body"))
     }
 
-    /// Like [`TestSim::send`], the body parsed as JSON (`Null` when not JSON).
-    pub async fn call(
+    /// Like [`TestSim::raw`], the body parsed as JSON (`Null` when not JSON).
+    pub async fn json_call(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let (status, _, text) = self.send(method, path, body, None).await;
+        let (status, _, text) = self.raw(method, path, body, None).await;
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 

@@ -37,7 +37,7 @@ fn routes(config: &Value) -> Vec<(String, i64)> {
 }
 
 async fn put(t: &TestSim, name: &str, body: Value) -> (u16, Value) {
-    t.call(Method::PUT, &format!("{EP}/{name}/config"), Some(body))
+    t.json_call(Method::PUT, &format!("{EP}/{name}/config"), Some(body))
         .await
 }
 
@@ -183,7 +183,7 @@ async fn routes_and_entities_are_validated() {
 async fn changes_need_manage_permission_and_an_existing_endpoint() {
     let t = sim().await;
     let (status, _, text) = t
-        .send(
+        .raw(
             Method::PUT,
             &format!("{EP}/churn-prod/config"),
             Some(split(50, 50)),
@@ -194,10 +194,12 @@ async fn changes_need_manage_permission_and_an_existing_endpoint() {
     let (status, body) = put(&t, "nope", split(50, 50)).await;
     assert_eq!(status, 404);
     assert_error(&body, "RESOURCE_DOES_NOT_EXIST");
-    let (status, body) = t.call(Method::DELETE, &format!("{EP}/nope"), None).await;
+    let (status, body) = t
+        .json_call(Method::DELETE, &format!("{EP}/nope"), None)
+        .await;
     assert_eq!(status, 404, "{body}");
     let (status, _, text) = t
-        .send(Method::PUT, &format!("{EP}/churn-prod/config"), None, None)
+        .raw(Method::PUT, &format!("{EP}/churn-prod/config"), None, None)
         .await;
     assert_eq!(status, 400, "an empty body names no entity: {text}");
 }
@@ -207,7 +209,7 @@ async fn endpoints_are_created_ready_after_the_delay_and_deleted() {
     let t = sim().await;
     let body = json!({"name": "churn-shadow", "config": {"served_entities": [entity("5")]},
         "tags": [{"key": "team", "value": "churn"}]});
-    let (status, created) = t.call(Method::POST, EP, Some(body.clone())).await;
+    let (status, created) = t.json_call(Method::POST, EP, Some(body.clone())).await;
     assert_eq!(status, 200, "{created}");
     assert_eq!(created["state"]["ready"], "NOT_READY");
     assert_eq!(update_state(&created), "IN_PROGRESS");
@@ -217,11 +219,11 @@ async fn endpoints_are_created_ready_after_the_delay_and_deleted() {
         routes(&created["pending_config"]),
         [("churn_model-5".into(), 100)]
     );
-    let (status, dup) = t.call(Method::POST, EP, Some(body)).await;
+    let (status, dup) = t.json_call(Method::POST, EP, Some(body)).await;
     assert_eq!(status, 409);
     assert_error(&dup, "RESOURCE_ALREADY_EXISTS");
     let (status, _) = t
-        .call(Method::POST, EP, Some(json!({"name": "bad name!"})))
+        .json_call(Method::POST, EP, Some(json!({"name": "bad name!"})))
         .await;
     assert_eq!(status, 400);
 
@@ -233,7 +235,7 @@ async fn endpoints_are_created_ready_after_the_delay_and_deleted() {
     assert_eq!(list["endpoints"].as_array().unwrap().len(), 4);
 
     let (status, body) = t
-        .call(Method::DELETE, &format!("{EP}/churn-shadow"), None)
+        .json_call(Method::DELETE, &format!("{EP}/churn-shadow"), None)
         .await;
     assert_eq!((status, body), (200, json!({})));
     let (status, _) = t.get(&format!("{EP}/churn-shadow"), &[]).await;

@@ -24,7 +24,7 @@ fn customers() -> Value {
 }
 
 async fn invoke(t: &TestSim, path: &str, body: Value) -> (u16, Option<String>, Value) {
-    let (status, headers, text) = t.send(Method::POST, path, Some(body), None).await;
+    let (status, headers, text) = t.raw(Method::POST, path, Some(body), None).await;
     let served = headers
         .get("served-model-name")
         .and_then(|v| v.to_str().ok())
@@ -62,7 +62,7 @@ async fn invocations_follow_the_routes_and_name_the_answering_entity() {
 
     // Move everything to v5: once the update is due, the very next request follows it.
     let (status, _) = t
-        .call(
+        .json_call(
             Method::PUT,
             "/api/2.0/serving-endpoints/churn-prod/config",
             Some(json!({"traffic_config": {"routes": [
@@ -127,7 +127,7 @@ async fn every_input_shape_scores_and_bad_bodies_are_400() {
 
 async fn scrape(t: &TestSim, endpoint: &str) -> String {
     let path = format!("/api/2.0/serving-endpoints/{endpoint}/metrics");
-    let (status, headers, text) = t.send(Method::GET, &path, None, None).await;
+    let (status, headers, text) = t.raw(Method::GET, &path, None, None).await;
     assert_eq!(status, 200, "{text}");
     let ct = headers["content-type"].to_str().unwrap();
     assert!(ct.starts_with("text/plain; version=0.0.4"), "{ct}");
