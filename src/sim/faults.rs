@@ -161,6 +161,8 @@ pub enum ScriptedFault {
     Empty { status: u16 },
     /// The TCP connection is closed (with a reset) without any answer.
     Reset,
+    /// No fault: answered normally (lets a script reach a later request).
+    Pass,
 }
 
 impl ScriptedFault {
@@ -173,10 +175,12 @@ impl ScriptedFault {
             ScriptedFault::PlainText { status, .. } => format!("text {status}"),
             ScriptedFault::Empty { status } => format!("empty {status}"),
             ScriptedFault::Reset => "reset".to_string(),
+            ScriptedFault::Pass => "pass".to_string(),
         }
     }
 
-    /// The answer for this fault; `None` for [`ScriptedFault::Reset`], which has no answer.
+    /// The answer for this fault; `None` for [`ScriptedFault::Reset`] (no answer at all) and
+    /// [`ScriptedFault::Pass`] (never a fault).
     pub(crate) fn response(&self, path: &str) -> Option<Response> {
         let status_of =
             |s: u16| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -217,7 +221,7 @@ impl ScriptedFault {
             )
                 .into_response(),
             ScriptedFault::Empty { status } => status_of(*status).into_response(),
-            ScriptedFault::Reset => return None,
+            ScriptedFault::Reset | ScriptedFault::Pass => return None,
         })
     }
 }
@@ -255,7 +259,7 @@ impl FaultState {
     pub fn decide(&mut self) -> Decision {
         if let Some(f) = self.scripted.pop_front() {
             return Decision {
-                fault: Some(f),
+                fault: (f != ScriptedFault::Pass).then_some(f),
                 delay: None,
             };
         }

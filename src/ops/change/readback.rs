@@ -9,6 +9,7 @@ use crate::api::models::registry::Stage;
 use crate::api::{ApiResult, Client};
 
 use super::target::{ObjectState, Target};
+use crate::ops::traffic::EndpointConfigState;
 
 /// The stage of each version in `versions` (`None` stage for a version the server lacks).
 pub async fn read_stages(
@@ -104,6 +105,9 @@ pub async fn read_state(
             open: read_request_open(client, model, version, stage).await?,
             stages: read_stages(client, model, keys(shape).iter()).await?,
         },
+        Target::Endpoint { name } => ObjectState::Endpoint(EndpointConfigState::of(
+            &client.get_serving_endpoint(name).await?,
+        )),
         Target::Unknown => ObjectState::Unknown,
     })
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ops::traffic::EndpointConfigState;
+
 /// The kind of change, as the journal and the Audit screen name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -14,6 +16,11 @@ pub enum Action {
     Rollback,
     Approve,
     Reject,
+    /// Routes of a serving endpoint moved (`+`/`-`/`=`, `traffic`).
+    Traffic,
+    /// A step of a canary plan: the canary added at 0%, a traffic step, or the abort back to
+    /// stable.
+    Canary,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -26,6 +33,8 @@ impl Action {
             Action::Rollback => "rollback",
             Action::Approve => "approve",
             Action::Reject => "reject",
+            Action::Traffic => "traffic",
+            Action::Canary => "canary",
             Action::Unknown => "unknown",
         }
     }
@@ -55,6 +64,8 @@ pub enum Target {
         version: String,
         stage: String,
     },
+    /// The config (served entities and routes) of a serving endpoint.
+    Endpoint { name: String },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -69,6 +80,8 @@ impl Target {
             | Target::Stages { model }
             | Target::UcApproval { model, .. }
             | Target::TransitionRequest { model, .. } => model,
+            // Endpoints are not models; their name keeps searches and grouping working.
+            Target::Endpoint { name } => name,
             Target::Unknown => "",
         }
     }
@@ -85,6 +98,7 @@ impl Target {
                 version,
                 stage,
             } => format!("{model} v{version} (request to {stage})"),
+            Target::Endpoint { name } => format!("endpoint {name}"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -108,6 +122,8 @@ pub enum ObjectState {
         open: bool,
         stages: BTreeMap<String, String>,
     },
+    /// A serving endpoint's served entities (as `PUT …/config` inputs) and routes.
+    Endpoint(EndpointConfigState),
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -149,6 +165,7 @@ impl ObjectState {
                     stages: sb,
                 },
             ) => a == b && same_stages(sa, sb),
+            (ObjectState::Endpoint(a), ObjectState::Endpoint(b)) => a.satisfied_by(b),
             _ => false,
         }
     }
@@ -184,6 +201,7 @@ impl ObjectState {
                 };
                 format!("{request}; {}", stages(m))
             }
+            ObjectState::Endpoint(c) => c.describe(),
             ObjectState::Unknown => "(unknown)".to_string(),
         }
     }

@@ -1,0 +1,110 @@
+//! Waiting for an endpoint to finish its config update, as the SDK's
+//! `wait_get_serving_endpoint_not_updating` does: poll `GET` with a linear backoff (1 s, 2 s, …
+//! capped at 10 s) until `config_update` is no longer `IN_PROGRESS`. How to sleep is injected,
+//! so tests (and the canary integration test) move a manual clock instead of waiting.
+
+use std::time::Duration;
+
+use crate::api::models::serving::{ConfigUpdate, ServingEndpoint};
+use crate::api::{ApiError, Client};
+use crate::ops::jobs::{Backoff, Sleep};
+
+use super::split::Split;
+
+/// What a serving change is doing, for progress lines and the TUI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// An update is running on the endpoint: waiting for `NOT_UPDATING`. `pending` is the
+    /// split it is moving to, `waited` the time spent waiting so far.
+    UpdateInProgress {
+        pending: Option<Split>,
+        waited: Duration,
+    },
+    /// Our `PUT` met another update (409 `RESOURCE_CONFLICT`): it waits its turn and re-checks
+    /// before sending again.
+    Conflict { attempt: u32 },
+    /// The `PUT` was accepted; the update runs.
+    Sent,
+}
+
+/// How a serving change waits.
+pub struct Waiter<'a> {
+    pub backoff: Backoff,
+    pub sleep: Sleep<'a>,
+    pub on_progress: Box<dyn FnMut(&Progress) + Send + 'a>,
+}
+
+impl Waiter<'static> {
+    /// The SDK's schedule on the real timer, reporting nothing.
+    pub fn real() -> Self {
+        Waiter {
+            backoff: Backoff::default(),
+            sleep: Box::new(|d| Box::pin(tokio::time::sleep(d))),
+            on_progress: Box::new(|_| {}),
+        }
+    }
+}
+
+impl<'a> Waiter<'a> {
+    pub fn with_sleep(mut self, sleep: Sleep<'a>) -> Self {
+        self.sleep = sleep;
+        self
+    }
+
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    pub fn on_progress(mut self, f: impl FnMut(&Progress) + Send + 'a) -> Self {
+        self.on_progress = Box::new(f);
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("endpoint {endpoint} was still updating after {secs} s")]
+    TimedOut { endpoint: String, secs: u64 },
+}
+
+pub fn is_updating(ep: &ServingEndpoint) -> bool {
+    ep.state.as_ref().and_then(|s| s.config_update.as_ref()) == Some(&ConfigUpdate::InProgress)
+}
+
+/// Reads the endpoint until no update is in progress; the last read.
+pub async fn until_idle(
+    client: &Client,
+    name: &str,
+    waiter: &mut Waiter<'_>,
+) -> Result<ServingEndpoint, WaitError> {
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0;
+    loop {
+        let ep = client.get_serving_endpoint(name).await?;
+        if !is_updating(&ep) {
+            return Ok(ep);
+        }
+        let pending = ep.pending_config.as_ref().map(|p| {
+            Split::from_routes(
+                p.traffic_config
+                    .as_ref()
+                    .map(|t| t.routes.as_slice())
+                    .unwrap_or(&[]),
+            )
+        });
+        (waiter.on_progress)(&Progress::UpdateInProgress { pending, waited });
+        attempt += 1;
+        let delay = waiter.backoff.delay(attempt);
+        if waited + delay > waiter.backoff.timeout {
+            return Err(WaitError::TimedOut {
+                endpoint: name.to_string(),
+                secs: waited.as_secs(),
+            });
+        }
+        (waiter.sleep)(delay).await;
+        waited += delay;
+    }
+}
