@@ -23,3 +23,4 @@ pub use change::plan::{Plan, Step};
 pub use change::target::{Action, ObjectState, Target};
 pub use error::OpError;
 pub use journal::Journal;
+pub mod canary;

@@ -1,0 +1,508 @@
+//! The canary state machine, pure: `step(state, observation, now) -> (state, actions)`.
+//!
+//! ```text
+//! Starting ──(canary not served: add it at 0% with the stable's workload)──▶ AddingCanary
+//!    │                                                                         │ done
+//!    └──────────────────────────────▶ Shifting(step i) ◀───────────────────────┘
+//!                                        │ done
+//!                                        ▼
+//!        ┌──────────── PASS, hold elapsed, not last ── Holding(step i) ── INCONCLUSIVE/PASS early: stay
+//!        ▼                                              │       │
+//!   Shifting(i+1)             last step passed (or 100% reached) → Completed
+//!                                                       │ FAIL / abort
+//!                                                       ▼
+//!                              RollingBack (canary 0%, retried until it lands) → RolledBack / Aborted
+//! ```
+//!
+//! Any phase may become Paused: by the user, or when the endpoint's routes are not what the plan
+//! last set (someone changed them outside the console), or when a step's change failed. Resume
+//! puts the plan's split for the current step back if needed and restarts the step's hold.
+//! Changes are requested as [`CanaryAction::Apply`] and reported back as
+//! [`Observation::ChangeDone`]; a change in flight is part of the persisted state, so after a
+//! restart the first look tells whether it landed.
+
+use crate::api::models::serving_config::ServedEntityInput;
+use crate::ops::serving_metrics::{EntityCounters, window};
+use crate::ops::traffic::EndpointConfigState;
+
+use super::plan::Canary;
+use super::state::{
+    CanaryAction, CanaryState, ChangeKind, Command, EndpointLook, Observation, Pause, Pending,
+    Phase, Sample, Severity,
+};
+use super::verdict::{Verdict, judge};
+
+type Actions = Vec<CanaryAction>;
+
+/// Advances `state` by one observation at `now`.
+pub fn step(mut s: CanaryState, obs: Observation, now: i64) -> (CanaryState, Actions) {
+    let mut actions = Vec::new();
+    if s.is_finished() {
+        return (s, actions);
+    }
+    s.updated_ms = now;
+    match obs {
+        Observation::Command { command } => on_command(&mut s, command, now, &mut actions),
+        Observation::ReadFailed { message } => {
+            s.log(now, format!("could not read the endpoint: {message}"));
+        }
+        Observation::ChangeDone {
+            ok,
+            message,
+            endpoint,
+            metrics,
+        } => on_change_done(&mut s, ok, &message, endpoint, metrics, now, &mut actions),
+        Observation::Look { endpoint, metrics } => {
+            on_look(&mut s, endpoint, metrics, now, &mut actions)
+        }
+    }
+    (s, actions)
+}
+
+fn alert(actions: &mut Actions, severity: Severity, message: String) {
+    actions.push(CanaryAction::Alert { severity, message });
+}
+
+fn request(
+    s: &mut CanaryState,
+    kind: ChangeKind,
+    after: EndpointConfigState,
+    comment: String,
+    a: &mut Actions,
+) {
+    s.pending = Some(Pending {
+        kind: kind.clone(),
+        after: after.clone(),
+    });
+    a.push(CanaryAction::Apply {
+        change: kind,
+        after,
+        comment,
+    });
+}
+
+fn pause(s: &mut CanaryState, by_user: bool, message: String, now: i64, a: &mut Actions) {
+    s.phase = Phase::Paused;
+    s.log(now, format!("paused: {message}"));
+    if !by_user {
+        alert(
+            a,
+            Severity::Warning,
+            format!("canary on {} paused: {message}", s.plan.endpoint),
+        );
+    }
+    s.pause = Some(Pause {
+        by_user,
+        message,
+        since_ms: now,
+    });
+}
+
+fn on_command(s: &mut CanaryState, command: Command, now: i64, a: &mut Actions) {
+    match command {
+        Command::Pause if matches!(s.phase, Phase::Paused | Phase::RollingBack) => {}
+        Command::Pause => pause(s, true, "paused by the user".to_string(), now, a),
+        Command::Resume if s.phase == Phase::Paused => {
+            s.pause = None;
+            s.log(now, "resumed by the user");
+            if s.step_started_ms.is_none() && s.expected.is_none() {
+                s.phase = Phase::Starting;
+            } else {
+                s.phase = Phase::Holding;
+                s.resync = true;
+            }
+        }
+        Command::Resume => {}
+        Command::Abort => {
+            s.aborted = true;
+            let nothing_sent = s.expected.is_none() && s.pending.is_none();
+            match s.endpoint.clone() {
+                Some(live) if !nothing_sent => {
+                    start_rollback(s, "aborted by the user".into(), &live, now, a)
+                }
+                _ => {
+                    s.phase = Phase::Aborted;
+                    s.rollback_reason = Some("aborted by the user before any change".into());
+                    s.log(now, "aborted before any change");
+                }
+            }
+        }
+    }
+}
+
+/// Traffic back to stable (the canary keeps its entity, at 0%), unless it is there already.
+fn start_rollback(
+    s: &mut CanaryState,
+    reason: String,
+    live: &EndpointConfigState,
+    now: i64,
+    a: &mut Actions,
+) {
+    s.phase = Phase::RollingBack;
+    s.pause = None;
+    s.log(now, format!("rolling back: {reason}"));
+    s.rollback_reason = Some(reason);
+    let canary = s.plan.canary_name();
+    if live.routes.percent(&canary) == 0 {
+        finish_rollback(s, live, now, a);
+        return;
+    }
+    match live.routes.with_canary(&s.plan.stable, &canary, 0) {
+        Ok(split) => {
+            let comment = format!(
+                "canary {canary} on {}: back to {}",
+                s.plan.endpoint, s.plan.stable
+            );
+            request(s, ChangeKind::Rollback, live.with_routes(split), comment, a);
+        }
+        Err(e) => alert(a, Severity::Critical, format!("cannot roll back: {e}")),
+    }
+}
+
+fn finish_rollback(s: &mut CanaryState, live: &EndpointConfigState, now: i64, a: &mut Actions) {
+    s.expected = Some(live.routes.clone());
+    s.phase = if s.aborted {
+        Phase::Aborted
+    } else {
+        Phase::RolledBack
+    };
+    let msg = format!(
+        "canary {} on {}: all traffic back on {} ({})",
+        s.plan.canary_name(),
+        s.plan.endpoint,
+        s.plan.stable,
+        s.rollback_reason.clone().unwrap_or_default()
+    );
+    s.log(now, msg.clone());
+    alert(
+        a,
+        if s.aborted {
+            Severity::Warning
+        } else {
+            Severity::Critical
+        },
+        msg,
+    );
+}
+
+fn shift_to(
+    s: &mut CanaryState,
+    live: &EndpointConfigState,
+    index: usize,
+    now: i64,
+    a: &mut Actions,
+) {
+    let percent = s.plan.percent(index);
+    let canary = s.plan.canary_name();
+    match live.routes.with_canary(&s.plan.stable, &canary, percent) {
+        Ok(split) => {
+            s.step = index;
+            s.phase = Phase::Shifting;
+            let comment = format!(
+                "canary {canary} on {}: step {}/{} at {percent}%",
+                s.plan.endpoint,
+                index + 1,
+                s.plan.steps.len()
+            );
+            s.log(now, format!("moving to {percent}%"));
+            request(
+                s,
+                ChangeKind::Step { index, percent },
+                live.with_routes(split),
+                comment,
+                a,
+            );
+        }
+        Err(e) => pause(s, false, e.to_string(), now, a),
+    }
+}
+
+/// Checks that both entities are served; pauses with the reason otherwise.
+fn entities_present(
+    s: &mut CanaryState,
+    live: &EndpointConfigState,
+    now: i64,
+    a: &mut Actions,
+) -> bool {
+    let names = live.entity_names();
+    for who in [s.plan.stable.clone(), s.plan.canary_name()] {
+        if !names.contains(&who) {
+            let msg = format!(
+                "{who} is not served by {} (it serves {})",
+                s.plan.endpoint,
+                names.join(", ")
+            );
+            pause(s, false, msg, now, a);
+            return false;
+        }
+    }
+    true
+}
+
+fn begin(s: &mut CanaryState, look: &EndpointLook, now: i64, a: &mut Actions) {
+    if look.updating {
+        s.log(
+            now,
+            "waiting for the endpoint's update to finish before starting",
+        );
+        return;
+    }
+    let live = &look.config;
+    let canary = s.plan.canary_name();
+    let Some(stable) = live.entity(&s.plan.stable).cloned() else {
+        let msg = format!(
+            "stable entity {} is not served by {}",
+            s.plan.stable, s.plan.endpoint
+        );
+        pause(s, false, msg, now, a);
+        return;
+    };
+    if live.entity(&canary).is_none() {
+        if let Canary::New { model, version } = s.plan.canary.clone() {
+            let entity = ServedEntityInput::like(&stable, &model, &version);
+            let mut after = live.clone();
+            after.served_entities.push(entity);
+            after.routes.shares.push(crate::ops::traffic::Share {
+                entity: canary.clone(),
+                percent: 0,
+            });
+            s.phase = Phase::AddingCanary;
+            s.log(
+                now,
+                format!(
+                    "adding {canary} at 0% with {}'s workload settings",
+                    s.plan.stable
+                ),
+            );
+            let comment = format!("canary {canary} on {}: added at 0%", s.plan.endpoint);
+            request(s, ChangeKind::AddCanary, after, comment, a);
+            return;
+        }
+    }
+    if entities_present(s, live, now, a) {
+        shift_to(s, live, 0, now, a);
+    }
+}
+
+fn counters(c: &Option<EntityCounters>) -> EntityCounters {
+    c.clone().unwrap_or_default()
+}
+
+fn hold(
+    s: &mut CanaryState,
+    look: &EndpointLook,
+    metrics: Option<Sample>,
+    now: i64,
+    a: &mut Actions,
+) {
+    if look.updating {
+        s.log(
+            now,
+            "the endpoint is updating outside the plan; not judging until it finishes",
+        );
+        return;
+    }
+    let live = &look.config;
+    if !entities_present(s, live, now, a) {
+        return;
+    }
+    if s.resync {
+        s.resync = false;
+        let wanted = s.expected.clone().unwrap_or_default();
+        if !wanted.same_as(&live.routes) {
+            shift_to(s, live, s.step, now, a);
+        } else {
+            s.step_started_ms = Some(now);
+            s.baseline = metrics;
+            s.log(now, format!("holding at {}% again", s.percent()));
+        }
+        return;
+    }
+    if let Some(expected) = s.expected.clone()
+        && !expected.same_as(&live.routes)
+    {
+        let msg = format!(
+            "the routes were changed outside the plan: expected {}, found {}; resume to put the \
+             plan's split back, or abort",
+            expected.describe(),
+            live.routes.describe()
+        );
+        pause(s, false, msg, now, a);
+        return;
+    }
+    let Some(m) = metrics else {
+        return;
+    };
+    let Some(base) = s.baseline.clone() else {
+        s.baseline = Some(m);
+        return;
+    };
+    let secs = ((m.at_ms - base.at_ms) as f64 / 1000.0).max(0.0);
+    let stable_w = window(
+        &s.plan.stable,
+        base.stable.as_ref(),
+        &counters(&m.stable),
+        secs,
+    );
+    let canary_w = window(
+        &s.plan.canary_name(),
+        base.canary.as_ref(),
+        &counters(&m.canary),
+        secs,
+    );
+    let j = judge(&stable_w, &canary_w, &s.plan.guards, now);
+    s.judgements += 1;
+    let changed = s.last_judgement.as_ref().map(|l| l.verdict) != Some(j.verdict);
+    if changed || j.verdict == Verdict::Fail {
+        s.log(now, j.summary.clone());
+    }
+    let verdict = j.verdict;
+    let summary = j.summary.clone();
+    s.last_judgement = Some(j);
+    let held = now - s.step_started_ms.unwrap_or(now) >= s.plan.hold_ms;
+    match verdict {
+        Verdict::Fail => start_rollback(s, summary, live, now, a),
+        Verdict::Pass if held && s.plan.is_last(s.step) => complete(s, now, a),
+        Verdict::Pass if held => shift_to(s, live, s.step + 1, now, a),
+        Verdict::Pass | Verdict::Inconclusive => {}
+    }
+}
+
+fn complete(s: &mut CanaryState, now: i64, a: &mut Actions) {
+    s.phase = Phase::Completed;
+    let msg = if s.percent() == 100 {
+        format!(
+            "canary {} on {} promoted: it takes 100% of the traffic",
+            s.plan.canary_name(),
+            s.plan.endpoint
+        )
+    } else {
+        format!(
+            "canary {} on {} completed at {}%",
+            s.plan.canary_name(),
+            s.plan.endpoint,
+            s.percent()
+        )
+    };
+    s.log(now, msg.clone());
+    alert(a, Severity::Info, msg);
+}
+
+fn on_look(
+    s: &mut CanaryState,
+    look: EndpointLook,
+    metrics: Option<Sample>,
+    now: i64,
+    a: &mut Actions,
+) {
+    s.endpoint = Some(look.config.clone());
+    if let Some(p) = s.pending.clone() {
+        // Only after a restart: a change was in flight when the last run stopped.
+        if look.updating {
+            s.log(now, "waiting for the update in flight to finish");
+        } else if p.after.satisfied_by(&look.config) {
+            on_change_done(s, true, "found applied", Some(look), metrics, now, a);
+        } else if s
+            .expected
+            .clone()
+            .is_none_or(|e| e.same_as(&look.config.routes))
+        {
+            s.log(now, "the change in flight did not land; sending it again");
+            let comment = format!("canary on {}: retry after restart", s.plan.endpoint);
+            request(s, p.kind, p.after, comment, a);
+        } else {
+            s.pending = None;
+            let msg = format!(
+                "the change in flight did not land and the routes are now {}",
+                look.config.routes.describe()
+            );
+            pause(s, false, msg, now, a);
+        }
+        return;
+    }
+    match s.phase {
+        Phase::Starting | Phase::AddingCanary => begin(s, &look, now, a),
+        Phase::Holding => hold(s, &look, metrics, now, a),
+        Phase::Shifting => {
+            s.phase = Phase::Holding;
+            s.resync = true;
+            hold(s, &look, metrics, now, a);
+        }
+        Phase::RollingBack => {
+            let reason = s.rollback_reason.clone().unwrap_or_default();
+            start_rollback(s, reason, &look.config, now, a);
+        }
+        Phase::Paused | Phase::Completed | Phase::RolledBack | Phase::Aborted => {}
+    }
+}
+
+fn on_change_done(
+    s: &mut CanaryState,
+    ok: bool,
+    message: &str,
+    look: Option<EndpointLook>,
+    metrics: Option<Sample>,
+    now: i64,
+    a: &mut Actions,
+) {
+    let Some(p) = s.pending.take() else {
+        s.log(
+            now,
+            format!("a change ended that the plan did not ask for: {message}"),
+        );
+        return;
+    };
+    if let Some(l) = &look {
+        s.endpoint = Some(l.config.clone());
+    }
+    if !ok {
+        match p.kind {
+            ChangeKind::Rollback => {
+                s.log(now, format!("roll back failed: {message}; retrying"));
+                alert(
+                    a,
+                    Severity::Critical,
+                    format!(
+                        "canary roll back on {} failed: {message}; retrying",
+                        s.plan.endpoint
+                    ),
+                );
+            }
+            kind => pause(
+                s,
+                false,
+                format!("the change {kind:?} failed: {message}"),
+                now,
+                a,
+            ),
+        }
+        return;
+    }
+    match p.kind {
+        ChangeKind::AddCanary => {
+            s.log(now, format!("{} added at 0%", s.plan.canary_name()));
+            match look {
+                Some(l) if !l.updating => shift_to(s, &l.config, 0, now, a),
+                _ => s.phase = Phase::Starting,
+            }
+        }
+        ChangeKind::Step { index, percent } => {
+            s.expected = Some(p.after.routes.clone());
+            s.step = index;
+            s.step_started_ms = Some(now);
+            s.baseline = metrics;
+            s.phase = Phase::Holding;
+            s.log(
+                now,
+                format!("at {percent}% (step {}/{})", index + 1, s.plan.steps.len()),
+            );
+            if percent == 100 && s.plan.is_last(index) {
+                complete(s, now, a);
+            }
+        }
+        ChangeKind::Rollback => {
+            let live = look.map(|l| l.config).unwrap_or(p.after);
+            finish_rollback(s, &live, now, a);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+mod machine;
+mod plan;
+mod verdict;
