@@ -1,0 +1,228 @@
+//! Whole canary plans against the simulator on a manual clock: every sleep of the runner (its
+//! intervals and its waits for config updates) moves the simulated clock instead of waiting, so
+//! a quarter of an hour of background traffic and judgements runs in well under a second.
+//!
+//! * The seeded challenger (v5) is healthy: the plan walks 5 → 25 → 50 → 100% and promotes it.
+//! * The version `churn-retrain` registers (v6) degrades above 20% of the traffic: the plan adds
+//!   it at 0%, passes 5%, fails its guard at 25% and returns all traffic to stable on its own.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mlops_console::api::models::jobs::RunNowRequest;
+use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
+use mlops_console::ops::canary::{
+    CanaryAction, CanaryPlan, CanaryState, CanaryStore, Phase, RunUntil, Runner, Severity,
+};
+use mlops_console::ops::change::execute::ChangeContext;
+use mlops_console::ops::journal::Standing;
+use mlops_console::ops::traffic::{Split, Waiter};
+use mlops_console::ops::{Action, Journal};
+use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+
+const START_MS: i64 = 1_767_225_600_000;
+const RETRAIN: i64 = 907_245_117_743_512;
+
+const GUARDS: &str = r#"
+steps    = [5, 25, 50, 100]
+hold     = "2m"
+interval = "15s"
+[guards]
+min_requests         = 200
+max_error_rate_delta = 0.01
+max_p99_ms           = 100
+max_p99_ratio        = 1.2
+confidence           = 0.95
+"#;
+
+async fn sim() -> SimHandle {
+    sim::start(SimOptions {
+        clock: SimClock::manual(START_MS),
+        ..SimOptions::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+fn client(sim: &SimHandle) -> Client {
+    Client::new(ClientOptions::new(
+        sim.base_url.clone(),
+        Credentials::Pat(Secret::new(sim.token.clone())),
+    ))
+    .unwrap()
+}
+
+/// A runner whose every sleep advances the simulator's clock; the alerts it raises are kept.
+fn runner<'a>(
+    sim: &SimHandle,
+    c: &'a Client,
+    dir: &std::path::Path,
+    alerts: Arc<Mutex<Vec<(Severity, String)>>>,
+) -> Runner<'a> {
+    let clock = sim.clock.clone();
+    let now = sim.clock.clone();
+    let mut r = Runner::new(
+        c,
+        Journal::in_dir(dir),
+        ChangeContext {
+            profile: "demo".into(),
+            actor: Some("ml-eng@acme.com".into()),
+            production: false,
+        },
+    );
+    r.clock = Arc::new(move || now.now_ms());
+    r.waiter = Waiter::real().with_sleep(Box::new(move |d: Duration| {
+        clock.advance(d);
+        Box::pin(async {})
+    }));
+    r.store = Some(CanaryStore::in_dir(dir));
+    r.on_step = Box::new(move |_, actions| {
+        for a in actions {
+            if let CanaryAction::Alert { severity, message } = a {
+                alerts.lock().unwrap().push((*severity, message.clone()));
+            }
+        }
+    });
+    r
+}
+
+fn canary_actions(dir: &std::path::Path) -> Vec<String> {
+    Journal::in_dir(dir)
+        .read()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| {
+            assert_eq!(e.standing(), Standing::Ok, "{:?}", e.results);
+            assert_eq!(e.attempt.action, Action::Canary);
+            e.attempt.after.describe()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_healthy_challenger_is_promoted_step_by_step() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \"churn_model-5\"\n{GUARDS}"
+    ))
+    .unwrap();
+    let alerts = Arc::new(Mutex::new(Vec::new()));
+    let state = CanaryState::new(plan, sim.clock.now_ms());
+    let done = runner(&sim, &c, dir.path(), alerts.clone())
+        .run(state)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        done.phase,
+        Phase::Completed,
+        "{}\n{:#?}",
+        done.describe(),
+        done.history
+    );
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    let split = Split::of_endpoint(&ep);
+    assert_eq!(split.percent("churn_model-5"), 100);
+    assert_eq!(split.percent("churn_model-4"), 0);
+    assert_eq!(
+        canary_actions(dir.path()),
+        [
+            "churn_model-4=95, churn_model-5=5",
+            "churn_model-4=75, churn_model-5=25",
+            "churn_model-4=50, churn_model-5=50",
+            "churn_model-4=0, churn_model-5=100",
+        ]
+    );
+    // Every step was held at least its two minutes, and judged on real traffic.
+    let elapsed = sim.clock.now_ms() - START_MS;
+    assert!(elapsed >= 3 * 120_000, "{elapsed}");
+    assert!(done.judgements >= 12, "{}", done.judgements);
+    assert_eq!(
+        alerts.lock().unwrap().last().map(|a| a.0),
+        Some(Severity::Info)
+    );
+    // The final state is on disk, where a restarted console finds it.
+    let saved = CanaryStore::in_dir(dir.path())
+        .load("churn-prod")
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.phase, Phase::Completed);
+}
+
+#[tokio::test]
+async fn a_degrading_retrained_version_fails_at_25_percent_and_rolls_back_alone() {
+    let sim = sim().await;
+    let c = client(&sim);
+    // Retrain: the job registers main.ml.churn_model v6 about 20 s later.
+    c.run_now(&RunNowRequest {
+        job_id: RETRAIN,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    sim.clock.advance(Duration::from_secs(30));
+    let v6 = c.get_uc_model_version("main.ml.churn_model", 6).await;
+    assert!(v6.is_ok(), "v6 registered: {v6:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary_model = \
+         \"main.ml.churn_model\"\ncanary_version = \"6\"\n{GUARDS}"
+    ))
+    .unwrap();
+    let alerts = Arc::new(Mutex::new(Vec::new()));
+    let state = CanaryState::new(plan, sim.clock.now_ms());
+    let mut r = runner(&sim, &c, dir.path(), alerts.clone());
+    r.until = RunUntil::Finished;
+    let done = r.run(state).await.unwrap();
+
+    assert_eq!(
+        done.phase,
+        Phase::RolledBack,
+        "{}\n{:#?}",
+        done.describe(),
+        done.history
+    );
+    let reason = done.rollback_reason.clone().unwrap();
+    assert!(reason.starts_with("FAIL"), "{reason}");
+    // It failed where the story says: the 25% step.
+    assert_eq!(done.percent(), 25);
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    let split = Split::of_endpoint(&ep);
+    assert_eq!(split.percent("churn_model-6"), 0);
+    assert_eq!(split.percent("churn_model-4"), 90);
+    assert_eq!(
+        split.percent("churn_model-5"),
+        10,
+        "the other entity kept its share"
+    );
+    let v6 = ep
+        .config
+        .unwrap()
+        .served_entities
+        .into_iter()
+        .find(|e| e.name == "churn_model-6")
+        .expect("the canary stays served at 0%");
+    assert_eq!(v6.workload_size.as_deref(), Some("Small"));
+    assert_eq!(
+        canary_actions(dir.path()),
+        [
+            "churn_model-4=90, churn_model-5=10, churn_model-6=0",
+            "churn_model-4=85, churn_model-5=10, churn_model-6=5",
+            "churn_model-4=65, churn_model-5=10, churn_model-6=25",
+            "churn_model-4=90, churn_model-5=10, churn_model-6=0",
+        ]
+    );
+    let alerts = alerts.lock().unwrap();
+    assert_eq!(alerts.last().unwrap().0, Severity::Critical, "{alerts:?}");
+    assert!(
+        alerts
+            .last()
+            .unwrap()
+            .1
+            .contains("all traffic back on churn_model-4")
+    );
+}
