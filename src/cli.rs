@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use crate::headless::change_args::{
     ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
 };
+pub use crate::headless::serving_args::{
+    CanaryArgs, EndpointArgs, EndpointsArgs, QueryArgs, TrafficArgs,
+};
 
 /// Keyboard-driven terminal operations console for MLOps on Databricks and MLflow.
 #[derive(Debug, Parser)]
@@ -78,11 +81,30 @@ pub enum Command {
     /// UC: point an alias (default champion) at the version. Workspace registry: move it to
     /// Production, archiving the version there. Prints the plan and blast radius; --yes applies.
     Promote(PromoteArgs),
-    /// Put an alias or the stages back where they were before the last change.
+    /// Put an alias or the stages (or, with --endpoint, a serving endpoint's whole config) back
+    /// where they were before the last change.
     ///
     /// The previous state comes from the audit journal; without history the candidate versions
     /// are listed, and --to VERSION picks one.
     Rollback(RollbackArgs),
+    /// Serving endpoints: state, traffic split, what they serve.
+    Endpoints(EndpointsArgs),
+    /// One serving endpoint: entities, routes, a pending update, numbers per entity.
+    Endpoint(EndpointArgs),
+    /// Set or shift an endpoint's traffic split (waits for the update and verifies it).
+    ///
+    /// --set a=90,b=10 sets it exactly; --shift b=+5 moves one entity by a step. Prints the
+    /// change; --yes applies (production profiles also --confirm NAME).
+    Traffic(TrafficArgs),
+    /// Run a canary plan on an endpoint (PRODUCT §6 TOML): stepwise traffic, judged each
+    /// interval, rolled back on its own when a guard fails.
+    ///
+    /// Exit 0 when promoted (or, without --wait, once the first step is live), 7 when the gate
+    /// failed and traffic went back to stable, 4 when the plan paused.
+    Canary(CanaryArgs),
+    /// Send one scoring request to an endpoint and show the answer, the entity that answered
+    /// and the latency.
+    Query(QueryArgs),
     /// Approve a version (workspace transition request or UC approval tag).
     Approve(DecisionArgs),
     /// Reject a version (workspace transition request or UC approval tag).
@@ -209,6 +231,12 @@ pub struct SimArgs {
     /// Workspace size: `large` adds ~2,000 experiments and one with 100,000 runs.
     #[arg(long, value_enum, default_value_t = ScaleArg::Small)]
     pub scale: ScaleArg,
+    /// Seconds a serving config update stays IN_PROGRESS.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub update_delay: f64,
+    /// Background requests per second to churn-prod (others get a fraction); 0 turns it off.
+    #[arg(long, value_name = "RPS", default_value_t = 50.0)]
+    pub traffic_rps: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

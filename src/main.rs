@@ -97,6 +97,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 seed: args.sim.seed,
                 faults,
                 scale: args.sim.scale.into(),
+                serving_update_delay: std::time::Duration::from_secs_f64(
+                    args.sim.update_delay.clamp(0.0, 3600.0),
+                ),
+                traffic_rps: args.sim.traffic_rps.max(0.0),
                 ..Default::default()
             };
             if let Some(t) = g.token.clone() {
@@ -168,7 +172,30 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Err(code) => code,
         },
         Some(Command::Rollback(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) if a.endpoint.is_some() => {
+                headless::serving_change::rollback(&client, &s, &a).await
+            }
             Ok((s, client)) => headless::promote::rollback(&client, &s, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Endpoints(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::endpoints::list(&client, a.json).await,
+            Err(code) => code,
+        },
+        Some(Command::Endpoint(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::endpoints::show(&client, &a.name, a.json).await,
+            Err(code) => code,
+        },
+        Some(Command::Traffic(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::serving_change::traffic(&client, &s, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Canary(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::canary::run(&client, &s, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Query(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::query::run(&client, &a).await,
             Err(code) => code,
         },
         Some(Command::Approve(a)) => match change_session(&g, &paths) {

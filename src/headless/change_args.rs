@@ -9,7 +9,7 @@ pub struct ConfirmArgs {
     /// Apply the change. Without it the plan (and blast radius) is printed and nothing is sent.
     #[arg(long)]
     pub yes: bool,
-    /// Production profiles: the model's name, typed out to confirm.
+    /// Production profiles: the model's (or endpoint's) name, typed out to confirm.
     #[arg(long, value_name = "NAME")]
     pub confirm: Option<String>,
     /// Machine-readable JSON (the plan, and the outcome when applied).
@@ -36,7 +36,13 @@ pub struct PromoteArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct RollbackArgs {
-    pub model: String,
+    /// The model to roll back (or use --endpoint for a serving endpoint).
+    #[arg(required_unless_present = "endpoint")]
+    pub model: Option<String>,
+    /// Roll back a serving endpoint instead: its whole config (served entities and routes) as
+    /// it was before the last change in the journal.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["model", "alias", "to"])]
+    pub endpoint: Option<String>,
     /// UC: which alias (default champion). Registry: an MLflow alias instead of the stages.
     #[arg(long)]
     pub alias: Option<String>,

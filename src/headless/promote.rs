@@ -42,7 +42,7 @@ pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -
         }
     };
     let req = RollbackRequest {
-        model: args.model.clone(),
+        model: args.model.clone().unwrap_or_default(),
         alias: args.alias.clone(),
         to: args.to.clone(),
         comment: args.comment.clone(),
@@ -84,7 +84,7 @@ fn print_candidates(c: &Candidates, args: &RollbackArgs) {
             table::render(&["VERSION", "STATE", "CREATED", "BY", "COMMENT"], &rows)
         ));
     }
-    let mut hint = format!("rollback {}", args.model);
+    let mut hint = format!("rollback {}", args.model.as_deref().unwrap_or_default());
     if let Some(a) = &args.alias {
         hint.push_str(&format!(" --alias {a}"));
     }

@@ -202,10 +202,8 @@ impl<'a> Runner<'a> {
     /// Runs `state` until [`Runner::until`] says stop; the final state.
     pub async fn run(mut self, mut state: CanaryState) -> Result<CanaryState, RunError> {
         let mut failures = 0;
-        let mut obs = match self.commands.as_mut().and_then(|rx| rx.try_recv().ok()) {
-            Some(command) => Observation::Command { command },
-            None => self.look(&state).await,
-        };
+        // Look first, so that a queued command (an abort) acts on the endpoint as it is now.
+        let mut obs = self.look(&state).await;
         loop {
             if let Observation::ReadFailed { message } = &obs {
                 failures += 1;

@@ -1,0 +1,247 @@
+//! `mlops-console canary NAME --plan FILE [--wait] [--json] --yes`: the headless twin of the
+//! canary panel. The plan's state is saved in `<data_dir>/canaries/NAME.json`, so a plan
+//! started here (or in the TUI) can be followed later (`canary NAME --wait`), inspected
+//! (`--status`) or aborted (`--abort --yes`). Exit codes: OK when promoted / completed (or the
+//! first step is live, without `--wait`), GATE_FAILED when a guard failed and traffic went back
+//! to stable, CONFLICT_OR_PERMISSION when the plan paused (an outside change), USAGE for a bad
+//! plan or a missing `--yes`.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::api::Client;
+use crate::ops::ChangeContext;
+use crate::ops::canary::{
+    CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunUntil, Runner,
+};
+
+use super::change::{self, Session};
+use super::serving_args::CanaryArgs;
+use super::serving_change::{confirmed, progress_waiter};
+use super::{exit, output};
+
+fn plan_lines(plan: &CanaryPlan) -> String {
+    let g = &plan.guards;
+    let mut guards = vec![
+        format!("min_requests {}", g.min_requests),
+        format!("max_error_rate_delta {}", g.max_error_rate_delta),
+        format!("confidence {}", g.confidence),
+    ];
+    if let Some(x) = g.max_p99_ms {
+        guards.push(format!("max_p99_ms {x}"));
+    }
+    if let Some(x) = g.max_p99_ratio {
+        guards.push(format!("max_p99_ratio {x}"));
+    }
+    let steps: Vec<String> = plan.steps.iter().map(|s| format!("{s}%")).collect();
+    format!(
+        "canary on endpoint {}: {} → {}{}\n  steps {}, hold {} s, judged every {} s\n  guards: {}\n",
+        plan.endpoint,
+        plan.stable,
+        plan.canary_name(),
+        match &plan.canary {
+            crate::ops::canary::Canary::New { .. } => " (added at 0% first)",
+            crate::ops::canary::Canary::Served { .. } => "",
+        },
+        steps.join(" → "),
+        plan.hold_ms / 1000,
+        plan.interval_ms / 1000,
+        guards.join(", ")
+    )
+}
+
+fn show(state: &CanaryState, json_out: bool) {
+    if json_out {
+        output::json(state);
+        return;
+    }
+    let mut s = format!("{}\n", state.describe());
+    if let Some(j) = &state.last_judgement {
+        s.push_str(&format!("  last judgement: {}\n", j.summary));
+    }
+    for e in state.history.iter().rev().take(8).rev() {
+        s.push_str(&format!(
+            "  {} {}\n",
+            super::table::timestamp(Some(e.at_ms)),
+            e.message
+        ));
+    }
+    output::print(&s);
+}
+
+/// The exit code for where a run stopped.
+pub fn code_for(state: &CanaryState) -> i32 {
+    match state.phase {
+        Phase::RolledBack => exit::GATE_FAILED,
+        Phase::Paused => exit::CONFLICT_OR_PERMISSION,
+        _ => exit::OK,
+    }
+}
+
+fn load_plan(args: &CanaryArgs) -> Result<Option<CanaryPlan>, i32> {
+    let Some(path) = &args.plan else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        exit::USAGE
+    })?;
+    let plan = CanaryPlan::parse(&text).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        exit::USAGE
+    })?;
+    if plan.endpoint != args.endpoint {
+        eprintln!(
+            "error: the plan is for endpoint {}, not {}",
+            plan.endpoint, args.endpoint
+        );
+        return Err(exit::USAGE);
+    }
+    Ok(Some(plan))
+}
+
+pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
+    let store = CanaryStore::in_dir(&session.data_dir);
+    let saved = match store.load(&args.endpoint) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    if args.status {
+        return match &saved {
+            Some(s) => {
+                show(s, args.confirm.json);
+                exit::OK
+            }
+            None => {
+                eprintln!("no canary plan saved for endpoint {}", args.endpoint);
+                exit::NOT_FOUND
+            }
+        };
+    }
+    if let Some(code) = change::refuse_read_only(client, session, "canary") {
+        return code;
+    }
+    let plan = match load_plan(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let running = saved.filter(|s| !s.is_finished());
+    let now = chrono::Utc::now().timestamp_millis();
+    let state = match (running, plan) {
+        (Some(s), Some(p)) if s.plan != p => {
+            eprintln!(
+                "error: a different plan is running on {} ({}); follow it with `canary {} \
+                 --wait --yes`, or abort it with `canary {} --abort --yes`",
+                args.endpoint,
+                s.describe(),
+                args.endpoint,
+                args.endpoint
+            );
+            return exit::CONFLICT_OR_PERMISSION;
+        }
+        (Some(s), _) => s,
+        (None, _) if args.abort => {
+            eprintln!("no canary plan is running on endpoint {}", args.endpoint);
+            return exit::NOT_FOUND;
+        }
+        (None, Some(p)) => CanaryState::new(p, now),
+        (None, None) => {
+            eprintln!(
+                "error: no plan is running on {}: give one with --plan FILE",
+                args.endpoint
+            );
+            return exit::USAGE;
+        }
+    };
+    eprint!("{}", plan_lines(&state.plan));
+    if state.phase != Phase::Starting {
+        eprintln!("  resuming: {}", state.describe());
+    }
+    if let Err(why) = confirmed(&args.endpoint, session, &args.confirm) {
+        eprintln!("{why}");
+        return exit::USAGE;
+    }
+    let ctx = ChangeContext {
+        profile: session.profile.clone(),
+        actor: change::actor(client).await,
+        production: session.production,
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+    if args.abort {
+        let _ = tx.send(Command::Abort);
+    }
+    let mut runner = Runner::new(client, session.journal(), ctx);
+    runner.store = Some(store);
+    runner.waiter = progress_waiter();
+    runner.commands = Some(rx);
+    runner.until = if args.wait || args.abort {
+        RunUntil::Finished
+    } else {
+        RunUntil::FirstStep
+    };
+    runner.clock = Arc::new(|| chrono::Utc::now().timestamp_millis());
+    let mut last_line = String::new();
+    runner.on_step = Box::new(move |state, actions| {
+        let line = state
+            .history
+            .last()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        if line != last_line {
+            eprintln!("{line}");
+            last_line = line;
+        }
+        for a in actions {
+            if let CanaryAction::Alert { severity, message } = a {
+                eprintln!("{severity:?}: {message}");
+            }
+        }
+    });
+    let result = runner.run(state).await;
+    drop(tx);
+    match result {
+        Ok(state) => {
+            show(&state, args.confirm.json);
+            if state.phase == Phase::Holding && !state.is_finished() {
+                eprintln!(
+                    "the plan is live and saved; follow it with `mlops-console canary {} --wait --yes`",
+                    args.endpoint
+                );
+            }
+            code_for(&state)
+        }
+        Err(e) => {
+            eprintln!("error: {e} (the plan's state is saved; run again to resume)");
+            exit::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_say_promoted_gate_failed_or_paused() {
+        let plan = CanaryPlan::parse(
+            "endpoint = \"e\"\nstable = \"a\"\ncanary = \"b\"\nsteps = [100]\nhold = \"1m\"\n\
+             interval = \"15s\"\n",
+        )
+        .unwrap();
+        let mut s = CanaryState::new(plan, 0);
+        for (phase, code) in [
+            (Phase::Completed, exit::OK),
+            (Phase::Holding, exit::OK),
+            (Phase::Aborted, exit::OK),
+            (Phase::RolledBack, exit::GATE_FAILED),
+            (Phase::Paused, exit::CONFLICT_OR_PERMISSION),
+        ] {
+            s.phase = phase;
+            assert_eq!(code_for(&s), code, "{phase:?}");
+        }
+    }
+}

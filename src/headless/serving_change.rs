@@ -1,0 +1,201 @@
+//! `mlops-console traffic NAME --set …|--shift …` and `rollback --endpoint NAME`: the headless
+//! twins of `+` / `-` / `=` and `b` on an endpoint. Same rules as every change (PRODUCT §4, §8):
+//! read-only refuses, the plan is printed, `--yes` applies, production profiles also need
+//! `--confirm NAME`; the change waits for `NOT_UPDATING`, waits its turn on 409, is verified by
+//! reading back and journaled. Progress goes to stderr, the result to stdout.
+
+use serde_json::json;
+
+use crate::api::Client;
+use crate::ops::ChangeContext;
+use crate::ops::change::target::Action;
+use crate::ops::journal::Outcome;
+use crate::ops::traffic::{self, Progress, Split, TrafficPlan, Waiter};
+
+use super::change::{self, Session};
+use super::change_args::{ConfirmArgs, RollbackArgs};
+use super::serving_args::TrafficArgs;
+use super::{exit, output};
+
+/// Whether `--yes` / `--confirm` allow applying a change to `endpoint`; why not otherwise.
+pub fn confirmed(endpoint: &str, session: &Session, args: &ConfirmArgs) -> Result<(), String> {
+    if let Some(typed) = &args.confirm
+        && typed != endpoint
+    {
+        return Err(format!(
+            "--confirm '{typed}' does not match the endpoint '{endpoint}'; nothing was sent"
+        ));
+    }
+    if !args.yes {
+        return Err("not applied: add --yes to apply this change".to_string());
+    }
+    if session.production && args.confirm.is_none() {
+        return Err(format!(
+            "profile '{}' is a production profile: add --confirm {endpoint} to apply",
+            session.profile
+        ));
+    }
+    Ok(())
+}
+
+/// A waiter on the real timer that tells stderr what it waits for.
+pub fn progress_waiter() -> Waiter<'static> {
+    Waiter::real().on_progress(|p| match p {
+        Progress::UpdateInProgress { pending, waited } => eprintln!(
+            "update in progress{} — waiting for NOT_UPDATING ({} s so far)",
+            pending
+                .as_ref()
+                .map_or_else(String::new, |s| format!(" (to {})", s.describe())),
+            waited.as_secs()
+        ),
+        Progress::Conflict { attempt } => eprintln!(
+            "another update started first (409 RESOURCE_CONFLICT, #{attempt}): waiting its turn"
+        ),
+        Progress::Sent => eprintln!("sent; waiting for the update to finish"),
+    })
+}
+
+/// The target split of `--set` / `--shift` against the live one.
+fn target(args: &TrafficArgs, live: &Split) -> Result<Split, String> {
+    if let Some(set) = &args.set {
+        let assignment = Split::parse_assignment(set).map_err(|e| e.to_string())?;
+        return live.exact(&assignment).map_err(|e| e.to_string());
+    }
+    let shift = args.shift.as_deref().unwrap_or("");
+    let (entity, step) = shift
+        .rsplit_once('=')
+        .ok_or_else(|| format!("--shift expects ENTITY=+STEP or ENTITY=-STEP, got {shift:?}"))?;
+    let step: i32 = step
+        .trim()
+        .trim_start_matches('+')
+        .parse()
+        .map_err(|_| format!("--shift: {step:?} is not a whole number of points"))?;
+    live.shift(entity.trim(), step).map_err(|e| e.to_string())
+}
+
+fn print_plan(
+    plan: &TrafficPlan,
+    client: &Client,
+    session: &Session,
+    json_out: bool,
+    applied: bool,
+) {
+    if json_out && !applied {
+        output::json(&json!({ "plan": plan, "executed": false }));
+    } else if !json_out {
+        let mut text = format!("{}\n", plan.summary());
+        for line in plan.dialog_lines(&session.profile, client.host(), session.production) {
+            text.push_str(&format!("  {line}\n"));
+        }
+        output::print(&text);
+    }
+}
+
+/// Prints `plan` and, when confirmed, applies it; the exit code.
+pub async fn apply_plan(
+    client: &Client,
+    session: &Session,
+    args: &ConfirmArgs,
+    plan: &TrafficPlan,
+) -> i32 {
+    if plan.is_noop() {
+        print_plan(plan, client, session, args.json, false);
+        eprintln!(
+            "nothing to do: endpoint {} is already {}",
+            plan.endpoint,
+            plan.after.describe()
+        );
+        return exit::OK;
+    }
+    if let Err(why) = confirmed(&plan.endpoint, session, args) {
+        print_plan(plan, client, session, args.json, false);
+        eprintln!("{why}");
+        return exit::USAGE;
+    }
+    print_plan(plan, client, session, args.json, true);
+    let ctx = ChangeContext {
+        profile: session.profile.clone(),
+        actor: change::actor(client).await,
+        production: session.production,
+    };
+    let result = traffic::apply(
+        client,
+        &session.journal(),
+        &ctx,
+        plan,
+        &mut progress_waiter(),
+    )
+    .await;
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => {
+            if args.json {
+                output::json(&json!({ "plan": plan, "executed": false, "error": e.to_string() }));
+            }
+            eprintln!("error: {e}");
+            return change::code_for(&e);
+        }
+    };
+    if args.json {
+        output::json(&json!({ "plan": plan, "executed": true, "outcome": outcome }));
+    } else if outcome.outcome == Outcome::Ok {
+        output::println(&format!("ok: {} (journal {})", outcome.message, outcome.id));
+    }
+    if outcome.outcome != Outcome::Ok {
+        eprintln!("error: {} (journal {})", outcome.message, outcome.id);
+    }
+    if let Some(w) = &outcome.journal_warning {
+        eprintln!("warning: {w}");
+    }
+    change::code_for_outcome(&outcome)
+}
+
+pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> i32 {
+    if let Some(code) = change::refuse_read_only(client, session, "traffic") {
+        return code;
+    }
+    let ep = match client.get_serving_endpoint(&args.endpoint).await {
+        Ok(ep) => ep,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::for_api_error(&e);
+        }
+    };
+    let split = match target(args, &Split::of_endpoint(&ep)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    match TrafficPlan::routes(&ep, &split, Action::Traffic) {
+        Ok(plan) => {
+            let plan = plan.with_comment(args.comment.clone());
+            apply_plan(client, session, &args.confirm, &plan).await
+        }
+        Err(e) => change::report(&e),
+    }
+}
+
+pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -> i32 {
+    let Some(endpoint) = args.endpoint.as_deref() else {
+        return exit::USAGE;
+    };
+    if let Some(code) = change::refuse_read_only(client, session, "rollback") {
+        return code;
+    }
+    let view = match session.journal().read() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the audit journal {}: {e}",
+                session.journal().path().display()
+            );
+            return exit::FAILURE;
+        }
+    };
+    match traffic::plan_rollback(client, &view, endpoint, args.comment.clone()).await {
+        Ok(plan) => apply_plan(client, session, &args.confirm, &plan).await,
+        Err(e) => change::report(&e),
+    }
+}
