@@ -85,6 +85,15 @@ def own_sim():
 
 
 @pytest.fixture(scope="module")
+def serving_sim():
+    """A simulator for the serving tests (they change endpoints), with config updates that take
+    two seconds instead of five so the SDK's waiter finishes sooner."""
+    started = start_sim("--update-delay", "2")
+    yield started
+    stop_sim(started)
+
+
+@pytest.fixture(scope="module")
 def large_sim():
     """A simulator started with `--scale large`."""
     started = start_sim("--scale", "large")
