@@ -129,7 +129,14 @@ fn main() {
         let t0 = Instant::now();
         let until = t0 + warmup + Duration::from_secs(secs);
         let tasks: Vec<_> = (0..conns)
-            .map(|_| tokio::spawn(connection(addr.clone(), request.clone(), until, t0 + warmup)))
+            .map(|_| {
+                tokio::spawn(connection(
+                    addr.clone(),
+                    request.clone(),
+                    until,
+                    t0 + warmup,
+                ))
+            })
             .collect();
         let mut out = Vec::new();
         for t in tasks {
@@ -137,7 +144,10 @@ fn main() {
         }
         out
     });
-    let mut all: Vec<u32> = results.iter().flat_map(|r| r.latencies_us.iter().copied()).collect();
+    let mut all: Vec<u32> = results
+        .iter()
+        .flat_map(|r| r.latencies_us.iter().copied())
+        .collect();
     all.sort_unstable();
     let n = all.len().max(1);
     let q = |p: f64| all[((p * n as f64).ceil() as usize).clamp(1, n) - 1] as f64 / 1000.0;

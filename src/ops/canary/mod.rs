@@ -4,11 +4,13 @@
 //! * `plan` — the plan file (TOML) and its validation;
 //! * `verdict` — one judgement: two-proportion test of 5xx rates, p99 guards;
 //! * `state` — the persisted state, observations and actions;
-//! * `machine` — the pure state machine `step(state, observation, now) -> (state, actions)`;
+//! * `machine` — the pure state machine `step(state, observation, now) -> (state, actions)`,
+//!   with its transitions in `moves`;
 //! * `store` — `<data_dir>/canaries/<endpoint>.json`;
 //! * `runner` — drives the machine against a workspace on an injectable clock.
 
 pub mod machine;
+mod moves;
 pub mod plan;
 pub mod runner;
 pub mod state;
