@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::headless::change_args::{
+    ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
+};
+
 /// Keyboard-driven terminal operations console for MLOps on Databricks and MLflow.
 #[derive(Debug, Parser)]
 #[command(name = "mlops-console", disable_version_flag = true)]
@@ -69,6 +73,26 @@ pub enum Command {
     Profiles(OutputArgs),
     /// Render a screen of the demo workspace to a PNG.
     Screenshot(ScreenshotArgs),
+    /// Promote a version (UC: move an alias; workspace: to Production).
+    ///
+    /// UC: point an alias (default champion) at the version. Workspace registry: move it to
+    /// Production, archiving the version there. Prints the plan and blast radius; --yes applies.
+    Promote(PromoteArgs),
+    /// Put an alias or the stages back where they were before the last change.
+    ///
+    /// The previous state comes from the audit journal; without history the candidate versions
+    /// are listed, and --to VERSION picks one.
+    Rollback(RollbackArgs),
+    /// Approve a version (workspace transition request or UC approval tag).
+    Approve(DecisionArgs),
+    /// Reject a version (workspace transition request or UC approval tag).
+    Reject(DecisionArgs),
+    /// Pending approvals: open transition requests and UC versions tagged pending.
+    Approvals(ApprovalsArgs),
+    /// The audit journal of changes made by this console.
+    ///
+    /// --verify re-reads every change whose outcome is unknown and records what is there.
+    Audit(AuditArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -10,6 +10,7 @@ use mlops_console::cli::{Cli, Command, GlobalArgs, ScreenArg, ScreenshotArgs};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
+use mlops_console::ops::approvals::Decision;
 use mlops_console::{api::Secret, config, launch, sim, theme, tui};
 
 fn env(key: &str) -> Option<String> {
@@ -162,6 +163,36 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
         },
         Some(Command::Screenshot(a)) => screenshot(&g, &paths, a).await,
+        Some(Command::Promote(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::promote::promote(&client, &s, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Rollback(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::promote::rollback(&client, &s, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Approve(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Approve).await,
+            Err(code) => code,
+        },
+        Some(Command::Reject(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Reject).await,
+            Err(code) => code,
+        },
+        Some(Command::Approvals(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => headless::approve::list(&client, &s, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Audit(a)) => {
+            let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
+            if !a.verify {
+                return headless::audit::run(&journal, None, &a).await;
+            }
+            match connect(&g, &paths) {
+                Ok((_, client)) => headless::audit::run(&journal, Some(&client), &a).await,
+                Err(code) => code,
+            }
+        }
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
@@ -189,6 +220,24 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
         exit::for_api_error(&e)
     })?;
     Ok((resolved, client))
+}
+
+/// A connection plus the profile's change rules (production, read-only, `[approvals]`).
+fn change_session(
+    g: &GlobalArgs,
+    paths: &Paths,
+) -> Result<(headless::change::Session, mlops_console::api::Client), i32> {
+    let (resolved, client) = connect(g, paths)?;
+    let session = headless::change::Session::for_profile(
+        &resolved,
+        &paths.app_config_file(),
+        &paths.data_dir,
+    )
+    .map_err(|e| {
+        eprintln!("error: {e}");
+        exit::CONFIG
+    })?;
+    Ok((session, client))
 }
 
 fn profile_label(r: &Resolved) -> String {

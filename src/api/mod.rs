@@ -13,10 +13,13 @@ pub mod mlflow;
 pub mod models;
 pub mod paging;
 pub mod registry;
+pub mod registry_aliases;
 pub mod scim;
 pub mod secret;
 pub mod serving;
+pub mod transition_requests;
 pub mod uc_models;
+pub mod uc_tags;
 pub mod wire;
 
 pub use client::{Client, ClientOptions};

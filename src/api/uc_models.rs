@@ -66,4 +66,43 @@ impl Client {
         )
         .await
     }
+
+    /// Points `alias` at `version` (one version per alias: an alias set elsewhere moves).
+    pub async fn set_uc_alias(
+        &self,
+        full_name: &str,
+        alias: &str,
+        version: i64,
+    ) -> ApiResult<Alias> {
+        self.put_json(
+            &format!("/api/2.1/unity-catalog/models/{full_name}/aliases/{alias}"),
+            &SetAliasRequest {
+                version_num: version,
+            },
+        )
+        .await
+    }
+
+    pub async fn delete_uc_alias(&self, full_name: &str, alias: &str) -> ApiResult<()> {
+        let _: serde_json::Value = self
+            .delete_json(
+                &format!("/api/2.1/unity-catalog/models/{full_name}/aliases/{alias}"),
+                &[],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The version `alias` points at (with its aliases); a missing alias is not found.
+    pub async fn get_uc_version_by_alias(
+        &self,
+        full_name: &str,
+        alias: &str,
+    ) -> ApiResult<ModelVersionInfo> {
+        self.get_json(
+            &format!("/api/2.1/unity-catalog/models/{full_name}/aliases/{alias}"),
+            &[("include_aliases", "true".to_string())],
+        )
+        .await
+    }
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+use super::approvals::ApprovalSettings;
 use super::error::ConfigError;
 
 /// Refresh interval when neither `[defaults]` nor the profile sets one.
@@ -80,6 +81,9 @@ pub struct AppConfig {
     /// wins over the experiment's `mlops.training_job_id` tag.
     #[serde(default)]
     pub training_jobs: BTreeMap<String, i64>,
+    /// How Unity Catalog versions carry approvals (tag names and values).
+    #[serde(default)]
+    pub approvals: ApprovalSettings,
 }
 
 impl AppConfig {
@@ -226,6 +230,29 @@ readonly = true
             .unwrap_err()
             .to_string();
         assert!(msg.contains("training_job"), "{msg}");
+    }
+
+    #[test]
+    fn approvals_default_and_override_strictly() {
+        let cfg = parse("").unwrap();
+        assert_eq!(cfg.approvals, ApprovalSettings::default());
+        assert_eq!(cfg.approvals.tag, "approval");
+        let cfg = parse("[approvals]\ntag = \"review\"\napproved = \"ok\"\n").unwrap();
+        assert_eq!(
+            (cfg.approvals.tag.as_str(), cfg.approvals.approved.as_str()),
+            ("review", "ok")
+        );
+        assert_eq!(cfg.approvals.pending, "pending");
+        let msg = parse("[approvals]\ntag = \"a\"\npendng = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("pendng"), "{msg}");
+        let msg = parse("[approvals]\napproved = \"pending\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("must differ"), "{msg}");
+        let msg = parse("[approvals]\ntag = \" \"\n").unwrap_err().to_string();
+        assert!(msg.contains("approvals.tag"), "{msg}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! the process environment, so tests never touch the real home directory or variables.
 
 pub mod app_config;
+pub mod approvals;
 mod auth;
 pub mod databrickscfg;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod profiles;
 pub mod resolve;
 
 pub use app_config::{AppConfig, ProfileSettings};
+pub use approvals::ApprovalSettings;
 pub use databrickscfg::{DatabricksCfg, ProfileEntry};
 pub use error::ConfigError;
 pub use host::normalize_host;

@@ -1,6 +1,20 @@
-//! Domain logic with no UI: inventory counts, following job runs and launching training; promote,
-//! rollback, approvals, canary analysis and the audit journal in later rooms.
+//! Domain logic with no UI: inventory counts, following job runs and launching training, and the
+//! registry changes (promote, roll back, approve, reject) with their blast radius and the audit
+//! journal. The TUI and the headless twins call these; nothing else changes the workspace.
 
+pub mod approvals;
+pub mod blast_radius;
+pub mod change;
+pub mod error;
 pub mod inventory;
 pub mod jobs;
+pub mod journal;
+pub mod promote;
+pub mod rollback;
 pub mod training;
+
+pub use change::execute::{ChangeContext, ChangeOutcome, execute};
+pub use change::plan::{Plan, Step};
+pub use change::target::{Action, ObjectState, Target};
+pub use error::OpError;
+pub use journal::Journal;

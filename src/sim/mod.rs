@@ -27,7 +27,9 @@ mod gate;
 mod jobs;
 mod paging;
 mod params;
+mod permissions;
 mod registry;
+mod registry_routes;
 mod routes;
 mod run_search;
 mod runs;
@@ -35,10 +37,15 @@ mod scale;
 mod search;
 mod server;
 mod serving;
+mod stages;
 mod state;
 mod story;
+mod transition_requests;
 mod uc;
+mod uc_aliases;
+mod uc_tags;
 mod world;
+mod ws_history;
 
 #[cfg(test)]
 mod tests;

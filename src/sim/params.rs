@@ -86,6 +86,11 @@ impl Params {
         }
     }
 
+    /// A JSON body value as sent (objects and arrays included), for nested request shapes.
+    pub fn raw_body(&self, key: &str) -> Option<Value> {
+        self.body.get(key).filter(|v| !v.is_null()).cloned()
+    }
+
     /// An optional string; numbers and booleans are accepted as their text.
     pub fn str(&self, key: &str) -> ApiResult<Option<String>> {
         match self.raw(key) {

@@ -148,10 +148,7 @@ pub(crate) async fn get_databricks(
     let name = p.required_str("name")?;
     let world = st.world();
     let model = lookup_model(&world, &name)?;
-    let level = match principal {
-        Principal::Owner => "CAN_MANAGE",
-        Principal::NonOwner => "CAN_READ",
-    };
+    let level = super::permissions::ws_level(principal, model);
     Ok(Json(RegisteredModelDatabricksResponse {
         registered_model_databricks: RegisteredModelDatabricks {
             model: with_latest(model),

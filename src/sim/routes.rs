@@ -12,7 +12,7 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{artifacts, experiments, jobs, registry, runs, serving, uc};
+use super::{artifacts, experiments, jobs, registry, registry_routes, runs, serving, uc};
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -63,6 +63,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(jobs_routes("/api/2.2/jobs"))
         // 2.1 paths are the same API (reference §9); older clients still use them.
         .merge(jobs_routes("/api/2.1/jobs"))
+        .merge(registry_routes::routes())
         .route("/api/2.0/serving-endpoints", get(serving::list))
         .route("/api/2.0/serving-endpoints/{name}", get(serving::get))
         .fallback(not_found)

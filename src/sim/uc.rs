@@ -20,7 +20,7 @@ use super::params::Params;
 use super::state::AppState;
 use super::world::{UcModel, World};
 
-fn missing_model(full_name: &str) -> ApiError {
+pub(crate) fn missing_model(full_name: &str) -> ApiError {
     ApiError::not_found(format!("Routine or Model '{full_name}' does not exist."))
 }
 
@@ -36,7 +36,11 @@ fn page_size(p: &Params, default: usize, cap: usize) -> ApiResult<usize> {
 }
 
 /// The model as the caller may see it, or why not.
-fn visible<'w>(world: &'w World, full_name: &str, include_browse: bool) -> ApiResult<&'w UcModel> {
+pub(crate) fn visible<'w>(
+    world: &'w World,
+    full_name: &str,
+    include_browse: bool,
+) -> ApiResult<&'w UcModel> {
     let model = world
         .uc_model(full_name)
         .ok_or_else(|| missing_model(full_name))?;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::api::models::mlflow::{Experiment, KeyValue, Metric, Run};
 use crate::api::models::registry::{ModelVersion, RegisteredModel};
 use crate::api::models::serving::ServingEndpoint;
+use crate::api::models::transition_requests::Activity;
 use crate::api::models::uc_models::{Alias, ModelVersionInfo, RegisteredModelInfo};
 
 use super::jobs::JobsState;
@@ -68,6 +69,17 @@ pub(crate) struct WsModel {
     pub id: String,
     pub model: RegisteredModel,
     pub versions: Vec<ModelVersion>,
+    /// Every version's history, oldest first (see [`WsActivity`]).
+    pub activities: Vec<WsActivity>,
+}
+
+/// One event of a workspace model version's history. A transition request is a
+/// `REQUESTED_TRANSITION` entry that stays `open` until approved, rejected or cancelled.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WsActivity {
+    pub version: String,
+    pub activity: Activity,
+    pub open: bool,
 }
 
 impl RunRecord {

@@ -7,4 +7,6 @@ pub mod mlflow;
 pub mod registry;
 pub mod scim;
 pub mod serving;
+pub mod transition_requests;
 pub mod uc_models;
+pub mod uc_tags;

@@ -154,3 +154,20 @@ pub struct ListModelVersionsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+/// Body of `PUT …/models/{full_name}/aliases/{alias}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SetAliasRequest {
+    #[serde(default, deserialize_with = "i64_or_zero")]
+    pub version_num: i64,
+}
+
+impl RegisteredModelInfo {
+    /// The version `alias` points at, if it is set (and aliases were asked for).
+    pub fn alias_version(&self, alias: &str) -> Option<i64> {
+        self.aliases
+            .iter()
+            .find(|a| a.alias_name == alias)
+            .map(|a| a.version_num)
+    }
+}

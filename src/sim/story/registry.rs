@@ -3,7 +3,9 @@
 
 use crate::api::models::mlflow::KeyValue;
 use crate::api::models::registry::{ModelVersion, ModelVersionStatus, RegisteredModel, Stage};
-use crate::sim::world::{DAY, HOUR, RunRecord, WsModel};
+use crate::api::models::transition_requests::{Activity, ActivityType};
+use crate::sim::world::{DAY, HOUR, MINUTE, RunRecord, WsModel};
+use crate::sim::ws_history;
 
 use super::catalog::RunIndex;
 use super::rng::Gen;
@@ -83,9 +85,86 @@ pub(crate) fn build(
             versions: vec![(nth("/Shared/recsys/candidate-generation", 0), Stage::None)],
         },
     ];
-    defs.into_iter()
+    let mut models: Vec<WsModel> = defs
+        .into_iter()
         .map(|d| model(g.hex(32), anchor, runs, d))
-        .collect()
+        .collect();
+    for m in &mut models {
+        seed_history(m);
+    }
+    if let Some(fraud) = models.iter_mut().find(|m| m.model.name == "fraud_model") {
+        seed_fraud_requests(fraud, anchor);
+    }
+    models
+}
+
+/// Each version's move into its current stage, as the history shows it.
+fn seed_history(m: &mut WsModel) {
+    let moves: Vec<(String, Stage, i64, String)> = m
+        .versions
+        .iter()
+        .filter(|v| v.current_stage.as_ref().is_some_and(|s| *s != Stage::None))
+        .map(|v| {
+            (
+                v.version.clone(),
+                v.current_stage.clone().unwrap_or(Stage::None),
+                v.last_updated_timestamp.unwrap_or_default(),
+                v.user_id.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (version, stage, at, user) in moves {
+        let activity = Activity {
+            activity_type: Some(ActivityType::AppliedTransition),
+            from_stage: Some("None".into()),
+            to_stage: Some(stage.to_string()),
+            user_id: Some(user),
+            creation_timestamp: Some(at),
+            last_updated_timestamp: Some(at),
+            ..Activity::default()
+        };
+        ws_history::record(m, &version, activity, false);
+    }
+}
+
+/// PRODUCT §9: `fraud_model` has two open transition requests by two different people, and a
+/// comment on the first.
+fn seed_fraud_requests(m: &mut WsModel, anchor: i64) {
+    let request = |stage: &str, from: &str, user: &str, comment: &str, at: i64| Activity {
+        activity_type: Some(ActivityType::RequestedTransition),
+        from_stage: Some(from.to_string()),
+        to_stage: Some(stage.to_string()),
+        comment: Some(comment.to_string()),
+        user_id: Some(user.to_string()),
+        creation_timestamp: Some(at),
+        last_updated_timestamp: Some(at),
+        ..Activity::default()
+    };
+    let v4 = request(
+        "Production",
+        "Staging",
+        "priya.natarajan@acme.com",
+        "AUC +1.2 pts on the Q3 holdout; a week of shadow traffic on fraud-scoring looked clean.",
+        anchor - 5 * HOUR,
+    );
+    ws_history::record(m, "4", v4, true);
+    let note = Activity {
+        activity_type: Some(ActivityType::NewComment),
+        comment: Some("p99 unchanged in shadow; fine by me once approved.".into()),
+        user_id: Some(OWNER.to_string()),
+        creation_timestamp: Some(anchor - 4 * HOUR),
+        last_updated_timestamp: Some(anchor - 4 * HOUR),
+        ..Activity::default()
+    };
+    ws_history::record(m, "4", note, false);
+    let v5 = request(
+        "Staging",
+        "None",
+        "analyst@acme.com",
+        "Adds merchant velocity features; please stage it for shadow traffic.",
+        anchor - 26 * HOUR - 17 * MINUTE,
+    );
+    ws_history::record(m, "5", v5, true);
 }
 
 fn model(id: String, anchor: i64, runs: &[RunRecord], def: Def) -> WsModel {
@@ -143,7 +222,9 @@ fn model(id: String, anchor: i64, runs: &[RunRecord], def: Def) -> WsModel {
             description: Some(def.description.to_string()),
             latest_versions: Vec::new(),
             tags: vec![KeyValue::new("team", def.team)],
+            aliases: Vec::new(),
         },
         versions,
+        activities: Vec::new(),
     }
 }

@@ -9,6 +9,9 @@ mod jobs;
 mod models;
 mod scale;
 mod tracking;
+mod uc_writes;
+mod writes;
+mod ws_writes;
 
 use serde_json::Value;
 

@@ -1,0 +1,196 @@
+//! The rules every headless change follows (PRODUCT §4, §8), in one place:
+//! read-only profiles refuse; the plan (with its blast radius) is always printed; `--yes` is
+//! required to apply; production profiles also need `--confirm NAME` with the model's name;
+//! the outcome is journaled and mapped to a distinct exit code.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::api::Client;
+use crate::config::resolve::Resolved;
+use crate::config::{AppConfig, ApprovalSettings, ConfigError};
+use crate::ops::change::execute::FailureKind;
+use crate::ops::journal::Outcome;
+use crate::ops::{ChangeContext, ChangeOutcome, Journal, OpError, Plan, execute};
+
+use super::change_args::ConfirmArgs;
+use super::{exit, output};
+
+/// The profile a change runs under.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Profile label as shown and journaled.
+    pub profile: String,
+    pub production: bool,
+    pub readonly: bool,
+    pub data_dir: PathBuf,
+    pub approvals: ApprovalSettings,
+}
+
+impl Session {
+    /// The session of a resolved profile; `config_file` holds `[approvals]`.
+    pub fn for_profile(
+        resolved: &Resolved,
+        config_file: &Path,
+        data_dir: &Path,
+    ) -> Result<Session, ConfigError> {
+        Ok(Session {
+            profile: resolved
+                .profile
+                .clone()
+                .unwrap_or_else(|| "(environment)".to_string()),
+            production: resolved.settings.production,
+            readonly: resolved.settings.readonly,
+            data_dir: data_dir.to_path_buf(),
+            approvals: AppConfig::load(config_file)?.approvals,
+        })
+    }
+
+    pub fn journal(&self) -> Journal {
+        Journal::in_dir(&self.data_dir)
+    }
+}
+
+/// The exit code for an operation that could not start.
+pub fn code_for(e: &OpError) -> i32 {
+    match e {
+        OpError::Api(e) => exit::for_api_error(e),
+        OpError::Invalid(_) => exit::USAGE,
+        OpError::NotFound(_) => exit::NOT_FOUND,
+        OpError::ReadOnly(_) | OpError::Stale(_) => exit::CONFLICT_OR_PERMISSION,
+        OpError::NothingToDo(_) => exit::OK,
+        OpError::Journal { .. } => exit::FAILURE,
+    }
+}
+
+/// The exit code for an executed change.
+pub fn code_for_outcome(o: &ChangeOutcome) -> i32 {
+    match o.outcome {
+        Outcome::Ok => exit::OK,
+        Outcome::Unknown | Outcome::VerifyFailed => exit::VERIFY_FAILED,
+        Outcome::Failed => match o.failure {
+            Some(FailureKind::PermissionDenied | FailureKind::Conflict) => {
+                exit::CONFLICT_OR_PERMISSION
+            }
+            Some(FailureKind::NotFound) => exit::NOT_FOUND,
+            Some(FailureKind::Auth) => exit::AUTH,
+            Some(FailureKind::BadRequest) => exit::USAGE,
+            _ => exit::FAILURE,
+        },
+    }
+}
+
+/// Refuses on read-only profiles; prints why. `what` names the command.
+pub fn refuse_read_only(client: &Client, session: &Session, what: &str) -> Option<i32> {
+    if !(session.readonly || client.readonly()) {
+        return None;
+    }
+    eprintln!(
+        "error: profile '{}' is read-only: `{what}` changes the workspace and is refused \
+         (no request was sent)",
+        session.profile
+    );
+    Some(exit::CONFLICT_OR_PERMISSION)
+}
+
+/// The current user, when the server can say (Databricks SCIM); used as the journal's actor and
+/// the UC approver.
+pub async fn actor(client: &Client) -> Option<String> {
+    client.me().await.ok().map(|me| me.user_name)
+}
+
+fn print_plan(plan: &Plan, client: &Client, session: &Session, json_out: bool, applied: bool) {
+    if json_out && !applied {
+        output::json(&json!({ "plan": plan, "executed": false }));
+    } else if !json_out {
+        let mut text = format!("{}\n", plan.summary());
+        for line in plan.dialog_lines(&session.profile, client.host(), session.production) {
+            text.push_str(&format!("  {line}\n"));
+        }
+        output::print(&text);
+    }
+}
+
+/// Whether `--yes` and (on production) `--confirm` allow applying `plan`; says why not.
+fn confirmed(plan: &Plan, session: &Session, args: &ConfirmArgs) -> Result<(), String> {
+    if let Some(typed) = &args.confirm
+        && *typed != plan.confirm_name
+    {
+        return Err(format!(
+            "--confirm '{typed}' does not match the model '{}'; nothing was sent",
+            plan.confirm_name
+        ));
+    }
+    if !args.yes {
+        return Err("not applied: add --yes to apply this change".to_string());
+    }
+    if session.production && args.confirm.is_none() {
+        return Err(format!(
+            "profile '{}' is a production profile: add --confirm {} to apply",
+            session.profile, plan.confirm_name
+        ));
+    }
+    Ok(())
+}
+
+/// Prints `plan`, and applies it when the confirmation rules allow. Returns the exit code.
+pub async fn apply(
+    client: &Client,
+    session: &Session,
+    args: &ConfirmArgs,
+    actor: Option<String>,
+    plan: &Plan,
+) -> i32 {
+    if plan.is_noop() {
+        print_plan(plan, client, session, args.json, false);
+        eprintln!(
+            "nothing to do: {} is already {}",
+            plan.target.describe(),
+            plan.after.describe()
+        );
+        return exit::OK;
+    }
+    if let Err(why) = confirmed(plan, session, args) {
+        print_plan(plan, client, session, args.json, false);
+        eprintln!("{why}");
+        return exit::USAGE;
+    }
+    print_plan(plan, client, session, args.json, true);
+    let ctx = ChangeContext {
+        profile: session.profile.clone(),
+        actor,
+        production: session.production,
+    };
+    let outcome = match execute(client, &session.journal(), &ctx, plan).await {
+        Ok(o) => o,
+        Err(e) => {
+            if args.json {
+                output::json(&json!({ "plan": plan, "executed": false, "error": e.to_string() }));
+            }
+            eprintln!("error: {e}");
+            return code_for(&e);
+        }
+    };
+    if args.json {
+        output::json(&json!({ "plan": plan, "executed": true, "outcome": outcome }));
+    } else if outcome.outcome == Outcome::Ok {
+        output::println(&format!("ok: {} (journal {})", outcome.message, outcome.id));
+    }
+    if outcome.outcome != Outcome::Ok {
+        eprintln!("error: {} (journal {})", outcome.message, outcome.id);
+    }
+    if let Some(w) = &outcome.journal_warning {
+        eprintln!("warning: {w}");
+    }
+    code_for_outcome(&outcome)
+}
+
+/// Prints why an operation could not be planned and returns its exit code.
+pub fn report(e: &OpError) -> i32 {
+    match e {
+        OpError::NothingToDo(m) => eprintln!("nothing to do: {m}"),
+        other => eprintln!("error: {other}"),
+    }
+    code_for(e)
+}

@@ -1,0 +1,92 @@
+//! `mlops-console promote` and `rollback`: the headless twins of the `p` and `b` keys.
+
+use serde_json::json;
+
+use crate::api::Client;
+use crate::ops::promote::{PromoteRequest, prepare};
+use crate::ops::rollback::{self, Candidates, RollbackPlan, RollbackRequest};
+
+use super::change::{self, Session};
+use super::change_args::{PromoteArgs, RollbackArgs};
+use super::{exit, output, table};
+
+pub async fn promote(client: &Client, session: &Session, args: &PromoteArgs) -> i32 {
+    if let Some(code) = change::refuse_read_only(client, session, "promote") {
+        return code;
+    }
+    let req = PromoteRequest {
+        model: args.model.clone(),
+        version: args.version.clone(),
+        alias: args.alias.clone(),
+        comment: args.comment.clone(),
+    };
+    let actor = change::actor(client).await;
+    match prepare(client, &req).await {
+        Ok(plan) => change::apply(client, session, &args.confirm, actor, &plan).await,
+        Err(e) => change::report(&e),
+    }
+}
+
+pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -> i32 {
+    if let Some(code) = change::refuse_read_only(client, session, "rollback") {
+        return code;
+    }
+    let view = match session.journal().read() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the audit journal {}: {e}",
+                session.journal().path().display()
+            );
+            return exit::FAILURE;
+        }
+    };
+    let req = RollbackRequest {
+        model: args.model.clone(),
+        alias: args.alias.clone(),
+        to: args.to.clone(),
+        comment: args.comment.clone(),
+    };
+    let actor = change::actor(client).await;
+    match rollback::prepare(client, &view, &req).await {
+        Ok(RollbackPlan::Plan(plan)) => {
+            change::apply(client, session, &args.confirm, actor, &plan).await
+        }
+        Ok(RollbackPlan::Candidates(c)) => {
+            print_candidates(&c, args);
+            exit::NOT_FOUND
+        }
+        Err(e) => change::report(&e),
+    }
+}
+
+fn print_candidates(c: &Candidates, args: &RollbackArgs) {
+    if args.confirm.json {
+        output::json(&json!({ "candidates": c, "executed": false }));
+    } else {
+        let rows: Vec<Vec<String>> = c
+            .versions
+            .iter()
+            .map(|v| {
+                vec![
+                    v.version.clone(),
+                    v.state.clone(),
+                    table::timestamp(v.created_at),
+                    v.created_by.clone().unwrap_or_default(),
+                    v.comment.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        output::print(&format!(
+            "{} is now {}\n{}",
+            c.target.describe(),
+            c.current.describe(),
+            table::render(&["VERSION", "STATE", "CREATED", "BY", "COMMENT"], &rows)
+        ));
+    }
+    let mut hint = format!("rollback {}", args.model);
+    if let Some(a) = &args.alias {
+        hint.push_str(&format!(" --alias {a}"));
+    }
+    eprintln!("{}; choose one with `{hint} --to VERSION`", c.note);
+}

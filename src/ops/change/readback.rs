@@ -1,0 +1,109 @@
+//! Reading an object's current state, in the shape of an expected [`ObjectState`]: the same
+//! kind and the same keys (versions, tags). Used to plan (the "before"), to verify right after
+//! a change, and to settle unknown outcomes later.
+
+use std::collections::BTreeMap;
+
+use crate::api::models::mlflow::lookup;
+use crate::api::models::registry::Stage;
+use crate::api::{ApiResult, Client};
+
+use super::target::{ObjectState, Target};
+
+/// The stage of each version in `versions` (`None` stage for a version the server lacks).
+pub async fn read_stages(
+    client: &Client,
+    model: &str,
+    versions: impl IntoIterator<Item = &String>,
+) -> ApiResult<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for v in versions {
+        let mv = client.get_model_version(model, v).await?;
+        let stage = mv.current_stage.unwrap_or(Stage::None);
+        out.insert(v.clone(), stage.to_string());
+    }
+    Ok(out)
+}
+
+/// The version a UC alias points at.
+pub async fn read_uc_alias(client: &Client, model: &str, alias: &str) -> ApiResult<Option<String>> {
+    let info = client.get_uc_model(model).await?;
+    Ok(info.alias_version(alias).map(|v| v.to_string()))
+}
+
+/// The version an open-source MLflow alias points at.
+pub async fn read_registry_alias(
+    client: &Client,
+    model: &str,
+    alias: &str,
+) -> ApiResult<Option<String>> {
+    let m = client.get_registered_model(model).await?;
+    Ok(m.aliases
+        .iter()
+        .find(|a| a.alias == alias)
+        .map(|a| a.version.clone()))
+}
+
+/// Whether `version` has an open request to `stage`.
+pub async fn read_request_open(
+    client: &Client,
+    model: &str,
+    version: &str,
+    stage: &str,
+) -> ApiResult<bool> {
+    let open = client.list_transition_requests(model, version).await?;
+    Ok(open.iter().any(|a| {
+        a.to_stage
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(stage))
+    }))
+}
+
+/// Reads `target` now, with the keys of `shape`.
+pub async fn read_state(
+    client: &Client,
+    target: &Target,
+    shape: &ObjectState,
+) -> ApiResult<ObjectState> {
+    let keys = |s: &ObjectState| -> Vec<String> {
+        s.stages()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    Ok(match target {
+        Target::UcAlias { model, alias } => ObjectState::Alias {
+            version: read_uc_alias(client, model, alias).await?,
+        },
+        Target::RegistryAlias { model, alias } => ObjectState::Alias {
+            version: read_registry_alias(client, model, alias).await?,
+        },
+        Target::Stages { model } => ObjectState::Stages {
+            stages: read_stages(client, model, keys(shape).iter()).await?,
+        },
+        Target::UcApproval { model, version } => {
+            let tags = client.get_uc_version_tags(model, version).await?;
+            let wanted: Vec<String> = match shape {
+                ObjectState::Tags { tags } => tags.keys().cloned().collect(),
+                _ => Vec::new(),
+            };
+            ObjectState::Tags {
+                tags: wanted
+                    .into_iter()
+                    .map(|k| {
+                        let v = lookup(&tags, &k).map(str::to_string);
+                        (k, v)
+                    })
+                    .collect(),
+            }
+        }
+        Target::TransitionRequest {
+            model,
+            version,
+            stage,
+        } => ObjectState::Request {
+            open: read_request_open(client, model, version, stage).await?,
+            stages: read_stages(client, model, keys(shape).iter()).await?,
+        },
+        Target::Unknown => ObjectState::Unknown,
+    })
+}

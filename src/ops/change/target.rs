@@ -1,0 +1,260 @@
+//! What a change touches ([`Target`]) and the state of that object before and after it
+//! ([`ObjectState`]). Both are written to the audit journal, so they are plain serde data with
+//! a tag; kinds this build does not know read as `Unknown` instead of failing the line.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of change, as the journal and the Audit screen name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Promote,
+    Rollback,
+    Approve,
+    Reject,
+    /// Written by a newer build.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Promote => "promote",
+            Action::Rollback => "rollback",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The object a change is made to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// A Unity Catalog alias (`catalog.schema.model@alias`).
+    UcAlias { model: String, alias: String },
+    /// An alias of an open-source MLflow registry model.
+    RegistryAlias { model: String, alias: String },
+    /// The stages of a workspace-registry (or open-source) model's versions.
+    Stages { model: String },
+    /// The approval tags of one Unity Catalog version.
+    UcApproval { model: String, version: String },
+    /// The open transition request of one workspace version to `stage`.
+    TransitionRequest {
+        model: String,
+        version: String,
+        stage: String,
+    },
+    /// Written by a newer build.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Target {
+    /// The model the object belongs to (empty for `Unknown`).
+    pub fn model(&self) -> &str {
+        match self {
+            Target::UcAlias { model, .. }
+            | Target::RegistryAlias { model, .. }
+            | Target::Stages { model }
+            | Target::UcApproval { model, .. }
+            | Target::TransitionRequest { model, .. } => model,
+            Target::Unknown => "",
+        }
+    }
+
+    /// One line naming the object, e.g. `main.ml.churn_model@champion`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::UcAlias { model, alias } => format!("{model}@{alias}"),
+            Target::RegistryAlias { model, alias } => format!("{model}@{alias} (MLflow alias)"),
+            Target::Stages { model } => format!("{model} (stages)"),
+            Target::UcApproval { model, version } => format!("{model} v{version} (approval)"),
+            Target::TransitionRequest {
+                model,
+                version,
+                stage,
+            } => format!("{model} v{version} (request to {stage})"),
+            Target::Unknown => "(unknown object)".to_string(),
+        }
+    }
+}
+
+/// The part of an object's state a change is about. Maps hold only the keys that matter
+/// (versions whose stage moves, tags that are set); a read-back reads the same keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ObjectState {
+    /// The version an alias points at; `None` when the alias is not set.
+    Alias { version: Option<String> },
+    /// Stage per version.
+    Stages { stages: BTreeMap<String, String> },
+    /// Tag values; `None` when the tag is absent.
+    Tags {
+        tags: BTreeMap<String, Option<String>>,
+    },
+    /// Whether a transition request is open, and the stages of the versions it affects.
+    Request {
+        open: bool,
+        stages: BTreeMap<String, String>,
+    },
+    /// Written by a newer build.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ObjectState {
+    /// The stage map, for the states that carry one.
+    pub fn stages(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            ObjectState::Stages { stages } | ObjectState::Request { stages, .. } => Some(stages),
+            _ => None,
+        }
+    }
+
+    /// Whether `actual` (read back) shows everything this state says: same kind, and every key
+    /// here has the same value there. Stage names compare case-insensitively.
+    pub fn satisfied_by(&self, actual: &ObjectState) -> bool {
+        let same_stages = |want: &BTreeMap<String, String>, got: &BTreeMap<String, String>| {
+            want.iter().all(|(v, s)| {
+                got.get(v)
+                    .is_some_and(|g: &String| g.eq_ignore_ascii_case(s))
+            })
+        };
+        match (self, actual) {
+            (ObjectState::Alias { version: a }, ObjectState::Alias { version: b }) => a == b,
+            (ObjectState::Stages { stages: a }, ObjectState::Stages { stages: b }) => {
+                same_stages(a, b)
+            }
+            (ObjectState::Tags { tags: a }, ObjectState::Tags { tags: b }) => a
+                .iter()
+                .all(|(k, v)| b.get(k).cloned().unwrap_or(None) == *v),
+            (
+                ObjectState::Request {
+                    open: a,
+                    stages: sa,
+                },
+                ObjectState::Request {
+                    open: b,
+                    stages: sb,
+                },
+            ) => a == b && same_stages(sa, sb),
+            _ => false,
+        }
+    }
+
+    /// A short human form, e.g. `v5`, `(not set)`, `v3 Production, v4 Staging`.
+    pub fn describe(&self) -> String {
+        let stages = |m: &BTreeMap<String, String>| {
+            if m.is_empty() {
+                return "(no versions)".to_string();
+            }
+            m.iter()
+                .map(|(v, s)| format!("v{v} {s}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            ObjectState::Alias { version: Some(v) } => format!("v{v}"),
+            ObjectState::Alias { version: None } => "(not set)".to_string(),
+            ObjectState::Stages { stages: m } => stages(m),
+            ObjectState::Tags { tags } => tags
+                .iter()
+                .map(|(k, v)| match v {
+                    Some(v) => format!("{k}={v}"),
+                    None => format!("{k} (absent)"),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            ObjectState::Request { open, stages: m } => {
+                let request = if *open {
+                    "request open"
+                } else {
+                    "no open request"
+                };
+                format!("{request}; {}", stages(m))
+            }
+            ObjectState::Unknown => "(unknown)".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stages(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn satisfied_by_checks_only_the_keys_that_matter() {
+        let want = ObjectState::Stages {
+            stages: stages(&[("4", "Production")]),
+        };
+        let got = ObjectState::Stages {
+            stages: stages(&[("4", "production"), ("3", "Archived")]),
+        };
+        assert!(want.satisfied_by(&got));
+        assert!(
+            !got.satisfied_by(&want),
+            "v3 is missing from the smaller read"
+        );
+        let tags = |v: Option<&str>| ObjectState::Tags {
+            tags: [("approval".to_string(), v.map(str::to_string))].into(),
+        };
+        assert!(tags(None).satisfied_by(&ObjectState::Tags {
+            tags: BTreeMap::new()
+        }));
+        assert!(!tags(Some("approved")).satisfied_by(&tags(Some("pending"))));
+        let alias = |v: Option<&str>| ObjectState::Alias {
+            version: v.map(str::to_string),
+        };
+        assert!(alias(Some("5")).satisfied_by(&alias(Some("5"))));
+        assert!(!alias(Some("5")).satisfied_by(&alias(None)));
+        assert!(!alias(Some("5")).satisfied_by(&tags(None)), "kinds differ");
+    }
+
+    #[test]
+    fn unknown_kinds_from_newer_builds_still_parse() {
+        let t: Target = serde_json::from_str(r#"{"kind":"endpoint_traffic","name":"x"}"#).unwrap();
+        assert_eq!(t, Target::Unknown);
+        let s: ObjectState = serde_json::from_str(r#"{"kind":"routes","routes":[]}"#).unwrap();
+        assert_eq!(s, ObjectState::Unknown);
+        let a: Action = serde_json::from_str(r#""shift_traffic""#).unwrap();
+        assert_eq!(a, Action::Unknown);
+    }
+
+    #[test]
+    fn round_trips_and_reads_well() {
+        let t = Target::UcAlias {
+            model: "main.ml.churn_model".into(),
+            alias: "champion".into(),
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"uc_alias","model":"main.ml.churn_model","alias":"champion"}"#
+        );
+        assert_eq!(serde_json::from_str::<Target>(&json).unwrap(), t);
+        assert_eq!(t.describe(), "main.ml.churn_model@champion");
+        let s = ObjectState::Request {
+            open: true,
+            stages: stages(&[("4", "Staging"), ("3", "Production")]),
+        };
+        assert_eq!(s.describe(), "request open; v3 Production, v4 Staging");
+    }
+}

@@ -1,0 +1,65 @@
+//! Routes of the registry mutations and their read-backs (merged into the main route table):
+//! workspace versions and stages, transition requests and comments, UC aliases and UC tags.
+
+use axum::Router;
+use axum::routing::{get, patch, post, put};
+
+use super::state::AppState;
+use super::{stages, transition_requests as requests, uc_aliases, uc_tags};
+
+const MLFLOW: &str = "/api/2.0/mlflow";
+
+pub(crate) fn routes() -> Router<AppState> {
+    let m = |path: &str| format!("{MLFLOW}{path}");
+    Router::new()
+        .route(&m("/model-versions/get"), get(stages::get))
+        .route(&m("/model-versions/search"), get(stages::search))
+        .route(
+            &m("/registered-models/get-latest-versions"),
+            post(stages::latest_versions).get(stages::latest_versions),
+        )
+        .route(
+            &m("/databricks/model-versions/transition-stage"),
+            post(stages::transition_databricks),
+        )
+        .route(
+            &m("/model-versions/transition-stage"),
+            post(stages::transition_oss),
+        )
+        .route(
+            &m("/registered-models/set-tag"),
+            post(stages::set_model_tag),
+        )
+        .route(&m("/model-versions/set-tag"), post(stages::set_version_tag))
+        .route(&m("/transition-requests/create"), post(requests::create))
+        .route(&m("/transition-requests/list"), get(requests::list))
+        .route(&m("/transition-requests/approve"), post(requests::approve))
+        .route(&m("/transition-requests/reject"), post(requests::reject))
+        .route(
+            &m("/transition-requests/delete"),
+            axum::routing::delete(requests::delete),
+        )
+        .route(&m("/comments/create"), post(requests::comment))
+        .route(
+            &m("/unity-catalog/model-versions/set-tag"),
+            post(uc_tags::rpc_set),
+        )
+        .route(
+            &m("/unity-catalog/model-versions/delete-tag"),
+            axum::routing::delete(uc_tags::rpc_delete),
+        )
+        .route(
+            &m("/unity-catalog/model-versions/get"),
+            get(uc_tags::rpc_get),
+        )
+        .route(
+            "/api/2.1/unity-catalog/subentity-tags/{securable_type}/{full_name}/{version}",
+            patch(uc_tags::native_patch),
+        )
+        .route(
+            "/api/2.1/unity-catalog/models/{full_name}/aliases/{alias}",
+            put(uc_aliases::set)
+                .delete(uc_aliases::delete)
+                .get(uc_aliases::get),
+        )
+}
