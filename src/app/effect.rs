@@ -1,9 +1,12 @@
 //! What `update` asks the outside world to do, as data. The runtime performs effects; tests
 //! assert on them.
 //!
-//! Mutations (promote, traffic shifts…) arrive with the confirm-dialog issue as new variants
-//! here (`Effect::Mutate`), gated by a `Confirm → Confirmed` pair of messages.
+//! Mutations are variants of their own (`Effect::RunJob`), only ever produced by a confirm
+//! dialog's confirm key, so tests can assert on them without I/O.
 
+use ratatui::style::Color;
+
+use super::chart::ChartSpec;
 use super::msg::ResourceKey;
 use super::remote::RequestId;
 
@@ -15,6 +18,15 @@ pub enum Effect {
     LoadTheme { name: String },
     /// Put text on the clipboard via OSC 52.
     CopyToClipboard { text: String },
+    /// Write the chart as `<data_dir>/charts/<stem>.png` and `.svg`; answers
+    /// `Msg::ChartExported`.
+    ExportChart {
+        spec: Box<ChartSpec>,
+        stem: String,
+        /// The theme's concrete foreground and background (`Color::Reset` resolved).
+        fg: Color,
+        bg: Color,
+    },
 }
 
 /// The read calls the screens make.
@@ -39,6 +51,34 @@ pub enum Fetch {
         page_token: Option<String>,
         min_rows: usize,
     },
+    /// Runs of an experiment, `filter` and `order_by` sent as given. Paging as for experiments.
+    Runs {
+        experiment_id: String,
+        filter: Option<String>,
+        order_by: Vec<String>,
+        page_token: Option<String>,
+        min_rows: usize,
+    },
+    Run {
+        run_id: String,
+    },
+    /// The full history (all pages, up to a cap) of each metric.
+    MetricHistories {
+        run_id: String,
+        keys: Vec<String>,
+    },
+    /// A parent run and its children (`tags.mlflow.parentRunId = '<id>'`).
+    Sweep {
+        run_id: String,
+    },
+    CompareRuns {
+        run_ids: Vec<String>,
+    },
+    /// One metric's history for each run.
+    CompareHistories {
+        run_ids: Vec<String>,
+        key: String,
+    },
 }
 
 impl Fetch {
@@ -50,6 +90,12 @@ impl Fetch {
             Fetch::WorkspaceModelCount { .. } => ResourceKey::WorkspaceModelCount,
             Fetch::ServingEndpoints => ResourceKey::ServingEndpoints,
             Fetch::Experiments { .. } => ResourceKey::ExperimentList,
+            Fetch::Runs { .. } => ResourceKey::RunList,
+            Fetch::Run { .. } => ResourceKey::RunDetail,
+            Fetch::MetricHistories { .. } => ResourceKey::MetricHistories,
+            Fetch::Sweep { .. } => ResourceKey::Sweep,
+            Fetch::CompareRuns { .. } => ResourceKey::CompareRuns,
+            Fetch::CompareHistories { .. } => ResourceKey::CompareHistories,
         }
     }
 }

@@ -4,13 +4,15 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiResult;
-use crate::api::models::mlflow::Experiment;
+use crate::api::models::mlflow::{Experiment, Run};
 use crate::api::models::scim::Me;
 use crate::api::models::serving::ServingEndpoint;
 use crate::theme::Theme;
 
 use super::action::Action;
+use super::chart::History;
 use super::remote::RequestId;
+use crate::ops::sweep::Trial;
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -47,6 +49,10 @@ pub enum Msg {
         theme: Box<Theme>,
         warnings: Vec<String>,
     },
+    /// A chart export finished: the files written, or why not.
+    ChartExported {
+        result: Result<Vec<String>, String>,
+    },
 }
 
 /// One remote resource; at most one request per key is live (latest wins).
@@ -58,6 +64,12 @@ pub enum ResourceKey {
     WorkspaceModelCount,
     ServingEndpoints,
     ExperimentList,
+    RunList,
+    RunDetail,
+    MetricHistories,
+    Sweep,
+    CompareRuns,
+    CompareHistories,
 }
 
 pub use crate::ops::inventory::{Count, ExperimentSummary};
@@ -71,6 +83,31 @@ pub struct ExperimentPage {
     pub append: bool,
 }
 
+/// One or more pages of runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPage {
+    pub runs: Vec<Run>,
+    pub next_page_token: Option<String>,
+    /// Appends to the loaded rows (scrolling) instead of replacing them (new query, refresh).
+    pub append: bool,
+}
+
+/// A parent run and its child trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepData {
+    pub parent: Run,
+    pub trials: Vec<Trial>,
+    /// More trials than the cap: the rest were not read.
+    pub truncated: bool,
+}
+
+/// One metric's history for each compared run (in the order of the request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareHistories {
+    pub key: String,
+    pub histories: Vec<History>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Payload {
     Me(ApiResult<Me>),
@@ -79,6 +116,12 @@ pub enum Payload {
     WorkspaceModelCount(ApiResult<Count>),
     ServingEndpoints(ApiResult<Vec<ServingEndpoint>>),
     Experiments(ApiResult<ExperimentPage>),
+    Runs(ApiResult<RunPage>),
+    Run(ApiResult<Box<Run>>),
+    MetricHistories(ApiResult<Vec<(String, History)>>),
+    Sweep(ApiResult<Box<SweepData>>),
+    CompareRuns(ApiResult<Vec<Run>>),
+    CompareHistories(ApiResult<CompareHistories>),
 }
 
 impl Payload {
@@ -90,6 +133,12 @@ impl Payload {
             Payload::WorkspaceModelCount(_) => ResourceKey::WorkspaceModelCount,
             Payload::ServingEndpoints(_) => ResourceKey::ServingEndpoints,
             Payload::Experiments(_) => ResourceKey::ExperimentList,
+            Payload::Runs(_) => ResourceKey::RunList,
+            Payload::Run(_) => ResourceKey::RunDetail,
+            Payload::MetricHistories(_) => ResourceKey::MetricHistories,
+            Payload::Sweep(_) => ResourceKey::Sweep,
+            Payload::CompareRuns(_) => ResourceKey::CompareRuns,
+            Payload::CompareHistories(_) => ResourceKey::CompareHistories,
         }
     }
 }

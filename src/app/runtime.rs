@@ -16,7 +16,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use crate::api::Client;
+use crate::export::chart::ChartColors;
 use crate::theme::Theme;
+
+use super::chart::ChartSpec;
 
 use super::effect::{Effect, Fetch};
 use super::fetch;
@@ -64,6 +67,8 @@ pub struct Runtime {
     client: Client,
     tx: UnboundedSender<Msg>,
     config_dir: PathBuf,
+    /// Exported charts go to `<data_dir>/charts/`.
+    data_dir: PathBuf,
     no_color: bool,
     tasks: HashMap<ResourceKey, AbortHandle>,
 }
@@ -73,12 +78,14 @@ impl Runtime {
         client: Client,
         tx: UnboundedSender<Msg>,
         config_dir: PathBuf,
+        data_dir: PathBuf,
         no_color: bool,
     ) -> Self {
         Runtime {
             client,
             tx,
             config_dir,
+            data_dir,
             no_color,
             tasks: HashMap::new(),
         }
@@ -90,6 +97,9 @@ impl Runtime {
             Effect::Fetch { req, fetch } => self.fetch(req, fetch),
             Effect::LoadTheme { name } => self.load_theme(name),
             Effect::CopyToClipboard { .. } => {}
+            Effect::ExportChart { spec, stem, fg, bg } => {
+                self.export_chart(*spec, stem, ChartColors { fg, bg })
+            }
         }
     }
 
@@ -113,6 +123,16 @@ impl Runtime {
             });
         });
         self.tasks.insert(key, task);
+    }
+
+    /// Files are written on the blocking pool; the answer says where (or why not).
+    fn export_chart(&self, spec: ChartSpec, stem: String, colors: ChartColors) {
+        let (dir, tx) = (self.data_dir.join("charts"), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = crate::export::chart::write(&spec, colors, &dir, &stem)
+                .map(|paths| paths.iter().map(|p| p.display().to_string()).collect());
+            let _ = tx.send(Msg::ChartExported { result });
+        });
     }
 
     fn load_theme(&self, name: String) {

@@ -160,16 +160,32 @@ pub enum Context {
     Global,
     List,
     Detail,
+    Experiments,
+    Runs,
+    Run,
+    Sweep,
+    Compare,
+    Chart,
     Input,
+    Picker,
+    Confirm,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::List,
         Context::Detail,
+        Context::Experiments,
+        Context::Runs,
+        Context::Run,
+        Context::Sweep,
+        Context::Compare,
+        Context::Chart,
         Context::Input,
+        Context::Picker,
+        Context::Confirm,
         Context::Help,
     ];
 
@@ -178,7 +194,15 @@ impl Context {
             Context::Global => "global",
             Context::List => "list",
             Context::Detail => "detail",
+            Context::Experiments => "experiments",
+            Context::Runs => "runs",
+            Context::Run => "run",
+            Context::Sweep => "sweep",
+            Context::Compare => "compare",
+            Context::Chart => "chart",
             Context::Input => "input",
+            Context::Picker => "picker",
+            Context::Confirm => "confirm",
             Context::Help => "help",
         }
     }

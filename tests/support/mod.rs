@@ -143,7 +143,7 @@ impl Driver {
                 })),
                 Fetch::ServingEndpoints if oss => Payload::ServingEndpoints(Err(not_available())),
                 Fetch::ServingEndpoints => Payload::ServingEndpoints(Ok(endpoints())),
-                Fetch::Experiments { .. } => continue,
+                _ => continue,
             };
             self.answer(req, payload);
         }

@@ -9,6 +9,8 @@ use super::msg::{ExperimentPage, Payload};
 use super::screens::experiments::PAGE_SIZE;
 use crate::ops::inventory;
 
+mod tracking;
+
 pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
     match fetch {
         Fetch::Me => Payload::Me(client.me().await),
@@ -26,6 +28,36 @@ pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
             page_token,
             min_rows,
         } => Payload::Experiments(experiments(client, page_token, min_rows).await),
+        Fetch::Runs {
+            experiment_id,
+            filter,
+            order_by,
+            page_token,
+            min_rows,
+        } => Payload::Runs(
+            tracking::runs(
+                client,
+                experiment_id,
+                filter,
+                order_by,
+                page_token,
+                min_rows,
+            )
+            .await,
+        ),
+        Fetch::Run { run_id } => Payload::Run(client.get_run(&run_id).await.map(Box::new)),
+        Fetch::MetricHistories { run_id, keys } => {
+            Payload::MetricHistories(tracking::histories(client, &run_id, keys).await)
+        }
+        Fetch::Sweep { run_id } => {
+            Payload::Sweep(tracking::sweep(client, &run_id).await.map(Box::new))
+        }
+        Fetch::CompareRuns { run_ids } => {
+            Payload::CompareRuns(tracking::runs_by_id(client, &run_ids).await)
+        }
+        Fetch::CompareHistories { run_ids, key } => {
+            Payload::CompareHistories(tracking::compare_histories(client, &run_ids, key).await)
+        }
     }
 }
 
