@@ -59,6 +59,15 @@ pub fn hints(state: &State) -> Vec<Hint> {
         (Overlay::Help { .. }, _) => vec![(Close, None), (MoveDown, Some("scroll"))],
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
         (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
+        _ if filtering && matches!(state.route(), Route::Runs { .. }) => {
+            let text = state.runs.view.filter_text();
+            let submit = if crate::ops::run_filter::is_filter(text) {
+                "search server"
+            } else {
+                "keep filter"
+            };
+            vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
+        }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
         (_, Route::Screen(ScreenId::Overview)) => vec![
             (GotoExperiments, None),

@@ -81,23 +81,21 @@ impl Picker {
         }
     }
 
-    /// The checked values in list order. A single-choice picker answers the cursor's item when
-    /// nothing is checked (Enter on a row picks it).
+    /// The checked values in list order; for a single choice, the item under the cursor
+    /// (Enter on a row picks it).
     pub fn chosen(&self) -> Vec<PickValue> {
-        let checked: Vec<PickValue> = self
-            .items
-            .iter()
-            .filter(|i| i.checked)
-            .map(|i| i.value.clone())
-            .collect();
-        if checked.is_empty() && !self.multi {
+        if !self.multi {
             return self
                 .items
                 .get(self.cursor)
                 .map(|i| vec![i.value.clone()])
                 .unwrap_or_default();
         }
-        checked
+        self.items
+            .iter()
+            .filter(|i| i.checked)
+            .map(|i| i.value.clone())
+            .collect()
     }
 }
 

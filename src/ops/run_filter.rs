@@ -40,20 +40,20 @@ const BARE_ATTRIBUTES: [&str; 9] = [
 /// The clause that keeps only top-level runs (no `mlflow.parentRunId` tag).
 pub const TOP_LEVEL_ONLY: &str = "tags.mlflow.parentRunId IS NULL";
 
-/// Whether `text` reads as an MLflow filter: its first clause is an identifier on a filter
-/// entity (or a bare run attribute) followed by a comparator.
+/// Whether `text` reads as an MLflow filter: it starts with an identifier on a filter entity
+/// (`metrics.auc`, ``tags.`a b` ``), or with a bare run attribute followed by a comparator
+/// (`status = 'FAILED'`). What follows is the server's to judge: a malformed filter still goes
+/// there, and its error message comes back to the person typing.
 pub fn is_filter(text: &str) -> bool {
     let s = text.trim_start();
     let Some((ident_len, had_entity)) = identifier(s) else {
         return false;
     };
-    if !had_entity {
-        let word = &s[..ident_len];
-        if !BARE_ATTRIBUTES.contains(&word) {
-            return false;
-        }
+    if had_entity {
+        return true;
     }
-    starts_with_comparator(s[ident_len..].trim_start())
+    BARE_ATTRIBUTES.contains(&&s[..ident_len])
+        && starts_with_comparator(s[ident_len..].trim_start())
 }
 
 /// Length of the identifier at the start of `s`, and whether it had a known entity prefix.
@@ -167,6 +167,8 @@ mod tests {
             "run_name ilike '%a%'",
             "params.x NOT IN ('a')",
             "datasets.name = 'd'",
+            "metrics.auc",
+            "metrics.auc OR params.x = '1'",
         ] {
             assert!(is_filter(f), "{f}");
         }
@@ -175,13 +177,13 @@ mod tests {
             "churn",
             "xgb-default",
             "metrics",
-            "metrics.auc",
             "foo.bar = 1",
+            "status",
             "name = 'x'",
             "FAILED",
             "jane@acme.com",
             "tags.`unclosed = 'x'",
-            "params.lr isx",
+            "run_name isx",
         ] {
             assert!(!is_filter(t), "{t}");
         }

@@ -75,7 +75,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     };
     let mut lines = vec![header];
     lines.extend(section(state, "Params", &params, key_width));
-    lines.extend(section(state, "Metrics (latest)", &metrics, key_width));
+    lines.extend(section(state, "Metrics, latest", &metrics, key_width));
     lines.extend(load_state_line(state, &c.runs));
     if inner_width < key_width + VALUE_WIDTH {
         lines.truncate(1);

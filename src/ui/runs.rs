@@ -151,32 +151,38 @@ fn header_cell<'a>(col: &Column, state: &State, cursor: bool, width: u16) -> Cel
     }
 }
 
-/// The columns that fit in `width`: Name always, then from the first column that keeps the
-/// cursor's column visible.
-fn fitting(cols: &[Column], widths: &[u16], cursor: usize, width: u16) -> Vec<usize> {
-    // mark column + its spacing
-    let budget = i32::from(width) - 2;
-    let name = i32::from(widths.first().copied().unwrap_or(0)) + 1;
-    let fits = |from: usize| {
-        let mut used = name;
-        let mut out = vec![0];
-        for (i, w) in widths.iter().enumerate().skip(from.max(1)) {
-            used += i32::from(*w) + 1;
-            if used > budget {
-                break;
-            }
-            out.push(i);
-        }
-        out
-    };
-    let mut from = 1;
-    loop {
-        let shown = fits(from);
-        if cursor == 0 || shown.contains(&cursor) || from >= cols.len().saturating_sub(1) {
-            return shown;
-        }
-        from += 1;
+/// Which columns earn their place when not all fit: the name and the cursor's column always,
+/// then status, metrics, times, params, user.
+fn priority(c: &Column) -> u8 {
+    match c {
+        Column::Name => 0,
+        Column::Status => 1,
+        Column::Metric(_) => 2,
+        Column::Start => 3,
+        Column::Duration => 4,
+        Column::Param(_) => 5,
+        Column::User => 6,
     }
+}
+
+/// The columns shown in `width`, in table order: the cursor's column, then by priority while
+/// they fit.
+fn fitting(cols: &[Column], widths: &[u16], cursor: usize, width: u16) -> Vec<usize> {
+    // The highlight symbol and the mark column come first.
+    let budget = i32::from(width) - 4;
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| (i != cursor, priority(&cols[i]), i));
+    let mut used = 0;
+    let mut shown = Vec::new();
+    for i in order {
+        let w = i32::from(widths[i]) + 1;
+        if used + w <= budget || shown.is_empty() {
+            used += w;
+            shown.push(i);
+        }
+    }
+    shown.sort_unstable();
+    shown
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str) {
@@ -239,7 +245,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
             Layout::horizontal([Constraint::Min(0), Constraint::Length(40)]).areas(filter_area);
         super::experiments::filter_line(frame, input, state, &runs.view);
         let note = if run_filter::is_filter(text) {
-            if runs.filter_unsent() {
+            if runs.filter_error.is_some() {
+                "rejected by the server"
+            } else if runs.filter_unsent() {
                 "MLflow filter: enter searches the server"
             } else {
                 "MLflow filter (server)"

@@ -1,6 +1,10 @@
 //! Fixtures shared by the TUI tests: a session, model values, and a driver that feeds `update`.
 #![allow(dead_code)]
 
+pub mod runs;
+#[allow(unused_imports)]
+pub use runs::*;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

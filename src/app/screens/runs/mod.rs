@@ -362,6 +362,10 @@ pub(crate) fn on_loaded(
                 runs.rows.pending = None;
                 runs.rows.answered_at = Some(at);
                 runs.filter_error = Some(server_message(&e));
+                // What is asked for again (sort, paging) is what is shown.
+                if let Some(d) = &runs.rows.data {
+                    runs.wanted = d.query.clone();
+                }
                 return Accepted::QuietError;
             }
             return Accepted::Stale;
