@@ -21,11 +21,14 @@ mod errors;
 mod experiments;
 mod faults;
 mod gate;
+mod jobs;
 mod paging;
 mod params;
 mod registry;
 mod routes;
+mod run_search;
 mod runs;
+mod scale;
 mod search;
 mod server;
 mod serving;
@@ -47,6 +50,7 @@ use tokio::task::JoinHandle;
 
 pub use clock::SimClock;
 pub use faults::{FaultSpec, ScriptedFault};
+pub use scale::{BIG_EXPERIMENT, Scale};
 pub use state::{Principal, RequestRecord};
 
 use faults::FaultState;
@@ -68,6 +72,8 @@ pub struct SimOptions {
     pub seed: u64,
     pub faults: FaultSpec,
     pub clock: SimClock,
+    /// `Large` adds ~2,000 experiments and one with 100,000 runs.
+    pub scale: Scale,
 }
 
 impl Default for SimOptions {
@@ -79,6 +85,7 @@ impl Default for SimOptions {
             seed: 42,
             faults: FaultSpec::none(),
             clock: SimClock::real(),
+            scale: Scale::Small,
         }
     }
 }
@@ -92,6 +99,8 @@ pub struct SimHandle {
     pub clock: SimClock,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// Moves job runs on when the clock moves (see `jobs::drive`).
+    driver: JoinHandle<()>,
     shared: AppState,
 }
 
@@ -122,6 +131,7 @@ impl SimHandle {
 
     /// Stops accepting, closes open connections and waits for the server task.
     pub async fn shutdown(mut self) {
+        self.driver.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -133,6 +143,7 @@ impl SimHandle {
 
 impl Drop for SimHandle {
     fn drop(&mut self) {
+        self.driver.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -150,9 +161,15 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     }
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port)).await?;
     let addr = listener.local_addr()?;
-    let world = story::build(opts.seed, opts.clock.now_ms());
+    let base_url = format!("http://{addr}");
+    let mut world = story::build(opts.seed, opts.clock.now_ms());
+    world.base_url = base_url.clone();
+    if opts.scale == Scale::Large {
+        scale::add_large(&mut world);
+    }
     let shared = Arc::new(Shared::new(
         world,
+        opts.clock.clone(),
         FaultState::new(opts.faults, opts.seed),
         opts.token.clone(),
         opts.nonowner_token.clone(),
@@ -160,13 +177,15 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     let app = routes::router(shared.clone());
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(server::serve(listener, app, rx));
+    let driver = tokio::spawn(jobs::drive(shared.clone()));
     Ok(SimHandle {
-        base_url: format!("http://{addr}"),
+        base_url,
         token: opts.token,
         nonowner_token: opts.nonowner_token,
         clock: opts.clock,
         shutdown: Some(tx),
         task: Some(task),
+        driver,
         shared,
     })
 }
