@@ -16,6 +16,7 @@
 //! `registry`, `serving`), `search` (MLflow filter and order-by languages), `story` (the seeded
 //! data), `world` (the data model behind a mutex).
 
+mod artifacts;
 mod clock;
 mod errors;
 mod experiments;

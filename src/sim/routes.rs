@@ -12,7 +12,7 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{experiments, jobs, registry, runs, serving, uc};
+use super::{artifacts, experiments, jobs, registry, runs, serving, uc};
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -37,6 +37,7 @@ pub(crate) fn router(state: AppState) -> Router {
             "/api/2.0/mlflow/metrics/get-history",
             get(runs::metric_history),
         )
+        .route("/api/2.0/mlflow/artifacts/list", get(artifacts::list))
         .route(
             "/api/2.0/mlflow/registered-models/search",
             get(registry::search),

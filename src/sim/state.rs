@@ -88,6 +88,13 @@ impl Shared {
         world
     }
 
+    /// The world exactly as stored, without catching up: lets tests see what the background
+    /// driver alone has done.
+    #[cfg(test)]
+    pub fn world_as_stored(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
     pub fn clock(&self) -> &SimClock {
         &self.clock
     }
