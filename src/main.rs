@@ -63,14 +63,15 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Err(code) => code,
         },
         Some(Command::Demo(args)) => {
-            let demo = match launch::start_demo(args.seed, args.faults.as_deref(), g.readonly).await
-            {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return exit::FAILURE;
-                }
-            };
+            let faults = args.faults.as_deref();
+            let demo =
+                match launch::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return exit::FAILURE;
+                    }
+                };
             let ctx = demo_context(&g, &paths, demo.client.clone());
             let code = run_tui(ctx).await;
             demo.sim.shutdown().await;
@@ -94,6 +95,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 port: args.port,
                 seed: args.sim.seed,
                 faults,
+                scale: args.sim.scale.into(),
                 ..Default::default()
             };
             if let Some(t) = g.token.clone() {
@@ -116,6 +118,19 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         Some(Command::Experiments(a)) => match connect(&g, &paths) {
             Ok((_, client)) => {
                 headless::experiments::run(&client, a.filter.as_deref(), a.max, a.output.json).await
+            }
+            Err(code) => code,
+        },
+        Some(Command::Train(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                let req = headless::train::TrainRequest {
+                    experiment: &a.experiment,
+                    params: &a.params,
+                    wait: a.wait,
+                    json: a.output.json,
+                    training_jobs: &resolved.training_jobs,
+                };
+                headless::train::run(&client, &req, mlops_console::ops::jobs::Poll::real()).await
             }
             Err(code) => code,
         },
@@ -221,7 +236,7 @@ async fn run_tui(ctx: AppContext) -> i32 {
 
 /// Renders one screen of the demo workspace offscreen and writes it as a PNG.
 async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
-    let demo = match launch::start_demo(a.seed, None, g.readonly).await {
+    let demo = match launch::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");

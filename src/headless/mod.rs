@@ -5,3 +5,4 @@ pub mod experiments;
 pub mod output;
 pub mod status;
 pub mod table;
+pub mod train;
