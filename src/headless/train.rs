@@ -21,7 +21,7 @@ use crate::ops::training::{
     resolve_experiment, unknown_parameters,
 };
 
-use super::exit;
+use super::{exit, output};
 
 /// What to start.
 pub struct TrainRequest<'a> {
@@ -278,12 +278,9 @@ pub async fn run(client: &Client, req: &TrainRequest<'_>, poll: Poll<'_>) -> i32
     match execute(client, req, poll, log).await {
         Ok(report) => {
             if req.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
+                output::json(&report);
             } else {
-                print!("{}", render(&report));
+                output::print(&render(&report));
             }
             match report.succeeded {
                 Some(false) => exit::FAILURE,
