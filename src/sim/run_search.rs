@@ -12,6 +12,7 @@ use std::cmp::Ordering;
 use crate::api::models::mlflow::{LifecycleStage, Run, ViewType, lookup};
 
 use super::experiments::view_includes;
+use super::paging;
 use super::scale::ScaleRuns;
 use super::search::{self, Clause, Entity, OrderBy, SortValue};
 use super::world::World;
@@ -210,13 +211,13 @@ fn ordered<'a>(candidates: Vec<Candidate<'a>>, q: &RunQuery<'_>) -> Vec<Candidat
     keyed.into_iter().map(|(_, _, _, c)| c).collect()
 }
 
-/// One page of a search: the runs and the offset after them, if more remain.
+/// One page of a search: the runs and the token of the next page, if more remain.
 pub(crate) fn search(
     world: &mut World,
     q: &RunQuery<'_>,
     offset: usize,
     size: usize,
-) -> (Vec<Run>, Option<usize>) {
+) -> (Vec<Run>, Option<String>) {
     let scale_only = !q.experiment_ids.is_empty()
         && world
             .scale
@@ -235,13 +236,12 @@ pub(crate) fn search(
                 })
                 .collect()
         });
-        let table = &*table;
-        let page = slice(&order, offset, size);
+        let (page, next) = paging::page(&order, offset, size);
         let runs = page
-            .iter()
-            .map(|&i| table.materialize(i as usize).run)
+            .into_iter()
+            .map(|i| table.materialize(i as usize).run)
             .collect();
-        return (runs, next_offset(order.len(), offset, size));
+        return (runs, next);
     }
 
     let mut candidates: Vec<Candidate<'_>> = world
@@ -256,21 +256,6 @@ pub(crate) fn search(
     {
         candidates.extend((0..t.len()).map(|i| Candidate::Scale(ScaleRun { table: t, i })));
     }
-    let found = ordered(candidates, q);
-    let runs = slice(&found, offset, size)
-        .iter()
-        .map(Candidate::answer)
-        .collect();
-    (runs, next_offset(found.len(), offset, size))
-}
-
-fn slice<T>(items: &[T], offset: usize, size: usize) -> &[T] {
-    let start = offset.min(items.len());
-    let end = start.saturating_add(size).min(items.len());
-    &items[start..end]
-}
-
-fn next_offset(total: usize, offset: usize, size: usize) -> Option<usize> {
-    let end = offset.saturating_add(size);
-    (end < total).then_some(end)
+    let (page, next) = paging::page(&ordered(candidates, q), offset, size);
+    (page.iter().map(Candidate::answer).collect(), next)
 }

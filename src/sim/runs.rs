@@ -42,10 +42,10 @@ pub(crate) async fn search(
         orders: &orders,
         cache_key: format!("{view}\u{1f}{filter}\u{1f}{}", order_by.join("\u{1f}")),
     };
-    let (runs, next) = run_search::search(&mut st.world(), &query, offset, size);
+    let (runs, next_page_token) = run_search::search(&mut st.world(), &query, offset, size);
     Ok(Json(SearchRunsResponse {
         runs,
-        next_page_token: next.map(|end| paging::encode(&[("offset", end as i64)])),
+        next_page_token,
     }))
 }
 

@@ -240,10 +240,13 @@ pub(crate) async fn list_runs(
         .collect();
     // Newest first, as the service lists them.
     runs.sort_by_key(|r| std::cmp::Reverse((r.start_time.unwrap_or(0), r.run_id)));
-    let runs: Vec<JobRun> = runs.iter().map(|r| present(&world, r, expand)).collect();
     let page = jobs_page(&runs, offset, size);
     Ok(Json(ListRunsResponse {
-        runs: page.items,
+        runs: page
+            .items
+            .iter()
+            .map(|r| present(&world, r, expand))
+            .collect(),
         has_more: page.has_more,
         next_page_token: page.next_page_token,
         prev_page_token: page.prev_page_token,

@@ -50,6 +50,24 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Parameter `name` as a number, its default when absent; text that is not a number records the
+/// notebook's error (the first one wins) and reads as the default.
+fn number<T: std::str::FromStr>(
+    params: &[(String, String)],
+    name: &str,
+    default: T,
+    failure: &mut Option<String>,
+    error: impl Fn(&str) -> String,
+) -> T {
+    let Some(raw) = param(params, name) else {
+        return default;
+    };
+    raw.trim().parse().unwrap_or_else(|_| {
+        failure.get_or_insert_with(|| error(raw));
+        default
+    })
+}
+
 /// Plans a run from the effective parameters; `seed` and the job run id make it reproducible.
 pub(crate) fn plan(
     seed: u64,
@@ -60,32 +78,21 @@ pub(crate) fn plan(
 ) -> TrainingPlan {
     let mut g = Gen::new(seed, 0x7E7A_0000 ^ job_run_id as u64);
     let mut failure = None;
-    let mut int = |name: &str, default: i64| -> i64 {
-        let Some(raw) = param(&params, name) else {
-            return default;
-        };
-        raw.trim().parse().unwrap_or_else(|_| {
-            failure.get_or_insert(format!(
-                "ValueError: invalid literal for int() with base 10: '{raw}'"
-            ));
-            default
-        })
-    };
-    let depth = int("max_depth", 6);
-    let trees = int("n_estimators", 350);
-    let mut float = |name: &str, default: f64| -> f64 {
-        let Some(raw) = param(&params, name) else {
-            return default;
-        };
-        raw.trim().parse().unwrap_or_else(|_| {
-            failure.get_or_insert(format!(
-                "ValueError: could not convert string to float: '{raw}'"
-            ));
-            default
-        })
-    };
-    let rate = float("learning_rate", 0.06).clamp(1e-4, 1.0);
-    let subsample = float("subsample", 0.9).clamp(0.1, 1.0);
+    let int_error =
+        |raw: &str| format!("ValueError: invalid literal for int() with base 10: '{raw}'");
+    let float_error = |raw: &str| format!("ValueError: could not convert string to float: '{raw}'");
+    let depth = number(&params, "max_depth", 6, &mut failure, int_error);
+    let trees = number(&params, "n_estimators", 350, &mut failure, int_error);
+    let rate = number(
+        &params,
+        "learning_rate",
+        0.06_f64,
+        &mut failure,
+        float_error,
+    )
+    .clamp(1e-4, 1.0);
+    let subsample =
+        number(&params, "subsample", 0.9_f64, &mut failure, float_error).clamp(0.1, 1.0);
     let auc = trial_auc(&mut g, depth, rate, trees, subsample);
     let val_auc = curve(&mut g, 0.62, auc, EPOCHS, 2.0 + 0.15 / rate.sqrt(), 0.002);
     let loss = loss_curve(&mut g, &val_auc);

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::api::models::mlflow::{
     KeyValue, LifecycleStage, Metric, Run, RunData, RunInfo, RunStatus,
 };
+use crate::sim::story::rng::{ADJECTIVES, ANIMALS};
 use crate::sim::world::{DAY, RunRecord, SECOND};
 
 /// Runs in the table.
@@ -29,14 +30,6 @@ const USERS: &[&str] = &[
     "analyst@acme.com",
 ];
 const OPTIMIZERS: &[&str] = &["adam", "sgd", "rmsprop", "adagrad"];
-const ADJECTIVES: &[&str] = &[
-    "amber", "brisk", "calm", "deft", "eager", "fleet", "grand", "hardy", "keen", "lucid",
-    "mellow", "noble", "plucky", "quick", "rapid", "sturdy", "tidy", "vivid", "witty", "zesty",
-];
-const ANIMALS: &[&str] = &[
-    "ant", "bear", "crow", "dove", "eel", "fox", "gull", "hare", "ibis", "jay", "kite", "lynx",
-    "mole", "newt", "orca", "puma", "quail", "rook", "seal", "toad",
-];
 pub(crate) const METRICS: [&str; 3] = ["accuracy", "loss", "val_auc"];
 pub(crate) const PARAMS: [&str; 4] = ["learning_rate", "max_depth", "n_estimators", "optimizer"];
 
