@@ -1,5 +1,5 @@
 //! The simulated Databricks workspace: an HTTP server on 127.0.0.1 that speaks the real wire
-//! protocol (reference §0–§6) over a deterministic seeded story (PRODUCT §9), with injectable
+//! protocol (reference §0–§6, §9) over a deterministic seeded story (PRODUCT §9), with injectable
 //! faults. Demo mode and tests run the real client against it over real HTTP.
 //!
 //! ```no_run
@@ -12,9 +12,11 @@
 //! ```
 //!
 //! Layout: `server` (accept loop that can reset connections), `gate` (auth, faults, request log),
-//! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`, `uc`,
-//! `registry`, `serving`), `search` (MLflow filter and order-by languages), `story` (the seeded
-//! data), `world` (the data model behind a mutex).
+//! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`,
+//! `artifacts`, `uc`, `registry`, `serving`, `jobs`), `search` (MLflow filter and order-by
+//! languages), `run_search` (runs/search over full and compact runs), `story` (the seeded data),
+//! `scale` (`--scale large`), `world` (the data model behind a mutex, moved on to the `clock`'s
+//! reading whenever it is read: job runs progress on simulated time).
 
 mod artifacts;
 mod clock;

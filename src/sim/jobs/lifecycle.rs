@@ -264,17 +264,20 @@ fn advance_training(
         return;
     };
     let job_id = record.run.job_id;
-    let user = world
-        .jobs
-        .job(job_id)
-        .and_then(|j| j.job.run_as_user_name.clone())
-        .unwrap_or_default();
-    let notebook = world
-        .jobs
-        .job(job_id)
-        .and_then(|j| j.job.settings.tasks.first()?.notebook_task.clone())
-        .map(|n| n.notebook_path)
-        .unwrap_or_default();
+    // The MLflow run is attributed to the job's run-as user and its first notebook.
+    let (user, notebook) = world.jobs.job(job_id).map_or_else(Default::default, |j| {
+        let settings = &j.job.settings;
+        let notebook = settings
+            .tasks
+            .first()
+            .and_then(|t| t.notebook_task.as_ref());
+        (
+            j.job.run_as_user_name.clone().unwrap_or_default(),
+            notebook
+                .map(|n| n.notebook_path.clone())
+                .unwrap_or_default(),
+        )
+    });
     let origin = Origin {
         job_id,
         job_run_id: run_id,
