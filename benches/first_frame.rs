@@ -63,6 +63,11 @@ fn main() {
         let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
         format!("{target}/release/mlops-console")
     });
+    // portable-pty looks bare names up in PATH: make the path absolute.
+    let bin = std::fs::canonicalize(&bin)
+        .unwrap_or_else(|e| panic!("{bin}: {e}"))
+        .display()
+        .to_string();
     let needle = std::env::var("FIRST_FRAME_NEEDLE").unwrap_or_else(|_| "churn-prod".into());
     let mut samples: Vec<f64> = (0..10)
         .map(|_| one_launch(&bin, &needle).as_secs_f64() * 1000.0)

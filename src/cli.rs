@@ -56,6 +56,9 @@ pub enum Command {
     Status(OutputArgs),
     /// List experiments.
     Experiments(ExperimentsArgs),
+    /// Start the training job linked to an experiment (Jobs run-now); --wait follows it to the
+    /// MLflow run it produces.
+    Train(TrainArgs),
     /// List the profiles of the Databricks config file (never secrets).
     Profiles(OutputArgs),
     /// Render a screen of the demo workspace to a PNG.
@@ -87,6 +90,27 @@ pub struct ExperimentsArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct TrainArgs {
+    /// Experiment name (e.g. /Shared/churn/training) or id.
+    pub experiment: String,
+    /// A job parameter for this run (repeatable); the others keep the job's defaults.
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Follow the run until it ends (progress on stderr), then show the MLflow run it logged.
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct SimArgs {
     /// Seed of the simulated story (same seed, same workspace).
     #[arg(long, default_value_t = 42)]
@@ -94,6 +118,24 @@ pub struct SimArgs {
     /// Fault injection, e.g. "500=0.1,429=0.05,reset=0.01,latency=20..300ms".
     #[arg(long)]
     pub faults: Option<String>,
+    /// Workspace size: `large` adds ~2,000 experiments and one with 100,000 runs.
+    #[arg(long, value_enum, default_value_t = ScaleArg::Small)]
+    pub scale: ScaleArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaleArg {
+    Small,
+    Large,
+}
+
+impl From<ScaleArg> for crate::sim::Scale {
+    fn from(s: ScaleArg) -> Self {
+        match s {
+            ScaleArg::Small => crate::sim::Scale::Small,
+            ScaleArg::Large => crate::sim::Scale::Large,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -103,6 +145,51 @@ pub struct SimServeArgs {
     pub port: u16,
     #[command(flatten)]
     pub sim: SimArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn train_takes_repeated_params_and_sim_takes_a_scale() {
+        let cli = Cli::try_parse_from([
+            "mlops-console",
+            "train",
+            "/Shared/churn/training",
+            "--param",
+            "max_depth=7",
+            "--param",
+            "note=a=b",
+            "--wait",
+            "--json",
+        ])
+        .unwrap();
+        let Some(Command::Train(t)) = cli.command else {
+            panic!("not train");
+        };
+        assert_eq!(
+            t.params,
+            [
+                ("max_depth".to_string(), "7".to_string()),
+                ("note".to_string(), "a=b".to_string())
+            ]
+        );
+        assert!(t.wait && t.output.json);
+        assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "nokey"]).is_err());
+        assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "=v"]).is_err());
+
+        let cli = Cli::try_parse_from(["mlops-console", "sim", "--scale", "large"]).unwrap();
+        let Some(Command::Sim(s)) = cli.command else {
+            panic!("not sim");
+        };
+        assert_eq!(s.sim.scale, ScaleArg::Large);
+        let cli = Cli::try_parse_from(["mlops-console", "demo"]).unwrap();
+        let Some(Command::Demo(d)) = cli.command else {
+            panic!("not demo");
+        };
+        assert_eq!(d.scale, ScaleArg::Small);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

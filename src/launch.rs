@@ -3,7 +3,7 @@
 
 use crate::api::{ApiResult, Client, ClientOptions, Credentials, Secret};
 use crate::config::resolve::Resolved;
-use crate::sim::{FaultSpec, SimHandle, SimOptions};
+use crate::sim::{FaultSpec, Scale, SimHandle, SimOptions};
 
 /// The extra CA bundle the Databricks tools honour, in their order.
 pub fn extra_ca_file(env: &dyn Fn(&str) -> Option<String>) -> Option<std::path::PathBuf> {
@@ -28,7 +28,12 @@ pub struct Demo {
 }
 
 /// Starts the simulator on 127.0.0.1:0 and connects a client to it with the demo token.
-pub async fn start_demo(seed: u64, faults: Option<&str>, readonly: bool) -> Result<Demo, String> {
+pub async fn start_demo(
+    seed: u64,
+    faults: Option<&str>,
+    scale: Scale,
+    readonly: bool,
+) -> Result<Demo, String> {
     let faults = match faults {
         Some(spec) => FaultSpec::parse(spec)?,
         None => FaultSpec::none(),
@@ -36,6 +41,7 @@ pub async fn start_demo(seed: u64, faults: Option<&str>, readonly: bool) -> Resu
     let opts = SimOptions {
         seed,
         faults,
+        scale,
         ..Default::default()
     };
     let sim = crate::sim::start(opts)

@@ -9,7 +9,7 @@ use mlops_console::app::{AppContext, ScreenId};
 use mlops_console::cli::{Cli, Command, GlobalArgs, ScreenArg, ScreenshotArgs};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
-use mlops_console::headless::{self, exit};
+use mlops_console::headless::{self, exit, output};
 use mlops_console::{api::Secret, config, launch, sim, theme, tui};
 
 fn env(key: &str) -> Option<String> {
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     if cli.global.version {
-        println!("{}", version_text(&paths));
+        output::println(&version_text(&paths));
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -63,14 +63,15 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Err(code) => code,
         },
         Some(Command::Demo(args)) => {
-            let demo = match launch::start_demo(args.seed, args.faults.as_deref(), g.readonly).await
-            {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return exit::FAILURE;
-                }
-            };
+            let faults = args.faults.as_deref();
+            let demo =
+                match launch::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return exit::FAILURE;
+                    }
+                };
             let ctx = demo_context(&g, &paths, demo.client.clone());
             let code = run_tui(ctx).await;
             demo.sim.shutdown().await;
@@ -94,6 +95,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 port: args.port,
                 seed: args.sim.seed,
                 faults,
+                scale: args.sim.scale.into(),
                 ..Default::default()
             };
             if let Some(t) = g.token.clone() {
@@ -119,16 +121,26 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
             Err(code) => code,
         },
+        Some(Command::Train(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                let req = headless::train::TrainRequest {
+                    experiment: &a.experiment,
+                    params: &a.params,
+                    wait: a.wait,
+                    json: a.output.json,
+                    training_jobs: &resolved.training_jobs,
+                };
+                headless::train::run(&client, &req, mlops_console::ops::jobs::Poll::real()).await
+            }
+            Err(code) => code,
+        },
         Some(Command::Profiles(o)) => match config::profiles::list_profiles(&env, &paths) {
             Ok((file, profiles)) => {
                 if o.json {
                     let doc = serde_json::json!({ "config_file": file, "profiles": profiles });
-                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                    output::json(&doc);
                 } else {
-                    print!(
-                        "{}",
-                        config::profiles::render_profiles_table(&file, &profiles)
-                    );
+                    output::print(&config::profiles::render_profiles_table(&file, &profiles));
                 }
                 exit::OK
             }
@@ -140,7 +152,9 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         Some(Command::Screenshot(a)) => screenshot(&g, &paths, a).await,
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "mlops-console", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "mlops-console", &mut script);
+            output::print(&String::from_utf8_lossy(&script));
             exit::OK
         }
     }
@@ -222,7 +236,7 @@ async fn run_tui(ctx: AppContext) -> i32 {
 
 /// Renders one screen of the demo workspace offscreen and writes it as a PNG.
 async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
-    let demo = match launch::start_demo(a.seed, None, g.readonly).await {
+    let demo = match launch::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -251,7 +265,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
     let defaults = mlops_console::export::screenshot::DefaultColors { fg, bg };
     match mlops_console::export::screenshot::buffer_to_png(&buf, defaults, &a.out) {
         Ok(()) => {
-            println!("{}", a.out.display());
+            output::println(&a.out.display().to_string());
             exit::OK
         }
         Err(e) => {

@@ -3,6 +3,7 @@
 use super::client::Client;
 use super::error::ApiResult;
 use super::models::mlflow::*;
+use super::paging::{Page, collect_pages};
 
 impl Client {
     /// One page of `experiments/search`.
@@ -69,5 +70,41 @@ impl Client {
         }
         self.get_json("/api/2.0/mlflow/metrics/get-history", &q)
             .await
+    }
+
+    /// One page of `artifacts/list` for `run_id`, under `path` (the root when `None`).
+    pub async fn list_artifacts(
+        &self,
+        run_id: &str,
+        path: Option<&str>,
+        page_token: Option<&str>,
+    ) -> ApiResult<ListArtifactsResponse> {
+        let mut q = vec![("run_id", run_id.to_string())];
+        if let Some(p) = path.filter(|p| !p.is_empty()) {
+            q.push(("path", p.to_string()));
+        }
+        if let Some(t) = page_token {
+            q.push(("page_token", t.to_string()));
+        }
+        self.get_json("/api/2.0/mlflow/artifacts/list", &q).await
+    }
+
+    /// Every entry directly under `path`, following page tokens.
+    pub async fn list_all_artifacts(
+        &self,
+        run_id: &str,
+        path: Option<&str>,
+    ) -> ApiResult<Vec<FileInfo>> {
+        collect_pages(
+            |token| async move {
+                let r = self.list_artifacts(run_id, path, token.as_deref()).await?;
+                Ok(Page {
+                    items: r.files,
+                    next_page_token: r.next_page_token,
+                })
+            },
+            None,
+        )
+        .await
     }
 }

@@ -8,6 +8,7 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod mlflow;
 pub mod models;
 pub mod paging;

@@ -108,6 +108,24 @@ where
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A string map that may be absent or `null`; non-string values keep their JSON text, because
+/// parameter values are strings on the wire but hand-written payloads send numbers.
+pub fn null_as_map<'de, D>(d: D) -> Result<std::collections::BTreeMap<String, String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = Option::<std::collections::BTreeMap<String, serde_json::Value>>::deserialize(d)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

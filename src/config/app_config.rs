@@ -1,5 +1,6 @@
 //! The console's own settings file (`config_dir/config.toml`): per-profile safety markers
-//! (`readonly`, `production`), theme and refresh interval.
+//! (`readonly`, `production`), theme and refresh interval, and which job trains into which
+//! experiment (`[training_jobs]`).
 //!
 //! Parsing is strict: an unknown key is an error naming the key and line, because a typo such as
 //! `readonyl = true` must never silently leave a production profile writable.
@@ -75,6 +76,10 @@ pub struct AppConfig {
     /// Keyed by `.databrickscfg` profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, SettingsTable>,
+    /// Experiment name → id of the job that trains into it (`"/Shared/churn/training" = 123`);
+    /// wins over the experiment's `mlops.training_job_id` tag.
+    #[serde(default)]
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 impl AppConfig {
@@ -199,6 +204,28 @@ readonly = true
             .unwrap_err()
             .to_string();
         assert!(err.contains("`default`"), "{err}");
+    }
+
+    #[test]
+    fn training_jobs_map_experiments_to_job_ids() {
+        let cfg = parse(
+            "[defaults]\ntheme = \"dark\"\n\n[training_jobs]\n\"/Shared/churn/training\" = 907245117743512\n",
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.training_jobs.get("/Shared/churn/training"),
+            Some(&907_245_117_743_512)
+        );
+        assert!(parse("").unwrap().training_jobs.is_empty());
+        // A job id is a number; a name there is a mistake worth stopping for.
+        let msg = parse("[training_jobs]\n\"/Shared/x\" = \"churn-retrain\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("/c/config.toml:2:"), "{msg}");
+        let msg = parse("[training_job]\n\"/Shared/x\" = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("training_job"), "{msg}");
     }
 
     #[test]

@@ -6,13 +6,14 @@
 //! or credential is already set and no profile was explicitly requested, so
 //! `--host http://127.0.0.1:5000` never sends the DEFAULT profile's token to a local server.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::api::credentials::Credentials;
 use crate::api::secret::Secret;
 
 use super::Env;
-use super::app_config::{ProfileSettings, load_settings};
+use super::app_config::{AppConfig, ProfileSettings};
 use super::auth::credentials;
 use super::databrickscfg::{config_file_path, load_profile};
 use super::error::ConfigError;
@@ -48,6 +49,8 @@ pub struct Resolved {
     pub credentials: Credentials,
     /// App settings for `profile`, with `--readonly` applied.
     pub settings: ProfileSettings,
+    /// `[training_jobs]` of the app config: experiment name → training job id.
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 impl Resolved {
@@ -89,7 +92,8 @@ pub fn resolve(ov: &Overrides, env: Env<'_>, paths: &Paths) -> Result<Resolved, 
         }
     };
     let credentials = credentials(&layers)?;
-    let mut settings = load_settings(&paths.app_config_file(), profile.as_deref())?;
+    let app = AppConfig::load(&paths.app_config_file())?;
+    let mut settings = app.settings_for(profile.as_deref());
     if ov.readonly {
         settings.readonly = true;
     }
@@ -99,6 +103,7 @@ pub fn resolve(ov: &Overrides, env: Env<'_>, paths: &Paths) -> Result<Resolved, 
         host,
         credentials,
         settings,
+        training_jobs: app.training_jobs,
     })
 }
 

@@ -4,7 +4,7 @@ use crate::api::models::mlflow::{Experiment, SearchExperimentsRequest};
 use crate::api::paging::{Page, collect_pages};
 use crate::api::{ApiResult, Client};
 
-use super::{exit, table};
+use super::{exit, output, table};
 
 /// Lists experiments matching `filter`, following page tokens until done or `max` are read.
 pub async fn list(
@@ -35,12 +35,9 @@ pub async fn run(client: &Client, filter: Option<&str>, max: Option<usize>, json
     match list(client, filter, max).await {
         Ok(exps) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&exps).unwrap_or_default()
-                );
+                output::json(&exps);
             } else {
-                print!("{}", render(&exps));
+                output::print(&render(&exps));
             }
             exit::OK
         }

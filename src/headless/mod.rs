@@ -2,5 +2,7 @@
 
 pub mod exit;
 pub mod experiments;
+pub mod output;
 pub mod status;
 pub mod table;
+pub mod train;

@@ -3,7 +3,7 @@
 use crate::api::Client;
 use crate::ops::inventory::{Inventory, Part, first_error, read_inventory};
 
-use super::exit;
+use super::{exit, output};
 
 /// Prints the inventory; returns the exit code (non-zero when any part failed).
 pub async fn run(client: &Client, profile: &str, json: bool) -> i32 {
@@ -14,9 +14,9 @@ pub async fn run(client: &Client, profile: &str, json: bool) -> i32 {
             "host": client.host(),
             "inventory": inv,
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        output::json(&doc);
     } else {
-        print!("{}", human(profile, client.host(), &inv));
+        output::print(&human(profile, client.host(), &inv));
     }
     match first_error(&inv) {
         Some(_) => exit::FAILURE,

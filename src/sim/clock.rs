@@ -7,6 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use tokio::sync::Notify;
+
+/// How often a real clock wakes the simulator's background dynamics.
+const REAL_TICK: Duration = Duration::from_millis(250);
+
 /// A cheap-to-clone clock shared by the server and its handle.
 #[derive(Clone, Debug)]
 pub struct SimClock {
@@ -16,8 +21,12 @@ pub struct SimClock {
 #[derive(Debug)]
 enum ClockKind {
     Real,
-    /// Milliseconds since the Unix epoch, moved only by [`SimClock::advance`].
-    Manual(AtomicI64),
+    /// Milliseconds since the Unix epoch, moved only by [`SimClock::advance`], which also wakes
+    /// whoever waits in [`SimClock::tick`].
+    Manual {
+        ms: AtomicI64,
+        advanced: Notify,
+    },
 }
 
 impl SimClock {
@@ -31,7 +40,10 @@ impl SimClock {
     /// Starts at `start_ms` (Unix epoch milliseconds) and moves only when advanced.
     pub fn manual(start_ms: i64) -> Self {
         SimClock {
-            inner: Arc::new(ClockKind::Manual(AtomicI64::new(start_ms))),
+            inner: Arc::new(ClockKind::Manual {
+                ms: AtomicI64::new(start_ms),
+                advanced: Notify::new(),
+            }),
         }
     }
 
@@ -42,21 +54,31 @@ impl SimClock {
                 .duration_since(UNIX_EPOCH)
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
                 .unwrap_or(0),
-            ClockKind::Manual(ms) => ms.load(Ordering::SeqCst),
+            ClockKind::Manual { ms, .. } => ms.load(Ordering::SeqCst),
         }
     }
 
     /// Moves a manual clock forward; a real clock ignores this (time moves by itself).
     pub fn advance(&self, by: Duration) {
-        if let ClockKind::Manual(ms) = &*self.inner {
+        if let ClockKind::Manual { ms, advanced } = &*self.inner {
             let delta = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
             ms.fetch_add(delta, Ordering::SeqCst);
+            advanced.notify_waiters();
+        }
+    }
+
+    /// Waits until time may have moved: a short real interval for a real clock, the next
+    /// [`SimClock::advance`] for a manual one (which therefore never moves on its own).
+    pub async fn tick(&self) {
+        match &*self.inner {
+            ClockKind::Real => tokio::time::sleep(REAL_TICK).await,
+            ClockKind::Manual { advanced, .. } => advanced.notified().await,
         }
     }
 
     /// Whether this clock only moves when advanced.
     pub fn is_manual(&self) -> bool {
-        matches!(&*self.inner, ClockKind::Manual(_))
+        matches!(&*self.inner, ClockKind::Manual { .. })
     }
 }
 
@@ -78,6 +100,24 @@ mod tests {
         c.advance(Duration::from_secs(2));
         assert_eq!(twin.now_ms(), 3_000);
         assert!(c.is_manual());
+    }
+
+    #[tokio::test]
+    async fn advancing_a_manual_clock_wakes_its_waiters() {
+        let c = SimClock::manual(0);
+        let waiter = tokio::spawn({
+            let c = c.clone();
+            async move {
+                c.tick().await;
+                c.now_ms()
+            }
+        });
+        // Advance until the waiter, once registered, is woken (no timing assumptions).
+        while !waiter.is_finished() {
+            c.advance(Duration::from_millis(1));
+            tokio::task::yield_now().await;
+        }
+        assert!(waiter.await.unwrap() >= 1);
     }
 
     #[test]

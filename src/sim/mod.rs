@@ -1,5 +1,5 @@
 //! The simulated Databricks workspace: an HTTP server on 127.0.0.1 that speaks the real wire
-//! protocol (reference §0–§6) over a deterministic seeded story (PRODUCT §9), with injectable
+//! protocol (reference §0–§6, §9) over a deterministic seeded story (PRODUCT §9), with injectable
 //! faults. Demo mode and tests run the real client against it over real HTTP.
 //!
 //! ```no_run
@@ -12,20 +12,26 @@
 //! ```
 //!
 //! Layout: `server` (accept loop that can reset connections), `gate` (auth, faults, request log),
-//! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`, `uc`,
-//! `registry`, `serving`), `search` (MLflow filter and order-by languages), `story` (the seeded
-//! data), `world` (the data model behind a mutex).
+//! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`,
+//! `artifacts`, `uc`, `registry`, `serving`, `jobs`), `search` (MLflow filter and order-by
+//! languages), `run_search` (runs/search over full and compact runs), `story` (the seeded data),
+//! `scale` (`--scale large`), `world` (the data model behind a mutex, moved on to the `clock`'s
+//! reading whenever it is read: job runs progress on simulated time).
 
+mod artifacts;
 mod clock;
 mod errors;
 mod experiments;
 mod faults;
 mod gate;
+mod jobs;
 mod paging;
 mod params;
 mod registry;
 mod routes;
+mod run_search;
 mod runs;
+mod scale;
 mod search;
 mod server;
 mod serving;
@@ -47,6 +53,7 @@ use tokio::task::JoinHandle;
 
 pub use clock::SimClock;
 pub use faults::{FaultSpec, ScriptedFault};
+pub use scale::{BIG_EXPERIMENT, Scale};
 pub use state::{Principal, RequestRecord};
 
 use faults::FaultState;
@@ -68,6 +75,8 @@ pub struct SimOptions {
     pub seed: u64,
     pub faults: FaultSpec,
     pub clock: SimClock,
+    /// `Large` adds ~2,000 experiments and one with 100,000 runs.
+    pub scale: Scale,
 }
 
 impl Default for SimOptions {
@@ -79,6 +88,7 @@ impl Default for SimOptions {
             seed: 42,
             faults: FaultSpec::none(),
             clock: SimClock::real(),
+            scale: Scale::Small,
         }
     }
 }
@@ -92,6 +102,8 @@ pub struct SimHandle {
     pub clock: SimClock,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// Moves job runs on when the clock moves (see `jobs::drive`).
+    driver: JoinHandle<()>,
     shared: AppState,
 }
 
@@ -122,6 +134,7 @@ impl SimHandle {
 
     /// Stops accepting, closes open connections and waits for the server task.
     pub async fn shutdown(mut self) {
+        self.driver.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -133,6 +146,7 @@ impl SimHandle {
 
 impl Drop for SimHandle {
     fn drop(&mut self) {
+        self.driver.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -150,9 +164,15 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     }
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port)).await?;
     let addr = listener.local_addr()?;
-    let world = story::build(opts.seed, opts.clock.now_ms());
+    let base_url = format!("http://{addr}");
+    let mut world = story::build(opts.seed, opts.clock.now_ms());
+    world.base_url = base_url.clone();
+    if opts.scale == Scale::Large {
+        scale::add_large(&mut world);
+    }
     let shared = Arc::new(Shared::new(
         world,
+        opts.clock.clone(),
         FaultState::new(opts.faults, opts.seed),
         opts.token.clone(),
         opts.nonowner_token.clone(),
@@ -160,13 +180,15 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     let app = routes::router(shared.clone());
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(server::serve(listener, app, rx));
+    let driver = tokio::spawn(jobs::drive(shared.clone()));
     Ok(SimHandle {
-        base_url: format!("http://{addr}"),
+        base_url,
         token: opts.token,
         nonowner_token: opts.nonowner_token,
         clock: opts.clock,
         shutdown: Some(tx),
         task: Some(task),
+        driver,
         shared,
     })
 }

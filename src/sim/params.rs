@@ -171,6 +171,23 @@ impl Params {
             Some(other) => Err(type_error(key, other, "list of strings")),
         }
     }
+
+    /// A JSON object of scalars (`job_parameters`), values as text; absent means empty.
+    pub fn string_map(&self, key: &str) -> ApiResult<std::collections::BTreeMap<String, String>> {
+        match self.body.get(key) {
+            None | Some(Value::Null) => Ok(Default::default()),
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| match v {
+                    Value::String(s) => Ok((k.clone(), s.clone())),
+                    Value::Number(_) | Value::Bool(_) => Ok((k.clone(), v.to_string())),
+                    other => Err(type_error(key, other, "map of strings")),
+                })
+                .collect(),
+            Some(other) => Err(type_error(key, other, "map of strings")),
+        }
+    }
 }
 
 /// OSS MLflow's wording for a value of the wrong type (see the `error-bad-json.json` sample).
@@ -214,6 +231,25 @@ mod tests {
         assert!(e.body.message.unwrap().contains("'max_results'"));
         let e = Params::default().required_str("name").unwrap_err();
         assert_eq!(e.body.code(), Some("INVALID_PARAMETER_VALUE"));
+    }
+
+    #[test]
+    fn string_maps_take_scalars_as_text() {
+        let p = Params::from_parts(&[], json!({"m": {"a": "x", "b": 7, "c": true, "d": null}}));
+        let m = p.string_map("m").unwrap();
+        assert_eq!(m.len(), 3);
+        assert_eq!(
+            (m["a"].as_str(), m["b"].as_str(), m["c"].as_str()),
+            ("x", "7", "true")
+        );
+        assert!(p.string_map("absent").unwrap().is_empty());
+        let bad = Params::from_parts(&[], json!({"m": {"a": [1]}}));
+        assert!(bad.string_map("m").is_err());
+        assert!(
+            Params::from_parts(&[], json!({"m": "x"}))
+                .string_map("m")
+                .is_err()
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 
@@ -12,7 +12,7 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{experiments, registry, runs, serving, uc};
+use super::{artifacts, experiments, jobs, registry, runs, serving, uc};
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -37,6 +37,7 @@ pub(crate) fn router(state: AppState) -> Router {
             "/api/2.0/mlflow/metrics/get-history",
             get(runs::metric_history),
         )
+        .route("/api/2.0/mlflow/artifacts/list", get(artifacts::list))
         .route(
             "/api/2.0/mlflow/registered-models/search",
             get(registry::search),
@@ -59,6 +60,9 @@ pub(crate) fn router(state: AppState) -> Router {
             "/api/2.1/unity-catalog/models/{full_name}/versions/{version}",
             get(uc::get_version),
         )
+        .merge(jobs_routes("/api/2.2/jobs"))
+        // 2.1 paths are the same API (reference §9); older clients still use them.
+        .merge(jobs_routes("/api/2.1/jobs"))
         .route("/api/2.0/serving-endpoints", get(serving::list))
         .route("/api/2.0/serving-endpoints/{name}", get(serving::get))
         .fallback(not_found)
@@ -66,6 +70,16 @@ pub(crate) fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
+}
+
+fn jobs_routes(base: &str) -> Router<AppState> {
+    Router::new()
+        .route(&format!("{base}/list"), get(jobs::list_jobs))
+        .route(&format!("{base}/get"), get(jobs::get_job))
+        .route(&format!("{base}/run-now"), post(jobs::run_now))
+        .route(&format!("{base}/runs/get"), get(jobs::get_run))
+        .route(&format!("{base}/runs/list"), get(jobs::list_runs))
+        .route(&format!("{base}/runs/cancel"), post(jobs::cancel_run))
 }
 
 async fn not_found(req: Request) -> ApiError {

@@ -1,8 +1,10 @@
-//! State shared by every request: the world, the fault state, tokens and a request log.
+//! State shared by every request: the world, the clock, the fault state, tokens and a request
+//! log.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::clock::SimClock;
 use super::faults::FaultState;
 use super::world::World;
 
@@ -44,6 +46,7 @@ const LOG_CAPACITY: usize = 10_000;
 
 pub(crate) struct Shared {
     world: Mutex<World>,
+    clock: SimClock,
     faults: Mutex<FaultState>,
     log: Mutex<VecDeque<RequestRecord>>,
     pub owner_token: String,
@@ -60,12 +63,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub fn new(
         world: World,
+        clock: SimClock,
         faults: FaultState,
         owner_token: String,
         nonowner_token: String,
     ) -> Self {
         Shared {
             world: Mutex::new(world),
+            clock,
             faults: Mutex::new(faults),
             log: Mutex::new(VecDeque::new()),
             owner_token,
@@ -73,9 +78,25 @@ impl Shared {
         }
     }
 
-    /// The world. Handlers must not hold this across an `.await`.
+    /// The world as of the clock's current reading: job runs in progress are first moved on to
+    /// now, so every answer (and every test after `clock.advance`) sees exactly the state due
+    /// at that instant, whether or not the background driver has woken yet. Handlers must not
+    /// hold this across an `.await`.
     pub fn world(&self) -> MutexGuard<'_, World> {
+        let mut world = lock(&self.world);
+        world.advance_to(self.clock.now_ms());
+        world
+    }
+
+    /// The world exactly as stored, without catching up: lets tests see what the background
+    /// driver alone has done.
+    #[cfg(test)]
+    pub fn world_as_stored(&self) -> MutexGuard<'_, World> {
         lock(&self.world)
+    }
+
+    pub fn clock(&self) -> &SimClock {
+        &self.clock
     }
 
     pub fn faults(&self) -> MutexGuard<'_, FaultState> {

@@ -37,10 +37,10 @@ class Sim:
         self.nonowner_token = nonowner_token
 
 
-@pytest.fixture(scope="session")
-def sim():
+def start_sim(*extra_args: str) -> Sim:
+    """Starts `mlops-console sim` on a free port and reads the lines it announces itself with."""
     proc = subprocess.Popen(
-        [binary(), "sim", "--port", "0", "--seed", "42"],
+        [binary(), "sim", "--port", "0", "--seed", "42", *extra_args],
         stdout=subprocess.PIPE,
         stderr=sys.stderr,
         text=True,
@@ -57,12 +57,39 @@ def sim():
     if not {"base_url", "token"} <= values.keys():
         proc.kill()
         raise RuntimeError(f"simulator did not announce itself: {values}")
-    yield Sim(proc, values["base_url"], values["token"], values.get("nonowner_token"))
-    proc.terminate()
+    return Sim(proc, values["base_url"], values["token"], values.get("nonowner_token"))
+
+
+def stop_sim(sim: Sim) -> None:
+    sim.proc.terminate()
     try:
-        proc.wait(timeout=10)
+        sim.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        sim.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def sim():
+    started = start_sim()
+    yield started
+    stop_sim(started)
+
+
+@pytest.fixture(scope="module")
+def own_sim():
+    """A simulator for one module alone, for tests that change the workspace (job runs register
+    model versions) in ways the session simulator's tests must not see."""
+    started = start_sim()
+    yield started
+    stop_sim(started)
+
+
+@pytest.fixture(scope="module")
+def large_sim():
+    """A simulator started with `--scale large`."""
+    started = start_sim("--scale", "large")
+    yield started
+    stop_sim(started)
 
 
 @pytest.fixture(scope="session")

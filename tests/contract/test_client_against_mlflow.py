@@ -70,7 +70,7 @@ def test_status_says_what_the_server_lacks(seeded):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     inv = json.loads(out.stdout)["inventory"]
-    assert inv["experiments"]["state"] == "ok" and inv["experiments"]["value"]["value"] >= 3
+    assert inv["experiments"]["state"] == "ok" and inv["experiments"]["value"]["n"] >= 3
     assert inv["uc_models"]["state"] == "not_available"
     assert inv["endpoints"]["state"] == "not_available"
 

@@ -78,13 +78,22 @@ pub(crate) fn kind_for_status(status: u16) -> ErrorKind {
 }
 
 /// The SDK's override (reference §2.2): the Jobs API answers a missing job or run with 400
-/// `INVALID_PARAMETER_VALUE` "... does not exist", which callers want to see as not found.
+/// `INVALID_PARAMETER_VALUE` "Job 42 does not exist." / "Run 7 does not exist." (or "Run: 7 in
+/// job: 42 doesn't exist"), which callers want to see as not found. The SDK remaps only
+/// `jobs/get` and `jobs/runs/get`; the same answer from `run-now`, `runs/cancel` or `runs/list`
+/// means the same thing, so every Jobs path is covered.
 fn is_jobs_missing_quirk(status: u16, path: &str, code: Option<&ErrorCode>, msg: &str) -> bool {
     status == 400
         && code == Some(&ErrorCode::InvalidParameterValue)
-        && path.starts_with("/api/2.")
-        && (path.ends_with("/jobs/get") || path.ends_with("/jobs/runs/get"))
-        && msg.contains("does not exist")
+        && is_jobs_path(path)
+        && (msg.contains("does not exist") || msg.contains("doesn't exist"))
+}
+
+/// `/api/2.<minor>/jobs/...`.
+fn is_jobs_path(path: &str) -> bool {
+    path.strip_prefix("/api/2.")
+        .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .is_some_and(|rest| rest.starts_with("/jobs/"))
 }
 
 /// `(error_code, message)` from any of the known body shapes.

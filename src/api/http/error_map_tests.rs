@@ -235,8 +235,24 @@ fn jobs_missing_quirk_maps_to_not_found() {
     assert_eq!(e.kind(), Some(ErrorKind::NotFound));
     let e = api_error(400, "/api/2.1/jobs/runs/get", body);
     assert!(e.is_not_found());
-    // Same body elsewhere stays a bad request.
+    // Every Jobs path that names a job or run: run-now, cancel, the runs listing.
+    for path in [
+        "/api/2.2/jobs/run-now",
+        "/api/2.2/jobs/runs/cancel",
+        "/api/2.2/jobs/runs/list",
+    ] {
+        assert!(api_error(400, path, body).is_not_found(), "{path}");
+    }
+    let run =
+        r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"Run: 7 in job: 42 doesn't exist"}"#;
+    assert!(api_error(400, "/api/2.2/jobs/runs/get", run).is_not_found());
+    // Same body elsewhere stays a bad request, and so does another bad value on a Jobs path.
     let e = api_error(400, "/api/2.0/mlflow/runs/get", body);
+    assert_eq!(e.kind(), Some(ErrorKind::BadRequest));
+    let e = api_error(400, "/api/2.2/jobsx/get", body);
+    assert_eq!(e.kind(), Some(ErrorKind::BadRequest));
+    let limit = r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"limit must be <= 25"}"#;
+    let e = api_error(400, "/api/2.2/jobs/runs/list", limit);
     assert_eq!(e.kind(), Some(ErrorKind::BadRequest));
 }
 

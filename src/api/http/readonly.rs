@@ -80,6 +80,24 @@ mod tests {
     }
 
     #[test]
+    fn jobs_reads_pass_and_jobs_writes_are_refused() {
+        for path in [
+            "/api/2.2/jobs/list",
+            "/api/2.2/jobs/get",
+            "/api/2.2/jobs/runs/get",
+            "/api/2.2/jobs/runs/list",
+        ] {
+            assert!(check(true, "GET", path).is_ok(), "{path}");
+        }
+        for path in ["/api/2.2/jobs/run-now", "/api/2.2/jobs/runs/cancel"] {
+            assert!(
+                matches!(check(true, "POST", path), Err(ApiError::ReadOnly { .. })),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
     fn everything_is_allowed_when_not_read_only() {
         assert!(check(false, "DELETE", "/api/2.0/mlflow/registered-models/alias").is_ok());
         assert!(check(false, "POST", "/api/2.0/sql/statements").is_ok());

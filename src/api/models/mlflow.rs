@@ -263,3 +263,59 @@ pub struct MetricHistoryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+/// One entry of `artifacts/list`: a file or a directory, its path relative to the run's root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FileInfo {
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub is_dir: bool,
+    /// Bytes; absent for directories.
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file_size: Option<i64>,
+}
+
+/// `GET /api/2.0/mlflow/artifacts/list` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ListArtifactsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_uri: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub files: Vec<FileInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifact_listings_parse_files_dirs_and_empty_answers() {
+        // The shape of OSS `mlflow server` and Databricks answers: directories carry no size.
+        let r: ListArtifactsResponse = serde_json::from_str(
+            r#"{"root_uri": "dbfs:/databricks/mlflow-tracking/1/abc/artifacts",
+                "files": [{"path": "model", "is_dir": true},
+                          {"path": "model/model.pkl", "is_dir": false, "file_size": "20480"},
+                          {"path": "plots/roc.png", "file_size": 512}],
+                "next_page_token": "tok"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.files.len(), 3);
+        assert!(r.files[0].is_dir && r.files[0].file_size.is_none());
+        assert_eq!(r.files[1].file_size, Some(20_480));
+        assert!(!r.files[2].is_dir, "a missing is_dir means a file");
+        assert_eq!(r.next_page_token.as_deref(), Some("tok"));
+        let empty: ListArtifactsResponse = serde_json::from_str(r#"{"root_uri": "x"}"#).unwrap();
+        assert!(empty.files.is_empty());
+    }
+}

@@ -3,11 +3,12 @@
 //! offset, so the story always looks recent.
 
 mod catalog;
+pub(crate) mod jobs;
 mod registry;
-mod rng;
-mod runs;
+pub(crate) mod rng;
+pub(crate) mod runs;
 mod serving;
-mod tracking;
+pub(crate) mod tracking;
 mod uc;
 
 use super::world::World;
@@ -34,9 +35,12 @@ pub(crate) fn build(seed: u64, anchor_ms: i64) -> World {
     let uc_models = uc::build(seed, anchor_ms, &uc_ids, &story, &index);
     let ws_models = registry::build(seed, anchor_ms, &runs, &story, &index);
     let endpoints = serving::build(seed, anchor_ms);
+    let jobs = jobs::build(seed, anchor_ms, &mut experiments, &mut runs);
 
     World {
+        seed,
         anchor_ms,
+        base_url: String::new(),
         workspace_id,
         experiments,
         runs,
@@ -47,6 +51,8 @@ pub(crate) fn build(seed: u64, anchor_ms: i64) -> World {
         uc_models,
         ws_models,
         endpoints,
+        jobs,
+        scale: None,
     }
 }
 

@@ -8,7 +8,8 @@ pub(crate) struct Gen {
     rng: ChaCha8Rng,
 }
 
-const ADJECTIVES: &[&str] = &[
+/// Words of MLflow-style generated run names (`nimble-owl-417`).
+pub(crate) const ADJECTIVES: &[&str] = &[
     "amazing",
     "bold",
     "brave",
@@ -41,7 +42,7 @@ const ADJECTIVES: &[&str] = &[
     "zealous",
 ];
 
-const ANIMALS: &[&str] = &[
+pub(crate) const ANIMALS: &[&str] = &[
     "ant", "bass", "bat", "bee", "carp", "cat", "colt", "crab", "deer", "doe", "eel", "elk",
     "finch", "foal", "fox", "gnu", "goat", "hare", "hawk", "hen", "jay", "koi", "lark", "mole",
     "moth", "newt", "owl", "ox", "ram", "seal", "shrew", "sow", "squid", "stag", "swan", "toad",

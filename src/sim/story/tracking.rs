@@ -89,7 +89,7 @@ pub(crate) fn build(seed: u64, anchor: i64) -> (Vec<Experiment>, Vec<RunRecord>,
 
 /// Validation AUC as a smooth function of the hyperparameters (best near depth 6, rate 0.06,
 /// 350 trees) plus noise, so the sweep's param-vs-loss scatter shows a real optimum.
-fn trial_auc(g: &mut Gen, depth: i64, rate: f64, trees: i64, subsample: f64) -> f64 {
+pub(crate) fn trial_auc(g: &mut Gen, depth: i64, rate: f64, trees: i64, subsample: f64) -> f64 {
     let d = (depth - 6) as f64;
     let r = (rate / 0.06).ln();
     let t = (trees - 350) as f64;
@@ -104,7 +104,7 @@ fn loss_of(auc: f64) -> f64 {
     round(0.18 + 1.1 * (1.0 - auc), 4)
 }
 
-fn loss_curve(g: &mut Gen, aucs: &[f64]) -> Vec<f64> {
+pub(crate) fn loss_curve(g: &mut Gen, aucs: &[f64]) -> Vec<f64> {
     let last = aucs.len().saturating_sub(1);
     aucs.iter()
         .enumerate()

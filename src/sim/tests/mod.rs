@@ -1,9 +1,13 @@
 //! In-process tests: start the simulator on 127.0.0.1:0 and talk raw HTTP to it with reqwest
 //! (deliberately not through `api::Client`, which is built and tested separately).
 
+mod artifacts;
 mod basics;
 mod faults;
+mod job_runs;
+mod jobs;
 mod models;
+mod scale;
 mod tracking;
 
 use serde_json::Value;
