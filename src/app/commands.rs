@@ -28,6 +28,10 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
         Overlay::Help { .. } => vec![Context::Help],
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
+        Overlay::Launch(_) => vec![Context::Form],
+        // On production the job's name is typed, so the dialog reads keys like an input.
+        Overlay::Confirm(_) if state.session.production => vec![Context::Input],
+        Overlay::Confirm(_) => vec![Context::Confirm],
         Overlay::None if screens::list_view(state).is_some_and(|v| v.filtering) => {
             vec![Context::Input]
         }
@@ -59,6 +63,18 @@ pub fn hints(state: &State) -> Vec<Hint> {
         (Overlay::Help { .. }, _) => vec![(Close, None), (MoveDown, Some("scroll"))],
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
         (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
+        (Overlay::Launch(_), _) => vec![
+            (MoveDown, Some("next field")),
+            (Submit, Some("review")),
+            (Cancel, None),
+        ],
+        (Overlay::Confirm(_), _) if state.session.production => {
+            vec![
+                (Submit, Some("confirm (type the name first)")),
+                (Cancel, None),
+            ]
+        }
+        (Overlay::Confirm(_), _) => vec![(Confirm, Some("run it")), (Cancel, None)],
         _ if filtering && matches!(state.route(), Route::Runs { .. }) => {
             let text = state.runs.view.filter_text();
             let submit = if crate::ops::run_filter::is_filter(text) {
@@ -212,6 +228,7 @@ pub fn help(state: &State) -> Vec<HelpSection> {
                 Context::Chart => "Charts",
                 Context::Input => "In the : palette and / filter",
                 Context::Picker => "Choice popup",
+                Context::Form => "Launch form",
                 Context::Confirm => "Confirm dialog",
                 Context::Help => "Help",
             },

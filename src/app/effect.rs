@@ -4,6 +4,8 @@
 //! Mutations are variants of their own (`Effect::RunJob`), only ever produced by a confirm
 //! dialog's confirm key, so tests can assert on them without I/O.
 
+use std::collections::BTreeMap;
+
 use ratatui::style::Color;
 
 use super::chart::ChartSpec;
@@ -20,6 +22,16 @@ pub enum Effect {
     CopyToClipboard { text: String },
     /// Write the chart as `<data_dir>/charts/<stem>.png` and `.svg`; answers
     /// `Msg::ChartExported`.
+    /// `jobs/run-now` (a change to the workspace, only ever after a confirm dialog); answers
+    /// `Payload::JobStarted` under `req`.
+    RunJob {
+        req: RequestId,
+        job_id: i64,
+        /// Only the parameters that differ from the job's defaults.
+        job_parameters: BTreeMap<String, String>,
+        /// Makes a retried request start one run, not two.
+        idempotency_token: String,
+    },
     ExportChart {
         spec: Box<ChartSpec>,
         stem: String,
@@ -79,6 +91,22 @@ pub enum Fetch {
         run_ids: Vec<String>,
         key: String,
     },
+    Artifacts {
+        run_id: String,
+    },
+    /// `jobs/get`: the training job and its parameters, for the launch form.
+    TrainingJob {
+        job_id: i64,
+    },
+    /// `jobs/runs/get`: a launched run's state.
+    JobRun {
+        run_id: i64,
+    },
+    /// The MLflow run tagged `mlflow.databricks.jobRunID = <job_run_id>` in the experiment.
+    ProducedRun {
+        experiment_id: String,
+        job_run_id: i64,
+    },
 }
 
 impl Fetch {
@@ -96,6 +124,10 @@ impl Fetch {
             Fetch::Sweep { .. } => ResourceKey::Sweep,
             Fetch::CompareRuns { .. } => ResourceKey::CompareRuns,
             Fetch::CompareHistories { .. } => ResourceKey::CompareHistories,
+            Fetch::Artifacts { .. } => ResourceKey::Artifacts,
+            Fetch::TrainingJob { .. } => ResourceKey::TrainingJob,
+            Fetch::JobRun { .. } => ResourceKey::JobRun,
+            Fetch::ProducedRun { .. } => ResourceKey::ProducedRun,
         }
     }
 }

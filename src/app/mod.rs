@@ -10,6 +10,7 @@ pub mod commands;
 pub mod context;
 pub mod effect;
 mod fetch;
+pub mod form;
 pub mod format;
 pub mod list;
 pub mod msg;

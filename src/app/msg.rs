@@ -4,7 +4,9 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiResult;
-use crate::api::models::mlflow::{Experiment, Run};
+use crate::api::models::job_runs::JobRun;
+use crate::api::models::jobs::{Job, RunNowResponse};
+use crate::api::models::mlflow::{Experiment, FileInfo, Run};
 use crate::api::models::scim::Me;
 use crate::api::models::serving::ServingEndpoint;
 use crate::theme::Theme;
@@ -70,6 +72,11 @@ pub enum ResourceKey {
     Sweep,
     CompareRuns,
     CompareHistories,
+    Artifacts,
+    TrainingJob,
+    RunNow,
+    JobRun,
+    ProducedRun,
 }
 
 pub use crate::ops::inventory::{Count, ExperimentSummary};
@@ -122,6 +129,14 @@ pub enum Payload {
     Sweep(ApiResult<Box<SweepData>>),
     CompareRuns(ApiResult<Vec<Run>>),
     CompareHistories(ApiResult<CompareHistories>),
+    /// A run's artifacts: the root entries, and the entries of its top directories.
+    Artifacts(ApiResult<Vec<FileInfo>>),
+    TrainingJob(ApiResult<Box<Job>>),
+    /// The answer of `run-now` (an effect, not a fetch).
+    JobStarted(ApiResult<RunNowResponse>),
+    JobRun(ApiResult<Box<JobRun>>),
+    /// The MLflow run a job run logged (by its `mlflow.databricks.jobRunID` tag), if any yet.
+    ProducedRun(ApiResult<Option<String>>),
 }
 
 impl Payload {
@@ -139,6 +154,11 @@ impl Payload {
             Payload::Sweep(_) => ResourceKey::Sweep,
             Payload::CompareRuns(_) => ResourceKey::CompareRuns,
             Payload::CompareHistories(_) => ResourceKey::CompareHistories,
+            Payload::Artifacts(_) => ResourceKey::Artifacts,
+            Payload::TrainingJob(_) => ResourceKey::TrainingJob,
+            Payload::JobStarted(_) => ResourceKey::RunNow,
+            Payload::JobRun(_) => ResourceKey::JobRun,
+            Payload::ProducedRun(_) => ResourceKey::ProducedRun,
         }
     }
 }

@@ -23,8 +23,9 @@ use super::chart::ChartSpec;
 
 use super::effect::{Effect, Fetch};
 use super::fetch;
-use super::msg::{Msg, ResourceKey};
+use super::msg::{Msg, Payload, ResourceKey};
 use super::remote::RequestId;
+use crate::api::models::jobs::RunNowRequest;
 
 /// Milliseconds since the epoch: the runtime's clock (the reducer never reads one).
 pub fn now_ms() -> i64 {
@@ -97,6 +98,12 @@ impl Runtime {
             Effect::Fetch { req, fetch } => self.fetch(req, fetch),
             Effect::LoadTheme { name } => self.load_theme(name),
             Effect::CopyToClipboard { .. } => {}
+            Effect::RunJob {
+                req,
+                job_id,
+                job_parameters,
+                idempotency_token,
+            } => self.run_job(req, job_id, job_parameters, idempotency_token),
             Effect::ExportChart { spec, stem, fg, bg } => {
                 self.export_chart(*spec, stem, ChartColors { fg, bg })
             }
@@ -123,6 +130,32 @@ impl Runtime {
             });
         });
         self.tasks.insert(key, task);
+    }
+
+    /// A mutation is never aborted by a later request (it may already have reached the server),
+    /// so its task is not tracked under a resource key.
+    fn run_job(
+        &self,
+        req: RequestId,
+        job_id: i64,
+        job_parameters: std::collections::BTreeMap<String, String>,
+        idempotency_token: String,
+    ) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::RunNow, req, async move {
+            let body = RunNowRequest {
+                job_id,
+                job_parameters,
+                idempotency_token: Some(idempotency_token),
+                ..Default::default()
+            };
+            let payload = Payload::JobStarted(client.run_now(&body).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
     }
 
     /// Files are written on the blocking pool; the answer says where (or why not).

@@ -4,12 +4,14 @@ use crate::config::keymap::Keymap;
 use crate::theme::Theme;
 
 use super::context::Session;
+use super::form::{Confirm, LaunchForm};
 use super::palette::Palette;
 use super::picker::Picker;
 use super::remote::RequestId;
 use super::screen::{Route, ScreenId};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
+use super::screens::launch::LaunchState;
 use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
 use super::screens::runs::RunsState;
@@ -49,6 +51,9 @@ pub enum Overlay {
     },
     Palette(Palette),
     Picker(Picker),
+    /// The launch-training parameter form.
+    Launch(Box<LaunchForm>),
+    Confirm(Box<Confirm>),
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +76,7 @@ pub struct State {
     pub run_detail: RunDetailState,
     pub sweep: SweepState,
     pub compare: CompareState,
+    pub launch: LaunchState,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -99,6 +105,7 @@ impl State {
             run_detail: RunDetailState::default(),
             sweep: SweepState::default(),
             compare: CompareState::default(),
+            launch: LaunchState::default(),
             quit: false,
             dirty: true,
             next_request: 1,
@@ -219,6 +226,11 @@ impl State {
                 self.sweep.data.is_loading(),
                 self.compare.runs.is_loading(),
                 self.compare.histories.is_loading(),
+                self.run_detail.artifacts.is_loading(),
+                self.launch.job.is_loading(),
+                self.launch.started.is_loading(),
+                self.launch.job_run.is_loading(),
+                self.launch.produced.is_loading(),
             ]
             .into_iter()
             .filter(|b| *b)

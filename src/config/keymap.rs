@@ -168,12 +168,13 @@ pub enum Context {
     Chart,
     Input,
     Picker,
+    Form,
     Confirm,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::List,
         Context::Detail,
@@ -185,6 +186,7 @@ impl Context {
         Context::Chart,
         Context::Input,
         Context::Picker,
+        Context::Form,
         Context::Confirm,
         Context::Help,
     ];
@@ -202,6 +204,7 @@ impl Context {
             Context::Chart => "chart",
             Context::Input => "input",
             Context::Picker => "picker",
+            Context::Form => "form",
             Context::Confirm => "confirm",
             Context::Help => "help",
         }

@@ -66,5 +66,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
         Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
         Overlay::Picker(p) => picker::render(frame, areas.body, state, p),
+        Overlay::Launch(f) => launch::render_form(frame, areas.body, state, f),
+        Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
     }
 }

@@ -46,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// Label column width of the Info and Source sections.
-const LABEL: usize = 14;
+const LABEL: usize = 15;
 
 /// Lines are cut to the panel (not wrapped) so labels stay in their column.
 struct Lines<'t> {
@@ -181,7 +181,56 @@ fn info_lines(state: &State, run: &Run, width: usize) -> Vec<Line<'static>> {
     for t in other {
         l.kv(&t.key, t.value.clone());
     }
+    artifact_lines(&mut l, state);
     l.out
+}
+
+/// The artifact root and its directories one level down, indented by depth.
+fn artifact_lines(l: &mut Lines<'_>, state: &State) {
+    let d = &state.run_detail;
+    let Some(files) = &d.artifacts.data else {
+        l.section("Artifacts".into());
+        l.out.extend(load_state_line(state, &d.artifacts));
+        return;
+    };
+    l.section(format!(
+        "Artifacts ({})",
+        files.iter().filter(|f| !f.is_dir).count()
+    ));
+    if files.is_empty() {
+        l.out
+            .push(Line::styled("  none", l.theme.style(Role::Muted)));
+    }
+    for f in files {
+        let depth = f.path.matches('/').count();
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        let (name, size) = if f.is_dir {
+            (format!("{name}/"), String::new())
+        } else {
+            (name.to_string(), f.file_size.map(bytes).unwrap_or_default())
+        };
+        let indent = "  ".repeat(depth + 1);
+        let room = l.width.saturating_sub(indent.len() + 10);
+        l.out.push(Line::from(vec![
+            Span::styled(
+                format!("{indent}{:<room$}", truncate(&name, room, l.ellipsis)),
+                l.theme
+                    .style(if f.is_dir { Role::Accent } else { Role::Text }),
+            ),
+            Span::styled(format!("{size:>9}"), l.theme.style(Role::Muted)),
+        ]));
+    }
+}
+
+/// "512 B", "1.2 KB", "3.4 MB".
+fn bytes(n: i64) -> String {
+    let n = n.max(0) as f64;
+    match n {
+        n if n < 1024.0 => format!("{n} B"),
+        n if n < 1024.0 * 1024.0 => format!("{:.1} KB", n / 1024.0),
+        n if n < 1024.0 * 1024.0 * 1024.0 => format!("{:.1} MB", n / 1024.0 / 1024.0),
+        n => format!("{:.1} GB", n / 1024.0 / 1024.0 / 1024.0),
+    }
 }
 
 fn render_chart(frame: &mut Frame, area: Rect, state: &State, d: &RunDetailState) {

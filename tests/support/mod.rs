@@ -1,7 +1,10 @@
 //! Fixtures shared by the TUI tests: a session, model values, and a driver that feeds `update`.
 #![allow(dead_code)]
 
+pub mod launch;
 pub mod runs;
+#[allow(unused_imports)]
+pub use launch::*;
 #[allow(unused_imports)]
 pub use runs::*;
 
@@ -35,6 +38,7 @@ pub fn session() -> Session {
         production: false,
         refresh_secs: 10,
         ascii: false,
+        training_jobs: Default::default(),
     }
 }
 

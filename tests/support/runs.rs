@@ -1,7 +1,9 @@
 //! Run fixtures: the churn experiment's top-level runs, a Hyperopt sweep's trials, metric
 //! histories, and driver steps that open the runs screens.
 
-use mlops_console::api::models::mlflow::{KeyValue, Metric, Run, RunData, RunInfo, RunStatus};
+use mlops_console::api::models::mlflow::{
+    FileInfo, KeyValue, Metric, Run, RunData, RunInfo, RunStatus,
+};
 use mlops_console::api::{ApiError, ErrorCode, ErrorKind};
 use mlops_console::app::chart::{HistPoint, History};
 use mlops_console::app::{Effect, Fetch, Payload, ResourceKey, RunPage, SweepData};
@@ -251,6 +253,29 @@ pub fn history(n: i64, from: f64, to: f64) -> History {
     }
 }
 
+/// A logged model and a plot, as `artifacts/list` shows them one level deep.
+pub fn artifacts_fixture() -> Vec<FileInfo> {
+    let file = |path: &str, size: i64| FileInfo {
+        path: path.into(),
+        is_dir: false,
+        file_size: Some(size),
+    };
+    let dir = |path: &str| FileInfo {
+        path: path.into(),
+        is_dir: true,
+        file_size: None,
+    };
+    vec![
+        dir("model"),
+        file("model/MLmodel", 512),
+        file("model/model.pkl", 2_411_724),
+        file("model/requirements.txt", 96),
+        dir("plots"),
+        file("plots/roc.png", 48_210),
+        file("metrics.json", 301),
+    ]
+}
+
 pub fn runs_page(runs: Vec<Run>, next: Option<&str>, append: bool) -> Payload {
     Payload::Runs(Ok(RunPage {
         runs,
@@ -302,9 +327,13 @@ impl Driver {
 
     /// Answers the run detail fetch of the last effects, then its histories.
     pub fn answer_run_detail(&mut self, run: Run) {
+        let artifacts = self.try_req(ResourceKey::Artifacts);
         let req = self.req(ResourceKey::RunDetail);
         self.answer(req, Payload::Run(Ok(Box::new(run))));
         self.answer_histories();
+        if let Some(req) = artifacts {
+            self.answer(req, Payload::Artifacts(Ok(artifacts_fixture())));
+        }
     }
 
     /// Answers the history fetch of the last effects (if any) with fixture curves.

@@ -7,7 +7,7 @@ use crate::api::{ApiResult, Client};
 use super::effect::Fetch;
 use super::msg::{ExperimentPage, Payload};
 use super::screens::experiments::PAGE_SIZE;
-use crate::ops::inventory;
+use crate::ops::{inventory, training};
 
 mod tracking;
 
@@ -58,6 +58,21 @@ pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
         Fetch::CompareHistories { run_ids, key } => {
             Payload::CompareHistories(tracking::compare_histories(client, &run_ids, key).await)
         }
+        Fetch::Artifacts { run_id } => {
+            Payload::Artifacts(tracking::artifacts(client, &run_id).await)
+        }
+        Fetch::TrainingJob { job_id } => {
+            Payload::TrainingJob(client.get_job(job_id).await.map(Box::new))
+        }
+        Fetch::JobRun { run_id } => Payload::JobRun(client.get_job_run(run_id).await.map(Box::new)),
+        Fetch::ProducedRun {
+            experiment_id,
+            job_run_id,
+        } => Payload::ProducedRun(
+            training::mlflow_run_of(client, &experiment_id, job_run_id)
+                .await
+                .map(|r| r.map(|r| r.info.run_id)),
+        ),
     }
 }
 

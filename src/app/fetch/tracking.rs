@@ -3,7 +3,7 @@
 
 use futures::future::try_join_all;
 
-use crate::api::models::mlflow::{Run, SearchRunsRequest};
+use crate::api::models::mlflow::{FileInfo, Run, SearchRunsRequest};
 use crate::api::{ApiResult, Client};
 use crate::ops::run_filter;
 use crate::ops::sweep::Trial;
@@ -93,6 +93,32 @@ pub(super) async fn histories(
     let loads = keys.iter().map(|k| history(client, run_id, k));
     let hs = try_join_all(loads).await?;
     Ok(keys.into_iter().zip(hs).collect())
+}
+
+/// Directories of a run's artifact root listed one level down, at most this many.
+const ARTIFACT_DIRS: usize = 8;
+
+/// The artifact root's entries, each directory followed by its own entries (one level).
+pub(super) async fn artifacts(client: &Client, run_id: &str) -> ApiResult<Vec<FileInfo>> {
+    let root = client.list_all_artifacts(run_id, None).await?;
+    let dirs: Vec<&FileInfo> = root
+        .iter()
+        .filter(|f| f.is_dir)
+        .take(ARTIFACT_DIRS)
+        .collect();
+    let inside = try_join_all(
+        dirs.iter()
+            .map(|d| client.list_all_artifacts(run_id, Some(&d.path))),
+    )
+    .await?;
+    let mut out = Vec::new();
+    for entry in &root {
+        out.push(entry.clone());
+        if let Some(i) = dirs.iter().position(|d| d.path == entry.path) {
+            out.extend(inside[i].iter().cloned());
+        }
+    }
+    Ok(out)
 }
 
 /// Runs by id, concurrently, in the order asked.

@@ -243,6 +243,11 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::Sweep => "sweep",
         ResourceKey::CompareRuns => "compared runs",
         ResourceKey::CompareHistories => "metric history",
+        ResourceKey::Artifacts => "artifacts",
+        ResourceKey::TrainingJob => "training job",
+        ResourceKey::RunNow => "run-now",
+        ResourceKey::JobRun => "job run",
+        ResourceKey::ProducedRun => "training's MLflow run",
     }
 }
 
@@ -264,6 +269,11 @@ pub(crate) fn on_loaded(
         Payload::Sweep(r) => sweep::on_loaded(state, req, at, r),
         Payload::CompareRuns(r) => compare::on_runs(state, req, at, r, fx),
         Payload::CompareHistories(r) => compare::on_histories(state, req, at, r),
+        Payload::Artifacts(r) => run_detail::on_artifacts(state, req, at, r),
+        Payload::TrainingJob(r) => launch::on_job(state, req, at, r),
+        Payload::JobStarted(r) => launch::on_started(state, req, at, r, fx),
+        Payload::JobRun(r) => launch::on_job_run(state, req, at, r, fx),
+        Payload::ProducedRun(r) => launch::on_produced(state, req, at, r, fx),
         other => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
@@ -288,6 +298,11 @@ pub(crate) fn on_task_failed(
         ResourceKey::Sweep => state.sweep.data.fail(req, at, e),
         ResourceKey::CompareRuns => state.compare.runs.fail(req, at, e),
         ResourceKey::CompareHistories => state.compare.histories.fail(req, at, e),
+        ResourceKey::Artifacts => state.run_detail.artifacts.fail(req, at, e),
+        ResourceKey::TrainingJob => state.launch.job.fail(req, at, e),
+        ResourceKey::RunNow => state.launch.started.fail(req, at, e),
+        ResourceKey::JobRun => state.launch.job_run.fail(req, at, e),
+        ResourceKey::ProducedRun => state.launch.produced.fail(req, at, e),
         _ => overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale),
     };
     report(state, key, accepted);

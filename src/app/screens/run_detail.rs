@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::ApiResult;
-use crate::api::models::mlflow::{Run, RunStatus, lookup};
+use crate::api::models::mlflow::{FileInfo, Run, RunStatus, lookup};
 
 use super::super::action::Action;
 use super::super::chart::{self, ChartSpec, ChartView, History};
@@ -23,6 +23,8 @@ pub struct RunDetailState {
     pub run_id: String,
     pub run: Remote<Run>,
     pub histories: Remote<BTreeMap<String, History>>,
+    /// The artifact root, its directories one level down.
+    pub artifacts: Remote<Vec<FileInfo>>,
     /// Charted metrics; `None` until the run arrives (then the defaults).
     pub charted: Option<Vec<String>>,
     pub chart: ChartView,
@@ -102,9 +104,30 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
             fetch: Fetch::Run { run_id },
         });
     }
+    if force || state.run_detail.artifacts.is_due(state.now_ms, None) {
+        let req = state.next_request();
+        state.run_detail.artifacts.start(req);
+        let run_id = state.run_detail.run_id.clone();
+        fx.push(Effect::Fetch {
+            req,
+            fetch: Fetch::Artifacts { run_id },
+        });
+    }
     if force {
         load_histories(state, true, fx);
     }
+}
+
+pub(crate) fn on_artifacts(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    result: ApiResult<Vec<FileInfo>>,
+) -> Accepted {
+    state
+        .run_detail
+        .artifacts
+        .accept(req, at, result, |slot, files| *slot = Some(files))
 }
 
 /// Fetches the charted metrics' histories that are missing (or all of them).

@@ -19,6 +19,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Help { .. } => on_help_key(state, key),
         Overlay::Palette(_) => super::palette::on_key(state, key, fx),
         Overlay::Picker(_) => super::picker::on_key(state, key, fx),
+        Overlay::Launch(_) => super::launch::on_form_key(state, key, fx),
+        Overlay::Confirm(_) => super::launch::on_confirm_key(state, key, fx),
         Overlay::None => {
             if screens::list_view(state).is_some_and(|v| v.filtering) {
                 on_filter_key(state, key, fx);

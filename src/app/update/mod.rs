@@ -5,6 +5,7 @@
 
 mod actions;
 mod keys;
+mod launch;
 mod palette;
 mod picker;
 mod tick;
