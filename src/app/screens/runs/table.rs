@@ -2,9 +2,10 @@
 //! `Run` (every param, metric and tag as separate `String`s) costs kilobytes; here a row is a
 //! fixed-size record pointing into shared pools:
 //!
-//! - run id, name, parent id and param values live in one string arena, addressed by spans;
-//! - metric and param keys, and users, are interned once per table (column keys stay valid when
-//!   the rows are reloaded, so column choices survive a refresh);
+//! - run id, name and param values live in one string arena, addressed by spans;
+//! - metric and param keys, users and parent run ids are interned once per table (column keys
+//!   stay valid when the rows are reloaded, so column choices survive a refresh; a sweep's
+//!   thousands of trials share one parent id);
 //! - each row's metrics and params are a slice of two pools (`key id`, value) instead of maps.
 //!
 //! Tags are not kept (run detail reads them from `runs/get`), except the parent run id.
@@ -90,14 +91,15 @@ impl Status {
     }
 }
 
-const NO_USER: u32 = u32::MAX;
+/// No user / no parent.
+const NONE: u32 = u32::MAX;
 
 /// One run in 56 bytes plus its share of the pools.
 #[derive(Debug, Clone, Copy)]
 struct Row {
     id: Span,
     name: Span,
-    parent: Span,
+    parent: u32,
     /// Epoch ms; 0 when unknown.
     start: i64,
     /// Epoch ms; 0 while running.
@@ -118,6 +120,7 @@ pub struct RunTable {
     pub metric_keys: Interner,
     pub param_keys: Interner,
     users: Interner,
+    parents: Interner,
     metric_pool_keys: Vec<u32>,
     metric_pool_values: Vec<f64>,
     param_pool_keys: Vec<u32>,
@@ -172,12 +175,12 @@ impl RunTable {
         let id = self.store(&info.run_id);
         let name = self.store(info.run_name.as_deref().unwrap_or(""));
         let parent = match run.data.tags.iter().find(|t| t.key == PARENT_TAG) {
-            Some(t) => self.store(&t.value),
-            None => Span::default(),
+            Some(t) => self.parents.intern(&t.value),
+            None => NONE,
         };
         let user = match info.user_id.as_deref() {
             Some(u) if !u.is_empty() => self.users.intern(u),
-            _ => NO_USER,
+            _ => NONE,
         };
         let metrics = self.metric_pool_keys.len() as u32;
         for m in &run.data.metrics {
@@ -281,7 +284,7 @@ impl<'a> RowRef<'a> {
 
     /// The parent run id, for a nested run.
     pub fn parent(&self) -> Option<&'a str> {
-        (self.row.parent.1 > 0).then(|| self.table.text(self.row.parent))
+        (self.row.parent != NONE).then(|| self.table.parents.name(self.row.parent))
     }
 
     pub fn status(&self) -> Status {
@@ -308,7 +311,7 @@ impl<'a> RowRef<'a> {
     }
 
     pub fn user(&self) -> &'a str {
-        if self.row.user == NO_USER {
+        if self.row.user == NONE {
             return "";
         }
         self.table.users.name(self.row.user)
@@ -377,6 +380,11 @@ mod tests {
             },
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_row_is_small() {
+        assert!(std::mem::size_of::<Row>() <= 56);
     }
 
     #[test]
