@@ -711,3 +711,46 @@ fn export_without_data_says_so() {
         fetch: Fetch::Me,
     };
 }
+
+#[test]
+fn a_server_without_is_null_falls_back_to_all_runs() {
+    let mut d = Driver::new(session());
+    d.open_experiments(experiments(), None);
+    d.key(KeyCode::Enter);
+    let req = d.req(ResourceKey::RunList);
+    let e = bad_filter("Invalid clause(s) in filter string: 'IS NULL'");
+    d.answer(req, Payload::Runs(Err(e)));
+    let Some(Fetch::Runs { filter, .. }) = d.runs_fetch() else {
+        panic!("no retry")
+    };
+    assert_eq!(filter, None);
+    assert!(!d.state.runs.wanted.top_level_only);
+    assert!(
+        d.state
+            .toasts
+            .last()
+            .unwrap()
+            .text
+            .contains("showing all runs")
+    );
+    assert_eq!(d.state.runs.filter_error, None);
+}
+
+#[test]
+fn detail_scrolling_stops_near_the_end() {
+    let mut d = Driver::new(session());
+    d.open_runs();
+    d.char('j');
+    d.char('j');
+    d.key(KeyCode::Enter);
+    d.answer_run_detail(churn_runs().remove(2));
+    for _ in 0..500 {
+        d.char('j');
+    }
+    let far = d.state.run_detail.scroll;
+    assert!(far < 60, "{far}");
+    for _ in 0..far {
+        d.char('k');
+    }
+    assert_eq!(d.state.run_detail.scroll, 0);
+}

@@ -30,6 +30,16 @@ impl CompareState {
         self.runs.data.as_deref().unwrap_or(&[])
     }
 
+    /// An upper bound of the table's line count, so scrolling stops near the end.
+    fn max_scroll(&self) -> u16 {
+        let keys: usize = self
+            .runs()
+            .iter()
+            .map(|r| r.data.params.len() + r.data.metrics.len())
+            .sum();
+        (keys + 8).min(u16::MAX as usize) as u16
+    }
+
     /// The loaded histories if they are the chosen metric's.
     pub fn histories(&self) -> Option<&[History]> {
         let h = self.histories.data.as_ref()?;
@@ -135,9 +145,9 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     let page = state.list_page_rows() as u16;
     let c = &mut state.compare;
     match action {
-        Action::MoveDown => c.scroll = c.scroll.saturating_add(1),
+        Action::MoveDown => c.scroll = c.scroll.saturating_add(1).min(c.max_scroll()),
         Action::MoveUp => c.scroll = c.scroll.saturating_sub(1),
-        Action::PageDown => c.scroll = c.scroll.saturating_add(page),
+        Action::PageDown => c.scroll = c.scroll.saturating_add(page).min(c.max_scroll()),
         Action::PageUp => c.scroll = c.scroll.saturating_sub(page),
         Action::DiffOnly => {
             c.diff_only = !c.diff_only;

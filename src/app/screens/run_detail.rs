@@ -41,6 +41,15 @@ impl RunDetailState {
         self.histories.data.as_ref()?.get(key)
     }
 
+    /// An upper bound of the details' line count, so scrolling stops near the end.
+    fn max_scroll(&self) -> u16 {
+        let run = self.run.data.as_ref();
+        let n = run.map_or(0, |r| {
+            r.data.params.len() + r.data.metrics.len() + r.data.tags.len()
+        }) + self.artifacts.data.as_ref().map_or(0, Vec::len);
+        (n + 30).min(u16::MAX as usize) as u16
+    }
+
     pub fn parent_id(&self) -> Option<&str> {
         lookup(&self.run.data.as_ref()?.data.tags, PARENT_TAG)
     }
@@ -225,9 +234,9 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     let page = state.list_page_rows() as u16;
     let d = &mut state.run_detail;
     match action {
-        Action::MoveDown => d.scroll = d.scroll.saturating_add(1),
+        Action::MoveDown => d.scroll = d.scroll.saturating_add(1).min(d.max_scroll()),
         Action::MoveUp => d.scroll = d.scroll.saturating_sub(1),
-        Action::PageDown => d.scroll = d.scroll.saturating_add(page),
+        Action::PageDown => d.scroll = d.scroll.saturating_add(page).min(d.max_scroll()),
         Action::PageUp => d.scroll = d.scroll.saturating_sub(page),
         Action::OpenParent => match d.parent_id().map(String::from) {
             Some(run_id) => {

@@ -16,7 +16,7 @@ use super::super::effect::{Effect, Fetch};
 use super::super::list::ListView;
 use super::super::msg::RunPage;
 use super::super::remote::{Accepted, Remote, RequestId};
-use super::super::state::State;
+use super::super::state::{State, ToastLevel};
 use columns::{Column, SortSpec};
 use table::{RowRef, RunTable};
 
@@ -369,6 +369,25 @@ pub(crate) fn on_loaded(
                 return Accepted::QuietError;
             }
             return Accepted::Stale;
+        }
+        // A server without `IS NULL` for tags (older MLflow): show all runs instead, and say so.
+        Err(e)
+            if query.top_level_only
+                && query.filter.is_none()
+                && e.kind() == Some(ErrorKind::BadRequest)
+                && runs.rows.pending == Some(req) =>
+        {
+            runs.rows.pending = None;
+            let all = RunQuery {
+                top_level_only: false,
+                ..query
+            };
+            state.toast(
+                ToastLevel::Info,
+                "this server cannot filter top-level runs (IS NULL): showing all runs",
+            );
+            requery(state, all, fx);
+            return Accepted::QuietError;
         }
         Err(e) => return runs.rows.accept(req, at, Err::<RunPage, _>(e), |_, _| {}),
     };
