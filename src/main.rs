@@ -121,6 +121,18 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
             Err(code) => code,
         },
+        Some(Command::Runs(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::runs::run(&client, &a).await,
+            Err(code) => code,
+        },
+        Some(Command::Run(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::run::run(&client, &a.run_id, a.output.json).await,
+            Err(code) => code,
+        },
+        Some(Command::Metrics(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::metrics::run(&client, &a).await,
+            Err(code) => code,
+        },
         Some(Command::Train(a)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
                 let req = headless::train::TrainRequest {

@@ -303,6 +303,39 @@ async fn cancel_and_timeouts_end_the_wait() {
 }
 
 #[tokio::test]
+async fn a_run_that_ended_in_internal_error_ends_the_wait_at_once() {
+    let sim = sim().await;
+    let c = client(&sim, false);
+    let history = c
+        .list_job_runs(&ListRunsRequest {
+            job_id: Some(RETRAIN),
+            completed_only: true,
+            limit: Some(25),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let broken = history
+        .runs
+        .iter()
+        .find(|r| r.life_cycle_state() == Some(RunLifeCycleState::InternalError))
+        .expect("a seeded INTERNAL_ERROR run");
+    let slept = Arc::new(Mutex::new(Vec::new()));
+    let run = wait_for_job_run(&c, broken.run_id, simulated(&sim, slept.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        run.life_cycle_state(),
+        Some(RunLifeCycleState::InternalError)
+    );
+    assert!(!run.succeeded() && !run.message().is_empty());
+    assert!(
+        slept.lock().unwrap().is_empty(),
+        "no wait for a run that has ended"
+    );
+}
+
+#[tokio::test]
 async fn artifacts_list_directories_and_follow_pages() {
     let sim = sim().await;
     let c = client(&sim, false);

@@ -173,4 +173,13 @@ mod tests {
         let p: Probe = serde_json::from_str(r#"{}"#).unwrap();
         assert_eq!(p.n, None);
     }
+
+    #[test]
+    fn metric_values_read_back_exactly() {
+        // What Python's `0.1 * 0.999**3` is sent as; without serde_json's `float_roundtrip` the
+        // parse lands one ulp off and prints as 0.0997002999.
+        let p: Probe = serde_json::from_str(r#"{"f": 0.09970029990000001}"#).unwrap();
+        assert_eq!(p.f, "0.09970029990000001".parse::<f64>().unwrap());
+        assert_eq!(p.f.to_string(), "0.09970029990000001");
+    }
 }

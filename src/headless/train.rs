@@ -18,9 +18,10 @@ use crate::api::{ApiError, Client};
 use crate::ops::jobs::{Poll, WaitError, wait_for_job_run};
 use crate::ops::training::{
     LinkError, LinkSource, ParameterValue, effective_parameters, linked_job, mlflow_run_of,
-    resolve_experiment, unknown_parameters,
+    unknown_parameters,
 };
 
+use super::fetch::{self, Lookup};
 use super::{exit, output};
 
 /// What to start.
@@ -87,6 +88,8 @@ pub struct TrainReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
+    #[error("experiment '{0}' not found")]
+    ExperimentNotFound(String),
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error(transparent)]
@@ -105,7 +108,7 @@ impl TrainError {
     pub fn exit_code(&self) -> i32 {
         match self {
             TrainError::Api(e) | TrainError::Wait(WaitError::Api(e)) => exit::for_api_error(e),
-            TrainError::Link(_) => exit::NOT_FOUND,
+            TrainError::ExperimentNotFound(_) | TrainError::Link(_) => exit::NOT_FOUND,
             TrainError::UnknownParameters { .. } => exit::USAGE,
             TrainError::Wait(WaitError::TimedOut { .. }) => exit::FAILURE,
         }
@@ -134,7 +137,13 @@ pub async fn execute(
     poll: Poll<'_>,
     log: Log,
 ) -> Result<TrainReport, TrainError> {
-    let experiment = resolve_experiment(client, req.experiment).await?;
+    let experiment = match fetch::experiment(client, req.experiment).await {
+        Ok(e) => e,
+        Err(Lookup::Missing) => {
+            return Err(TrainError::ExperimentNotFound(req.experiment.to_string()));
+        }
+        Err(Lookup::Failed(e)) => return Err(e.into()),
+    };
     let (job_id, linked_by) = linked_job(&experiment, req.training_jobs)?;
     let job = client.get_job(job_id).await?;
     let unknown = unknown_parameters(&job, req.params);

@@ -104,18 +104,6 @@ pub struct ParameterValue {
     pub default: bool,
 }
 
-/// An experiment by name (`/Shared/...`, `/Users/...`) or by id.
-pub async fn resolve_experiment(client: &Client, name_or_id: &str) -> ApiResult<Experiment> {
-    let looks_like_id = !name_or_id.is_empty() && name_or_id.bytes().all(|b| b.is_ascii_digit());
-    if looks_like_id {
-        match client.get_experiment(name_or_id).await {
-            Err(e) if e.is_not_found() => {}
-            other => return other,
-        }
-    }
-    client.get_experiment_by_name(name_or_id).await
-}
-
 /// The MLflow run that job run `job_run_id` logged in `experiment_id`, found by the tag
 /// Databricks puts on it. `None` if it logged none (yet).
 pub async fn mlflow_run_of(

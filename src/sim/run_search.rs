@@ -177,38 +177,46 @@ pub(crate) struct RunQuery<'a> {
     pub cache_key: String,
 }
 
+/// The run's id, for the last tie-break.
+fn run_id<'a>(c: &'a Candidate<'_>) -> Cow<'a, str> {
+    match c.fields().attribute("run_id") {
+        Attr::Text(Some(id)) => id,
+        _ => Cow::Borrowed(""),
+    }
+}
+
 /// The matching runs in MLflow's order: the requested orders, then `start_time DESC`, then
-/// `run_id`, each run's keys computed once.
+/// `run_id`. Each run's keys are computed once, into one flat table (no allocation per run);
+/// run ids, costly to build for the scale table, are only built to break a full tie.
 fn ordered<'a>(candidates: Vec<Candidate<'a>>, q: &RunQuery<'_>) -> Vec<Candidate<'a>> {
-    let mut keyed: Vec<(Vec<SortValue>, SortValue, String, Candidate<'a>)> = candidates
+    let found: Vec<Candidate<'a>> = candidates
         .into_iter()
         .filter(|c| view_includes(q.view, c.fields().lifecycle_stage()))
         .filter(|c| q.clauses.iter().all(|clause| matches(c.fields(), clause)))
-        .map(|c| {
-            let f = c.fields();
-            let keys = q.orders.iter().map(|o| sort_value(f, o)).collect();
-            let start = match f.attribute("start_time") {
-                Attr::Num(Some(t)) => SortValue::Num(t),
-                _ => SortValue::Missing,
-            };
-            let run_id = match f.attribute("run_id") {
-                Attr::Text(Some(id)) => id.into_owned(),
-                _ => String::new(),
-            };
-            (keys, start, run_id, c)
-        })
         .collect();
-    keyed.sort_by(|a, b| {
+    let width = q.orders.len() + 1;
+    let mut keys = Vec::with_capacity(found.len() * width);
+    for c in &found {
+        let f = c.fields();
+        keys.extend(q.orders.iter().map(|o| sort_value(f, o)));
+        keys.push(match f.attribute("start_time") {
+            Attr::Num(Some(t)) => SortValue::Num(t),
+            _ => SortValue::Missing,
+        });
+    }
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (ka, kb) = (&keys[a * width..][..width], &keys[b * width..][..width]);
         q.orders
             .iter()
-            .zip(a.0.iter().zip(&b.0))
-            .map(|(o, (x, y))| search::compare(x, y, o.ascending))
+            .enumerate()
+            .map(|(j, o)| search::compare(&ka[j], &kb[j], o.ascending))
             .find(|ord| *ord != Ordering::Equal)
             .unwrap_or(Ordering::Equal)
-            .then_with(|| search::compare(&a.1, &b.1, false))
-            .then_with(|| a.2.cmp(&b.2))
+            .then_with(|| search::compare(&ka[width - 1], &kb[width - 1], false))
+            .then_with(|| run_id(&found[a]).cmp(&run_id(&found[b])))
     });
-    keyed.into_iter().map(|(_, _, _, c)| c).collect()
+    order.into_iter().map(|i| found[i]).collect()
 }
 
 /// One page of a search: the runs and the token of the next page, if more remain.

@@ -5,12 +5,17 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from mlflow import MlflowClient
+from mlflow.entities import Metric, ViewType
 
 from conftest import REPO, binary
+
+
+LONG_HISTORY = 2500  # points: more than two pages of 1000
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +28,36 @@ def seeded(mlflow_server):
     for i, (depth, acc) in enumerate([(3, 0.71), (6, 0.83), (9, 0.79)]):
         run = c.create_run(exp_id, run_name=f"trial-{i}", tags={"mlflow.parentRunId": parent.info.run_id})
         c.log_param(run.info.run_id, "max_depth", str(depth))
+        c.log_param(run.info.run_id, "feature set", f"v{i}")
         c.log_metric(run.info.run_id, "acc", acc)
         for step in range(25):
             c.log_metric(run.info.run_id, "loss", 1.0 / (step + 1 + i), step=step)
         c.set_terminated(run.info.run_id)
         children.append({"run_id": run.info.run_id, "max_depth": str(depth), "acc": acc})
     c.set_terminated(parent.info.run_id)
+
+    # A trial deleted afterwards: only DELETED_ONLY and ALL searches may show it.
+    gone = c.create_run(exp_id, run_name="trial-deleted", tags={"mlflow.parentRunId": parent.info.run_id})
+    c.log_param(gone.info.run_id, "max_depth", "4")
+    c.log_metric(gone.info.run_id, "acc", 0.99)
+    c.set_terminated(gone.info.run_id)
+    c.delete_run(gone.info.run_id)
+
+    # A top-level run with a metric history longer than one page of get-history.
+    long = c.create_run(exp_id, run_name="long-history", tags={"stage": "warmup schedule"})
+    t0 = int(time.time() * 1000)
+    points = [Metric("lr", 0.1 * 0.999**step, t0 + step, step) for step in range(LONG_HISTORY)]
+    for i in range(0, len(points), 1000):
+        c.log_batch(long.info.run_id, metrics=points[i:i + 1000])
+    c.set_terminated(long.info.run_id)
+
     history = [m.value for m in sorted(c.get_metric_history(children[1]["run_id"], "loss"), key=lambda m: m.step)]
+    long_history = [
+        [m.step, m.timestamp, m.value]
+        for m in sorted(c.get_metric_history(long.info.run_id, "lr"), key=lambda m: (m.step, m.timestamp))
+    ]
+    assert len(long_history) == LONG_HISTORY
+    active = [parent.info.run_id, long.info.run_id] + [ch["run_id"] for ch in children]
     expected = {
         "experiment_id": exp_id,
         "experiment_name": "contract/churn",
@@ -38,8 +66,14 @@ def seeded(mlflow_server):
         "children": children,
         "filter": "metrics.acc > 0.75",
         "filtered": sorted(ch["run_id"] for ch in children if ch["acc"] > 0.75),
+        "quoted_filters": ["params.\"feature set\" = 'v1'", "params.`feature set` = \"v1\""],
+        "quoted_match": children[1]["run_id"],
         "history_run_id": children[1]["run_id"],
         "history": history,
+        "deleted_run_id": gone.info.run_id,
+        "active_run_ids": sorted(active),
+        "long_run_id": long.info.run_id,
+        "long_history": long_history,
     }
     path = Path(tempfile.mkdtemp()) / "expected.json"
     path.write_text(json.dumps(expected))
@@ -75,16 +109,144 @@ def test_status_says_what_the_server_lacks(seeded):
     assert inv["endpoints"]["state"] == "not_available"
 
 
+def cli(url, *args):
+    """Our binary against the mlflow server; returns (exit code, stdout, stderr)."""
+    out = subprocess.run(
+        [binary(), "--host", url, *args],
+        capture_output=True, text=True, timeout=120, env=clean_env(),
+    )
+    return out.returncode, out.stdout, out.stderr
+
+
+def cli_json(url, *args):
+    code, stdout, stderr = cli(url, *args, "--json")
+    assert code == 0, stderr
+    return json.loads(stdout)
+
+
+def test_headless_runs_by_name_and_id_follow_the_view_type(seeded):
+    url, expected, _ = seeded
+    c = MlflowClient(tracking_uri=url)
+    exp_id = expected["experiment_id"]
+    by_name = cli_json(url, "runs", "contract/churn")
+    assert sorted(r["info"]["run_id"] for r in by_name) == expected["active_run_ids"]
+    by_id = cli_json(url, "runs", exp_id)
+    assert by_id == by_name
+    # The default order is the server's: newest first.
+    starts = [r["info"]["start_time"] for r in by_name]
+    assert starts == sorted(starts, reverse=True)
+
+    deleted = cli_json(url, "runs", "contract/churn", "--view", "deleted")
+    official = c.search_runs([exp_id], run_view_type=ViewType.DELETED_ONLY)
+    assert [r["info"]["run_id"] for r in deleted] == [r.info.run_id for r in official] == [expected["deleted_run_id"]]
+    assert deleted[0]["info"]["lifecycle_stage"] == "deleted"
+    everything = cli_json(url, "runs", "contract/churn", "--view", "all")
+    assert sorted(r["info"]["run_id"] for r in everything) == sorted(expected["active_run_ids"] + [expected["deleted_run_id"]])
+
+    two = cli_json(url, "runs", "contract/churn", "--max", "2", "--page-size", "1")
+    assert two == by_name[:2]
+
+
+def test_headless_runs_filter_and_order_by(seeded):
+    url, expected, _ = seeded
+    parent = expected["parent_run_id"]
+    children = cli_json(
+        url, "runs", "contract/churn",
+        "--filter", f"tags.mlflow.parentRunId = '{parent}'",
+        "--order-by", "metrics.acc DESC",
+    )
+    accs = [next(m["value"] for m in r["data"]["metrics"] if m["key"] == "acc") for r in children]
+    assert accs == sorted((ch["acc"] for ch in expected["children"]), reverse=True)
+    by_depth = cli_json(
+        url, "runs", "contract/churn",
+        "--filter", f"tags.mlflow.parentRunId = '{parent}'",
+        "--order-by", "params.max_depth DESC",
+    )
+    depths = [next(p["value"] for p in r["data"]["params"] if p["key"] == "max_depth") for r in by_depth]
+    assert depths == ["9", "6", "3"]
+    filtered = cli_json(url, "runs", "contract/churn", "--filter", expected["filter"])
+    assert sorted(r["info"]["run_id"] for r in filtered) == expected["filtered"]
+    for quoted in expected["quoted_filters"]:
+        found = cli_json(url, "runs", "contract/churn", "--filter", quoted)
+        assert [r["info"]["run_id"] for r in found] == [expected["quoted_match"]], quoted
+
+    code, stdout, stderr = cli(url, "runs", "contract/churn", "--order-by", "metrics.acc DESC", "--max", "3")
+    assert code == 0, stderr
+    lines = stdout.splitlines()
+    assert lines[0].split()[:8] == ["RUN", "ID", "NAME", "STATUS", "START", "DURATION", "USER", "acc"]
+    assert len(lines) == 4 and "more match" in stderr
+
+
+def test_headless_errors_map_to_exit_codes(seeded):
+    url, expected, _ = seeded
+    c = MlflowClient(tracking_uri=url)
+    bad = "metrics.acc >"
+    with pytest.raises(Exception) as official:
+        c.search_runs([expected["experiment_id"]], filter_string=bad)
+    code, stdout, stderr = cli(url, "runs", "contract/churn", "--filter", bad)
+    assert code == 2 and stdout == ""
+    assert "INVALID_PARAMETER_VALUE" in stderr and len(stderr.splitlines()) == 1, stderr
+    # The server's own words reach the user (the official client shows the same text).
+    server_words = stderr.split("(400): ", 1)[1].strip()
+    assert server_words in str(official.value), (server_words, str(official.value))
+
+    missing = "0" * 32
+    for args, words in [
+        (["run", missing], f"run '{missing}' not found"),
+        (["metrics", missing, "loss"], f"run '{missing}' not found"),
+        (["runs", "contract/nope"], "experiment 'contract/nope' not found"),
+        (["runs", "987654321"], "experiment '987654321' not found"),
+        (["metrics", expected["long_run_id"], "no_such_metric"], "has no metric 'no_such_metric'"),
+    ]:
+        code, stdout, stderr = cli(url, *args)
+        assert code == 3, (args, stderr)
+        assert words in stderr and len(stderr.splitlines()) == 1, (args, stderr)
+
+
+def test_headless_run_detail_matches_the_official_client(seeded):
+    url, expected, _ = seeded
+    c = MlflowClient(tracking_uri=url)
+    child = expected["children"][1]["run_id"]
+    ours = cli_json(url, "run", child)
+    theirs = c.get_run(child)
+    assert ours["info"]["run_id"] == theirs.info.run_id
+    assert ours["info"]["run_name"] == theirs.info.run_name
+    assert ours["info"]["status"] == theirs.info.status
+    assert ours["info"]["start_time"] == theirs.info.start_time
+    assert ours["info"]["end_time"] == theirs.info.end_time
+    assert {p["key"]: p["value"] for p in ours["data"]["params"]} == theirs.data.params
+    assert {m["key"]: m["value"] for m in ours["data"]["metrics"]} == theirs.data.metrics
+    assert {t["key"]: t["value"] for t in ours["data"]["tags"]} == theirs.data.tags
+
+    code, stdout, stderr = cli(url, "run", child)
+    assert code == 0, stderr
+    assert f"parent run  {expected['parent_run_id']}\n" in stdout
+    assert "\nPARAMS\n" in stdout and "feature set" in stdout
+    assert "\nMETRICS (latest)\n" in stdout
+
+
+def test_headless_metrics_follow_pages_of_a_long_history(seeded):
+    url, expected, _ = seeded
+    # The default page is 1000 points, so 2500 points take three requests.
+    points = cli_json(url, "metrics", expected["long_run_id"], "lr")
+    assert [[p["step"], p["timestamp"], p["value"]] for p in points] == expected["long_history"]
+    assert {p["key"] for p in points} == {"lr"}
+    short = cli_json(url, "metrics", expected["history_run_id"], "loss", "--page-size", "7")
+    assert [p["value"] for p in short] == expected["history"]
+    first = cli_json(url, "metrics", expected["long_run_id"], "lr", "--max", "1500")
+    assert [[p["step"], p["timestamp"], p["value"]] for p in first] == expected["long_history"][:1500]
+
+
 def test_library_runs_filter_and_history(seeded):
     """Runs the Rust integration test that is enabled by MLOPS_MLFLOW_URL."""
     url, _, path = seeded
-    env = clean_env() | {"MLOPS_MLFLOW_URL": url, "MLOPS_MLFLOW_EXPECTED": str(path)}
+    env = clean_env() | {"MLOPS_MLFLOW_URL": url, "MLOPS_MLFLOW_EXPECTED": str(path), "RUST_BACKTRACE": "0"}
     out = subprocess.run(
         ["cargo", "test", "--test", "mlflow_server", "--", "--ignored", "--nocapture"],
         cwd=REPO, capture_output=True, text=True, timeout=1200, env=env,
     )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]
-    assert "1 passed" in out.stdout
+    assert "2 passed" in out.stdout
 
 
 def clean_env():

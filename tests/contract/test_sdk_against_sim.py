@@ -56,6 +56,64 @@ def test_runs_search_filter_order_and_get(w):
     assert [h.step for h in history] == sorted(h.step for h in history)
 
 
+def _sweep(w):
+    churn = w.experiments.get_by_name("/Shared/churn/training").experiment
+    parent = next(iter(w.experiments.search_runs(
+        experiment_ids=[churn.experiment_id], filter="attributes.run_name = 'xgb-hyperopt-sweep'"
+    )))
+    return churn.experiment_id, parent.info.run_id
+
+
+def _param(run, key):
+    return next((p.value for p in (run.data.params or []) if p.key == key), None)
+
+
+def test_runs_search_orders_on_a_param_as_strings(w):
+    exp_id, parent = _sweep(w)
+    trials = list(w.experiments.search_runs(
+        experiment_ids=[exp_id],
+        filter=f"tags.mlflow.parentRunId = '{parent}'",
+        order_by=["params.max_depth DESC", "attributes.start_time ASC"],
+        max_results=9,
+    ))
+    assert len(trials) == 40
+    depths = [_param(t, "max_depth") for t in trials]
+    # MLflow compares params as strings: "9" > "6" > "12" > "10".
+    assert depths == sorted(depths, reverse=True)
+    assert len(set(depths)) > 3
+    for depth in set(depths):
+        starts = [t.info.start_time for t in trials if _param(t, "max_depth") == depth]
+        assert starts == sorted(starts), "ties broken by the second order_by"
+
+
+def test_runs_search_filters_on_quoted_keys(w):
+    exp_id, _ = _sweep(w)
+    by_backticks = list(w.experiments.search_runs(
+        experiment_ids=[exp_id], filter="tags.`mlflow.runName` = 'xgb-default'"
+    ))
+    assert [r.info.run_name for r in by_backticks] == ["xgb-default"]
+    by_quotes = list(w.experiments.search_runs(
+        experiment_ids=[exp_id],
+        filter="params.\"model_type\" = \"xgboost\" AND attributes.`run_name` LIKE 'xgb-%'",
+        order_by=["attributes.run_name ASC"],
+    ))
+    assert [r.info.run_name for r in by_quotes] == ["xgb-default", "xgb-nightly-retrain", "xgb-tuned-v1"]
+    none = list(w.experiments.search_runs(experiment_ids=[exp_id], filter="attributes.run_name = 'it''s'"))
+    assert none == []
+
+
+def test_get_history_pages_cover_the_whole_history(w, mc):
+    exp_id, parent = _sweep(w)
+    trial = next(iter(w.experiments.search_runs(
+        experiment_ids=[exp_id], filter=f"tags.mlflow.parentRunId = '{parent}'", order_by=["metrics.loss ASC"]
+    )))
+    whole = mc.get_metric_history(trial.info.run_id, "val_auc")
+    for page_size in (1, 7, 29, 30, 1000):
+        paged = list(w.experiments.get_history(metric_key="val_auc", run_id=trial.info.run_id, max_results=page_size))
+        assert [(h.step, h.timestamp, h.value) for h in paged] == [(m.step, m.timestamp, m.value) for m in whole], page_size
+    assert [m.step for m in whole] == list(range(30))
+
+
 def test_invalid_filter_is_a_bad_request(w):
     from databricks.sdk.errors import BadRequest
 
