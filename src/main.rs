@@ -267,6 +267,7 @@ fn context(
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
+        training_jobs: r.training_jobs.clone(),
     }
 }
 
@@ -282,6 +283,8 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
+        // The demo workspace links its experiments by tag.
+        training_jobs: Default::default(),
     }
 }
 

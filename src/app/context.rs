@@ -1,5 +1,6 @@
 //! What the binary hands the TUI: the client and the resolved settings of one profile.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::api::Client;
@@ -21,6 +22,8 @@ pub struct AppContext {
     pub ascii: bool,
     pub config_dir: PathBuf,
     pub data_dir: PathBuf,
+    /// `[training_jobs]` of config.toml: experiment name → training job id.
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 /// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build
@@ -33,6 +36,9 @@ pub struct Session {
     pub production: bool,
     pub refresh_secs: u64,
     pub ascii: bool,
+    /// Experiment name → training job id, from config.toml (the experiment tag is the other
+    /// way to link them).
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 impl Session {
@@ -44,6 +50,7 @@ impl Session {
             production: ctx.production,
             refresh_secs: ctx.refresh_secs,
             ascii: ctx.ascii,
+            training_jobs: ctx.training_jobs.clone(),
         }
     }
 }

@@ -92,6 +92,7 @@ impl<B: Backend> App<B> {
             ctx.client.clone(),
             tx.clone(),
             ctx.config_dir.clone(),
+            ctx.data_dir.clone(),
             startup.no_color,
         );
         App {

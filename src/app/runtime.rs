@@ -16,12 +16,16 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use crate::api::Client;
+use crate::export::chart::ChartColors;
 use crate::theme::Theme;
+
+use super::chart::ChartSpec;
 
 use super::effect::{Effect, Fetch};
 use super::fetch;
-use super::msg::{Msg, ResourceKey};
+use super::msg::{Msg, Payload, ResourceKey};
 use super::remote::RequestId;
+use crate::api::models::jobs::RunNowRequest;
 
 /// Milliseconds since the epoch: the runtime's clock (the reducer never reads one).
 pub fn now_ms() -> i64 {
@@ -64,6 +68,8 @@ pub struct Runtime {
     client: Client,
     tx: UnboundedSender<Msg>,
     config_dir: PathBuf,
+    /// Exported charts go to `<data_dir>/charts/`.
+    data_dir: PathBuf,
     no_color: bool,
     tasks: HashMap<ResourceKey, AbortHandle>,
 }
@@ -73,12 +79,14 @@ impl Runtime {
         client: Client,
         tx: UnboundedSender<Msg>,
         config_dir: PathBuf,
+        data_dir: PathBuf,
         no_color: bool,
     ) -> Self {
         Runtime {
             client,
             tx,
             config_dir,
+            data_dir,
             no_color,
             tasks: HashMap::new(),
         }
@@ -90,6 +98,15 @@ impl Runtime {
             Effect::Fetch { req, fetch } => self.fetch(req, fetch),
             Effect::LoadTheme { name } => self.load_theme(name),
             Effect::CopyToClipboard { .. } => {}
+            Effect::RunJob {
+                req,
+                job_id,
+                job_parameters,
+                idempotency_token,
+            } => self.run_job(req, job_id, job_parameters, idempotency_token),
+            Effect::ExportChart { spec, stem, fg, bg } => {
+                self.export_chart(*spec, stem, ChartColors { fg, bg })
+            }
         }
     }
 
@@ -113,6 +130,42 @@ impl Runtime {
             });
         });
         self.tasks.insert(key, task);
+    }
+
+    /// A mutation is never aborted by a later request (it may already have reached the server),
+    /// so its task is not tracked under a resource key.
+    fn run_job(
+        &self,
+        req: RequestId,
+        job_id: i64,
+        job_parameters: std::collections::BTreeMap<String, String>,
+        idempotency_token: String,
+    ) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::RunNow, req, async move {
+            let body = RunNowRequest {
+                job_id,
+                job_parameters,
+                idempotency_token: Some(idempotency_token),
+                ..Default::default()
+            };
+            let payload = Payload::JobStarted(client.run_now(&body).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    /// Files are written on the blocking pool; the answer says where (or why not).
+    fn export_chart(&self, spec: ChartSpec, stem: String, colors: ChartColors) {
+        let (dir, tx) = (self.data_dir.join("charts"), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = crate::export::chart::write(&spec, colors, &dir, &stem)
+                .map(|paths| paths.iter().map(|p| p.display().to_string()).collect());
+            let _ = tx.send(Msg::ChartExported { result });
+        });
     }
 
     fn load_theme(&self, name: String) {

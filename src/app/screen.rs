@@ -113,7 +113,28 @@ impl std::str::FromStr for ScreenId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Screen(ScreenId),
-    ExperimentDetail { experiment_id: String },
+    ExperimentDetail {
+        experiment_id: String,
+    },
+    /// The runs table of one experiment.
+    Runs {
+        experiment_id: String,
+    },
+    RunDetail {
+        run_id: String,
+    },
+    /// A parent run's child trials (a Hyperopt sweep).
+    Sweep {
+        run_id: String,
+    },
+    /// Marked runs side by side.
+    Compare {
+        run_ids: Vec<String>,
+    },
+    /// A training job run launched from an experiment, watched until it ends.
+    Training {
+        experiment_id: String,
+    },
 }
 
 impl Route {
@@ -121,7 +142,12 @@ impl Route {
     pub fn screen(&self) -> ScreenId {
         match self {
             Route::Screen(id) => *id,
-            Route::ExperimentDetail { .. } => ScreenId::Experiments,
+            Route::ExperimentDetail { .. }
+            | Route::Runs { .. }
+            | Route::RunDetail { .. }
+            | Route::Sweep { .. }
+            | Route::Compare { .. }
+            | Route::Training { .. } => ScreenId::Experiments,
         }
     }
 }

@@ -160,16 +160,34 @@ pub enum Context {
     Global,
     List,
     Detail,
+    Experiments,
+    Runs,
+    Run,
+    Sweep,
+    Compare,
+    Chart,
     Input,
+    Picker,
+    Form,
+    Confirm,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::List,
         Context::Detail,
+        Context::Experiments,
+        Context::Runs,
+        Context::Run,
+        Context::Sweep,
+        Context::Compare,
+        Context::Chart,
         Context::Input,
+        Context::Picker,
+        Context::Form,
+        Context::Confirm,
         Context::Help,
     ];
 
@@ -178,7 +196,16 @@ impl Context {
             Context::Global => "global",
             Context::List => "list",
             Context::Detail => "detail",
+            Context::Experiments => "experiments",
+            Context::Runs => "runs",
+            Context::Run => "run",
+            Context::Sweep => "sweep",
+            Context::Compare => "compare",
+            Context::Chart => "chart",
             Context::Input => "input",
+            Context::Picker => "picker",
+            Context::Form => "form",
+            Context::Confirm => "confirm",
             Context::Help => "help",
         }
     }

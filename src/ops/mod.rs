@@ -1,16 +1,21 @@
-//! Domain logic with no UI: inventory counts, following job runs and launching training, and the
-//! registry changes (promote, roll back, approve, reject) with their blast radius and the audit
-//! journal. The TUI and the headless twins call these; nothing else changes the workspace.
+//! Domain logic with no UI: inventory counts, run filters, sweeps, comparisons, downsampling,
+//! following job runs and launching training, and the registry changes (promote, roll back,
+//! approve, reject) with their blast radius and the audit journal. The TUI and the headless twins
+//! call these; nothing else changes the workspace.
 
 pub mod approvals;
 pub mod blast_radius;
 pub mod change;
+pub mod compare;
+pub mod downsample;
 pub mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod journal;
 pub mod promote;
 pub mod rollback;
+pub mod run_filter;
+pub mod sweep;
 pub mod training;
 
 pub use change::execute::{ChangeContext, ChangeOutcome, execute};

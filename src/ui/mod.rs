@@ -1,13 +1,20 @@
 //! Views: functions of `&State` that draw a frame. They never change state and never do I/O.
 //! One module per screen, plus the chrome and the popups.
 
+pub mod chart;
 mod chrome;
+mod compare;
 mod experiment_detail;
 mod experiments;
 pub mod glyphs;
 mod help;
+mod launch;
 mod overview;
 mod palette;
+mod picker;
+mod run_detail;
+mod runs;
+mod sweep;
 mod toast;
 mod widgets;
 
@@ -36,6 +43,11 @@ pub fn render(frame: &mut Frame, state: &State) {
         Route::ExperimentDetail { experiment_id } => {
             experiment_detail::render(frame, areas.body, state, experiment_id)
         }
+        Route::Runs { experiment_id } => runs::render(frame, areas.body, state, experiment_id),
+        Route::RunDetail { .. } => run_detail::render(frame, areas.body, state),
+        Route::Sweep { .. } => sweep::render(frame, areas.body, state),
+        Route::Compare { .. } => compare::render(frame, areas.body, state),
+        Route::Training { .. } => launch::render_training(frame, areas.body, state),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(
@@ -53,5 +65,8 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
         Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
+        Overlay::Picker(p) => picker::render(frame, areas.body, state, p),
+        Overlay::Launch(f) => launch::render_form(frame, areas.body, state, f),
+        Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
     }
 }

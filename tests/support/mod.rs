@@ -1,6 +1,13 @@
 //! Fixtures shared by the TUI tests: a session, model values, and a driver that feeds `update`.
 #![allow(dead_code)]
 
+pub mod launch;
+pub mod runs;
+#[allow(unused_imports)]
+pub use launch::*;
+#[allow(unused_imports)]
+pub use runs::*;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -31,6 +38,7 @@ pub fn session() -> Session {
         production: false,
         refresh_secs: 10,
         ascii: false,
+        training_jobs: Default::default(),
     }
 }
 
@@ -143,7 +151,7 @@ impl Driver {
                 })),
                 Fetch::ServingEndpoints if oss => Payload::ServingEndpoints(Err(not_available())),
                 Fetch::ServingEndpoints => Payload::ServingEndpoints(Ok(endpoints())),
-                Fetch::Experiments { .. } => continue,
+                _ => continue,
             };
             self.answer(req, payload);
         }

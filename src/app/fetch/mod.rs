@@ -7,7 +7,9 @@ use crate::api::{ApiResult, Client};
 use super::effect::Fetch;
 use super::msg::{ExperimentPage, Payload};
 use super::screens::experiments::PAGE_SIZE;
-use crate::ops::inventory;
+use crate::ops::{inventory, training};
+
+mod tracking;
 
 pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
     match fetch {
@@ -26,6 +28,51 @@ pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
             page_token,
             min_rows,
         } => Payload::Experiments(experiments(client, page_token, min_rows).await),
+        Fetch::Runs {
+            experiment_id,
+            filter,
+            order_by,
+            page_token,
+            min_rows,
+        } => Payload::Runs(
+            tracking::runs(
+                client,
+                experiment_id,
+                filter,
+                order_by,
+                page_token,
+                min_rows,
+            )
+            .await,
+        ),
+        Fetch::Run { run_id } => Payload::Run(client.get_run(&run_id).await.map(Box::new)),
+        Fetch::MetricHistories { run_id, keys } => {
+            Payload::MetricHistories(tracking::histories(client, &run_id, keys).await)
+        }
+        Fetch::Sweep { run_id } => {
+            Payload::Sweep(tracking::sweep(client, &run_id).await.map(Box::new))
+        }
+        Fetch::CompareRuns { run_ids } => {
+            Payload::CompareRuns(tracking::runs_by_id(client, &run_ids).await)
+        }
+        Fetch::CompareHistories { run_ids, key } => {
+            Payload::CompareHistories(tracking::compare_histories(client, &run_ids, key).await)
+        }
+        Fetch::Artifacts { run_id } => {
+            Payload::Artifacts(tracking::artifacts(client, &run_id).await)
+        }
+        Fetch::TrainingJob { job_id } => {
+            Payload::TrainingJob(client.get_job(job_id).await.map(Box::new))
+        }
+        Fetch::JobRun { run_id } => Payload::JobRun(client.get_job_run(run_id).await.map(Box::new)),
+        Fetch::ProducedRun {
+            experiment_id,
+            job_run_id,
+        } => Payload::ProducedRun(
+            training::mlflow_run_of(client, &experiment_id, job_run_id)
+                .await
+                .map(|r| r.map(|r| r.info.run_id)),
+        ),
     }
 }
 
