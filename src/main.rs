@@ -268,6 +268,11 @@ fn context(
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
         training_jobs: r.training_jobs.clone(),
+        // A bad [approvals] table is reported by the headless commands; the console keeps the
+        // defaults.
+        approvals: mlops_console::config::AppConfig::load(&paths.app_config_file())
+            .map(|c| c.approvals)
+            .unwrap_or_default(),
     }
 }
 
@@ -285,6 +290,7 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         data_dir: paths.data_dir.clone(),
         // The demo workspace links its experiments by tag.
         training_jobs: Default::default(),
+        approvals: Default::default(),
     }
 }
 

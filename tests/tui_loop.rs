@@ -33,6 +33,7 @@ fn context(config_dir: &std::path::Path) -> AppContext {
         config_dir: config_dir.to_path_buf(),
         data_dir: config_dir.to_path_buf(),
         training_jobs: Default::default(),
+        approvals: Default::default(),
     }
 }
 

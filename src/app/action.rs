@@ -62,6 +62,13 @@ pub enum Action {
     ExportChart,
     // ── changes to the workspace ──
     LaunchTraining,
+    Promote,
+    Rollback,
+    Approve,
+    Reject,
+    // ── registry and audit ──
+    OpenRun,
+    Verify,
     // ── text inputs (palette, filter) ──
     Submit,
     Cancel,
@@ -105,7 +112,14 @@ impl Action {
     /// Whether this action changes the workspace. Read-only mode hides every action for which
     /// this is true (hints, help) and refuses it when pressed.
     pub fn is_mutating(self) -> bool {
-        matches!(self, Action::LaunchTraining)
+        matches!(
+            self,
+            Action::LaunchTraining
+                | Action::Promote
+                | Action::Rollback
+                | Action::Approve
+                | Action::Reject
+        )
     }
 
     /// A short label for the hint bar.
@@ -156,6 +170,12 @@ impl Action {
             Action::PanRight => "pan right",
             Action::ExportChart => "export",
             Action::LaunchTraining => "train",
+            Action::Promote => "promote",
+            Action::Rollback => "roll back",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::OpenRun => "run",
+            Action::Verify => "verify",
             Action::Toggle => "toggle",
             Action::Confirm => "confirm",
             _ => "",
@@ -210,6 +230,16 @@ impl Action {
             Action::PanRight => "move the zoomed window right",
             Action::ExportChart => "save the chart as PNG and SVG in the data dir",
             Action::LaunchTraining => "launch the experiment's training job (asks first)",
+            Action::Promote => {
+                "promote the version: set an alias (UC) or move it to Production (asks first)"
+            }
+            Action::Rollback => {
+                "roll the alias or stage back to before the last change (asks first)"
+            }
+            Action::Approve => "approve with a comment (asks first)",
+            Action::Reject => "reject with a comment (asks first)",
+            Action::OpenRun => "open the version's source run",
+            Action::Verify => "re-read the objects of 'unknown' changes and record what is there",
             Action::Toggle => "select / unselect",
             Action::Confirm => "confirm",
             _ => "",

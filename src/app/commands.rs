@@ -28,7 +28,8 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
         Overlay::Help { .. } => vec![Context::Help],
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
-        Overlay::Launch(_) => vec![Context::Form],
+        Overlay::Launch(_) | Overlay::Prompt(_) => vec![Context::Form],
+        Overlay::Candidates(_) => vec![Context::Picker],
         // On production the job's name is typed, so the dialog reads keys like an input.
         Overlay::Confirm(_) if state.session.production => vec![Context::Input],
         Overlay::Confirm(_) => vec![Context::Confirm],
@@ -74,7 +75,46 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 (Cancel, None),
             ]
         }
-        (Overlay::Confirm(_), _) => vec![(Confirm, Some("run it")), (Cancel, None)],
+        (Overlay::Confirm(_), _) => vec![(Confirm, None), (Cancel, None)],
+        (Overlay::Prompt(p), _) if p.offers_archive() => vec![
+            (Submit, Some("review")),
+            (MoveDown, Some("archive existing")),
+            (Cancel, None),
+        ],
+        (Overlay::Prompt(_), _) => vec![(Submit, Some("review")), (Cancel, None)],
+        (Overlay::Candidates(_), _) => vec![
+            (MoveDown, None),
+            (Submit, Some("roll back to it")),
+            (Cancel, None),
+        ],
+        (_, Route::ModelDetail { .. }) => vec![
+            (OpenRun, None),
+            (Promote, None),
+            (Rollback, None),
+            (Approve, None),
+            (Reject, None),
+            (CopyId, None),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::Screen(ScreenId::Approvals)) => vec![
+            (Approve, None),
+            (Reject, None),
+            (Filter, None),
+            (Refresh, None),
+            (Back, back),
+            (Help, None),
+            (Quit, None),
+        ],
+        (_, Route::Screen(ScreenId::Audit)) => vec![
+            (Verify, None),
+            (Filter, None),
+            (CopyId, None),
+            (Refresh, None),
+            (Back, back),
+            (Help, None),
+            (Quit, None),
+        ],
         _ if filtering && matches!(state.route(), Route::Runs { .. }) => {
             let text = state.runs.view.filter_text();
             let submit = if crate::ops::run_filter::is_filter(text) {
@@ -226,9 +266,12 @@ pub fn help(state: &State) -> Vec<HelpSection> {
                 Context::Sweep => "Sweep",
                 Context::Compare => "Compare",
                 Context::Chart => "Charts",
+                Context::Versions => "Versions",
+                Context::Approvals => "Approvals",
+                Context::Audit => "Audit",
                 Context::Input => "In the : palette and / filter",
                 Context::Picker => "Choice popup",
-                Context::Form => "Launch form",
+                Context::Form => "Forms (launch, comment, alias)",
                 Context::Confirm => "Confirm dialog",
                 Context::Help => "Help",
             },

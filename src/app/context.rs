@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::api::Client;
+use crate::config::ApprovalSettings;
 
 /// Everything the console needs to run against one workspace. Built by `main.rs` from the
 /// resolved profile (or by the demo command around the simulator).
@@ -24,6 +25,8 @@ pub struct AppContext {
     pub data_dir: PathBuf,
     /// `[training_jobs]` of config.toml: experiment name → training job id.
     pub training_jobs: BTreeMap<String, i64>,
+    /// `[approvals]` of config.toml: the UC approval tag names and values.
+    pub approvals: ApprovalSettings,
 }
 
 /// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build

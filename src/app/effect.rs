@@ -11,6 +11,11 @@ use ratatui::style::Color;
 use super::chart::ChartSpec;
 use super::msg::ResourceKey;
 use super::remote::RequestId;
+use crate::ops::Plan;
+use crate::ops::approvals::DecisionRequest;
+use crate::ops::models::Source;
+use crate::ops::promote::PromoteRequest;
+use crate::ops::rollback::RollbackRequest;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -32,6 +37,12 @@ pub enum Effect {
         /// Makes a retried request start one run, not two.
         idempotency_token: String,
     },
+    /// Apply a confirmed registry change through `ops::execute` (journal attempt, send, read
+    /// back, journal result); answers `Payload::ChangeApplied` under `req`.
+    ApplyChange { req: RequestId, plan: Box<Plan> },
+    /// Re-read the objects of journal entries whose outcome is unknown and record what is
+    /// there; answers `Payload::Verified`.
+    VerifyUnknown { req: RequestId },
     ExportChart {
         spec: Box<ChartSpec>,
         stem: String,
@@ -107,6 +118,27 @@ pub enum Fetch {
         experiment_id: String,
         job_run_id: i64,
     },
+    /// UC and workspace-registry models in one list.
+    Models,
+    /// One model and its versions.
+    ModelDetail {
+        name: String,
+        source: Source,
+    },
+    /// Open transition requests and UC versions whose approval tag is pending.
+    Approvals,
+    /// The audit journal in the data dir.
+    Journal,
+    /// Read what a change needs and plan it (nothing is sent).
+    Prepare(ChangeRequest),
+}
+
+/// A registry change to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeRequest {
+    Promote(PromoteRequest),
+    Rollback(RollbackRequest),
+    Decide(DecisionRequest),
 }
 
 impl Fetch {
@@ -128,6 +160,11 @@ impl Fetch {
             Fetch::TrainingJob { .. } => ResourceKey::TrainingJob,
             Fetch::JobRun { .. } => ResourceKey::JobRun,
             Fetch::ProducedRun { .. } => ResourceKey::ProducedRun,
+            Fetch::Models => ResourceKey::Models,
+            Fetch::ModelDetail { .. } => ResourceKey::ModelDetail,
+            Fetch::Approvals => ResourceKey::Approvals,
+            Fetch::Journal => ResourceKey::Journal,
+            Fetch::Prepare(_) => ResourceKey::Prepare,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use tui_input::Input;
 
+use crate::ops::Plan;
 use crate::ops::training::{LinkSource, ParameterValue};
 
 /// One job parameter: its default and the value being typed.
@@ -94,7 +95,7 @@ impl LaunchForm {
 }
 
 /// What a confirm dialog will do when confirmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmAction {
     /// `jobs/run-now` of the experiment's training job.
     RunJob {
@@ -107,6 +108,18 @@ pub enum ConfirmAction {
         /// `job_parameters` as sent.
         overrides: BTreeMap<String, String>,
     },
+    /// A registry change (promote, roll back, approve, reject) as planned by `ops`.
+    Change { plan: Box<Plan> },
+}
+
+impl ConfirmAction {
+    /// What must be typed on a production profile: the object's name.
+    pub fn confirm_name(&self) -> &str {
+        match self {
+            ConfirmAction::RunJob { job_name, .. } => job_name,
+            ConfirmAction::Change { plan } => &plan.confirm_name,
+        }
+    }
 }
 
 /// A confirm dialog. On a production profile the object's name must be typed (then Enter);
@@ -123,10 +136,7 @@ pub struct Confirm {
 
 impl Confirm {
     pub fn new(action: ConfirmAction, production: bool) -> Confirm {
-        let type_to_confirm = match (&action, production) {
-            (ConfirmAction::RunJob { job_name, .. }, true) => Some(job_name.clone()),
-            (_, false) => None,
-        };
+        let type_to_confirm = production.then(|| action.confirm_name().to_string());
         Confirm {
             action,
             type_to_confirm,

@@ -17,6 +17,7 @@ pub mod msg;
 mod offscreen;
 pub mod palette;
 pub mod picker;
+pub mod prompt;
 pub mod remote;
 pub mod runloop;
 pub mod runtime;

@@ -14,6 +14,12 @@ use crate::theme::Theme;
 use super::action::Action;
 use super::chart::History;
 use super::remote::RequestId;
+use crate::ops::ChangeOutcome;
+use crate::ops::Plan;
+use crate::ops::approvals::PendingList;
+use crate::ops::journal::JournalView;
+use crate::ops::models::{ModelDetail, ModelRow};
+use crate::ops::rollback::Candidates;
 use crate::ops::sweep::Trial;
 
 #[derive(Debug, Clone)]
@@ -77,6 +83,20 @@ pub enum ResourceKey {
     RunNow,
     JobRun,
     ProducedRun,
+    Models,
+    ModelDetail,
+    Approvals,
+    Journal,
+    Prepare,
+    ApplyChange,
+    Verify,
+}
+
+/// A planned change, or (roll back without a journal entry) the versions to choose from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prepared {
+    Plan(Box<Plan>),
+    Candidates(Box<Candidates>),
 }
 
 pub use crate::ops::inventory::{Count, ExperimentSummary};
@@ -137,6 +157,17 @@ pub enum Payload {
     JobRun(ApiResult<Box<JobRun>>),
     /// The MLflow run a job run logged (by its `mlflow.databricks.jobRunID` tag), if any yet.
     ProducedRun(ApiResult<Option<String>>),
+    Models(ApiResult<Vec<ModelRow>>),
+    ModelDetail(ApiResult<Box<ModelDetail>>),
+    /// Never fails: what could not be looked at is in its notes.
+    Approvals(Box<PendingList>),
+    Journal(Result<Box<JournalView>, String>),
+    /// The plan of a change (or why it cannot be made).
+    Prepared(Result<Prepared, String>),
+    /// How an applied change ended (or why nothing was sent).
+    ChangeApplied(Result<Box<ChangeOutcome>, String>),
+    /// What re-reading the unknown journal entries found, one line.
+    Verified(Result<String, String>),
 }
 
 impl Payload {
@@ -159,6 +190,13 @@ impl Payload {
             Payload::JobStarted(_) => ResourceKey::RunNow,
             Payload::JobRun(_) => ResourceKey::JobRun,
             Payload::ProducedRun(_) => ResourceKey::ProducedRun,
+            Payload::Models(_) => ResourceKey::Models,
+            Payload::ModelDetail(_) => ResourceKey::ModelDetail,
+            Payload::Approvals(_) => ResourceKey::Approvals,
+            Payload::Journal(_) => ResourceKey::Journal,
+            Payload::Prepared(_) => ResourceKey::Prepare,
+            Payload::ChangeApplied(_) => ResourceKey::ApplyChange,
+            Payload::Verified(_) => ResourceKey::Verify,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::export::chart::ChartColors;
 use crate::theme::Theme;
 
 use super::chart::ChartSpec;
+use super::context::AppContext;
 
 use super::effect::{Effect, Fetch};
 use super::fetch;
@@ -66,6 +67,7 @@ impl<F: Future> Future for Background<F> {
 
 pub struct Runtime {
     client: Client,
+    env: fetch::Env,
     tx: UnboundedSender<Msg>,
     config_dir: PathBuf,
     /// Exported charts go to `<data_dir>/charts/`.
@@ -75,14 +77,20 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(
-        client: Client,
-        tx: UnboundedSender<Msg>,
-        config_dir: PathBuf,
-        data_dir: PathBuf,
-        no_color: bool,
-    ) -> Self {
+    pub fn new(ctx: &AppContext, tx: UnboundedSender<Msg>, no_color: bool) -> Self {
+        let (client, config_dir, data_dir) = (
+            ctx.client.clone(),
+            ctx.config_dir.clone(),
+            ctx.data_dir.clone(),
+        );
         Runtime {
+            env: fetch::Env {
+                client: client.clone(),
+                data_dir: data_dir.clone(),
+                approvals: ctx.approvals.clone(),
+                profile: ctx.profile.clone(),
+                production: ctx.production,
+            },
             client,
             tx,
             config_dir,
@@ -104,6 +112,8 @@ impl Runtime {
                 job_parameters,
                 idempotency_token,
             } => self.run_job(req, job_id, job_parameters, idempotency_token),
+            Effect::ApplyChange { req, plan } => self.apply_change(req, *plan),
+            Effect::VerifyUnknown { req } => self.verify_unknown(req),
             Effect::ExportChart { spec, stem, fg, bg } => {
                 self.export_chart(*spec, stem, ChartColors { fg, bg })
             }
@@ -120,9 +130,9 @@ impl Runtime {
         if let Some(old) = self.tasks.remove(&key) {
             old.abort();
         }
-        let (client, tx) = (self.client.clone(), self.tx.clone());
+        let (env, tx) = (self.env.clone(), self.tx.clone());
         let task = spawn_supervised(self.tx.clone(), key, req, async move {
-            let payload = fetch::run(&client, fetch).await;
+            let payload = fetch::run(&env, fetch).await;
             let _ = tx.send(Msg::Loaded {
                 req,
                 at_ms: now_ms(),
@@ -150,6 +160,31 @@ impl Runtime {
                 ..Default::default()
             };
             let payload = Payload::JobStarted(client.run_now(&body).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    /// A registry change: like `run_job`, never aborted once started.
+    fn apply_change(&self, req: RequestId, plan: crate::ops::Plan) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::ApplyChange, req, async move {
+            let payload = Payload::ChangeApplied(fetch::registry::apply(&env, &plan).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    fn verify_unknown(&self, req: RequestId) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::Verify, req, async move {
+            let payload = Payload::Verified(fetch::registry::verify(&env).await);
             let _ = tx.send(Msg::Loaded {
                 req,
                 at_ms: now_ms(),

@@ -84,7 +84,14 @@ impl ScreenId {
     /// Whether this build has the screen. Unavailable screens answer "not in this version yet"
     /// and are left out of hints and help, so no key there is dead.
     pub fn is_available(self) -> bool {
-        matches!(self, ScreenId::Overview | ScreenId::Experiments)
+        matches!(
+            self,
+            ScreenId::Overview
+                | ScreenId::Experiments
+                | ScreenId::Models
+                | ScreenId::Approvals
+                | ScreenId::Audit
+        )
     }
 
     /// Looks a screen up by command or alias (case-insensitive).
@@ -131,6 +138,11 @@ pub enum Route {
     Compare {
         run_ids: Vec<String>,
     },
+    /// A model and its versions.
+    ModelDetail {
+        name: String,
+        source: crate::ops::models::Source,
+    },
     /// A training job run launched from an experiment, watched until it ends.
     Training {
         experiment_id: String,
@@ -148,6 +160,7 @@ impl Route {
             | Route::Sweep { .. }
             | Route::Compare { .. }
             | Route::Training { .. } => ScreenId::Experiments,
+            Route::ModelDetail { .. } => ScreenId::Models,
         }
     }
 }

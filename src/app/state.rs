@@ -7,11 +7,16 @@ use super::context::Session;
 use super::form::{Confirm, LaunchForm};
 use super::palette::Palette;
 use super::picker::Picker;
+use super::prompt::Prompt;
 use super::remote::RequestId;
 use super::screen::{Route, ScreenId};
+use super::screens::approvals::ApprovalsState;
+use super::screens::audit::AuditState;
+use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
 use super::screens::launch::LaunchState;
+use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
 use super::screens::runs::RunsState;
@@ -54,6 +59,10 @@ pub enum Overlay {
     /// The launch-training parameter form.
     Launch(Box<LaunchForm>),
     Confirm(Box<Confirm>),
+    /// The comment of an approval / rejection, or the alias of a promotion.
+    Prompt(Box<Prompt>),
+    /// Roll back with no journal entry: pick the version.
+    Candidates(Box<CandidatePick>),
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +86,10 @@ pub struct State {
     pub sweep: SweepState,
     pub compare: CompareState,
     pub launch: LaunchState,
+    pub models: ModelsState,
+    pub approvals: ApprovalsState,
+    pub audit: AuditState,
+    pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -106,6 +119,10 @@ impl State {
             sweep: SweepState::default(),
             compare: CompareState::default(),
             launch: LaunchState::default(),
+            models: ModelsState::default(),
+            approvals: ApprovalsState::default(),
+            audit: AuditState::default(),
+            change: ChangeState::default(),
             quit: false,
             dirty: true,
             next_request: 1,
@@ -231,6 +248,13 @@ impl State {
                 self.launch.started.is_loading(),
                 self.launch.job_run.is_loading(),
                 self.launch.produced.is_loading(),
+                self.models.list.is_loading(),
+                self.models.detail.is_loading(),
+                self.approvals.list.is_loading(),
+                self.audit.journal.is_loading(),
+                self.change.preparing.is_some(),
+                self.change.applying.is_some(),
+                self.audit.verifying.is_some(),
             ]
             .into_iter()
             .filter(|b| *b)

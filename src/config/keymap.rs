@@ -166,6 +166,9 @@ pub enum Context {
     Sweep,
     Compare,
     Chart,
+    Versions,
+    Approvals,
+    Audit,
     Input,
     Picker,
     Form,
@@ -174,7 +177,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::List,
         Context::Detail,
@@ -184,6 +187,9 @@ impl Context {
         Context::Sweep,
         Context::Compare,
         Context::Chart,
+        Context::Versions,
+        Context::Approvals,
+        Context::Audit,
         Context::Input,
         Context::Picker,
         Context::Form,
@@ -202,6 +208,9 @@ impl Context {
             Context::Sweep => "sweep",
             Context::Compare => "compare",
             Context::Chart => "chart",
+            Context::Versions => "versions",
+            Context::Approvals => "approvals",
+            Context::Audit => "audit",
             Context::Input => "input",
             Context::Picker => "picker",
             Context::Form => "form",

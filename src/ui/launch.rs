@@ -136,13 +136,93 @@ pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &LaunchFo
 pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
+    let production = state.session.production;
+    let (mut lines, what, verb) = match &confirm.action {
+        ConfirmAction::RunJob { .. } => (
+            run_job_lines(state, confirm),
+            "start a training run".to_string(),
+            " run it   ",
+        ),
+        ConfirmAction::Change { plan } => (
+            super::change::plan_lines(state, plan),
+            plan.summary(),
+            " confirm   ",
+        ),
+    };
+    let prompt_row = lines.len() as u16;
+    match &confirm.type_to_confirm {
+        Some(name) => {
+            lines.push(Line::from(vec![
+                Span::styled(format!("Type {name} to confirm: "), theme.style(Role::Warn)),
+                Span::styled(confirm.typed.value().to_string(), theme.style(Role::Input)),
+            ]));
+            if confirm.mismatch {
+                lines.push(Line::styled(
+                    format!("{} that is not {name}", g.failed),
+                    theme.style(Role::Error),
+                ));
+            }
+        }
+        None => lines.push(Line::from(vec![
+            Span::styled(
+                key_of(state, Context::Confirm, Action::Confirm),
+                theme.style(Role::HintKey),
+            ),
+            Span::styled(verb, theme.style(Role::Text)),
+            Span::styled(
+                key_of(state, Context::Confirm, Action::Cancel),
+                theme.style(Role::HintKey),
+            ),
+            Span::styled(" cancel", theme.style(Role::Text)),
+        ])),
+    }
+    let height = lines.len() as u16 + 2;
+    let width = if matches!(confirm.action, ConfirmAction::Change { .. }) {
+        96
+    } else {
+        72
+    };
+    let popup = centered(area, width, height);
+    let title = if production {
+        format!(" Confirm on PRODUCTION: {what} ")
+    } else {
+        format!(" Confirm: {what} ")
+    };
+    let role = if production {
+        Role::Error
+    } else {
+        Role::BorderFocused
+    };
+    let block = panel(state, title, true)
+        .border_style(theme.style(role))
+        .style(theme.style(Role::Popup))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(name) = &confirm.type_to_confirm {
+        let x = (format!("Type {name} to confirm: ").chars().count()
+            + confirm.typed.visual_cursor()) as u16;
+        if x < inner.width && prompt_row < inner.height {
+            frame.set_cursor_position(Position::new(inner.x + x, inner.y + prompt_row));
+        }
+    }
+}
+
+/// The launch dialog's body: target and every parameter.
+fn run_job_lines(state: &State, confirm: &Confirm) -> Vec<Line<'static>> {
+    let theme = &state.theme;
     let ConfirmAction::RunJob {
         experiment_name,
         job_id,
         job_name,
         parameters,
         ..
-    } = &confirm.action;
+    } = &confirm.action
+    else {
+        return Vec::new();
+    };
     let production = state.session.production;
     let profile = if production {
         format!("{} (PRODUCTION)", state.session.profile)
@@ -193,60 +273,7 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
         "This starts a run of the job (jobs/run-now).",
         theme.style(Role::Text),
     ));
-    let prompt_row = lines.len() as u16;
-    match &confirm.type_to_confirm {
-        Some(name) => {
-            lines.push(Line::from(vec![
-                Span::styled(format!("Type {name} to confirm: "), theme.style(Role::Warn)),
-                Span::styled(confirm.typed.value().to_string(), theme.style(Role::Input)),
-            ]));
-            if confirm.mismatch {
-                lines.push(Line::styled(
-                    format!("{} that is not {name}", g.failed),
-                    theme.style(Role::Error),
-                ));
-            }
-        }
-        None => lines.push(Line::from(vec![
-            Span::styled(
-                key_of(state, Context::Confirm, Action::Confirm),
-                theme.style(Role::HintKey),
-            ),
-            Span::styled(" run it   ", theme.style(Role::Text)),
-            Span::styled(
-                key_of(state, Context::Confirm, Action::Cancel),
-                theme.style(Role::HintKey),
-            ),
-            Span::styled(" cancel", theme.style(Role::Text)),
-        ])),
-    }
-    let height = lines.len() as u16 + 2;
-    let popup = centered(area, 72, height);
-    let title = if production {
-        " Confirm on PRODUCTION: start a training run "
-    } else {
-        " Confirm: start a training run "
-    };
-    let role = if production {
-        Role::Error
-    } else {
-        Role::BorderFocused
-    };
-    let block = panel(state, title, true)
-        .border_style(theme.style(role))
-        .style(theme.style(Role::Popup))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
-    frame.render_widget(Paragraph::new(lines), inner);
-    if let Some(name) = &confirm.type_to_confirm {
-        let x = (format!("Type {name} to confirm: ").chars().count()
-            + confirm.typed.visual_cursor()) as u16;
-        if x < inner.width && prompt_row < inner.height {
-            frame.set_cursor_position(Position::new(inner.x + x, inner.y + prompt_row));
-        }
-    }
+    lines
 }
 
 fn arrow(state: &State) -> &'static str {

@@ -9,9 +9,13 @@ use super::msg::{ExperimentPage, Payload};
 use super::screens::experiments::PAGE_SIZE;
 use crate::ops::{inventory, training};
 
+pub(crate) mod registry;
 mod tracking;
 
-pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
+pub(crate) use registry::Env;
+
+pub(crate) async fn run(env: &Env, fetch: Fetch) -> Payload {
+    let client = &env.client;
     match fetch {
         Fetch::Me => Payload::Me(client.me().await),
         Fetch::ExperimentCount { cap, recent } => {
@@ -73,6 +77,17 @@ pub(crate) async fn run(client: &Client, fetch: Fetch) -> Payload {
                 .await
                 .map(|r| r.map(|r| r.info.run_id)),
         ),
+        Fetch::Models => Payload::Models(crate::ops::models::list_models(client).await),
+        Fetch::ModelDetail { name, source } => Payload::ModelDetail(
+            crate::ops::models::model_detail(client, &name, source, &env.approvals)
+                .await
+                .map(Box::new),
+        ),
+        Fetch::Approvals => Payload::Approvals(Box::new(
+            crate::ops::approvals::list_pending(client, &env.approvals).await,
+        )),
+        Fetch::Journal => Payload::Journal(registry::journal(env).await),
+        Fetch::Prepare(req) => Payload::Prepared(registry::prepare(env, req).await),
     }
 }
 

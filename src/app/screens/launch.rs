@@ -139,7 +139,10 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         job_name,
         parameters,
         overrides,
-    } = confirm.action;
+    } = confirm.action
+    else {
+        return;
+    };
     let req = state.next_request();
     let idempotency_token = format!("mlops-console-{job_id}-{}", state.now_ms);
     state.launch = LaunchState {

@@ -2,9 +2,13 @@
 //! place that dispatches on the route, so adding a screen means adding a room and an arm in
 //! each function below.
 
+pub mod approvals;
+pub mod audit;
+pub mod change;
 pub mod compare;
 pub mod experiments;
 pub mod launch;
+pub mod models;
 pub mod overview;
 pub mod run_detail;
 pub mod runs;
@@ -61,6 +65,10 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
             }
         }
         Route::Training { .. } => launch::load(state, force, fx),
+        Route::Screen(ScreenId::Models) => models::load(state, force, fx),
+        Route::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
+        Route::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
+        Route::Screen(ScreenId::Audit) => audit::load(state, force, fx),
         Route::Screen(_) => {}
     }
 }
@@ -75,6 +83,7 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
             Route::Sweep { .. } => state.sweep.data.is_settled(),
             Route::Compare { .. } => state.compare.runs.is_settled(),
             Route::Training { .. } => true,
+            Route::ModelDetail { .. } => state.models.detail.is_settled(),
             Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
         };
     }
@@ -85,6 +94,9 @@ fn screen_settled(state: &State, screen: ScreenId) -> bool {
     match screen {
         ScreenId::Overview => state.overview.is_settled(),
         ScreenId::Experiments => state.experiments.list.is_settled(),
+        ScreenId::Models => state.models.list.is_settled(),
+        ScreenId::Approvals => state.approvals.list.is_settled(),
+        ScreenId::Audit => state.audit.journal.is_settled(),
         _ => true,
     }
 }
@@ -101,6 +113,10 @@ pub fn data_at(state: &State) -> Option<i64> {
         Route::Sweep { .. } => state.sweep.data.loaded_at,
         Route::Compare { .. } => state.compare.runs.loaded_at,
         Route::Training { .. } => launch::data_at(state),
+        Route::Screen(ScreenId::Models) => state.models.list.loaded_at,
+        Route::ModelDetail { .. } => state.models.detail.loaded_at,
+        Route::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
+        Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
         Route::Screen(_) => None,
     }
 }
@@ -116,6 +132,10 @@ pub fn contexts(route: &Route) -> &'static [Context] {
         Route::RunDetail { .. } => &[Context::Run, Context::Chart, Context::Global],
         Route::Sweep { .. } => &[Context::Sweep, Context::List, Context::Global],
         Route::Compare { .. } => &[Context::Compare, Context::Chart, Context::Global],
+        Route::Screen(ScreenId::Models) => &[Context::List, Context::Global],
+        Route::ModelDetail { .. } => &[Context::Versions, Context::Global],
+        Route::Screen(ScreenId::Approvals) => &[Context::Approvals, Context::List, Context::Global],
+        Route::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
         Route::Training { .. } | Route::Screen(_) => &[Context::Global],
     }
 }
@@ -126,6 +146,9 @@ pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
         Route::Screen(ScreenId::Experiments) => Some(&mut state.experiments.view),
         Route::Runs { .. } => Some(&mut state.runs.view),
         Route::Sweep { .. } => Some(&mut state.sweep.view),
+        Route::Screen(ScreenId::Models) => Some(&mut state.models.view),
+        Route::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
+        Route::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
         _ => None,
     }
 }
@@ -135,6 +158,9 @@ pub fn list_view(state: &State) -> Option<&ListView> {
         Route::Screen(ScreenId::Experiments) => Some(&state.experiments.view),
         Route::Runs { .. } => Some(&state.runs.view),
         Route::Sweep { .. } => Some(&state.sweep.view),
+        Route::Screen(ScreenId::Models) => Some(&state.models.view),
+        Route::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
+        Route::Screen(ScreenId::Audit) => Some(&state.audit.view),
         _ => None,
     }
 }
@@ -150,6 +176,12 @@ pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Route::Runs { .. } => runs::actions::filter_changed(state, fx),
         Route::Sweep { .. } => sweep::filter_changed(state),
+        Route::Screen(ScreenId::Models | ScreenId::Approvals | ScreenId::Audit) => {
+            if let Some(view) = list_view_mut(state) {
+                view.selected = 0;
+                view.offset = 0;
+            }
+        }
         _ => {}
     }
 }
@@ -174,6 +206,10 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Route::RunDetail { .. } => run_detail::on_action(state, action, fx),
         Route::Sweep { .. } => sweep::on_action(state, action, fx),
         Route::Compare { .. } => compare::on_action(state, action, fx),
+        Route::Screen(ScreenId::Models) => models::on_list_action(state, action, fx),
+        Route::ModelDetail { .. } => models::on_detail_action(state, action, fx),
+        Route::Screen(ScreenId::Approvals) => approvals::on_action(state, action, fx),
+        Route::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
         Route::Training { .. } | Route::Screen(_) => false,
     }
 }
@@ -248,6 +284,13 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::RunNow => "run-now",
         ResourceKey::JobRun => "job run",
         ResourceKey::ProducedRun => "training's MLflow run",
+        ResourceKey::Models => "models",
+        ResourceKey::ModelDetail => "model",
+        ResourceKey::Approvals => "approvals",
+        ResourceKey::Journal => "audit journal",
+        ResourceKey::Prepare => "planning the change",
+        ResourceKey::ApplyChange => "the change",
+        ResourceKey::Verify => "verify",
     }
 }
 
@@ -274,6 +317,13 @@ pub(crate) fn on_loaded(
         Payload::JobStarted(r) => launch::on_started(state, req, at, r, fx),
         Payload::JobRun(r) => launch::on_job_run(state, req, at, r, fx),
         Payload::ProducedRun(r) => launch::on_produced(state, req, at, r, fx),
+        Payload::Models(r) => models::on_list(state, req, at, r),
+        Payload::ModelDetail(r) => models::on_detail(state, req, at, r),
+        Payload::Approvals(l) => approvals::on_loaded(state, req, at, *l),
+        Payload::Journal(r) => audit::on_loaded(state, req, at, r),
+        Payload::Prepared(r) => change::on_prepared(state, req, r),
+        Payload::ChangeApplied(r) => change::on_applied(state, req, r, fx),
+        Payload::Verified(r) => audit::on_verified(state, req, r, fx),
         other => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
@@ -303,6 +353,20 @@ pub(crate) fn on_task_failed(
         ResourceKey::RunNow => state.launch.started.fail(req, at, e),
         ResourceKey::JobRun => state.launch.job_run.fail(req, at, e),
         ResourceKey::ProducedRun => state.launch.produced.fail(req, at, e),
+        ResourceKey::Models => state.models.list.fail(req, at, e),
+        ResourceKey::ModelDetail => state.models.detail.fail(req, at, e),
+        ResourceKey::Approvals => state.approvals.list.fail(req, at, e),
+        ResourceKey::Journal => state.audit.journal.fail(req, at, e),
+        ResourceKey::Prepare => change::on_prepared(state, req, Err(message.to_string())),
+        ResourceKey::ApplyChange => change::on_applied(
+            state,
+            req,
+            Err(format!("internal error: {message}; check the Audit screen")),
+            &mut Vec::new(),
+        ),
+        ResourceKey::Verify => {
+            audit::on_verified(state, req, Err(message.to_string()), &mut Vec::new())
+        }
         _ => overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale),
     };
     report(state, key, accepted);

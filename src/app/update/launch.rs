@@ -1,4 +1,4 @@
-//! Keys of the launch form and the confirm dialog.
+//! Keys of the launch form and the confirm dialog (shared by every change).
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
@@ -7,7 +7,8 @@ use crate::config::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
-use super::super::screens::launch;
+use super::super::form::ConfirmAction;
+use super::super::screens::{change, launch};
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// Tab / arrows move between fields, Enter reviews, Esc cancels; other keys edit the field.
@@ -49,12 +50,12 @@ pub(super) fn on_confirm_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effe
         return;
     };
     match action {
-        Some(Action::Cancel) => cancel(state),
+        Some(Action::Cancel) => cancel_confirm(state),
         Some(Action::Quit) => state.quit = true,
-        Some(Action::Confirm) if !production => launch::confirmed(state, fx),
+        Some(Action::Confirm) if !production => confirmed(state, fx),
         Some(Action::Submit) if production => {
             if confirm.name_matches() {
-                launch::confirmed(state, fx);
+                confirmed(state, fx);
             } else {
                 confirm.mismatch = true;
             }
@@ -68,6 +69,27 @@ pub(super) fn on_confirm_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effe
         _ => return,
     }
     state.dirty = true;
+}
+
+/// Hands the confirmed dialog to the flow that opened it.
+fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
+    match &state.overlay {
+        Overlay::Confirm(c) if matches!(c.action, ConfirmAction::Change { .. }) => {
+            change::confirmed(state, fx)
+        }
+        _ => launch::confirmed(state, fx),
+    }
+}
+
+fn cancel_confirm(state: &mut State) {
+    if let Overlay::Confirm(c) = &state.overlay
+        && matches!(c.action, ConfirmAction::Change { .. })
+    {
+        state.overlay = Overlay::None;
+        state.toast(ToastLevel::Info, "cancelled: nothing was sent");
+        return;
+    }
+    cancel(state);
 }
 
 fn cancel(state: &mut State) {

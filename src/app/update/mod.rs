@@ -4,6 +4,7 @@
 //! `app::screens`.
 
 mod actions;
+mod change;
 mod keys;
 mod launch;
 mod palette;
