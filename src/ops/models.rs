@@ -12,6 +12,8 @@ use crate::config::ApprovalSettings;
 pub const MAX_MODELS: usize = 5_000;
 /// Versions read per model.
 pub const MAX_VERSIONS: usize = 1_000;
+/// UC models whose aliases are read for the list.
+pub const MAX_ALIAS_READS: usize = 200;
 
 /// Which registry a model lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,14 +46,14 @@ pub struct ModelRow {
 impl ModelRow {
     /// "champion=4 challenger=5" / "Production=3 Staging=4".
     pub fn pointers_text(&self) -> String {
-        let sep = if self.source == Source::UnityCatalog {
+        let at = if self.source == Source::UnityCatalog {
             "@"
         } else {
-            "="
+            ""
         };
         self.pointers
             .iter()
-            .map(|(k, v)| format!("{k}{sep}{v}"))
+            .map(|(k, v)| format!("{at}{k}={v}"))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -167,7 +169,7 @@ pub async fn list_models(client: &Client) -> ApiResult<Vec<ModelRow>> {
     let mut rows = Vec::new();
     let mut first_error = None;
     match uc {
-        Ok(models) => rows.extend(models.into_iter().map(uc_row)),
+        Ok(models) => rows.extend(with_aliases(client, models).await),
         Err(e) if e.is_not_available() => {}
         Err(e) => first_error = Some(e),
     }
@@ -184,6 +186,25 @@ pub async fn list_models(client: &Client) -> ApiResult<Vec<ModelRow>> {
         Some(e) if rows.is_empty() => Err(e),
         _ => Ok(rows),
     }
+}
+
+/// Listed UC models carry no aliases: read each model (up to [`MAX_ALIAS_READS`], a few at a
+/// time); a model that cannot be read keeps its listed row.
+async fn with_aliases(client: &Client, models: Vec<RegisteredModelInfo>) -> Vec<ModelRow> {
+    use futures::stream::{self, StreamExt};
+    stream::iter(models.into_iter().enumerate())
+        .map(|(i, m)| async move {
+            if i >= MAX_ALIAS_READS || !m.aliases.is_empty() {
+                return uc_row(m);
+            }
+            match client.get_uc_model(&m.full_name).await {
+                Ok(full) => uc_row(full),
+                Err(_) => uc_row(m),
+            }
+        })
+        .buffered(8)
+        .collect()
+        .await
 }
 
 fn tag(tags: &[KeyValue], key: &str) -> Option<String> {

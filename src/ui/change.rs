@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Padding, Paragraph};
+use ratatui::widgets::{Clear, Padding, Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::format;
@@ -122,12 +122,12 @@ pub fn render_candidates(frame: &mut Frame, area: Rect, state: &State, pick: &Ca
         "enter: roll back to this version (a confirm follows)   esc: cancel",
         theme.style(Role::Muted),
     ));
-    let popup = centered(area, 90, lines.len() as u16 + 2);
+    let popup = centered(area, 90, lines.len() as u16 + 3);
     let block = panel(state, " Roll back: choose the version ", true)
         .style(theme.style(Role::Popup))
         .padding(Padding::horizontal(1));
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -145,7 +145,7 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
         ),
         ConfirmAction::Change { plan } => (
             super::change::plan_lines(state, plan),
-            plan.summary(),
+            format!("{} {}", plan.action, plan.target.describe()),
             " confirm   ",
         ),
     };

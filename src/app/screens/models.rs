@@ -240,10 +240,10 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
     true
 }
 
-/// The alias `b` rolls back: the selected version's first alias, else `champion`.
+/// The alias `b` rolls back: `champion`, unless the selected version holds other aliases only.
 fn alias_of(v: &VersionRow) -> String {
-    v.aliases
-        .first()
-        .cloned()
-        .unwrap_or_else(|| DEFAULT_ALIAS.to_string())
+    if v.aliases.is_empty() || v.aliases.iter().any(|a| a == DEFAULT_ALIAS) {
+        return DEFAULT_ALIAS.to_string();
+    }
+    v.aliases[0].clone()
 }
