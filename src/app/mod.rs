@@ -28,10 +28,10 @@ mod update;
 
 pub use action::Action;
 pub use context::{AppContext, Session};
-pub use effect::{Effect, Fetch};
+pub use effect::{ChangeRequest, Effect, Fetch};
 pub use msg::{
-    CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, ResourceKey, RunPage,
-    SweepData,
+    CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
+    ResourceKey, RunPage, SweepData,
 };
 pub use offscreen::render_offscreen;
 pub use runloop::{App, ClipboardSink, Startup};

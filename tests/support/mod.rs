@@ -2,9 +2,12 @@
 #![allow(dead_code)]
 
 pub mod launch;
+pub mod registry;
 pub mod runs;
 #[allow(unused_imports)]
 pub use launch::*;
+#[allow(unused_imports)]
+pub use registry::*;
 #[allow(unused_imports)]
 pub use runs::*;
 
