@@ -75,7 +75,13 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 (Cancel, None),
             ]
         }
-        (Overlay::Confirm(_), _) => vec![(Confirm, None), (Cancel, None)],
+        (Overlay::Confirm(c), _) => {
+            let label = match c.action {
+                super::form::ConfirmAction::RunJob { .. } => Some("run it"),
+                super::form::ConfirmAction::Change { .. } => None,
+            };
+            vec![(Confirm, label), (Cancel, None)]
+        }
         (Overlay::Prompt(p), _) if p.offers_archive() => vec![
             (Submit, Some("review")),
             (MoveDown, Some("archive existing")),
