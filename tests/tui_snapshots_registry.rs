@@ -80,7 +80,10 @@ fn promote_confirm_with_blast_radius() {
     let d = promote_confirm(false);
     insta::assert_snapshot!("promote_confirm_120x36", d.render(120, 36).backend());
     let d = promote_confirm(true);
-    insta::assert_snapshot!("promote_confirm_production_120x36", d.render(120, 36).backend());
+    insta::assert_snapshot!(
+        "promote_confirm_production_120x36",
+        d.render(120, 36).backend()
+    );
 }
 
 #[test]
