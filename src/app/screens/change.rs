@@ -147,6 +147,9 @@ pub(crate) fn on_applied(
             state.toast(level, text);
             state.change.last = Some(*o);
         }
+        // The task died after it may have sent the change: never claim it was not applied.
+        Err(e) if e.starts_with("outcome unknown") => state.toast(ToastLevel::Error, e),
+        // `ops::execute` refused before sending (read-only, stale plan, journal not writable).
         Err(e) => state.toast(ToastLevel::Error, format!("not applied: {e}")),
     }
     // What changed shows everywhere: the screen, and the journal next time Audit opens.

@@ -361,7 +361,9 @@ pub(crate) fn on_task_failed(
         ResourceKey::ApplyChange => change::on_applied(
             state,
             req,
-            Err(format!("internal error: {message}; check the Audit screen")),
+            Err(format!(
+                "outcome unknown after an internal error ({message}): check the Audit screen and verify"
+            )),
             &mut Vec::new(),
         ),
         ResourceKey::Verify => {
