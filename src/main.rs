@@ -136,12 +136,20 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         },
         Some(Command::Train(a)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
+                let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
+                let ctx = mlops_console::ops::ChangeContext {
+                    profile: profile_label(&resolved),
+                    actor: client.me().await.ok().map(|m| m.user_name),
+                    production: resolved.settings.production,
+                };
                 let req = headless::train::TrainRequest {
                     experiment: &a.experiment,
                     params: &a.params,
                     wait: a.wait,
                     json: a.output.json,
                     training_jobs: &resolved.training_jobs,
+                    journal: &journal,
+                    ctx: &ctx,
                 };
                 headless::train::run(&client, &req, mlops_console::ops::jobs::Poll::real()).await
             }

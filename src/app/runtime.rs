@@ -15,7 +15,6 @@ use std::task::{Context, Poll};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use crate::api::Client;
 use crate::export::chart::ChartColors;
 use crate::theme::Theme;
 
@@ -66,7 +65,6 @@ impl<F: Future> Future for Background<F> {
 }
 
 pub struct Runtime {
-    client: Client,
     env: fetch::Env,
     tx: UnboundedSender<Msg>,
     config_dir: PathBuf,
@@ -85,13 +83,12 @@ impl Runtime {
         );
         Runtime {
             env: fetch::Env {
-                client: client.clone(),
+                client,
                 data_dir: data_dir.clone(),
                 approvals: ctx.approvals.clone(),
                 profile: ctx.profile.clone(),
                 production: ctx.production,
             },
-            client,
             tx,
             config_dir,
             data_dir,
@@ -151,7 +148,7 @@ impl Runtime {
         job_parameters: std::collections::BTreeMap<String, String>,
         idempotency_token: String,
     ) {
-        let (client, tx) = (self.client.clone(), self.tx.clone());
+        let (env, tx) = (self.env.clone(), self.tx.clone());
         spawn_supervised(self.tx.clone(), ResourceKey::RunNow, req, async move {
             let body = RunNowRequest {
                 job_id,
@@ -159,7 +156,7 @@ impl Runtime {
                 idempotency_token: Some(idempotency_token),
                 ..Default::default()
             };
-            let payload = Payload::JobStarted(client.run_now(&body).await);
+            let payload = Payload::JobStarted(fetch::registry::launch(&env, &body).await);
             let _ = tx.send(Msg::Loaded {
                 req,
                 at_ms: now_ms(),

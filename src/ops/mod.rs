@@ -12,6 +12,7 @@ pub mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod journal;
+pub mod launch;
 pub mod models;
 pub mod promote;
 pub mod rollback;

@@ -1,6 +1,10 @@
 //! The async side of the registry screens and changes: model lists, the journal, planning a
 //! change, applying it through `ops::execute`, and verifying unknown journal entries.
 
+use crate::api::models::jobs::{RunNowRequest, RunNowResponse};
+use crate::api::{ApiError, ApiResult};
+use crate::ops::error::OpError;
+use crate::ops::launch::launch_job;
 use std::path::PathBuf;
 
 use crate::api::Client;
@@ -78,6 +82,46 @@ pub(crate) async fn apply(env: &Env, plan: &Plan) -> Result<Box<ChangeOutcome>, 
         .await
         .map(Box::new)
         .map_err(|e| e.to_string())
+}
+
+/// Starts a job run through the journal (`ops::launch`). Anything but a verified start is an
+/// error whose text says what happened, with the journal id for unknown outcomes.
+pub(crate) async fn launch(env: &Env, body: &RunNowRequest) -> ApiResult<RunNowResponse> {
+    let ctx = ChangeContext {
+        profile: env.profile.clone(),
+        actor: actor(&env.client).await,
+        production: env.production,
+    };
+    // The journal names the job; its id alone would read poorly in the Audit screen.
+    let job = match env.client.get_job(body.job_id).await {
+        Ok(j) => j.display_name(),
+        Err(_) => body.job_id.to_string(),
+    };
+    let launched = match launch_job(&env.client, &env.journal(), &ctx, &job, body).await {
+        Ok(l) => l,
+        Err(OpError::ReadOnly(_)) => {
+            return Err(ApiError::ReadOnly {
+                method: "POST".into(),
+                path: "/api/2.2/jobs/run-now".into(),
+            });
+        }
+        Err(e) => {
+            return Err(ApiError::Setup {
+                message: e.to_string(),
+            });
+        }
+    };
+    match (launched.outcome, launched.run_id, launched.error) {
+        (Outcome::Ok, Some(run_id), _) => Ok(RunNowResponse {
+            run_id,
+            ..Default::default()
+        }),
+        (Outcome::Failed, _, Some(e)) => Err(e),
+        _ => Err(ApiError::Decode {
+            path: format!("jobs/run-now (journal {})", launched.id),
+            message: launched.message,
+        }),
+    }
 }
 
 /// Re-reads every unknown entry of this workspace and records what is there.

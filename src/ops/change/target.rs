@@ -14,6 +14,8 @@ pub enum Action {
     Rollback,
     Approve,
     Reject,
+    /// Start a job run (training from an experiment).
+    RunJob,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -26,6 +28,7 @@ impl Action {
             Action::Rollback => "rollback",
             Action::Approve => "approve",
             Action::Reject => "reject",
+            Action::RunJob => "run_job",
             Action::Unknown => "unknown",
         }
     }
@@ -55,6 +58,13 @@ pub enum Target {
         version: String,
         stage: String,
     },
+    /// Runs of a job started from the console: `since_ms` is when the attempt was made, so a
+    /// later verification can find the run it started.
+    JobRun {
+        job_id: i64,
+        job: String,
+        since_ms: i64,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -69,6 +79,7 @@ impl Target {
             | Target::Stages { model }
             | Target::UcApproval { model, .. }
             | Target::TransitionRequest { model, .. } => model,
+            Target::JobRun { job, .. } => job,
             Target::Unknown => "",
         }
     }
@@ -85,6 +96,7 @@ impl Target {
                 version,
                 stage,
             } => format!("{model} v{version} (request to {stage})"),
+            Target::JobRun { job, job_id, .. } => format!("job {job} ({job_id})"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -107,6 +119,14 @@ pub enum ObjectState {
     Request {
         open: bool,
         stages: BTreeMap<String, String>,
+    },
+    /// Whether a run of the job was started (and which, in what state, once known).
+    JobRun {
+        started: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
     },
     /// Written by a newer build.
     #[serde(other)]
@@ -149,6 +169,18 @@ impl ObjectState {
                     stages: sb,
                 },
             ) => a == b && same_stages(sa, sb),
+            (
+                ObjectState::JobRun {
+                    started: a,
+                    run_id: ra,
+                    ..
+                },
+                ObjectState::JobRun {
+                    started: b,
+                    run_id: rb,
+                    ..
+                },
+            ) => a == b && (ra.is_none() || ra == rb),
             _ => false,
         }
     }
@@ -184,6 +216,16 @@ impl ObjectState {
                 };
                 format!("{request}; {}", stages(m))
             }
+            ObjectState::JobRun { started: false, .. } => "(no run)".to_string(),
+            ObjectState::JobRun {
+                run_id: Some(id),
+                state,
+                ..
+            } => match state {
+                Some(s) => format!("run {id} ({s})"),
+                None => format!("run {id}"),
+            },
+            ObjectState::JobRun { .. } => "a new run".to_string(),
             ObjectState::Unknown => "(unknown)".to_string(),
         }
     }
