@@ -182,9 +182,9 @@ fn timeline(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
         let version = v.version.as_str();
         for e in j.entries.iter().rev() {
             let at = &e.attempt;
-            let mentions = at.before.describe().contains(version)
-                || at.after.describe().contains(version)
-                || at.target.describe().contains(&format!(" v{version}"));
+            let mentions = at.before.mentions_version(version)
+                || at.after.mentions_version(version)
+                || at.target.is_version(version);
             if at.target.model() != d.row.name || !mentions {
                 continue;
             }

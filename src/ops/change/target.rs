@@ -84,6 +84,16 @@ impl Target {
         }
     }
 
+    /// Whether the object is one version's own (an approval, a transition request) of `version`.
+    pub fn is_version(&self, version: &str) -> bool {
+        match self {
+            Target::UcApproval { version: v, .. } | Target::TransitionRequest { version: v, .. } => {
+                v == version
+            }
+            _ => false,
+        }
+    }
+
     /// One line naming the object, e.g. `main.ml.churn_model@champion`.
     pub fn describe(&self) -> String {
         match self {
@@ -185,6 +195,18 @@ impl ObjectState {
         }
     }
 
+    /// Whether this state is about model version `version` (an alias pointing at it, or its
+    /// stage) — exact version numbers, so v5 does not match v50.
+    pub fn mentions_version(&self, version: &str) -> bool {
+        match self {
+            ObjectState::Alias { version: v } => v.as_deref() == Some(version),
+            ObjectState::Stages { stages } | ObjectState::Request { stages, .. } => {
+                stages.contains_key(version)
+            }
+            _ => false,
+        }
+    }
+
     /// A short human form, e.g. `v5`, `(not set)`, `v3 Production, v4 Staging`.
     pub fn describe(&self) -> String {
         let stages = |m: &BTreeMap<String, String>| {
@@ -268,6 +290,24 @@ mod tests {
         assert!(alias(Some("5")).satisfied_by(&alias(Some("5"))));
         assert!(!alias(Some("5")).satisfied_by(&alias(None)));
         assert!(!alias(Some("5")).satisfied_by(&tags(None)), "kinds differ");
+    }
+
+    #[test]
+    fn version_mentions_are_exact() {
+        let alias = ObjectState::Alias {
+            version: Some("50".into()),
+        };
+        assert!(alias.mentions_version("50"));
+        assert!(!alias.mentions_version("5"));
+        let st = ObjectState::Stages {
+            stages: stages(&[("5", "Production")]),
+        };
+        assert!(st.mentions_version("5") && !st.mentions_version("50"));
+        let t = Target::UcApproval {
+            model: "m".into(),
+            version: "5".into(),
+        };
+        assert!(t.is_version("5") && !t.is_version("50"));
     }
 
     #[test]
