@@ -87,9 +87,8 @@ impl Target {
     /// Whether the object is one version's own (an approval, a transition request) of `version`.
     pub fn is_version(&self, version: &str) -> bool {
         match self {
-            Target::UcApproval { version: v, .. } | Target::TransitionRequest { version: v, .. } => {
-                v == version
-            }
+            Target::UcApproval { version: v, .. }
+            | Target::TransitionRequest { version: v, .. } => v == version,
             _ => false,
         }
     }
