@@ -140,12 +140,20 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         },
         Some(Command::Train(a)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
+                let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
+                let ctx = mlops_console::ops::ChangeContext {
+                    profile: profile_label(&resolved),
+                    actor: client.me().await.ok().map(|m| m.user_name),
+                    production: resolved.settings.production,
+                };
                 let req = headless::train::TrainRequest {
                     experiment: &a.experiment,
                     params: &a.params,
                     wait: a.wait,
                     json: a.output.json,
                     training_jobs: &resolved.training_jobs,
+                    journal: &journal,
+                    ctx: &ctx,
                 };
                 headless::train::run(&client, &req, mlops_console::ops::jobs::Poll::real()).await
             }
@@ -294,6 +302,12 @@ fn context(
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
+        training_jobs: r.training_jobs.clone(),
+        // A bad [approvals] table is reported by the headless commands; the console keeps the
+        // defaults.
+        approvals: mlops_console::config::AppConfig::load(&paths.app_config_file())
+            .map(|c| c.approvals)
+            .unwrap_or_default(),
     }
 }
 
@@ -309,6 +323,9 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
+        // The demo workspace links its experiments by tag.
+        training_jobs: Default::default(),
+        approvals: Default::default(),
     }
 }
 

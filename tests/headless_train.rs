@@ -2,6 +2,7 @@
 //! and as the binary against a simulator on the real clock (exit codes, stdout JSON, stderr
 //! progress, read-only refusal). Only 127.0.0.1 is contacted.
 
+use mlops_console::ops::{Action, ChangeContext, Journal};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
@@ -52,6 +53,14 @@ fn simulated(sim: &SimHandle) -> Poll<'static> {
     }))
 }
 
+fn ctx() -> ChangeContext {
+    ChangeContext {
+        profile: "test".into(),
+        actor: None,
+        production: false,
+    }
+}
+
 async fn job_id(c: &Client, name: &str) -> i64 {
     let req = ListJobsRequest {
         name: Some(name.into()),
@@ -66,12 +75,16 @@ async fn train_wait_reports_the_run_and_the_mlflow_run_it_logged() {
     let c = client(&sim);
     let params = vec![("max_depth".to_string(), "7".to_string())];
     let none = BTreeMap::new();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
     let req = TrainRequest {
         experiment: CHURN,
         params: &params,
         wait: true,
         json: true,
         training_jobs: &none,
+        journal: &journal,
+        ctx: &ctx(),
     };
     let (log, lines) = collecting();
     let report = execute(&c, &req, simulated(&sim), log).await.unwrap();
@@ -88,6 +101,19 @@ async fn train_wait_reports_the_run_and_the_mlflow_run_it_logged() {
     );
     assert_eq!(lookup(&mlflow.data.params, "max_depth"), Some("7"));
     assert!(mlflow.data.metrics.iter().any(|m| m.key == "val_auc"));
+
+    // The launch is in the journal: attempt and verified result, naming the run it started.
+    let view = journal.read().unwrap();
+    let entry = view.entries.last().expect("a journal entry");
+    assert_eq!(entry.attempt.action, Action::RunJob);
+    assert_eq!(entry.standing().label(), "ok");
+    assert!(
+        entry
+            .latest()
+            .and_then(|r| r.verified.as_ref())
+            .is_some_and(|v| v.describe().contains(&report.run_id.to_string())),
+        "{entry:?}"
+    );
 
     let lines = lines.lock().unwrap().clone();
     assert!(
@@ -121,12 +147,16 @@ async fn a_config_mapping_links_experiments_without_the_tag() {
     let c = client(&sim);
     let refresh = job_id(&c, "feature-refresh").await;
     let mapping = BTreeMap::from([("/Shared/fraud/training".to_string(), refresh)]);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
     let req = TrainRequest {
         experiment: "/Shared/fraud/training",
         params: &[],
         wait: true,
         json: false,
         training_jobs: &mapping,
+        journal: &journal,
+        ctx: &ctx(),
     };
     let (log, lines) = collecting();
     let report = execute(&c, &req, simulated(&sim), log).await.unwrap();

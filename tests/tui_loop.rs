@@ -32,6 +32,8 @@ fn context(config_dir: &std::path::Path) -> AppContext {
         ascii: false,
         config_dir: config_dir.to_path_buf(),
         data_dir: config_dir.to_path_buf(),
+        training_jobs: Default::default(),
+        approvals: Default::default(),
     }
 }
 

@@ -126,7 +126,7 @@ fn palette_with_completions() {
 #[test]
 fn experiment_detail() {
     let mut d = experiments_screen();
-    d.key(KeyCode::Enter);
+    d.char('i');
     insta::assert_snapshot!("experiment_detail_80x24", d.render(80, 24).backend());
 }
 
@@ -147,7 +147,7 @@ fn no_panic_at_any_size() {
     d.type_text("a very long filter that does not fit anywhere at all");
     states.push(("filter", d));
     let mut d = experiments_screen();
-    d.key(KeyCode::Enter);
+    d.char('i');
     states.push(("detail", d));
     let mut d = experiments_screen();
     d.char('?');
@@ -181,7 +181,7 @@ fn ascii_mode_draws_only_ascii() {
     d.type_text("zzz");
     seen.push(d.render(80, 24).backend().to_string());
     d.key(KeyCode::Esc);
-    d.key(KeyCode::Enter);
+    d.char('i');
     seen.push(d.render(80, 24).backend().to_string());
     d.char('?');
     seen.push(d.render(80, 24).backend().to_string());

@@ -49,10 +49,18 @@ fn number_keys_and_esc_back_stack() {
     d.key(KeyCode::Enter);
     assert_eq!(
         route(&d),
+        Route::Runs {
+            experiment_id: "3487120091811234".into()
+        }
+    );
+    d.char('i');
+    assert_eq!(
+        route(&d),
         Route::ExperimentDetail {
             experiment_id: "3487120091811234".into()
         }
     );
+    d.key(KeyCode::Esc);
     d.key(KeyCode::Esc);
     assert_eq!(route(&d), Route::Screen(ScreenId::Experiments));
     d.key(KeyCode::Esc);
@@ -74,11 +82,11 @@ fn number_keys_and_esc_back_stack() {
 #[test]
 fn unimplemented_screens_say_coming_instead_of_doing_nothing() {
     let mut d = Driver::new(session());
-    d.char('3');
+    d.char('5');
     assert_eq!(route(&d), Route::Screen(ScreenId::Overview));
     let toast = d.state.toasts.last().expect("a toast");
     assert!(
-        toast.text.contains("Models is not in this version yet"),
+        toast.text.contains("Serving is not in this version yet"),
         "{toast:?}"
     );
     assert!(d.effects.is_empty());
@@ -119,7 +127,7 @@ fn palette_tab_completes_screens_and_loaded_experiment_names() {
     d.key(KeyCode::Enter);
     assert_eq!(
         route(&d),
-        Route::ExperimentDetail {
+        Route::Runs {
             experiment_id: "3487120091811301".into()
         }
     );
@@ -414,7 +422,7 @@ fn a_panicked_task_becomes_an_error_toast() {
 #[test]
 fn toasts_expire_with_the_clock() {
     let mut d = Driver::new(session());
-    d.char('3');
+    d.char('5');
     assert_eq!(d.state.toasts.len(), 1);
     d.send(Msg::Tick {
         now_ms: NOW + 60_000,
@@ -440,7 +448,7 @@ fn user_keymap_drives_update_and_warnings_toast_at_start() {
 fn detail_view_steps_through_the_list() {
     let mut d = Driver::new(session());
     d.open_experiments(experiments(), None);
-    d.key(KeyCode::Enter);
+    d.char('i');
     d.char('j');
     assert_eq!(
         route(&d),
@@ -471,7 +479,7 @@ fn a_dead_server_gives_one_toast_and_config_warnings_stay_visible() {
                     Payload::WorkspaceModelCount(Err(server_error()))
                 }
                 ResourceKey::ServingEndpoints => Payload::ServingEndpoints(Err(server_error())),
-                ResourceKey::ExperimentList => continue,
+                _ => continue,
             };
             d.answer(req, payload);
         }

@@ -34,6 +34,41 @@ pub enum Action {
     Filter,
     Open,
     CopyId,
+    // ── experiments and runs ──
+    /// The experiment's own page (ids, tags) from its runs.
+    Info,
+    ColumnLeft,
+    ColumnRight,
+    Sort,
+    Columns,
+    ToggleNested,
+    Mark,
+    Compare,
+    Sweep,
+    // ── run detail, sweep, compare ──
+    OpenParent,
+    Objective,
+    FlipDirection,
+    ScatterParam,
+    DiffOnly,
+    // ── charts ──
+    ChartMetrics,
+    XAxis,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    PanLeft,
+    PanRight,
+    ExportChart,
+    // ── changes to the workspace ──
+    LaunchTraining,
+    Promote,
+    Rollback,
+    Approve,
+    Reject,
+    // ── registry and audit ──
+    OpenRun,
+    Verify,
     // ── text inputs (palette, filter) ──
     Submit,
     Cancel,
@@ -41,6 +76,8 @@ pub enum Action {
     CompletePrev,
     // ── popups ──
     Close,
+    Toggle,
+    Confirm,
     /// Jump to a screen (the palette's `:models`, `render_offscreen`); bound keys use `goto_*`.
     #[serde(skip)]
     Goto(ScreenId),
@@ -72,10 +109,17 @@ impl Action {
         })
     }
 
-    /// Whether this action changes the workspace. None does yet; the confirm-dialog issue adds
-    /// mutating actions here, and read-only mode hides every action for which this is true.
+    /// Whether this action changes the workspace. Read-only mode hides every action for which
+    /// this is true (hints, help) and refuses it when pressed.
     pub fn is_mutating(self) -> bool {
-        false
+        matches!(
+            self,
+            Action::LaunchTraining
+                | Action::Promote
+                | Action::Rollback
+                | Action::Approve
+                | Action::Reject
+        )
     }
 
     /// A short label for the hint bar.
@@ -103,6 +147,37 @@ impl Action {
             Action::Complete => "complete",
             Action::CompletePrev => "previous",
             Action::Close => "close",
+            Action::Info => "info",
+            Action::ColumnLeft => "col left",
+            Action::ColumnRight => "col right",
+            Action::Sort => "sort",
+            Action::Columns => "columns",
+            Action::ToggleNested => "nested",
+            Action::Mark => "mark",
+            Action::Compare => "compare",
+            Action::Sweep => "sweep",
+            Action::OpenParent => "parent",
+            Action::Objective => "objective",
+            Action::FlipDirection => "min/max",
+            Action::ScatterParam => "param",
+            Action::DiffOnly => "diff only",
+            Action::ChartMetrics => "metrics",
+            Action::XAxis => "x axis",
+            Action::ZoomIn => "zoom in",
+            Action::ZoomOut => "zoom out",
+            Action::ZoomReset => "reset zoom",
+            Action::PanLeft => "pan left",
+            Action::PanRight => "pan right",
+            Action::ExportChart => "export",
+            Action::LaunchTraining => "train",
+            Action::Promote => "promote",
+            Action::Rollback => "roll back",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::OpenRun => "run",
+            Action::Verify => "verify",
+            Action::Toggle => "toggle",
+            Action::Confirm => "confirm",
             _ => "",
         }
     }
@@ -124,7 +199,7 @@ impl Action {
             Action::PageDown => "page down",
             Action::First => "first row",
             Action::Last => "last row (and the next page, if any)",
-            Action::Filter => "filter rows (case-insensitive, all columns)",
+            Action::Filter => "filter rows: text (any column), or on runs an MLflow filter",
             Action::Open => "open the selected row",
             Action::CopyId => "copy the selected id (OSC 52, works over SSH/tmux)",
             Action::Submit => "run / keep",
@@ -132,6 +207,41 @@ impl Action {
             Action::Complete => "complete (repeat to cycle)",
             Action::CompletePrev => "previous completion",
             Action::Close => "close",
+            Action::Info => "the experiment's details (ids, tags)",
+            Action::ColumnLeft => "move the column cursor left",
+            Action::ColumnRight => "move the column cursor right",
+            Action::Sort => "sort by the column under the cursor (again: flip direction)",
+            Action::Columns => "choose the metric and param columns",
+            Action::ToggleNested => "top-level runs only / all runs (nested trials too)",
+            Action::Mark => "mark / unmark the run for comparison",
+            Action::Compare => "compare the marked runs",
+            Action::Sweep => "sweep view: the run's child trials ranked",
+            Action::OpenParent => "open the parent run",
+            Action::Objective => "next objective metric",
+            Action::FlipDirection => "flip the objective between minimise and maximise",
+            Action::ScatterParam => "next parameter for the scatter",
+            Action::DiffOnly => "show only params and metrics that differ",
+            Action::ChartMetrics => "choose the charted metrics",
+            Action::XAxis => "x axis: step / wall time",
+            Action::ZoomIn => "zoom in on the x axis",
+            Action::ZoomOut => "zoom out on the x axis",
+            Action::ZoomReset => "reset the zoom",
+            Action::PanLeft => "move the zoomed window left",
+            Action::PanRight => "move the zoomed window right",
+            Action::ExportChart => "save the chart as PNG and SVG in the data dir",
+            Action::LaunchTraining => "launch the experiment's training job (asks first)",
+            Action::Promote => {
+                "promote the version: set an alias (UC) or move it to Production (asks first)"
+            }
+            Action::Rollback => {
+                "roll the alias or stage back to before the last change (asks first)"
+            }
+            Action::Approve => "approve with a comment (asks first)",
+            Action::Reject => "reject with a comment (asks first)",
+            Action::OpenRun => "open the version's source run",
+            Action::Verify => "re-read the objects of 'unknown' changes and record what is there",
+            Action::Toggle => "select / unselect",
+            Action::Confirm => "confirm",
             _ => "",
         }
         .to_string()

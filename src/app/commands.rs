@@ -27,6 +27,12 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
     match state.overlay {
         Overlay::Help { .. } => vec![Context::Help],
         Overlay::Palette(_) => vec![Context::Input],
+        Overlay::Picker(_) => vec![Context::Picker],
+        Overlay::Launch(_) | Overlay::Prompt(_) => vec![Context::Form],
+        Overlay::Candidates(_) => vec![Context::Picker],
+        // On production the job's name is typed, so the dialog reads keys like an input.
+        Overlay::Confirm(_) if state.session.production => vec![Context::Input],
+        Overlay::Confirm(_) => vec![Context::Confirm],
         Overlay::None if screens::list_view(state).is_some_and(|v| v.filtering) => {
             vec![Context::Input]
         }
@@ -49,9 +55,81 @@ pub fn hints(state: &State) -> Vec<Hint> {
     let filtering = screens::list_view(state).is_some_and(|v| v.filtering);
     let has_filter = screens::list_view(state).is_some_and(|v| v.has_filter());
     let can_go_back = state.nav.len() > 1 || has_filter;
+    let back = if state.nav.len() > 1 {
+        None
+    } else {
+        Some("clear")
+    };
     let wanted: Vec<(Action, Option<&'static str>)> = match (&state.overlay, state.route()) {
         (Overlay::Help { .. }, _) => vec![(Close, None), (MoveDown, Some("scroll"))],
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
+        (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
+        (Overlay::Launch(_), _) => vec![
+            (MoveDown, Some("next field")),
+            (Submit, Some("review")),
+            (Cancel, None),
+        ],
+        (Overlay::Confirm(_), _) if state.session.production => {
+            vec![
+                (Submit, Some("confirm (type the name first)")),
+                (Cancel, None),
+            ]
+        }
+        (Overlay::Confirm(c), _) => {
+            let label = match c.action {
+                super::form::ConfirmAction::RunJob { .. } => Some("run it"),
+                super::form::ConfirmAction::Change { .. } => None,
+            };
+            vec![(Confirm, label), (Cancel, None)]
+        }
+        (Overlay::Prompt(p), _) if p.offers_archive() => vec![
+            (Submit, Some("review")),
+            (MoveDown, Some("archive existing")),
+            (Cancel, None),
+        ],
+        (Overlay::Prompt(_), _) => vec![(Submit, Some("review")), (Cancel, None)],
+        (Overlay::Candidates(_), _) => vec![
+            (MoveDown, None),
+            (Submit, Some("roll back to it")),
+            (Cancel, None),
+        ],
+        (_, Route::ModelDetail { .. }) => vec![
+            (OpenRun, None),
+            (Promote, None),
+            (Rollback, None),
+            (Approve, None),
+            (Reject, None),
+            (CopyId, None),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::Screen(ScreenId::Approvals)) => vec![
+            (Approve, None),
+            (Reject, None),
+            (Filter, None),
+            (Refresh, None),
+            (Back, back),
+            (Help, None),
+            (Quit, None),
+        ],
+        (_, Route::Screen(ScreenId::Audit)) => vec![
+            (Verify, None),
+            (Filter, None),
+            (CopyId, None),
+            (Refresh, None),
+            (Back, back),
+            (Help, None),
+            (Quit, None),
+        ],
+        _ if filtering && matches!(state.route(), Route::Runs { .. }) => {
+            let text = state.runs.view.filter_text();
+            let submit = if crate::ops::run_filter::is_filter(text) {
+                "search server"
+            } else {
+                "keep filter"
+            };
+            vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
+        }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
         (_, Route::Screen(ScreenId::Overview)) => vec![
             (GotoExperiments, None),
@@ -61,10 +139,74 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Quit, None),
         ],
         (_, Route::ExperimentDetail { .. }) => vec![
+            (Open, Some("runs")),
             (MoveDown, Some("next")),
             (MoveUp, Some("prev")),
+            (LaunchTraining, None),
             (CopyId, None),
             (Back, None),
+            (Help, None),
+            (Quit, None),
+        ],
+        (_, Route::Runs { .. }) => vec![
+            (Open, None),
+            (Filter, None),
+            (ColumnLeft, None),
+            (ColumnRight, None),
+            (Sort, None),
+            (Mark, None),
+            (Compare, None),
+            (Sweep, None),
+            (ToggleNested, None),
+            (Columns, None),
+            (LaunchTraining, None),
+            (Info, None),
+            (Back, back),
+            (Help, None),
+            (Quit, None),
+        ],
+        (_, Route::RunDetail { .. }) => vec![
+            (ChartMetrics, None),
+            (XAxis, None),
+            (ZoomIn, None),
+            (ZoomOut, None),
+            (ExportChart, None),
+            (OpenParent, None),
+            (Sweep, None),
+            (MoveDown, Some("scroll")),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::Sweep { .. }) => vec![
+            (Open, None),
+            (Objective, None),
+            (FlipDirection, None),
+            (ScatterParam, None),
+            (Filter, None),
+            (ExportChart, None),
+            (Back, back),
+            (Help, None),
+        ],
+        (_, Route::Compare { .. }) => vec![
+            (DiffOnly, None),
+            (ChartMetrics, Some("metric")),
+            (XAxis, None),
+            (ZoomIn, None),
+            (ZoomOut, None),
+            (ExportChart, None),
+            (MoveDown, Some("scroll")),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
+        // At 80 columns these fit; `y` and `:` are in the help.
+        (_, Route::Screen(ScreenId::Experiments)) => vec![
+            (Open, Some("runs")),
+            (Filter, None),
+            (Info, None),
+            (LaunchTraining, None),
+            (Refresh, None),
+            (Back, back),
             (Help, None),
             (Quit, None),
         ],
@@ -73,32 +215,44 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Filter, None),
             (CopyId, None),
             (Refresh, None),
-            (
-                Back,
-                if state.nav.len() > 1 {
-                    None
-                } else {
-                    Some("clear")
-                },
-            ),
+            (Back, back),
             (Palette, None),
             (Help, None),
             (Quit, None),
         ],
     };
     let contexts = active_contexts(state);
-    wanted
-        .into_iter()
-        .filter(|(a, _)| offered(state, *a) && (*a != Back || can_go_back))
-        .filter_map(|(action, label)| {
-            let keys = state.keymap.keys_for(&contexts, action);
-            let first = keys.first()?;
-            Some(Hint {
-                keys: first.to_string(),
-                label: label.unwrap_or(action.label()).to_string(),
-            })
-        })
-        .collect()
+    let key = |a: Action| {
+        state
+            .keymap
+            .keys_for(&contexts, a)
+            .first()
+            .map(ToString::to_string)
+    };
+    let mut out: Vec<Hint> = Vec::new();
+    for (action, label) in wanted {
+        if !offered(state, action) || (action == Back && !can_go_back) {
+            continue;
+        }
+        // The column cursor's two keys share one hint ("<> column").
+        if action == ColumnRight {
+            continue;
+        }
+        let keys = match (action, key(action)) {
+            (ColumnLeft, Some(l)) => format!("{l}{}", key(ColumnRight).unwrap_or_default()),
+            (_, Some(k)) => k,
+            (_, None) => continue,
+        };
+        let label = match action {
+            ColumnLeft => "column",
+            _ => label.unwrap_or(action.label()),
+        };
+        out.push(Hint {
+            keys,
+            label: label.to_string(),
+        });
+    }
+    out
 }
 
 /// The help popup: every binding valid on the screen under it, then the input keys.
@@ -111,8 +265,20 @@ pub fn help(state: &State) -> Vec<HelpSection> {
             title: match ctx {
                 Context::Global => "Everywhere",
                 Context::List => "Lists",
-                Context::Detail => "Detail view",
+                Context::Detail => "Experiment",
+                Context::Experiments => "Experiments",
+                Context::Runs => "Runs",
+                Context::Run => "Run",
+                Context::Sweep => "Sweep",
+                Context::Compare => "Compare",
+                Context::Chart => "Charts",
+                Context::Versions => "Versions",
+                Context::Approvals => "Approvals",
+                Context::Audit => "Audit",
                 Context::Input => "In the : palette and / filter",
+                Context::Picker => "Choice popup",
+                Context::Form => "Forms (launch, comment, alias)",
+                Context::Confirm => "Confirm dialog",
                 Context::Help => "Help",
             },
             rows: state

@@ -1,8 +1,10 @@
 //! What the binary hands the TUI: the client and the resolved settings of one profile.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::api::Client;
+use crate::config::ApprovalSettings;
 
 /// Everything the console needs to run against one workspace. Built by `main.rs` from the
 /// resolved profile (or by the demo command around the simulator).
@@ -21,6 +23,10 @@ pub struct AppContext {
     pub ascii: bool,
     pub config_dir: PathBuf,
     pub data_dir: PathBuf,
+    /// `[training_jobs]` of config.toml: experiment name → training job id.
+    pub training_jobs: BTreeMap<String, i64>,
+    /// `[approvals]` of config.toml: the UC approval tag names and values.
+    pub approvals: ApprovalSettings,
 }
 
 /// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build
@@ -33,6 +39,9 @@ pub struct Session {
     pub production: bool,
     pub refresh_secs: u64,
     pub ascii: bool,
+    /// Experiment name → training job id, from config.toml (the experiment tag is the other
+    /// way to link them).
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 impl Session {
@@ -44,6 +53,7 @@ impl Session {
             production: ctx.production,
             refresh_secs: ctx.refresh_secs,
             ascii: ctx.ascii,
+            training_jobs: ctx.training_jobs.clone(),
         }
     }
 }

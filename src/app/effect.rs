@@ -1,11 +1,21 @@
 //! What `update` asks the outside world to do, as data. The runtime performs effects; tests
 //! assert on them.
 //!
-//! Mutations (promote, traffic shifts…) arrive with the confirm-dialog issue as new variants
-//! here (`Effect::Mutate`), gated by a `Confirm → Confirmed` pair of messages.
+//! Mutations are variants of their own (`Effect::RunJob`), only ever produced by a confirm
+//! dialog's confirm key, so tests can assert on them without I/O.
 
+use std::collections::BTreeMap;
+
+use ratatui::style::Color;
+
+use super::chart::ChartSpec;
 use super::msg::ResourceKey;
 use super::remote::RequestId;
+use crate::ops::Plan;
+use crate::ops::approvals::DecisionRequest;
+use crate::ops::models::Source;
+use crate::ops::promote::PromoteRequest;
+use crate::ops::rollback::RollbackRequest;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -15,6 +25,31 @@ pub enum Effect {
     LoadTheme { name: String },
     /// Put text on the clipboard via OSC 52.
     CopyToClipboard { text: String },
+    /// Write the chart as `<data_dir>/charts/<stem>.png` and `.svg`; answers
+    /// `Msg::ChartExported`.
+    /// `jobs/run-now` (a change to the workspace, only ever after a confirm dialog); answers
+    /// `Payload::JobStarted` under `req`.
+    RunJob {
+        req: RequestId,
+        job_id: i64,
+        /// Only the parameters that differ from the job's defaults.
+        job_parameters: BTreeMap<String, String>,
+        /// Makes a retried request start one run, not two.
+        idempotency_token: String,
+    },
+    /// Apply a confirmed registry change through `ops::execute` (journal attempt, send, read
+    /// back, journal result); answers `Payload::ChangeApplied` under `req`.
+    ApplyChange { req: RequestId, plan: Box<Plan> },
+    /// Re-read the objects of journal entries whose outcome is unknown and record what is
+    /// there; answers `Payload::Verified`.
+    VerifyUnknown { req: RequestId },
+    ExportChart {
+        spec: Box<ChartSpec>,
+        stem: String,
+        /// The theme's concrete foreground and background (`Color::Reset` resolved).
+        fg: Color,
+        bg: Color,
+    },
 }
 
 /// The read calls the screens make.
@@ -39,6 +74,71 @@ pub enum Fetch {
         page_token: Option<String>,
         min_rows: usize,
     },
+    /// Runs of an experiment, `filter` and `order_by` sent as given. Paging as for experiments.
+    Runs {
+        experiment_id: String,
+        filter: Option<String>,
+        order_by: Vec<String>,
+        page_token: Option<String>,
+        min_rows: usize,
+    },
+    Run {
+        run_id: String,
+    },
+    /// The full history (all pages, up to a cap) of each metric.
+    MetricHistories {
+        run_id: String,
+        keys: Vec<String>,
+    },
+    /// A parent run and its children (`tags.mlflow.parentRunId = '<id>'`).
+    Sweep {
+        run_id: String,
+    },
+    CompareRuns {
+        run_ids: Vec<String>,
+    },
+    /// One metric's history for each run.
+    CompareHistories {
+        run_ids: Vec<String>,
+        key: String,
+    },
+    Artifacts {
+        run_id: String,
+    },
+    /// `jobs/get`: the training job and its parameters, for the launch form.
+    TrainingJob {
+        job_id: i64,
+    },
+    /// `jobs/runs/get`: a launched run's state.
+    JobRun {
+        run_id: i64,
+    },
+    /// The MLflow run tagged `mlflow.databricks.jobRunID = <job_run_id>` in the experiment.
+    ProducedRun {
+        experiment_id: String,
+        job_run_id: i64,
+    },
+    /// UC and workspace-registry models in one list.
+    Models,
+    /// One model and its versions.
+    ModelDetail {
+        name: String,
+        source: Source,
+    },
+    /// Open transition requests and UC versions whose approval tag is pending.
+    Approvals,
+    /// The audit journal in the data dir.
+    Journal,
+    /// Read what a change needs and plan it (nothing is sent).
+    Prepare(ChangeRequest),
+}
+
+/// A registry change to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeRequest {
+    Promote(PromoteRequest),
+    Rollback(RollbackRequest),
+    Decide(DecisionRequest),
 }
 
 impl Fetch {
@@ -50,6 +150,21 @@ impl Fetch {
             Fetch::WorkspaceModelCount { .. } => ResourceKey::WorkspaceModelCount,
             Fetch::ServingEndpoints => ResourceKey::ServingEndpoints,
             Fetch::Experiments { .. } => ResourceKey::ExperimentList,
+            Fetch::Runs { .. } => ResourceKey::RunList,
+            Fetch::Run { .. } => ResourceKey::RunDetail,
+            Fetch::MetricHistories { .. } => ResourceKey::MetricHistories,
+            Fetch::Sweep { .. } => ResourceKey::Sweep,
+            Fetch::CompareRuns { .. } => ResourceKey::CompareRuns,
+            Fetch::CompareHistories { .. } => ResourceKey::CompareHistories,
+            Fetch::Artifacts { .. } => ResourceKey::Artifacts,
+            Fetch::TrainingJob { .. } => ResourceKey::TrainingJob,
+            Fetch::JobRun { .. } => ResourceKey::JobRun,
+            Fetch::ProducedRun { .. } => ResourceKey::ProducedRun,
+            Fetch::Models => ResourceKey::Models,
+            Fetch::ModelDetail { .. } => ResourceKey::ModelDetail,
+            Fetch::Approvals => ResourceKey::Approvals,
+            Fetch::Journal => ResourceKey::Journal,
+            Fetch::Prepare(_) => ResourceKey::Prepare,
         }
     }
 }

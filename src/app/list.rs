@@ -52,6 +52,21 @@ impl ListView {
         self.keep_visible(len, page);
     }
 
+    /// The movement keys of a list (`j/k`, pages, `g/G`); `false` for other actions.
+    pub fn navigate(&mut self, action: super::action::Action, len: usize, page: usize) -> bool {
+        use super::action::Action;
+        match action {
+            Action::MoveDown => self.move_by(1, len, page),
+            Action::MoveUp => self.move_by(-1, len, page),
+            Action::PageDown => self.move_by(page as isize, len, page),
+            Action::PageUp => self.move_by(-(page as isize), len, page),
+            Action::First => self.select(0, len, page),
+            Action::Last => self.select(len.saturating_sub(1), len, page),
+            _ => return false,
+        }
+        true
+    }
+
     /// Clamps after the rows changed (filter typed, page loaded, refresh).
     pub fn keep_visible(&mut self, len: usize, page: usize) {
         let page = page.max(1);

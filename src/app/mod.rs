@@ -5,15 +5,19 @@
 //! network → `Msg`. Views (`crate::ui`) read [`State`] and never change it.
 
 pub mod action;
+pub mod chart;
 pub mod commands;
 pub mod context;
 pub mod effect;
 mod fetch;
+pub mod form;
 pub mod format;
 pub mod list;
 pub mod msg;
 mod offscreen;
 pub mod palette;
+pub mod picker;
+pub mod prompt;
 pub mod remote;
 pub mod runloop;
 pub mod runtime;
@@ -24,8 +28,11 @@ mod update;
 
 pub use action::Action;
 pub use context::{AppContext, Session};
-pub use effect::{Effect, Fetch};
-pub use msg::{Count, ExperimentPage, ExperimentSummary, Msg, Payload, ResourceKey};
+pub use effect::{ChangeRequest, Effect, Fetch};
+pub use msg::{
+    CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
+    ResourceKey, RunPage, SweepData,
+};
 pub use offscreen::render_offscreen;
 pub use runloop::{App, ClipboardSink, Startup};
 pub use screen::{Route, ScreenId};

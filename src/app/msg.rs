@@ -4,13 +4,23 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiResult;
-use crate::api::models::mlflow::Experiment;
+use crate::api::models::job_runs::JobRun;
+use crate::api::models::jobs::{Job, RunNowResponse};
+use crate::api::models::mlflow::{Experiment, FileInfo, Run};
 use crate::api::models::scim::Me;
 use crate::api::models::serving::ServingEndpoint;
 use crate::theme::Theme;
 
 use super::action::Action;
+use super::chart::History;
 use super::remote::RequestId;
+use crate::ops::ChangeOutcome;
+use crate::ops::Plan;
+use crate::ops::approvals::PendingList;
+use crate::ops::journal::JournalView;
+use crate::ops::models::{ModelDetail, ModelRow};
+use crate::ops::rollback::Candidates;
+use crate::ops::sweep::Trial;
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -47,6 +57,10 @@ pub enum Msg {
         theme: Box<Theme>,
         warnings: Vec<String>,
     },
+    /// A chart export finished: the files written, or why not.
+    ChartExported {
+        result: Result<Vec<String>, String>,
+    },
 }
 
 /// One remote resource; at most one request per key is live (latest wins).
@@ -58,6 +72,31 @@ pub enum ResourceKey {
     WorkspaceModelCount,
     ServingEndpoints,
     ExperimentList,
+    RunList,
+    RunDetail,
+    MetricHistories,
+    Sweep,
+    CompareRuns,
+    CompareHistories,
+    Artifacts,
+    TrainingJob,
+    RunNow,
+    JobRun,
+    ProducedRun,
+    Models,
+    ModelDetail,
+    Approvals,
+    Journal,
+    Prepare,
+    ApplyChange,
+    Verify,
+}
+
+/// A planned change, or (roll back without a journal entry) the versions to choose from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prepared {
+    Plan(Box<Plan>),
+    Candidates(Box<Candidates>),
 }
 
 pub use crate::ops::inventory::{Count, ExperimentSummary};
@@ -71,6 +110,31 @@ pub struct ExperimentPage {
     pub append: bool,
 }
 
+/// One or more pages of runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPage {
+    pub runs: Vec<Run>,
+    pub next_page_token: Option<String>,
+    /// Appends to the loaded rows (scrolling) instead of replacing them (new query, refresh).
+    pub append: bool,
+}
+
+/// A parent run and its child trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepData {
+    pub parent: Run,
+    pub trials: Vec<Trial>,
+    /// More trials than the cap: the rest were not read.
+    pub truncated: bool,
+}
+
+/// One metric's history for each compared run (in the order of the request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareHistories {
+    pub key: String,
+    pub histories: Vec<History>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Payload {
     Me(ApiResult<Me>),
@@ -79,6 +143,31 @@ pub enum Payload {
     WorkspaceModelCount(ApiResult<Count>),
     ServingEndpoints(ApiResult<Vec<ServingEndpoint>>),
     Experiments(ApiResult<ExperimentPage>),
+    Runs(ApiResult<RunPage>),
+    Run(ApiResult<Box<Run>>),
+    MetricHistories(ApiResult<Vec<(String, History)>>),
+    Sweep(ApiResult<Box<SweepData>>),
+    CompareRuns(ApiResult<Vec<Run>>),
+    CompareHistories(ApiResult<CompareHistories>),
+    /// A run's artifacts: the root entries, and the entries of its top directories.
+    Artifacts(ApiResult<Vec<FileInfo>>),
+    TrainingJob(ApiResult<Box<Job>>),
+    /// The answer of `run-now` (an effect, not a fetch).
+    JobStarted(ApiResult<RunNowResponse>),
+    JobRun(ApiResult<Box<JobRun>>),
+    /// The MLflow run a job run logged (by its `mlflow.databricks.jobRunID` tag), if any yet.
+    ProducedRun(ApiResult<Option<String>>),
+    Models(ApiResult<Vec<ModelRow>>),
+    ModelDetail(ApiResult<Box<ModelDetail>>),
+    /// Never fails: what could not be looked at is in its notes.
+    Approvals(Box<PendingList>),
+    Journal(Result<Box<JournalView>, String>),
+    /// The plan of a change (or why it cannot be made).
+    Prepared(Result<Prepared, String>),
+    /// How an applied change ended (or why nothing was sent).
+    ChangeApplied(Result<Box<ChangeOutcome>, String>),
+    /// What re-reading the unknown journal entries found, one line.
+    Verified(Result<String, String>),
 }
 
 impl Payload {
@@ -90,6 +179,24 @@ impl Payload {
             Payload::WorkspaceModelCount(_) => ResourceKey::WorkspaceModelCount,
             Payload::ServingEndpoints(_) => ResourceKey::ServingEndpoints,
             Payload::Experiments(_) => ResourceKey::ExperimentList,
+            Payload::Runs(_) => ResourceKey::RunList,
+            Payload::Run(_) => ResourceKey::RunDetail,
+            Payload::MetricHistories(_) => ResourceKey::MetricHistories,
+            Payload::Sweep(_) => ResourceKey::Sweep,
+            Payload::CompareRuns(_) => ResourceKey::CompareRuns,
+            Payload::CompareHistories(_) => ResourceKey::CompareHistories,
+            Payload::Artifacts(_) => ResourceKey::Artifacts,
+            Payload::TrainingJob(_) => ResourceKey::TrainingJob,
+            Payload::JobStarted(_) => ResourceKey::RunNow,
+            Payload::JobRun(_) => ResourceKey::JobRun,
+            Payload::ProducedRun(_) => ResourceKey::ProducedRun,
+            Payload::Models(_) => ResourceKey::Models,
+            Payload::ModelDetail(_) => ResourceKey::ModelDetail,
+            Payload::Approvals(_) => ResourceKey::Approvals,
+            Payload::Journal(_) => ResourceKey::Journal,
+            Payload::Prepared(_) => ResourceKey::Prepare,
+            Payload::ChangeApplied(_) => ResourceKey::ApplyChange,
+            Payload::Verified(_) => ResourceKey::Verify,
         }
     }
 }

@@ -88,12 +88,7 @@ impl<B: Backend> App<B> {
         if let Ok(size) = terminal.size() {
             state.size = (size.width, size.height);
         }
-        let runtime = Runtime::new(
-            ctx.client.clone(),
-            tx.clone(),
-            ctx.config_dir.clone(),
-            startup.no_color,
-        );
+        let runtime = Runtime::new(ctx, tx.clone(), startup.no_color);
         App {
             terminal,
             state,

@@ -15,13 +15,17 @@ use std::task::{Context, Poll};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use crate::api::Client;
+use crate::export::chart::ChartColors;
 use crate::theme::Theme;
+
+use super::chart::ChartSpec;
+use super::context::AppContext;
 
 use super::effect::{Effect, Fetch};
 use super::fetch;
-use super::msg::{Msg, ResourceKey};
+use super::msg::{Msg, Payload, ResourceKey};
 use super::remote::RequestId;
+use crate::api::models::jobs::RunNowRequest;
 
 /// Milliseconds since the epoch: the runtime's clock (the reducer never reads one).
 pub fn now_ms() -> i64 {
@@ -61,24 +65,33 @@ impl<F: Future> Future for Background<F> {
 }
 
 pub struct Runtime {
-    client: Client,
+    env: fetch::Env,
     tx: UnboundedSender<Msg>,
     config_dir: PathBuf,
+    /// Exported charts go to `<data_dir>/charts/`.
+    data_dir: PathBuf,
     no_color: bool,
     tasks: HashMap<ResourceKey, AbortHandle>,
 }
 
 impl Runtime {
-    pub fn new(
-        client: Client,
-        tx: UnboundedSender<Msg>,
-        config_dir: PathBuf,
-        no_color: bool,
-    ) -> Self {
+    pub fn new(ctx: &AppContext, tx: UnboundedSender<Msg>, no_color: bool) -> Self {
+        let (client, config_dir, data_dir) = (
+            ctx.client.clone(),
+            ctx.config_dir.clone(),
+            ctx.data_dir.clone(),
+        );
         Runtime {
-            client,
+            env: fetch::Env {
+                client,
+                data_dir: data_dir.clone(),
+                approvals: ctx.approvals.clone(),
+                profile: ctx.profile.clone(),
+                production: ctx.production,
+            },
             tx,
             config_dir,
+            data_dir,
             no_color,
             tasks: HashMap::new(),
         }
@@ -90,6 +103,17 @@ impl Runtime {
             Effect::Fetch { req, fetch } => self.fetch(req, fetch),
             Effect::LoadTheme { name } => self.load_theme(name),
             Effect::CopyToClipboard { .. } => {}
+            Effect::RunJob {
+                req,
+                job_id,
+                job_parameters,
+                idempotency_token,
+            } => self.run_job(req, job_id, job_parameters, idempotency_token),
+            Effect::ApplyChange { req, plan } => self.apply_change(req, *plan),
+            Effect::VerifyUnknown { req } => self.verify_unknown(req),
+            Effect::ExportChart { spec, stem, fg, bg } => {
+                self.export_chart(*spec, stem, ChartColors { fg, bg })
+            }
         }
     }
 
@@ -103,9 +127,9 @@ impl Runtime {
         if let Some(old) = self.tasks.remove(&key) {
             old.abort();
         }
-        let (client, tx) = (self.client.clone(), self.tx.clone());
+        let (env, tx) = (self.env.clone(), self.tx.clone());
         let task = spawn_supervised(self.tx.clone(), key, req, async move {
-            let payload = fetch::run(&client, fetch).await;
+            let payload = fetch::run(&env, fetch).await;
             let _ = tx.send(Msg::Loaded {
                 req,
                 at_ms: now_ms(),
@@ -113,6 +137,67 @@ impl Runtime {
             });
         });
         self.tasks.insert(key, task);
+    }
+
+    /// A mutation is never aborted by a later request (it may already have reached the server),
+    /// so its task is not tracked under a resource key.
+    fn run_job(
+        &self,
+        req: RequestId,
+        job_id: i64,
+        job_parameters: std::collections::BTreeMap<String, String>,
+        idempotency_token: String,
+    ) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::RunNow, req, async move {
+            let body = RunNowRequest {
+                job_id,
+                job_parameters,
+                idempotency_token: Some(idempotency_token),
+                ..Default::default()
+            };
+            let payload = Payload::JobStarted(fetch::registry::launch(&env, &body).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    /// A registry change: like `run_job`, never aborted once started.
+    fn apply_change(&self, req: RequestId, plan: crate::ops::Plan) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::ApplyChange, req, async move {
+            let payload = Payload::ChangeApplied(fetch::registry::apply(&env, &plan).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    fn verify_unknown(&self, req: RequestId) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::Verify, req, async move {
+            let payload = Payload::Verified(fetch::registry::verify(&env).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    /// Files are written on the blocking pool; the answer says where (or why not).
+    fn export_chart(&self, spec: ChartSpec, stem: String, colors: ChartColors) {
+        let (dir, tx) = (self.data_dir.join("charts"), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = crate::export::chart::write(&spec, colors, &dir, &stem)
+                .map(|paths| paths.iter().map(|p| p.display().to_string()).collect());
+            let _ = tx.send(Msg::ChartExported { result });
+        });
     }
 
     fn load_theme(&self, name: String) {

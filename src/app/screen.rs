@@ -84,7 +84,14 @@ impl ScreenId {
     /// Whether this build has the screen. Unavailable screens answer "not in this version yet"
     /// and are left out of hints and help, so no key there is dead.
     pub fn is_available(self) -> bool {
-        matches!(self, ScreenId::Overview | ScreenId::Experiments)
+        matches!(
+            self,
+            ScreenId::Overview
+                | ScreenId::Experiments
+                | ScreenId::Models
+                | ScreenId::Approvals
+                | ScreenId::Audit
+        )
     }
 
     /// Looks a screen up by command or alias (case-insensitive).
@@ -113,7 +120,33 @@ impl std::str::FromStr for ScreenId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Screen(ScreenId),
-    ExperimentDetail { experiment_id: String },
+    ExperimentDetail {
+        experiment_id: String,
+    },
+    /// The runs table of one experiment.
+    Runs {
+        experiment_id: String,
+    },
+    RunDetail {
+        run_id: String,
+    },
+    /// A parent run's child trials (a Hyperopt sweep).
+    Sweep {
+        run_id: String,
+    },
+    /// Marked runs side by side.
+    Compare {
+        run_ids: Vec<String>,
+    },
+    /// A model and its versions.
+    ModelDetail {
+        name: String,
+        source: crate::ops::models::Source,
+    },
+    /// A training job run launched from an experiment, watched until it ends.
+    Training {
+        experiment_id: String,
+    },
 }
 
 impl Route {
@@ -121,7 +154,13 @@ impl Route {
     pub fn screen(&self) -> ScreenId {
         match self {
             Route::Screen(id) => *id,
-            Route::ExperimentDetail { .. } => ScreenId::Experiments,
+            Route::ExperimentDetail { .. }
+            | Route::Runs { .. }
+            | Route::RunDetail { .. }
+            | Route::Sweep { .. }
+            | Route::Compare { .. }
+            | Route::Training { .. } => ScreenId::Experiments,
+            Route::ModelDetail { .. } => ScreenId::Models,
         }
     }
 }

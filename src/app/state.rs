@@ -4,11 +4,23 @@ use crate::config::keymap::Keymap;
 use crate::theme::Theme;
 
 use super::context::Session;
+use super::form::{Confirm, LaunchForm};
 use super::palette::Palette;
+use super::picker::Picker;
+use super::prompt::Prompt;
 use super::remote::RequestId;
 use super::screen::{Route, ScreenId};
+use super::screens::approvals::ApprovalsState;
+use super::screens::audit::AuditState;
+use super::screens::change::{CandidatePick, ChangeState};
+use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
+use super::screens::launch::LaunchState;
+use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
+use super::screens::run_detail::RunDetailState;
+use super::screens::runs::RunsState;
+use super::screens::sweep::SweepState;
 
 /// How long toasts stay up.
 pub const TOAST_INFO_MS: i64 = 4_000;
@@ -43,6 +55,14 @@ pub enum Overlay {
         scroll: u16,
     },
     Palette(Palette),
+    Picker(Picker),
+    /// The launch-training parameter form.
+    Launch(Box<LaunchForm>),
+    Confirm(Box<Confirm>),
+    /// The comment of an approval / rejection, or the alias of a promotion.
+    Prompt(Box<Prompt>),
+    /// Roll back with no journal entry: pick the version.
+    Candidates(Box<CandidatePick>),
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +81,15 @@ pub struct State {
     pub toasts: Vec<Toast>,
     pub overview: OverviewState,
     pub experiments: ExperimentsState,
+    pub runs: RunsState,
+    pub run_detail: RunDetailState,
+    pub sweep: SweepState,
+    pub compare: CompareState,
+    pub launch: LaunchState,
+    pub models: ModelsState,
+    pub approvals: ApprovalsState,
+    pub audit: AuditState,
+    pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -85,6 +114,15 @@ impl State {
             toasts: Vec::new(),
             overview: OverviewState::default(),
             experiments: ExperimentsState::default(),
+            runs: RunsState::default(),
+            run_detail: RunDetailState::default(),
+            sweep: SweepState::default(),
+            compare: CompareState::default(),
+            launch: LaunchState::default(),
+            models: ModelsState::default(),
+            approvals: ApprovalsState::default(),
+            audit: AuditState::default(),
+            change: ChangeState::default(),
             quit: false,
             dirty: true,
             next_request: 1,
@@ -196,6 +234,30 @@ impl State {
 
     /// Requests in flight (one per loading resource); shown in the status bar.
     pub fn loading_count(&self) -> usize {
-        self.overview.loading_count() + usize::from(self.experiments.list.is_loading())
+        self.overview.loading_count()
+            + [
+                self.experiments.list.is_loading(),
+                self.runs.rows.is_loading(),
+                self.run_detail.run.is_loading(),
+                self.run_detail.histories.is_loading(),
+                self.sweep.data.is_loading(),
+                self.compare.runs.is_loading(),
+                self.compare.histories.is_loading(),
+                self.run_detail.artifacts.is_loading(),
+                self.launch.job.is_loading(),
+                self.launch.started.is_loading(),
+                self.launch.job_run.is_loading(),
+                self.launch.produced.is_loading(),
+                self.models.list.is_loading(),
+                self.models.detail.is_loading(),
+                self.approvals.list.is_loading(),
+                self.audit.journal.is_loading(),
+                self.change.preparing.is_some(),
+                self.change.applying.is_some(),
+                self.audit.verifying.is_some(),
+            ]
+            .into_iter()
+            .filter(|b| *b)
+            .count()
     }
 }

@@ -9,12 +9,17 @@ pub static MONO_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSansMono.ttf"
 /// The family name the font is registered under with plotters.
 pub const MONO_FAMILY: &str = "mlops-mono";
 
-/// Registers the font with plotters once per process.
+/// Registers the font with plotters once per process: as [`MONO_FAMILY`], and as `monospace`
+/// so that charts can name the generic family (SVG keeps that name for viewers; plotters measures
+/// text with the embedded font).
 pub fn ensure_registered() -> Result<(), String> {
     static DONE: OnceLock<Result<(), String>> = OnceLock::new();
     DONE.get_or_init(|| {
-        plotters::style::register_font(MONO_FAMILY, plotters::style::FontStyle::Normal, MONO_TTF)
-            .map_err(|_| "embedded font could not be loaded".to_string())
+        for name in [MONO_FAMILY, "monospace"] {
+            plotters::style::register_font(name, plotters::style::FontStyle::Normal, MONO_TTF)
+                .map_err(|_| "embedded font could not be loaded".to_string())?;
+        }
+        Ok(())
     })
     .clone()
 }

@@ -5,7 +5,8 @@
 //!
 //! What is started (job, workspace, parameters) is printed to stderr before the request is
 //! sent, progress lines too; stdout carries only the result (a table, or one JSON document).
-//! Journaling and confirmation of mutations arrive in a later issue.
+//! The launch is journaled like every change (`ops::launch`): attempt, run-now, read-back,
+//! result.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,7 +16,11 @@ use serde::Serialize;
 use crate::api::models::jobs::{JobRun, RunNowRequest};
 use crate::api::models::mlflow::Run;
 use crate::api::{ApiError, Client};
+use crate::ops::change::execute::ChangeContext;
+use crate::ops::error::OpError;
 use crate::ops::jobs::{Poll, WaitError, wait_for_job_run};
+use crate::ops::journal::{Journal, Outcome};
+use crate::ops::launch::{LaunchOutcome, launch_job};
 use crate::ops::training::{
     LinkError, LinkSource, ParameterValue, effective_parameters, linked_job, mlflow_run_of,
     unknown_parameters,
@@ -33,6 +38,9 @@ pub struct TrainRequest<'a> {
     pub json: bool,
     /// `[training_jobs]` of config.toml.
     pub training_jobs: &'a BTreeMap<String, i64>,
+    /// Where the launch is journaled, and by whom.
+    pub journal: &'a Journal,
+    pub ctx: &'a ChangeContext,
 }
 
 /// Where progress and announcements go (stderr in the binary, a buffer in tests).
@@ -102,6 +110,12 @@ pub enum TrainError {
     },
     #[error(transparent)]
     Wait(#[from] WaitError),
+    /// The launch could not start (read-only profile, journal not writable): nothing was sent.
+    #[error(transparent)]
+    Op(#[from] OpError),
+    /// Sent, but not started as intended (refused, lost or not read back); journaled.
+    #[error("{} (journal {})", .0.message, .0.id)]
+    Launch(Box<LaunchOutcome>),
 }
 
 impl TrainError {
@@ -111,6 +125,12 @@ impl TrainError {
             TrainError::ExperimentNotFound(_) | TrainError::Link(_) => exit::NOT_FOUND,
             TrainError::UnknownParameters { .. } => exit::USAGE,
             TrainError::Wait(WaitError::TimedOut { .. }) => exit::FAILURE,
+            TrainError::Op(OpError::ReadOnly(_)) => exit::CONFLICT_OR_PERMISSION,
+            TrainError::Op(_) => exit::FAILURE,
+            TrainError::Launch(l) => match (l.outcome, &l.error) {
+                (Outcome::Failed, Some(e)) => exit::for_api_error(e),
+                _ => exit::VERIFY_FAILED,
+            },
         }
     }
 }
@@ -186,7 +206,14 @@ pub async fn execute(
         idempotency_token: Some(idempotency_token()),
         ..Default::default()
     };
-    let run_id = client.run_now(&run_now).await?.run_id;
+    let launched = launch_job(client, req.journal, req.ctx, &job.display_name(), &run_now).await?;
+    if let Some(w) = &launched.journal_warning {
+        log(&format!("warning: {w}"));
+    }
+    let run_id = match (launched.outcome, launched.run_id) {
+        (Outcome::Ok, Some(id)) => id,
+        _ => return Err(TrainError::Launch(Box::new(launched))),
+    };
     let started = client.get_job_run(run_id).await?;
     log(&format!(
         "Started run {run_id}: {}",
@@ -296,13 +323,14 @@ pub async fn run(client: &Client, req: &TrainRequest<'_>, poll: Poll<'_>) -> i32
                 _ => exit::OK,
             }
         }
-        Err(TrainError::Api(e @ ApiError::ReadOnly { .. })) => {
+        Err(TrainError::Api(ApiError::ReadOnly { .. }))
+        | Err(TrainError::Op(OpError::ReadOnly(_))) => {
             eprintln!(
                 "error: read-only profile: `train` starts a job run (POST /api/2.2/jobs/run-now) \
                  and was refused before anything was sent; use a writable profile, or drop \
                  --readonly"
             );
-            exit::for_api_error(&e)
+            exit::CONFLICT_OR_PERMISSION
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,20 +1,28 @@
-//! Domain logic with no UI: inventory counts, following job runs and launching training, the
-//! registry changes (promote, roll back, approve, reject) with their blast radius and the audit
-//! journal, and serving (metrics, statistics, traffic changes, canary plans). The TUI and the
-//! headless twins call these; nothing else changes the workspace.
+//! Domain logic with no UI: inventory counts, run filters, sweeps, comparisons, downsampling,
+//! following job runs and launching training, the registry changes (promote, roll back,
+//! approve, reject) with their blast radius and the audit journal, and serving (metrics,
+//! statistics, traffic changes, canary plans). The TUI and the headless twins call these;
+//! nothing else changes the workspace.
 
 pub mod approvals;
 pub mod blast_radius;
+pub mod canary;
 pub mod change;
+pub mod compare;
+pub mod downsample;
 pub mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod journal;
+pub mod launch;
+pub mod models;
 pub mod prometheus;
 pub mod promote;
 pub mod rollback;
+pub mod run_filter;
 pub mod serving_metrics;
 pub mod stats;
+pub mod sweep;
 pub mod traffic;
 pub mod training;
 
@@ -23,4 +31,3 @@ pub use change::plan::{Plan, Step};
 pub use change::target::{Action, ObjectState, Target};
 pub use error::OpError;
 pub use journal::Journal;
-pub mod canary;

@@ -100,7 +100,7 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         right.push(Span::raw(format!("{loading} loading")));
         right.push(Span::raw(sep));
     }
-    let age = screens::data_at(state, state.screen())
+    let age = screens::data_at(state)
         .map(|at| format!("data {}", format::ago(state.now_ms, Some(at))))
         .unwrap_or_else(|| "no data yet".to_string());
     right.push(Span::raw(format!("{age} ")));

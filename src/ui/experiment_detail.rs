@@ -58,11 +58,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
             Span::styled(tag.value.clone(), theme.style(Role::Text)),
         ]));
     }
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        "runs of this experiment are not shown in this version",
-        theme.style(Role::Muted),
-    ));
     let block = panel(state, format!(" {} ", e.name), true).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines)

@@ -1,13 +1,24 @@
 //! Views: functions of `&State` that draw a frame. They never change state and never do I/O.
 //! One module per screen, plus the chrome and the popups.
 
+mod change;
+pub mod chart;
 mod chrome;
+mod compare;
 mod experiment_detail;
 mod experiments;
 pub mod glyphs;
 mod help;
+mod launch;
+mod model_detail;
 mod overview;
 mod palette;
+mod picker;
+mod registry;
+mod run_detail;
+mod runs;
+mod sweep;
+mod table;
 mod toast;
 mod widgets;
 
@@ -36,6 +47,15 @@ pub fn render(frame: &mut Frame, state: &State) {
         Route::ExperimentDetail { experiment_id } => {
             experiment_detail::render(frame, areas.body, state, experiment_id)
         }
+        Route::Runs { experiment_id } => runs::render(frame, areas.body, state, experiment_id),
+        Route::RunDetail { .. } => run_detail::render(frame, areas.body, state),
+        Route::Sweep { .. } => sweep::render(frame, areas.body, state),
+        Route::Compare { .. } => compare::render(frame, areas.body, state),
+        Route::Training { .. } => launch::render_training(frame, areas.body, state),
+        Route::Screen(ScreenId::Models) => registry::models(frame, areas.body, state),
+        Route::ModelDetail { .. } => model_detail::render(frame, areas.body, state),
+        Route::Screen(ScreenId::Approvals) => registry::approvals(frame, areas.body, state),
+        Route::Screen(ScreenId::Audit) => registry::audit(frame, areas.body, state),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(
@@ -53,5 +73,10 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
         Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
+        Overlay::Picker(p) => picker::render(frame, areas.body, state, p),
+        Overlay::Launch(f) => launch::render_form(frame, areas.body, state, f),
+        Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
+        Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
+        Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
     }
 }

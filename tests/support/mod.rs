@@ -1,6 +1,16 @@
 //! Fixtures shared by the TUI tests: a session, model values, and a driver that feeds `update`.
 #![allow(dead_code)]
 
+pub mod launch;
+pub mod registry;
+pub mod runs;
+#[allow(unused_imports)]
+pub use launch::*;
+#[allow(unused_imports)]
+pub use registry::*;
+#[allow(unused_imports)]
+pub use runs::*;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -31,6 +41,7 @@ pub fn session() -> Session {
         production: false,
         refresh_secs: 10,
         ascii: false,
+        training_jobs: Default::default(),
     }
 }
 
@@ -143,7 +154,7 @@ impl Driver {
                 })),
                 Fetch::ServingEndpoints if oss => Payload::ServingEndpoints(Err(not_available())),
                 Fetch::ServingEndpoints => Payload::ServingEndpoints(Ok(endpoints())),
-                Fetch::Experiments { .. } => continue,
+                _ => continue,
             };
             self.answer(req, payload);
         }

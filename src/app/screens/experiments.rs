@@ -192,12 +192,26 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
         Action::First => view.select(0, len, page),
         Action::Last => view.select(len.saturating_sub(1), len, page),
         Action::Filter => view.filtering = true,
-        Action::Open => {
+        Action::Open | Action::Info => {
             let Some(e) = state.experiments.selected(now) else {
                 return true;
             };
             let experiment_id = e.experiment_id.clone();
-            state.push_route(Route::ExperimentDetail { experiment_id });
+            if action == Action::Open {
+                state.push_route(Route::Runs { experiment_id });
+                super::load(state, false, fx);
+            } else {
+                state.push_route(Route::ExperimentDetail { experiment_id });
+            }
+        }
+        Action::LaunchTraining => {
+            if let Some(id) = state
+                .experiments
+                .selected(now)
+                .map(|e| e.experiment_id.clone())
+            {
+                super::launch::start(state, &id, fx);
+            }
         }
         Action::CopyId => {
             if let Some(id) = state
@@ -229,6 +243,16 @@ pub(crate) fn on_detail_action(
             super::copy(state, id.to_string(), fx);
             return true;
         }
+        Action::Open => {
+            let experiment_id = id.to_string();
+            state.push_route(Route::Runs { experiment_id });
+            super::load(state, false, fx);
+            return true;
+        }
+        Action::LaunchTraining => {
+            super::launch::start(state, id, fx);
+            return true;
+        }
         _ => return false,
     };
     let (now, page) = (state.now_ms, state.list_page_rows());
@@ -243,7 +267,7 @@ pub(crate) fn on_detail_action(
     true
 }
 
-/// `:exp NAME`: an exact name opens that experiment; anything else becomes the filter.
+/// `:exp NAME`: an exact name opens that experiment's runs; anything else becomes the filter.
 pub(crate) fn show_named(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
     let (now, page) = (state.now_ms, state.list_page_rows());
     let exact = state
@@ -256,7 +280,8 @@ pub(crate) fn show_named(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
         Some(id) => {
             state.experiments.view.clear_filter();
             state.experiments.select_id(&id, now, page);
-            state.push_route(Route::ExperimentDetail { experiment_id: id });
+            state.push_route(Route::Runs { experiment_id: id });
+            super::load(state, false, fx);
         }
         None => {
             state.experiments.view.clear_filter();

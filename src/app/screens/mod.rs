@@ -1,13 +1,23 @@
 //! The rooms: one module per screen with its state and its reactions. This file is the only
-//! place that dispatches on the screen, so adding a screen means adding a room and an arm in
+//! place that dispatches on the route, so adding a screen means adding a room and an arm in
 //! each function below.
 
+pub mod approvals;
+pub mod audit;
+pub mod change;
+pub mod compare;
 pub mod experiments;
+pub mod launch;
+pub mod models;
 pub mod overview;
+pub mod run_detail;
+pub mod runs;
+pub mod sweep;
 
 use crate::config::keymap::Context;
 
 use super::action::Action;
+use super::chart::{ChartSpec, ChartView};
 use super::effect::Effect;
 use super::list::ListView;
 use super::msg::{Payload, ResourceKey};
@@ -15,45 +25,118 @@ use super::remote::{Accepted, LoadError, RequestId};
 use super::screen::{Route, ScreenId};
 use super::state::{State, ToastLevel};
 
+/// Buckets of an exported chart (the file is wider than a terminal).
+pub const EXPORT_BUCKETS: usize = 1000;
+
 /// The periodic refresh interval, if any.
 pub(crate) fn refresh_every_ms(state: &State) -> Option<i64> {
     let secs = state.session.refresh_secs;
     (secs > 0).then(|| secs as i64 * 1000)
 }
 
-/// Loads what the screen shows: what is due, or everything when `force` (the `r` key).
-pub(crate) fn load(state: &mut State, screen: ScreenId, force: bool, fx: &mut Vec<Effect>) {
-    match screen {
-        ScreenId::Overview => overview::load(state, force, fx),
-        ScreenId::Experiments => experiments::load(state, force, fx),
-        _ => {}
+/// Loads what the current route shows: what is due, or everything when `force` (the `r` key).
+pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    match state.route().clone() {
+        Route::Screen(ScreenId::Overview) => overview::load(state, force, fx),
+        Route::Screen(ScreenId::Experiments) | Route::ExperimentDetail { .. } => {
+            experiments::load(state, force, fx)
+        }
+        Route::Runs { experiment_id } if force => {
+            runs::open(state, &experiment_id, fx);
+            runs::load(state, true, fx);
+        }
+        Route::Runs { experiment_id } => runs::open(state, &experiment_id, fx),
+        Route::RunDetail { run_id } => {
+            run_detail::open(state, &run_id, fx);
+            if force {
+                run_detail::load(state, true, fx);
+            }
+        }
+        Route::Sweep { run_id } => {
+            sweep::open(state, &run_id, fx);
+            if force {
+                sweep::load(state, true, fx);
+            }
+        }
+        Route::Compare { run_ids } => {
+            compare::open(state, &run_ids, fx);
+            if force {
+                compare::load(state, true, fx);
+            }
+        }
+        Route::Training { .. } => launch::load(state, force, fx),
+        Route::Screen(ScreenId::Models) => models::load(state, force, fx),
+        Route::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
+        Route::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
+        Route::Screen(ScreenId::Audit) => audit::load(state, force, fx),
+        Route::Screen(_) => {}
     }
 }
 
-/// Whether the screen's data has arrived (or failed) at least once and nothing is in flight.
+/// Whether the data of `screen` (as the route shows it) has arrived or failed at least once
+/// and nothing is in flight.
 pub fn is_settled(state: &State, screen: ScreenId) -> bool {
+    if state.screen() == screen {
+        return match state.route() {
+            Route::Runs { .. } => state.runs.rows.is_settled(),
+            Route::RunDetail { .. } => state.run_detail.run.is_settled(),
+            Route::Sweep { .. } => state.sweep.data.is_settled(),
+            Route::Compare { .. } => state.compare.runs.is_settled(),
+            Route::Training { .. } => true,
+            Route::ModelDetail { .. } => state.models.detail.is_settled(),
+            Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
+        };
+    }
+    screen_settled(state, screen)
+}
+
+fn screen_settled(state: &State, screen: ScreenId) -> bool {
     match screen {
         ScreenId::Overview => state.overview.is_settled(),
         ScreenId::Experiments => state.experiments.list.is_settled(),
+        ScreenId::Models => state.models.list.is_settled(),
+        ScreenId::Approvals => state.approvals.list.is_settled(),
+        ScreenId::Audit => state.audit.journal.is_settled(),
         _ => true,
     }
 }
 
-/// When the screen's (oldest) data arrived, for the "12s ago" in the status bar.
-pub fn data_at(state: &State, screen: ScreenId) -> Option<i64> {
-    match screen {
-        ScreenId::Overview => state.overview.data_at(),
-        ScreenId::Experiments => state.experiments.list.loaded_at,
-        _ => None,
+/// When the route's (oldest) data arrived, for the "12s ago" in the status bar.
+pub fn data_at(state: &State) -> Option<i64> {
+    match state.route() {
+        Route::Screen(ScreenId::Overview) => state.overview.data_at(),
+        Route::Screen(ScreenId::Experiments) | Route::ExperimentDetail { .. } => {
+            state.experiments.list.loaded_at
+        }
+        Route::Runs { .. } => state.runs.rows.loaded_at,
+        Route::RunDetail { .. } => state.run_detail.run.loaded_at,
+        Route::Sweep { .. } => state.sweep.data.loaded_at,
+        Route::Compare { .. } => state.compare.runs.loaded_at,
+        Route::Training { .. } => launch::data_at(state),
+        Route::Screen(ScreenId::Models) => state.models.list.loaded_at,
+        Route::ModelDetail { .. } => state.models.detail.loaded_at,
+        Route::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
+        Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
+        Route::Screen(_) => None,
     }
 }
 
 /// Keymap contexts of a route, innermost first (global always last).
 pub fn contexts(route: &Route) -> &'static [Context] {
     match route {
-        Route::Screen(ScreenId::Experiments) => &[Context::List, Context::Global],
+        Route::Screen(ScreenId::Experiments) => {
+            &[Context::Experiments, Context::List, Context::Global]
+        }
         Route::ExperimentDetail { .. } => &[Context::Detail, Context::Global],
-        Route::Screen(_) => &[Context::Global],
+        Route::Runs { .. } => &[Context::Runs, Context::List, Context::Global],
+        Route::RunDetail { .. } => &[Context::Run, Context::Chart, Context::Global],
+        Route::Sweep { .. } => &[Context::Sweep, Context::List, Context::Global],
+        Route::Compare { .. } => &[Context::Compare, Context::Chart, Context::Global],
+        Route::Screen(ScreenId::Models) => &[Context::List, Context::Global],
+        Route::ModelDetail { .. } => &[Context::Versions, Context::Global],
+        Route::Screen(ScreenId::Approvals) => &[Context::Approvals, Context::List, Context::Global],
+        Route::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
+        Route::Training { .. } | Route::Screen(_) => &[Context::Global],
     }
 }
 
@@ -61,6 +144,11 @@ pub fn contexts(route: &Route) -> &'static [Context] {
 pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
     match state.route() {
         Route::Screen(ScreenId::Experiments) => Some(&mut state.experiments.view),
+        Route::Runs { .. } => Some(&mut state.runs.view),
+        Route::Sweep { .. } => Some(&mut state.sweep.view),
+        Route::Screen(ScreenId::Models) => Some(&mut state.models.view),
+        Route::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
+        Route::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
         _ => None,
     }
 }
@@ -68,17 +156,40 @@ pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
 pub fn list_view(state: &State) -> Option<&ListView> {
     match state.route() {
         Route::Screen(ScreenId::Experiments) => Some(&state.experiments.view),
+        Route::Runs { .. } => Some(&state.runs.view),
+        Route::Sweep { .. } => Some(&state.sweep.view),
+        Route::Screen(ScreenId::Models) => Some(&state.models.view),
+        Route::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
+        Route::Screen(ScreenId::Audit) => Some(&state.audit.view),
         _ => None,
     }
 }
 
 /// Called after a list's filter text changed.
 pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
-    if let Route::Screen(ScreenId::Experiments) = state.route() {
-        let view = &mut state.experiments.view;
-        view.selected = 0;
-        view.offset = 0;
-        experiments::maybe_load_more(state, fx);
+    match state.route() {
+        Route::Screen(ScreenId::Experiments) => {
+            let view = &mut state.experiments.view;
+            view.selected = 0;
+            view.offset = 0;
+            experiments::maybe_load_more(state, fx);
+        }
+        Route::Runs { .. } => runs::actions::filter_changed(state, fx),
+        Route::Sweep { .. } => sweep::filter_changed(state),
+        Route::Screen(ScreenId::Models | ScreenId::Approvals | ScreenId::Audit) => {
+            if let Some(view) = list_view_mut(state) {
+                view.selected = 0;
+                view.offset = 0;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Called when Enter keeps the filter.
+pub(crate) fn filter_submitted(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Route::Runs { .. } = state.route() {
+        runs::actions::filter_submitted(state, fx);
     }
 }
 
@@ -89,7 +200,68 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Route::ExperimentDetail { experiment_id } => {
             experiments::on_detail_action(state, &experiment_id, action, fx)
         }
-        Route::Screen(_) => false,
+        Route::Runs { experiment_id } => {
+            runs::actions::on_action(state, &experiment_id, action, fx)
+        }
+        Route::RunDetail { .. } => run_detail::on_action(state, action, fx),
+        Route::Sweep { .. } => sweep::on_action(state, action, fx),
+        Route::Compare { .. } => compare::on_action(state, action, fx),
+        Route::Screen(ScreenId::Models) => models::on_list_action(state, action, fx),
+        Route::ModelDetail { .. } => models::on_detail_action(state, action, fx),
+        Route::Screen(ScreenId::Approvals) => approvals::on_action(state, action, fx),
+        Route::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
+        Route::Training { .. } | Route::Screen(_) => false,
+    }
+}
+
+/// Zoom, pan and axis keys of a history chart; `false` for other actions.
+pub(crate) fn chart_action(chart: &mut ChartView, action: Action) -> bool {
+    match action {
+        Action::ZoomIn => chart.zoom_in(),
+        Action::ZoomOut => chart.zoom_out(),
+        Action::ZoomReset => chart.reset(),
+        Action::PanLeft => chart.pan(-1.0),
+        Action::PanRight => chart.pan(1.0),
+        Action::XAxis => {
+            chart.toggle_axis();
+            chart.reset();
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// `e`: asks the runtime to write the chart on screen as PNG and SVG.
+pub(crate) fn export_chart(
+    state: &mut State,
+    spec: Option<ChartSpec>,
+    name: &str,
+    fx: &mut Vec<Effect>,
+) {
+    match spec.filter(|s| !s.is_empty()) {
+        Some(spec) => {
+            let when = chrono::DateTime::from_timestamp_millis(state.now_ms)
+                .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
+                .unwrap_or_default();
+            let safe: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let (fg, bg) = state.theme.default_fg_bg();
+            fx.push(Effect::ExportChart {
+                spec: Box::new(spec),
+                stem: format!("{safe}-{when}"),
+                fg,
+                bg,
+            });
+        }
+        None => state.toast(ToastLevel::Info, "no chart data to export yet"),
     }
 }
 
@@ -101,6 +273,24 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::WorkspaceModelCount => "workspace models",
         ResourceKey::ServingEndpoints => "serving endpoints",
         ResourceKey::ExperimentList => "experiments",
+        ResourceKey::RunList => "runs",
+        ResourceKey::RunDetail => "run",
+        ResourceKey::MetricHistories => "metric history",
+        ResourceKey::Sweep => "sweep",
+        ResourceKey::CompareRuns => "compared runs",
+        ResourceKey::CompareHistories => "metric history",
+        ResourceKey::Artifacts => "artifacts",
+        ResourceKey::TrainingJob => "training job",
+        ResourceKey::RunNow => "run-now",
+        ResourceKey::JobRun => "job run",
+        ResourceKey::ProducedRun => "training's MLflow run",
+        ResourceKey::Models => "models",
+        ResourceKey::ModelDetail => "model",
+        ResourceKey::Approvals => "approvals",
+        ResourceKey::Journal => "audit journal",
+        ResourceKey::Prepare => "planning the change",
+        ResourceKey::ApplyChange => "the change",
+        ResourceKey::Verify => "verify",
     }
 }
 
@@ -116,6 +306,24 @@ pub(crate) fn on_loaded(
     let key = payload.key();
     let accepted = match payload {
         Payload::Experiments(r) => experiments::on_loaded(state, req, at, r, fx),
+        Payload::Runs(r) => runs::on_loaded(state, req, at, r, fx),
+        Payload::Run(r) => run_detail::on_run(state, req, at, r, fx),
+        Payload::MetricHistories(r) => run_detail::on_histories(state, req, at, r),
+        Payload::Sweep(r) => sweep::on_loaded(state, req, at, r),
+        Payload::CompareRuns(r) => compare::on_runs(state, req, at, r, fx),
+        Payload::CompareHistories(r) => compare::on_histories(state, req, at, r),
+        Payload::Artifacts(r) => run_detail::on_artifacts(state, req, at, r),
+        Payload::TrainingJob(r) => launch::on_job(state, req, at, r),
+        Payload::JobStarted(r) => launch::on_started(state, req, at, r, fx),
+        Payload::JobRun(r) => launch::on_job_run(state, req, at, r, fx),
+        Payload::ProducedRun(r) => launch::on_produced(state, req, at, r, fx),
+        Payload::Models(r) => models::on_list(state, req, at, r),
+        Payload::ModelDetail(r) => models::on_detail(state, req, at, r),
+        Payload::Approvals(l) => approvals::on_loaded(state, req, at, *l),
+        Payload::Journal(r) => audit::on_loaded(state, req, at, r),
+        Payload::Prepared(r) => change::on_prepared(state, req, r),
+        Payload::ChangeApplied(r) => change::on_applied(state, req, r, fx),
+        Payload::Verified(r) => audit::on_verified(state, req, r, fx),
         other => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
@@ -134,6 +342,33 @@ pub(crate) fn on_task_failed(
     let e = LoadError::Failed(format!("internal error: {message}"));
     let accepted = match key {
         ResourceKey::ExperimentList => state.experiments.list.fail(req, at, e),
+        ResourceKey::RunList => state.runs.rows.fail(req, at, e),
+        ResourceKey::RunDetail => state.run_detail.run.fail(req, at, e),
+        ResourceKey::MetricHistories => state.run_detail.histories.fail(req, at, e),
+        ResourceKey::Sweep => state.sweep.data.fail(req, at, e),
+        ResourceKey::CompareRuns => state.compare.runs.fail(req, at, e),
+        ResourceKey::CompareHistories => state.compare.histories.fail(req, at, e),
+        ResourceKey::Artifacts => state.run_detail.artifacts.fail(req, at, e),
+        ResourceKey::TrainingJob => state.launch.job.fail(req, at, e),
+        ResourceKey::RunNow => state.launch.started.fail(req, at, e),
+        ResourceKey::JobRun => state.launch.job_run.fail(req, at, e),
+        ResourceKey::ProducedRun => state.launch.produced.fail(req, at, e),
+        ResourceKey::Models => state.models.list.fail(req, at, e),
+        ResourceKey::ModelDetail => state.models.detail.fail(req, at, e),
+        ResourceKey::Approvals => state.approvals.list.fail(req, at, e),
+        ResourceKey::Journal => state.audit.journal.fail(req, at, e),
+        ResourceKey::Prepare => change::on_prepared(state, req, Err(message.to_string())),
+        ResourceKey::ApplyChange => change::on_applied(
+            state,
+            req,
+            Err(format!(
+                "outcome unknown after an internal error ({message}): check the Audit screen and verify"
+            )),
+            &mut Vec::new(),
+        ),
+        ResourceKey::Verify => {
+            audit::on_verified(state, req, Err(message.to_string()), &mut Vec::new())
+        }
         _ => overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale),
     };
     report(state, key, accepted);

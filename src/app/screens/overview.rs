@@ -66,7 +66,7 @@ impl OverviewState {
             ResourceKey::UcModelCount => &mut self.uc_models.pending,
             ResourceKey::WorkspaceModelCount => &mut self.workspace_models.pending,
             ResourceKey::ServingEndpoints => &mut self.serving.pending,
-            ResourceKey::ExperimentList => return None,
+            _ => return None,
         })
     }
 }
@@ -120,7 +120,7 @@ pub(crate) fn on_loaded(
         Payload::UcModelCount(r) => ov.uc_models.accept(req, at, r, replace),
         Payload::WorkspaceModelCount(r) => ov.workspace_models.accept(req, at, r, replace),
         Payload::ServingEndpoints(r) => ov.serving.accept(req, at, r, replace),
-        Payload::Experiments(_) => return None,
+        _ => return None,
     })
 }
 
@@ -138,6 +138,6 @@ pub(crate) fn fail(
         ResourceKey::UcModelCount => ov.uc_models.fail(req, at, e),
         ResourceKey::WorkspaceModelCount => ov.workspace_models.fail(req, at, e),
         ResourceKey::ServingEndpoints => ov.serving.fail(req, at, e),
-        ResourceKey::ExperimentList => return None,
+        _ => return None,
     })
 }

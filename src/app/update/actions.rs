@@ -25,11 +25,13 @@ pub(super) fn perform(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.dirty = true;
         }
         Action::Refresh => {
-            let screen = state.screen();
-            screens::load(state, screen, true, fx);
+            screens::load(state, true, fx);
             state.dirty = true;
         }
         Action::Back => back(state, fx),
+        other if other.is_mutating() && state.session.readonly => {
+            state.toast(ToastLevel::Info, "read-only profile: changes are disabled");
+        }
         other => {
             screens::on_action(state, other, fx);
         }
@@ -47,7 +49,7 @@ pub(super) fn goto(state: &mut State, screen: ScreenId, fx: &mut Vec<Effect>) {
         return;
     }
     state.push_route(Route::Screen(screen));
-    screens::load(state, screen, false, fx);
+    screens::load(state, false, fx);
 }
 
 /// Esc: clear an active filter first, then pop the back-stack.
@@ -61,7 +63,6 @@ fn back(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     if state.pop_route() {
-        let screen = state.screen();
-        screens::load(state, screen, false, fx);
+        screens::load(state, false, fx);
     }
 }

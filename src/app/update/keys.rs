@@ -18,6 +18,11 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     match &state.overlay {
         Overlay::Help { .. } => on_help_key(state, key),
         Overlay::Palette(_) => super::palette::on_key(state, key, fx),
+        Overlay::Picker(_) => super::picker::on_key(state, key, fx),
+        Overlay::Launch(_) => super::launch::on_form_key(state, key, fx),
+        Overlay::Confirm(_) => super::launch::on_confirm_key(state, key, fx),
+        Overlay::Prompt(_) => super::change::on_prompt_key(state, key, fx),
+        Overlay::Candidates(_) => super::change::on_candidates_key(state, key, fx),
         Overlay::None => {
             if screens::list_view(state).is_some_and(|v| v.filtering) {
                 on_filter_key(state, key, fx);
@@ -52,7 +57,10 @@ fn on_filter_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     };
     match action {
-        Some(Action::Submit) => view.filtering = false,
+        Some(Action::Submit) => {
+            view.filtering = false;
+            screens::filter_submitted(state, fx);
+        }
         Some(Action::Cancel) => {
             view.clear_filter();
             screens::filter_changed(state, fx);

@@ -4,8 +4,11 @@
 //! `app::screens`.
 
 mod actions;
+mod change;
 mod keys;
+mod launch;
 mod palette;
+mod picker;
 mod tick;
 
 use super::effect::Effect;
@@ -23,8 +26,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 let text = summarize_warnings(&warnings);
                 state.toast(ToastLevel::Error, text);
             }
-            let screen = state.screen();
-            screens::load(state, screen, false, &mut fx);
+            screens::load(state, false, &mut fx);
             state.dirty = true;
         }
         Msg::Tick { now_ms } => tick::on_tick(state, now_ms, &mut fx),
@@ -45,6 +47,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             at_ms,
             message,
         } => screens::on_task_failed(state, key, req, at_ms, &message),
+        Msg::ChartExported { result } => match result {
+            Ok(paths) => {
+                // "…/charts/run-1a2b-20240601-120000.png (+ .svg)": the toast has one line.
+                let mut text = format!(
+                    "chart saved: {}",
+                    paths.first().cloned().unwrap_or_default()
+                );
+                for p in paths.iter().skip(1) {
+                    let ext = p.rsplit('.').next().unwrap_or(p);
+                    text.push_str(&format!(" (+ .{ext})"));
+                }
+                state.toast(ToastLevel::Info, text);
+            }
+            Err(e) => state.toast(ToastLevel::Error, format!("chart export failed: {e}")),
+        },
         Msg::ThemeLoaded { theme, warnings } => {
             let name = theme.name().to_string();
             state.theme = *theme;

@@ -7,7 +7,6 @@ use super::super::screens;
 use super::super::state::State;
 
 pub(super) fn on_tick(state: &mut State, now_ms: i64, fx: &mut Vec<Effect>) {
-    let screen = state.screen();
     let age_before = age_label(state);
     let prev_now = std::mem::replace(&mut state.now_ms, now_ms);
 
@@ -17,7 +16,7 @@ pub(super) fn on_tick(state: &mut State, now_ms: i64, fx: &mut Vec<Effect>) {
 
     // Only the visible screen polls; hidden screens refresh when entered, if stale.
     let fetches = fx.len();
-    screens::load(state, screen, false, fx);
+    screens::load(state, false, fx);
     let refreshed = fx.len() != fetches;
 
     // Row ages ("3m ago") move at minute granularity, the status age every second at first.
@@ -29,5 +28,5 @@ pub(super) fn on_tick(state: &mut State, now_ms: i64, fx: &mut Vec<Effect>) {
 
 /// The status bar's data age, as shown.
 fn age_label(state: &State) -> String {
-    format::ago(state.now_ms, screens::data_at(state, state.screen()))
+    format::ago(state.now_ms, screens::data_at(state))
 }

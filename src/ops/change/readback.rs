@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::api::models::job_runs::ListRunsRequest;
 use crate::api::models::mlflow::lookup;
 use crate::api::models::registry::Stage;
 use crate::api::{ApiResult, Client};
@@ -108,6 +109,49 @@ pub async fn read_state(
         Target::Endpoint { name } => ObjectState::Endpoint(EndpointConfigState::of(
             &client.get_serving_endpoint(name).await?,
         )),
+        Target::JobRun {
+            job_id, since_ms, ..
+        } => read_job_run(client, *job_id, *since_ms, shape).await?,
         Target::Unknown => ObjectState::Unknown,
+    })
+}
+
+/// The run `shape` names, or else the newest run of the job started since `since_ms` (what a
+/// verification of an unanswered run-now looks for).
+async fn read_job_run(
+    client: &Client,
+    job_id: i64,
+    since_ms: i64,
+    shape: &ObjectState,
+) -> ApiResult<ObjectState> {
+    let known = match shape {
+        ObjectState::JobRun { run_id, .. } => *run_id,
+        _ => None,
+    };
+    let run = match known {
+        Some(id) => Some(client.get_job_run(id).await?),
+        None => {
+            let req = ListRunsRequest {
+                job_id: Some(job_id),
+                limit: Some(25),
+                ..Default::default()
+            };
+            let runs = client.list_job_runs(&req).await?.runs;
+            runs.into_iter()
+                .filter(|r| r.start_time.unwrap_or(0) >= since_ms)
+                .max_by_key(|r| r.start_time.unwrap_or(0))
+        }
+    };
+    Ok(match run {
+        Some(r) => ObjectState::JobRun {
+            started: true,
+            run_id: Some(r.run_id),
+            state: Some(r.state_label()),
+        },
+        None => ObjectState::JobRun {
+            started: false,
+            run_id: None,
+            state: None,
+        },
     })
 }

@@ -21,6 +21,8 @@ pub enum Action {
     /// A step of a canary plan: the canary added at 0%, a traffic step, or the abort back to
     /// stable.
     Canary,
+    /// Start a job run (training from an experiment).
+    RunJob,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -35,6 +37,7 @@ impl Action {
             Action::Reject => "reject",
             Action::Traffic => "traffic",
             Action::Canary => "canary",
+            Action::RunJob => "run_job",
             Action::Unknown => "unknown",
         }
     }
@@ -66,6 +69,13 @@ pub enum Target {
     },
     /// The config (served entities and routes) of a serving endpoint.
     Endpoint { name: String },
+    /// Runs of a job started from the console: `since_ms` is when the attempt was made, so a
+    /// later verification can find the run it started.
+    JobRun {
+        job_id: i64,
+        job: String,
+        since_ms: i64,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -82,7 +92,17 @@ impl Target {
             | Target::TransitionRequest { model, .. } => model,
             // Endpoints are not models; their name keeps searches and grouping working.
             Target::Endpoint { name } => name,
+            Target::JobRun { job, .. } => job,
             Target::Unknown => "",
+        }
+    }
+
+    /// Whether the object is one version's own (an approval, a transition request) of `version`.
+    pub fn is_version(&self, version: &str) -> bool {
+        match self {
+            Target::UcApproval { version: v, .. }
+            | Target::TransitionRequest { version: v, .. } => v == version,
+            _ => false,
         }
     }
 
@@ -99,6 +119,7 @@ impl Target {
                 stage,
             } => format!("{model} v{version} (request to {stage})"),
             Target::Endpoint { name } => format!("endpoint {name}"),
+            Target::JobRun { job, job_id, .. } => format!("job {job} ({job_id})"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -124,6 +145,14 @@ pub enum ObjectState {
     },
     /// A serving endpoint's served entities (as `PUT …/config` inputs) and routes.
     Endpoint(EndpointConfigState),
+    /// Whether a run of the job was started (and which, in what state, once known).
+    JobRun {
+        started: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -166,6 +195,30 @@ impl ObjectState {
                 },
             ) => a == b && same_stages(sa, sb),
             (ObjectState::Endpoint(a), ObjectState::Endpoint(b)) => a.satisfied_by(b),
+            (
+                ObjectState::JobRun {
+                    started: a,
+                    run_id: ra,
+                    ..
+                },
+                ObjectState::JobRun {
+                    started: b,
+                    run_id: rb,
+                    ..
+                },
+            ) => a == b && (ra.is_none() || ra == rb),
+            _ => false,
+        }
+    }
+
+    /// Whether this state is about model version `version` (an alias pointing at it, or its
+    /// stage) — exact version numbers, so v5 does not match v50.
+    pub fn mentions_version(&self, version: &str) -> bool {
+        match self {
+            ObjectState::Alias { version: v } => v.as_deref() == Some(version),
+            ObjectState::Stages { stages } | ObjectState::Request { stages, .. } => {
+                stages.contains_key(version)
+            }
             _ => false,
         }
     }
@@ -202,6 +255,16 @@ impl ObjectState {
                 format!("{request}; {}", stages(m))
             }
             ObjectState::Endpoint(c) => c.describe(),
+            ObjectState::JobRun { started: false, .. } => "(no run)".to_string(),
+            ObjectState::JobRun {
+                run_id: Some(id),
+                state,
+                ..
+            } => match state {
+                Some(s) => format!("run {id} ({s})"),
+                None => format!("run {id}"),
+            },
+            ObjectState::JobRun { .. } => "a new run".to_string(),
             ObjectState::Unknown => "(unknown)".to_string(),
         }
     }
@@ -244,6 +307,24 @@ mod tests {
         assert!(alias(Some("5")).satisfied_by(&alias(Some("5"))));
         assert!(!alias(Some("5")).satisfied_by(&alias(None)));
         assert!(!alias(Some("5")).satisfied_by(&tags(None)), "kinds differ");
+    }
+
+    #[test]
+    fn version_mentions_are_exact() {
+        let alias = ObjectState::Alias {
+            version: Some("50".into()),
+        };
+        assert!(alias.mentions_version("50"));
+        assert!(!alias.mentions_version("5"));
+        let st = ObjectState::Stages {
+            stages: stages(&[("5", "Production")]),
+        };
+        assert!(st.mentions_version("5") && !st.mentions_version("50"));
+        let t = Target::UcApproval {
+            model: "m".into(),
+            version: "5".into(),
+        };
+        assert!(t.is_version("5") && !t.is_version("50"));
     }
 
     #[test]

@@ -1,0 +1,196 @@
+//! The launch form and the confirm dialog, as data. Pure: `update::launch` routes keys here and
+//! `screens::launch` decides what submitting and confirming do.
+
+use std::collections::BTreeMap;
+
+use tui_input::Input;
+
+use crate::ops::Plan;
+use crate::ops::training::{LinkSource, ParameterValue};
+
+/// One job parameter: its default and the value being typed.
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub name: String,
+    pub default: String,
+    pub input: Input,
+}
+
+/// The parameter form of a training job (its fields appear once `jobs/get` answers).
+#[derive(Debug, Clone)]
+pub struct LaunchForm {
+    pub experiment_id: String,
+    pub experiment_name: String,
+    pub job_id: i64,
+    pub link: LinkSource,
+    /// `None` while the job is loading.
+    pub job_name: Option<String>,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// Why the job could not be loaded.
+    pub error: Option<String>,
+}
+
+impl LaunchForm {
+    pub fn new(
+        experiment_id: String,
+        experiment_name: String,
+        job_id: i64,
+        link: LinkSource,
+    ) -> LaunchForm {
+        LaunchForm {
+            experiment_id,
+            experiment_name,
+            job_id,
+            link,
+            job_name: None,
+            fields: Vec::new(),
+            focus: 0,
+            error: None,
+        }
+    }
+
+    /// Fills the fields with the job's parameters, each prefilled with its default.
+    pub fn set_job(&mut self, name: String, parameters: &[(String, String)]) {
+        self.job_name = Some(name);
+        self.fields = parameters
+            .iter()
+            .map(|(name, default)| FormField {
+                name: name.clone(),
+                default: default.clone(),
+                input: Input::new(default.clone()),
+            })
+            .collect();
+        self.focus = 0;
+        self.error = None;
+    }
+
+    pub fn focus_by(&mut self, delta: isize) {
+        let n = self.fields.len() as isize;
+        if n > 0 {
+            self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
+        }
+    }
+
+    /// Every parameter with the value the run will use.
+    pub fn values(&self) -> Vec<ParameterValue> {
+        self.fields
+            .iter()
+            .map(|f| ParameterValue {
+                name: f.name.clone(),
+                value: f.input.value().to_string(),
+                default: f.input.value() == f.default,
+            })
+            .collect()
+    }
+
+    /// Only the values that differ from the job's defaults (what `run-now` needs to send).
+    pub fn overrides(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|f| f.input.value() != f.default)
+            .map(|f| (f.name.clone(), f.input.value().to_string()))
+            .collect()
+    }
+}
+
+/// What a confirm dialog will do when confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmAction {
+    /// `jobs/run-now` of the experiment's training job.
+    RunJob {
+        experiment_id: String,
+        experiment_name: String,
+        job_id: i64,
+        job_name: String,
+        /// Every parameter (defaults included), for the dialog.
+        parameters: Vec<ParameterValue>,
+        /// `job_parameters` as sent.
+        overrides: BTreeMap<String, String>,
+    },
+    /// A registry change (promote, roll back, approve, reject) as planned by `ops`.
+    Change { plan: Box<Plan> },
+}
+
+impl ConfirmAction {
+    /// What must be typed on a production profile: the object's name.
+    pub fn confirm_name(&self) -> &str {
+        match self {
+            ConfirmAction::RunJob { job_name, .. } => job_name,
+            ConfirmAction::Change { plan } => &plan.confirm_name,
+        }
+    }
+}
+
+/// A confirm dialog. On a production profile the object's name must be typed (then Enter);
+/// elsewhere the confirm key (never the key that opened the flow, never Enter alone) confirms.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub action: ConfirmAction,
+    /// The name to type, on a production profile.
+    pub type_to_confirm: Option<String>,
+    pub typed: Input,
+    /// The typed name did not match.
+    pub mismatch: bool,
+}
+
+impl Confirm {
+    pub fn new(action: ConfirmAction, production: bool) -> Confirm {
+        let type_to_confirm = production.then(|| action.confirm_name().to_string());
+        Confirm {
+            action,
+            type_to_confirm,
+            typed: Input::default(),
+            mismatch: false,
+        }
+    }
+
+    /// Whether what was typed allows confirming (always, off production).
+    pub fn name_matches(&self) -> bool {
+        self.type_to_confirm
+            .as_deref()
+            .is_none_or(|name| self.typed.value().trim() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_are_the_changed_fields_only() {
+        let mut f = LaunchForm::new("1".into(), "/x".into(), 7, LinkSource::ExperimentTag);
+        f.set_job(
+            "churn-retrain".into(),
+            &[
+                ("learning_rate".into(), "0.08".into()),
+                ("max_depth".into(), "5".into()),
+            ],
+        );
+        f.fields[1].input = Input::new("6".into());
+        assert_eq!(
+            f.overrides(),
+            BTreeMap::from([("max_depth".to_string(), "6".to_string())])
+        );
+        assert!(f.values()[0].default && !f.values()[1].default);
+        f.focus_by(-1);
+        assert_eq!(f.focus, 1, "wraps");
+    }
+
+    #[test]
+    fn production_needs_the_exact_name() {
+        let action = ConfirmAction::RunJob {
+            experiment_id: "1".into(),
+            experiment_name: "/x".into(),
+            job_id: 7,
+            job_name: "churn-retrain".into(),
+            parameters: vec![],
+            overrides: BTreeMap::new(),
+        };
+        assert!(Confirm::new(action.clone(), false).name_matches());
+        let mut c = Confirm::new(action, true);
+        assert!(!c.name_matches());
+        c.typed = Input::new("churn-retrain".into());
+        assert!(c.name_matches());
+    }
+}

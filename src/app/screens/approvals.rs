@@ -1,0 +1,110 @@
+//! Approvals room: open workspace transition requests and UC versions whose approval tag is
+//! pending, with `a` / `x` opening the comment prompt of the change flow.
+
+use crate::ops::approvals::{ApprovalSource, Decision, PendingApproval, PendingList};
+
+use super::super::action::Action;
+use super::super::effect::{Effect, Fetch};
+use super::super::list::ListView;
+use super::super::prompt::Prompt;
+use super::super::remote::{Accepted, Remote, RequestId, replace};
+use super::super::state::{Overlay, State};
+
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalsState {
+    pub list: Remote<PendingList>,
+    pub view: ListView,
+}
+
+/// Whether `item` matches the `/` filter text (lowercase).
+fn matches(item: &PendingApproval, needle: &str) -> bool {
+    needle.is_empty()
+        || [
+            item.model.as_str(),
+            item.version.as_str(),
+            item.to_stage.as_deref().unwrap_or(""),
+            item.requested_by.as_deref().unwrap_or(""),
+            item.comment.as_deref().unwrap_or(""),
+        ]
+        .iter()
+        .any(|t| t.to_lowercase().contains(needle))
+}
+
+impl ApprovalsState {
+    pub fn visible(&self) -> Vec<&PendingApproval> {
+        let needle = self.view.needle();
+        self.list
+            .data
+            .as_ref()
+            .map(|l| l.items.iter().filter(|i| matches(i, &needle)).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn selected(&self) -> Option<&PendingApproval> {
+        self.visible().get(self.view.selected).copied()
+    }
+}
+
+pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    let every = super::refresh_every_ms(state);
+    if force || state.approvals.list.is_due(state.now_ms, every) {
+        let req = state.next_request();
+        state.approvals.list.start(req);
+        fx.push(Effect::Fetch {
+            req,
+            fetch: Fetch::Approvals,
+        });
+    }
+}
+
+pub(crate) fn on_loaded(state: &mut State, req: RequestId, at: i64, list: PendingList) -> Accepted {
+    let accepted = state.approvals.list.accept(
+        req,
+        at,
+        Ok::<_, super::super::remote::LoadError>(list),
+        replace,
+    );
+    let len = state.approvals.visible().len();
+    let page = state.list_page_rows();
+    state.approvals.view.keep_visible(len, page);
+    accepted
+}
+
+pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let page = state.list_page_rows();
+    let len = state.approvals.visible().len();
+    if state.approvals.view.navigate(action, len, page) {
+        state.dirty = true;
+        return true;
+    }
+    match action {
+        Action::Filter => state.approvals.view.filtering = true,
+        Action::Approve | Action::Reject => {
+            let Some(item) = state.approvals.selected().cloned() else {
+                return true;
+            };
+            let decision = if action == Action::Approve {
+                Decision::Approve
+            } else {
+                Decision::Reject
+            };
+            let prompt = Prompt::decision(
+                item.model,
+                item.version,
+                decision,
+                item.source == ApprovalSource::Workspace,
+                item.to_stage,
+            );
+            state.overlay = Overlay::Prompt(Box::new(prompt));
+        }
+        Action::CopyId => {
+            if let Some(i) = state.approvals.selected() {
+                let id = format!("{}/{}", i.model, i.version);
+                super::copy(state, id, fx);
+            }
+        }
+        _ => return false,
+    }
+    state.dirty = true;
+    true
+}

@@ -1,0 +1,123 @@
+//! Audit room: the journal of every change this console made, newest first, with `/` filter
+//! and `v` to re-read the objects of changes whose outcome is unknown.
+
+use crate::ops::journal::{Entry, JournalView};
+
+use super::super::action::Action;
+use super::super::effect::{Effect, Fetch};
+use super::super::list::ListView;
+use super::super::remote::{Accepted, LoadError, Remote, RequestId, replace};
+use super::super::state::{State, ToastLevel};
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditState {
+    pub journal: Remote<JournalView>,
+    pub view: ListView,
+    pub verifying: Option<RequestId>,
+}
+
+impl AuditState {
+    /// Entries the filter lets through, newest first.
+    pub fn visible(&self) -> Vec<&Entry> {
+        let needle = self.view.filter_text().to_string();
+        let mut rows: Vec<&Entry> = self
+            .journal
+            .data
+            .as_ref()
+            .map(|j| {
+                j.entries
+                    .iter()
+                    .filter(|e| needle.is_empty() || e.matches(&needle))
+                    .collect()
+            })
+            .unwrap_or_default();
+        rows.reverse();
+        rows
+    }
+
+    pub fn selected(&self) -> Option<&Entry> {
+        self.visible().get(self.view.selected).copied()
+    }
+
+    /// Entries still waiting for a verify.
+    pub fn unknown_count(&self) -> usize {
+        self.journal
+            .data
+            .as_ref()
+            .map_or(0, |j| j.needing_verify().count())
+    }
+}
+
+pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    // The journal only changes through this console: read on open, after changes, and on `r`.
+    if force || state.audit.journal.is_due(state.now_ms, None) {
+        let req = state.next_request();
+        state.audit.journal.start(req);
+        fx.push(Effect::Fetch {
+            req,
+            fetch: Fetch::Journal,
+        });
+    }
+}
+
+pub(crate) fn on_loaded(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    result: Result<Box<JournalView>, String>,
+) -> Accepted {
+    let result = result.map(|j| *j).map_err(LoadError::Failed);
+    let accepted = state.audit.journal.accept(req, at, result, replace);
+    let len = state.audit.visible().len();
+    let page = state.list_page_rows();
+    state.audit.view.keep_visible(len, page);
+    accepted
+}
+
+pub(crate) fn on_verified(
+    state: &mut State,
+    req: RequestId,
+    result: Result<String, String>,
+    fx: &mut Vec<Effect>,
+) -> Accepted {
+    if state.audit.verifying != Some(req) {
+        return Accepted::Stale;
+    }
+    state.audit.verifying = None;
+    match result {
+        Ok(text) => state.toast(ToastLevel::Info, text),
+        Err(e) => state.toast(ToastLevel::Error, format!("verify failed: {e}")),
+    }
+    load(state, true, fx);
+    Accepted::Ok
+}
+
+pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let page = state.list_page_rows();
+    let len = state.audit.visible().len();
+    if state.audit.view.navigate(action, len, page) {
+        state.dirty = true;
+        return true;
+    }
+    match action {
+        Action::Filter => state.audit.view.filtering = true,
+        Action::Verify => {
+            if state.audit.unknown_count() == 0 {
+                state.toast(ToastLevel::Info, "nothing to verify: no change is unknown");
+                return true;
+            }
+            let req = state.next_request();
+            state.audit.verifying = Some(req);
+            state.toast(ToastLevel::Info, "re-reading the unknown changes…");
+            fx.push(Effect::VerifyUnknown { req });
+        }
+        Action::CopyId => {
+            if let Some(id) = state.audit.selected().map(|e| e.attempt.id.clone()) {
+                super::copy(state, id, fx);
+            }
+        }
+        _ => return false,
+    }
+    state.dirty = true;
+    true
+}

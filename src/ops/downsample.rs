@@ -1,0 +1,119 @@
+//! Downsampling a series for display without hiding its extremes.
+//!
+//! A chart a few hundred cells wide cannot show 100,000 points, but a spike must not vanish
+//! either. The points are cut into `buckets` runs of consecutive points; each bucket keeps its
+//! minimum and its maximum (by y), in their original order. So the drawn line still reaches
+//! every bucket's lowest and highest value (the "min/max" decimation of plotting libraries).
+
+/// At most `2 * buckets` points of `points` (ordered by x), keeping the min and max of each
+/// bucket in their original order. Inputs already that small come back unchanged.
+pub fn min_max(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
+    let buckets = buckets.max(1);
+    if points.len() <= 2 * buckets {
+        return points.to_vec();
+    }
+    let mut out = Vec::with_capacity(2 * buckets);
+    let n = points.len();
+    for b in 0..buckets {
+        // Even split of n points into `buckets` ranges (sizes differ by at most one).
+        let start = b * n / buckets;
+        let end = (b + 1) * n / buckets;
+        if start >= end {
+            continue;
+        }
+        let slice = &points[start..end];
+        let (mut lo, mut hi) = (0, 0);
+        for (i, p) in slice.iter().enumerate() {
+            // NaN never wins a comparison, so it is never picked over a real value.
+            if p.1 < slice[lo].1 || slice[lo].1.is_nan() {
+                lo = i;
+            }
+            if p.1 > slice[hi].1 || slice[hi].1.is_nan() {
+                hi = i;
+            }
+        }
+        match lo.cmp(&hi) {
+            std::cmp::Ordering::Less => {
+                out.push(slice[lo]);
+                out.push(slice[hi]);
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(slice[hi]);
+                out.push(slice[lo]);
+            }
+            std::cmp::Ordering::Equal => out.push(slice[lo]),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deterministic noisy series with a few spikes.
+    fn series(n: usize) -> Vec<(f64, f64)> {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..n)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let noise = (x % 1000) as f64 / 1000.0;
+                let spike = if i % 997 == 0 { 50.0 } else { 0.0 };
+                (i as f64, (i as f64 / 100.0).sin() + noise + spike)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn small_inputs_come_back_unchanged() {
+        let s = series(20);
+        assert_eq!(min_max(&s, 10), s);
+        assert_eq!(min_max(&s, 100), s);
+        assert!(min_max(&[], 5).is_empty());
+        assert_eq!(min_max(&s[..1], 0), s[..1].to_vec());
+    }
+
+    #[test]
+    fn every_buckets_min_and_max_survive_in_order() {
+        let s = series(100_003);
+        for buckets in [1, 7, 200, 1_000] {
+            let out = min_max(&s, buckets);
+            assert!(out.len() <= 2 * buckets, "{} > 2 x {buckets}", out.len());
+            // order preserved (x strictly increasing, as in the input)
+            assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+            let n = s.len();
+            for b in 0..buckets {
+                let slice = &s[b * n / buckets..(b + 1) * n / buckets];
+                let min = slice.iter().cloned().fold(f64::INFINITY, |m, p| m.min(p.1));
+                let max = slice
+                    .iter()
+                    .cloned()
+                    .fold(f64::NEG_INFINITY, |m, p| m.max(p.1));
+                let lo = slice.first().unwrap().0;
+                let hi = slice.last().unwrap().0;
+                let kept: Vec<f64> = out
+                    .iter()
+                    .filter(|p| p.0 >= lo && p.0 <= hi)
+                    .map(|p| p.1)
+                    .collect();
+                assert!(kept.contains(&min), "bucket {b}/{buckets} lost its min");
+                assert!(kept.contains(&max), "bucket {b}/{buckets} lost its max");
+            }
+        }
+        // The global extremes (the spikes) always survive.
+        let out = min_max(&s, 50);
+        let top = s.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        assert!(out.iter().any(|p| p.1 == top));
+    }
+
+    #[test]
+    fn nan_points_do_not_hide_real_extremes() {
+        let mut s: Vec<(f64, f64)> = (0..100).map(|i| (i as f64, i as f64)).collect();
+        s[0].1 = f64::NAN;
+        let out = min_max(&s, 2);
+        assert!(out.iter().any(|p| p.1 == 1.0), "{out:?}");
+        assert!(out.iter().any(|p| p.1 == 99.0), "{out:?}");
+    }
+}

@@ -1,0 +1,367 @@
+//! Launch training: the parameter form, the confirm dialog naming the exact target, and the job
+//! run watched live on its own screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Padding, Paragraph};
+use tui_input::Input;
+
+use crate::app::State;
+use crate::app::action::Action;
+use crate::app::form::{Confirm, ConfirmAction, LaunchForm};
+use crate::app::format;
+use crate::app::screens::launch::PRODUCED_TRIES;
+use crate::config::keymap::Context;
+use crate::theme::{Role, Theme};
+
+use super::glyphs::glyphs;
+use super::widgets::{centered, load_state_line, panel, truncate};
+
+const LABEL: usize = 13;
+
+fn field(theme: &Theme, k: &str, v: impl Into<String>) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{k:<LABEL$}"), theme.style(Role::Muted)),
+        Span::styled(v.into(), theme.style(Role::Text)),
+    ])
+}
+
+/// An input box's visible text, and where its cursor goes (columns from its start).
+fn input_text(input: &Input, width: usize) -> (String, u16) {
+    let scroll = input.visual_scroll(width);
+    let text: String = input.value().chars().skip(scroll).take(width).collect();
+    let cursor = input.visual_cursor().saturating_sub(scroll);
+    (text, cursor as u16)
+}
+
+fn key_of(state: &State, ctx: Context, action: Action) -> String {
+    state
+        .keymap
+        .keys_for(&[ctx], action)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "?".into())
+}
+
+pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &LaunchForm) {
+    let theme = &state.theme;
+    let g = glyphs(state.session.ascii);
+    let rows = 8 + form.fields.len().max(1) as u16;
+    let popup = centered(area, 70, rows);
+    let block = panel(state, " Launch training ", true)
+        .style(theme.style(Role::Popup))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    if inner.is_empty() {
+        return;
+    }
+    let job = match &form.job_name {
+        Some(name) => format!("{name} ({})", form.job_id),
+        None => format!("{} (loading{})", form.job_id, g.ellipsis),
+    };
+    let mut lines = vec![
+        field(theme, "Job", job),
+        field(theme, "Experiment", form.experiment_name.clone()),
+        field(theme, "Linked by", form.link.to_string()),
+        Line::default(),
+    ];
+    let name_width = form
+        .fields
+        .iter()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 24);
+    let box_width = usize::from(inner.width)
+        .saturating_sub(name_width + 2)
+        .min(40);
+    let first_field_row = lines.len() as u16;
+    let mut cursor = None;
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let (text, at) = input_text(&f.input, box_width);
+        if focused {
+            cursor = Some((name_width as u16 + 2 + at, first_field_row + i as u16));
+        }
+        let style = if focused {
+            theme
+                .style(Role::Input)
+                .add_modifier(ratatui::style::Modifier::UNDERLINED)
+        } else {
+            theme.style(Role::Text)
+        };
+        let changed = f.input.value() != f.default;
+        let mut spans = vec![
+            Span::styled(
+                format!(
+                    "{:<name_width$}  ",
+                    truncate(&f.name, name_width, g.ellipsis)
+                ),
+                theme.style(if focused { Role::Accent } else { Role::Muted }),
+            ),
+            Span::styled(format!("{text:<box_width$}"), style),
+        ];
+        if changed {
+            spans.push(Span::styled(
+                format!("  was {}", f.default),
+                theme.style(Role::Warn),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if form.job_name.is_some() && form.fields.is_empty() {
+        lines.push(Line::styled(
+            "this job takes no parameters",
+            theme.style(Role::Muted),
+        ));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(
+            format!("{} {e}", g.failed),
+            theme.style(Role::Error),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((x, y)) = cursor
+        && x < inner.width
+        && y < inner.height
+    {
+        frame.set_cursor_position(Position::new(inner.x + x, inner.y + y));
+    }
+}
+
+pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
+    let theme = &state.theme;
+    let g = glyphs(state.session.ascii);
+    let production = state.session.production;
+    let (mut lines, what, verb) = match &confirm.action {
+        ConfirmAction::RunJob { .. } => (
+            run_job_lines(state, confirm),
+            "start a training run".to_string(),
+            " run it   ",
+        ),
+        ConfirmAction::Change { plan } => (
+            super::change::plan_lines(state, plan),
+            format!("{} {}", plan.action, plan.target.describe()),
+            " confirm   ",
+        ),
+    };
+    let prompt_row = lines.len() as u16;
+    match &confirm.type_to_confirm {
+        Some(name) => {
+            lines.push(Line::from(vec![
+                Span::styled(format!("Type {name} to confirm: "), theme.style(Role::Warn)),
+                Span::styled(confirm.typed.value().to_string(), theme.style(Role::Input)),
+            ]));
+            if confirm.mismatch {
+                lines.push(Line::styled(
+                    format!("{} that is not {name}", g.failed),
+                    theme.style(Role::Error),
+                ));
+            }
+        }
+        None => lines.push(Line::from(vec![
+            Span::styled(
+                key_of(state, Context::Confirm, Action::Confirm),
+                theme.style(Role::HintKey),
+            ),
+            Span::styled(verb, theme.style(Role::Text)),
+            Span::styled(
+                key_of(state, Context::Confirm, Action::Cancel),
+                theme.style(Role::HintKey),
+            ),
+            Span::styled(" cancel", theme.style(Role::Text)),
+        ])),
+    }
+    let height = lines.len() as u16 + 2;
+    let width = if matches!(confirm.action, ConfirmAction::Change { .. }) {
+        96
+    } else {
+        72
+    };
+    let popup = centered(area, width, height);
+    let title = if production {
+        format!(" Confirm on PRODUCTION: {what} ")
+    } else {
+        format!(" Confirm: {what} ")
+    };
+    let role = if production {
+        Role::Error
+    } else {
+        Role::BorderFocused
+    };
+    let block = panel(state, title, true)
+        .border_style(theme.style(role))
+        .style(theme.style(Role::Popup))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(name) = &confirm.type_to_confirm {
+        let x = (format!("Type {name} to confirm: ").chars().count()
+            + confirm.typed.visual_cursor()) as u16;
+        if x < inner.width && prompt_row < inner.height {
+            frame.set_cursor_position(Position::new(inner.x + x, inner.y + prompt_row));
+        }
+    }
+}
+
+/// The launch dialog's body: target and every parameter.
+fn run_job_lines(state: &State, confirm: &Confirm) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let ConfirmAction::RunJob {
+        experiment_name,
+        job_id,
+        job_name,
+        parameters,
+        ..
+    } = &confirm.action
+    else {
+        return Vec::new();
+    };
+    let production = state.session.production;
+    let profile = if production {
+        format!("{} (PRODUCTION)", state.session.profile)
+    } else {
+        state.session.profile.clone()
+    };
+    let mut lines = vec![
+        field(theme, "Profile", profile),
+        field(theme, "Workspace", state.session.host.clone()),
+        field(theme, "Job", format!("{job_name} ({job_id})")),
+        field(theme, "Experiment", experiment_name.clone()),
+        Line::styled("Parameters", theme.style(Role::Muted)),
+    ];
+    for p in parameters {
+        let line = if p.default {
+            Line::from(vec![
+                Span::styled(
+                    format!("  {} = {}", p.name, p.value),
+                    theme.style(Role::Text),
+                ),
+                Span::styled("  (default)", theme.style(Role::Muted)),
+            ])
+        } else {
+            let default = state
+                .launch
+                .job
+                .data
+                .as_ref()
+                .and_then(|j| j.settings.parameter_default(&p.name))
+                .unwrap_or("")
+                .to_string();
+            Line::from(vec![
+                Span::styled(format!("  {} = ", p.name), theme.style(Role::Text)),
+                Span::styled(
+                    format!("{default} {} ", arrow(state)),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(p.value.clone(), theme.style(Role::Warn)),
+            ])
+        };
+        lines.push(line);
+    }
+    if parameters.is_empty() {
+        lines.push(Line::styled("  (none)", theme.style(Role::Muted)));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "This starts a run of the job (jobs/run-now).",
+        theme.style(Role::Text),
+    ));
+    lines
+}
+
+fn arrow(state: &State) -> &'static str {
+    if state.session.ascii { "->" } else { "→" }
+}
+
+/// The job run of a launch, live: state, timing, parameters, then the MLflow run it logged.
+pub fn render_training(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let g = glyphs(state.session.ascii);
+    let l = &state.launch;
+    let title = format!(
+        " Training {} {} {} {} ",
+        g.sep.trim(),
+        l.job_name,
+        arrow(state),
+        l.experiment_name
+    );
+    let block = panel(state, title, true).padding(Padding::horizontal(1));
+    let mut lines = Vec::new();
+    match (&l.started.data, &l.started.error) {
+        (None, None) => lines.push(Line::styled(
+            format!("starting (jobs/run-now){}", g.ellipsis),
+            theme.style(Role::Muted),
+        )),
+        (None, Some(_)) => {
+            lines.push(Line::styled("run-now failed:", theme.style(Role::Error)));
+            lines.extend(load_state_line(state, &l.started));
+        }
+        (Some(started), _) => {
+            let number = started
+                .number_in_job
+                .filter(|n| *n != started.run_id)
+                .map(|n| format!(" (#{n} of the job)"))
+                .unwrap_or_default();
+            lines.push(field(
+                theme,
+                "Job run",
+                format!("{}{number}", started.run_id),
+            ));
+        }
+    }
+    if let Some(run) = &l.job_run.data {
+        let (mark, role) = match (run.is_terminal(), run.succeeded()) {
+            (false, _) => (g.updating, Role::Info),
+            (true, true) => (g.ok, Role::Ok),
+            (true, false) => (g.failed, Role::Error),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<LABEL$}", "State"), theme.style(Role::Muted)),
+            Span::styled(format!("{mark} {}", run.state_label()), theme.style(role)),
+        ]));
+        if !run.message().is_empty() {
+            lines.push(field(theme, "Message", run.message().to_string()));
+        }
+        let start = run.start_time.filter(|t| *t > 0);
+        lines.push(field(theme, "Started", format::datetime(start)));
+        let end = run.end_time.filter(|t| *t > 0).unwrap_or(state.now_ms);
+        if let Some(s) = start {
+            lines.push(field(theme, "Elapsed", format::duration_precise(end - s)));
+        }
+        if let Some(url) = &run.run_page_url {
+            lines.push(field(theme, "Page", url.clone()));
+        }
+    }
+    lines.extend(load_state_line(state, &l.job_run).filter(|_| l.job_run.error.is_some()));
+    lines.push(Line::default());
+    lines.push(Line::styled("Parameters", theme.style(Role::Header)));
+    for p in &l.parameters {
+        let note = if p.default { "" } else { "  (changed)" };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {} = {}", p.name, p.value),
+                theme.style(Role::Text),
+            ),
+            Span::styled(note, theme.style(Role::Warn)),
+        ]));
+    }
+    lines.push(Line::default());
+    let mlflow = match (l.finished(), &l.produced.data) {
+        (false, _) => format!("shown here when the job run ends{}", g.ellipsis),
+        (true, Some(Some(id))) => format!("{id} (opening)"),
+        (true, _) if l.produced_misses >= PRODUCED_TRIES => format!(
+            "none found tagged mlflow.databricks.jobRunID = {}",
+            l.job_run_id().unwrap_or_default()
+        ),
+        (true, _) => format!("looking for it{}", g.ellipsis),
+    };
+    lines.push(field(theme, "MLflow run", mlflow));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

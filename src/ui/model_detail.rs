@@ -1,0 +1,217 @@
+//! One model: its facts, its versions (with approval state and source run), and the timeline of
+//! the selected version (open transition requests and the journal's changes of it).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::State;
+use crate::app::format;
+use crate::ops::models::{ModelDetail, VersionRow};
+use crate::theme::{Role, Theme};
+
+use super::glyphs::glyphs;
+use super::widgets::{load_state_line, panel};
+
+fn field(theme: &Theme, k: &str, v: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{k:<13}"), theme.style(Role::Muted)),
+        Span::styled(v, theme.style(Role::Text)),
+    ])
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let m = &state.models;
+    let title = format!(" {} ", m.name);
+    let Some(d) = m.current_detail() else {
+        let block = panel(state, title, true);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let line = load_state_line(state, &m.detail)
+            .unwrap_or_else(|| Line::styled("loading…", theme.style(Role::Muted)));
+        frame.render_widget(Paragraph::new(line), inner);
+        return;
+    };
+    let [facts_area, versions_area, timeline_area] = Layout::vertical([
+        Constraint::Length(6),
+        Constraint::Min(4),
+        Constraint::Length(7),
+    ])
+    .areas(area);
+    facts(frame, facts_area, state, d, title);
+    versions(frame, versions_area, state, d);
+    timeline(frame, timeline_area, state, d);
+}
+
+fn facts(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail, title: String) {
+    let theme = &state.theme;
+    let block = panel(state, title, false);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let pointers = if d.row.pointers.is_empty() {
+        "(none)".to_string()
+    } else {
+        d.row.pointers_text()
+    };
+    let tags = d
+        .tags
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let lines = vec![
+        field(
+            theme,
+            "Source",
+            format!(
+                "{}   owner {}",
+                d.row.source.label(),
+                d.row.owner.as_deref().unwrap_or("-")
+            ),
+        ),
+        field(
+            theme,
+            match d.row.source {
+                crate::ops::models::Source::UnityCatalog => "Aliases",
+                crate::ops::models::Source::Workspace => "Latest",
+            },
+            pointers,
+        ),
+        field(
+            theme,
+            "Tags",
+            if tags.is_empty() { "-".into() } else { tags },
+        ),
+        field(
+            theme,
+            "Description",
+            d.row.description.clone().unwrap_or_else(|| "-".into()),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn where_(v: &VersionRow) -> String {
+    let mut parts: Vec<String> = v.aliases.iter().map(|a| format!("@{a}")).collect();
+    if let Some(s) = v.stage.as_ref().filter(|s| s.as_str() != "None") {
+        parts.push(s.clone());
+    }
+    parts.join(" ")
+}
+
+fn versions(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
+    let theme = &state.theme;
+    let g = glyphs(state.session.ascii);
+    let block = panel(state, format!(" Versions ({}) ", d.versions.len()), true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = d.versions.iter().map(|v| {
+        let approval = v.approval.clone().unwrap_or_default();
+        let role = match approval.as_str() {
+            "approved" => Role::Ok,
+            "rejected" => Role::Error,
+            "" => Role::Muted,
+            _ => Role::Warn,
+        };
+        Row::new(vec![
+            Cell::from(v.version.clone()),
+            Cell::from(v.status.clone()),
+            Cell::from(where_(v)),
+            Cell::from(approval).style(theme.style(role)),
+            Cell::from(v.created_by.clone().unwrap_or_default()),
+            Cell::from(format::datetime_short(v.created_ms)),
+            Cell::from(v.run_id.as_deref().map(short).unwrap_or_default()),
+            Cell::from(v.description.clone().unwrap_or_default()).style(theme.style(Role::Muted)),
+        ])
+    });
+    let header = Row::new([
+        "Ver",
+        "Status",
+        "Alias/stage",
+        "Approval",
+        "By",
+        "Created",
+        "Run",
+        "Description",
+    ])
+    .style(theme.style(Role::Header));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(4),
+            Constraint::Length(7),
+            Constraint::Fill(2),
+            Constraint::Length(18),
+            Constraint::Fill(2),
+            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Fill(2),
+        ],
+    )
+    .header(header)
+    .column_spacing(1)
+    .row_highlight_style(theme.style(Role::Selected))
+    .highlight_symbol(g.selected);
+    let mut ts = TableState::default()
+        .with_offset(state.models.versions.offset)
+        .with_selected(Some(state.models.versions.selected));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+fn timeline(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
+    let theme = &state.theme;
+    let Some(v) = state.models.selected_version() else {
+        return;
+    };
+    let block = panel(state, format!(" v{} timeline ", v.version), false);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines: Vec<Line> = v
+        .requests
+        .iter()
+        .map(|r| Line::styled(format!("open request: {r}"), theme.style(Role::Warn)))
+        .collect();
+    let arrow = if state.session.ascii { "->" } else { "→" };
+    if let Some(j) = &state.audit.journal.data {
+        let version = v.version.as_str();
+        for e in j.entries.iter().rev() {
+            let at = &e.attempt;
+            let mentions = at.before.mentions_version(version)
+                || at.after.mentions_version(version)
+                || at.target.is_version(version);
+            if at.target.model() != d.row.name || !mentions {
+                continue;
+            }
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{}  ", format::datetime_short(Some(at.ts_ms))),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(
+                    format!(
+                        "{} {}: {} {arrow} {} ({})",
+                        at.action.as_str(),
+                        at.target.describe(),
+                        at.before.describe(),
+                        at.after.describe(),
+                        e.standing().label()
+                    ),
+                    theme.style(Role::Text),
+                ),
+            ]));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            "no open requests and no recorded changes of this version",
+            theme.style(Role::Muted),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}

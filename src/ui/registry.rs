@@ -1,0 +1,202 @@
+//! The registry list screens: Models (3), Approvals (4) and Audit (9).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row};
+
+use crate::app::State;
+use crate::app::format;
+use crate::ops::approvals::ApprovalSource;
+use crate::ops::journal::Standing;
+use crate::theme::Role;
+
+use super::table::{ListScreen, render as render_list};
+
+pub fn models(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let m = &state.models;
+    let rows = m
+        .visible()
+        .into_iter()
+        .map(|r| {
+            Row::new(vec![
+                Cell::from(r.name.clone()),
+                Cell::from(r.source.label()),
+                Cell::from(r.pointers_text()),
+                Cell::from(r.owner.clone().unwrap_or_default()),
+                Cell::from(format::ago_short(state.now_ms, r.updated_ms))
+                    .style(theme.style(Role::Muted)),
+            ])
+        })
+        .collect();
+    render_list(
+        frame,
+        area,
+        state,
+        ListScreen {
+            title: "Models",
+            remote: &m.list,
+            view: &m.view,
+            total: m.list.data.as_ref().map_or(0, Vec::len),
+            header: vec!["Name", "Source", "Aliases / stages", "Owner", "Updated"],
+            widths: vec![
+                Constraint::Fill(4),
+                Constraint::Length(9),
+                Constraint::Fill(3),
+                Constraint::Fill(2),
+                Constraint::Length(8),
+            ],
+            rows,
+            empty: "no models",
+            notes: Vec::new(),
+        },
+    );
+}
+
+pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let a = &state.approvals;
+    let rows = a
+        .visible()
+        .into_iter()
+        .map(|i| {
+            let (source, asks) = match i.source {
+                ApprovalSource::Workspace => (
+                    "workspace",
+                    format!("→ {}", i.to_stage.clone().unwrap_or_default()),
+                ),
+                ApprovalSource::UnityCatalog => ("UC", "approval tag pending".to_string()),
+            };
+            Row::new(vec![
+                Cell::from(i.model.clone()),
+                Cell::from(format!("v{}", i.version)),
+                Cell::from(source),
+                Cell::from(asks),
+                Cell::from(i.requested_by.clone().unwrap_or_default()),
+                Cell::from(format::ago_short(state.now_ms, i.since_ms)),
+                Cell::from(i.comment.clone().unwrap_or_default()).style(theme.style(Role::Muted)),
+            ])
+        })
+        .collect();
+    let notes = a
+        .list
+        .data
+        .as_ref()
+        .map(|l| {
+            l.notes
+                .iter()
+                .map(|n| Line::styled(n.clone(), theme.style(Role::Warn)))
+                .collect()
+        })
+        .unwrap_or_default();
+    render_list(
+        frame,
+        area,
+        state,
+        ListScreen {
+            title: "Approvals",
+            remote: &a.list,
+            view: &a.view,
+            total: a.list.data.as_ref().map_or(0, |l| l.items.len()),
+            header: vec!["Model", "Ver", "Source", "Asks", "By", "Age", "Comment"],
+            widths: vec![
+                Constraint::Fill(3),
+                Constraint::Length(4),
+                Constraint::Length(9),
+                Constraint::Length(20),
+                Constraint::Fill(2),
+                Constraint::Length(5),
+                Constraint::Fill(2),
+            ],
+            rows,
+            empty: "nothing waits for approval",
+            notes,
+        },
+    );
+}
+
+fn standing_role(s: Standing) -> Role {
+    match s {
+        Standing::Ok => Role::Ok,
+        s if s.needs_verify() => Role::Warn,
+        _ => Role::Error,
+    }
+}
+
+pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let a = &state.audit;
+    let arrow = if state.session.ascii { "->" } else { "→" };
+    let rows = a
+        .visible()
+        .into_iter()
+        .map(|e| {
+            let at = &e.attempt;
+            let standing = e.standing();
+            let row = Row::new(vec![
+                Cell::from(format::datetime_short(Some(at.ts_ms))),
+                Cell::from(at.profile.clone()),
+                Cell::from(at.action.as_str()),
+                Cell::from(at.target.describe()),
+                Cell::from(format!(
+                    "{} {arrow} {}",
+                    at.before.describe(),
+                    at.after.describe()
+                )),
+                Cell::from(standing.label()).style(theme.style(standing_role(standing))),
+            ]);
+            if standing.needs_verify() {
+                row.style(theme.style(Role::Warn))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let unknown = a.unknown_count();
+    if unknown > 0 {
+        notes.push(Line::styled(
+            format!("{unknown} change(s) with an unknown outcome: press v to re-read and record"),
+            theme.style(Role::Warn),
+        ));
+    }
+    if let Some(j) = &a.journal.data
+        && !j.problems.is_empty()
+    {
+        notes.push(Line::styled(
+            format!("{} unreadable journal line(s) skipped", j.problems.len()),
+            theme.style(Role::Muted),
+        ));
+    }
+    render_list(
+        frame,
+        area,
+        state,
+        ListScreen {
+            title: "Audit",
+            remote: &a.journal,
+            view: &a.view,
+            total: a.journal.data.as_ref().map_or(0, |j| j.entries.len()),
+            header: vec![
+                "Time",
+                "Profile",
+                "Action",
+                "Target",
+                "Before → after",
+                "Result",
+            ],
+            widths: vec![
+                Constraint::Length(16),
+                Constraint::Length(10),
+                Constraint::Length(9),
+                Constraint::Fill(3),
+                Constraint::Fill(3),
+                Constraint::Length(17),
+            ],
+            rows,
+            empty: "no changes recorded yet",
+            notes,
+        },
+    );
+}
