@@ -42,6 +42,9 @@ pub enum RunError {
     },
 }
 
+/// Now, in Unix milliseconds.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
 /// Called after every step of the machine with the state and the actions it asked for.
 pub type OnStep<'a> = Box<dyn FnMut(&CanaryState, &[CanaryAction]) + Send + 'a>;
 
@@ -53,7 +56,7 @@ pub struct Runner<'a> {
     /// Where the state is saved after every step (`None`: not saved).
     pub store: Option<CanaryStore>,
     /// Now, in Unix milliseconds.
-    pub clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+    pub clock: Clock,
     /// How traffic changes wait for updates; its `sleep` also paces the intervals.
     pub waiter: Waiter<'a>,
     /// Pause / resume / abort from the user.
@@ -88,10 +91,11 @@ impl<'a> Runner<'a> {
         (self.clock)()
     }
 
-    /// Reads the endpoint and both entities' counters.
-    async fn look(&self, state: &CanaryState) -> Observation {
+    /// Reads the endpoint and both entities' counters. (Takes the client and clock rather than
+    /// `&self`, so the run's future stays `Send` without the callbacks having to be `Sync`.)
+    async fn look(client: &Client, clock: &Clock, state: &CanaryState) -> Observation {
         let plan = &state.plan;
-        let ep = match self.client.get_serving_endpoint(&plan.endpoint).await {
+        let ep = match client.get_serving_endpoint(&plan.endpoint).await {
             Ok(ep) => ep,
             Err(e) => {
                 return Observation::ReadFailed {
@@ -99,7 +103,7 @@ impl<'a> Runner<'a> {
                 };
             }
         };
-        let metrics = self.sample(state).await;
+        let metrics = Self::sample(client, clock, state).await;
         Observation::Look {
             endpoint: EndpointLook {
                 config: EndpointConfigState::of(&ep),
@@ -109,14 +113,10 @@ impl<'a> Runner<'a> {
         }
     }
 
-    async fn sample(&self, state: &CanaryState) -> Option<Sample> {
-        let text = self
-            .client
-            .endpoint_metrics(&state.plan.endpoint)
-            .await
-            .ok()?;
+    async fn sample(client: &Client, clock: &Clock, state: &CanaryState) -> Option<Sample> {
+        let text = client.endpoint_metrics(&state.plan.endpoint).await.ok()?;
         let (exposition, _) = prometheus::parse_lenient(&text);
-        let at_ms = self.now();
+        let at_ms = clock();
         let snap = Snapshot::from_exposition(&exposition, at_ms);
         Some(Sample {
             at_ms,
@@ -153,7 +153,7 @@ impl<'a> Runner<'a> {
             Err(OpError::NothingToDo(m)) => (true, m),
             Err(e) => (false, e.to_string()),
         };
-        let (endpoint, metrics) = match self.look(state).await {
+        let (endpoint, metrics) = match Self::look(self.client, &self.clock, state).await {
             Observation::Look { endpoint, metrics } => (Some(endpoint), metrics),
             _ => (None, None),
         };
@@ -203,7 +203,7 @@ impl<'a> Runner<'a> {
     pub async fn run(mut self, mut state: CanaryState) -> Result<CanaryState, RunError> {
         let mut failures = 0;
         // Look first, so that a queued command (an abort) acts on the endpoint as it is now.
-        let mut obs = self.look(&state).await;
+        let mut obs = Self::look(self.client, &self.clock, &state).await;
         loop {
             if let Observation::ReadFailed { message } = &obs {
                 failures += 1;
@@ -237,8 +237,26 @@ impl<'a> Runner<'a> {
             let interval = Duration::from_millis(state.plan.interval_ms.max(1) as u64);
             obs = match self.wait(interval).await {
                 Some(command) => Observation::Command { command },
-                None => self.look(&state).await,
+                None => Self::look(self.client, &self.clock, &state).await,
             };
         }
     }
+}
+
+/// Compile-time check: the runner and the traffic path can run on a spawned task (the TUI runs
+/// a plan in the background).
+#[allow(dead_code)]
+fn futures_are_send(
+    client: &Client,
+    journal: &Journal,
+    ctx: &ChangeContext,
+    plan: &TrafficPlan,
+    state: CanaryState,
+) {
+    fn send<T: Send>(_: T) {}
+    send(Runner::new(client, journal.clone(), ctx.clone()).run(state));
+    send(async move {
+        let mut waiter = Waiter::real();
+        traffic::apply(client, journal, ctx, plan, &mut waiter).await
+    });
 }
