@@ -12,7 +12,7 @@ use std::time::Duration;
 use mlops_console::api::models::jobs::RunNowRequest;
 use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::ops::canary::{
-    CanaryAction, CanaryPlan, CanaryState, CanaryStore, Phase, RunUntil, Runner, Severity,
+    CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunUntil, Runner, Severity,
 };
 use mlops_console::ops::change::execute::ChangeContext;
 use mlops_console::ops::journal::Standing;
@@ -224,5 +224,47 @@ async fn a_degrading_retrained_version_fails_at_25_percent_and_rolls_back_alone(
             .unwrap()
             .1
             .contains("all traffic back on churn_model-4")
+    );
+}
+
+#[tokio::test]
+async fn a_plan_left_at_its_first_step_resumes_from_disk_and_an_abort_rolls_it_back() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \"churn_model-5\"\n{GUARDS}"
+    ))
+    .unwrap();
+    // First process: apply the first step and stop (as `canary NAME --plan FILE` does).
+    let mut first = runner(&sim, &c, dir.path(), Arc::default());
+    first.until = RunUntil::FirstStep;
+    let left = first
+        .run(CanaryState::new(plan, sim.clock.now_ms()))
+        .await
+        .unwrap();
+    assert_eq!((left.phase, left.percent()), (Phase::Holding, 5));
+
+    // Second process: reads the state back, holds on, and is aborted by the user.
+    let saved = CanaryStore::in_dir(dir.path())
+        .load("churn-prod")
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved, left);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tx.send(Command::Abort).unwrap();
+    let mut second = runner(&sim, &c, dir.path(), Arc::default());
+    second.commands = Some(rx);
+    let done = second.run(saved).await.unwrap();
+    assert_eq!(done.phase, Phase::Aborted, "{:#?}", done.history);
+    let split = Split::of_endpoint(&c.get_serving_endpoint("churn-prod").await.unwrap());
+    assert_eq!(split.percent("churn_model-5"), 0);
+    assert_eq!(split.percent("churn_model-4"), 100);
+    assert_eq!(
+        canary_actions(dir.path()),
+        [
+            "churn_model-4=95, churn_model-5=5",
+            "churn_model-4=100, churn_model-5=0",
+        ]
     );
 }

@@ -120,3 +120,54 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     fs::create_dir_all(dir)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::canary::plan::CanaryPlan;
+
+    fn state(endpoint: &str) -> CanaryState {
+        let plan = CanaryPlan::parse(&format!(
+            "endpoint = \"{endpoint}\"\nstable = \"a\"\ncanary = \"b\"\nsteps = [50, 100]\n\
+             hold = \"1m\"\ninterval = \"15s\"\n"
+        ))
+        .unwrap();
+        CanaryState::new(plan, 7)
+    }
+
+    #[test]
+    fn saves_atomically_reads_back_lists_and_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CanaryStore::in_dir(dir.path());
+        assert_eq!(store.load("churn-prod").unwrap(), None);
+        let mut s = state("churn-prod");
+        store.save(&s).unwrap();
+        s.step = 1;
+        store.save(&s).unwrap();
+        assert_eq!(store.load("churn-prod").unwrap(), Some(s.clone()));
+        assert!(
+            store
+                .path("churn-prod")
+                .ends_with("canaries/churn-prod.json")
+        );
+        assert!(!store.path("churn-prod").with_extension("json.tmp").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(store.path("churn-prod"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "only the user reads plan state");
+        }
+        store.save(&state("fraud-scoring")).unwrap();
+        fs::write(dir.path().join("canaries/broken.json"), "{").unwrap();
+        let all: Vec<String> = store.list().into_iter().map(|s| s.plan.endpoint).collect();
+        assert_eq!(all, ["churn-prod", "fraud-scoring"]);
+        assert!(store.load("broken").is_err());
+        assert_eq!(store.path("../x").file_name().unwrap(), "___x.json");
+        store.remove("churn-prod").unwrap();
+        store.remove("churn-prod").unwrap();
+        assert_eq!(store.load("churn-prod").unwrap(), None);
+    }
+}
