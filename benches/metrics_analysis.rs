@@ -3,6 +3,11 @@
 //! windows (rates, percentiles) against the previous scrape, and judge canary against stable.
 //!
 //! `cargo bench --bench metrics_analysis [-- --iters 500]`
+//!
+//! Measured on the 2-core development machine (churn-prod: 2 entities, 104 samples, 8.7 kB):
+//! scrape 118 µs (which includes the simulator synthesising the 15 s of traffic since the last
+//! scrape), parse 25 µs, snapshot + windows + judgement 61 µs; the whole step ~200 µs mean,
+//! ~290 µs p99.
 
 use std::time::{Duration, Instant};
 

