@@ -77,6 +77,9 @@ fn demo_starts_navigates_and_quits_cleanly() {
     let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
     let raw = Arc::new(Mutex::new(Vec::new()));
     let mut reader = pty.master.try_clone_reader().unwrap();
+    // The reader says when it has seen the end of the output (EOF or EIO once the child and
+    // every copy of the pty's slave side are gone).
+    let (drained_tx, drained) = std::sync::mpsc::channel::<()>();
     {
         let (parser, raw) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
@@ -88,6 +91,7 @@ fn demo_starts_navigates_and_quits_cleanly() {
                 parser.lock().unwrap().process(&buf[..n]);
                 raw.lock().unwrap().extend_from_slice(&buf[..n]);
             }
+            let _ = drained_tx.send(());
         });
     }
     let mut term = Term {
@@ -132,7 +136,10 @@ fn demo_starts_navigates_and_quits_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit status {status:?}");
-    std::thread::sleep(Duration::from_millis(200));
+    // Everything the child wrote, including the terminal restore, has been read.
+    drained
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the output ended after the child exited");
     let raw = term.raw.lock().unwrap();
     let text = String::from_utf8_lossy(&raw);
     let leave = text

@@ -120,12 +120,48 @@ pub(crate) async fn list(
     }))
 }
 
-/// Closes the matching open requests and records the decision.
-fn close(model: &mut WsModel, indices: &[usize], now: i64) {
-    for &i in indices {
+/// Closes the open requests of `version` to `stage` (only `creator`'s when given); an error
+/// like the service's when there is none.
+fn close_open(
+    model: &mut WsModel,
+    name: &str,
+    version: &str,
+    stage: &str,
+    creator: Option<&str>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let open = open_indices(model, version, stage, creator);
+    if open.is_empty() {
+        return Err(no_open_request(name, version, stage));
+    }
+    for i in open {
         model.activities[i].open = false;
         model.activities[i].activity.last_updated_timestamp = Some(now);
     }
+    Ok(())
+}
+
+/// Records the activity that closed a request without moving the version (reject, cancel).
+fn record_closing(
+    model: &mut WsModel,
+    version: &str,
+    kind: ActivityType,
+    stage: String,
+    comment: Option<String>,
+    user: String,
+    now: i64,
+) -> Activity {
+    let activity = Activity {
+        activity_type: Some(kind),
+        from_stage: Some(current_stage(model, version)),
+        to_stage: Some(stage),
+        comment,
+        user_id: Some(user),
+        creation_timestamp: Some(now),
+        last_updated_timestamp: Some(now),
+        ..Activity::default()
+    };
+    ws_history::record(model, version, activity, false)
 }
 
 pub(crate) async fn approve(
@@ -146,11 +182,7 @@ pub(crate) async fn approve(
     let model = model_mut(&mut world, &name)?;
     require_version(model, &version)?;
     require_ws_manage(principal, model, "approve transition requests")?;
-    let open = open_indices(model, &version, stage.as_str(), None);
-    if open.is_empty() {
-        return Err(no_open_request(&name, &version, stage.as_str()));
-    }
-    close(model, &open, now);
+    close_open(model, &name, &version, stage.as_str(), None, now)?;
     let t = Transition {
         kind: ActivityType::ApprovedRequest,
         user: principal.user_name(),
@@ -175,22 +207,17 @@ pub(crate) async fn reject(
     let model = model_mut(&mut world, &name)?;
     require_version(model, &version)?;
     require_ws_manage(principal, model, "reject transition requests")?;
-    let open = open_indices(model, &version, &stage, None);
-    if open.is_empty() {
-        return Err(no_open_request(&name, &version, &stage));
-    }
-    close(model, &open, now);
-    let activity = Activity {
-        activity_type: Some(ActivityType::RejectedRequest),
-        from_stage: Some(current_stage(model, &version)),
-        to_stage: Some(stage),
+    close_open(model, &name, &version, &stage, None, now)?;
+    let user = principal.user_name().to_string();
+    let activity = record_closing(
+        model,
+        &version,
+        ActivityType::RejectedRequest,
+        stage,
         comment,
-        user_id: Some(principal.user_name().to_string()),
-        creation_timestamp: Some(now),
-        last_updated_timestamp: Some(now),
-        ..Activity::default()
-    };
-    let activity = ws_history::record(model, &version, activity, false);
+        user,
+        now,
+    );
     Ok(Json(ActivityResponse { activity }))
 }
 
@@ -219,22 +246,16 @@ pub(crate) async fn delete(
             ),
         ));
     }
-    let open = open_indices(model, &version, &stage, Some(&creator));
-    if open.is_empty() {
-        return Err(no_open_request(&name, &version, &stage));
-    }
-    close(model, &open, now);
-    let activity = Activity {
-        activity_type: Some(ActivityType::CancelledRequest),
-        from_stage: Some(current_stage(model, &version)),
-        to_stage: Some(stage),
+    close_open(model, &name, &version, &stage, Some(&creator), now)?;
+    let activity = record_closing(
+        model,
+        &version,
+        ActivityType::CancelledRequest,
+        stage,
         comment,
-        user_id: Some(creator),
-        creation_timestamp: Some(now),
-        last_updated_timestamp: Some(now),
-        ..Activity::default()
-    };
-    let activity = ws_history::record(model, &version, activity, false);
+        creator,
+        now,
+    );
     Ok(Json(ActivityResponse { activity }))
 }
 
