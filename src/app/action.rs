@@ -69,6 +69,34 @@ pub enum Action {
     // ── registry and audit ──
     OpenRun,
     Verify,
+    // ── serving ──
+    /// Move the selected entity's traffic share up / down by the step.
+    ShiftUp,
+    ShiftDown,
+    /// Type an exact split.
+    SetSplit,
+    /// Send 100% of the traffic to the selected entity.
+    PromoteCanary,
+    /// The canary panel (plan, step, verdict).
+    Canary,
+    /// Pause / resume the running canary plan.
+    CanaryPause,
+    /// Abort the running canary plan: all traffic back to stable.
+    CanaryAbort,
+    /// Two served entities side by side.
+    AbView,
+    /// Server and build logs of the selected entity.
+    Logs,
+    /// Switch between server and build logs.
+    SwitchLogs,
+    /// Keep the logs scrolled to the newest line.
+    Follow,
+    NextMatch,
+    PrevMatch,
+    /// Next time window (charts, A/B).
+    Window,
+    /// Send a sample request and show the answer.
+    TestQuery,
     // ── text inputs (palette, filter) ──
     Submit,
     Cancel,
@@ -119,6 +147,12 @@ impl Action {
                 | Action::Rollback
                 | Action::Approve
                 | Action::Reject
+                | Action::ShiftUp
+                | Action::ShiftDown
+                | Action::SetSplit
+                | Action::PromoteCanary
+                | Action::CanaryPause
+                | Action::CanaryAbort
         )
     }
 
@@ -176,6 +210,21 @@ impl Action {
             Action::Reject => "reject",
             Action::OpenRun => "run",
             Action::Verify => "verify",
+            Action::ShiftUp => "+traffic",
+            Action::ShiftDown => "-traffic",
+            Action::SetSplit => "set split",
+            Action::PromoteCanary => "to 100%",
+            Action::Canary => "canary",
+            Action::CanaryPause => "pause/resume",
+            Action::CanaryAbort => "abort",
+            Action::AbView => "A/B",
+            Action::Logs => "logs",
+            Action::SwitchLogs => "build/server",
+            Action::Follow => "follow",
+            Action::NextMatch => "next match",
+            Action::PrevMatch => "prev match",
+            Action::Window => "window",
+            Action::TestQuery => "test query",
             Action::Toggle => "toggle",
             Action::Confirm => "confirm",
             _ => "",
@@ -240,6 +289,25 @@ impl Action {
             Action::Reject => "reject with a comment (asks first)",
             Action::OpenRun => "open the version's source run",
             Action::Verify => "re-read the objects of 'unknown' changes and record what is there",
+            Action::ShiftUp => "move traffic to the selected entity by the step (asks first)",
+            Action::ShiftDown => {
+                "move traffic away from the selected entity by the step (asks first)"
+            }
+            Action::SetSplit => "set the traffic split exactly, e.g. a=90,b=10 (asks first)",
+            Action::PromoteCanary => "send 100% of the traffic to the selected entity (asks first)",
+            Action::Canary => {
+                "the canary panel: build or load a plan, follow its steps and verdicts"
+            }
+            Action::CanaryPause => "pause / resume the running canary plan",
+            Action::CanaryAbort => "abort the canary plan: all traffic back to stable (asks first)",
+            Action::AbView => "compare two served entities: error rates, latency, a verdict",
+            Action::Logs => "server and build logs of the selected entity",
+            Action::SwitchLogs => "switch between server logs and build logs",
+            Action::Follow => "follow: stay on the newest line as logs arrive",
+            Action::NextMatch => "next search match",
+            Action::PrevMatch => "previous search match",
+            Action::Window => "next time window",
+            Action::TestQuery => "send a sample request and show the answer, entity and latency",
             Action::Toggle => "select / unselect",
             Action::Confirm => "confirm",
             _ => "",

@@ -131,6 +131,14 @@ pub enum Fetch {
     Journal,
     /// Read what a change needs and plan it (nothing is sent).
     Prepare(ChangeRequest),
+    /// One serving endpoint.
+    Endpoint {
+        name: String,
+    },
+    /// One scrape of an endpoint's metrics.
+    EndpointMetrics {
+        name: String,
+    },
 }
 
 /// A registry change to plan.
@@ -165,6 +173,8 @@ impl Fetch {
             Fetch::Approvals => ResourceKey::Approvals,
             Fetch::Journal => ResourceKey::Journal,
             Fetch::Prepare(_) => ResourceKey::Prepare,
+            Fetch::Endpoint { .. } => ResourceKey::Endpoint,
+            Fetch::EndpointMetrics { .. } => ResourceKey::EndpointMetrics,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::ops::approvals::PendingList;
 use crate::ops::journal::JournalView;
 use crate::ops::models::{ModelDetail, ModelRow};
 use crate::ops::rollback::Candidates;
+use crate::ops::serving_metrics::Snapshot;
 use crate::ops::sweep::Trial;
 
 #[derive(Debug, Clone)]
@@ -90,6 +91,8 @@ pub enum ResourceKey {
     Prepare,
     ApplyChange,
     Verify,
+    Endpoint,
+    EndpointMetrics,
 }
 
 /// A planned change, or (roll back without a journal entry) the versions to choose from.
@@ -168,6 +171,11 @@ pub enum Payload {
     ChangeApplied(Result<Box<ChangeOutcome>, String>),
     /// What re-reading the unknown journal entries found, one line.
     Verified(Result<String, String>),
+    /// One serving endpoint as `GET …/serving-endpoints/{name}` returned it.
+    Endpoint(ApiResult<Box<ServingEndpoint>>),
+    /// One scrape of an endpoint's `/metrics`, grouped by served entity (the endpoint's name
+    /// first, so a late answer for another endpoint is recognised).
+    EndpointMetrics(String, ApiResult<Box<Snapshot>>),
 }
 
 impl Payload {
@@ -197,6 +205,8 @@ impl Payload {
             Payload::Prepared(_) => ResourceKey::Prepare,
             Payload::ChangeApplied(_) => ResourceKey::ApplyChange,
             Payload::Verified(_) => ResourceKey::Verify,
+            Payload::Endpoint(_) => ResourceKey::Endpoint,
+            Payload::EndpointMetrics(..) => ResourceKey::EndpointMetrics,
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct Palette {
 /// What completion can draw on besides fixed commands.
 pub struct Vocabulary<'a> {
     pub experiment_names: Vec<&'a str>,
+    pub endpoint_names: Vec<&'a str>,
     pub theme_names: Vec<String>,
 }
 
@@ -78,6 +79,7 @@ pub fn complete(line: &str, vocab: &Vocabulary<'_>) -> Vec<String> {
         ),
         h => match ScreenId::from_command(h) {
             Some(ScreenId::Experiments) => ("experiments", vocab.experiment_names.clone()),
+            Some(ScreenId::Serving) => ("serving", vocab.endpoint_names.clone()),
             _ => return Vec::new(),
         },
     };
@@ -134,6 +136,7 @@ mod tests {
     fn vocab() -> Vocabulary<'static> {
         Vocabulary {
             experiment_names: vec!["/Shared/churn/training", "/Shared/fraud/training"],
+            endpoint_names: vec!["churn-prod", "fraud-scoring"],
             theme_names: vec!["dark".into(), "light".into(), "high-contrast".into()],
         }
     }

@@ -90,6 +90,7 @@ impl ScreenId {
                 | ScreenId::Experiments
                 | ScreenId::Models
                 | ScreenId::Approvals
+                | ScreenId::Serving
                 | ScreenId::Audit
         )
     }
@@ -147,6 +148,10 @@ pub enum Route {
     Training {
         experiment_id: String,
     },
+    /// One serving endpoint: entities, routes, live charts, traffic keys.
+    Endpoint {
+        name: String,
+    },
 }
 
 impl Route {
@@ -161,6 +166,7 @@ impl Route {
             | Route::Compare { .. }
             | Route::Training { .. } => ScreenId::Experiments,
             Route::ModelDetail { .. } => ScreenId::Models,
+            Route::Endpoint { .. } => ScreenId::Serving,
         }
     }
 }

@@ -20,6 +20,7 @@ use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
 use super::screens::runs::RunsState;
+use super::screens::serving::ServingState;
 use super::screens::sweep::SweepState;
 
 /// How long toasts stay up.
@@ -89,6 +90,7 @@ pub struct State {
     pub models: ModelsState,
     pub approvals: ApprovalsState,
     pub audit: AuditState,
+    pub serving: ServingState,
     pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
@@ -122,6 +124,7 @@ impl State {
             models: ModelsState::default(),
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
+            serving: ServingState::default(),
             change: ChangeState::default(),
             quit: false,
             dirty: true,
@@ -252,6 +255,8 @@ impl State {
                 self.models.detail.is_loading(),
                 self.approvals.list.is_loading(),
                 self.audit.journal.is_loading(),
+                self.serving.endpoint.is_loading(),
+                self.serving.metrics.is_loading(),
                 self.change.preparing.is_some(),
                 self.change.applying.is_some(),
                 self.audit.verifying.is_some(),

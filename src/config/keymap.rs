@@ -169,6 +169,10 @@ pub enum Context {
     Versions,
     Approvals,
     Audit,
+    Endpoint,
+    Canary,
+    Logs,
+    Ab,
     Input,
     Picker,
     Form,
@@ -177,7 +181,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 21] = [
         Context::Global,
         Context::List,
         Context::Detail,
@@ -190,6 +194,10 @@ impl Context {
         Context::Versions,
         Context::Approvals,
         Context::Audit,
+        Context::Endpoint,
+        Context::Canary,
+        Context::Logs,
+        Context::Ab,
         Context::Input,
         Context::Picker,
         Context::Form,
@@ -211,6 +219,10 @@ impl Context {
             Context::Versions => "versions",
             Context::Approvals => "approvals",
             Context::Audit => "audit",
+            Context::Endpoint => "endpoint",
+            Context::Canary => "canary",
+            Context::Logs => "logs",
+            Context::Ab => "ab",
             Context::Input => "input",
             Context::Picker => "picker",
             Context::Form => "form",

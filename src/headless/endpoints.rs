@@ -2,7 +2,6 @@
 //! (entities, routes, a pending update against the live config, and per-entity numbers since
 //! each entity started), as tables or JSON.
 
-use futures::StreamExt;
 use serde_json::json;
 
 use crate::api::models::serving::{ConfigUpdate, EndpointReady, ServingEndpoint};
@@ -13,15 +12,9 @@ use crate::ops::traffic::{EndpointConfigState, Split};
 
 use super::{exit, output, table};
 
-/// Reads every endpoint in detail (the list answer has no routes), eight at a time.
+/// Reads every endpoint in detail (the list answer has no routes).
 pub async fn read_all(client: &Client) -> ApiResult<Vec<ServingEndpoint>> {
-    let list = client.list_serving_endpoints().await?;
-    let details: Vec<ApiResult<ServingEndpoint>> = futures::stream::iter(list)
-        .map(|e| async move { client.get_serving_endpoint(&e.name).await })
-        .buffered(8)
-        .collect()
-        .await;
-    details.into_iter().collect()
+    crate::ops::inventory::endpoints_detailed(client).await
 }
 
 /// `READY`, `READY, updating`, `NOT_READY, update failed`…

@@ -229,6 +229,18 @@ pub struct Inventory {
     pub endpoints: Part<EndpointHealth>,
 }
 
+/// Every endpoint in detail (the list answer is a summary without routes), eight reads at a
+/// time. An endpoint whose read fails (deleted meanwhile, no permission) keeps its summary.
+pub async fn endpoints_detailed(client: &Client) -> ApiResult<Vec<ServingEndpoint>> {
+    use futures::StreamExt;
+    let list = client.list_serving_endpoints().await?;
+    Ok(futures::stream::iter(list)
+        .map(|e| async move { client.get_serving_endpoint(&e.name).await.unwrap_or(e) })
+        .buffered(8)
+        .collect()
+        .await)
+}
+
 /// Reads the whole inventory concurrently.
 pub async fn read_inventory(client: &Client) -> Inventory {
     let (user, experiments, uc, ws, eps) = futures::join!(

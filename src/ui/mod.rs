@@ -5,6 +5,7 @@ mod change;
 pub mod chart;
 mod chrome;
 mod compare;
+mod endpoint;
 mod experiment_detail;
 mod experiments;
 pub mod glyphs;
@@ -17,6 +18,7 @@ mod picker;
 mod registry;
 mod run_detail;
 mod runs;
+mod serving;
 mod sweep;
 mod table;
 mod toast;
@@ -56,6 +58,8 @@ pub fn render(frame: &mut Frame, state: &State) {
         Route::ModelDetail { .. } => model_detail::render(frame, areas.body, state),
         Route::Screen(ScreenId::Approvals) => registry::approvals(frame, areas.body, state),
         Route::Screen(ScreenId::Audit) => registry::audit(frame, areas.body, state),
+        Route::Screen(ScreenId::Serving) => serving::render(frame, areas.body, state),
+        Route::Endpoint { .. } => endpoint::render(frame, areas.body, state),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(

@@ -10,6 +10,7 @@ use super::screens::experiments::PAGE_SIZE;
 use crate::ops::{inventory, training};
 
 pub(crate) mod registry;
+mod serving;
 mod tracking;
 
 pub(crate) use registry::Env;
@@ -27,7 +28,9 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Payload {
         Fetch::WorkspaceModelCount { cap } => {
             Payload::WorkspaceModelCount(inventory::count_workspace_models(client, cap).await)
         }
-        Fetch::ServingEndpoints => Payload::ServingEndpoints(client.list_serving_endpoints().await),
+        Fetch::ServingEndpoints => {
+            Payload::ServingEndpoints(inventory::endpoints_detailed(client).await)
+        }
         Fetch::Experiments {
             page_token,
             min_rows,
@@ -88,6 +91,13 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Payload {
         )),
         Fetch::Journal => Payload::Journal(registry::journal(env).await),
         Fetch::Prepare(req) => Payload::Prepared(registry::prepare(env, req).await),
+        Fetch::Endpoint { name } => {
+            Payload::Endpoint(client.get_serving_endpoint(&name).await.map(Box::new))
+        }
+        Fetch::EndpointMetrics { name } => {
+            let snap = serving::scrape(client, &name).await.map(Box::new);
+            Payload::EndpointMetrics(name, snap)
+        }
     }
 }
 

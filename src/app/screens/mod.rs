@@ -12,6 +12,7 @@ pub mod models;
 pub mod overview;
 pub mod run_detail;
 pub mod runs;
+pub mod serving;
 pub mod sweep;
 
 use crate::config::keymap::Context;
@@ -69,6 +70,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         Route::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
         Route::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
         Route::Screen(ScreenId::Audit) => audit::load(state, force, fx),
+        Route::Screen(ScreenId::Serving) => serving::load_list(state, force, fx),
+        Route::Endpoint { name } => serving::open(state, &name, force, fx),
         Route::Screen(_) => {}
     }
 }
@@ -84,6 +87,9 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
             Route::Compare { .. } => state.compare.runs.is_settled(),
             Route::Training { .. } => true,
             Route::ModelDetail { .. } => state.models.detail.is_settled(),
+            Route::Endpoint { .. } => {
+                state.serving.endpoint.is_settled() && state.serving.metrics.is_settled()
+            }
             Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
         };
     }
@@ -97,6 +103,7 @@ fn screen_settled(state: &State, screen: ScreenId) -> bool {
         ScreenId::Models => state.models.list.is_settled(),
         ScreenId::Approvals => state.approvals.list.is_settled(),
         ScreenId::Audit => state.audit.journal.is_settled(),
+        ScreenId::Serving => state.overview.serving.is_settled(),
         _ => true,
     }
 }
@@ -117,6 +124,8 @@ pub fn data_at(state: &State) -> Option<i64> {
         Route::ModelDetail { .. } => state.models.detail.loaded_at,
         Route::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
         Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
+        Route::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
+        Route::Endpoint { .. } => state.serving.endpoint.loaded_at,
         Route::Screen(_) => None,
     }
 }
@@ -136,6 +145,8 @@ pub fn contexts(route: &Route) -> &'static [Context] {
         Route::ModelDetail { .. } => &[Context::Versions, Context::Global],
         Route::Screen(ScreenId::Approvals) => &[Context::Approvals, Context::List, Context::Global],
         Route::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
+        Route::Screen(ScreenId::Serving) => &[Context::List, Context::Global],
+        Route::Endpoint { .. } => &[Context::Endpoint, Context::Global],
         Route::Training { .. } | Route::Screen(_) => &[Context::Global],
     }
 }
@@ -149,6 +160,7 @@ pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
         Route::Screen(ScreenId::Models) => Some(&mut state.models.view),
         Route::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
         Route::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
+        Route::Screen(ScreenId::Serving) => Some(&mut state.serving.view),
         _ => None,
     }
 }
@@ -161,6 +173,7 @@ pub fn list_view(state: &State) -> Option<&ListView> {
         Route::Screen(ScreenId::Models) => Some(&state.models.view),
         Route::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
         Route::Screen(ScreenId::Audit) => Some(&state.audit.view),
+        Route::Screen(ScreenId::Serving) => Some(&state.serving.view),
         _ => None,
     }
 }
@@ -176,7 +189,9 @@ pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Route::Runs { .. } => runs::actions::filter_changed(state, fx),
         Route::Sweep { .. } => sweep::filter_changed(state),
-        Route::Screen(ScreenId::Models | ScreenId::Approvals | ScreenId::Audit) => {
+        Route::Screen(
+            ScreenId::Models | ScreenId::Approvals | ScreenId::Audit | ScreenId::Serving,
+        ) => {
             if let Some(view) = list_view_mut(state) {
                 view.selected = 0;
                 view.offset = 0;
@@ -210,6 +225,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Route::ModelDetail { .. } => models::on_detail_action(state, action, fx),
         Route::Screen(ScreenId::Approvals) => approvals::on_action(state, action, fx),
         Route::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
+        Route::Screen(ScreenId::Serving) => serving::on_list_action(state, action, fx),
+        Route::Endpoint { .. } => serving::on_detail_action(state, action, fx),
         Route::Training { .. } | Route::Screen(_) => false,
     }
 }
@@ -291,6 +308,8 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::Prepare => "planning the change",
         ResourceKey::ApplyChange => "the change",
         ResourceKey::Verify => "verify",
+        ResourceKey::Endpoint => "endpoint",
+        ResourceKey::EndpointMetrics => "endpoint metrics",
     }
 }
 
@@ -324,6 +343,9 @@ pub(crate) fn on_loaded(
         Payload::Prepared(r) => change::on_prepared(state, req, r),
         Payload::ChangeApplied(r) => change::on_applied(state, req, r, fx),
         Payload::Verified(r) => audit::on_verified(state, req, r, fx),
+        Payload::ServingEndpoints(r) => serving::on_list(state, req, at, r),
+        Payload::Endpoint(r) => serving::on_endpoint(state, req, at, r),
+        Payload::EndpointMetrics(name, r) => serving::on_metrics(state, req, at, &name, r),
         other => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
@@ -357,6 +379,8 @@ pub(crate) fn on_task_failed(
         ResourceKey::ModelDetail => state.models.detail.fail(req, at, e),
         ResourceKey::Approvals => state.approvals.list.fail(req, at, e),
         ResourceKey::Journal => state.audit.journal.fail(req, at, e),
+        ResourceKey::Endpoint => state.serving.endpoint.fail(req, at, e),
+        ResourceKey::EndpointMetrics => state.serving.metrics.fail(req, at, e),
         ResourceKey::Prepare => change::on_prepared(state, req, Err(message.to_string())),
         ResourceKey::ApplyChange => change::on_applied(
             state,

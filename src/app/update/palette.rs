@@ -9,13 +9,21 @@ use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::palette::{self as cmd, Command, Vocabulary};
 use super::super::screen::ScreenId;
-use super::super::screens::experiments;
+use super::super::screens::{experiments, serving};
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// What completion can offer right now.
 pub(super) fn vocabulary(state: &State) -> Vocabulary<'_> {
     Vocabulary {
         experiment_names: state.experiments.names(),
+        endpoint_names: state
+            .overview
+            .serving
+            .data
+            .iter()
+            .flatten()
+            .map(|e| e.name.as_str())
+            .collect(),
         theme_names: state.theme_names.clone(),
     }
 }
@@ -72,10 +80,10 @@ fn run(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
         }
         Command::Screen(screen, object) => {
             super::actions::goto(state, screen, fx);
-            if let (ScreenId::Experiments, Some(name)) = (screen, object)
-                && screen.is_available()
-            {
-                experiments::show_named(state, &name, fx);
+            match (screen, object) {
+                (ScreenId::Experiments, Some(name)) => experiments::show_named(state, &name, fx),
+                (ScreenId::Serving, Some(name)) => serving::open_endpoint(state, &name, fx),
+                _ => {}
             }
         }
         Command::Unknown(line) => {

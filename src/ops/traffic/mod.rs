@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod config;
+pub mod diff;
 pub mod plan;
 pub mod rollback;
 pub mod split;

@@ -1,0 +1,248 @@
+//! Serving room: the endpoint list (5) and one endpoint (its entities, routes, live metrics).
+//! The list shares the Overview's endpoint list; only the endpoint on screen is polled, its
+//! metrics every [`METRICS_POLL_MS`] and the endpoint itself faster while an update runs.
+
+pub mod charts;
+pub mod history;
+
+use crate::api::ApiResult;
+use crate::api::models::serving::ServingEndpoint;
+use crate::ops::serving_metrics::Snapshot;
+use crate::ops::traffic::wait::is_updating;
+
+use super::super::action::Action;
+use super::super::effect::{Effect, Fetch};
+use super::super::list::ListView;
+use super::super::remote::{Accepted, Remote, RequestId, replace};
+use super::super::screen::Route;
+use super::super::state::State;
+
+pub use history::MetricsHistory;
+
+/// How often the endpoint on screen is scraped.
+pub const METRICS_POLL_MS: i64 = 2_000;
+/// How often the endpoint is re-read while a config update runs.
+pub const UPDATING_POLL_MS: i64 = 1_000;
+/// Chart spans `w` cycles through.
+pub const WINDOWS_MS: [i64; 4] = [60_000, 300_000, 900_000, 3_600_000];
+
+#[derive(Debug, Clone, Default)]
+pub struct ServingState {
+    pub view: ListView,
+    /// The endpoint the detail shows.
+    pub name: String,
+    pub endpoint: Remote<ServingEndpoint>,
+    pub metrics: Remote<()>,
+    pub history: MetricsHistory,
+    /// The selected served entity (rows of the detail).
+    pub entities: ListView,
+    /// Index into [`WINDOWS_MS`] for the charts.
+    pub window: usize,
+}
+
+impl ServingState {
+    /// The endpoints the `/` filter lets through (the list is the Overview's).
+    pub fn visible<'a>(&self, all: &'a [ServingEndpoint]) -> Vec<&'a ServingEndpoint> {
+        let needle = self.view.needle();
+        all.iter()
+            .filter(|ep| needle.is_empty() || matches(ep, &needle))
+            .collect()
+    }
+
+    /// The endpoint the route names, once loaded.
+    pub fn current(&self) -> Option<&ServingEndpoint> {
+        self.endpoint.data.as_ref().filter(|e| e.name == self.name)
+    }
+
+    /// Served entity names of the current endpoint, in config order.
+    pub fn entity_names(&self) -> Vec<String> {
+        self.current()
+            .and_then(|e| e.config.as_ref())
+            .map(|c| c.served_entities.iter().map(|e| e.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn selected_entity(&self) -> Option<String> {
+        self.entity_names().get(self.entities.selected).cloned()
+    }
+
+    pub fn window_ms(&self) -> i64 {
+        WINDOWS_MS[self.window % WINDOWS_MS.len()]
+    }
+}
+
+/// Whether `ep` matches a lowercased filter: name, state, creator, served models.
+fn matches(ep: &ServingEndpoint, needle: &str) -> bool {
+    let mut cells = vec![ep.name.clone(), ep.creator.clone().unwrap_or_default()];
+    if let Some(c) = &ep.config {
+        for e in &c.served_entities {
+            cells.push(e.name.clone());
+            cells.push(e.entity_name.clone().unwrap_or_default());
+        }
+    }
+    if let Some(s) = &ep.state {
+        cells.push(format!("{:?} {:?}", s.ready, s.config_update).to_lowercase());
+    }
+    super::super::format::matches_any(needle, &cells)
+}
+
+/// The list: the Overview's endpoint list, loaded when due.
+pub(crate) fn load_list(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    let every = super::refresh_every_ms(state);
+    if force || state.overview.serving.is_due(state.now_ms, every) {
+        let req = state.next_request();
+        state.overview.serving.start(req);
+        fx.push(Effect::Fetch {
+            req,
+            fetch: Fetch::ServingEndpoints,
+        });
+    }
+}
+
+/// Opens (or returns to) an endpoint, and polls what is due.
+pub(crate) fn open(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effect>) {
+    let s = &mut state.serving;
+    if s.name != name {
+        s.name = name.to_string();
+        s.entities = ListView::default();
+        s.history = MetricsHistory::new(name);
+        s.metrics = Remote::default();
+    }
+    let every = match state.serving.current() {
+        Some(ep) if is_updating(ep) => Some(UPDATING_POLL_MS),
+        _ => super::refresh_every_ms(state),
+    };
+    let stale = state.serving.current().is_none();
+    if force || stale || state.serving.endpoint.is_due(state.now_ms, every) {
+        let req = state.next_request();
+        state.serving.endpoint.start(req);
+        fx.push(Effect::Fetch {
+            req,
+            fetch: Fetch::Endpoint {
+                name: name.to_string(),
+            },
+        });
+    }
+    if force
+        || state
+            .serving
+            .metrics
+            .is_due(state.now_ms, Some(METRICS_POLL_MS))
+    {
+        let req = state.next_request();
+        state.serving.metrics.start(req);
+        fx.push(Effect::Fetch {
+            req,
+            fetch: Fetch::EndpointMetrics {
+                name: name.to_string(),
+            },
+        });
+    }
+}
+
+pub(crate) fn on_list(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    result: ApiResult<Vec<ServingEndpoint>>,
+) -> Accepted {
+    let accepted = state.overview.serving.accept(req, at, result, replace);
+    let all = state.overview.serving.data.clone().unwrap_or_default();
+    let len = state.serving.visible(&all).len();
+    let page = state.list_page_rows();
+    state.serving.view.keep_visible(len, page);
+    accepted
+}
+
+pub(crate) fn on_endpoint(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    result: ApiResult<Box<ServingEndpoint>>,
+) -> Accepted {
+    let accepted = state
+        .serving
+        .endpoint
+        .accept(req, at, result.map(|e| *e), replace);
+    let len = state.serving.entity_names().len();
+    state.serving.entities.keep_visible(len, len.max(1));
+    accepted
+}
+
+pub(crate) fn on_metrics(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    name: &str,
+    result: ApiResult<Box<Snapshot>>,
+) -> Accepted {
+    let s = &mut state.serving;
+    let history = &mut s.history;
+    s.metrics.accept(req, at, result, |slot, snap| {
+        *slot = Some(());
+        if name == history.endpoint {
+            history.push(*snap);
+        }
+    })
+}
+
+pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let page = state.list_page_rows();
+    let all = state.overview.serving.data.clone().unwrap_or_default();
+    let visible = state.serving.visible(&all);
+    if state.serving.view.navigate(action, visible.len(), page) {
+        state.dirty = true;
+        return true;
+    }
+    let selected = visible
+        .get(state.serving.view.selected)
+        .map(|e| e.name.clone());
+    match action {
+        Action::Filter => state.serving.view.filtering = true,
+        Action::Open => {
+            let Some(name) = selected else {
+                return true;
+            };
+            open_endpoint(state, &name, fx);
+        }
+        Action::CopyId => {
+            if let Some(name) = selected {
+                super::copy(state, name, fx);
+            }
+        }
+        _ => return false,
+    }
+    state.dirty = true;
+    true
+}
+
+/// Pushes the endpoint's route and starts loading it (`:ep NAME` and Enter on the list).
+pub(crate) fn open_endpoint(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
+    state.push_route(Route::Endpoint {
+        name: name.to_string(),
+    });
+    open(state, name, false, fx);
+}
+
+pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let len = state.serving.entity_names().len();
+    if state.serving.entities.navigate(action, len, len.max(1)) {
+        state.dirty = true;
+        return true;
+    }
+    match action {
+        Action::Window => {
+            state.serving.window = (state.serving.window + 1) % WINDOWS_MS.len();
+        }
+        Action::CopyId => {
+            let id = match state.serving.selected_entity() {
+                Some(e) => format!("{}/{e}", state.serving.name),
+                None => state.serving.name.clone(),
+            };
+            super::copy(state, id, fx);
+        }
+        _ => return false,
+    }
+    state.dirty = true;
+    true
+}
