@@ -4,12 +4,15 @@
 pub mod launch;
 pub mod registry;
 pub mod runs;
+pub mod serving;
 #[allow(unused_imports)]
 pub use launch::*;
 #[allow(unused_imports)]
 pub use registry::*;
 #[allow(unused_imports)]
 pub use runs::*;
+#[allow(unused_imports)]
+pub use serving::*;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
