@@ -106,6 +106,13 @@ impl Client {
         Ok(r.logs)
     }
 
+    /// `GET …/openapi`: the endpoint's query schema (OpenAPI JSON, with example requests when
+    /// the model was logged with one).
+    pub async fn endpoint_openapi(&self, name: &str) -> ApiResult<Value> {
+        self.get_json(&format!("{EP}/{}/openapi", seg(name)), &[])
+            .await
+    }
+
     /// `POST /serving-endpoints/{name}/invocations` with `body` as given (one of
     /// `dataframe_split`, `dataframe_records`, `instances`, `inputs`).
     pub async fn query_endpoint(&self, name: &str, body: &Value) -> ApiResult<QueryResult> {

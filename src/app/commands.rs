@@ -25,7 +25,7 @@ pub struct HelpSection {
 /// The keymap contexts that have the keyboard now.
 pub fn active_contexts(state: &State) -> Vec<Context> {
     match state.overlay {
-        Overlay::Help { .. } => vec![Context::Help],
+        Overlay::Help { .. } | Overlay::Query(_) => vec![Context::Help],
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
         Overlay::Launch(_) | Overlay::Prompt(_) => vec![Context::Form],
@@ -61,7 +61,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
         Some("clear")
     };
     let wanted: Vec<(Action, Option<&'static str>)> = match (&state.overlay, state.route()) {
-        (Overlay::Help { .. }, _) => vec![(Close, None), (MoveDown, Some("scroll"))],
+        (Overlay::Help { .. } | Overlay::Query(_), _) => {
+            vec![(Close, None), (MoveDown, Some("scroll"))]
+        }
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
         (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
         (Overlay::Launch(_), _) => vec![
@@ -78,7 +80,8 @@ pub fn hints(state: &State) -> Vec<Hint> {
         (Overlay::Confirm(c), _) => {
             let label = match c.action {
                 super::form::ConfirmAction::RunJob { .. } => Some("run it"),
-                super::form::ConfirmAction::Change { .. } => None,
+                super::form::ConfirmAction::Change { .. }
+                | super::form::ConfirmAction::Traffic { .. } => None,
             };
             vec![(Confirm, label), (Cancel, None)]
         }

@@ -15,7 +15,9 @@ use crate::ops::Plan;
 use crate::ops::approvals::DecisionRequest;
 use crate::ops::models::Source;
 use crate::ops::promote::PromoteRequest;
+use crate::ops::query::PayloadSource;
 use crate::ops::rollback::RollbackRequest;
+use crate::ops::traffic::{TrafficPlan, TrafficRequest};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -40,6 +42,19 @@ pub enum Effect {
     /// Apply a confirmed registry change through `ops::execute` (journal attempt, send, read
     /// back, journal result); answers `Payload::ChangeApplied` under `req`.
     ApplyChange { req: RequestId, plan: Box<Plan> },
+    /// Apply a confirmed traffic change through `ops::traffic::apply` (wait for
+    /// `NOT_UPDATING`, journal, `PUT …/config`, wait its turn on 409, read back, journal);
+    /// answers `Payload::ChangeApplied` under `req`, with `Payload::ChangeProgress` meanwhile.
+    ApplyTraffic {
+        req: RequestId,
+        plan: Box<TrafficPlan>,
+    },
+    /// Send one test query to an endpoint; answers `Payload::QueryAnswered`.
+    TestQuery {
+        req: RequestId,
+        endpoint: String,
+        source: PayloadSource,
+    },
     /// Re-read the objects of journal entries whose outcome is unknown and record what is
     /// there; answers `Payload::Verified`.
     VerifyUnknown { req: RequestId },
@@ -147,6 +162,8 @@ pub enum ChangeRequest {
     Promote(PromoteRequest),
     Rollback(RollbackRequest),
     Decide(DecisionRequest),
+    /// Traffic on a serving endpoint: planned once no update is running.
+    Traffic(TrafficRequest),
 }
 
 impl Fetch {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use tui_input::Input;
 
 use crate::ops::Plan;
+use crate::ops::traffic::TrafficPlan;
 use crate::ops::training::{LinkSource, ParameterValue};
 
 /// One job parameter: its default and the value being typed.
@@ -110,6 +111,8 @@ pub enum ConfirmAction {
     },
     /// A registry change (promote, roll back, approve, reject) as planned by `ops`.
     Change { plan: Box<Plan> },
+    /// A traffic change of a serving endpoint (`+` `-` `=` `P` `b`).
+    Traffic { plan: Box<TrafficPlan> },
 }
 
 impl ConfirmAction {
@@ -118,6 +121,7 @@ impl ConfirmAction {
         match self {
             ConfirmAction::RunJob { job_name, .. } => job_name,
             ConfirmAction::Change { plan } => &plan.confirm_name,
+            ConfirmAction::Traffic { plan } => &plan.endpoint,
         }
     }
 }

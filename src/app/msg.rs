@@ -19,9 +19,11 @@ use crate::ops::Plan;
 use crate::ops::approvals::PendingList;
 use crate::ops::journal::JournalView;
 use crate::ops::models::{ModelDetail, ModelRow};
+use crate::ops::query::QueryOutcome;
 use crate::ops::rollback::Candidates;
 use crate::ops::serving_metrics::Snapshot;
 use crate::ops::sweep::Trial;
+use crate::ops::traffic::TrafficPlan;
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -93,6 +95,8 @@ pub enum ResourceKey {
     Verify,
     Endpoint,
     EndpointMetrics,
+    ChangeProgress,
+    TestQuery,
 }
 
 /// A planned change, or (roll back without a journal entry) the versions to choose from.
@@ -100,6 +104,8 @@ pub enum ResourceKey {
 pub enum Prepared {
     Plan(Box<Plan>),
     Candidates(Box<Candidates>),
+    /// A traffic change of a serving endpoint.
+    Traffic(Box<TrafficPlan>),
 }
 
 pub use crate::ops::inventory::{Count, ExperimentSummary};
@@ -176,6 +182,11 @@ pub enum Payload {
     /// One scrape of an endpoint's `/metrics`, grouped by served entity (the endpoint's name
     /// first, so a late answer for another endpoint is recognised).
     EndpointMetrics(String, ApiResult<Box<Snapshot>>),
+    /// What a change (being planned or applied under the same request) waits for:
+    /// "update in progress …", "another update started first …".
+    ChangeProgress(String),
+    /// A test query's answer, or why nothing was sent.
+    QueryAnswered(Result<Box<QueryOutcome>, String>),
 }
 
 impl Payload {
@@ -207,6 +218,8 @@ impl Payload {
             Payload::Verified(_) => ResourceKey::Verify,
             Payload::Endpoint(_) => ResourceKey::Endpoint,
             Payload::EndpointMetrics(..) => ResourceKey::EndpointMetrics,
+            Payload::ChangeProgress(_) => ResourceKey::ChangeProgress,
+            Payload::QueryAnswered(_) => ResourceKey::TestQuery,
         }
     }
 }

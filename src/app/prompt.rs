@@ -6,6 +6,7 @@ use tui_input::Input;
 
 use crate::ops::approvals::{Decision, DecisionRequest};
 use crate::ops::promote::PromoteRequest;
+use crate::ops::traffic::TrafficRequest;
 
 use super::effect::ChangeRequest;
 
@@ -23,6 +24,10 @@ pub enum PromptPurpose {
     },
     /// Set a UC alias; the input is the alias.
     Promote { model: String, version: String },
+    /// An exact traffic split (`a=90,b=10`) of an endpoint.
+    Split { endpoint: String },
+    /// A test query's payload file (empty: the endpoint's example request).
+    Query { endpoint: String },
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +96,8 @@ impl Prompt {
                 format!("{verb} {model} v{version}")
             }
             PromptPurpose::Promote { model, version } => format!("Promote {model} v{version}"),
+            PromptPurpose::Split { endpoint } => format!("Traffic split of {endpoint}"),
+            PromptPurpose::Query { endpoint } => format!("Test query to {endpoint}"),
         }
     }
 
@@ -98,6 +105,8 @@ impl Prompt {
         match self.purpose {
             PromptPurpose::Decide { .. } => "Comment",
             PromptPurpose::Promote { .. } => "Alias",
+            PromptPurpose::Split { .. } => "Split",
+            PromptPurpose::Query { .. } => "Payload file (empty: the endpoint's example)",
         }
     }
 
@@ -119,6 +128,15 @@ impl Prompt {
                 stage: stage.clone(),
                 archive_existing: self.offers_archive() && self.archive_existing,
             })),
+            PromptPurpose::Split { .. } if value.is_empty() => None,
+            PromptPurpose::Split { endpoint } => {
+                Some(ChangeRequest::Traffic(TrafficRequest::Exact {
+                    endpoint: endpoint.clone(),
+                    assignment: value,
+                }))
+            }
+            // Not a change: the prompt's Enter sends it (`serving::query::send`).
+            PromptPurpose::Query { .. } => None,
             PromptPurpose::Promote { .. } if value.is_empty() => None,
             PromptPurpose::Promote { model, version } => {
                 Some(ChangeRequest::Promote(PromoteRequest {

@@ -21,11 +21,14 @@ use crate::theme::Theme;
 use super::chart::ChartSpec;
 use super::context::AppContext;
 
-use super::effect::{Effect, Fetch};
+use super::effect::{ChangeRequest, Effect, Fetch};
 use super::fetch;
 use super::msg::{Msg, Payload, ResourceKey};
 use super::remote::RequestId;
 use crate::api::models::jobs::RunNowRequest;
+use crate::ops::query::PayloadSource;
+use crate::ops::traffic::{TrafficPlan, TrafficRequest};
+use std::sync::Arc;
 
 /// Milliseconds since the epoch: the runtime's clock (the reducer never reads one).
 pub fn now_ms() -> i64 {
@@ -100,7 +103,17 @@ impl Runtime {
     /// Performs one effect. Clipboard writes belong to the terminal owner and are ignored here.
     pub fn execute(&mut self, effect: Effect) {
         match effect {
+            Effect::Fetch {
+                req,
+                fetch: Fetch::Prepare(ChangeRequest::Traffic(r)),
+            } => self.prepare_traffic(req, r),
             Effect::Fetch { req, fetch } => self.fetch(req, fetch),
+            Effect::ApplyTraffic { req, plan } => self.apply_traffic(req, *plan),
+            Effect::TestQuery {
+                req,
+                endpoint,
+                source,
+            } => self.test_query(req, endpoint, source),
             Effect::LoadTheme { name } => self.load_theme(name),
             Effect::CopyToClipboard { .. } => {}
             Effect::RunJob {
@@ -174,6 +187,63 @@ impl Runtime {
                 req,
                 at_ms: now_ms(),
                 payload,
+            });
+        });
+    }
+
+    /// Progress lines of request `req`, sent as they happen.
+    fn progress(&self, req: RequestId) -> fetch::serving::ProgressFn {
+        let tx = self.tx.clone();
+        Arc::new(move |text| {
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload: Payload::ChangeProgress(text),
+            });
+        })
+    }
+
+    /// Plans a traffic change once the endpoint is idle; read-only, so a newer plan aborts it.
+    fn prepare_traffic(&mut self, req: RequestId, r: TrafficRequest) {
+        let key = ResourceKey::Prepare;
+        if let Some(old) = self.tasks.remove(&key) {
+            old.abort();
+        }
+        let (env, tx, progress) = (self.env.clone(), self.tx.clone(), self.progress(req));
+        let task = spawn_supervised(self.tx.clone(), key, req, async move {
+            let payload =
+                Payload::Prepared(fetch::serving::prepare_traffic(&env, &r, progress).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+        self.tasks.insert(key, task);
+    }
+
+    /// A traffic change: like `apply_change`, never aborted once started.
+    fn apply_traffic(&self, req: RequestId, plan: TrafficPlan) {
+        let (env, tx, progress) = (self.env.clone(), self.tx.clone(), self.progress(req));
+        spawn_supervised(self.tx.clone(), ResourceKey::ApplyChange, req, async move {
+            let payload =
+                Payload::ChangeApplied(fetch::serving::apply_traffic(&env, &plan, progress).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    fn test_query(&self, req: RequestId, endpoint: String, source: PayloadSource) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(self.tx.clone(), ResourceKey::TestQuery, req, async move {
+            let answer = crate::ops::query::test_query(&env.client, &endpoint, source).await;
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload: Payload::QueryAnswered(answer.map(Box::new)),
             });
         });
     }

@@ -21,6 +21,7 @@ use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
 use super::screens::runs::RunsState;
 use super::screens::serving::ServingState;
+use super::screens::serving::query::QueryView;
 use super::screens::sweep::SweepState;
 
 /// How long toasts stay up.
@@ -64,6 +65,8 @@ pub enum Overlay {
     Prompt(Box<Prompt>),
     /// Roll back with no journal entry: pick the version.
     Candidates(Box<CandidatePick>),
+    /// A test query's answer.
+    Query(Box<QueryView>),
 }
 
 #[derive(Debug, Clone)]

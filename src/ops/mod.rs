@@ -18,6 +18,7 @@ pub mod launch;
 pub mod models;
 pub mod prometheus;
 pub mod promote;
+pub mod query;
 pub mod rollback;
 pub mod run_filter;
 pub mod serving_metrics;

@@ -85,6 +85,7 @@ fn serving_routes() -> Router<AppState> {
             put(serving::update_config),
         )
         .route(&format!("{EP}/{{name}}/metrics"), get(serving::metrics))
+        .route(&format!("{EP}/{{name}}/openapi"), get(serving::openapi))
         .route(
             &format!("{EP}/{{name}}/served-models/{{served}}/logs"),
             get(serving::server_logs),

@@ -68,10 +68,11 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, p: &Prompt) {
         ));
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
-        "enter: review the change (nothing is sent yet)   esc: cancel",
-        theme.style(Role::Muted),
-    ));
+    let footer = match p.purpose {
+        crate::app::prompt::PromptPurpose::Query { .. } => "enter: send the request   esc: cancel",
+        _ => "enter: review the change (nothing is sent yet)   esc: cancel",
+    };
+    lines.push(Line::styled(footer, theme.style(Role::Muted)));
     let popup = centered(area, 72, lines.len() as u16 + 2);
     let block = panel(state, format!(" {} ", p.title()), true)
         .style(theme.style(Role::Popup))

@@ -148,6 +148,11 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
             format!("{} {}", plan.action, plan.target.describe()),
             " confirm   ",
         ),
+        ConfirmAction::Traffic { plan } => (
+            super::query::traffic_plan_lines(state, plan),
+            format!("{} on endpoint {}", plan.action, plan.endpoint),
+            " confirm   ",
+        ),
     };
     let prompt_row = lines.len() as u16;
     match &confirm.type_to_confirm {
@@ -177,7 +182,10 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
         ])),
     }
     let height = lines.len() as u16 + 2;
-    let width = if matches!(confirm.action, ConfirmAction::Change { .. }) {
+    let width = if matches!(
+        confirm.action,
+        ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. }
+    ) {
         96
     } else {
         72

@@ -15,6 +15,7 @@ mod model_detail;
 mod overview;
 mod palette;
 mod picker;
+mod query;
 mod registry;
 mod run_detail;
 mod runs;
@@ -82,5 +83,6 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
+        Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),
     }
 }

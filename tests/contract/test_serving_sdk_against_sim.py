@@ -139,3 +139,26 @@ def test_logs_and_build_logs(w):
     assert "ResolutionImpossible" in build
     with pytest.raises(NotFound):
         w.serving_endpoints.logs("churn-prod", "no-such-entity")
+
+
+def test_open_api_has_an_example_the_endpoint_answers(w):
+    import json
+
+    doc = json.loads(w.serving_endpoints.get_open_api("churn-prod").contents.read())
+    assert doc["openapi"].startswith("3.")
+    paths = doc["paths"]
+    assert "/invocations" in paths and "/served-models/churn_model-5/invocations" in paths
+    example = paths["/invocations"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    split = example["dataframe_split"]
+    for _ in range(10):
+        try:
+            r = w.serving_endpoints.query(
+                "churn-prod", dataframe_split=DataframeSplitInput(columns=split["columns"], data=split["data"])
+            )
+        except Exception as e:  # the simulated model fails now and then (5xx)
+            assert "INTERNAL_ERROR" in str(e) or "inference" in str(e), e
+            continue
+        assert len(r.predictions) == 1 and 0.0 < r.predictions[0] < 1.0
+        break
+    else:
+        raise AssertionError("no answer in 10 tries")

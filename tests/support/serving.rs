@@ -145,3 +145,16 @@ impl Driver {
         }
     }
 }
+
+/// The traffic plan `+` on churn_model-5 makes from 90/10.
+pub fn shift_plan() -> mlops_console::ops::traffic::TrafficPlan {
+    use mlops_console::ops::Action;
+    use mlops_console::ops::traffic::{Split, TrafficPlan};
+    let ep = churn_prod(90, false);
+    TrafficPlan::routes(
+        &ep,
+        &Split::new(&[("churn_model-4", 85), ("churn_model-5", 15)]),
+        Action::Traffic,
+    )
+    .expect("a valid split")
+}

@@ -10,7 +10,7 @@ use super::screens::experiments::PAGE_SIZE;
 use crate::ops::{inventory, training};
 
 pub(crate) mod registry;
-mod serving;
+pub(crate) mod serving;
 mod tracking;
 
 pub(crate) use registry::Env;

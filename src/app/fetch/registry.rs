@@ -61,6 +61,11 @@ pub(crate) async fn prepare(env: &Env, req: ChangeRequest) -> Result<Prepared, S
                 Err(e) => Err(e.to_string()),
             }
         }
+        // The runtime plans traffic with progress (`serving::prepare_traffic`); this path
+        // (no progress) serves callers without a message channel.
+        ChangeRequest::Traffic(r) => {
+            super::serving::prepare_traffic(env, &r, std::sync::Arc::new(|_| {})).await
+        }
         ChangeRequest::Decide(r) => {
             let who = actor(client).await;
             approvals::prepare_decision(client, &env.approvals, who.as_deref(), &r)

@@ -20,6 +20,8 @@ pub struct ChangeState {
     pub applying: Option<RequestId>,
     /// The last outcome, for the dialog-less record on screen.
     pub last: Option<ChangeOutcome>,
+    /// What the change being planned or applied waits for ("update in progress …").
+    pub progress: Option<String>,
 }
 
 /// Roll back without a journal entry: the versions to choose from.
@@ -55,6 +57,7 @@ pub(crate) fn on_prepared(
         return Accepted::Stale;
     }
     state.change.preparing = None;
+    clear_progress(state);
     // The "reading…" toast has done its job.
     state
         .toasts
@@ -70,6 +73,18 @@ pub(crate) fn on_prepared(
         ),
         Ok(Prepared::Plan(plan)) => {
             let confirm = Confirm::new(ConfirmAction::Change { plan }, state.session.production);
+            state.overlay = Overlay::Confirm(Box::new(confirm));
+        }
+        Ok(Prepared::Traffic(plan)) if plan.is_noop() => state.toast(
+            ToastLevel::Info,
+            format!(
+                "nothing to do: endpoint {} is already {}",
+                plan.endpoint,
+                plan.after.describe()
+            ),
+        ),
+        Ok(Prepared::Traffic(plan)) => {
+            let confirm = Confirm::new(ConfirmAction::Traffic { plan }, state.session.production);
             state.overlay = Overlay::Confirm(Box::new(confirm));
         }
         Ok(Prepared::Candidates(c)) => {
@@ -112,13 +127,21 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
     let Overlay::Confirm(confirm) = std::mem::take(&mut state.overlay) else {
         return;
     };
-    let ConfirmAction::Change { plan } = confirm.action else {
-        return;
-    };
     let req = state.next_request();
+    match confirm.action {
+        ConfirmAction::Change { plan } => {
+            state.toast(ToastLevel::Info, format!("applying: {}", plan.summary()));
+            fx.push(Effect::ApplyChange { req, plan });
+        }
+        ConfirmAction::Traffic { plan } => {
+            state.toast(ToastLevel::Info, format!("applying: {}", plan.summary()));
+            fx.push(Effect::ApplyTraffic { req, plan });
+            // Re-read the endpoint on the next tick: the update shows as it runs.
+            state.serving.endpoint.answered_at = None;
+        }
+        ConfirmAction::RunJob { .. } => return,
+    }
     state.change.applying = Some(req);
-    state.toast(ToastLevel::Info, format!("applying: {}", plan.summary()));
-    fx.push(Effect::ApplyChange { req, plan });
     state.dirty = true;
 }
 
@@ -132,6 +155,7 @@ pub(crate) fn on_applied(
         return Accepted::Stale;
     }
     state.change.applying = None;
+    clear_progress(state);
     state.toasts.retain(|t| !t.text.starts_with("applying: "));
     match result {
         Ok(o) => {
@@ -157,4 +181,21 @@ pub(crate) fn on_applied(
     super::load(state, true, fx);
     state.dirty = true;
     Accepted::Ok
+}
+
+/// A progress line of the change being planned or applied: replaces the previous one.
+pub(crate) fn on_progress(state: &mut State, req: RequestId, text: String) -> Accepted {
+    if state.change.preparing != Some(req) && state.change.applying != Some(req) {
+        return Accepted::Stale;
+    }
+    clear_progress(state);
+    state.toast(ToastLevel::Info, text.clone());
+    state.change.progress = Some(text);
+    Accepted::Ok
+}
+
+fn clear_progress(state: &mut State) {
+    if let Some(old) = state.change.progress.take() {
+        state.toasts.retain(|t| t.text != old);
+    }
 }

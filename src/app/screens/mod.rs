@@ -310,6 +310,8 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::Verify => "verify",
         ResourceKey::Endpoint => "endpoint",
         ResourceKey::EndpointMetrics => "endpoint metrics",
+        ResourceKey::ChangeProgress => "the change",
+        ResourceKey::TestQuery => "test query",
     }
 }
 
@@ -346,6 +348,8 @@ pub(crate) fn on_loaded(
         Payload::ServingEndpoints(r) => serving::on_list(state, req, at, r),
         Payload::Endpoint(r) => serving::on_endpoint(state, req, at, r),
         Payload::EndpointMetrics(name, r) => serving::on_metrics(state, req, at, &name, r),
+        Payload::ChangeProgress(text) => change::on_progress(state, req, text),
+        Payload::QueryAnswered(r) => serving::query::on_answered(state, req, r),
         other => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
@@ -381,6 +385,7 @@ pub(crate) fn on_task_failed(
         ResourceKey::Journal => state.audit.journal.fail(req, at, e),
         ResourceKey::Endpoint => state.serving.endpoint.fail(req, at, e),
         ResourceKey::EndpointMetrics => state.serving.metrics.fail(req, at, e),
+        ResourceKey::TestQuery => serving::query::on_answered(state, req, Err(message.to_string())),
         ResourceKey::Prepare => change::on_prepared(state, req, Err(message.to_string())),
         ResourceKey::ApplyChange => change::on_applied(
             state,

@@ -7,7 +7,9 @@ use crate::config::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
+use super::super::prompt::PromptPurpose;
 use super::super::screens::change;
+use super::super::screens::serving::query;
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// Enter plans the change (the confirm dialog follows; nothing is sent yet), Esc cancels, Tab
@@ -18,6 +20,14 @@ pub(super) fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effec
         return;
     };
     match action {
+        Some(Action::Submit) if matches!(prompt.purpose, PromptPurpose::Query { .. }) => {
+            let PromptPurpose::Query { endpoint } = prompt.purpose.clone() else {
+                return;
+            };
+            let file = prompt.input.value().to_string();
+            state.overlay = Overlay::None;
+            query::send(state, endpoint, &file, fx);
+        }
         Some(Action::Submit) => match prompt.request() {
             Some(req) => {
                 state.overlay = Overlay::None;

@@ -74,7 +74,12 @@ pub(super) fn on_confirm_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effe
 /// Hands the confirmed dialog to the flow that opened it.
 fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
     match &state.overlay {
-        Overlay::Confirm(c) if matches!(c.action, ConfirmAction::Change { .. }) => {
+        Overlay::Confirm(c)
+            if matches!(
+                c.action,
+                ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. }
+            ) =>
+        {
             change::confirmed(state, fx)
         }
         _ => launch::confirmed(state, fx),
@@ -83,7 +88,10 @@ fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
 
 fn cancel_confirm(state: &mut State) {
     if let Overlay::Confirm(c) = &state.overlay
-        && matches!(c.action, ConfirmAction::Change { .. })
+        && matches!(
+            c.action,
+            ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. }
+        )
     {
         state.overlay = Overlay::None;
         state.toast(ToastLevel::Info, "cancelled: nothing was sent");

@@ -19,6 +19,7 @@ mod invocations;
 mod logs;
 mod metrics;
 mod model;
+mod openapi;
 mod profile;
 mod runtime;
 mod traffic;
@@ -33,6 +34,7 @@ pub(crate) use endpoints::{create, delete, get, list, update_config};
 pub(crate) use invocations::invoke;
 pub(crate) use logs::{build_logs, server_logs};
 pub(crate) use metrics::metrics;
+pub(crate) use openapi::openapi;
 pub(crate) use runtime::Runtime;
 
 /// Serving's part of the world: options and how far background traffic has got.

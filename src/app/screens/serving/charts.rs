@@ -99,8 +99,11 @@ mod tests {
 
     #[test]
     fn charts_cover_the_window_and_follow_the_selection() {
-        let mut s = ServingState::default();
-        s.history = super::super::MetricsHistory::new("ep");
+        let mut s = ServingState {
+            name: "ep".into(),
+            history: super::super::MetricsHistory::new("ep"),
+            ..ServingState::default()
+        };
         for i in 0..5 {
             let c = EntityCounters {
                 requests: i as f64 * 100.0,
@@ -113,11 +116,26 @@ mod tests {
             });
         }
         let theme = Theme::default();
-        let [traffic, _latency, errors] = endpoint_charts(&s, &theme, 100);
         // No endpoint loaded: no entity names, so nothing is charted (and nothing panics).
+        let [traffic, _, _] = endpoint_charts(&s, &theme, 100);
         assert!(traffic.series.is_empty());
-        assert!(errors.series.iter().all(|x| x.points.is_empty()));
         assert_eq!(traffic.x_bounds, [-60.0, 0.0]);
         assert_eq!(traffic.x_labels.last().map(String::as_str), Some("now"));
+
+        s.endpoint.data = Some(
+            serde_json::from_value(serde_json::json!({
+                "name": "ep", "config": {"served_entities": [{"name": "a"}, {"name": "b"}]}
+            }))
+            .unwrap(),
+        );
+        let [traffic, latency, errors] = endpoint_charts(&s, &theme, 100);
+        assert_eq!(traffic.series.len(), 2, "one line per entity");
+        // Four intervals, the newest at x = 0 (seconds before the latest scrape).
+        assert_eq!(traffic.series[0].points.len(), 4);
+        assert_eq!(traffic.series[0].points.last(), Some(&(0.0, 50.0)));
+        assert!(traffic.series[1].points.is_empty(), "b was never scraped");
+        assert!(latency.title.contains("· a"));
+        let five_xx = &errors.series[1];
+        assert_eq!(five_xx.points.last(), Some(&(0.0, 0.5)));
     }
 }

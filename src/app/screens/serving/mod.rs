@@ -4,6 +4,8 @@
 
 pub mod charts;
 pub mod history;
+pub mod query;
+pub mod traffic;
 
 use crate::api::ApiResult;
 use crate::api::models::serving::ServingEndpoint;
@@ -38,6 +40,8 @@ pub struct ServingState {
     pub entities: ListView,
     /// Index into [`WINDOWS_MS`] for the charts.
     pub window: usize,
+    /// The test query in flight.
+    pub query: Option<RequestId>,
 }
 
 impl ServingState {
@@ -234,6 +238,12 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::Window => {
             state.serving.window = (state.serving.window + 1) % WINDOWS_MS.len();
         }
+        Action::ShiftUp => traffic::shift(state, 1, fx),
+        Action::ShiftDown => traffic::shift(state, -1, fx),
+        Action::SetSplit => traffic::ask_exact(state),
+        Action::PromoteCanary => traffic::only(state, fx),
+        Action::Rollback => traffic::rollback(state, fx),
+        Action::TestQuery => query::ask(state),
         Action::CopyId => {
             let id = match state.serving.selected_entity() {
                 Some(e) => format!("{}/{e}", state.serving.name),

@@ -1,0 +1,80 @@
+//! The traffic keys of an endpoint: `+` / `-` move the selected entity's share by the step,
+//! `=` asks for an exact split, `P` sends every point to the selected entity, `b` rolls back
+//! to the config before the last change. Each plans through the change flow (`change::prepare`:
+//! read once no update runs, then the confirm dialog with the split before → after).
+
+use crate::ops::traffic::{Split, TrafficRequest};
+
+use super::super::super::effect::{ChangeRequest, Effect};
+use super::super::super::prompt::{Prompt, PromptPurpose};
+use super::super::super::state::{Overlay, State, ToastLevel};
+use super::super::change;
+
+/// Points `+` / `-` move.
+pub const STEP_POINTS: i32 = 5;
+
+fn selected(state: &mut State) -> Option<(String, String)> {
+    let endpoint = state.serving.name.clone();
+    match state.serving.selected_entity() {
+        Some(e) => Some((endpoint, e)),
+        None => {
+            state.toast(ToastLevel::Info, "no served entity selected");
+            None
+        }
+    }
+}
+
+pub(crate) fn shift(state: &mut State, sign: i32, fx: &mut Vec<Effect>) {
+    let Some((endpoint, entity)) = selected(state) else {
+        return;
+    };
+    let req = TrafficRequest::Shift {
+        endpoint,
+        entity,
+        points: sign * STEP_POINTS,
+    };
+    change::prepare(state, ChangeRequest::Traffic(req), fx);
+}
+
+pub(crate) fn only(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some((endpoint, entity)) = selected(state) else {
+        return;
+    };
+    change::prepare(
+        state,
+        ChangeRequest::Traffic(TrafficRequest::Only { endpoint, entity }),
+        fx,
+    );
+}
+
+pub(crate) fn rollback(state: &mut State, fx: &mut Vec<Effect>) {
+    let endpoint = state.serving.name.clone();
+    change::prepare(
+        state,
+        ChangeRequest::Traffic(TrafficRequest::Rollback { endpoint }),
+        fx,
+    );
+}
+
+/// `=`: the prompt, prefilled with the live split.
+pub(crate) fn ask_exact(state: &mut State) {
+    if state.session.readonly {
+        state.toast(ToastLevel::Info, "read-only profile: changes are disabled");
+        return;
+    }
+    let Some(ep) = state.serving.current() else {
+        return;
+    };
+    let live = Split::of_endpoint(ep)
+        .shares
+        .iter()
+        .map(|s| format!("{}={}", s.entity, s.percent))
+        .collect::<Vec<_>>()
+        .join(",");
+    let endpoint = ep.name.clone();
+    state.overlay = Overlay::Prompt(Box::new(Prompt::new(
+        PromptPurpose::Split { endpoint },
+        &live,
+    )));
+    state.dirty = true;
+}
