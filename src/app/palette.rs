@@ -160,7 +160,8 @@ mod tests {
     fn completes_words_then_objects() {
         let v = vocab();
         assert_eq!(complete("ex", &v), vec!["experiments"]);
-        assert_eq!(complete("", &v).len(), 8, "5 screens, theme, profile, quit");
+        assert_eq!(complete("", &v).len(), 9, "6 screens, theme, help, quit");
+        assert_eq!(complete("ep chu", &v), vec!["serving churn-prod"]);
         assert_eq!(complete("th", &v), vec!["theme"]);
         assert_eq!(complete("theme l", &v), vec!["theme light"]);
         assert_eq!(

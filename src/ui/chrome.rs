@@ -55,18 +55,37 @@ pub fn banner(frame: &mut Frame, area: Rect, state: &State) {
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let current = state.screen();
-    let mut spans = vec![Span::styled(" mlops-console ", theme.style(Role::Title))];
-    for id in ScreenId::ALL.into_iter().filter(|s| s.is_available()) {
+    let screens: Vec<ScreenId> = ScreenId::ALL
+        .into_iter()
+        .filter(|s| s.is_available())
+        .collect();
+    // Narrow terminals drop the product name first, then the titles of the other tabs, so
+    // every screen's number stays visible.
+    let width = usize::from(area.width);
+    let full: usize = screens
+        .iter()
+        .map(|id| id.title().chars().count() + 5)
+        .sum();
+    let title = " mlops-console ";
+    let show_title = full + title.len() <= width;
+    let titles = full <= width;
+    let mut spans = Vec::new();
+    if show_title {
+        spans.push(Span::styled(title, theme.style(Role::Title)));
+    }
+    for id in screens {
         let role = if id == current {
             Role::TabActive
         } else {
             Role::Tab
         };
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(
-            format!(" {} {} ", id.number(), id.title()),
-            theme.style(role),
-        ));
+        let text = if titles || id == current {
+            format!(" {} {} ", id.number(), id.title())
+        } else {
+            format!(" {} ", id.number())
+        };
+        spans.push(Span::styled(text, theme.style(role)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
