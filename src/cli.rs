@@ -312,6 +312,10 @@ mod tests {
 pub enum ScreenArg {
     Overview,
     Experiments,
+    /// The serving endpoints list.
+    Serving,
+    /// The churn-prod endpoint with live charts (waits for `--wait-secs` of metrics).
+    Endpoint,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -330,4 +334,7 @@ pub struct ScreenshotArgs {
     pub height: u16,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Seconds of live metrics to gather before rendering an endpoint.
+    #[arg(long, default_value_t = 40)]
+    pub wait_secs: u64,
 }

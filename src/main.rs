@@ -350,11 +350,32 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
     };
     let ctx = demo_context(g, paths, demo.client.clone());
     let theme_name = ctx.theme.clone();
-    let screen = match a.screen {
-        ScreenArg::Overview => ScreenId::Overview,
-        ScreenArg::Experiments => ScreenId::Experiments,
+    let result = match a.screen {
+        ScreenArg::Overview | ScreenArg::Experiments | ScreenArg::Serving => {
+            let screen = match a.screen {
+                ScreenArg::Overview => ScreenId::Overview,
+                ScreenArg::Experiments => ScreenId::Experiments,
+                _ => ScreenId::Serving,
+            };
+            mlops_console::app::render_offscreen(ctx, screen, a.width, a.height).await
+        }
+        ScreenArg::Endpoint => {
+            let wait = std::time::Duration::from_secs(a.wait_secs);
+            let route = mlops_console::app::Route::Endpoint {
+                name: "churn-prod".to_string(),
+            };
+            // Rendered when the deadline passes: the charts fill as scrapes arrive.
+            mlops_console::app::render_route_offscreen(
+                ctx,
+                route,
+                a.width,
+                a.height,
+                |_| false,
+                wait,
+            )
+            .await
+        }
     };
-    let result = mlops_console::app::render_offscreen(ctx, screen, a.width, a.height).await;
     demo.sim.shutdown().await;
     let buf = match result {
         Ok(b) => b,

@@ -33,7 +33,7 @@ pub use msg::{
     CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
     ResourceKey, RunPage, SweepData,
 };
-pub use offscreen::render_offscreen;
+pub use offscreen::{render_offscreen, render_route_offscreen};
 pub use runloop::{App, ClipboardSink, Startup};
 pub use screen::{Route, ScreenId};
 pub use state::{Overlay, State, Toast, ToastLevel};

@@ -40,3 +40,25 @@ pub async fn render_offscreen(
     app.draw()?;
     Ok(app.terminal().backend().buffer().clone())
 }
+
+/// Opens `route` and renders it once `done` holds (or after `max_wait`): e.g. an endpoint
+/// once enough metrics scrapes arrived to draw its charts.
+pub async fn render_route_offscreen(
+    ctx: AppContext,
+    route: super::screen::Route,
+    width: u16,
+    height: u16,
+    done: impl Fn(&super::state::State) -> bool,
+    max_wait: Duration,
+) -> io::Result<Buffer> {
+    let terminal = Terminal::new(TestBackend::new(width, height))
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let startup = Startup::load(&ctx);
+    let mut app = App::new(terminal, &ctx, startup);
+    app.dispatch(Msg::Resize { width, height });
+    app.dispatch(Msg::Start { now_ms: now_ms() });
+    app.dispatch(Msg::Open(route));
+    app.run_until(done, Some(Instant::now() + max_wait)).await?;
+    app.draw()?;
+    Ok(app.terminal().backend().buffer().clone())
+}

@@ -36,6 +36,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::Action(action) => actions::perform(state, action, &mut fx),
+        Msg::Open(route) => {
+            state.push_route(route);
+            super::screens::load(state, false, &mut fx);
+        }
         Msg::Loaded {
             req,
             at_ms,

@@ -4,7 +4,7 @@
 
 use ratatui::style::Color;
 
-use crate::app::chart::{ChartSpec, Series, SeriesKind, padded_y, y_labels};
+use crate::app::chart::{ChartSpec, Series, SeriesKind, padded_y};
 use crate::app::format;
 use crate::ops::downsample;
 use crate::theme::Theme;
@@ -87,13 +87,39 @@ fn spec(title: String, y_title: &str, span_ms: i64, series: Vec<Series>) -> Char
             format!("-{}", format::duration(span_ms / 2)),
             "now".to_string(),
         ],
-        y_labels: y_labels(y_bounds),
+        y_labels: [0.0, y_bounds[1] / 2.0, y_bounds[1]]
+            .iter()
+            .map(|v| short(*v))
+            .collect(),
         series,
+    }
+}
+
+/// An axis label with about three significant digits: 1234, 55.4, 0.35.
+fn short(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.01 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.1e}")
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn axis_labels_are_short() {
+        let got: Vec<String> = [0.0, 0.3505, 27.7054, 55.4108, 1234.5, 0.0004]
+            .iter()
+            .map(|v| super::short(*v))
+            .collect();
+        assert_eq!(got, ["0", "0.35", "27.7", "55.4", "1234", "4.0e-4"]);
+    }
+
     use super::*;
     use crate::ops::serving_metrics::{EntityCounters, Snapshot};
 
