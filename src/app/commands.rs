@@ -213,6 +213,23 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
+        (_, Route::EndpointLogs { .. }) => vec![
+            (SwitchLogs, None),
+            (Filter, Some("search")),
+            (NextMatch, None),
+            (PrevMatch, None),
+            (Follow, None),
+            (MoveDown, Some("scroll")),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::AbView { .. }) => vec![
+            (MoveDown, Some("other B")),
+            (Window, None),
+            (Refresh, None),
+            (Back, None),
+            (Help, None),
+        ],
         // At 80 columns these fit; `y` and `:` are in the help.
         (_, Route::Screen(ScreenId::Experiments)) => vec![
             (Open, Some("runs")),

@@ -14,6 +14,7 @@ use crate::theme::Theme;
 use super::action::Action;
 use super::chart::History;
 use super::remote::RequestId;
+use super::screens::logs::{LogKind, LogSource};
 use crate::ops::ChangeOutcome;
 use crate::ops::Plan;
 use crate::ops::approvals::PendingList;
@@ -93,6 +94,18 @@ pub enum ResourceKey {
     Verify,
     Endpoint,
     EndpointMetrics,
+    /// Server and build logs are separate resources: switching logs never aborts the other.
+    ServerLogs,
+    BuildLogs,
+}
+
+impl ResourceKey {
+    pub fn logs(kind: LogKind) -> ResourceKey {
+        match kind {
+            LogKind::Server => ResourceKey::ServerLogs,
+            LogKind::Build => ResourceKey::BuildLogs,
+        }
+    }
 }
 
 /// A planned change, or (roll back without a journal entry) the versions to choose from.
@@ -176,6 +189,8 @@ pub enum Payload {
     /// One scrape of an endpoint's `/metrics`, grouped by served entity (the endpoint's name
     /// first, so a late answer for another endpoint is recognised).
     EndpointMetrics(String, ApiResult<Box<Snapshot>>),
+    /// A served entity's log text as the API returned it (whose, so late answers are dropped).
+    EntityLogs(LogSource, ApiResult<String>),
 }
 
 impl Payload {
@@ -207,6 +222,7 @@ impl Payload {
             Payload::Verified(_) => ResourceKey::Verify,
             Payload::Endpoint(_) => ResourceKey::Endpoint,
             Payload::EndpointMetrics(..) => ResourceKey::EndpointMetrics,
+            Payload::EntityLogs(source, _) => ResourceKey::logs(source.kind),
         }
     }
 }

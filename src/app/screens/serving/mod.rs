@@ -234,6 +234,8 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::Window => {
             state.serving.window = (state.serving.window + 1) % WINDOWS_MS.len();
         }
+        Action::Logs => super::logs::open_selected(state, fx),
+        Action::AbView => super::ab::open(state, fx),
         Action::CopyId => {
             let id = match state.serving.selected_entity() {
                 Some(e) => format!("{}/{e}", state.serving.name),
