@@ -130,6 +130,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
             };
             vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
         }
+        _ if filtering && matches!(state.route(), Route::EndpointLogs { .. }) => {
+            vec![(Submit, Some("keep search")), (Cancel, Some("clear"))]
+        }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
         (_, Route::Screen(ScreenId::Overview)) => vec![
             (GotoExperiments, None),
