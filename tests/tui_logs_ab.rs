@@ -57,6 +57,11 @@ fn l_opens_the_server_log_of_the_selected_entity_and_keeps_the_metrics_polling()
     );
     d.answer_logs(Ok(server_log(0)), Ok(build_log()));
     assert_eq!(d.state.logs.lines().len(), 40);
+    assert_eq!(
+        d.state.logs.server.view.selected, 39,
+        "opens on the newest line"
+    );
+    assert!(!d.state.logs.follow);
     assert!(d.state.logs.lines()[18].contains("\u{FFFD}[31m escape and    tab"));
 
     tick(&mut d, 2_000);

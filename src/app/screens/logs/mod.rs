@@ -1,5 +1,5 @@
 //! Logs of one served entity: the model server's recent lines and the container build log
-//! (`tab` switches), scrolled like a list, searched with `/` (`n`/`N` jump between matching
+//! (`tab` switches), opened on the newest line and scrolled like a list, searched with `/` (`n`/`N` jump between matching
 //! lines), and followed with `f` (the log on screen is re-read every [`FOLLOW_POLL_MS`] and the
 //! view stays on the newest line). A failed refresh keeps the lines already shown.
 
@@ -177,7 +177,10 @@ pub(crate) fn on_loaded(
     if source.name != l.name || source.entity != l.entity {
         return Accepted::Stale;
     }
-    let follow = l.follow && l.kind == source.kind;
+    // A log opens on its newest line, like a terminal tail; later refreshes keep the cursor
+    // unless following.
+    let first = l.pane_of_mut(source.kind).lines.data.is_none();
+    let follow = first || (l.follow && l.kind == source.kind);
     let accepted = l.pane_of_mut(source.kind).lines.accept(
         req,
         at,
