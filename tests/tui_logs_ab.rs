@@ -74,6 +74,16 @@ fn l_opens_the_server_log_of_the_selected_entity_and_keeps_the_metrics_polling()
         d.try_req(ResourceKey::ServerLogs).is_none(),
         "not following: the log is read once"
     );
+
+    // Leaving and opening the logs again reads them afresh.
+    d.key(KeyCode::Esc);
+    d.char('l');
+    assert!(d.try_req(ResourceKey::ServerLogs).is_some());
+    assert_eq!(
+        d.state.logs.lines().len(),
+        40,
+        "the old lines show meanwhile"
+    );
 }
 
 #[test]

@@ -134,7 +134,8 @@ pub(crate) fn open_selected(state: &mut State, fx: &mut Vec<Effect>) {
     };
     let name = state.serving.name.clone();
     state.push_route(Route::EndpointLogs { name, entity });
-    load(state, false, fx);
+    // Opening the logs reads them afresh, even when they were read before.
+    load(state, true, fx);
 }
 
 /// Loads what the logs route shows: the endpoint (its metrics keep polling), and the log on
