@@ -133,6 +133,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
             };
             vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
         }
+        _ if filtering && matches!(state.route(), Route::EndpointLogs { .. }) => {
+            vec![(Submit, Some("keep search")), (Cancel, Some("clear"))]
+        }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
         (_, Route::Screen(ScreenId::Overview)) => vec![
             (GotoExperiments, None),
@@ -213,6 +216,23 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Logs, None),
             (TestQuery, None),
             (Window, None),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::EndpointLogs { .. }) => vec![
+            (SwitchLogs, None),
+            (Filter, Some("search")),
+            (NextMatch, None),
+            (PrevMatch, None),
+            (Follow, None),
+            (MoveDown, Some("scroll")),
+            (Back, None),
+            (Help, None),
+        ],
+        (_, Route::AbView { .. }) => vec![
+            (MoveDown, Some("other B")),
+            (Window, None),
+            (Refresh, None),
             (Back, None),
             (Help, None),
         ],

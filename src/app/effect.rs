@@ -11,6 +11,7 @@ use ratatui::style::Color;
 use super::chart::ChartSpec;
 use super::msg::ResourceKey;
 use super::remote::RequestId;
+use super::screens::logs::LogKind;
 use crate::ops::Plan;
 use crate::ops::approvals::DecisionRequest;
 use crate::ops::models::Source;
@@ -154,6 +155,12 @@ pub enum Fetch {
     EndpointMetrics {
         name: String,
     },
+    /// The server or build log of one served entity.
+    EntityLogs {
+        name: String,
+        entity: String,
+        kind: LogKind,
+    },
 }
 
 /// A registry change to plan.
@@ -192,6 +199,7 @@ impl Fetch {
             Fetch::Prepare(_) => ResourceKey::Prepare,
             Fetch::Endpoint { .. } => ResourceKey::Endpoint,
             Fetch::EndpointMetrics { .. } => ResourceKey::EndpointMetrics,
+            Fetch::EntityLogs { kind, .. } => ResourceKey::logs(*kind),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::theme::Theme;
 use super::action::Action;
 use super::chart::History;
 use super::remote::RequestId;
+use super::screens::logs::{LogKind, LogSource};
 use crate::ops::ChangeOutcome;
 use crate::ops::Plan;
 use crate::ops::approvals::PendingList;
@@ -99,6 +100,18 @@ pub enum ResourceKey {
     EndpointMetrics,
     ChangeProgress,
     TestQuery,
+    /// Server and build logs are separate resources: switching logs never aborts the other.
+    ServerLogs,
+    BuildLogs,
+}
+
+impl ResourceKey {
+    pub fn logs(kind: LogKind) -> ResourceKey {
+        match kind {
+            LogKind::Server => ResourceKey::ServerLogs,
+            LogKind::Build => ResourceKey::BuildLogs,
+        }
+    }
 }
 
 /// A planned change, or (roll back without a journal entry) the versions to choose from.
@@ -189,6 +202,8 @@ pub enum Payload {
     ChangeProgress(String),
     /// A test query's answer, or why nothing was sent.
     QueryAnswered(Result<Box<QueryOutcome>, String>),
+    /// A served entity's log text as the API returned it (whose, so late answers are dropped).
+    EntityLogs(LogSource, ApiResult<String>),
 }
 
 impl Payload {
@@ -222,6 +237,7 @@ impl Payload {
             Payload::EndpointMetrics(..) => ResourceKey::EndpointMetrics,
             Payload::ChangeProgress(_) => ResourceKey::ChangeProgress,
             Payload::QueryAnswered(_) => ResourceKey::TestQuery,
+            Payload::EntityLogs(source, _) => ResourceKey::logs(source.kind),
         }
     }
 }

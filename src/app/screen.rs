@@ -152,6 +152,15 @@ pub enum Route {
     Endpoint {
         name: String,
     },
+    /// Server and build logs of one served entity of an endpoint.
+    EndpointLogs {
+        name: String,
+        entity: String,
+    },
+    /// Two served entities of an endpoint side by side.
+    AbView {
+        name: String,
+    },
 }
 
 impl Route {
@@ -167,6 +176,7 @@ impl Route {
             | Route::Training { .. } => ScreenId::Experiments,
             Route::ModelDetail { .. } => ScreenId::Models,
             Route::Endpoint { .. } => ScreenId::Serving,
+            Route::EndpointLogs { .. } | Route::AbView { .. } => ScreenId::Serving,
         }
     }
 }

@@ -10,12 +10,14 @@ use super::picker::Picker;
 use super::prompt::Prompt;
 use super::remote::RequestId;
 use super::screen::{Route, ScreenId};
+use super::screens::ab::AbState;
 use super::screens::approvals::ApprovalsState;
 use super::screens::audit::AuditState;
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
 use super::screens::launch::LaunchState;
+use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
@@ -94,6 +96,8 @@ pub struct State {
     pub approvals: ApprovalsState,
     pub audit: AuditState,
     pub serving: ServingState,
+    pub logs: LogsState,
+    pub ab: AbState,
     pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
@@ -128,6 +132,8 @@ impl State {
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
             serving: ServingState::default(),
+            logs: LogsState::default(),
+            ab: AbState::default(),
             change: ChangeState::default(),
             quit: false,
             dirty: true,
@@ -260,6 +266,8 @@ impl State {
                 self.audit.journal.is_loading(),
                 self.serving.endpoint.is_loading(),
                 self.serving.metrics.is_loading(),
+                self.logs.server.lines.is_loading(),
+                self.logs.build.lines.is_loading(),
                 self.change.preparing.is_some(),
                 self.change.applying.is_some(),
                 self.audit.verifying.is_some(),

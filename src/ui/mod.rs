@@ -1,6 +1,7 @@
 //! Views: functions of `&State` that draw a frame. They never change state and never do I/O.
 //! One module per screen, plus the chrome and the popups.
 
+mod ab;
 mod change;
 pub mod chart;
 mod chrome;
@@ -11,6 +12,7 @@ mod experiments;
 pub mod glyphs;
 mod help;
 mod launch;
+mod logs;
 mod model_detail;
 mod overview;
 mod palette;
@@ -61,6 +63,8 @@ pub fn render(frame: &mut Frame, state: &State) {
         Route::Screen(ScreenId::Audit) => registry::audit(frame, areas.body, state),
         Route::Screen(ScreenId::Serving) => serving::render(frame, areas.body, state),
         Route::Endpoint { .. } => endpoint::render(frame, areas.body, state),
+        Route::EndpointLogs { .. } => logs::render(frame, areas.body, state),
+        Route::AbView { .. } => ab::render(frame, areas.body, state),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(

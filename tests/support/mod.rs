@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod launch;
+pub mod logs;
 pub mod registry;
 pub mod runs;
 pub mod serving;

@@ -7,6 +7,7 @@ use crate::api::{ApiResult, Client};
 use super::effect::Fetch;
 use super::msg::{ExperimentPage, Payload};
 use super::screens::experiments::PAGE_SIZE;
+use super::screens::logs::{LogKind, LogSource};
 use crate::ops::{inventory, training};
 
 pub(crate) mod registry;
@@ -97,6 +98,13 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Payload {
         Fetch::EndpointMetrics { name } => {
             let snap = serving::scrape(client, &name).await.map(Box::new);
             Payload::EndpointMetrics(name, snap)
+        }
+        Fetch::EntityLogs { name, entity, kind } => {
+            let logs = match kind {
+                LogKind::Server => client.served_model_logs(&name, &entity).await,
+                LogKind::Build => client.build_logs(&name, &entity).await,
+            };
+            Payload::EntityLogs(LogSource { name, entity, kind }, logs)
         }
     }
 }

@@ -2,12 +2,14 @@
 //! place that dispatches on the route, so adding a screen means adding a room and an arm in
 //! each function below.
 
+pub mod ab;
 pub mod approvals;
 pub mod audit;
 pub mod change;
 pub mod compare;
 pub mod experiments;
 pub mod launch;
+pub mod logs;
 pub mod models;
 pub mod overview;
 pub mod run_detail;
@@ -72,6 +74,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         Route::Screen(ScreenId::Audit) => audit::load(state, force, fx),
         Route::Screen(ScreenId::Serving) => serving::load_list(state, force, fx),
         Route::Endpoint { name } => serving::open(state, &name, force, fx),
+        Route::EndpointLogs { .. } => logs::load(state, force, fx),
+        Route::AbView { name } => serving::open(state, &name, force, fx),
         Route::Screen(_) => {}
     }
 }
@@ -87,9 +91,10 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
             Route::Compare { .. } => state.compare.runs.is_settled(),
             Route::Training { .. } => true,
             Route::ModelDetail { .. } => state.models.detail.is_settled(),
-            Route::Endpoint { .. } => {
+            Route::Endpoint { .. } | Route::AbView { .. } => {
                 state.serving.endpoint.is_settled() && state.serving.metrics.is_settled()
             }
+            Route::EndpointLogs { .. } => state.logs.pane().lines.is_settled(),
             Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
         };
     }
@@ -126,6 +131,8 @@ pub fn data_at(state: &State) -> Option<i64> {
         Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
         Route::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
         Route::Endpoint { .. } => state.serving.endpoint.loaded_at,
+        Route::EndpointLogs { .. } => state.logs.pane().lines.loaded_at,
+        Route::AbView { .. } => state.serving.metrics.loaded_at,
         Route::Screen(_) => None,
     }
 }
@@ -147,6 +154,8 @@ pub fn contexts(route: &Route) -> &'static [Context] {
         Route::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
         Route::Screen(ScreenId::Serving) => &[Context::List, Context::Global],
         Route::Endpoint { .. } => &[Context::Endpoint, Context::Global],
+        Route::EndpointLogs { .. } => &[Context::Logs, Context::Global],
+        Route::AbView { .. } => &[Context::Ab, Context::Global],
         Route::Training { .. } | Route::Screen(_) => &[Context::Global],
     }
 }
@@ -161,6 +170,7 @@ pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
         Route::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
         Route::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
         Route::Screen(ScreenId::Serving) => Some(&mut state.serving.view),
+        Route::EndpointLogs { .. } => Some(&mut state.logs.search),
         _ => None,
     }
 }
@@ -174,6 +184,7 @@ pub fn list_view(state: &State) -> Option<&ListView> {
         Route::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
         Route::Screen(ScreenId::Audit) => Some(&state.audit.view),
         Route::Screen(ScreenId::Serving) => Some(&state.serving.view),
+        Route::EndpointLogs { .. } => Some(&state.logs.search),
         _ => None,
     }
 }
@@ -189,6 +200,7 @@ pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Route::Runs { .. } => runs::actions::filter_changed(state, fx),
         Route::Sweep { .. } => sweep::filter_changed(state),
+        Route::EndpointLogs { .. } => logs::search_changed(state),
         Route::Screen(
             ScreenId::Models | ScreenId::Approvals | ScreenId::Audit | ScreenId::Serving,
         ) => {
@@ -227,6 +239,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Route::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
         Route::Screen(ScreenId::Serving) => serving::on_list_action(state, action, fx),
         Route::Endpoint { .. } => serving::on_detail_action(state, action, fx),
+        Route::EndpointLogs { .. } => logs::on_action(state, action, fx),
+        Route::AbView { .. } => ab::on_action(state, action),
         Route::Training { .. } | Route::Screen(_) => false,
     }
 }
@@ -312,6 +326,8 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::EndpointMetrics => "endpoint metrics",
         ResourceKey::ChangeProgress => "the change",
         ResourceKey::TestQuery => "test query",
+        ResourceKey::ServerLogs => "server logs",
+        ResourceKey::BuildLogs => "build logs",
     }
 }
 
@@ -350,6 +366,7 @@ pub(crate) fn on_loaded(
         Payload::EndpointMetrics(name, r) => serving::on_metrics(state, req, at, &name, r),
         Payload::ChangeProgress(text) => change::on_progress(state, req, text),
         Payload::QueryAnswered(r) => serving::query::on_answered(state, req, r),
+        Payload::EntityLogs(source, r) => logs::on_loaded(state, req, at, source, r),
         other => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
@@ -386,6 +403,8 @@ pub(crate) fn on_task_failed(
         ResourceKey::Endpoint => state.serving.endpoint.fail(req, at, e),
         ResourceKey::EndpointMetrics => state.serving.metrics.fail(req, at, e),
         ResourceKey::TestQuery => serving::query::on_answered(state, req, Err(message.to_string())),
+        ResourceKey::ServerLogs => state.logs.server.lines.fail(req, at, e),
+        ResourceKey::BuildLogs => state.logs.build.lines.fail(req, at, e),
         ResourceKey::Prepare => change::on_prepared(state, req, Err(message.to_string())),
         ResourceKey::ApplyChange => change::on_applied(
             state,

@@ -244,6 +244,8 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::PromoteCanary => traffic::only(state, fx),
         Action::Rollback => traffic::rollback(state, fx),
         Action::TestQuery => query::ask(state),
+        Action::Logs => super::logs::open_selected(state, fx),
+        Action::AbView => super::ab::open(state, fx),
         Action::CopyId => {
             let id = match state.serving.selected_entity() {
                 Some(e) => format!("{}/{e}", state.serving.name),

@@ -1,0 +1,180 @@
+//! The A/B view: the window (and how much of it has data), A and B side by side, then the
+//! difference B − A and the verdict in words.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+
+use crate::app::State;
+use crate::app::format;
+use crate::app::screens::ab::compare::{CONFIDENCE, SideStats, p_value, points};
+use crate::app::screens::ab::{self, AbComparison, Outcome};
+use crate::ops::traffic::Split;
+use crate::theme::Role;
+
+use super::widgets::{load_state_line, panel};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let s = &state.serving;
+    let block = panel(state, format!(" {} · A/B ", s.name), true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let muted = state.theme.style(Role::Muted);
+    let Some((a, b)) = ab::pair(state) else {
+        let line = load_state_line(state, &s.endpoint).unwrap_or_else(|| {
+            Line::styled("A/B needs two served entities on this endpoint", muted)
+        });
+        frame.render_widget(Paragraph::new(line), inner);
+        return;
+    };
+    let [head, table, between] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(12),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    header(frame, head, state);
+    let Some(c) = ab::comparison(state) else {
+        let line = load_state_line(state, &s.metrics).unwrap_or_else(|| {
+            Line::styled(format!("waiting for two scrapes of {a} and {b}…"), muted)
+        });
+        frame.render_widget(Paragraph::new(line), table);
+        return;
+    };
+    sides(frame, table, state, &c);
+    difference(frame, between, state, &c);
+}
+
+fn header(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let span = state.ab.window_ms();
+    let covered = state.serving.history.covered_ms(span);
+    let mut text = format!("{} window", format::duration(span));
+    if covered < span {
+        text.push_str(&format!(", {} of data so far", format::duration(covered)));
+    }
+    let mut spans = vec![Span::styled(text, theme.style(Role::Text))];
+    if let Some(line) = load_state_line(state, &state.serving.metrics) {
+        spans.push(Span::raw("  "));
+        spans.extend(line.spans);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.filter(|x| x.is_finite())
+        .map_or_else(|| "-".to_string(), |x| format!("{x:.1} ms"))
+}
+
+fn rate(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
+    let theme = &state.theme;
+    let split = state.serving.current().map(Split::of_endpoint);
+    let share = |name: &str| split.as_ref().map_or(0, |s| s.percent(name));
+    let level = (CONFIDENCE * 100.0).round();
+    let cells = |f: &dyn Fn(&SideStats) -> String| [f(&c.a), f(&c.b)];
+    let rows: Vec<(String, [String; 2])> = vec![
+        (
+            "".into(),
+            [format!("A  {}", c.a.entity), format!("B  {}", c.b.entity)],
+        ),
+        (
+            "traffic".into(),
+            cells(&|s| format!("{}%", share(&s.entity))),
+        ),
+        ("requests".into(), cells(&|s| s.requests.to_string())),
+        (
+            "req/s".into(),
+            cells(&|s| format!("{:.2}", s.requests_per_s)),
+        ),
+        ("4xx".into(), cells(&|s| s.errors_4xx.to_string())),
+        ("5xx".into(), cells(&|s| s.errors_5xx.to_string())),
+        ("error rate (5xx)".into(), cells(&|s| rate(s.error_rate))),
+        (
+            format!("  {level}% CI"),
+            cells(&|s| {
+                format!(
+                    "{} – {}",
+                    rate(s.error_interval.low),
+                    rate(s.error_interval.high)
+                )
+            }),
+        ),
+        ("p50".into(), cells(&|s| ms(s.p50_ms))),
+        ("p90".into(), cells(&|s| ms(s.p90_ms))),
+        ("p99".into(), cells(&|s| ms(s.p99_ms))),
+        ("mean".into(), cells(&|s| ms(s.mean_ms))),
+    ];
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, [a, b]))| {
+            let row = Row::new(vec![label, a, b]);
+            if i == 0 {
+                row.style(theme.style(Role::Header))
+            } else {
+                row.style(theme.style(Role::Text))
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(17),
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+    ];
+    frame.render_widget(Table::new(rows, widths).column_spacing(2), area);
+}
+
+fn difference(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
+    let theme = &state.theme;
+    let d = &c.difference;
+    let level = (CONFIDENCE * 100.0).round();
+    let muted = theme.style(Role::Muted);
+    let text = theme.style(Role::Text);
+    let verdict_role = match c.outcome {
+        Outcome::NotWorse => Role::Ok,
+        Outcome::Worse => Role::Error,
+        Outcome::Undecided => Role::Warn,
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("B − A  error rate ", muted),
+            Span::styled(
+                format!(
+                    "{} ({level}% CI {} to {}, {})",
+                    points(d.difference),
+                    points(d.interval.low),
+                    points(d.interval.high),
+                    p_value(d.p_value)
+                ),
+                text,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("B / A  p99        ", muted),
+            Span::styled(
+                c.p99_ratio
+                    .map_or_else(|| "-".to_string(), |r| format!("{r:.2}×")),
+                text,
+            ),
+        ]),
+        Line::from(""),
+        Line::styled(c.verdict.clone(), theme.style(verdict_role)),
+    ];
+    for check in &c.judgement.checks {
+        lines.push(Line::styled(
+            format!(
+                "  {} {}: {}",
+                check.verdict.as_str(),
+                check.guard,
+                check.detail
+            ),
+            muted,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
