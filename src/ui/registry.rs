@@ -7,6 +7,7 @@ use ratatui::widgets::{Cell, Row};
 
 use crate::app::State;
 use crate::app::format;
+use crate::ops::ObjectState;
 use crate::ops::approvals::ApprovalSource;
 use crate::ops::journal::Standing;
 use crate::theme::Role;
@@ -139,11 +140,7 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
                 Cell::from(at.profile.clone()),
                 Cell::from(at.action.as_str()),
                 Cell::from(at.target.describe()),
-                Cell::from(format!(
-                    "{} {arrow} {}",
-                    at.before.describe(),
-                    at.after.describe()
-                )),
+                Cell::from(change_text(&at.before, &at.after, arrow)),
                 Cell::from(standing.label()).style(theme.style(standing_role(standing))),
             ]);
             if standing.needs_verify() {
@@ -191,7 +188,7 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
                 Constraint::Length(10),
                 Constraint::Length(9),
                 Constraint::Fill(3),
-                Constraint::Fill(3),
+                Constraint::Fill(4),
                 Constraint::Length(17),
             ],
             rows,
@@ -199,4 +196,59 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             notes,
         },
     );
+}
+
+/// "before → after"; a traffic change between the same entities reads as their shares:
+/// "churn_model-4/churn_model-5: 90/10 → 85/15".
+fn change_text(before: &ObjectState, after: &ObjectState, arrow: &str) -> String {
+    if let (ObjectState::Endpoint(b), ObjectState::Endpoint(a)) = (before, after) {
+        let names = b.routes.entities();
+        if names == a.routes.entities() && names.len() > 1 {
+            let shares = |s: &crate::ops::traffic::Split| {
+                names
+                    .iter()
+                    .map(|n| s.percent(n).to_string())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            let same_entities = b.served_entities == a.served_entities;
+            let extra = if same_entities {
+                ""
+            } else {
+                " (entities changed)"
+            };
+            return format!(
+                "{}: {} {arrow} {}{extra}",
+                names.join("/"),
+                shares(&b.routes),
+                shares(&a.routes)
+            );
+        }
+    }
+    format!("{} {arrow} {}", before.describe(), after.describe())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::traffic::{EndpointConfigState, Split};
+
+    fn state(a: u32) -> ObjectState {
+        ObjectState::Endpoint(EndpointConfigState {
+            routes: Split::new(&[("m-4", a), ("m-5", 100 - a)]),
+            ..EndpointConfigState::default()
+        })
+    }
+
+    #[test]
+    fn traffic_changes_read_as_shares() {
+        assert_eq!(
+            change_text(&state(90), &state(85), "→"),
+            "m-4/m-5: 90/10 → 85/15"
+        );
+        let other = ObjectState::Alias {
+            version: Some("5".into()),
+        };
+        assert!(change_text(&other, &other, "->").contains(" -> "));
+    }
 }
