@@ -188,7 +188,7 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
                 Constraint::Length(10),
                 Constraint::Length(9),
                 Constraint::Fill(3),
-                Constraint::Fill(4),
+                Constraint::Fill(3),
                 Constraint::Length(17),
             ],
             rows,
