@@ -117,6 +117,7 @@ fn loaded_state() -> State {
         readonly: false,
         production: false,
         refresh_secs: 0,
+        traffic_step: 5,
         ascii: false,
         training_jobs: Default::default(),
     };

@@ -299,6 +299,7 @@ fn context(
             .or_else(|| r.settings.theme.clone())
             .unwrap_or_else(|| "dark".into()),
         refresh_secs: r.settings.refresh_secs,
+        traffic_step: r.settings.traffic_step,
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
@@ -320,6 +321,7 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         production: false,
         theme: g.theme.clone().unwrap_or_else(|| "dark".into()),
         refresh_secs: 10,
+        traffic_step: mlops_console::config::app_config::DEFAULT_TRAFFIC_STEP,
         ascii: g.ascii,
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),

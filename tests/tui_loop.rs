@@ -29,6 +29,7 @@ fn context(config_dir: &std::path::Path) -> AppContext {
         production: false,
         theme: "dark".into(),
         refresh_secs: 0,
+        traffic_step: 5,
         ascii: false,
         config_dir: config_dir.to_path_buf(),
         data_dir: config_dir.to_path_buf(),

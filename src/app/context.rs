@@ -19,6 +19,8 @@ pub struct AppContext {
     pub theme: String,
     /// Periodic refresh of the visible screen; 0 turns it off.
     pub refresh_secs: u64,
+    /// Points `+` / `-` move an endpoint's traffic by.
+    pub traffic_step: u32,
     /// Avoid box-drawing and braille glyphs (`--ascii`).
     pub ascii: bool,
     pub config_dir: PathBuf,
@@ -38,6 +40,7 @@ pub struct Session {
     pub readonly: bool,
     pub production: bool,
     pub refresh_secs: u64,
+    pub traffic_step: u32,
     pub ascii: bool,
     /// Experiment name → training job id, from config.toml (the experiment tag is the other
     /// way to link them).
@@ -52,6 +55,7 @@ impl Session {
             readonly: ctx.readonly,
             production: ctx.production,
             refresh_secs: ctx.refresh_secs,
+            traffic_step: ctx.traffic_step,
             ascii: ctx.ascii,
             training_jobs: ctx.training_jobs.clone(),
         }

@@ -15,6 +15,8 @@ use super::error::ConfigError;
 
 /// Refresh interval when neither `[defaults]` nor the profile sets one.
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
+/// Points `+` / `-` move an endpoint's traffic by, unless `traffic_step` says otherwise.
+pub const DEFAULT_TRAFFIC_STEP: u32 = 5;
 
 /// Effective settings for one profile, after merging `[defaults]` and `[profiles.NAME]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,8 @@ pub struct ProfileSettings {
     pub theme: Option<String>,
     /// Seconds between background refreshes.
     pub refresh_secs: u64,
+    /// Points `+` / `-` move an endpoint's traffic by.
+    pub traffic_step: u32,
 }
 
 impl Default for ProfileSettings {
@@ -36,6 +40,7 @@ impl Default for ProfileSettings {
             production: false,
             theme: None,
             refresh_secs: DEFAULT_REFRESH_SECS,
+            traffic_step: DEFAULT_TRAFFIC_STEP,
         }
     }
 }
@@ -49,6 +54,8 @@ pub struct SettingsTable {
     pub theme: Option<String>,
     #[serde(default, deserialize_with = "positive_secs")]
     pub refresh_secs: Option<u64>,
+    #[serde(default, deserialize_with = "traffic_points")]
+    pub traffic_step: Option<u32>,
 }
 
 impl SettingsTable {
@@ -64,6 +71,9 @@ impl SettingsTable {
         }
         if let Some(v) = self.refresh_secs {
             s.refresh_secs = v;
+        }
+        if let Some(v) = self.traffic_step {
+            s.traffic_step = v;
         }
     }
 }
@@ -133,6 +143,16 @@ fn positive_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
     Ok(Some(secs))
 }
 
+fn traffic_points<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let points = i64::deserialize(d)?;
+    if !(1..=50).contains(&points) {
+        return Err(serde::de::Error::custom(format!(
+            "traffic_step must be a whole number of points from 1 to 50, not {points}"
+        )));
+    }
+    Ok(Some(points as u32))
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end]
@@ -179,7 +199,8 @@ readonly = true
                 readonly: false,
                 production: true,
                 theme: Some("high-contrast".into()),
-                refresh_secs: 15
+                refresh_secs: 15,
+                traffic_step: DEFAULT_TRAFFIC_STEP,
             }
         );
         let audit = cfg.settings_for(Some("audit"));
@@ -208,6 +229,19 @@ readonly = true
             .unwrap_err()
             .to_string();
         assert!(err.contains("`default`"), "{err}");
+    }
+
+    #[test]
+    fn traffic_step_is_per_profile_and_bounded() {
+        let cfg =
+            parse("[defaults]\ntraffic_step = 10\n[profiles.prod]\ntraffic_step = 2\n").unwrap();
+        assert_eq!(cfg.settings_for(None).traffic_step, 10);
+        assert_eq!(cfg.settings_for(Some("prod")).traffic_step, 2);
+        assert_eq!(parse("").unwrap().settings_for(None).traffic_step, 5);
+        for bad in ["0", "51", "-1"] {
+            let err = parse(&format!("[defaults]\ntraffic_step = {bad}\n")).unwrap_err();
+            assert!(err.to_string().contains("traffic_step"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub fn session() -> Session {
         readonly: false,
         production: false,
         refresh_secs: 10,
+        traffic_step: 5,
         ascii: false,
         training_jobs: Default::default(),
     }

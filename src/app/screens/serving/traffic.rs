@@ -10,9 +10,6 @@ use super::super::super::prompt::{Prompt, PromptPurpose};
 use super::super::super::state::{Overlay, State, ToastLevel};
 use super::super::change;
 
-/// Points `+` / `-` move.
-pub const STEP_POINTS: i32 = 5;
-
 fn selected(state: &mut State) -> Option<(String, String)> {
     let endpoint = state.serving.name.clone();
     match state.serving.selected_entity() {
@@ -31,7 +28,7 @@ pub(crate) fn shift(state: &mut State, sign: i32, fx: &mut Vec<Effect>) {
     let req = TrafficRequest::Shift {
         endpoint,
         entity,
-        points: sign * STEP_POINTS,
+        points: sign * state.session.traffic_step as i32,
     };
     change::prepare(state, ChangeRequest::Traffic(req), fx);
 }
