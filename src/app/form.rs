@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use tui_input::Input;
 
 use crate::ops::Plan;
+use crate::ops::canary::{CanaryPlan, CanaryState};
 use crate::ops::training::{LinkSource, ParameterValue};
 
 /// One job parameter: its default and the value being typed.
@@ -110,6 +111,10 @@ pub enum ConfirmAction {
     },
     /// A registry change (promote, roll back, approve, reject) as planned by `ops`.
     Change { plan: Box<Plan> },
+    /// Start a canary plan (its runner then moves traffic step by step).
+    Canary { plan: Box<CanaryPlan> },
+    /// Abort the running canary plan: all traffic back to the stable entity.
+    CanaryAbort { state: Box<CanaryState> },
 }
 
 impl ConfirmAction {
@@ -118,6 +123,8 @@ impl ConfirmAction {
         match self {
             ConfirmAction::RunJob { job_name, .. } => job_name,
             ConfirmAction::Change { plan } => &plan.confirm_name,
+            ConfirmAction::Canary { plan } => &plan.endpoint,
+            ConfirmAction::CanaryAbort { state } => &state.plan.endpoint,
         }
     }
 }

@@ -152,6 +152,10 @@ pub enum Route {
     Endpoint {
         name: String,
     },
+    /// The canary panel of an endpoint: its plan, step, verdicts and history.
+    Canary {
+        name: String,
+    },
 }
 
 impl Route {
@@ -166,7 +170,7 @@ impl Route {
             | Route::Compare { .. }
             | Route::Training { .. } => ScreenId::Experiments,
             Route::ModelDetail { .. } => ScreenId::Models,
-            Route::Endpoint { .. } => ScreenId::Serving,
+            Route::Endpoint { .. } | Route::Canary { .. } => ScreenId::Serving,
         }
     }
 }

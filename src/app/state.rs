@@ -12,6 +12,7 @@ use super::remote::RequestId;
 use super::screen::{Route, ScreenId};
 use super::screens::approvals::ApprovalsState;
 use super::screens::audit::AuditState;
+use super::screens::canary::{CanaryForm, CanaryPanelState};
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
@@ -64,6 +65,8 @@ pub enum Overlay {
     Prompt(Box<Prompt>),
     /// Roll back with no journal entry: pick the version.
     Candidates(Box<CandidatePick>),
+    /// Build a canary plan, or name a plan file.
+    CanaryForm(Box<CanaryForm>),
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +94,7 @@ pub struct State {
     pub approvals: ApprovalsState,
     pub audit: AuditState,
     pub serving: ServingState,
+    pub canary: CanaryPanelState,
     pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
@@ -125,6 +129,7 @@ impl State {
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
             serving: ServingState::default(),
+            canary: CanaryPanelState::default(),
             change: ChangeState::default(),
             quit: false,
             dirty: true,

@@ -148,6 +148,16 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
             format!("{} {}", plan.action, plan.target.describe()),
             " confirm   ",
         ),
+        ConfirmAction::Canary { plan } => (
+            super::canary::start_lines(state, plan),
+            format!("start a canary plan on {}", plan.endpoint),
+            " start it   ",
+        ),
+        ConfirmAction::CanaryAbort { state: s } => (
+            super::canary::abort_lines(state, s),
+            format!("abort the canary plan on {}", s.plan.endpoint),
+            " abort it   ",
+        ),
     };
     let prompt_row = lines.len() as u16;
     match &confirm.type_to_confirm {
@@ -177,10 +187,10 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
         ])),
     }
     let height = lines.len() as u16 + 2;
-    let width = if matches!(confirm.action, ConfirmAction::Change { .. }) {
-        96
-    } else {
+    let width = if matches!(confirm.action, ConfirmAction::RunJob { .. }) {
         72
+    } else {
+        96
     };
     let popup = centered(area, width, height);
     let title = if production {

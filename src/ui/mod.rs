@@ -1,6 +1,8 @@
 //! Views: functions of `&State` that draw a frame. They never change state and never do I/O.
 //! One module per screen, plus the chrome and the popups.
 
+mod canary;
+mod canary_form;
 mod change;
 pub mod chart;
 mod chrome;
@@ -60,6 +62,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Route::Screen(ScreenId::Audit) => registry::audit(frame, areas.body, state),
         Route::Screen(ScreenId::Serving) => serving::render(frame, areas.body, state),
         Route::Endpoint { .. } => endpoint::render(frame, areas.body, state),
+        Route::Canary { name } => canary::render(frame, areas.body, state, name),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(
@@ -82,5 +85,6 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
+        Overlay::CanaryForm(f) => canary_form::render(frame, areas.body, state, f),
     }
 }

@@ -9,6 +9,7 @@ use super::msg::{ExperimentPage, Payload};
 use super::screens::experiments::PAGE_SIZE;
 use crate::ops::{inventory, training};
 
+pub(crate) mod canary;
 pub(crate) mod registry;
 mod serving;
 mod tracking;

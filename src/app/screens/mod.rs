@@ -4,6 +4,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
@@ -72,6 +73,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         Route::Screen(ScreenId::Audit) => audit::load(state, force, fx),
         Route::Screen(ScreenId::Serving) => serving::load_list(state, force, fx),
         Route::Endpoint { name } => serving::open(state, &name, force, fx),
+        // The panel keeps the endpoint and its metrics polled, for the strip and the charts.
+        Route::Canary { name } => serving::open(state, &name, force, fx),
         Route::Screen(_) => {}
     }
 }
@@ -87,7 +90,7 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
             Route::Compare { .. } => state.compare.runs.is_settled(),
             Route::Training { .. } => true,
             Route::ModelDetail { .. } => state.models.detail.is_settled(),
-            Route::Endpoint { .. } => {
+            Route::Endpoint { .. } | Route::Canary { .. } => {
                 state.serving.endpoint.is_settled() && state.serving.metrics.is_settled()
             }
             Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
@@ -125,7 +128,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         Route::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
         Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
         Route::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
-        Route::Endpoint { .. } => state.serving.endpoint.loaded_at,
+        Route::Endpoint { .. } | Route::Canary { .. } => state.serving.endpoint.loaded_at,
         Route::Screen(_) => None,
     }
 }
@@ -147,6 +150,7 @@ pub fn contexts(route: &Route) -> &'static [Context] {
         Route::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
         Route::Screen(ScreenId::Serving) => &[Context::List, Context::Global],
         Route::Endpoint { .. } => &[Context::Endpoint, Context::Global],
+        Route::Canary { .. } => &[Context::Canary, Context::Global],
         Route::Training { .. } | Route::Screen(_) => &[Context::Global],
     }
 }
@@ -227,6 +231,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Route::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
         Route::Screen(ScreenId::Serving) => serving::on_list_action(state, action, fx),
         Route::Endpoint { .. } => serving::on_detail_action(state, action, fx),
+        Route::Canary { name } => canary::on_action(state, &name, action, fx),
         Route::Training { .. } | Route::Screen(_) => false,
     }
 }
@@ -310,6 +315,7 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::Verify => "verify",
         ResourceKey::Endpoint => "endpoint",
         ResourceKey::EndpointMetrics => "endpoint metrics",
+        ResourceKey::Canary => "canary plan",
     }
 }
 
@@ -392,6 +398,10 @@ pub(crate) fn on_task_failed(
         ),
         ResourceKey::Verify => {
             audit::on_verified(state, req, Err(message.to_string()), &mut Vec::new())
+        }
+        ResourceKey::Canary => {
+            canary::on_task_failed(state, req, message);
+            Accepted::Stale
         }
         _ => overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale),
     };
