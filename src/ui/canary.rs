@@ -21,6 +21,8 @@ use super::glyphs::glyphs;
 use super::widgets::panel;
 
 const LABEL: usize = 10;
+/// History rows (heading included) kept before the guard details are wrapped.
+const HISTORY_MIN: usize = 5;
 
 fn label(theme: &Theme, k: &str) -> Span<'static> {
     Span::styled(format!("{k:<LABEL$}"), theme.style(Role::Muted))
@@ -43,7 +45,7 @@ fn clock(ms: i64) -> String {
 }
 
 /// Words of `text` in lines of at most `width` columns (a longer word gets its own line).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -106,23 +108,26 @@ fn phase_role(s: &CanaryState) -> Role {
     }
 }
 
-fn guards_text(plan: &CanaryPlan) -> String {
+/// The guards in two groups: requests and errors, then latency (if any).
+fn guard_groups(plan: &CanaryPlan) -> Vec<String> {
     let g = &plan.guards;
-    let mut parts = vec![
-        format!("min_requests {}", g.min_requests),
-        format!(
-            "error-rate delta <= {:.2} pp",
-            g.max_error_rate_delta * 100.0
-        ),
-    ];
+    let mut groups = vec![format!(
+        "min_requests {} · error rate +{:.2} pp max · confidence {}",
+        g.min_requests,
+        g.max_error_rate_delta * 100.0,
+        g.confidence
+    )];
+    let mut latency = Vec::new();
     if let Some(x) = g.max_p99_ms {
-        parts.push(format!("p99 <= {x} ms"));
+        latency.push(format!("p99 at most {x} ms"));
     }
     if let Some(x) = g.max_p99_ratio {
-        parts.push(format!("p99 ratio <= x{x}"));
+        latency.push(format!("p99 ratio at most {x}x stable"));
     }
-    parts.push(format!("confidence {}", g.confidence));
-    parts.join(" · ")
+    if !latency.is_empty() {
+        groups.push(latency.join(" · "));
+    }
+    groups
 }
 
 fn canary_text(plan: &CanaryPlan) -> String {
@@ -197,10 +202,11 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
         theme.style(Role::Muted),
     ));
     lines.push(Line::from(steps));
-    for (i, part) in wrap(&guards_text(plan), width.saturating_sub(LABEL))
-        .into_iter()
-        .enumerate()
-    {
+    let guard_lines = guard_groups(plan)
+        .iter()
+        .flat_map(|g| wrap(g, width.saturating_sub(LABEL)))
+        .collect::<Vec<_>>();
+    for (i, part) in guard_lines.into_iter().enumerate() {
         let head = if i == 0 { "Guards" } else { "" };
         lines.push(Line::from(vec![
             label(theme, head),
@@ -289,7 +295,13 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
 }
 
 /// The last judgement: verdict, both sides, each guard, the requests still needed.
-fn judgement_lines(state: &State, s: &CanaryState, width: usize) -> Vec<Line<'static>> {
+/// `wrap_details`: guard details over several lines (else cut at the edge).
+fn judgement_lines(
+    state: &State,
+    s: &CanaryState,
+    width: usize,
+    wrap_details: bool,
+) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
     let Some(j) = &s.last_judgement else {
@@ -318,17 +330,23 @@ fn judgement_lines(state: &State, s: &CanaryState, width: usize) -> Vec<Line<'st
             theme.style(Role::Muted),
         ),
     ])];
-    lines.push(Line::from(vec![
-        label(theme, ""),
-        Span::styled(sides_text(j, &s.plan), theme.style(Role::Text)),
-    ]));
+    for side in sides_text(j, &s.plan) {
+        lines.push(Line::from(vec![
+            label(theme, ""),
+            Span::styled(side, theme.style(Role::Text)),
+        ]));
+    }
     let guard_width = j
         .checks
         .iter()
         .map(|c| c.guard.chars().count())
         .max()
         .unwrap_or(0);
-    let detail_width = width.saturating_sub(LABEL + 2 + guard_width + 2);
+    let detail_width = if wrap_details {
+        width.saturating_sub(LABEL + 2 + guard_width + 2)
+    } else {
+        usize::MAX
+    };
     for c in &j.checks {
         let mark = match c.verdict {
             Verdict::Pass => g.ok,
@@ -360,21 +378,20 @@ fn judgement_lines(state: &State, s: &CanaryState, width: usize) -> Vec<Line<'st
     lines
 }
 
-fn sides_text(j: &Judgement, plan: &CanaryPlan) -> String {
-    let side = |name: &str, s: &crate::ops::canary::Side| {
+fn sides_text(j: &Judgement, plan: &CanaryPlan) -> [String; 2] {
+    let side = |role: &str, name: &str, s: &crate::ops::canary::Side| {
         format!(
-            "{name}: {} req, 5xx {:.2}%, p99 {}",
+            "{role} {name}: {} requests, 5xx {:.2}%, p99 {}",
             s.requests,
             s.error_rate * 100.0,
             s.p99_ms
                 .map_or_else(|| "-".to_string(), |p| format!("{p:.0} ms"))
         )
     };
-    format!(
-        "{} | {}",
-        side(&plan.canary_name(), &j.canary),
-        side(&plan.stable, &j.stable)
-    )
+    [
+        side("canary", &plan.canary_name(), &j.canary),
+        side("stable", &plan.stable, &j.stable),
+    ]
 }
 
 fn history_lines(state: &State, s: &CanaryState, rows: usize) -> Vec<Line<'static>> {
@@ -407,17 +424,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, endpoint: &str) {
         return;
     }
     let Some(view) = state.canary.plan(endpoint) else {
-        frame.render_widget(Paragraph::new(empty_lines(state, endpoint)), inner);
+        frame.render_widget(
+            Paragraph::new(empty_lines(state, endpoint, usize::from(inner.width))),
+            inner,
+        );
         return;
     };
     let width = usize::from(inner.width);
-    let mut top = plan_lines(state, view, width);
-    top.push(Line::default());
-    top.extend(judgement_lines(state, &view.state, width));
     let offer = view.state.is_finished() && !state.session.readonly;
-    if offer {
+    let top_for = |wrap_details: bool| {
+        let mut top = plan_lines(state, view, width);
         top.push(Line::default());
-        top.push(offer_line(state, "Start another: "));
+        top.extend(judgement_lines(state, &view.state, width, wrap_details));
+        if offer {
+            top.push(Line::default());
+            top.push(offer_line(state, "Start another: "));
+        }
+        top
+    };
+    // The history keeps a few rows: on a short screen the guard details are cut instead.
+    let mut top = top_for(true);
+    if usize::from(inner.height).saturating_sub(top.len()) < HISTORY_MIN {
+        top = top_for(false);
     }
     let top_rows = (top.len() as u16).min(inner.height);
     let [upper, lower] =
@@ -454,7 +482,7 @@ fn offer_line(state: &State, head: &str) -> Line<'static> {
     ])
 }
 
-fn empty_lines(state: &State, endpoint: &str) -> Vec<Line<'static>> {
+fn empty_lines(state: &State, endpoint: &str, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let mut lines = vec![Line::styled(
         format!("No canary plan on {endpoint}."),
@@ -474,11 +502,11 @@ fn empty_lines(state: &State, endpoint: &str) -> Vec<Line<'static>> {
         ));
     } else {
         lines.push(offer_line(state, ""));
-        lines.push(Line::styled(
-            "A plan moves traffic to the canary step by step, judging it against stable every \
-             interval; a FAIL sends all traffic back to stable.",
-            theme.style(Role::Muted),
-        ));
+        let text = "A plan moves traffic to the canary step by step, judging it against stable \
+                    every interval; a FAIL sends all traffic back to stable.";
+        for part in wrap(text, width) {
+            lines.push(Line::styled(part, theme.style(Role::Muted)));
+        }
     }
     lines
 }
@@ -550,11 +578,16 @@ pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
         "Interval",
         format::duration_precise(plan.interval_ms),
     ));
-    lines.push(field(theme, "Guards", guards_text(plan)));
+    for (i, g) in guard_groups(plan).into_iter().enumerate() {
+        lines.push(field(theme, if i == 0 { "Guards" } else { "" }, g));
+    }
     lines.push(Line::default());
     lines.push(Line::styled(
-        "Each step is a PUT of the endpoint's traffic config (journaled); a FAIL sends all \
-         traffic back to stable.",
+        "Each step is a PUT of the endpoint's traffic config (journaled);",
+        theme.style(Role::Text),
+    ));
+    lines.push(Line::styled(
+        "a FAIL sends all traffic back to stable.",
         theme.style(Role::Text),
     ));
     lines

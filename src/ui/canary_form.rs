@@ -91,11 +91,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &CanaryForm) {
             theme.style(Role::Muted),
         ));
     }
+    let width = usize::from(area.width.min(96)).saturating_sub(6);
     for e in &form.errors {
-        lines.push(Line::styled(
-            format!("{} {e}", g.failed),
-            theme.style(Role::Error),
-        ));
+        for (i, part) in super::canary::wrap(e, width).into_iter().enumerate() {
+            let mark = if i == 0 { g.failed } else { " " };
+            lines.push(Line::styled(
+                format!("{mark} {part}"),
+                theme.style(Role::Error),
+            ));
+        }
     }
     let title = match form.mode {
         FormMode::Build => " Build a canary plan ",
@@ -111,10 +115,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &CanaryForm) {
     if inner.is_empty() {
         return;
     }
-    frame.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
-        inner,
-    );
+    frame.render_widget(Paragraph::new(lines), inner);
     if let Some((x, y)) = cursor
         && x < inner.width
         && y < inner.height
