@@ -80,7 +80,7 @@ pub fn entities_of(ep: &ServingEndpoint) -> Vec<EntityInfo> {
             percent: split.percent(&e.name),
         })
         .collect();
-    out.sort_by(|a, b| b.percent.cmp(&a.percent));
+    out.sort_by_key(|e| std::cmp::Reverse(e.percent));
     out
 }
 

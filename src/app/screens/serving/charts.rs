@@ -99,8 +99,10 @@ mod tests {
 
     #[test]
     fn charts_cover_the_window_and_follow_the_selection() {
-        let mut s = ServingState::default();
-        s.history = super::super::MetricsHistory::new("ep");
+        let mut s = ServingState {
+            history: super::super::MetricsHistory::new("ep"),
+            ..ServingState::default()
+        };
         for i in 0..5 {
             let c = EntityCounters {
                 requests: i as f64 * 100.0,
