@@ -160,7 +160,7 @@ mod tests {
     fn completes_words_then_objects() {
         let v = vocab();
         assert_eq!(complete("ex", &v), vec!["experiments"]);
-        assert_eq!(complete("", &v).len(), 8, "5 screens, theme, profile, quit");
+        assert_eq!(complete("", &v).len(), 9, "6 screens, theme, profile, quit");
         assert_eq!(complete("th", &v), vec!["theme"]);
         assert_eq!(complete("theme l", &v), vec!["theme light"]);
         assert_eq!(
