@@ -200,6 +200,12 @@ fn read_only_offers_no_start_pause_or_abort() {
 fn space_pauses_and_resumes_the_running_plan() {
     let mut d = started();
     d.canary_step(holding_inconclusive(), vec![]);
+    let hints: Vec<String> = mlops_console::app::commands::hints(&d.state)
+        .into_iter()
+        .map(|h| h.label)
+        .collect();
+    assert!(hints.contains(&"pause/resume".to_string()), "{hints:?}");
+    assert!(!hints.contains(&"new plan".to_string()), "no dead key: {hints:?}");
     d.char(' ');
     assert_eq!(commands(&d), vec![Command::Pause]);
     let mut paused = holding_inconclusive();

@@ -212,11 +212,19 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
         ],
         (_, Route::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
+        // A running plan offers pause / abort; otherwise a new plan.
+        (_, Route::Canary { name }) if state.canary.plan(name).is_some_and(|p| p.is_live()) => {
+            vec![
+                (CanaryPause, None),
+                (CanaryAbort, None),
+                (MoveUp, Some("scroll")),
+                (Back, None),
+                (Help, None),
+            ]
+        }
         (_, Route::Canary { .. }) => vec![
             (CanaryNew, None),
             (CanaryLoad, None),
-            (CanaryPause, None),
-            (CanaryAbort, None),
             (MoveUp, Some("scroll")),
             (Back, None),
             (Help, None),

@@ -251,16 +251,16 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
         } else {
             "by the plan"
         };
+        let mut text = format!(
+            "paused {who} {}",
+            format::ago(state.now_ms, Some(p.since_ms))
+        );
+        if p.message != format!("paused {who}") {
+            text.push_str(&format!(": {}", p.message));
+        }
         lines.push(Line::from(vec![
             label(theme, ""),
-            Span::styled(
-                format!(
-                    "paused {who} {}: {}",
-                    format::ago(state.now_ms, Some(p.since_ms)),
-                    p.message
-                ),
-                theme.style(Role::Warn),
-            ),
+            Span::styled(text, theme.style(Role::Warn)),
         ]));
     }
     if let Some(r) = s.rollback_reason.as_ref().filter(|_| {
