@@ -205,7 +205,10 @@ fn space_pauses_and_resumes_the_running_plan() {
         .map(|h| h.label)
         .collect();
     assert!(hints.contains(&"pause/resume".to_string()), "{hints:?}");
-    assert!(!hints.contains(&"new plan".to_string()), "no dead key: {hints:?}");
+    assert!(
+        !hints.contains(&"new plan".to_string()),
+        "no dead key: {hints:?}"
+    );
     d.char(' ');
     assert_eq!(commands(&d), vec![Command::Pause]);
     let mut paused = holding_inconclusive();
@@ -389,4 +392,25 @@ fn a_runner_that_gives_up_is_shown_as_stopped() {
     assert_eq!(view.error.as_deref(), Some("gave up after 20 failed reads"));
     d.char(' ');
     assert!(commands(&d).is_empty(), "no runner: nothing to pause");
+}
+
+#[test]
+fn a_pause_by_the_plan_shows_its_reason_in_full() {
+    let mut d = started();
+    let mut paused = holding_inconclusive();
+    paused.phase = Phase::Paused;
+    let why = "the routes were changed outside the plan: expected churn_model-4=75, \
+               churn_model-5=25, found churn_model-4=90, churn_model-5=10";
+    paused.pause = Some(mlops_console::ops::canary::state::Pause {
+        by_user: false,
+        message: why.into(),
+        since_ms: NOW,
+    });
+    d.canary_step(paused, vec![]);
+    let text = screen_text(&d, 100, 30);
+    assert!(text.contains("paused by the plan"), "{text}");
+    assert!(
+        text.contains("found churn_model-4=90, churn_model-5=10"),
+        "{text}"
+    );
 }

@@ -258,10 +258,12 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
         if p.message != format!("paused {who}") {
             text.push_str(&format!(": {}", p.message));
         }
-        lines.push(Line::from(vec![
-            label(theme, ""),
-            Span::styled(text, theme.style(Role::Warn)),
-        ]));
+        for part in wrap(&text, width.saturating_sub(LABEL)) {
+            lines.push(Line::from(vec![
+                label(theme, ""),
+                Span::styled(part, theme.style(Role::Warn)),
+            ]));
+        }
     }
     if let Some(r) = s.rollback_reason.as_ref().filter(|_| {
         s.last_judgement.is_none()
