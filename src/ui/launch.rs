@@ -149,12 +149,12 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
             " confirm   ",
         ),
         ConfirmAction::Canary { plan } => (
-            super::canary::start_lines(state, plan),
+            super::canary_dialog::start_lines(state, plan),
             format!("start a canary plan on {}", plan.endpoint),
             " start it   ",
         ),
         ConfirmAction::CanaryAbort { state: s } => (
-            super::canary::abort_lines(state, s),
+            super::canary_dialog::abort_lines(state, s),
             format!("abort the canary plan on {}", s.plan.endpoint),
             " abort it   ",
         ),

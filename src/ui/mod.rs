@@ -2,6 +2,7 @@
 //! One module per screen, plus the chrome and the popups.
 
 mod canary;
+mod canary_dialog;
 mod canary_form;
 mod change;
 pub mod chart;
