@@ -83,6 +83,10 @@ pub enum Action {
     CanaryPause,
     /// Abort the running canary plan: all traffic back to stable.
     CanaryAbort,
+    /// Build a canary plan in a form (then confirm to start it).
+    CanaryNew,
+    /// Load a canary plan from a TOML file (then confirm to start it).
+    CanaryLoad,
     /// Two served entities side by side.
     AbView,
     /// Server and build logs of the selected entity.
@@ -153,6 +157,8 @@ impl Action {
                 | Action::PromoteCanary
                 | Action::CanaryPause
                 | Action::CanaryAbort
+                | Action::CanaryNew
+                | Action::CanaryLoad
         )
     }
 
@@ -217,6 +223,8 @@ impl Action {
             Action::Canary => "canary",
             Action::CanaryPause => "pause/resume",
             Action::CanaryAbort => "abort",
+            Action::CanaryNew => "new plan",
+            Action::CanaryLoad => "plan file",
             Action::AbView => "A/B",
             Action::Logs => "logs",
             Action::SwitchLogs => "build/server",
@@ -300,6 +308,8 @@ impl Action {
             }
             Action::CanaryPause => "pause / resume the running canary plan",
             Action::CanaryAbort => "abort the canary plan: all traffic back to stable (asks first)",
+            Action::CanaryNew => "build a canary plan in a form (asks before starting it)",
+            Action::CanaryLoad => "load a canary plan from a TOML file (asks before starting it)",
             Action::AbView => "compare two served entities: error rates, latency, a verdict",
             Action::Logs => "server and build logs of the selected entity",
             Action::SwitchLogs => "switch between server logs and build logs",

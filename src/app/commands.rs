@@ -28,7 +28,7 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
         Overlay::Help { .. } | Overlay::Query(_) => vec![Context::Help],
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
-        Overlay::Launch(_) | Overlay::Prompt(_) => vec![Context::Form],
+        Overlay::Launch(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => vec![Context::Form],
         Overlay::Candidates(_) => vec![Context::Picker],
         // On production the job's name is typed, so the dialog reads keys like an input.
         Overlay::Confirm(_) if state.session.production => vec![Context::Input],
@@ -82,6 +82,8 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 super::form::ConfirmAction::RunJob { .. } => Some("run it"),
                 super::form::ConfirmAction::Change { .. }
                 | super::form::ConfirmAction::Traffic { .. } => None,
+                super::form::ConfirmAction::Canary { .. } => Some("start it"),
+                super::form::ConfirmAction::CanaryAbort { .. } => Some("abort it"),
             };
             vec![(Confirm, label), (Cancel, None)]
         }
@@ -91,6 +93,17 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Cancel, None),
         ],
         (Overlay::Prompt(_), _) => vec![(Submit, Some("review")), (Cancel, None)],
+        (Overlay::CanaryForm(f), _) => vec![
+            (MoveDown, Some("next field")),
+            (
+                Submit,
+                Some(match f.mode {
+                    super::screens::canary::FormMode::Build => "review",
+                    super::screens::canary::FormMode::File => "read and review",
+                }),
+            ),
+            (Cancel, None),
+        ],
         (Overlay::Candidates(_), _) => vec![
             (MoveDown, None),
             (Submit, Some("roll back to it")),
@@ -205,6 +218,23 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
         ],
         (_, Route::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
+        // A running plan offers pause / abort; otherwise a new plan.
+        (_, Route::Canary { name }) if state.canary.plan(name).is_some_and(|p| p.is_live()) => {
+            vec![
+                (CanaryPause, None),
+                (CanaryAbort, None),
+                (MoveUp, Some("scroll")),
+                (Back, None),
+                (Help, None),
+            ]
+        }
+        (_, Route::Canary { .. }) => vec![
+            (CanaryNew, None),
+            (CanaryLoad, None),
+            (MoveUp, Some("scroll")),
+            (Back, None),
+            (Help, None),
+        ],
         (_, Route::Endpoint { .. }) => vec![
             (ShiftUp, None),
             (ShiftDown, None),

@@ -14,6 +14,7 @@ use super::remote::RequestId;
 use super::screens::logs::LogKind;
 use crate::ops::Plan;
 use crate::ops::approvals::DecisionRequest;
+use crate::ops::canary::{CanaryState, Command};
 use crate::ops::models::Source;
 use crate::ops::promote::PromoteRequest;
 use crate::ops::query::PayloadSource;
@@ -59,6 +60,19 @@ pub enum Effect {
     /// Re-read the objects of journal entries whose outcome is unknown and record what is
     /// there; answers `Payload::Verified`.
     VerifyUnknown { req: RequestId },
+    /// Run a canary plan in the background until it finishes (only ever after a confirm dialog,
+    /// or resuming a saved plan); every step answers `CanaryNews::Step`, the end
+    /// `CanaryNews::Ended`. A panic is reported as `TaskFailed` under `req`.
+    StartCanary {
+        req: RequestId,
+        state: Box<CanaryState>,
+    },
+    /// Pause, resume or abort the plan running on `endpoint`.
+    CanaryCommand { endpoint: String, command: Command },
+    /// List the plans saved in the data dir; answers `CanaryNews::Saved`.
+    LoadCanaries,
+    /// Read a plan file; answers `CanaryNews::PlanFile`.
+    ReadPlanFile { path: String },
     ExportChart {
         spec: Box<ChartSpec>,
         stem: String,

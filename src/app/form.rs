@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use tui_input::Input;
 
 use crate::ops::Plan;
+use crate::ops::canary::{CanaryPlan, CanaryState};
 use crate::ops::traffic::TrafficPlan;
 use crate::ops::training::{LinkSource, ParameterValue};
 
@@ -113,6 +114,10 @@ pub enum ConfirmAction {
     Change { plan: Box<Plan> },
     /// A traffic change of a serving endpoint (`+` `-` `=` `P` `b`).
     Traffic { plan: Box<TrafficPlan> },
+    /// Start a canary plan (its runner then moves traffic step by step).
+    Canary { plan: Box<CanaryPlan> },
+    /// Abort the running canary plan: all traffic back to the stable entity.
+    CanaryAbort { state: Box<CanaryState> },
 }
 
 impl ConfirmAction {
@@ -122,6 +127,8 @@ impl ConfirmAction {
             ConfirmAction::RunJob { job_name, .. } => job_name,
             ConfirmAction::Change { plan } => &plan.confirm_name,
             ConfirmAction::Traffic { plan } => &plan.endpoint,
+            ConfirmAction::Canary { plan } => &plan.endpoint,
+            ConfirmAction::CanaryAbort { state } => &state.plan.endpoint,
         }
     }
 }

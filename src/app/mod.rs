@@ -30,7 +30,7 @@ pub use action::Action;
 pub use context::{AppContext, Session};
 pub use effect::{ChangeRequest, Effect, Fetch};
 pub use msg::{
-    CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
+    CanaryNews, CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
     ResourceKey, RunPage, SweepData,
 };
 pub use offscreen::{render_offscreen, render_route_offscreen};

@@ -18,6 +18,7 @@ use super::screens::logs::{LogKind, LogSource};
 use crate::ops::ChangeOutcome;
 use crate::ops::Plan;
 use crate::ops::approvals::PendingList;
+use crate::ops::canary::{CanaryAction, CanaryState, Command};
 use crate::ops::journal::JournalView;
 use crate::ops::models::{ModelDetail, ModelRow};
 use crate::ops::query::QueryOutcome;
@@ -67,6 +68,37 @@ pub enum Msg {
     ChartExported {
         result: Result<Vec<String>, String>,
     },
+    /// News of canary plans: runner steps, their end, saved plans, a plan file's text.
+    Canary(Box<CanaryNews>),
+}
+
+/// What the canary runners and the plan store report.
+#[derive(Debug, Clone)]
+pub enum CanaryNews {
+    /// Resume the saved plans (sent once by the interactive loop after `Start`).
+    ResumeSaved,
+    /// One step of a running plan: its state and the actions the machine asked for.
+    Step {
+        endpoint: String,
+        state: Box<CanaryState>,
+        actions: Vec<CanaryAction>,
+    },
+    /// A traffic change of a running plan is waiting (update in progress, 409).
+    Progress { endpoint: String, message: String },
+    /// A runner ended: the final state, or why it gave up.
+    Ended {
+        endpoint: String,
+        result: Result<Box<CanaryState>, String>,
+    },
+    /// The plans saved in the data dir.
+    Saved(Result<Vec<CanaryState>, String>),
+    /// A command found no runner for the endpoint in this console.
+    NotRunning { endpoint: String, command: Command },
+    /// The text of a plan file, or why it could not be read.
+    PlanFile {
+        path: String,
+        result: Result<String, String>,
+    },
 }
 
 /// One remote resource; at most one request per key is live (latest wins).
@@ -103,6 +135,8 @@ pub enum ResourceKey {
     /// Server and build logs are separate resources: switching logs never aborts the other.
     ServerLogs,
     BuildLogs,
+    /// A canary plan's runner (a panic is reported under its request id).
+    Canary,
 }
 
 impl ResourceKey {

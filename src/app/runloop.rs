@@ -130,6 +130,8 @@ impl<B: Backend> App<B> {
     /// Sends `Start` and runs until the user quits.
     pub async fn run(&mut self) -> io::Result<()> {
         self.dispatch(Msg::Start { now_ms: now_ms() });
+        // Only the interactive console picks up saved canary plans (not `screenshot`).
+        self.dispatch(Msg::Canary(Box::new(super::msg::CanaryNews::ResumeSaved)));
         self.run_until(|s| s.quit, None).await
     }
 

@@ -23,9 +23,10 @@ use super::context::AppContext;
 
 use super::effect::{ChangeRequest, Effect, Fetch};
 use super::fetch;
-use super::msg::{Msg, Payload, ResourceKey};
+use super::msg::{CanaryNews, Msg, Payload, ResourceKey};
 use super::remote::RequestId;
 use crate::api::models::jobs::RunNowRequest;
+use crate::ops::canary::{CanaryState, Command};
 use crate::ops::query::PayloadSource;
 use crate::ops::traffic::{TrafficPlan, TrafficRequest};
 use std::sync::Arc;
@@ -75,6 +76,9 @@ pub struct Runtime {
     data_dir: PathBuf,
     no_color: bool,
     tasks: HashMap<ResourceKey, AbortHandle>,
+    /// The command channel of each canary runner, by endpoint (a runner is never aborted by
+    /// later requests; it ends when its plan does).
+    canaries: HashMap<String, UnboundedSender<Command>>,
 }
 
 impl Runtime {
@@ -97,6 +101,7 @@ impl Runtime {
             data_dir,
             no_color,
             tasks: HashMap::new(),
+            canaries: HashMap::new(),
         }
     }
 
@@ -127,6 +132,59 @@ impl Runtime {
             Effect::ExportChart { spec, stem, fg, bg } => {
                 self.export_chart(*spec, stem, ChartColors { fg, bg })
             }
+            Effect::StartCanary { req, state } => self.start_canary(req, *state),
+            Effect::CanaryCommand { endpoint, command } => self.canary_command(endpoint, command),
+            Effect::LoadCanaries => {
+                let (env, tx) = (self.env.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let news = fetch::canary::saved(&env);
+                    let _ = tx.send(Msg::Canary(Box::new(news)));
+                });
+            }
+            Effect::ReadPlanFile { path } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = fetch::canary::read_plan_file(&path);
+                    let _ = tx.send(Msg::Canary(Box::new(CanaryNews::PlanFile { path, result })));
+                });
+            }
+        }
+    }
+
+    /// One runner per endpoint: a second start while one runs is refused.
+    fn start_canary(&mut self, req: RequestId, state: CanaryState) {
+        let endpoint = state.plan.endpoint.clone();
+        if self.canaries.get(&endpoint).is_some_and(|c| !c.is_closed()) {
+            let _ = self.tx.send(Msg::Canary(Box::new(CanaryNews::Ended {
+                endpoint: endpoint.clone(),
+                result: Err(format!(
+                    "a canary runner is already running on {endpoint}; nothing was started"
+                )),
+            })));
+            return;
+        }
+        let (commands, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.canaries.insert(endpoint, commands);
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        spawn_supervised(
+            self.tx.clone(),
+            ResourceKey::Canary,
+            req,
+            fetch::canary::run(env, state, rx, tx),
+        );
+    }
+
+    fn canary_command(&mut self, endpoint: String, command: Command) {
+        let sent = self
+            .canaries
+            .get(&endpoint)
+            .is_some_and(|c| c.send(command).is_ok());
+        if !sent {
+            self.canaries.remove(&endpoint);
+            let _ = self.tx.send(Msg::Canary(Box::new(CanaryNews::NotRunning {
+                endpoint,
+                command,
+            })));
         }
     }
 

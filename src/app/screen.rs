@@ -161,6 +161,10 @@ pub enum Route {
     AbView {
         name: String,
     },
+    /// The canary panel of an endpoint: its plan, step, verdicts and history.
+    Canary {
+        name: String,
+    },
 }
 
 impl Route {
@@ -175,7 +179,7 @@ impl Route {
             | Route::Compare { .. }
             | Route::Training { .. } => ScreenId::Experiments,
             Route::ModelDetail { .. } => ScreenId::Models,
-            Route::Endpoint { .. } => ScreenId::Serving,
+            Route::Endpoint { .. } | Route::Canary { .. } => ScreenId::Serving,
             Route::EndpointLogs { .. } | Route::AbView { .. } => ScreenId::Serving,
         }
     }

@@ -13,6 +13,7 @@ use super::screen::{Route, ScreenId};
 use super::screens::ab::AbState;
 use super::screens::approvals::ApprovalsState;
 use super::screens::audit::AuditState;
+use super::screens::canary::{CanaryForm, CanaryPanelState};
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
@@ -69,6 +70,8 @@ pub enum Overlay {
     Candidates(Box<CandidatePick>),
     /// A test query's answer.
     Query(Box<QueryView>),
+    /// Build a canary plan, or name a plan file.
+    CanaryForm(Box<CanaryForm>),
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +101,7 @@ pub struct State {
     pub serving: ServingState,
     pub logs: LogsState,
     pub ab: AbState,
+    pub canary: CanaryPanelState,
     pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
@@ -134,6 +138,7 @@ impl State {
             serving: ServingState::default(),
             logs: LogsState::default(),
             ab: AbState::default(),
+            canary: CanaryPanelState::default(),
             change: ChangeState::default(),
             quit: false,
             dirty: true,

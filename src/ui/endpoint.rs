@@ -44,14 +44,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         diff.len() as u16 + 1
     };
-    let [head, table, pending, charts] = Layout::vertical([
+    let strip = super::canary::strip(state, &s.name);
+    let [head, canary, table, pending, charts] = Layout::vertical([
         Constraint::Length(2),
+        Constraint::Length(u16::from(strip.is_some())),
         Constraint::Length(names.len() as u16 + 1),
         Constraint::Length(diff_rows),
         Constraint::Min(0),
     ])
     .areas(inner);
     header(frame, head, state, ep, &names);
+    frame.render_widget(Paragraph::new(strip.unwrap_or_default()), canary);
     entities(frame, table, state, ep, &names);
     if !diff.is_empty() {
         pending_diff(frame, pending, state, ep, &diff);

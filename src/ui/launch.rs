@@ -153,6 +153,16 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
             format!("{} on endpoint {}", plan.action, plan.endpoint),
             " confirm   ",
         ),
+        ConfirmAction::Canary { plan } => (
+            super::canary_dialog::start_lines(state, plan),
+            format!("start a canary plan on {}", plan.endpoint),
+            " start it   ",
+        ),
+        ConfirmAction::CanaryAbort { state: s } => (
+            super::canary_dialog::abort_lines(state, s),
+            format!("abort the canary plan on {}", s.plan.endpoint),
+            " abort it   ",
+        ),
     };
     let prompt_row = lines.len() as u16;
     match &confirm.type_to_confirm {
@@ -182,13 +192,10 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
         ])),
     }
     let height = lines.len() as u16 + 2;
-    let width = if matches!(
-        confirm.action,
-        ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. }
-    ) {
-        96
-    } else {
+    let width = if matches!(confirm.action, ConfirmAction::RunJob { .. }) {
         72
+    } else {
+        96
     };
     let popup = centered(area, width, height);
     let title = if production {

@@ -2,6 +2,9 @@
 //! One module per screen, plus the chrome and the popups.
 
 mod ab;
+mod canary;
+mod canary_dialog;
+mod canary_form;
 mod change;
 pub mod chart;
 mod chrome;
@@ -65,6 +68,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Route::Endpoint { .. } => endpoint::render(frame, areas.body, state),
         Route::EndpointLogs { .. } => logs::render(frame, areas.body, state),
         Route::AbView { .. } => ab::render(frame, areas.body, state),
+        Route::Canary { name } => canary::render(frame, areas.body, state, name),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         Route::Screen(other) => frame.render_widget(
@@ -88,5 +92,6 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
         Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),
+        Overlay::CanaryForm(f) => canary_form::render(frame, areas.body, state, f),
     }
 }

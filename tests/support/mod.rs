@@ -1,11 +1,14 @@
 //! Fixtures shared by the TUI tests: a session, model values, and a driver that feeds `update`.
 #![allow(dead_code)]
 
+pub mod canary;
 pub mod launch;
 pub mod logs;
 pub mod registry;
 pub mod runs;
 pub mod serving;
+#[allow(unused_imports)]
+pub use canary::*;
 #[allow(unused_imports)]
 pub use launch::*;
 #[allow(unused_imports)]

@@ -10,6 +10,7 @@ use super::screens::experiments::PAGE_SIZE;
 use super::screens::logs::{LogKind, LogSource};
 use crate::ops::{inventory, training};
 
+pub(crate) mod canary;
 pub(crate) mod registry;
 pub(crate) mod serving;
 mod tracking;

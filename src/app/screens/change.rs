@@ -139,7 +139,10 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
             // Re-read the endpoint on the next tick: the update shows as it runs.
             state.serving.endpoint.answered_at = None;
         }
-        ConfirmAction::RunJob { .. } => return,
+        // Other flows confirm their own dialogs.
+        ConfirmAction::RunJob { .. }
+        | ConfirmAction::Canary { .. }
+        | ConfirmAction::CanaryAbort { .. } => return,
     }
     state.change.applying = Some(req);
     state.dirty = true;

@@ -5,6 +5,7 @@
 pub mod ab;
 pub mod approvals;
 pub mod audit;
+pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
@@ -76,6 +77,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         Route::Endpoint { name } => serving::open(state, &name, force, fx),
         Route::EndpointLogs { .. } => logs::load(state, force, fx),
         Route::AbView { name } => serving::open(state, &name, force, fx),
+        // The panel keeps the endpoint and its metrics polled, for the strip and the charts.
+        Route::Canary { name } => serving::open(state, &name, force, fx),
         Route::Screen(_) => {}
     }
 }
@@ -91,7 +94,7 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
             Route::Compare { .. } => state.compare.runs.is_settled(),
             Route::Training { .. } => true,
             Route::ModelDetail { .. } => state.models.detail.is_settled(),
-            Route::Endpoint { .. } | Route::AbView { .. } => {
+            Route::Endpoint { .. } | Route::AbView { .. } | Route::Canary { .. } => {
                 state.serving.endpoint.is_settled() && state.serving.metrics.is_settled()
             }
             Route::EndpointLogs { .. } => state.logs.pane().lines.is_settled(),
@@ -130,7 +133,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         Route::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
         Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
         Route::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
-        Route::Endpoint { .. } => state.serving.endpoint.loaded_at,
+        Route::Endpoint { .. } | Route::Canary { .. } => state.serving.endpoint.loaded_at,
         Route::EndpointLogs { .. } => state.logs.pane().lines.loaded_at,
         Route::AbView { .. } => state.serving.metrics.loaded_at,
         Route::Screen(_) => None,
@@ -156,6 +159,7 @@ pub fn contexts(route: &Route) -> &'static [Context] {
         Route::Endpoint { .. } => &[Context::Endpoint, Context::Global],
         Route::EndpointLogs { .. } => &[Context::Logs, Context::Global],
         Route::AbView { .. } => &[Context::Ab, Context::Global],
+        Route::Canary { .. } => &[Context::Canary, Context::Global],
         Route::Training { .. } | Route::Screen(_) => &[Context::Global],
     }
 }
@@ -241,6 +245,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Route::Endpoint { .. } => serving::on_detail_action(state, action, fx),
         Route::EndpointLogs { .. } => logs::on_action(state, action, fx),
         Route::AbView { .. } => ab::on_action(state, action),
+        Route::Canary { name } => canary::on_action(state, &name, action, fx),
         Route::Training { .. } | Route::Screen(_) => false,
     }
 }
@@ -328,6 +333,7 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::TestQuery => "test query",
         ResourceKey::ServerLogs => "server logs",
         ResourceKey::BuildLogs => "build logs",
+        ResourceKey::Canary => "canary plan",
     }
 }
 
@@ -416,6 +422,10 @@ pub(crate) fn on_task_failed(
         ),
         ResourceKey::Verify => {
             audit::on_verified(state, req, Err(message.to_string()), &mut Vec::new())
+        }
+        ResourceKey::Canary => {
+            canary::on_task_failed(state, req, message);
+            Accepted::Stale
         }
         _ => overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale),
     };

@@ -24,6 +24,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Prompt(_) => super::change::on_prompt_key(state, key, fx),
         Overlay::Candidates(_) => super::change::on_candidates_key(state, key, fx),
         Overlay::Query(_) => on_query_key(state, key),
+        Overlay::CanaryForm(_) => super::canary::on_form_key(state, key, fx),
         Overlay::None => {
             if screens::list_view(state).is_some_and(|v| v.filtering) {
                 on_filter_key(state, key, fx);

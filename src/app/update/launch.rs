@@ -8,7 +8,7 @@ use crate::config::keymap::Context;
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::form::ConfirmAction;
-use super::super::screens::{change, launch};
+use super::super::screens::{canary, change, launch};
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// Tab / arrows move between fields, Enter reviews, Esc cancels; other keys edit the field.
@@ -82,6 +82,14 @@ fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         {
             change::confirmed(state, fx)
         }
+        Overlay::Confirm(c)
+            if matches!(
+                c.action,
+                ConfirmAction::Canary { .. } | ConfirmAction::CanaryAbort { .. }
+            ) =>
+        {
+            canary::confirmed(state, fx)
+        }
         _ => launch::confirmed(state, fx),
     }
 }
@@ -90,7 +98,10 @@ fn cancel_confirm(state: &mut State) {
     if let Overlay::Confirm(c) = &state.overlay
         && matches!(
             c.action,
-            ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. }
+            ConfirmAction::Change { .. }
+                | ConfirmAction::Traffic { .. }
+                | ConfirmAction::Canary { .. }
+                | ConfirmAction::CanaryAbort { .. }
         )
     {
         state.overlay = Overlay::None;

@@ -4,6 +4,7 @@
 //! `app::screens`.
 
 mod actions;
+mod canary;
 mod change;
 mod keys;
 mod launch;
@@ -66,6 +67,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => state.toast(ToastLevel::Error, format!("chart export failed: {e}")),
         },
+        Msg::Canary(news) => screens::canary::on_news(state, *news, &mut fx),
         Msg::ThemeLoaded { theme, warnings } => {
             let name = theme.name().to_string();
             state.theme = *theme;

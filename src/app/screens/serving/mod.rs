@@ -246,6 +246,11 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::TestQuery => query::ask(state),
         Action::Logs => super::logs::open_selected(state, fx),
         Action::AbView => super::ab::open(state, fx),
+        Action::Canary => super::canary::open_panel(state, fx),
+        Action::CanaryPause | Action::CanaryAbort => {
+            let name = state.serving.name.clone();
+            return super::canary::on_action(state, &name, action, fx);
+        }
         Action::CopyId => {
             let id = match state.serving.selected_entity() {
                 Some(e) => format!("{}/{e}", state.serving.name),

@@ -1,0 +1,96 @@
+//! The async side of the canary panel: a plan's runner on the real clock (journaled changes,
+//! state saved in the data dir after every step, pause / resume / abort from a channel), the
+//! list of saved plans, and reading a plan file. Everything goes back as `Msg::Canary`.
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use crate::ops::ChangeContext;
+use crate::ops::canary::{CanaryState, CanaryStore, Command, RunUntil, Runner};
+use crate::ops::traffic::Waiter;
+use crate::ops::traffic::wait::Progress;
+
+use super::super::msg::{CanaryNews, Msg};
+use super::Env;
+
+fn send(tx: &UnboundedSender<Msg>, news: CanaryNews) {
+    let _ = tx.send(Msg::Canary(Box::new(news)));
+}
+
+/// What a waiting traffic change waits for, in words.
+fn progress_text(p: &Progress) -> String {
+    match p {
+        Progress::UpdateInProgress { pending, waited } => format!(
+            "update in progress{} — waiting for NOT_UPDATING ({} s so far)",
+            pending
+                .as_ref()
+                .map_or_else(String::new, |s| format!(" (to {})", s.describe())),
+            waited.as_secs()
+        ),
+        Progress::Conflict { attempt } => format!(
+            "another update started first (409 RESOURCE_CONFLICT, #{attempt}): waiting its turn"
+        ),
+        Progress::Sent => "sent; waiting for the update to finish".to_string(),
+    }
+}
+
+/// Runs `state` until it finishes (a pause waits for a resume), reporting every step.
+pub(crate) async fn run(
+    env: Env,
+    state: CanaryState,
+    commands: UnboundedReceiver<Command>,
+    tx: UnboundedSender<Msg>,
+) {
+    let endpoint = state.plan.endpoint.clone();
+    let client = env.client.clone();
+    let ctx = ChangeContext {
+        profile: env.profile.clone(),
+        actor: client.me().await.ok().map(|me| me.user_name),
+        production: env.production,
+    };
+    let mut runner = Runner::new(&client, env.journal(), ctx);
+    runner.store = Some(CanaryStore::in_dir(&env.data_dir));
+    runner.until = RunUntil::Finished;
+    runner.stop_when_paused = false;
+    runner.commands = Some(commands);
+    let (progress_tx, progress_ep) = (tx.clone(), endpoint.clone());
+    runner.waiter = Waiter::real().on_progress(move |p| {
+        send(
+            &progress_tx,
+            CanaryNews::Progress {
+                endpoint: progress_ep.clone(),
+                message: progress_text(p),
+            },
+        )
+    });
+    let (step_tx, step_ep) = (tx.clone(), endpoint.clone());
+    runner.on_step = Box::new(move |s, actions| {
+        send(
+            &step_tx,
+            CanaryNews::Step {
+                endpoint: step_ep.clone(),
+                state: Box::new(s.clone()),
+                actions: actions.to_vec(),
+            },
+        )
+    });
+    let result = runner
+        .run(state)
+        .await
+        .map(Box::new)
+        .map_err(|e| e.to_string());
+    send(&tx, CanaryNews::Ended { endpoint, result });
+}
+
+/// The plans saved in the data dir.
+pub(crate) fn saved(env: &Env) -> CanaryNews {
+    CanaryNews::Saved(Ok(CanaryStore::in_dir(&env.data_dir).list()))
+}
+
+/// A plan file's text (`~/` is the home directory).
+pub(crate) fn read_plan_file(path: &str) -> Result<String, String> {
+    let expanded = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    };
+    std::fs::read_to_string(&expanded).map_err(|e| e.to_string())
+}

@@ -1,0 +1,97 @@
+//! The bodies of the canary dialogs: starting a plan (target, stable → canary, steps, hold,
+//! interval, guards, a version added at 0% first) and aborting one.
+
+use ratatui::text::{Line, Span};
+
+use crate::app::State;
+use crate::app::format;
+use crate::ops::canary::{Canary, CanaryPlan, CanaryState};
+use crate::theme::{Role, Theme};
+
+use super::canary::{arrow, guard_groups};
+
+/// The start dialog's body: target, the plan, guards.
+pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let mut lines = target_lines(state, &plan.endpoint);
+    lines.push(field(
+        theme,
+        "Change",
+        format!("{} {} {}", plan.stable, arrow(state), plan.canary_name()),
+    ));
+    if let Canary::New { model, version } = &plan.canary {
+        lines.push(field(
+            theme,
+            "",
+            format!("adds {model} v{version} at 0% first"),
+        ));
+    }
+    let steps: Vec<String> = plan.steps.iter().map(|p| format!("{p}%")).collect();
+    lines.push(field(theme, "Steps", steps.join(" > ")));
+    lines.push(field(theme, "Hold", format::duration_precise(plan.hold_ms)));
+    lines.push(field(
+        theme,
+        "Interval",
+        format::duration_precise(plan.interval_ms),
+    ));
+    for (i, g) in guard_groups(plan).into_iter().enumerate() {
+        lines.push(field(theme, if i == 0 { "Guards" } else { "" }, g));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "Each step is a PUT of the endpoint's traffic config (journaled);",
+        theme.style(Role::Text),
+    ));
+    lines.push(Line::styled(
+        "a FAIL sends all traffic back to stable.",
+        theme.style(Role::Text),
+    ));
+    lines
+}
+
+/// The abort dialog's body.
+pub fn abort_lines(state: &State, s: &CanaryState) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let mut lines = target_lines(state, &s.plan.endpoint);
+    lines.push(field(theme, "Plan", s.describe()));
+    lines.push(field(
+        theme,
+        "Change",
+        format!(
+            "{} {}% {} 0%, {} back to 100%",
+            s.plan.canary_name(),
+            s.percent(),
+            arrow(state),
+            s.plan.stable
+        ),
+    ));
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "Aborting ends the plan: all traffic goes back to the stable entity.",
+        theme.style(Role::Text),
+    ));
+    lines
+}
+
+const DIALOG_LABEL: usize = 13;
+
+fn field(theme: &Theme, k: &str, v: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{k:<DIALOG_LABEL$}"), theme.style(Role::Muted)),
+        Span::styled(v, theme.style(Role::Text)),
+    ])
+}
+
+fn target_lines(state: &State, endpoint: &str) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let profile = if state.session.production {
+        format!("{} (PRODUCTION)", state.session.profile)
+    } else {
+        state.session.profile.clone()
+    };
+    vec![
+        field(theme, "Profile", profile),
+        field(theme, "Workspace", state.session.host.clone()),
+        field(theme, "Endpoint", endpoint.to_string()),
+    ]
+}
