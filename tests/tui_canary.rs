@@ -414,3 +414,24 @@ fn a_pause_by_the_plan_shows_its_reason_in_full() {
         "{text}"
     );
 }
+
+#[test]
+fn resuming_after_an_outside_change_asks_first() {
+    let mut d = started();
+    let mut paused = holding_inconclusive();
+    paused.phase = Phase::Paused;
+    paused.pause = Some(mlops_console::ops::canary::state::Pause {
+        by_user: false,
+        message: "the routes were changed outside the plan".into(),
+        since_ms: NOW,
+    });
+    d.canary_step(paused, vec![]);
+    d.char(' ');
+    assert!(commands(&d).is_empty(), "nothing sent before confirming");
+    let text = screen_text(&d, 100, 30);
+    assert!(text.contains("Puts back"), "{text}");
+    d.key(crossterm::event::KeyCode::Enter);
+    assert!(commands(&d).is_empty(), "Enter alone does not confirm");
+    d.char('y');
+    assert_eq!(commands(&d), vec![Command::Resume]);
+}

@@ -84,6 +84,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 | super::form::ConfirmAction::Traffic { .. } => None,
                 super::form::ConfirmAction::Canary { .. } => Some("start it"),
                 super::form::ConfirmAction::CanaryAbort { .. } => Some("abort it"),
+                super::form::ConfirmAction::CanaryResume { .. } => Some("resume it"),
             };
             vec![(Confirm, label), (Cancel, None)]
         }

@@ -118,6 +118,8 @@ pub enum ConfirmAction {
     Canary { plan: Box<CanaryPlan> },
     /// Abort the running canary plan: all traffic back to the stable entity.
     CanaryAbort { state: Box<CanaryState> },
+    /// Resume a plan that paused on an outside change: it puts the step's split back.
+    CanaryResume { state: Box<CanaryState> },
 }
 
 impl ConfirmAction {
@@ -128,7 +130,9 @@ impl ConfirmAction {
             ConfirmAction::Change { plan } => &plan.confirm_name,
             ConfirmAction::Traffic { plan } => &plan.endpoint,
             ConfirmAction::Canary { plan } => &plan.endpoint,
-            ConfirmAction::CanaryAbort { state } => &state.plan.endpoint,
+            ConfirmAction::CanaryAbort { state } | ConfirmAction::CanaryResume { state } => {
+                &state.plan.endpoint
+            }
         }
     }
 }

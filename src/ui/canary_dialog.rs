@@ -73,6 +73,32 @@ pub fn abort_lines(state: &State, s: &CanaryState) -> Vec<Line<'static>> {
     lines
 }
 
+/// Resuming after an outside change: what the endpoint reads now and what is put back.
+pub fn resume_lines(state: &State, s: &CanaryState) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let mut lines = target_lines(state, &s.plan.endpoint);
+    lines.push(field(theme, "Plan", s.describe()));
+    if let Some(p) = &s.pause {
+        lines.push(field(theme, "Paused", p.message.clone()));
+    }
+    let now = s
+        .endpoint
+        .as_ref()
+        .map_or_else(|| "?".to_string(), |e| e.routes.describe());
+    let back = s
+        .expected
+        .as_ref()
+        .map_or_else(|| "the step's split".to_string(), |x| x.describe());
+    lines.push(field(theme, "Now", now));
+    lines.push(field(theme, "Puts back", back));
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "Resuming sends the step's split again (journaled), then holds the step from the start.",
+        theme.style(Role::Text),
+    ));
+    lines
+}
+
 const DIALOG_LABEL: usize = 13;
 
 fn field(theme: &Theme, k: &str, v: String) -> Line<'static> {

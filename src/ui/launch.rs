@@ -158,6 +158,11 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
             format!("start a canary plan on {}", plan.endpoint),
             " start it   ",
         ),
+        ConfirmAction::CanaryResume { state: s } => (
+            super::canary_dialog::resume_lines(state, s),
+            format!("resume the canary plan on {}", s.plan.endpoint),
+            " resume it   ",
+        ),
         ConfirmAction::CanaryAbort { state: s } => (
             super::canary_dialog::abort_lines(state, s),
             format!("abort the canary plan on {}", s.plan.endpoint),

@@ -142,7 +142,8 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         // Other flows confirm their own dialogs.
         ConfirmAction::RunJob { .. }
         | ConfirmAction::Canary { .. }
-        | ConfirmAction::CanaryAbort { .. } => return,
+        | ConfirmAction::CanaryAbort { .. }
+        | ConfirmAction::CanaryResume { .. } => return,
     }
     state.change.applying = Some(req);
     state.dirty = true;

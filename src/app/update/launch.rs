@@ -85,7 +85,9 @@ fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         Overlay::Confirm(c)
             if matches!(
                 c.action,
-                ConfirmAction::Canary { .. } | ConfirmAction::CanaryAbort { .. }
+                ConfirmAction::Canary { .. }
+                    | ConfirmAction::CanaryAbort { .. }
+                    | ConfirmAction::CanaryResume { .. }
             ) =>
         {
             canary::confirmed(state, fx)
@@ -102,6 +104,7 @@ fn cancel_confirm(state: &mut State) {
                 | ConfirmAction::Traffic { .. }
                 | ConfirmAction::Canary { .. }
                 | ConfirmAction::CanaryAbort { .. }
+                | ConfirmAction::CanaryResume { .. }
         )
     {
         state.overlay = Overlay::None;

@@ -152,6 +152,15 @@ fn pause_or_resume(state: &mut State, endpoint: &str, fx: &mut Vec<Effect>) {
         state.toast(ToastLevel::Info, why);
         return;
     }
+    // Resuming after an outside change puts the step's split back: a traffic change, asked.
+    if p.state.phase == Phase::Paused && p.state.pause.as_ref().is_some_and(|x| !x.by_user) {
+        let action = ConfirmAction::CanaryResume {
+            state: Box::new(p.state.clone()),
+        };
+        let confirm = Confirm::new(action, state.session.production);
+        state.overlay = Overlay::Confirm(Box::new(confirm));
+        return;
+    }
     let command = if p.state.phase == Phase::Paused {
         Command::Resume
     } else {
@@ -205,6 +214,17 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
     };
     match c.action {
         ConfirmAction::Canary { plan } => start(state, *plan, fx),
+        ConfirmAction::CanaryResume { state: s } => {
+            let endpoint = s.plan.endpoint.clone();
+            state.toast(
+                ToastLevel::Info,
+                format!("resuming the canary plan on {endpoint}"),
+            );
+            fx.push(Effect::CanaryCommand {
+                endpoint,
+                command: Command::Resume,
+            });
+        }
         ConfirmAction::CanaryAbort { state: s } => {
             let endpoint = s.plan.endpoint.clone();
             state.toast(
