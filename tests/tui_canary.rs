@@ -435,3 +435,12 @@ fn resuming_after_an_outside_change_asks_first() {
     d.char('y');
     assert_eq!(commands(&d), vec![Command::Resume]);
 }
+
+#[test]
+fn a_in_the_panel_compares_the_plans_canary_with_stable() {
+    let mut d = started();
+    d.canary_step(holding_inconclusive(), vec![]);
+    d.char('A');
+    assert!(matches!(d.state.route(), Route::AbView { .. }));
+    assert_eq!(d.state.ab.b.as_deref(), Some("churn_model-5"));
+}

@@ -102,6 +102,20 @@ pub(crate) fn on_action(
         Action::CanaryNew | Action::CanaryLoad => open_form(state, endpoint, action),
         Action::CanaryPause => pause_or_resume(state, endpoint, fx),
         Action::CanaryAbort => ask_abort(state, endpoint),
+        Action::AbView => {
+            // The comparison the plan judges: its canary against the rest.
+            let canary = state
+                .canary
+                .plan(endpoint)
+                .map(|p| p.state.plan.canary_name())
+                .filter(|c| state.serving.entity_names().contains(c));
+            super::ab::open(state, fx);
+            if let Some(c) = canary
+                && matches!(state.route(), Route::AbView { .. })
+            {
+                state.ab.b = Some(c);
+            }
+        }
         _ => return false,
     }
     state.dirty = true;
