@@ -151,6 +151,29 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
         })
         .collect();
     let mut notes = Vec::new();
+    // The selected change in full: cells cut long splits and comments.
+    if let Some(e) = a.selected() {
+        let at = &e.attempt;
+        notes.push(Line::styled(
+            format!(
+                "{}: {} {arrow} {}",
+                at.target.describe(),
+                at.before.describe(),
+                at.after.describe()
+            ),
+            theme.style(Role::Text),
+        ));
+        let mut why = Vec::new();
+        if let Some(c) = &at.comment {
+            why.push(c.clone());
+        }
+        if let Some(err) = e.latest().and_then(|r| r.error.as_ref()) {
+            why.push(format!("error: {err}"));
+        }
+        if !why.is_empty() {
+            notes.push(Line::styled(why.join(" · "), theme.style(Role::Muted)));
+        }
+    }
     let unknown = a.unknown_count();
     if unknown > 0 {
         notes.push(Line::styled(
@@ -219,13 +242,32 @@ fn change_text(before: &ObjectState, after: &ObjectState, arrow: &str) -> String
             };
             return format!(
                 "{}: {} {arrow} {}{extra}",
-                names.join("/"),
+                compact_names(&names),
                 shares(&b.routes),
                 shares(&a.routes)
             );
         }
     }
     format!("{} {arrow} {}", before.describe(), after.describe())
+}
+
+/// "churn_model-4/5/6" for entities that share a prefix up to a `-` or `_`; the names
+/// joined with `/` otherwise.
+fn compact_names(names: &[String]) -> String {
+    let first = &names[0];
+    let prefix_len = first
+        .char_indices()
+        .filter(|(_, c)| *c == '-' || *c == '_')
+        .map(|(i, _)| i + 1)
+        .filter(|&i| names.iter().all(|n| n.get(..i) == first.get(..i)))
+        .max();
+    match prefix_len {
+        Some(i) => {
+            let rest: Vec<&str> = names[1..].iter().map(|n| &n[i..]).collect();
+            format!("{first}/{}", rest.join("/"))
+        }
+        None => names.join("/"),
+    }
 }
 
 #[cfg(test)]
@@ -244,8 +286,15 @@ mod tests {
     fn traffic_changes_read_as_shares() {
         assert_eq!(
             change_text(&state(90), &state(85), "→"),
-            "m-4/m-5: 90/10 → 85/15"
+            "m-4/5: 90/10 → 85/15"
         );
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            compact_names(&names(&["churn_model-4", "churn_model-5", "churn_model-6"])),
+            "churn_model-4/5/6"
+        );
+        assert_eq!(compact_names(&names(&["a", "b"])), "a/b");
+        assert_eq!(compact_names(&names(&["x-1", "y-2"])), "x-1/y-2");
         let other = ObjectState::Alias {
             version: Some("5".into()),
         };
