@@ -332,6 +332,31 @@ async fn query_shows_the_answer_and_who_answered_even_read_only() {
 }
 
 #[tokio::test]
+async fn query_without_data_sends_the_endpoints_example() {
+    let env = Env::new().await;
+    // The simulated model fails now and then: a few tries find an answer.
+    for _ in 0..10 {
+        let out = env
+            .run(&["--profile", "dev", "query", "churn-prod", "--json"])
+            .await;
+        if out.code == OK {
+            let q = out.json();
+            assert!(
+                q["served_model_name"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("churn_model-")
+            );
+            let p = q["predictions"][0].as_f64().unwrap();
+            assert!(p > 0.0 && p < 1.0, "{p}");
+            return;
+        }
+        assert!(out.stderr.contains("INTERNAL_ERROR"), "{}", out.stderr);
+    }
+    panic!("no answer in 10 tries");
+}
+
+#[tokio::test]
 async fn canary_runs_a_plan_to_promotion_and_reports_its_state() {
     let env = Env::new().await;
     let plan = env.path("plan.toml");

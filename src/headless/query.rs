@@ -1,39 +1,31 @@
-//! `mlops-console query NAME --data FILE [--json]`: one scoring request (the `t` key's twin):
+//! `mlops-console query NAME [--data FILE] [--json]`: one scoring request (the `t` key's twin):
 //! the predictions, the served entity that answered (`served-model-name`) and the latency.
-
-use serde_json::Value;
+//! Without `--data` the endpoint's own example request (its OpenAPI schema) is sent.
 
 use crate::api::Client;
-use crate::api::models::serving_config::INPUT_KEYS;
+use crate::ops::query::{PayloadSource, load_payload, shape_warning};
 
 use super::serving_args::QueryArgs;
 use super::{exit, output};
 
 pub async fn run(client: &Client, args: &QueryArgs) -> i32 {
-    let text = match std::fs::read_to_string(&args.data) {
-        Ok(t) => t,
+    let source = match &args.data {
+        Some(path) => PayloadSource::File(path.clone()),
+        None => PayloadSource::EndpointExample,
+    };
+    let body = match load_payload(client, &args.endpoint, &source).await {
+        Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {}: {e}", args.data.display());
-            return exit::USAGE;
+            eprintln!("error: {e}");
+            return match source {
+                PayloadSource::File(_) => exit::USAGE,
+                PayloadSource::EndpointExample => exit::FAILURE,
+            };
         }
     };
-    let body: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("error: {}: not JSON: {e}", args.data.display());
-            return exit::USAGE;
-        }
-    };
-    let keys = body
-        .as_object()
-        .map(|o| INPUT_KEYS.iter().filter(|k| o.contains_key(**k)).count())
-        .unwrap_or(0);
-    if keys != 1 {
+    if let Some(w) = shape_warning(&body) {
         // Sent anyway: the server has the last word on its input shapes.
-        eprintln!(
-            "warning: {} has {keys} of the input keys {INPUT_KEYS:?}; exactly one is expected",
-            args.data.display()
-        );
+        eprintln!("warning: {}: {w}", source.describe());
     }
     match client.query_endpoint(&args.endpoint, &body).await {
         Ok(q) => {

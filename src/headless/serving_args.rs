@@ -71,9 +71,10 @@ pub struct CanaryArgs {
 pub struct QueryArgs {
     /// Endpoint name.
     pub endpoint: String,
-    /// A JSON file with one of dataframe_split, dataframe_records, instances or inputs.
+    /// A JSON file with one of dataframe_split, dataframe_records, instances or inputs
+    /// (without it: the example request of the endpoint's OpenAPI schema).
     #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
+    pub data: Option<PathBuf>,
     /// Machine-readable JSON: predictions, answering entity, latency.
     #[arg(long)]
     pub json: bool,
