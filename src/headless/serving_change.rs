@@ -10,7 +10,7 @@ use crate::api::Client;
 use crate::ops::ChangeContext;
 use crate::ops::change::target::Action;
 use crate::ops::journal::Outcome;
-use crate::ops::traffic::{self, Progress, Split, TrafficPlan, Waiter};
+use crate::ops::traffic::{self, Split, TrafficPlan, Waiter};
 
 use super::change::{self, Session};
 use super::change_args::{ConfirmArgs, RollbackArgs};
@@ -40,19 +40,7 @@ pub fn confirmed(endpoint: &str, session: &Session, args: &ConfirmArgs) -> Resul
 
 /// A waiter on the real timer that tells stderr what it waits for.
 pub fn progress_waiter() -> Waiter<'static> {
-    Waiter::real().on_progress(|p| match p {
-        Progress::UpdateInProgress { pending, waited } => eprintln!(
-            "update in progress{} — waiting for NOT_UPDATING ({} s so far)",
-            pending
-                .as_ref()
-                .map_or_else(String::new, |s| format!(" (to {})", s.describe())),
-            waited.as_secs()
-        ),
-        Progress::Conflict { attempt } => eprintln!(
-            "another update started first (409 RESOURCE_CONFLICT, #{attempt}): waiting its turn"
-        ),
-        Progress::Sent => eprintln!("sent; waiting for the update to finish"),
-    })
+    Waiter::real().on_progress(|p| eprintln!("{p}"))
 }
 
 /// The target split of `--set` / `--shift` against the live one.

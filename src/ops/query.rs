@@ -84,6 +84,12 @@ pub async fn load_payload(
 ) -> Result<Value, String> {
     match source {
         PayloadSource::File(path) => {
+            // `~/x` as a shell would read it (the TUI's prompt is not a shell).
+            let path = match path.to_str() {
+                Some(p) => crate::config::paths::expand_tilde(p, &|k| std::env::var(k).ok()),
+                None => path.clone(),
+            };
+            let path = &path;
             let text = tokio::fs::read_to_string(path)
                 .await
                 .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -7,30 +7,12 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use crate::ops::ChangeContext;
 use crate::ops::canary::{CanaryState, CanaryStore, Command, RunUntil, Runner};
 use crate::ops::traffic::Waiter;
-use crate::ops::traffic::wait::Progress;
 
 use super::super::msg::{CanaryNews, Msg};
 use super::Env;
 
 fn send(tx: &UnboundedSender<Msg>, news: CanaryNews) {
     let _ = tx.send(Msg::Canary(Box::new(news)));
-}
-
-/// What a waiting traffic change waits for, in words.
-fn progress_text(p: &Progress) -> String {
-    match p {
-        Progress::UpdateInProgress { pending, waited } => format!(
-            "update in progress{} — waiting for NOT_UPDATING ({} s so far)",
-            pending
-                .as_ref()
-                .map_or_else(String::new, |s| format!(" (to {})", s.describe())),
-            waited.as_secs()
-        ),
-        Progress::Conflict { attempt } => format!(
-            "another update started first (409 RESOURCE_CONFLICT, #{attempt}): waiting its turn"
-        ),
-        Progress::Sent => "sent; waiting for the update to finish".to_string(),
-    }
 }
 
 /// Runs `state` until it finishes (a pause waits for a resume), reporting every step.
@@ -58,7 +40,7 @@ pub(crate) async fn run(
             &progress_tx,
             CanaryNews::Progress {
                 endpoint: progress_ep.clone(),
-                message: progress_text(p),
+                message: p.to_string(),
             },
         )
     });
@@ -88,9 +70,6 @@ pub(crate) fn saved(env: &Env) -> CanaryNews {
 
 /// A plan file's text (`~/` is the home directory).
 pub(crate) fn read_plan_file(path: &str) -> Result<String, String> {
-    let expanded = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
-        _ => std::path::PathBuf::from(path),
-    };
+    let expanded = crate::config::paths::expand_tilde(path, &|k| std::env::var(k).ok());
     std::fs::read_to_string(&expanded).map_err(|e| e.to_string())
 }

@@ -3,7 +3,7 @@
 
 use crate::api::{ApiResult, Client};
 use crate::ops::serving_metrics::Snapshot;
-use crate::ops::traffic::{self, Progress, TrafficPlan, TrafficRequest, Waiter};
+use crate::ops::traffic::{self, TrafficPlan, TrafficRequest, Waiter};
 use crate::ops::{ChangeContext, ChangeOutcome, prometheus};
 
 use super::super::msg::Prepared;
@@ -24,22 +24,7 @@ pub(crate) type ProgressFn = std::sync::Arc<dyn Fn(String) + Send + Sync>;
 
 /// A real-time waiter whose progress goes to `progress` in words.
 fn waiter(progress: ProgressFn) -> Waiter<'static> {
-    Waiter::real().on_progress(move |p| {
-        let text = match p {
-            Progress::UpdateInProgress { pending, waited } => format!(
-                "update in progress{} — waiting for NOT_UPDATING ({} s so far)",
-                pending
-                    .as_ref()
-                    .map_or_else(String::new, |s| format!(" (to {})", s.describe())),
-                waited.as_secs()
-            ),
-            Progress::Conflict { attempt } => format!(
-                "another update started first (409 RESOURCE_CONFLICT, #{attempt}): waiting its turn"
-            ),
-            Progress::Sent => "sent; waiting for the update to finish".to_string(),
-        };
-        progress(text)
-    })
+    Waiter::real().on_progress(move |p| progress(p.to_string()))
 }
 
 /// Plans a traffic change once the endpoint is idle (see `ops::traffic::request`).

@@ -27,6 +27,27 @@ pub enum Progress {
     Sent,
 }
 
+impl std::fmt::Display for Progress {
+    /// The progress line a person reads: "update in progress (to a=80, b=20) — waiting …".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Progress::UpdateInProgress { pending, waited } => write!(
+                f,
+                "update in progress{} — waiting for NOT_UPDATING ({} s so far)",
+                pending
+                    .as_ref()
+                    .map_or_else(String::new, |s| format!(" (to {})", s.describe())),
+                waited.as_secs()
+            ),
+            Progress::Conflict { attempt } => write!(
+                f,
+                "another update started first (409 RESOURCE_CONFLICT, #{attempt}): waiting its turn"
+            ),
+            Progress::Sent => f.write_str("sent; waiting for the update to finish"),
+        }
+    }
+}
+
 /// How a serving change waits.
 pub struct Waiter<'a> {
     pub backoff: Backoff,

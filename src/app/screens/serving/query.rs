@@ -30,7 +30,7 @@ pub(crate) fn ask(state: &mut State) {
 pub(crate) fn send(state: &mut State, endpoint: String, file: &str, fx: &mut Vec<Effect>) {
     let source = match file.trim() {
         "" => PayloadSource::EndpointExample,
-        path => PayloadSource::File(expand_home(path).into()),
+        path => PayloadSource::File(path.into()),
     };
     let req = state.next_request();
     state.serving.query = Some(req);
@@ -43,14 +43,6 @@ pub(crate) fn send(state: &mut State, endpoint: String, file: &str, fx: &mut Vec
         endpoint,
         source,
     });
-}
-
-/// `~/x` as the shell would read it.
-fn expand_home(path: &str) -> String {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => format!("{}/{rest}", home.to_string_lossy()),
-        _ => path.to_string(),
-    }
 }
 
 pub(crate) fn on_answered(
