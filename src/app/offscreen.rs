@@ -27,12 +27,7 @@ pub async fn render_offscreen(
     width: u16,
     height: u16,
 ) -> io::Result<Buffer> {
-    let terminal = Terminal::new(TestBackend::new(width, height))
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    let startup = Startup::load(&ctx);
-    let mut app = App::new(terminal, &ctx, startup);
-    app.dispatch(Msg::Resize { width, height });
-    app.dispatch(Msg::Start { now_ms: now_ms() });
+    let mut app = started(&ctx, width, height)?;
     app.dispatch(Msg::Action(Action::Goto(screen)));
     let deadline = Instant::now() + SETTLE_TIMEOUT;
     app.run_until(|s| screens::is_settled(s, screen), Some(deadline))
@@ -51,14 +46,20 @@ pub async fn render_route_offscreen(
     done: impl Fn(&super::state::State) -> bool,
     max_wait: Duration,
 ) -> io::Result<Buffer> {
-    let terminal = Terminal::new(TestBackend::new(width, height))
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    let startup = Startup::load(&ctx);
-    let mut app = App::new(terminal, &ctx, startup);
-    app.dispatch(Msg::Resize { width, height });
-    app.dispatch(Msg::Start { now_ms: now_ms() });
+    let mut app = started(&ctx, width, height)?;
     app.dispatch(Msg::Open(route));
     app.run_until(done, Some(Instant::now() + max_wait)).await?;
     app.draw()?;
     Ok(app.terminal().backend().buffer().clone())
+}
+
+/// The app on a `width` x `height` test terminal, sized and started.
+fn started(ctx: &AppContext, width: u16, height: u16) -> io::Result<App<TestBackend>> {
+    let terminal = Terminal::new(TestBackend::new(width, height))
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let startup = Startup::load(ctx);
+    let mut app = App::new(terminal, ctx, startup);
+    app.dispatch(Msg::Resize { width, height });
+    app.dispatch(Msg::Start { now_ms: now_ms() });
+    Ok(app)
 }
