@@ -35,6 +35,34 @@ fn overview_loaded() {
     insta::assert_snapshot!("overview_80x24", d.render(80, 24).backend());
 }
 
+/// The Overview's activity: a canary holding at 25% on churn-prod, one that completed 20
+/// minutes ago on fraud-scoring (and one that ended two hours ago, no longer shown), two pending
+/// approvals and the journal's three changes.
+fn overview_busy() -> Driver {
+    let mut d = Driver::new(session());
+    d.answer_overview_with(false, pending(), journal_view());
+    d.canary_step(holding_inconclusive(), vec![]);
+    d.canary_step_on(
+        "fraud-scoring",
+        completed_on("fraud-scoring", NOW - 20 * MIN),
+    );
+    d.canary_step_on(
+        "search-ranker",
+        completed_on("search-ranker", NOW - 120 * MIN),
+    );
+    d.send(Msg::Tick {
+        now_ms: NOW + 8_000,
+    });
+    d
+}
+
+#[test]
+fn overview_with_canaries_approvals_and_actions() {
+    let d = overview_busy();
+    insta::assert_snapshot!("overview_busy_120x36", d.render(120, 36).backend());
+    insta::assert_snapshot!("overview_busy_80x24", d.render(80, 24).backend());
+}
+
 #[test]
 fn overview_on_open_source_mlflow() {
     let mut s = session();
@@ -137,6 +165,7 @@ fn no_panic_at_any_size() {
     let mut states: Vec<(&str, Driver)> = Vec::new();
     states.push(("overview loading", Driver::new(session())));
     states.push(("overview", overview(session(), false)));
+    states.push(("overview busy", overview_busy()));
     let mut s = session();
     s.production = true;
     s.readonly = true;

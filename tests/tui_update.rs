@@ -25,10 +25,12 @@ fn start_loads_the_overview_panels() {
         ResourceKey::UcModelCount,
         ResourceKey::WorkspaceModelCount,
         ResourceKey::ServingEndpoints,
+        ResourceKey::Approvals,
+        ResourceKey::Journal,
     ] {
         assert!(d.try_req(key).is_some(), "{key:?} not requested");
     }
-    assert_eq!(d.state.loading_count(), 5);
+    assert_eq!(d.state.loading_count(), 7);
 }
 
 #[test]

@@ -151,10 +151,13 @@ pub fn hints(state: &State) -> Vec<Hint> {
             vec![(Submit, Some("keep search")), (Cancel, Some("clear"))]
         }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
+        // The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
         (_, Route::Screen(ScreenId::Overview)) => vec![
+            (GotoServing, None),
+            (GotoApprovals, None),
+            (GotoAudit, None),
             (GotoExperiments, None),
             (Refresh, None),
-            (Palette, None),
             (Help, None),
             (Quit, None),
         ],

@@ -18,6 +18,7 @@ mod launch;
 mod logs;
 mod model_detail;
 mod overview;
+mod overview_activity;
 mod palette;
 mod picker;
 mod query;

@@ -1,5 +1,10 @@
-//! Overview: who you are, experiment and model counts, serving health. Every panel shows its
-//! own load state, so one missing API never hides the others.
+//! Overview (PRODUCT §3, screen 1): who you are, model and experiment counts and serving
+//! health on top; canary plans in progress beside pending approvals below them; the console's
+//! latest changes along the bottom. The number keys jump to the screen behind each panel (the
+//! hint bar names them). Every panel shows its own load state, so one missing API never hides
+//! the others. Under 26 rows the panels give up space in order of use: the workspace keeps one
+//! line, recent actions keep three, the experiment list loses its heading, serving counts share
+//! a line; what still does not fit is cut at the panel's edge.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,25 +21,74 @@ use crate::ops::inventory::EndpointHealth;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
+use super::overview_activity as activity;
 use super::widgets::{load_state_line, panel};
 
+/// Below this many rows the panels take their compact forms.
+const COMPACT_HEIGHT: u16 = 26;
+/// The approvals / canaries row never takes more rows than this (borders included).
+const MIDDLE_MAX: usize = 8;
+const MIDDLE_MAX_COMPACT: usize = 5;
+/// Recent actions shown when the screen is short.
+const ACTIONS_COMPACT: usize = 3;
+
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let [who, panels] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
-    workspace(frame, who, state);
+    let compact = area.height < COMPACT_HEIGHT;
+    let who_height = if compact { 3 } else { 4 };
+    let [left_width, right_width] = split_widths(area.width);
+    let middle_lines =
+        activity::approval_lines(state).max(activity::canary_lines(state, right_width));
+    let middle_max = if compact {
+        MIDDLE_MAX_COMPACT
+    } else {
+        MIDDLE_MAX
+    };
+    let middle_height = (middle_lines + 2).min(middle_max);
+    let action_lines = activity::action_lines(state);
+    let action_lines = if compact {
+        action_lines.min(ACTIONS_COMPACT)
+    } else {
+        action_lines
+    };
+    let [who, top, middle, bottom] = Layout::vertical([
+        Constraint::Length(who_height),
+        Constraint::Min(0),
+        Constraint::Length(middle_height as u16),
+        Constraint::Length(action_lines as u16 + 2),
+    ])
+    .areas(area);
+    workspace(frame, who, state, compact);
     // Serving gets the wide column: one line per endpoint with what it serves.
-    let [left, serving] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(panels);
-    let [models, exp] = Layout::vertical([Constraint::Length(7), Constraint::Min(0)]).areas(left);
+    let columns = [
+        Constraint::Length(left_width),
+        Constraint::Length(right_width),
+    ];
+    let [left, serving] = Layout::horizontal(columns).areas(top);
+    let model_lines = models_lines(state, compact);
+    let models_height = model_lines.len() as u16 + 2;
+    let [models, exp] =
+        Layout::vertical([Constraint::Length(models_height), Constraint::Min(0)]).areas(left);
     experiments(frame, exp, state);
-    models_panel(frame, models, state);
+    models_panel(frame, models, model_lines, state);
     serving_panel(frame, serving, state);
+    let [approvals, canaries] = Layout::horizontal(columns).areas(middle);
+    activity::approvals_panel(frame, approvals, state);
+    activity::canaries_panel(frame, canaries, state);
+    activity::actions_panel(frame, bottom, state);
+}
+
+/// The two columns: 45% on the left, the rest (serving, canaries) on the right.
+fn split_widths(width: u16) -> [u16; 2] {
+    let left = (u32::from(width) * 45 / 100) as u16;
+    [left, width - left]
 }
 
 fn label(state: &State, text: &str, width: usize) -> Span<'static> {
     Span::styled(format!("{text:<width$}"), state.theme.style(Role::Muted))
 }
 
-fn workspace(frame: &mut Frame, area: Rect, state: &State) {
+/// Who you are, then profile and host; in compact form one line (the status bar names the host).
+fn workspace(frame: &mut Frame, area: Rect, state: &State, compact: bool) {
     let theme = &state.theme;
     let me = &state.overview.me;
     let who: Line = match (&me.data, load_state_line(state, me)) {
@@ -74,8 +128,20 @@ fn workspace(frame: &mut Frame, area: Rect, state: &State) {
         label(state, "Host", 6),
         Span::styled(state.session.host.clone(), theme.style(Role::Text)),
     ]);
+    let lines = if compact {
+        let mut spans = who.spans;
+        spans.push(Span::raw("   "));
+        spans.push(label(state, "Profile", 8));
+        spans.push(Span::styled(
+            state.session.profile.clone(),
+            theme.style(Role::Text),
+        ));
+        vec![Line::from(spans)]
+    } else {
+        vec![who, host]
+    };
     let block = panel(state, " Workspace ", false).padding(Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(vec![who, host]).block(block), area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// "42 experiments" (or "1000+") in accent, then the load state if any.
@@ -101,7 +167,9 @@ fn experiments(frame: &mut Frame, area: Rect, state: &State) {
             Span::styled(summary.count.to_string(), theme.style(Role::Accent)),
             Span::styled(" experiments", theme.style(Role::Text)),
         ]));
-        if !summary.recent.is_empty() {
+        // The heading only when the whole list fits under it.
+        let inner = usize::from(area.height.saturating_sub(2));
+        if !summary.recent.is_empty() && inner >= summary.recent.len() + 3 {
             lines.push(Line::default());
             lines.push(Line::styled("Recently updated", theme.style(Role::Header)));
         }
@@ -123,20 +191,42 @@ fn experiments(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn models_panel(frame: &mut Frame, area: Rect, state: &State) {
+/// One registry: its heading over its count; in compact form "Unity Catalog  12 models" on one
+/// line when there is a count and nothing to say about its loading.
+fn registry_lines(
+    state: &State,
+    remote: &Remote<Count>,
+    title: &str,
+    compact: bool,
+) -> Vec<Line<'static>> {
     let theme = &state.theme;
-    let mut lines = vec![Line::styled("Unity Catalog", theme.style(Role::Header))];
-    lines.extend(count_lines(state, &state.overview.uc_models, "models"));
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        "Workspace registry",
-        theme.style(Role::Header),
-    ));
-    lines.extend(count_lines(
+    if compact && let (Some(c), None) = (&remote.data, load_state_line(state, remote)) {
+        return vec![Line::from(vec![
+            label(state, title, 20),
+            Span::styled(c.to_string(), theme.style(Role::Accent)),
+            Span::styled(" models", theme.style(Role::Text)),
+        ])];
+    }
+    let mut lines = vec![Line::styled(title.to_string(), theme.style(Role::Header))];
+    lines.extend(count_lines(state, remote, "models"));
+    lines
+}
+
+fn models_lines(state: &State, compact: bool) -> Vec<Line<'static>> {
+    let mut lines = registry_lines(state, &state.overview.uc_models, "Unity Catalog", compact);
+    if !compact {
+        lines.push(Line::default());
+    }
+    lines.extend(registry_lines(
         state,
         &state.overview.workspace_models,
-        "models",
+        "Workspace registry",
+        compact,
     ));
+    lines
+}
+
+fn models_panel(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, state: &State) {
     let block = panel(state, " Models ", false).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
@@ -163,16 +253,36 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
                 Span::styled(what.to_string(), theme.style(Role::Text)),
             ])
         };
-        lines.push(row(g.ok, ready, "ready", Role::Ok));
-        lines.push(row(g.updating, updating, "updating", Role::Warn));
-        lines.push(row(g.failed, failed, "failed", Role::Error));
+        let mut counts = vec![
+            (g.ok, ready, "ready", Role::Ok),
+            (g.updating, updating, "updating", Role::Warn),
+            (g.failed, failed, "failed", Role::Error),
+        ];
         if other > 0 {
-            lines.push(row(g.other, other, "other", Role::Muted));
+            counts.push((g.other, other, "other", Role::Muted));
+        }
+        // A count per line, a blank, a line per endpoint; the counts share one line when that
+        // does not fit.
+        let inner = usize::from(area.height.saturating_sub(2));
+        if inner >= counts.len() + 1 + eps.len() {
+            for (mark, n, what, role) in counts {
+                lines.push(row(mark, n, what, role));
+            }
+            if !eps.is_empty() {
+                lines.push(Line::default());
+            }
+        } else {
+            let mut spans = Vec::new();
+            for (mark, n, what, role) in counts {
+                if !spans.is_empty() {
+                    spans.push(Span::raw("  "));
+                }
+                spans.push(Span::styled(format!("{mark} {n} "), theme.style(role)));
+                spans.push(Span::styled(what.to_string(), theme.style(Role::Text)));
+            }
+            lines.push(Line::from(spans));
         }
         // Every endpoint by name, those that need attention first, with what it serves.
-        if !eps.is_empty() {
-            lines.push(Line::default());
-        }
         let mut listed: Vec<_> = eps.iter().collect();
         listed.sort_by_key(|ep| (attention_rank(classify(ep)), ep.name.clone()));
         for ep in listed {

@@ -117,7 +117,8 @@ pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-fn standing_role(s: Standing) -> Role {
+/// The colour of a change's result (also on the Overview's recent actions).
+pub(super) fn standing_role(s: Standing) -> Role {
     match s {
         Standing::Ok => Role::Ok,
         s if s.needs_verify() => Role::Warn,

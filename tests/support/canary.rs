@@ -5,7 +5,7 @@
 use mlops_console::app::{CanaryNews, Effect, Msg};
 use mlops_console::ops::canary::state::Event;
 use mlops_console::ops::canary::{
-    CanaryAction, CanaryPlan, CanaryState, Judgement, Phase, Severity, judge,
+    Canary, CanaryAction, CanaryPlan, CanaryState, Judgement, Phase, Severity, judge,
 };
 use mlops_console::ops::serving_metrics::{EntityCounters, window};
 use mlops_console::ops::traffic::Split;
@@ -104,6 +104,20 @@ pub fn rolled_back_after_fail() -> CanaryState {
     s
 }
 
+/// A plan on `endpoint` (fraud_model-3 → fraud_model-4) that completed at `ended_ms`.
+pub fn completed_on(endpoint: &str, ended_ms: i64) -> CanaryState {
+    let mut s = holding_inconclusive();
+    s.plan.endpoint = endpoint.into();
+    s.plan.stable = "fraud_model-3".into();
+    s.plan.canary = Canary::Served {
+        name: "fraud_model-4".into(),
+    };
+    s.phase = Phase::Completed;
+    s.step = s.plan.steps.len() - 1;
+    s.updated_ms = ended_ms;
+    s
+}
+
 /// The alert the machine sends when a FAIL's roll back finished.
 pub fn rollback_alert() -> CanaryAction {
     CanaryAction::Alert {
@@ -125,6 +139,15 @@ impl Driver {
             endpoint: CHURN_PROD.into(),
             state: Box::new(state),
             actions,
+        })));
+    }
+
+    /// One runner step for `endpoint`.
+    pub fn canary_step_on(&mut self, endpoint: &str, state: CanaryState) {
+        self.send(Msg::Canary(Box::new(CanaryNews::Step {
+            endpoint: endpoint.into(),
+            state: Box::new(state),
+            actions: Vec::new(),
         })));
     }
 

@@ -34,6 +34,8 @@ use mlops_console::app::{
     State, update,
 };
 use mlops_console::config::keymap::Keymap;
+use mlops_console::ops::approvals::PendingList;
+use mlops_console::ops::journal::JournalView;
 use mlops_console::theme::Theme;
 
 /// A fixed clock: 2024-06-01 12:00:00 UTC.
@@ -132,8 +134,20 @@ impl Driver {
         self.answer(req, experiments_page(rows, next, false));
     }
 
-    /// Answers every overview fetch of the last effects with the fixture workspace.
+    /// Answers every overview fetch of the last effects with the fixture workspace, where nothing
+    /// waits for approval and this console changed nothing yet.
     pub fn answer_overview(&mut self, oss: bool) {
+        self.answer_overview_with(oss, PendingList::default(), JournalView::default());
+    }
+
+    /// Answers every overview fetch of the last effects with the fixture workspace, these
+    /// pending approvals and this journal.
+    pub fn answer_overview_with(
+        &mut self,
+        oss: bool,
+        approvals: PendingList,
+        journal: JournalView,
+    ) {
         let fx = self.effects.clone();
         for e in fx {
             let Effect::Fetch { req, fetch } = e else {
@@ -162,6 +176,8 @@ impl Driver {
                 })),
                 Fetch::ServingEndpoints if oss => Payload::ServingEndpoints(Err(not_available())),
                 Fetch::ServingEndpoints => Payload::ServingEndpoints(Ok(endpoints())),
+                Fetch::Approvals => Payload::Approvals(Box::new(approvals.clone())),
+                Fetch::Journal => Payload::Journal(Ok(Box::new(journal.clone()))),
                 _ => continue,
             };
             self.answer(req, payload);

@@ -216,7 +216,9 @@ impl Driver {
         let req = self
             .fetch_req(|f| matches!(f, Fetch::ModelDetail { .. }))
             .expect("detail fetch");
-        let journal = self.fetch_req(|f| *f == Fetch::Journal);
+        let journal = self
+            .fetch_req(|f| *f == Fetch::Journal)
+            .or(self.state.audit.journal.pending);
         self.answer(req, Payload::ModelDetail(Ok(Box::new(churn_detail()))));
         if let Some(j) = journal {
             self.answer(j, Payload::Journal(Ok(Box::new(journal_view()))));
@@ -225,15 +227,20 @@ impl Driver {
 
     pub fn open_approvals(&mut self) {
         self.char('4');
+        // The Overview may have asked already: the answer goes to whichever request is current.
         let req = self
             .fetch_req(|f| *f == Fetch::Approvals)
+            .or(self.state.approvals.list.pending)
             .expect("approvals");
         self.answer(req, Payload::Approvals(Box::new(pending())));
     }
 
     pub fn open_audit(&mut self) {
         self.char('9');
-        let req = self.fetch_req(|f| *f == Fetch::Journal).expect("journal");
+        let req = self
+            .fetch_req(|f| *f == Fetch::Journal)
+            .or(self.state.audit.journal.pending)
+            .expect("journal");
         self.answer(req, Payload::Journal(Ok(Box::new(journal_view()))));
     }
 

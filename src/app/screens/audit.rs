@@ -51,13 +51,18 @@ impl AuditState {
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     // The journal only changes through this console: read on open, after changes, and on `r`.
     if force || state.audit.journal.is_due(state.now_ms, None) {
-        let req = state.next_request();
-        state.audit.journal.start(req);
-        fx.push(Effect::Fetch {
-            req,
-            fetch: Fetch::Journal,
-        });
+        fetch_journal(state, fx);
     }
+}
+
+/// Reads the journal now (the newest read wins).
+pub(crate) fn fetch_journal(state: &mut State, fx: &mut Vec<Effect>) {
+    let req = state.next_request();
+    state.audit.journal.start(req);
+    fx.push(Effect::Fetch {
+        req,
+        fetch: Fetch::Journal,
+    });
 }
 
 pub(crate) fn on_loaded(

@@ -106,7 +106,7 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
 
 fn screen_settled(state: &State, screen: ScreenId) -> bool {
     match screen {
-        ScreenId::Overview => state.overview.is_settled(),
+        ScreenId::Overview => overview::is_settled(state),
         ScreenId::Experiments => state.experiments.list.is_settled(),
         ScreenId::Models => state.models.list.is_settled(),
         ScreenId::Approvals => state.approvals.list.is_settled(),
@@ -119,7 +119,7 @@ fn screen_settled(state: &State, screen: ScreenId) -> bool {
 /// When the route's (oldest) data arrived, for the "12s ago" in the status bar.
 pub fn data_at(state: &State) -> Option<i64> {
     match state.route() {
-        Route::Screen(ScreenId::Overview) => state.overview.data_at(),
+        Route::Screen(ScreenId::Overview) => overview::data_at(state),
         Route::Screen(ScreenId::Experiments) | Route::ExperimentDetail { .. } => {
             state.experiments.list.loaded_at
         }

@@ -1,4 +1,7 @@
-//! Overview room: counts and health from the API, one load state per panel.
+//! Overview room: counts and health from the API, one load state per panel. The pending
+//! approvals and the audit journal are the Approvals and Audit screens' own resources: the
+//! Overview asks for them when they are due, so whichever screen asked, the answer lands in the
+//! one place both read.
 
 use crate::api::models::scim::Me;
 use crate::api::models::serving::ServingEndpoint;
@@ -7,11 +10,17 @@ use super::super::effect::{Effect, Fetch};
 use super::super::msg::{Count, ExperimentSummary, Payload, ResourceKey};
 use super::super::remote::{Accepted, LoadError, Remote, RequestId, replace};
 use super::super::state::State;
+use super::canary::PlanView;
+use crate::ops::journal::Entry;
 
 /// Counting stops here ("1000+"): an overview must stay cheap on big workspaces.
 pub const COUNT_CAP: usize = 1000;
 /// Most recently updated experiments listed on the Overview.
 pub const RECENT_EXPERIMENTS: usize = 8;
+/// Journal entries listed under "Recent actions".
+pub const RECENT_ACTIONS: usize = 5;
+/// Finished canary plans stay on the Overview this long after their end.
+pub const FINISHED_CANARY_MS: i64 = 60 * 60 * 1000;
 
 #[derive(Debug, Clone, Default)]
 pub struct OverviewState {
@@ -105,6 +114,58 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         }
         fx.push(Effect::Fetch { req, fetch });
     }
+    // Shared with the Approvals screen, on the same refresh interval.
+    super::approvals::load(state, force, fx);
+    // The Audit screen reads the journal once; the Overview keeps it fresh, since other consoles
+    // and the headless commands may write to the same data dir.
+    if force || state.audit.journal.is_due(now, every) {
+        super::audit::fetch_journal(state, fx);
+    }
+}
+
+/// Whether every Overview panel has answered at least once and nothing is in flight.
+pub fn is_settled(state: &State) -> bool {
+    state.overview.is_settled()
+        && state.approvals.list.is_settled()
+        && state.audit.journal.is_settled()
+}
+
+/// When the oldest refreshed Overview panel's data arrived.
+pub fn data_at(state: &State) -> Option<i64> {
+    [
+        state.overview.data_at(),
+        state.approvals.list.loaded_at,
+        state.audit.journal.loaded_at,
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+}
+
+/// Canary plans worth a line on the Overview: every unfinished one (by endpoint), then those
+/// that finished within the last hour, most recent first.
+pub fn canaries(state: &State) -> Vec<&PlanView> {
+    let plans = state.canary.plans.values();
+    let mut unfinished: Vec<&PlanView> = plans.clone().filter(|p| !p.state.is_finished()).collect();
+    let mut finished: Vec<&PlanView> = plans
+        .filter(|p| p.state.is_finished())
+        .filter(|p| state.now_ms.saturating_sub(p.state.updated_ms) <= FINISHED_CANARY_MS)
+        .collect();
+    unfinished.sort_by(|a, b| a.state.plan.endpoint.cmp(&b.state.plan.endpoint));
+    finished.sort_by_key(|p| std::cmp::Reverse(p.state.updated_ms));
+    unfinished.extend(finished);
+    unfinished
+}
+
+/// The last `RECENT_ACTIONS` journal entries, newest first.
+pub fn recent_actions(state: &State) -> Vec<&Entry> {
+    state
+        .audit
+        .journal
+        .data
+        .as_ref()
+        .map(|j| j.entries.iter().rev().take(RECENT_ACTIONS).collect())
+        .unwrap_or_default()
 }
 
 /// Applies an answer; `None` if the payload is not the overview's.
