@@ -444,3 +444,32 @@ fn a_in_the_panel_compares_the_plans_canary_with_stable() {
     assert!(matches!(d.state.route(), Route::AbView { .. }));
     assert_eq!(d.state.ab.b.as_deref(), Some("churn_model-5"));
 }
+
+#[test]
+fn traffic_keys_wait_for_a_running_plan_to_be_paused() {
+    use mlops_console::app::{ChangeRequest, Fetch};
+    let planned = |d: &Driver| {
+        d.effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Fetch {
+                    fetch: Fetch::Prepare(ChangeRequest::Traffic(_)),
+                    ..
+                }
+            )
+        })
+    };
+    let mut d = started();
+    d.canary_step(holding_inconclusive(), vec![]);
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.state.route(), Route::Endpoint { .. }));
+    d.char('+');
+    assert!(!planned(&d), "+ while the plan runs: {:?}", d.effects);
+    let toast = &d.state.toasts.last().unwrap().text;
+    assert!(toast.contains("canary plan is running"), "{toast}");
+    let mut paused = holding_inconclusive();
+    paused.phase = Phase::Paused;
+    d.canary_step(paused, vec![]);
+    d.char('+');
+    assert!(planned(&d), "+ on a paused plan plans the change");
+}

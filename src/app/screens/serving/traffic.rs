@@ -3,6 +3,7 @@
 //! to the config before the last change. Each plans through the change flow (`change::prepare`:
 //! read once no update runs, then the confirm dialog with the split before → after).
 
+use crate::ops::canary::Phase;
 use crate::ops::traffic::{Split, TrafficRequest};
 
 use super::super::super::effect::{ChangeRequest, Effect};
@@ -10,7 +11,30 @@ use super::super::super::prompt::{Prompt, PromptPurpose};
 use super::super::super::state::{Overlay, State, ToastLevel};
 use super::super::change;
 
+/// A running canary plan owns the endpoint's routes: a manual change would only make it pause
+/// on an "outside change". Says so and returns `true` when that is the case.
+fn canary_owns(state: &mut State) -> bool {
+    let endpoint = state.serving.name.clone();
+    let Some(p) = state
+        .canary
+        .plan(&endpoint)
+        .filter(|p| p.is_live() && p.state.phase != Phase::Paused)
+    else {
+        return false;
+    };
+    let text = format!(
+        "a canary plan is running on {endpoint} ({}): pause it (space) or abort it (X) before \
+         changing the traffic by hand",
+        p.state.describe()
+    );
+    state.toast(ToastLevel::Info, text);
+    true
+}
+
 fn selected(state: &mut State) -> Option<(String, String)> {
+    if canary_owns(state) {
+        return None;
+    }
     let endpoint = state.serving.name.clone();
     match state.serving.selected_entity() {
         Some(e) => Some((endpoint, e)),
@@ -45,6 +69,9 @@ pub(crate) fn only(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 pub(crate) fn rollback(state: &mut State, fx: &mut Vec<Effect>) {
+    if canary_owns(state) {
+        return;
+    }
     let endpoint = state.serving.name.clone();
     change::prepare(
         state,
@@ -57,6 +84,9 @@ pub(crate) fn rollback(state: &mut State, fx: &mut Vec<Effect>) {
 pub(crate) fn ask_exact(state: &mut State) {
     if state.session.readonly {
         state.toast(ToastLevel::Info, "read-only profile: changes are disabled");
+        return;
+    }
+    if canary_owns(state) {
         return;
     }
     let Some(ep) = state.serving.current() else {
