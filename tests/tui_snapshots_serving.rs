@@ -94,3 +94,29 @@ fn no_panic_at_any_size() {
         }
     }
 }
+
+#[test]
+fn a_failed_entity_says_why() {
+    use mlops_console::api::models::serving::{DeploymentState, ServedEntityState};
+    let mut ep = churn_prod(90, false);
+    ep.config.as_mut().unwrap().served_entities[1].state = Some(ServedEntityState {
+        deployment: Some(DeploymentState::Failed),
+        deployment_state_message: Some(
+            "Container failed to start: ModuleNotFoundError: No module named 'xgboost'".into(),
+        ),
+    });
+    let mut d = Driver::new(session());
+    d.open_endpoint(ep, 2);
+    let t = d.render(100, 30);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        text.contains("churn_model-5: Container failed to start: ModuleNotFoundError"),
+        "{text}"
+    );
+}

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use crate::api::models::serving::ServingEndpoint;
+use crate::api::models::serving::{DeploymentState, ServingEndpoint};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::serving::charts::endpoint_charts;
@@ -45,10 +45,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         diff.len() as u16 + 1
     };
     let strip = super::canary::strip(state, &s.name);
-    let [head, canary, table, pending, charts] = Layout::vertical([
+    let problems = deployment_problems(state, ep);
+    let [head, canary, table, why, pending, charts] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(u16::from(strip.is_some())),
         Constraint::Length(names.len() as u16 + 1),
+        Constraint::Length(problems.len() as u16),
         Constraint::Length(diff_rows),
         Constraint::Min(0),
     ])
@@ -56,6 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     header(frame, head, state, ep, &names);
     frame.render_widget(Paragraph::new(strip.unwrap_or_default()), canary);
     entities(frame, table, state, ep, &names);
+    frame.render_widget(Paragraph::new(problems), why);
     if !diff.is_empty() {
         pending_diff(frame, pending, state, ep, &diff);
     }
@@ -188,6 +191,29 @@ fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, 
         .highlight_symbol(g.selected);
     let mut ts = TableState::default().with_selected(Some(s.entities.selected));
     frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// Why a served entity is not ready, as the server says it (`deployment_state_message`).
+fn deployment_problems(state: &State, ep: &ServingEndpoint) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let Some(config) = &ep.config else {
+        return Vec::new();
+    };
+    config
+        .served_entities
+        .iter()
+        .filter_map(|e| {
+            let st = e.state.as_ref()?;
+            let role = match st.deployment.as_ref()? {
+                DeploymentState::Ready => return None,
+                DeploymentState::Failed | DeploymentState::Aborted => Role::Error,
+                _ => Role::Warn,
+            };
+            let message = st.deployment_state_message.as_deref()?.trim();
+            (!message.is_empty())
+                .then(|| Line::styled(format!("{}: {message}", e.name), theme.style(role)))
+        })
+        .collect()
 }
 
 fn pending_diff(
