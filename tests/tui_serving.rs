@@ -269,3 +269,31 @@ fn popups_do_not_panic_at_any_size() {
         }
     }
 }
+
+#[test]
+fn the_header_names_the_last_change_that_b_rolls_back() {
+    let mut d = Driver::new(session());
+    d.open_endpoint(churn_prod(85, false), 2);
+    let req = d
+        .state
+        .audit
+        .journal
+        .pending
+        .expect("opening the endpoint reads the journal");
+    d.answer(req, Payload::Journal(Ok(Box::new(endpoint_journal()))));
+    let t = d.render(120, 30);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        text.contains(
+            "last change 3m ago acme-prod traffic: churn_model-4=90, churn_model-5=10 → \
+             churn_model-4=85, churn_model-5=15 ok"
+        ),
+        "{text}"
+    );
+}

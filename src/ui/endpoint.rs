@@ -11,6 +11,7 @@ use crate::api::models::serving::{DeploymentState, ServingEndpoint};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::serving::charts::endpoint_charts;
+use crate::ops::Target;
 use crate::ops::traffic::Split;
 use crate::ops::traffic::diff::{Mark, config_diff};
 use crate::theme::Role;
@@ -46,8 +47,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     };
     let strip = super::canary::strip(state, &s.name);
     let problems = deployment_problems(state, ep);
+    let last = last_change(state, ep);
     let [head, canary, table, why, pending, charts] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(2 + u16::from(last.is_some())),
         Constraint::Length(u16::from(strip.is_some())),
         Constraint::Length(names.len() as u16 + 1),
         Constraint::Length(problems.len() as u16),
@@ -55,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Constraint::Min(0),
     ])
     .areas(inner);
-    header(frame, head, state, ep, &names);
+    header(frame, head, state, ep, &names, last);
     frame.render_widget(Paragraph::new(strip.unwrap_or_default()), canary);
     entities(frame, table, state, ep, &names);
     frame.render_widget(Paragraph::new(problems), why);
@@ -65,7 +67,49 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     live_charts(frame, charts, state);
 }
 
-fn header(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, names: &[String]) {
+/// The endpoint's last change in the journal on this workspace: what `b` rolls back.
+fn last_change(state: &State, ep: &ServingEndpoint) -> Option<Line<'static>> {
+    let theme = &state.theme;
+    let journal = state.audit.journal.data.as_ref()?;
+    let target = Target::Endpoint {
+        name: ep.name.clone(),
+    };
+    let e = journal
+        .entries
+        .iter()
+        .filter(|e| e.attempt.target == target && e.attempt.host == state.session.host)
+        .max_by_key(|e| e.attempt.ts_ms)?;
+    let at = &e.attempt;
+    let standing = e.standing();
+    let arrow = if state.session.ascii { "->" } else { "→" };
+    Some(Line::from(vec![
+        Span::styled("last change ", theme.style(Role::Muted)),
+        Span::styled(
+            format!(
+                "{} {} {}: {} {arrow} {} ",
+                format::ago(state.now_ms, Some(at.ts_ms)),
+                at.profile,
+                at.action.as_str(),
+                at.before.describe(),
+                at.after.describe()
+            ),
+            theme.style(Role::Text),
+        ),
+        Span::styled(
+            standing.label().to_string(),
+            theme.style(super::registry::standing_role(standing)),
+        ),
+    ]))
+}
+
+fn header(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    ep: &ServingEndpoint,
+    names: &[String],
+    last: Option<Line<'static>>,
+) {
     let theme = &state.theme;
     let s = &state.serving;
     let (word, role) = state_label(ep);
@@ -109,10 +153,9 @@ fn header(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, na
             theme.style(Role::Muted),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    lines.extend(last);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// A live number with as many decimals as its size deserves: 1234, 48.9, 5.08.

@@ -158,3 +158,45 @@ pub fn shift_plan() -> mlops_console::ops::traffic::TrafficPlan {
     )
     .expect("a valid split")
 }
+
+/// A journal with one verified traffic change of churn-prod (90/10 → 85/15) on the fixture
+/// workspace, 3 minutes ago.
+pub fn endpoint_journal() -> mlops_console::ops::journal::JournalView {
+    use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Via};
+    use mlops_console::ops::{Action, ObjectState, Target};
+    let plan = shift_plan();
+    let ts = NOW - 3 * MIN;
+    let records = [
+        Record::Attempt(Box::new(Attempt {
+            id: "t1".into(),
+            time: "2024-06-01T11:57:00Z".into(),
+            ts_ms: ts,
+            profile: "acme-prod".into(),
+            host: "https://dbc-1234.cloud.databricks.com".into(),
+            actor: Some("ml-eng@acme.com".into()),
+            action: Action::Traffic,
+            target: Target::Endpoint {
+                name: CHURN_PROD.into(),
+            },
+            before: ObjectState::Endpoint(plan.before.clone()),
+            after: ObjectState::Endpoint(plan.after.clone()),
+            comment: None,
+            reverts: None,
+            requests: vec![],
+        })),
+        Record::Result(ResultRecord {
+            id: "t1".into(),
+            time: "2024-06-01T11:57:05Z".into(),
+            ts_ms: ts + 5_000,
+            outcome: Outcome::Ok,
+            error: None,
+            verified: None,
+            via: Via::Execute,
+        }),
+    ];
+    let text: String = records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+    mlops_console::ops::journal::parse(text.as_bytes())
+}

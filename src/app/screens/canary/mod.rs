@@ -369,6 +369,8 @@ fn on_step(state: &mut State, endpoint: String, s: CanaryState, actions: &[Canar
         .or_insert_with(|| PlanView::new(s.clone(), true, 0));
     view.state = s;
     view.progress = None;
+    // The runner journals its changes: screens showing the journal read it again.
+    state.audit.journal.answered_at = None;
     let fail = view
         .state
         .last_judgement

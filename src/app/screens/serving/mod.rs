@@ -112,6 +112,8 @@ pub(crate) fn open(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effe
         s.history = MetricsHistory::new(name);
         s.metrics = Remote::default();
     }
+    // The header names the endpoint's last change from the journal (what `b` puts back).
+    super::audit::load(state, false, fx);
     let every = match state.serving.current() {
         Some(ep) if is_updating(ep) => Some(UPDATING_POLL_MS),
         _ => super::refresh_every_ms(state),
