@@ -54,7 +54,7 @@ fn run(i: usize) -> Run {
             run_name: Some(format!("trial-{i:06}")),
             experiment_id: "4242".into(),
             user_id: Some(format!("user{}@acme.com", i % 17)),
-            status: Some(if i % 50 == 0 {
+            status: Some(if i.is_multiple_of(50) {
                 RunStatus::Failed
             } else {
                 RunStatus::Finished

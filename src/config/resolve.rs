@@ -71,11 +71,9 @@ pub fn resolve(ov: &Overrides, env: Env<'_>, paths: &Paths) -> Result<Resolved, 
     let requested = layers.profile.as_ref().map(|p| p.value.trim().to_string());
     let mut profile = requested.clone();
     let skip_file = requested.is_none() && (layers.host.is_some() || layers.any_auth());
-    if !skip_file {
-        if let Some(entry) = load_profile(&config_file, requested.as_deref())? {
-            layers.apply_profile(&entry);
-            profile = Some(entry.name);
-        }
+    if !skip_file && let Some(entry) = load_profile(&config_file, requested.as_deref())? {
+        layers.apply_profile(&entry);
+        profile = Some(entry.name);
     }
 
     let host = match &layers.host {

@@ -191,27 +191,27 @@ pub(super) fn begin(s: &mut CanaryState, look: &EndpointLook, now: i64, a: &mut 
         pause(s, false, msg, now, a);
         return;
     };
-    if live.entity(&canary).is_none() {
-        if let Canary::New { model, version } = s.plan.canary.clone() {
-            let entity = ServedEntityInput::like(&stable, &model, &version);
-            let mut after = live.clone();
-            after.served_entities.push(entity);
-            after.routes.shares.push(crate::ops::traffic::Share {
-                entity: canary.clone(),
-                percent: 0,
-            });
-            s.phase = Phase::AddingCanary;
-            s.log(
-                now,
-                format!(
-                    "adding {canary} at 0% with {}'s workload settings",
-                    s.plan.stable
-                ),
-            );
-            let comment = format!("canary {canary} on {}: added at 0%", s.plan.endpoint);
-            request(s, ChangeKind::AddCanary, after, comment, a);
-            return;
-        }
+    if live.entity(&canary).is_none()
+        && let Canary::New { model, version } = s.plan.canary.clone()
+    {
+        let entity = ServedEntityInput::like(&stable, &model, &version);
+        let mut after = live.clone();
+        after.served_entities.push(entity);
+        after.routes.shares.push(crate::ops::traffic::Share {
+            entity: canary.clone(),
+            percent: 0,
+        });
+        s.phase = Phase::AddingCanary;
+        s.log(
+            now,
+            format!(
+                "adding {canary} at 0% with {}'s workload settings",
+                s.plan.stable
+            ),
+        );
+        let comment = format!("canary {canary} on {}: added at 0%", s.plan.endpoint);
+        request(s, ChangeKind::AddCanary, after, comment, a);
+        return;
     }
     if entities_present(s, live, now, a) {
         shift_to(s, live, 0, now, a);
