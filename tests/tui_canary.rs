@@ -15,19 +15,6 @@ fn panel(session: Session) -> Driver {
     d
 }
 
-fn screen_text(d: &Driver, w: u16, h: u16) -> String {
-    let t = d.render(w, h);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 fn commands(d: &Driver) -> Vec<Command> {
     d.effects
         .iter()
@@ -57,7 +44,7 @@ fn c_on_the_endpoint_opens_its_canary_panel() {
             name: CHURN_PROD.into()
         }
     );
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(text.contains("No canary plan on churn-prod."), "{text}");
     assert!(text.contains("build a plan"), "{text}");
 }
@@ -139,7 +126,7 @@ fn a_typed_version_is_added_at_zero_percent_first() {
     }
     d.char('6');
     d.key(KeyCode::Enter);
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(
         text.contains("adds main.ml.churn_model v6 at 0% first"),
         "{text}"
@@ -192,7 +179,7 @@ fn read_only_offers_no_start_pause_or_abort() {
     for hidden in ["new plan", "plan file", "pause/resume", "abort"] {
         assert!(!hints.contains(&hidden.to_string()), "{hints:?}");
     }
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(text.contains("read-only profile"), "{text}");
 }
 
@@ -225,7 +212,7 @@ fn x_asks_before_aborting() {
     d.char('X');
     assert!(commands(&d).is_empty(), "nothing before confirming");
     assert!(matches!(d.state.overlay, Overlay::Confirm(_)));
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(
         text.contains("abort the canary plan on churn-prod"),
         "{text}"
@@ -253,7 +240,7 @@ fn a_runner_step_updates_the_panel() {
     let s = holding_inconclusive();
     d.canary_step(s.clone(), vec![]);
     assert_eq!(d.state.canary.plan(CHURN_PROD).unwrap().state, s);
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(text.contains("holding at 25% (step 2/4)"), "{text}");
     assert!(text.contains("INCONCLUSIVE"), "{text}");
     assert!(text.contains("more canary requests needed"), "{text}");
@@ -407,7 +394,7 @@ fn a_pause_by_the_plan_shows_its_reason_in_full() {
         since_ms: NOW,
     });
     d.canary_step(paused, vec![]);
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(text.contains("paused by the plan"), "{text}");
     assert!(
         text.contains("found churn_model-4=90, churn_model-5=10"),
@@ -428,7 +415,7 @@ fn resuming_after_an_outside_change_asks_first() {
     d.canary_step(paused, vec![]);
     d.char(' ');
     assert!(commands(&d).is_empty(), "nothing sent before confirming");
-    let text = screen_text(&d, 100, 30);
+    let text = d.screen_text(100, 30);
     assert!(text.contains("Puts back"), "{text}");
     d.key(crossterm::event::KeyCode::Enter);
     assert!(commands(&d).is_empty(), "Enter alone does not confirm");

@@ -281,14 +281,7 @@ fn the_header_names_the_last_change_that_b_rolls_back() {
         .pending
         .expect("opening the endpoint reads the journal");
     d.answer(req, Payload::Journal(Ok(Box::new(endpoint_journal()))));
-    let t = d.render(120, 30);
-    let text: String = t
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = d.screen_text(120, 30);
     assert!(
         text.contains(
             "last change 3m ago acme-prod traffic: churn_model-4=90, churn_model-5=10 → \

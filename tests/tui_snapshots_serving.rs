@@ -107,14 +107,7 @@ fn a_failed_entity_says_why() {
     });
     let mut d = Driver::new(session());
     d.open_endpoint(ep, 2);
-    let t = d.render(100, 30);
-    let text: String = t
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = d.screen_text(100, 30);
     assert!(
         text.contains("churn_model-5: Container failed to start: ModuleNotFoundError"),
         "{text}"

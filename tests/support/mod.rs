@@ -191,6 +191,20 @@ impl Driver {
             .unwrap();
         terminal
     }
+
+    /// The frame at `width` x `height` as text, one line per row.
+    pub fn screen_text(&self, width: u16, height: u16) -> String {
+        let t = self.render(width, height);
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
 }
 
 pub fn me() -> Me {
