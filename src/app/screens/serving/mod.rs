@@ -153,9 +153,9 @@ pub(crate) fn on_list(
     result: ApiResult<Vec<ServingEndpoint>>,
 ) -> Accepted {
     let accepted = state.overview.serving.accept(req, at, result, replace);
-    let all = state.overview.serving.data.clone().unwrap_or_default();
-    let len = state.serving.visible(&all).len();
     let page = state.list_page_rows();
+    let all = state.overview.serving.data.as_deref().unwrap_or_default();
+    let len = state.serving.visible(all).len();
     state.serving.view.keep_visible(len, page);
     accepted
 }
@@ -194,15 +194,18 @@ pub(crate) fn on_metrics(
 
 pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
     let page = state.list_page_rows();
-    let all = state.overview.serving.data.clone().unwrap_or_default();
-    let visible = state.serving.visible(&all);
-    if state.serving.view.navigate(action, visible.len(), page) {
+    let all = state.overview.serving.data.as_deref().unwrap_or_default();
+    let visible = state.serving.visible(all);
+    let (len, selected) = (
+        visible.len(),
+        visible
+            .get(state.serving.view.selected)
+            .map(|e| e.name.clone()),
+    );
+    if state.serving.view.navigate(action, len, page) {
         state.dirty = true;
         return true;
     }
-    let selected = visible
-        .get(state.serving.view.selected)
-        .map(|e| e.name.clone());
     match action {
         Action::Filter => state.serving.view.filtering = true,
         Action::Open => {
