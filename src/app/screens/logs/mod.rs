@@ -61,6 +61,12 @@ pub struct LogPane {
 }
 
 impl LogPane {
+    /// Puts the cursor on the newest line.
+    fn select_newest(&mut self, page: usize) {
+        let len = self.len();
+        self.view.select(len.saturating_sub(1), len, page);
+    }
+
     pub fn len(&self) -> usize {
         self.lines.data.as_ref().map_or(0, Vec::len)
     }
@@ -190,10 +196,10 @@ pub(crate) fn on_loaded(
     );
     let page = page_rows(state);
     let pane = state.logs.pane_of_mut(source.kind);
-    let len = pane.len();
     if follow {
-        pane.view.select(len.saturating_sub(1), len, page);
+        pane.select_newest(page);
     } else {
+        let len = pane.len();
         pane.view.keep_visible(len, page);
     }
     accepted
@@ -221,12 +227,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::SwitchLogs => {
             state.logs.kind = state.logs.kind.other();
             if state.logs.follow {
-                let len = state.logs.pane().len();
-                state
-                    .logs
-                    .pane_mut()
-                    .view
-                    .select(len.saturating_sub(1), len, page);
+                state.logs.pane_mut().select_newest(page);
             }
             load(state, false, fx);
         }
@@ -245,12 +246,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
 fn start_following(state: &mut State, fx: &mut Vec<Effect>) {
     state.logs.follow = true;
     let page = page_rows(state);
-    let len = state.logs.pane().len();
-    state
-        .logs
-        .pane_mut()
-        .view
-        .select(len.saturating_sub(1), len, page);
+    state.logs.pane_mut().select_newest(page);
     load(state, true, fx);
 }
 
