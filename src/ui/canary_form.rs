@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Padding, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::app::State;
 use crate::app::screens::canary::form::FIELDS;
@@ -12,7 +12,7 @@ use crate::app::screens::canary::{CanaryForm, FormMode};
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::{centered, panel, truncate};
+use super::widgets::{popup, truncate};
 
 const NAME: usize = 21;
 const BOX: usize = 16;
@@ -105,13 +105,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &CanaryForm) {
         FormMode::Build => " Build a canary plan ",
         FormMode::File => " Load a canary plan file ",
     };
-    let popup = centered(area, 96, lines.len() as u16 + 2);
-    let block = panel(state, title, true)
-        .style(theme.style(Role::Popup))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(frame, area, state, title, 96, lines.len() as u16 + 2);
     if inner.is_empty() {
         return;
     }

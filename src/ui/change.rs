@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::format;
@@ -14,7 +14,7 @@ use crate::ops::Plan;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::{centered, panel};
+use super::widgets::popup;
 
 /// The plan as the dialog shows it: `Plan::dialog_lines`, with the blast radius and warnings
 /// stressed. (The production "type the name" line is drawn by the dialog itself.)
@@ -73,13 +73,14 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, p: &Prompt) {
         _ => "enter: review the change (nothing is sent yet)   esc: cancel",
     };
     lines.push(Line::styled(footer, theme.style(Role::Muted)));
-    let popup = centered(area, 72, lines.len() as u16 + 2);
-    let block = panel(state, format!(" {} ", p.title()), true)
-        .style(theme.style(Role::Popup))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(
+        frame,
+        area,
+        state,
+        format!(" {} ", p.title()),
+        72,
+        lines.len() as u16 + 2,
+    );
     frame.render_widget(Paragraph::new(lines), inner);
     let x = (label.chars().count() + p.input.visual_cursor()) as u16;
     if x < inner.width && row < inner.height {
@@ -123,12 +124,13 @@ pub fn render_candidates(frame: &mut Frame, area: Rect, state: &State, pick: &Ca
         "enter: roll back to this version (a confirm follows)   esc: cancel",
         theme.style(Role::Muted),
     ));
-    let popup = centered(area, 90, lines.len() as u16 + 3);
-    let block = panel(state, " Roll back: choose the version ", true)
-        .style(theme.style(Role::Popup))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(
+        frame,
+        area,
+        state,
+        " Roll back: choose the version ",
+        90,
+        lines.len() as u16 + 3,
+    );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -16,7 +16,7 @@ use crate::config::keymap::Context;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;
-use super::widgets::{centered, load_state_line, panel, truncate};
+use super::widgets::{centered, load_state_line, panel, popup, truncate};
 
 const LABEL: usize = 13;
 
@@ -48,13 +48,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &LaunchFo
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
     let rows = 8 + form.fields.len().max(1) as u16;
-    let popup = centered(area, 70, rows);
-    let block = panel(state, " Launch training ", true)
-        .style(theme.style(Role::Popup))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(frame, area, state, " Launch training ", 70, rows);
     if inner.is_empty() {
         return;
     }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Padding, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::app::State;
 use crate::app::screens::serving::query::QueryView;
@@ -13,7 +13,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::serving::{shares_text, traffic_bar};
-use super::widgets::{centered, panel, truncate};
+use super::widgets::{popup, truncate};
 
 /// The confirm dialog's body for a traffic change: the plan's lines, then both splits as bars.
 pub fn traffic_plan_lines(state: &State, plan: &TrafficPlan) -> Vec<Line<'static>> {
@@ -121,12 +121,6 @@ pub fn render_answer(frame: &mut Frame, area: Rect, state: &State, view: &QueryV
         theme.style(Role::Muted),
     ));
     let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = centered(area, width, height);
-    let block = panel(state, title, true)
-        .style(theme.style(Role::Popup))
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(frame, area, state, title, width, height);
     frame.render_widget(Paragraph::new(lines).scroll((view.scroll, 0)), inner);
 }

@@ -1,8 +1,9 @@
 //! Small shared view helpers: themed blocks, safe popup geometry, load-state lines.
 
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding};
 
 use crate::app::State;
 use crate::app::remote::{LoadError, Remote};
@@ -24,6 +25,26 @@ pub fn panel<'a>(state: &State, title: impl Into<Line<'a>>, focused: bool) -> Bl
         .border_set(glyphs(state.session.ascii).border)
         .border_style(theme.style(border))
         .title(title.into().style(theme.style(Role::Title)))
+}
+
+/// A popup of at most `width` x `height` centred in `area`: the screen under it cleared, a
+/// focused panel in the popup style with one column of padding. Returns the inner area.
+pub fn popup<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    title: impl Into<Line<'a>>,
+    width: u16,
+    height: u16,
+) -> Rect {
+    let rect = centered(area, width, height);
+    let block = panel(state, title, true)
+        .style(state.theme.style(Role::Popup))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    inner
 }
 
 /// A rectangle of at most `width` x `height` centred in `area`, never larger than `area`.
