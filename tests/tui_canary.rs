@@ -460,3 +460,41 @@ fn traffic_keys_wait_for_a_running_plan_to_be_paused() {
     d.char('+');
     assert!(planned(&d), "+ on a paused plan plans the change");
 }
+
+#[test]
+fn only_steps_around_a_change_make_journal_views_read_again() {
+    use mlops_console::ops::canary::CanaryAction;
+    use mlops_console::ops::canary::state::{ChangeKind, Pending};
+    let mut d = started();
+    d.state.audit.journal.answered_at = Some(NOW);
+    d.canary_step(holding_inconclusive(), vec![]);
+    assert_eq!(
+        d.state.audit.journal.answered_at,
+        Some(NOW),
+        "a judgement alone changes nothing on disk"
+    );
+    let after = holding_inconclusive().endpoint.clone().unwrap_or_default();
+    let kind = ChangeKind::Step {
+        index: 1,
+        percent: 25,
+    };
+    let mut moving = holding_inconclusive();
+    moving.pending = Some(Pending {
+        kind: kind.clone(),
+        after: after.clone(),
+    });
+    let apply = CanaryAction::Apply {
+        change: kind,
+        after,
+        comment: "step 2".into(),
+    };
+    d.canary_step(moving, vec![apply]);
+    assert_eq!(
+        d.state.audit.journal.answered_at, None,
+        "the change is journaled"
+    );
+    d.state.audit.journal.answered_at = Some(NOW);
+    // The step that reports the change done (the previous state had it in flight).
+    d.canary_step(holding_inconclusive(), vec![]);
+    assert_eq!(d.state.audit.journal.answered_at, None);
+}

@@ -367,10 +367,17 @@ fn on_step(state: &mut State, endpoint: String, s: CanaryState, actions: &[Canar
         .plans
         .entry(endpoint.clone())
         .or_insert_with(|| PlanView::new(s.clone(), true, 0));
+    // A change the runner had in flight is journaled by now: screens showing the journal read
+    // it again (only then, not at every judgement).
+    let changed = view.state.pending.is_some()
+        || actions
+            .iter()
+            .any(|a| matches!(a, CanaryAction::Apply { .. }));
     view.state = s;
     view.progress = None;
-    // The runner journals its changes: screens showing the journal read it again.
-    state.audit.journal.answered_at = None;
+    if changed {
+        state.audit.journal.answered_at = None;
+    }
     let fail = view
         .state
         .last_judgement
