@@ -18,6 +18,12 @@ pub fn client_for(resolved: &Resolved, env: &dyn Fn(&str) -> Option<String>) -> 
     let mut opts = ClientOptions::new(resolved.host.clone(), resolved.credentials.clone());
     opts.readonly = resolved.settings.readonly;
     opts.extra_ca_file = extra_ca_file(env);
+    let net = resolved.settings.network;
+    opts.connect_timeout = std::time::Duration::from_secs(net.connect_timeout_secs);
+    opts.request_timeout = std::time::Duration::from_secs(net.request_timeout_secs);
+    // The whole call may retry a read a few times, but never for long past one request.
+    opts.retry_budget = opts.request_timeout.saturating_mul(2);
+    opts.max_response_bytes = net.max_response_mb.saturating_mul(1024 * 1024);
     Client::new(opts)
 }
 

@@ -114,11 +114,18 @@ async fn too_many_requests_is_retried_after_retry_after() {
 }
 
 #[tokio::test]
-async fn internal_error_is_surfaced_with_its_code_without_retry() {
+async fn a_read_is_retried_after_a_500_and_a_change_is_not() {
     let sim = sim().await;
-    sim.script_faults(vec![ScriptedFault::Status(500)]);
     let c = client(&sim, &sim.token);
-    let err = c.me().await.expect_err("500 is not retried");
+    sim.script_faults(vec![ScriptedFault::Status(500)]);
+    c.me()
+        .await
+        .expect("a read is repeated after a server error");
+    sim.script_faults(vec![ScriptedFault::Status(500)]);
+    let err = c
+        .set_registry_alias("fraud_model", "champion", "1")
+        .await
+        .expect_err("a change is not repeated after a 500: it may have been applied");
     match &err {
         ApiError::Api {
             status, code, kind, ..
@@ -130,8 +137,7 @@ async fn internal_error_is_surfaced_with_its_code_without_retry() {
         other => panic!("unexpected {other:?}"),
     }
     assert_no_token(&err, &sim.token);
-    // The next call is fine: the fault was used once, so the 500 was not retried away.
-    c.me().await.expect("next call succeeds");
+    assert!(err.may_have_applied());
     sim.shutdown().await;
 }
 
@@ -183,13 +189,19 @@ async fn missing_objects_are_not_found() {
 }
 
 #[tokio::test]
-async fn connection_reset_is_retried() {
+async fn connection_reset_is_retried_for_a_read_only() {
     let sim = sim().await;
     sim.script_faults(vec![ScriptedFault::Reset]);
-    let me = client(&sim, &sim.token)
-        .me()
-        .await
-        .expect("retried after a reset");
+    let c = client(&sim, &sim.token);
+    let me = c.me().await.expect("retried after a reset");
     assert_eq!(me.user_name, "ml-eng@acme.com");
+    sim.script_faults(vec![ScriptedFault::Reset]);
+    let before = sim.request_log().len();
+    let err = c
+        .set_registry_alias("fraud_model", "champion", "1")
+        .await
+        .expect_err("a change whose connection broke is not sent again");
+    assert!(err.may_have_applied(), "{err:?}");
+    assert_eq!(sim.request_log().len() - before, 1, "sent once");
     sim.shutdown().await;
 }

@@ -9,6 +9,16 @@ use super::credentials::Credentials;
 use super::error::ApiResult;
 use super::http::retry::RetryPolicy;
 
+/// Connect timeout unless `connect_timeout_secs` says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Per-attempt answer timeout unless `request_timeout_secs` says otherwise.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The whole call, retries included.
+pub const DEFAULT_CALL_BUDGET: Duration = Duration::from_secs(60);
+/// The largest answer read, in MiB, unless `max_response_mb` says otherwise: far above the
+/// largest real page (a 1,000-run search page with many metrics is a few MiB).
+pub const DEFAULT_MAX_RESPONSE_MB: u64 = 64;
+
 /// Everything needed to build a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -17,10 +27,14 @@ pub struct ClientOptions {
     pub credentials: Credentials,
     /// When set, every mutating call is refused before it is sent.
     pub readonly: bool,
+    /// How long to wait for a connection (per attempt).
     pub connect_timeout: Duration,
+    /// How long to wait for one attempt's answer.
     pub request_timeout: Duration,
-    /// Upper bound on the time spent retrying one call (429/503/connection errors).
+    /// Upper bound on the whole call, retries included: no call outlives it.
     pub retry_budget: Duration,
+    /// Longest answer read; a longer one fails the call (a server cannot fill the memory).
+    pub max_response_bytes: u64,
     /// Extra CA bundle (PEM), from `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE`.
     pub extra_ca_file: Option<PathBuf>,
     /// How long retries wait; the default is the Databricks SDK's. Tests shrink its unit.
@@ -33,9 +47,10 @@ impl ClientOptions {
             host: host.into(),
             credentials,
             readonly: false,
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(60),
-            retry_budget: Duration::from_secs(120),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry_budget: DEFAULT_CALL_BUDGET,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
             extra_ca_file: None,
             retry_policy: RetryPolicy::default(),
         }

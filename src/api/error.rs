@@ -61,12 +61,26 @@ pub enum ApiError {
         code: Option<ErrorCode>,
         message: String,
     },
-    /// No answer: connection refused/reset, DNS, TLS (after retries).
+    /// No answer: connection refused/reset, DNS, TLS. `sent` tells whether the request may
+    /// have reached the server (a reset after sending) or surely did not (refused, DNS, TLS).
     #[error("cannot reach {host}: {message}")]
-    Transport { host: String, message: String },
-    /// The request or the retry budget timed out.
-    #[error("timed out after {secs:.1}s: {what}")]
-    Timeout { what: String, secs: f64 },
+    Transport {
+        host: String,
+        message: String,
+        sent: bool,
+    },
+    /// No connection (`sent == false`, the connect timeout) or no answer (the request timeout)
+    /// within `secs`, the limit actually in force.
+    #[error("{}", describe_timeout(.what, *.secs, *.sent))]
+    Timeout { what: String, secs: f64, sent: bool },
+    /// The answer was longer than the client accepts (`max_response_mb`); it was cut off
+    /// unread. `status` is the answer's HTTP status.
+    #[error("the answer to {what} is larger than {} MiB (max_response_mb); it was not read", .limit / (1024 * 1024))]
+    TooLarge {
+        what: String,
+        status: u16,
+        limit: u64,
+    },
     /// A 2xx answer whose body we could not read as the expected shape.
     #[error("unexpected answer from {path}: {message}")]
     Decode { path: String, message: String },
@@ -79,6 +93,17 @@ pub enum ApiError {
     /// Building the client failed (bad CA bundle, bad host URL).
     #[error("client setup: {message}")]
     Setup { message: String },
+}
+
+fn describe_timeout(what: &str, secs: f64, sent: bool) -> String {
+    if sent {
+        format!("no answer within {secs:.1}s to {what} (the request timeout, request_timeout_secs)")
+    } else {
+        format!(
+            "no connection within {secs:.1}s for {what} (the connect timeout, \
+             connect_timeout_secs): check the host, the network and any proxy"
+        )
+    }
 }
 
 fn describe_api(status: u16, code: Option<&ErrorCode>, message: &str) -> String {
@@ -118,19 +143,27 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// Whether a change that ended with this error may still have been applied by the server:
+    /// the request was sent but its answer was lost (a reset, a timeout, a server error or an
+    /// HTML page from a proxy — which may come after the server applied it), or the answer was
+    /// too large to read. A refusal (4xx), a client-side refusal and a connection that never
+    /// opened are definite: nothing was applied.
+    pub fn may_have_applied(&self) -> bool {
+        match self {
+            ApiError::Transport { sent, .. } | ApiError::Timeout { sent, .. } => *sent,
+            ApiError::Api { status, .. } => *status >= 500,
+            ApiError::TooLarge { .. } | ApiError::Decode { .. } => true,
+            ApiError::ReadOnly { .. } | ApiError::Auth { .. } | ApiError::Setup { .. } => false,
+        }
+    }
+}
+
+impl ApiError {
     /// The same error with every occurrence of each secret replaced by `***`. The client passes
     /// its token, client secret and issued access tokens, because servers sometimes echo request
     /// headers in error bodies and messages end up on screen and in bug reports.
     pub(crate) fn redact(self, secrets: &[&str]) -> ApiError {
-        let scrub = |text: String| {
-            secrets.iter().filter(|s| !s.is_empty()).fold(text, |t, s| {
-                if t.contains(s) {
-                    t.replace(s, "***")
-                } else {
-                    t
-                }
-            })
-        };
+        let scrub = |text: String| super::secret::scrub(&text, secrets);
         match self {
             ApiError::Api {
                 status,
@@ -146,13 +179,28 @@ impl ApiError {
                 }),
                 message: scrub(message),
             },
-            ApiError::Transport { host, message } => ApiError::Transport {
+            ApiError::Transport {
+                host,
+                message,
+                sent,
+            } => ApiError::Transport {
                 host: scrub(host),
                 message: scrub(message),
+                sent,
             },
-            ApiError::Timeout { what, secs } => ApiError::Timeout {
+            ApiError::Timeout { what, secs, sent } => ApiError::Timeout {
                 what: scrub(what),
                 secs,
+                sent,
+            },
+            ApiError::TooLarge {
+                what,
+                status,
+                limit,
+            } => ApiError::TooLarge {
+                what: scrub(what),
+                status,
+                limit,
             },
             ApiError::Decode { path, message } => ApiError::Decode {
                 path: scrub(path),
@@ -185,16 +233,18 @@ mod tests {
             ApiError::Api {
                 status: 401,
                 kind: ErrorKind::Unauthenticated,
-                code: Some(ErrorCode::Other(format!("X{secret}"))),
+                code: Some(ErrorCode::Other(format!("X:{secret}"))),
                 message: format!("bad header Bearer {secret} and {secret}"),
             },
             ApiError::Transport {
-                host: format!("h{secret}"),
+                host: format!("h {secret}"),
                 message: secret.into(),
+                sent: true,
             },
             ApiError::Timeout {
                 what: secret.into(),
                 secs: 1.0,
+                sent: true,
             },
             ApiError::Decode {
                 path: secret.into(),

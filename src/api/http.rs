@@ -1,8 +1,9 @@
 //! HTTP core: one request pipeline shared by every service call.
 //!
-//! read-only check → auth header (PAT, or an OAuth token from the cache) → send → map errors →
-//! retry 429/503/connection errors within the call's budget → scrub secrets from errors →
-//! decode. Concerns live in the submodules: `transport` (reqwest/TLS/proxy setup), `retry`,
+//! read-only check → auth header (PAT, or an OAuth token from the cache) → send → read the
+//! answer up to a size limit, scrubbing credentials from it as it arrives → map errors → retry
+//! what the call allows (see `retry`: reads after 5xx and resets, every call after 429; never
+//! a change whose answer was lost) within the call's budget → decode. Concerns live in the submodules: `transport` (reqwest/TLS/proxy setup), `retry`,
 //! `error_map`, `oauth`, `readonly`.
 
 pub(crate) mod error_map;
@@ -24,7 +25,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
 use self::oauth::{Token, TokenCache};
-use self::retry::Deadline;
+use self::retry::{Deadline, Replay};
 use super::client::ClientOptions;
 use super::credentials::Credentials;
 use super::error::{ApiError, ApiResult};
@@ -76,6 +77,8 @@ struct Call<'a> {
     accept: &'static str,
     /// Response headers the caller wants back (e.g. `served-model-name`).
     keep_headers: &'static [&'static str],
+    /// Whether the call may be sent again after an error.
+    replay: Replay,
 }
 
 /// A 2xx answer: the body, and the headers the call asked to keep (name, value).
@@ -138,17 +141,28 @@ fn secret_header(value: &str, what: &str) -> ApiResult<HeaderValue> {
 
 impl Inner {
     pub(crate) fn new(options: ClientOptions) -> ApiResult<Inner> {
-        let url = Url::parse(&options.host)
-            .map_err(|e| setup(format!("invalid host URL {:?}: {e}", options.host)))?;
+        let url = Url::parse(&options.host).map_err(|e| {
+            setup(format!(
+                "invalid host URL {}: {e}",
+                quoted_host(&options.host)
+            ))
+        })?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(setup(format!(
-                "invalid host URL {:?}: expected http(s)://host",
-                options.host
+                "invalid host URL {}: expected http(s)://host",
+                quoted_host(&options.host)
             )));
         }
-        let mut shown = url.clone();
-        let _ = shown.set_username("");
-        let _ = shown.set_password(None);
+        if !url.username().is_empty() || url.password().is_some() {
+            // reqwest would send them as Basic auth instead of the token, and every message
+            // naming the host would carry the password.
+            return Err(setup(
+                "the host URL carries a user name or password (`user:…@host`); remove it and \
+                 give the token with --token, DATABRICKS_TOKEN or a profile"
+                    .to_string(),
+            ));
+        }
+        let shown = url.clone();
         let (auth, secrets) = match &options.credentials {
             Credentials::None => (AuthHeader::None, Vec::new()),
             Credentials::Pat(token) => {
@@ -222,12 +236,22 @@ impl Inner {
         let mut attempt = 0;
         let error = loop {
             attempt += 1;
-            let failure = match self.attempt(&call, &url, attempt, &mut used).await {
+            // The request timeout, or what is left of the call's budget when that is less: the
+            // call never outlives its budget, and a timeout message names the limit in force.
+            let limit = self
+                .options
+                .request_timeout
+                .min(deadline.remaining(Instant::now()))
+                .max(std::time::Duration::from_millis(1));
+            let tried = self.attempt(&call, &url, attempt, limit, &mut used).await;
+            let failure = match tried {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             match failure.wait {
-                Some(wait) if deadline.allows(Instant::now(), wait) => {
+                Some(wait)
+                    if attempt < retry::MAX_ATTEMPTS && deadline.allows(Instant::now(), wait) =>
+                {
                     tokio::time::sleep(wait).await;
                 }
                 _ => break failure.error,
@@ -242,6 +266,7 @@ impl Inner {
         call: &Call<'_>,
         url: &Url,
         attempt: u32,
+        limit: std::time::Duration,
         used: &mut Option<Token>,
     ) -> Result<Answer, Failure> {
         let authorization = self
@@ -251,6 +276,7 @@ impl Inner {
         let mut request = self
             .http
             .request(call.method.clone(), url.clone())
+            .timeout(limit)
             .header(ACCEPT, call.accept);
         if !call.query.is_empty() {
             request = request.query(call.query);
@@ -265,9 +291,9 @@ impl Inner {
         }
 
         let on_wire = InFlight::enter(&self.in_flight);
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(response) => response,
-            Err(e) => return Err(self.transport_failure(e, call, attempt)),
+            Err(e) => return Err(self.transport_failure(e, call, attempt, limit)),
         };
         let status = response.status().as_u16();
         let kept: Vec<(String, String)> = call
@@ -283,11 +309,22 @@ impl Inner {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let text = match response.text().await {
-            Ok(text) => text,
-            Err(e) => return Err(self.transport_failure(e, call, attempt)),
+        let limit_bytes = self.options.max_response_bytes;
+        let text = match read_body(&mut response, limit_bytes).await {
+            Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(None) => {
+                return Err(Failure::fatal(ApiError::TooLarge {
+                    what: format!("{} {}", call.method, call.path),
+                    status,
+                    limit: limit_bytes,
+                }));
+            }
+            Err(e) => return Err(self.transport_failure(e, call, attempt, limit)),
         };
         drop(on_wire);
+        // Servers echo request headers in error pages: take our credentials out of the text
+        // before any of it is parsed, cut to an excerpt or put in a message.
+        let text = self.scrub(&text, used.as_ref().map(|t| &t.access));
 
         if (200..300).contains(&status) {
             return Ok(Answer {
@@ -308,7 +345,13 @@ impl Inner {
             error_map::api_error(status, call.path, &text)
         };
         let policy = &self.options.retry_policy;
-        let wait = policy.wait_for_status(status, retry_after.as_deref(), policy.jitter());
+        let wait = policy.wait_for_status(
+            call.replay,
+            status,
+            retry_after.as_deref(),
+            attempt,
+            policy.jitter(),
+        );
         Err(Failure { error, wait })
     }
 
@@ -343,6 +386,8 @@ impl Inner {
                     body: Body::Form(oauth::TOKEN_FORM),
                     accept: JSON,
                     keep_headers: &[],
+                    // A token request changes nothing: asking again just issues another.
+                    replay: Replay::Safe,
                 })
                 .await?;
             let token = oauth::parse_token_response(&text)?;
@@ -354,47 +399,114 @@ impl Inner {
         })
     }
 
-    fn transport_failure(&self, e: reqwest::Error, call: &Call<'_>, attempt: u32) -> Failure {
-        let policy = &self.options.retry_policy;
-        let retry = Some(policy.wait_for_transport(attempt, policy.jitter()));
-        let (error, wait) = if e.is_timeout() {
-            let limit = if e.is_connect() {
-                self.options.connect_timeout
+    fn transport_failure(
+        &self,
+        e: reqwest::Error,
+        call: &Call<'_>,
+        attempt: u32,
+        limit: std::time::Duration,
+    ) -> Failure {
+        let what = || format!("{} {}", call.method, call.path);
+        let host = self.shown_host.clone();
+        if e.is_builder() {
+            return Failure::fatal(setup(transport::chain(&e.without_url())));
+        }
+        // Neither a refused connection, a name that does not resolve, a certificate that does
+        // not verify nor a server that does not answer gets better by waiting: fail at once.
+        if e.is_timeout() {
+            let connect = e.is_connect();
+            let secs = if connect {
+                self.options.connect_timeout.min(limit)
             } else {
-                self.options.request_timeout
+                limit
             };
-            let what = format!("{} {}", call.method, call.path);
-            let secs = limit.as_secs_f64();
-            (ApiError::Timeout { what, secs }, retry)
-        } else if e.is_builder() {
-            (setup(transport::chain(&e.without_url())), None)
+            return Failure::fatal(ApiError::Timeout {
+                what: format!("{} at {host}", what()),
+                secs: secs.as_secs_f64(),
+                sent: !connect,
+            });
+        }
+        if e.is_connect() {
+            let message = transport::connect_failure(&e.without_url());
+            return Failure::fatal(ApiError::Transport {
+                host,
+                message,
+                sent: false,
+            });
+        }
+        // The request went out and the connection broke (a reset, a cut-off answer) or the
+        // server redirected in a loop: a read may be repeated, a change may have been applied.
+        let policy = &self.options.retry_policy;
+        let wait = if e.is_redirect() {
+            None
         } else {
-            // Redirect loops are not transient; everything else (refused, reset, DNS, TLS
-            // handshake) may be.
-            let wait = if e.is_redirect() { None } else { retry };
-            let message = transport::chain(&e.without_url());
-            let host = self.shown_host.clone();
-            (ApiError::Transport { host, message }, wait)
+            policy.wait_after_loss(call.replay, attempt, policy.jitter())
         };
-        Failure { error, wait }
+        let message = transport::chain(&e.without_url());
+        Failure {
+            error: ApiError::Transport {
+                host,
+                message,
+                sent: true,
+            },
+            wait,
+        }
     }
 
-    /// `error` with every credential of this client scrubbed out.
-    fn redact(&self, error: ApiError, used: Option<&Secret>) -> ApiError {
-        let issued = self
-            .issued
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let secrets: Vec<&str> = self
-            .secrets
+    /// Every credential of this client: its own, the access tokens issued to it, and the one
+    /// a request used.
+    fn credentials(&self, used: Option<&Secret>) -> Vec<Secret> {
+        let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        self.secrets
             .iter()
             .chain(issued.iter())
             .chain(used)
-            .map(Secret::expose)
-            .collect();
+            .cloned()
+            .collect()
+    }
+
+    /// `text` without any credential of this client (see [`super::secret::scrub`]).
+    fn scrub(&self, text: &str, used: Option<&Secret>) -> String {
+        let all = self.credentials(used);
+        let secrets: Vec<&str> = all.iter().map(Secret::expose).collect();
+        super::secret::scrub(text, &secrets)
+    }
+
+    /// `error` with every credential of this client scrubbed out (transport messages, the
+    /// client's own words: a second line of defence behind [`Inner::scrub`]).
+    fn redact(&self, error: ApiError, used: Option<&Secret>) -> ApiError {
+        let all = self.credentials(used);
+        let secrets: Vec<&str> = all.iter().map(Secret::expose).collect();
         error.redact(&secrets)
     }
+}
+
+/// The host for a message: quoted, or not at all when it may carry a password (`u:p@host`).
+fn quoted_host(host: &str) -> String {
+    if host.contains('@') {
+        "(with user-info, not shown)".to_string()
+    } else {
+        format!("{host:?}")
+    }
+}
+
+/// The body, or `None` when it is longer than `limit` bytes (announced or as it arrives: the
+/// rest is never read, so an endless answer cannot fill the memory).
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// A 2xx body as `T`. An empty body reads as `{}` (or `null` for types that want it): some

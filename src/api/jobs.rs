@@ -37,7 +37,17 @@ impl Client {
 
     /// `jobs/run-now`: starts a run and answers its id at once (the run is then PENDING).
     pub async fn run_now(&self, req: &RunNowRequest) -> ApiResult<RunNowResponse> {
-        self.post_json(&format!("{JOBS}/run-now"), req).await
+        let path = format!("{JOBS}/run-now");
+        if req
+            .idempotency_token
+            .as_deref()
+            .is_some_and(|t| !t.is_empty())
+        {
+            // The server answers a repeat with the run the first request started.
+            self.post_json_keyed(&path, req).await
+        } else {
+            self.post_json(&path, req).await
+        }
     }
 
     /// `jobs/runs/get`.

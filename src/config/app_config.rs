@@ -31,6 +31,28 @@ pub struct ProfileSettings {
     pub refresh_secs: u64,
     /// Points `+` / `-` move an endpoint's traffic by.
     pub traffic_step: u32,
+    /// Connect timeout, request timeout and answer size limit of the HTTP client.
+    pub network: NetworkSettings,
+}
+
+/// How long the client waits and how much it reads (`connect_timeout_secs`,
+/// `request_timeout_secs`, `max_response_mb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkSettings {
+    pub connect_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+    pub max_response_mb: u64,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        use crate::api::client as c;
+        NetworkSettings {
+            connect_timeout_secs: c::DEFAULT_CONNECT_TIMEOUT.as_secs(),
+            request_timeout_secs: c::DEFAULT_REQUEST_TIMEOUT.as_secs(),
+            max_response_mb: c::DEFAULT_MAX_RESPONSE_MB,
+        }
+    }
 }
 
 impl Default for ProfileSettings {
@@ -41,6 +63,7 @@ impl Default for ProfileSettings {
             theme: None,
             refresh_secs: DEFAULT_REFRESH_SECS,
             traffic_step: DEFAULT_TRAFFIC_STEP,
+            network: NetworkSettings::default(),
         }
     }
 }
@@ -56,6 +79,12 @@ pub struct SettingsTable {
     pub refresh_secs: Option<u64>,
     #[serde(default, deserialize_with = "traffic_points")]
     pub traffic_step: Option<u32>,
+    #[serde(default, deserialize_with = "connect_secs")]
+    pub connect_timeout_secs: Option<u64>,
+    #[serde(default, deserialize_with = "request_secs")]
+    pub request_timeout_secs: Option<u64>,
+    #[serde(default, deserialize_with = "response_mb")]
+    pub max_response_mb: Option<u64>,
 }
 
 impl SettingsTable {
@@ -74,6 +103,15 @@ impl SettingsTable {
         }
         if let Some(v) = self.traffic_step {
             s.traffic_step = v;
+        }
+        if let Some(v) = self.connect_timeout_secs {
+            s.network.connect_timeout_secs = v;
+        }
+        if let Some(v) = self.request_timeout_secs {
+            s.network.request_timeout_secs = v;
+        }
+        if let Some(v) = self.max_response_mb {
+            s.network.max_response_mb = v;
         }
     }
 }
@@ -153,6 +191,35 @@ fn traffic_points<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Err
     Ok(Some(points as u32))
 }
 
+/// A whole number in `range`, named in the error.
+fn bounded<'de, D: Deserializer<'de>>(
+    d: D,
+    key: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Option<u64>, D::Error> {
+    let n = i64::deserialize(d)?;
+    match u64::try_from(n) {
+        Ok(v) if range.contains(&v) => Ok(Some(v)),
+        _ => Err(serde::de::Error::custom(format!(
+            "{key} must be a whole number from {} to {}, not {n}",
+            range.start(),
+            range.end()
+        ))),
+    }
+}
+
+fn connect_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, "connect_timeout_secs", 1..=300)
+}
+
+fn request_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, "request_timeout_secs", 1..=3600)
+}
+
+fn response_mb<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, "max_response_mb", 1..=4096)
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end]
@@ -201,12 +268,39 @@ readonly = true
                 theme: Some("high-contrast".into()),
                 refresh_secs: 15,
                 traffic_step: DEFAULT_TRAFFIC_STEP,
+                network: NetworkSettings::default(),
             }
         );
         let audit = cfg.settings_for(Some("audit"));
         assert!(audit.readonly && !audit.production);
         assert_eq!(audit.theme.as_deref(), Some("dark"));
         assert_eq!(cfg.settings_for(Some("unlisted")), cfg.settings_for(None));
+    }
+
+    #[test]
+    fn network_limits_are_read_per_profile_and_bounded() {
+        let cfg = parse(
+            "[defaults]\nrequest_timeout_secs = 10\n[profiles.slow]\nconnect_timeout_secs = 20\n\
+             max_response_mb = 256\n",
+        )
+        .unwrap();
+        let slow = cfg.settings_for(Some("slow")).network;
+        assert_eq!(
+            (
+                slow.connect_timeout_secs,
+                slow.request_timeout_secs,
+                slow.max_response_mb
+            ),
+            (20, 10, 256)
+        );
+        for bad in [
+            "[defaults]\nrequest_timeout_secs = 0\n",
+            "[defaults]\nconnect_timeout_secs = -1\n",
+            "[defaults]\nmax_response_mb = 99999999\n",
+        ] {
+            let e = parse(bad).unwrap_err().to_string();
+            assert!(e.contains("must be a whole number from"), "{e}");
+        }
     }
 
     #[test]

@@ -26,6 +26,15 @@ pub fn normalize_host(raw: &str) -> Result<String, HostError> {
     }
     let netloc_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (netloc, tail) = rest.split_at(netloc_end);
+    if netloc.contains('@') {
+        // reqwest would turn `user:password@` into Basic auth and silently drop the bearer
+        // token; and the password would end up in every message that names the host.
+        return Err(HostError(
+            "the host carries a user name or password (`user:…@host`); remove it and give \
+             the token with --token, DATABRICKS_TOKEN or a profile"
+                .to_string(),
+        ));
+    }
     let netloc = netloc.strip_suffix(":443").unwrap_or(netloc);
     if netloc.is_empty() || netloc.contains(char::is_whitespace) {
         return Err(HostError("missing or malformed host name".to_string()));
@@ -44,6 +53,21 @@ mod tests {
 
     fn n(s: &str) -> String {
         normalize_host(s).unwrap()
+    }
+
+    #[test]
+    fn user_info_is_refused_without_echoing_it() {
+        for raw in [
+            "http://u:p4ss@127.0.0.1:5000",
+            "https://tok@dbc.cloud.databricks.com/x",
+        ] {
+            let HostError(message) = normalize_host(raw).unwrap_err();
+            assert!(message.contains("user name or password"), "{message}");
+            assert!(
+                !message.contains("p4ss") && !message.contains("tok@"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum Reply {
     },
     /// Never answers (for timeouts and cancellation).
     Hang,
+    /// A 200 whose body never ends (for the response size limit).
+    Endless,
 }
 
 impl Reply {
@@ -162,6 +164,13 @@ async fn handle(
             response
         }
         Reply::Hang => std::future::pending().await,
+        Reply::Endless => {
+            let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+            let stream = futures::stream::repeat_with(move || {
+                Ok::<_, std::convert::Infallible>(chunk.clone())
+            });
+            (StatusCode::OK, axum::body::Body::from_stream(stream)).into_response()
+        }
     }
 }
 

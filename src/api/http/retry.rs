@@ -1,6 +1,12 @@
-//! When to try a call again and how long to wait first (reference §2.3, the Databricks SDK's
-//! policy): 429 and 503 for every method after `Retry-After`, connection errors and timeouts
-//! after a linear backoff, everything inside one overall budget per call.
+//! When to try a call again and how long to wait first.
+//!
+//! What may be repeated depends on the call ([`Replay`]): a read is repeated after throttling
+//! (429), a server error (500, 502, 503, 504) or a connection reset; a change only after 429,
+//! which says the server did not take the request. A change whose answer was lost is never
+//! sent again here: the caller reads the object back and decides (the change pipeline).
+//! Errors that more waiting will not fix — connection refused, DNS, TLS, a connect or request
+//! timeout — are never repeated, so a wrong host fails in seconds. Everything stays inside one
+//! overall budget per call.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -27,6 +33,29 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Whether a call may be sent again without first asking the server what happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// Reads (GET, search POSTs, scoring requests, the token exchange): repeating changes
+    /// nothing.
+    Safe,
+    /// A change carrying an idempotency key the server honours (jobs `idempotency_token`): a
+    /// repeat answers with what the first one did.
+    Keyed,
+    /// A change: repeated only when the server said it did not take it (429).
+    Never,
+}
+
+impl Replay {
+    fn repeats_after_loss(self) -> bool {
+        matches!(self, Replay::Safe | Replay::Keyed)
+    }
+}
+
+/// At most this many attempts per call, whatever the budget still allows: a server that keeps
+/// failing is reported, not hammered.
+pub(crate) const MAX_ATTEMPTS: u32 = 6;
+
 /// The linear backoff for connection errors stops growing after this many units.
 const MAX_BACKOFF_UNITS: u32 = 10;
 
@@ -39,23 +68,44 @@ impl RetryPolicy {
         }
     }
 
-    /// The wait before retrying a response with this status, or `None` when the status is
-    /// final. Only throttling (429) and unavailability (503) are retried: a 500 may have had
-    /// side effects and is reported at once.
+    /// The wait before retrying a response with this status, or `None` when it is final for
+    /// this kind of call. 429 is retried for every call (the server did not take it); 503 after
+    /// `Retry-After` and 500, 502, 504 after the backoff only for calls that may be repeated:
+    /// a change may have been applied before the error.
     pub(crate) fn wait_for_status(
         &self,
+        replay: Replay,
         status: u16,
         retry_after: Option<&str>,
+        attempt: u32,
         jitter: Duration,
     ) -> Option<Duration> {
+        let after_header = || {
+            self.unit
+                .saturating_mul(retry_after_units(retry_after))
+                .saturating_add(jitter)
+        };
         match status {
-            429 | 503 => Some(
-                self.unit
-                    .saturating_mul(retry_after_units(retry_after))
-                    .saturating_add(jitter),
-            ),
+            429 => Some(after_header()),
+            503 if replay.repeats_after_loss() => Some(after_header()),
+            500 | 502 | 504 if replay.repeats_after_loss() => {
+                Some(self.wait_for_transport(attempt, jitter))
+            }
             _ => None,
         }
+    }
+
+    /// The wait before repeating a call whose connection broke after the request was sent (a
+    /// reset, a truncated answer), or `None` when the call must not be repeated blindly.
+    pub(crate) fn wait_after_loss(
+        &self,
+        replay: Replay,
+        attempt: u32,
+        jitter: Duration,
+    ) -> Option<Duration> {
+        replay
+            .repeats_after_loss()
+            .then(|| self.wait_for_transport(attempt, jitter))
     }
 
     /// The wait before attempt `attempt + 1` after a connection error or timeout on attempt
@@ -93,6 +143,11 @@ impl Deadline {
         Deadline(now.checked_add(budget).unwrap_or(now))
     }
 
+    /// Time left from `now` (zero once the budget is spent).
+    pub(crate) fn remaining(&self, now: Instant) -> Duration {
+        self.0.saturating_duration_since(now)
+    }
+
     /// Whether sleeping `wait` from `now` still ends inside the budget. A wait that would
     /// overrun it is not started: the caller gets the last error instead of a late one.
     pub(crate) fn allows(&self, now: Instant, wait: Duration) -> bool {
@@ -116,45 +171,65 @@ mod tests {
     #[test]
     fn throttling_and_unavailable_are_retried_after_retry_after() {
         let p = RetryPolicy::default();
+        let w =
+            |replay, status, header| p.wait_for_status(replay, status, header, 1, Duration::ZERO);
+        assert_eq!(w(Replay::Safe, 429, Some("3")), Some(3 * S));
+        assert_eq!(w(Replay::Never, 429, Some("3")), Some(3 * S));
+        assert_eq!(w(Replay::Safe, 503, Some(" 2 ")), Some(2 * S));
+        assert_eq!(w(Replay::Keyed, 503, Some("2")), Some(2 * S));
+        assert_eq!(w(Replay::Safe, 429, Some("0")), Some(Duration::ZERO));
+        let j = Duration::from_millis(250);
         assert_eq!(
-            p.wait_for_status(429, Some("3"), Duration::ZERO),
-            Some(3 * S)
+            p.wait_for_status(Replay::Safe, 429, Some("1"), 1, j),
+            Some(S + j)
         );
+    }
+
+    #[test]
+    fn a_change_is_not_repeated_after_an_error_that_may_follow_its_application() {
+        let p = RetryPolicy::default();
+        for status in [500, 502, 503, 504] {
+            assert_eq!(
+                p.wait_for_status(Replay::Never, status, Some("1"), 1, Duration::ZERO),
+                None,
+                "{status}"
+            );
+            assert!(
+                p.wait_for_status(Replay::Safe, status, None, 1, Duration::ZERO)
+                    .is_some(),
+                "a read is repeated after {status}"
+            );
+        }
+        assert_eq!(p.wait_after_loss(Replay::Never, 1, Duration::ZERO), None);
         assert_eq!(
-            p.wait_for_status(503, Some(" 2 "), Duration::ZERO),
+            p.wait_after_loss(Replay::Safe, 2, Duration::ZERO),
             Some(2 * S)
         );
-        assert_eq!(
-            p.wait_for_status(429, Some("0"), Duration::ZERO),
-            Some(Duration::ZERO)
-        );
-        let j = Duration::from_millis(250);
-        assert_eq!(p.wait_for_status(429, Some("1"), j), Some(S + j));
+        assert_eq!(p.wait_after_loss(Replay::Keyed, 1, Duration::ZERO), Some(S));
     }
 
     #[test]
     fn missing_or_non_integer_retry_after_means_one_unit() {
         let p = RetryPolicy::default();
-        assert_eq!(p.wait_for_status(429, None, Duration::ZERO), Some(S));
-        assert_eq!(
-            p.wait_for_status(503, Some("soon"), Duration::ZERO),
-            Some(S)
-        );
-        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
-        assert_eq!(p.wait_for_status(429, Some(date), Duration::ZERO), Some(S));
-        assert_eq!(p.wait_for_status(429, Some("-5"), Duration::ZERO), Some(S));
-        assert_eq!(p.wait_for_status(429, Some("1.5"), Duration::ZERO), Some(S));
+        let w = |header| p.wait_for_status(Replay::Safe, 429, header, 1, Duration::ZERO);
+        assert_eq!(w(None), Some(S));
+        assert_eq!(w(Some("soon")), Some(S));
+        assert_eq!(w(Some("Wed, 21 Oct 2015 07:28:00 GMT")), Some(S));
+        assert_eq!(w(Some("-5")), Some(S));
+        assert_eq!(w(Some("1.5")), Some(S));
     }
 
     #[test]
     fn other_statuses_are_final() {
         let p = RetryPolicy::default();
-        for status in [400, 401, 403, 404, 409, 499, 500, 501, 502, 504] {
-            assert_eq!(
-                p.wait_for_status(status, Some("1"), Duration::ZERO),
-                None,
-                "{status}"
-            );
+        for status in [400, 401, 403, 404, 409, 499, 501] {
+            for replay in [Replay::Safe, Replay::Keyed, Replay::Never] {
+                assert_eq!(
+                    p.wait_for_status(replay, status, Some("1"), 1, Duration::ZERO),
+                    None,
+                    "{status}"
+                );
+            }
         }
     }
 
@@ -162,7 +237,13 @@ mod tests {
     fn huge_retry_after_saturates_instead_of_overflowing() {
         let p = RetryPolicy::default();
         let w = p
-            .wait_for_status(429, Some("99999999999999999"), Duration::ZERO)
+            .wait_for_status(
+                Replay::Safe,
+                429,
+                Some("99999999999999999"),
+                1,
+                Duration::ZERO,
+            )
             .unwrap();
         assert!(w >= Duration::from_secs(u32::MAX as u64));
     }

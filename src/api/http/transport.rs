@@ -91,6 +91,40 @@ fn setup(message: String) -> ApiError {
     ApiError::Setup { message }
 }
 
+/// Why a connection could not be opened, with what to check: a refused port, a name that does
+/// not resolve, a certificate that does not verify.
+pub(crate) fn connect_failure(e: &(dyn std::error::Error + 'static)) -> String {
+    let text = chain(e);
+    let lower = text.to_ascii_lowercase();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut refused = false;
+    let mut tls = false;
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+            tls |= io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+        }
+        tls |= s.downcast_ref::<rustls::Error>().is_some();
+        source = s.source();
+    }
+    let hint = if refused || lower.contains("connection refused") {
+        "connection refused: check the host and port, and that the server is running"
+    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        "the host name does not resolve: check the host and DNS"
+    } else if tls
+        || ["certificate", "tls", "handshake", "corrupt message"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        "TLS failed: check the certificate; a private CA goes in SSL_CERT_FILE"
+    } else {
+        "no connection: check the host, the network and any proxy"
+    };
+    format!("{hint} ({text})")
+}
+
 /// An error with its causes, `outer: inner: root`, skipping causes already quoted by their
 /// parent (hyper and reqwest often repeat them).
 pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {

@@ -5,7 +5,8 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Body, Call, JSON, TEXT, decode, setup};
+use super::retry::Replay;
+use super::{Body, Call, JSON, TEXT, decode, readonly, setup};
 use crate::api::client::Client;
 use crate::api::error::ApiResult;
 
@@ -22,6 +23,12 @@ impl Client {
         query: &'a [(&'a str, String)],
         body: Body,
     ) -> Call<'a> {
+        // Reads may be repeated after a lost answer; every other call is a change and is not.
+        let replay = if readonly::is_read_only_call(method.as_str(), path) {
+            Replay::Safe
+        } else {
+            Replay::Never
+        };
         Call {
             method,
             path,
@@ -29,6 +36,7 @@ impl Client {
             body,
             accept: JSON,
             keep_headers: &[],
+            replay,
         }
     }
 
@@ -50,6 +58,19 @@ impl Client {
         body: &B,
     ) -> ApiResult<T> {
         let call = Self::call(Method::POST, path, &[], json_body(path, body)?);
+        self.inner.json(call).await
+    }
+
+    /// [`Client::post_json`] for a change that carries an idempotency key the server honours
+    /// (jobs `run-now` with `idempotency_token`): it is repeated after a lost answer like a
+    /// read, because a repeat answers with what the first request did.
+    pub async fn post_json_keyed<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let mut call = Self::call(Method::POST, path, &[], json_body(path, body)?);
+        call.replay = Replay::Keyed;
         self.inner.json(call).await
     }
 
