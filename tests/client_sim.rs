@@ -146,7 +146,8 @@ async fn html_plain_and_empty_error_bodies_read_clearly() {
     let sim = sim().await;
     let c = client(&sim, &sim.token);
 
-    sim.script_faults(vec![ScriptedFault::Html { status: 502 }]);
+    // A read is asked six times; the sixth 502 is reported.
+    sim.script_faults(vec![ScriptedFault::Html { status: 502 }; 6]);
     let err = c.me().await.expect_err("html 502");
     let text = err.to_string();
     assert!(!text.contains('<'), "tags stripped: {text}");

@@ -11,7 +11,7 @@ use std::time::Duration;
 use client_support::{Reply, Server, options};
 use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::ops::change::verify::{verify, verify_unknown};
-use mlops_console::ops::journal::{Attempt, Outcome, Record, Standing, Via};
+use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Standing, Via};
 use mlops_console::ops::{
     Action, ChangeContext, Journal, ObjectState, OpError, Plan, Step, Target, execute,
 };
@@ -193,7 +193,7 @@ async fn an_attempt_without_a_result_is_settled_by_re_reading() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
     let client = sim_client(&sim);
-    let attempt = |id: &str, host: &str, to: &str| {
+    let attempt = |id: &str, host: &str, from: &str, to: &str| {
         Record::Attempt(Box::new(Attempt {
             id: id.into(),
             time: "2026-01-01T00:00:00.000Z".into(),
@@ -206,24 +206,24 @@ async fn an_attempt_without_a_result_is_settled_by_re_reading() {
                 model: MODEL.into(),
                 alias: "champion".into(),
             },
-            before: alias("4"),
+            before: alias(from),
             after: alias(to),
             comment: None,
             reverts: None,
             requests: Vec::new(),
         }))
     };
-    // A console crashed after sending "champion → 5" (it landed) and, later, after writing
-    // "champion → 3" (it never went out). A third change was made on another workspace.
+    // A console crashed after sending "champion 4 → 5" (it landed) and, later, after writing
+    // "champion 5 → 3" (it never went out). A third change was made on another workspace.
     journal
-        .append(&attempt("landed", &sim.base_url, "5"))
+        .append(&attempt("landed", &sim.base_url, "4", "5"))
         .unwrap();
     client.set_uc_alias(MODEL, "champion", 5).await.unwrap();
     journal
-        .append(&attempt("elsewhere", "https://other.example", "5"))
+        .append(&attempt("elsewhere", "https://other.example", "4", "5"))
         .unwrap();
     journal
-        .append(&attempt("lost", &sim.base_url, "3"))
+        .append(&attempt("lost", &sim.base_url, "5", "3"))
         .unwrap();
     // …and the file ends in a torn line.
     let mut text = std::fs::read_to_string(journal.path()).unwrap();
@@ -239,17 +239,21 @@ async fn an_attempt_without_a_result_is_settled_by_re_reading() {
         .iter()
         .map(|(id, r)| (id.as_str(), r.as_ref().unwrap().outcome))
         .collect();
-    // "lost" reads v5 now: neither its before (v4) nor its after (v3).
+    // "landed" is judged by the next change of the alias, planned from v5; "lost" still reads
+    // its before (v5).
     assert_eq!(
         outcomes,
-        [("landed", Outcome::Ok), ("lost", Outcome::VerifyFailed)]
+        [("landed", Outcome::Ok), ("lost", Outcome::Failed)]
     );
     let view = journal.read().unwrap();
     let standing = |id: &str| view.entry(id).unwrap().standing();
     assert_eq!(standing("landed"), Standing::Ok);
-    assert_eq!(standing("lost"), Standing::VerifyFailed);
+    assert_eq!(standing("lost"), Standing::Failed);
+    // A settled change is never judged again.
+    let again = verify(&client, &journal, &view, view.entry("landed").unwrap()).await;
+    assert!(again.unwrap_err().to_string().contains("never rewritten"));
     assert_eq!(standing("elsewhere"), Standing::NoResult);
-    let err = verify(&client, &journal, view.entry("elsewhere").unwrap())
+    let err = verify(&client, &journal, &view, view.entry("elsewhere").unwrap())
         .await
         .unwrap_err();
     assert!(
@@ -284,5 +288,59 @@ async fn nothing_is_sent_when_the_attempt_cannot_be_written() {
             .unwrap()
             .alias_version("champion"),
         Some(4)
+    );
+}
+
+#[tokio::test]
+async fn verify_judges_an_unknown_change_by_the_next_change_not_by_the_object_now() {
+    let sim = sim::start(SimOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let client = sim_client(&sim);
+    let attempt = |id: &str, from: &str, to: &str| {
+        Record::Attempt(Box::new(Attempt {
+            id: id.into(),
+            time: "2026-01-01T00:00:00.000Z".into(),
+            ts_ms: 0,
+            profile: "demo".into(),
+            host: sim.base_url.clone(),
+            actor: None,
+            action: Action::Promote,
+            target: Target::UcAlias {
+                model: MODEL.into(),
+                alias: "champion".into(),
+            },
+            before: alias(from),
+            after: alias(to),
+            comment: None,
+            reverts: None,
+            requests: Vec::new(),
+        }))
+    };
+    // "applied" moved champion 4 → 5 and lost its answer; "back" then moved it 5 → 4 and was
+    // verified. The alias reads v4 now, as it did before "applied".
+    journal.append(&attempt("applied", "4", "5")).unwrap();
+    journal.append(&attempt("back", "5", "4")).unwrap();
+    journal
+        .append(&Record::Result(ResultRecord {
+            id: "back".into(),
+            time: "2026-01-01T00:00:01.000Z".into(),
+            ts_ms: 1,
+            outcome: Outcome::Ok,
+            error: None,
+            verified: Some(alias("4")),
+            via: Via::Execute,
+            answer_lost: false,
+            sent: Vec::new(),
+        }))
+        .unwrap();
+    let settled = verify_unknown(&client, &journal).await.unwrap();
+    assert_eq!(settled.len(), 1);
+    let result = settled[0].1.as_ref().unwrap();
+    assert_eq!(result.outcome, Outcome::Ok, "{:?}", result.error);
+    assert_eq!(
+        result.verified,
+        Some(alias("5")),
+        "the state the next change found"
     );
 }

@@ -172,6 +172,7 @@ fn a_refused_change_is_reported_as_failed_never_done() {
         verified: None,
         message: "failed: PERMISSION_DENIED: only the owner may set aliases (nothing changed)"
             .into(),
+        answer_lost: false,
         journal_warning: None,
     };
     d.answer(req, Payload::ChangeApplied(Ok(Box::new(outcome))));

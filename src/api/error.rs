@@ -159,6 +159,22 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// Whether the server finished with the request and said it failed (a 500 or 503 answer),
+    /// as opposed to an answer that never came (a reset, a timeout, a gateway's 502 or 504),
+    /// where the request may still be running. Only in the first case does a read-back that
+    /// shows a change not applied prove it will not be.
+    pub fn answered_by_server(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Api {
+                status: 500 | 503,
+                ..
+            }
+        )
+    }
+}
+
+impl ApiError {
     /// The same error with every occurrence of each secret replaced by `***`. The client passes
     /// its token, client secret and issued access tokens, because servers sometimes echo request
     /// headers in error bodies and messages end up on screen and in bug reports.

@@ -213,7 +213,19 @@ impl Inner {
     async fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> ApiResult<T> {
         let path = call.path;
         let text = self.execute(call).await?;
-        decode(path, &text).map_err(|e| self.redact(e, None))
+        self.decode_answer(path, &text)
+    }
+
+    /// A 2xx body as `T`. When it does not decode, the error quotes an excerpt of the body
+    /// without our credentials.
+    fn decode_answer<T: DeserializeOwned>(&self, path: &str, text: &str) -> ApiResult<T> {
+        decode(path, text).map_err(|first| {
+            let scrubbed = self.scrub(text, None);
+            match decode::<T>(path, &scrubbed) {
+                Err(e) => e,
+                Ok(_) => first,
+            }
+        })
     }
 
     /// Sends `call` until it succeeds, fails for good, or the retry budget would be overrun;
@@ -236,13 +248,8 @@ impl Inner {
         let mut attempt = 0;
         let error = loop {
             attempt += 1;
-            // The request timeout, or what is left of the call's budget when that is less: the
-            // call never outlives its budget, and a timeout message names the limit in force.
-            let limit = self
-                .options
-                .request_timeout
-                .min(deadline.remaining(Instant::now()))
-                .max(std::time::Duration::from_millis(1));
+            // A timeout is never retried, so the request timeout is the limit a message names.
+            let limit = self.options.request_timeout;
             let tried = self.attempt(&call, &url, attempt, limit, &mut used).await;
             let failure = match tried {
                 Ok(answer) => return Ok(answer),
@@ -322,16 +329,15 @@ impl Inner {
             Err(e) => return Err(self.transport_failure(e, call, attempt, limit)),
         };
         drop(on_wire);
-        // Servers echo request headers in error pages: take our credentials out of the text
-        // before any of it is parsed, cut to an excerpt or put in a message.
-        let text = self.scrub(&text, used.as_ref().map(|t| &t.access));
-
         if (200..300).contains(&status) {
             return Ok(Answer {
                 text,
                 headers: kept,
             });
         }
+        // Servers echo request headers in error pages: take our credentials out of the text
+        // before any of it is parsed, cut to an excerpt or put in a message.
+        let text = self.scrub(&text, used.as_ref().map(|t| &t.access));
         if status == 401
             && let (AuthHeader::OAuth { tokens, .. }, Some(token)) = (&self.auth, used.as_ref())
         {

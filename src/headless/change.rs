@@ -68,7 +68,7 @@ pub fn code_for(e: &OpError) -> i32 {
 pub fn code_for_outcome(o: &ChangeOutcome) -> i32 {
     match o.outcome {
         Outcome::Ok => exit::OK,
-        Outcome::Unknown | Outcome::VerifyFailed => exit::VERIFY_FAILED,
+        Outcome::Unknown | Outcome::VerifyFailed | Outcome::Partial => exit::VERIFY_FAILED,
         Outcome::Failed => match o.failure {
             Some(FailureKind::PermissionDenied | FailureKind::Conflict) => {
                 exit::CONFLICT_OR_PERMISSION

@@ -270,13 +270,16 @@ pub fn plan_uc_decision(
         Decision::Approve => &settings.approved,
         Decision::Reject => &settings.rejected,
     };
-    let mut set = vec![KeyValue::new(&settings.tag, value)];
+    // The decision tag goes last: should the change stop half-way, a version never reads as
+    // approved without the comment and approver that go with it.
+    let mut set = Vec::new();
     if let Some(c) = &req.comment {
         set.push(KeyValue::new(&settings.comment_tag, c));
     }
     if let Some(a) = actor {
         set.push(KeyValue::new(&settings.approver_tag, a));
     }
+    set.push(KeyValue::new(&settings.tag, value));
     let before: BTreeMap<String, Option<String>> = set
         .iter()
         .map(|t| (t.key.clone(), lookup(current, &t.key).map(str::to_string)))
@@ -315,11 +318,13 @@ pub fn plan_uc_decision(
         ));
     }
     if plan.before != plan.after {
-        plan.steps.push(Step::SetUcTags {
-            model: model.to_string(),
-            version: version.to_string(),
-            tags: set,
-        });
+        // One request per tag, so a change cut short shows exactly which tags it set.
+        plan.steps
+            .extend(set.into_iter().map(|tag| Step::SetUcTags {
+                model: model.to_string(),
+                version: version.to_string(),
+                tags: vec![tag],
+            }));
     }
     plan.comment = req.comment.clone();
     plan

@@ -5,11 +5,12 @@
 
 use crate::api::models::jobs::RunNowRequest;
 use crate::api::{ApiError, Client};
-use crate::ops::change::execute::{ChangeContext, FailureKind};
+use crate::ops::change::execute::{ChangeContext, FailureKind, record_result};
+use crate::ops::change::judge::{Sent, judge};
 use crate::ops::change::readback::read_state;
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
-use crate::ops::journal::{Attempt, Journal, Outcome, Record, ResultRecord, Via};
+use crate::ops::journal::{Attempt, Journal, Outcome, Record};
 
 /// How a launch ended.
 #[derive(Debug, Clone)]
@@ -28,6 +29,15 @@ pub struct LaunchOutcome {
     pub message: String,
     /// Set when the result could not be journaled (the attempt was; it will read as unknown).
     pub journal_warning: Option<String>,
+}
+
+/// A launch's "before": no run started yet.
+fn attempt_before() -> ObjectState {
+    ObjectState::JobRun {
+        started: false,
+        run_id: None,
+        state: None,
+    }
 }
 
 /// Journals and sends `run-now` for `job` (its display name is used in the journal).
@@ -63,11 +73,7 @@ pub async fn launch_job(
         actor: ctx.actor.clone(),
         action: Action::RunJob,
         target: target.clone(),
-        before: ObjectState::JobRun {
-            started: false,
-            run_id: None,
-            state: None,
-        },
+        before: attempt_before(),
         after: ObjectState::JobRun {
             started: true,
             run_id: None,
@@ -88,79 +94,44 @@ pub async fn launch_job(
             message: e.to_string(),
         })?;
 
-    let (outcome, run_id, error, verified, message) = match client.run_now(req).await {
-        Ok(started) => {
-            let shape = ObjectState::JobRun {
-                started: true,
-                run_id: Some(started.run_id),
-                state: None,
-            };
-            match read_state(client, &target, &shape).await {
-                Ok(read @ ObjectState::JobRun { started: true, .. }) => {
-                    let message = format!("started and verified: {}", read.describe());
-                    (Outcome::Ok, Some(started.run_id), None, Some(read), message)
-                }
-                Ok(read) => (
-                    Outcome::VerifyFailed,
-                    Some(started.run_id),
-                    None,
-                    Some(read),
-                    format!(
-                        "the server answered run {} but it cannot be found",
-                        started.run_id
-                    ),
-                ),
-                Err(e) => (
-                    Outcome::Unknown,
-                    Some(started.run_id),
-                    Some(e.clone()),
-                    None,
-                    format!(
-                        "run {} was started but could not be read back ({e})",
-                        started.run_id
-                    ),
-                ),
-            }
+    let request = format!("POST /api/2.2/jobs/run-now (job_id {})", req.job_id);
+    let mut log = vec![request.clone()];
+    let mut answer = client.run_now(req).await;
+    if matches!(Sent::of(&answer), Sent::Lost(_)) && req.idempotency_token.is_some() {
+        // With the same idempotency token a repeat answers with the run the first request
+        // started, or starts it if the first never arrived: never a second run.
+        log.push(format!("{request} (again, same idempotency token)"));
+        answer = client.run_now(req).await;
+    }
+    let sent = Sent::of(&answer);
+    let run_id = answer.as_ref().ok().map(|started| started.run_id);
+    let shape = ObjectState::JobRun {
+        started: true,
+        run_id,
+        state: None,
+    };
+    let read = read_state(client, &target, &shape).await;
+    let mut verdict = judge(&target.describe(), &attempt_before(), &shape, &sent, &read);
+    if verdict.outcome == Outcome::Ok && verdict.error.is_none() {
+        if let Ok(r) = &read {
+            verdict.message = format!("started and verified: {}", r.describe());
         }
-        Err(e @ (ApiError::Transport { .. } | ApiError::Timeout { .. })) => (
-            Outcome::Unknown,
-            None,
-            Some(e.clone()),
-            None,
-            format!("the outcome is unknown ({e}); verify it before starting another run"),
-        ),
-        Err(e) => (
-            Outcome::Failed,
-            None,
-            Some(e.clone()),
-            None,
-            format!("failed: {e}"),
-        ),
-    };
-    let failure = match (&outcome, &error) {
-        (Outcome::Failed, Some(e)) => Some(FailureKind::of(e)),
+    } else if verdict.outcome == Outcome::VerifyFailed
+        && let Some(id) = run_id
+    {
+        verdict.message = format!("the server answered run {id} but it cannot be found");
+    }
+    let run_id = run_id.or(match &read {
+        Ok(ObjectState::JobRun { run_id, .. }) if verdict.outcome == Outcome::Ok => *run_id,
         _ => None,
-    };
-    let (ts_ms, time) = journal.now();
-    let result = ResultRecord {
-        id: id.clone(),
-        time,
-        ts_ms,
-        outcome,
-        error: error.as_ref().map(ToString::to_string),
-        verified: verified.clone(),
-        via: Via::Execute,
-    };
-    let journal_warning = journal
-        .append_async(Record::Result(result))
-        .await
-        .err()
-        .map(|e| {
-            format!(
-                "the result could not be written to {} ({e}); the launch shows as unknown there",
-                journal.path().display()
-            )
-        });
+    });
+    let verified = read.as_ref().ok().cloned();
+    let sent_log = if log.len() == 1 { Vec::new() } else { log };
+    let journal_warning = record_result(journal, &id, &verdict, verified.clone(), sent_log).await;
+    let failure = verdict.failure;
+    let outcome = verdict.outcome;
+    let message = verdict.message;
+    let error = sent.error().cloned().or_else(|| read.err());
     Ok(LaunchOutcome {
         id,
         outcome,

@@ -24,6 +24,9 @@ use super::errors::ApiError;
 pub struct FaultSpec {
     statuses: Vec<(u16, f64)>,
     reset: f64,
+    /// Probability that a change is applied and its answer then lost (a reset, a 500 or an
+    /// HTML 504 in equal parts), as a proxy that times out after forwarding does.
+    lost: f64,
     latency_ms: Option<(u64, u64)>,
 }
 
@@ -60,6 +63,7 @@ impl FaultSpec {
             seen.push(key.clone());
             match key.as_str() {
                 "reset" => out.reset = probability(&key, value)?,
+                "lost" => out.lost = probability(&key, value)?,
                 "latency" => out.latency_ms = Some(latency(value)?),
                 k => match k.parse::<u16>() {
                     Ok(status) if (400..=599).contains(&status) => {
@@ -67,14 +71,14 @@ impl FaultSpec {
                     }
                     _ => {
                         return Err(format!(
-                            "unknown fault '{k}': expected an HTTP status 400-599, 'reset' or \
-                             'latency'"
+                            "unknown fault '{k}': expected an HTTP status 400-599, 'reset', \
+                             'lost' or 'latency'"
                         ));
                     }
                 },
             }
         }
-        let total: f64 = out.statuses.iter().map(|(_, p)| p).sum::<f64>() + out.reset;
+        let total: f64 = out.statuses.iter().map(|(_, p)| p).sum::<f64>() + out.reset + out.lost;
         if total > 1.0 + 1e-9 {
             return Err(format!(
                 "fault probabilities add up to {total}, which is more than 1"
@@ -87,6 +91,7 @@ impl FaultSpec {
     pub fn is_none(&self) -> bool {
         self.statuses.iter().all(|(_, p)| *p == 0.0)
             && self.reset == 0.0
+            && self.lost == 0.0
             && self.latency_ms.is_none()
     }
 }
@@ -135,6 +140,9 @@ impl fmt::Display for FaultSpec {
         if self.reset > 0.0 {
             parts.push(format!("reset={}", self.reset));
         }
+        if self.lost > 0.0 {
+            parts.push(format!("lost={}", self.lost));
+        }
         if let Some((lo, hi)) = self.latency_ms {
             parts.push(format!("latency={lo}..{hi}ms"));
         }
@@ -161,6 +169,9 @@ pub enum ScriptedFault {
     Empty { status: u16 },
     /// The TCP connection is closed (with a reset) without any answer.
     Reset,
+    /// The request is applied, then its answer is replaced by this fault (a reset, a 500, an
+    /// HTML 504): what a client sees when a proxy loses the answer of a change that happened.
+    AfterApply(Box<ScriptedFault>),
     /// No fault: answered normally (lets a script reach a later request).
     Pass,
 }
@@ -175,6 +186,7 @@ impl ScriptedFault {
             ScriptedFault::PlainText { status, .. } => format!("text {status}"),
             ScriptedFault::Empty { status } => format!("empty {status}"),
             ScriptedFault::Reset => "reset".to_string(),
+            ScriptedFault::AfterApply(f) => format!("lost after apply ({})", f.label()),
             ScriptedFault::Pass => "pass".to_string(),
         }
     }
@@ -221,6 +233,7 @@ impl ScriptedFault {
             )
                 .into_response(),
             ScriptedFault::Empty { status } => status_of(*status).into_response(),
+            ScriptedFault::AfterApply(f) => return f.response(path),
             ScriptedFault::Reset | ScriptedFault::Pass => return None,
         })
     }
@@ -255,8 +268,9 @@ impl FaultState {
         self.scripted = faults.into();
     }
 
-    /// Decides the fate of the next authenticated request.
-    pub fn decide(&mut self) -> Decision {
+    /// Decides the fate of the next authenticated request; `change` says whether it can change
+    /// the workspace (only changes get `lost` faults).
+    pub fn decide(&mut self, change: bool) -> Decision {
         if let Some(f) = self.scripted.pop_front() {
             return Decision {
                 fault: (f != ScriptedFault::Pass).then_some(f),
@@ -288,6 +302,21 @@ impl FaultState {
         }
         if fault.is_none() && roll < acc + self.spec.reset {
             fault = Some(ScriptedFault::Reset);
+        }
+        acc += self.spec.reset;
+        if self.spec.lost > 0.0 {
+            // Drawn only when the spec has `lost`, so other specs keep their sequences.
+            let kind: f64 = self.rng.random();
+            if fault.is_none() && change && roll < acc + self.spec.lost {
+                let lost = if kind < 1.0 / 3.0 {
+                    ScriptedFault::Reset
+                } else if kind < 2.0 / 3.0 {
+                    ScriptedFault::Status(500)
+                } else {
+                    ScriptedFault::Html { status: 504 }
+                };
+                fault = Some(ScriptedFault::AfterApply(Box::new(lost)));
+            }
         }
         Decision {
             fault,
@@ -344,7 +373,7 @@ mod tests {
         let spec = FaultSpec::parse("500=0.3,429=0.2,reset=0.1,latency=1..9ms").unwrap();
         let run = |seed| {
             let mut st = FaultState::new(spec.clone(), seed);
-            (0..200).map(|_| st.decide()).collect::<Vec<_>>()
+            (0..200).map(|_| st.decide(true)).collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
@@ -359,8 +388,23 @@ mod tests {
     fn scripted_faults_come_first_and_in_order() {
         let mut st = FaultState::new(FaultSpec::none(), 1);
         st.script(vec![ScriptedFault::Status(503), ScriptedFault::Reset]);
-        assert_eq!(st.decide().fault, Some(ScriptedFault::Status(503)));
-        assert_eq!(st.decide().fault, Some(ScriptedFault::Reset));
-        assert_eq!(st.decide(), Decision::default());
+        assert_eq!(st.decide(false).fault, Some(ScriptedFault::Status(503)));
+        assert_eq!(st.decide(false).fault, Some(ScriptedFault::Reset));
+        assert_eq!(st.decide(false), Decision::default());
+    }
+
+    #[test]
+    fn lost_answers_hit_changes_only() {
+        let spec = FaultSpec::parse("lost=1").unwrap();
+        assert_eq!(FaultSpec::parse(&spec.to_string()).unwrap(), spec);
+        let mut st = FaultState::new(spec, 3);
+        assert_eq!(st.decide(false).fault, None);
+        let kinds: Vec<String> = (0..60)
+            .filter_map(|_| st.decide(true).fault.map(|f| f.label()))
+            .collect();
+        assert_eq!(kinds.len(), 60);
+        for k in ["reset", "status 500", "html 504"] {
+            assert!(kinds.iter().any(|l| l.contains(k)), "{k}: {kinds:?}");
+        }
     }
 }

@@ -6,6 +6,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::errors::ApiError;
+use super::faults::ScriptedFault;
 use super::server::ConnControl;
 use super::state::{AppState, Principal, RequestRecord};
 
@@ -42,9 +43,30 @@ pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Nex
     };
     req.extensions_mut().insert(principal);
 
-    let decision = st.faults().decide();
+    let change = !crate::api::http::readonly::is_read_only_call(&method, &path);
+    let decision = st.faults().decide(change);
     if let Some(delay) = decision.delay {
         tokio::time::sleep(delay).await;
+    }
+    let ctl = req.extensions().get::<ConnControl>().cloned();
+    if let Some(ScriptedFault::AfterApply(lost)) = &decision.fault {
+        // Apply the request, then lose its answer.
+        let applied = next.run(req).await;
+        let label = Some(format!(
+            "lost after {} ({})",
+            applied.status().as_u16(),
+            lost.label()
+        ));
+        if let Some(resp) = lost.response(&path) {
+            record(Some(principal), Some(applied.status()), label);
+            return resp;
+        }
+        record(Some(principal), Some(applied.status()), label);
+        if let Some(ctl) = ctl {
+            ctl.reset();
+            std::future::pending::<()>().await;
+        }
+        return ApiError::for_status(500).into_response();
     }
     if let Some(fault) = decision.fault {
         let label = Some(fault.label());

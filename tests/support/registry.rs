@@ -123,6 +123,8 @@ fn result(id: &str, ts: i64, outcome: Outcome, error: Option<&str>) -> Record {
         error: error.map(String::from),
         verified: None,
         via: Via::Execute,
+        answer_lost: false,
+        sent: Vec::new(),
     })
 }
 

@@ -192,6 +192,8 @@ pub fn endpoint_journal() -> mlops_console::ops::journal::JournalView {
             error: None,
             verified: None,
             via: Via::Execute,
+            answer_lost: false,
+            sent: Vec::new(),
         }),
     ];
     let text: String = records

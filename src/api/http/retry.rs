@@ -143,11 +143,6 @@ impl Deadline {
         Deadline(now.checked_add(budget).unwrap_or(now))
     }
 
-    /// Time left from `now` (zero once the budget is spent).
-    pub(crate) fn remaining(&self, now: Instant) -> Duration {
-        self.0.saturating_duration_since(now)
-    }
-
     /// Whether sleeping `wait` from `now` still ends inside the budget. A wait that would
     /// overrun it is not started: the caller gets the last error instead of a late one.
     pub(crate) fn allows(&self, now: Instant, wait: Duration) -> bool {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::retry::Replay;
-use super::{Body, Call, JSON, TEXT, decode, readonly, setup};
+use super::{Body, Call, JSON, TEXT, readonly, setup};
 use crate::api::client::Client;
 use crate::api::error::ApiResult;
 
@@ -127,7 +127,7 @@ impl Client {
         let mut call = Self::call(Method::POST, path, &[], json_body(path, body)?);
         call.keep_headers = headers;
         let answer = self.inner.execute_full(call).await?;
-        let value = decode(path, &answer.text).map_err(|e| self.inner.redact(e, None))?;
+        let value = self.inner.decode_answer(path, &answer.text)?;
         Ok((value, answer.headers))
     }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::ops::change::plan::Step;
 
 fn req(decision: Decision, comment: Option<&str>) -> DecisionRequest {
     DecisionRequest {
@@ -37,7 +38,17 @@ fn uc_approval_sets_the_tag_comment_and_approver() {
         "approval=approved, approval_by=ml-eng@acme.com, approval_comment=AUC +1.2 on holdout"
     );
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
-    assert_eq!(p.steps.len(), 1);
+    // One request per tag, the decision last: cut short, the version never reads approved
+    // without its comment and approver.
+    let keys: Vec<&str> = p
+        .steps
+        .iter()
+        .map(|s| match s {
+            Step::SetUcTags { tags, .. } => tags[0].key.as_str(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(keys, ["approval_comment", "approval_by", "approval"]);
     assert_eq!(p.confirm_name, "main.ml.churn_model");
 }
 

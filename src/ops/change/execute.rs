@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
-use crate::api::{ApiError, Client, ErrorKind};
+use crate::api::{ApiError, ApiResult, Client, ErrorKind};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Attempt, Journal, Outcome, Record, ResultRecord, Via};
 
+use super::judge::{Sent, Verdict, judge};
 use super::plan::Plan;
 use super::readback::read_state;
 use super::target::ObjectState;
@@ -72,34 +73,126 @@ pub struct ChangeOutcome {
     pub verified: Option<ObjectState>,
     /// One sentence for the user.
     pub message: String,
+    /// In place although its answer was lost: "ok (answer lost)".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub answer_lost: bool,
     /// Set when the result could not be journaled (the attempt was; it will read as unknown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub journal_warning: Option<String>,
 }
 
-/// What sending did.
-enum Sent {
-    /// Every request was answered with success.
-    Done,
-    /// The server refused (or the client did not send): nothing more was sent.
-    Refused(ApiError),
-    /// No answer came back: the request may or may not have been applied.
-    Lost(ApiError),
+/// How sending a plan's requests went.
+struct Sending {
+    /// How the last request sent ended (`Done` when every request was answered with success
+    /// or, after a lost answer, read back as applied).
+    last: Sent,
+    /// Requests that went through (or were read back as applied), from the first.
+    applied: usize,
+    /// An answer was lost on the way, though its request turned out to be applied.
+    answer_lost: bool,
+    /// Every request sent, in order (resends and undos included).
+    log: Vec<String>,
 }
 
-async fn send_all(client: &Client, plan: &Plan) -> Sent {
+/// Sends the plan's requests in order. After a lost answer the object is read back: a request
+/// that shows as applied counts as done; one that shows as not applied after the server said
+/// it failed (500, 503) is sent once more; otherwise sending stops. A request is never
+/// repeated blindly.
+async fn send_all(client: &Client, plan: &Plan) -> Sending {
+    let mut sending = Sending {
+        last: Sent::Done,
+        applied: 0,
+        answer_lost: false,
+        log: Vec::new(),
+    };
     for step in &plan.steps {
-        match step.send(client).await {
-            Ok(()) => {}
-            // A 2xx answer we could not decode still means the server did it.
-            Err(ApiError::Decode { .. }) => {}
-            Err(e @ (ApiError::Transport { .. } | ApiError::Timeout { .. })) => {
-                return Sent::Lost(e);
+        let mut resent = false;
+        loop {
+            sending.log.push(if resent {
+                format!(
+                    "{} (again: reading back showed it not applied)",
+                    step.describe()
+                )
+            } else {
+                step.describe()
+            });
+            let sent = Sent::of(&step.send(client).await);
+            let Sent::Lost(lost) = &sent else {
+                sending.last = sent;
+                break;
+            };
+            let seen = read_state(client, &plan.target, &plan.after)
+                .await
+                .ok()
+                .and_then(|now| step.applied_in(&now));
+            match seen {
+                Some(true) => {
+                    sending.answer_lost = true;
+                    sending.last = Sent::Done;
+                    break;
+                }
+                // Sent once more only when the server finished with it (a 500 or 503): after
+                // a timeout or a reset it may still be running, and a second one could apply
+                // twice.
+                Some(false) if !resent && lost.answered_by_server() => resent = true,
+                _ => {
+                    sending.last = sent;
+                    break;
+                }
             }
-            Err(e) => return Sent::Refused(e),
         }
+        if !matches!(sending.last, Sent::Done) {
+            break;
+        }
+        sending.applied += 1;
     }
-    Sent::Done
+    sending
+}
+
+/// Puts back the first `applied` requests of a plan that stopped half-way, newest first.
+/// Returns whether every undo request was answered with success.
+async fn undo_applied(client: &Client, plan: &Plan, applied: usize, log: &mut Vec<String>) -> bool {
+    let mut all = true;
+    for step in plan.steps[..applied].iter().rev() {
+        let Some(undo) = step.undo(&plan.before) else {
+            return false;
+        };
+        log.push(format!("{} (undo)", undo.describe()));
+        all &= matches!(Sent::of(&undo.send(client).await), Sent::Done);
+    }
+    all
+}
+
+/// Writes the result record of change `id`; the warning to show when that failed.
+pub async fn record_result(
+    journal: &Journal,
+    id: &str,
+    verdict: &Verdict,
+    verified: Option<ObjectState>,
+    sent: Vec<String>,
+) -> Option<String> {
+    let (ts_ms, time) = journal.now();
+    let result = ResultRecord {
+        id: id.to_string(),
+        time,
+        ts_ms,
+        outcome: verdict.outcome,
+        error: verdict.error.clone(),
+        verified,
+        via: Via::Execute,
+        answer_lost: verdict.answer_lost,
+        sent,
+    };
+    journal
+        .append_async(Record::Result(result))
+        .await
+        .err()
+        .map(|e| {
+            format!(
+                "the result could not be written to {} ({e}); the change shows as unknown there",
+                journal.path().display()
+            )
+        })
 }
 
 /// Runs `plan`: refuses on a read-only client, a no-op plan or an object that no longer is as
@@ -157,75 +250,37 @@ pub async fn execute(
             message: e.to_string(),
         })?;
 
-    let sent = send_all(client, plan).await;
-    let read = read_state(client, &plan.target, &plan.after).await;
+    let mut sending = send_all(client, plan).await;
+    let object = plan.target.describe();
+    let mut read = read_state(client, &plan.target, &plan.after).await;
+    let partial = sending.applied > 0
+        && sending.applied < plan.steps.len()
+        && !read.as_ref().is_ok_and(|now| plan.after.satisfied_by(now));
+    let mut verdict = if partial {
+        // Stopped half-way: put back what was applied, so the object is either as before or
+        // as after, never something in between that nobody asked for.
+        let undone = undo_applied(client, plan, sending.applied, &mut sending.log).await;
+        read = read_state(client, &plan.target, &plan.after).await;
+        partial_verdict(&object, plan, &sending.last, undone, &read)
+    } else {
+        judge(&object, &plan.before, &plan.after, &sending.last, &read)
+    };
+    verdict.answer_lost |= sending.answer_lost && verdict.outcome == Outcome::Ok;
     let verified = read.as_ref().ok().cloned();
-    let shows = |s: &ObjectState| verified.as_ref().is_some_and(|v| s.satisfied_by(v));
-    let now = || verified.as_ref().map_or("?".to_string(), |v| v.describe());
-    let (outcome, error, failure, message) = match (&sent, &read) {
-        (Sent::Done, Ok(_)) if shows(&plan.after) => (
-            Outcome::Ok,
-            None,
-            None,
-            format!("done and verified: {} is {}", plan.target.describe(), now()),
-        ),
-        (Sent::Done, Ok(_)) => (
-            Outcome::VerifyFailed,
-            None,
-            None,
-            format!(
-                "the server accepted the change but reading it back shows {}, not {}",
-                now(),
-                plan.after.describe()
-            ),
-        ),
-        (Sent::Done, Err(e)) => (
-            Outcome::Unknown,
-            Some(format!("read-back failed: {e}")),
-            None,
-            format!("sent, but it could not be read back ({e}); verify it later"),
-        ),
-        (Sent::Refused(e), _) => {
-            let state = if shows(&plan.before) {
-                "nothing changed".to_string()
-            } else {
-                format!("it now reads {}", now())
-            };
-            (
-                Outcome::Failed,
-                Some(e.to_string()),
-                Some(FailureKind::of(e)),
-                format!("failed: {e} ({state})"),
-            )
-        }
-        (Sent::Lost(e), _) => (
-            Outcome::Unknown,
-            Some(e.to_string()),
-            None,
-            format!("the outcome is unknown ({e}); verify it before acting again"),
-        ),
+    let planned: Vec<String> = plan.steps.iter().map(|s| s.describe()).collect();
+    let sent_log = if sending.log == planned {
+        Vec::new()
+    } else {
+        sending.log
     };
-
-    let (ts_ms, time) = journal.now();
-    let result = ResultRecord {
-        id: id.clone(),
-        time,
-        ts_ms,
+    let journal_warning = record_result(journal, &id, &verdict, verified.clone(), sent_log).await;
+    let Verdict {
         outcome,
-        error: error.clone(),
-        verified: verified.clone(),
-        via: Via::Execute,
-    };
-    let journal_warning = journal
-        .append_async(Record::Result(result))
-        .await
-        .err()
-        .map(|e| {
-            format!(
-                "the result could not be written to {} ({e}); the change shows as unknown there",
-                journal.path().display()
-            )
-        });
+        error,
+        failure,
+        message,
+        answer_lost,
+    } = verdict;
     Ok(ChangeOutcome {
         id,
         outcome,
@@ -233,6 +288,60 @@ pub async fn execute(
         failure,
         verified,
         message,
+        answer_lost,
         journal_warning,
     })
+}
+
+/// The outcome of a change that stopped half-way and whose applied part was undone (or not).
+fn partial_verdict(
+    object: &str,
+    plan: &Plan,
+    stopped: &Sent,
+    undone: bool,
+    read: &ApiResult<ObjectState>,
+) -> Verdict {
+    let why = stopped
+        .error()
+        .map_or_else(|| "stopped".to_string(), ToString::to_string);
+    let failure = match stopped {
+        Sent::Refused(e) => Some(FailureKind::of(e)),
+        _ => Some(FailureKind::Other),
+    };
+    match read {
+        Ok(now) if plan.before.satisfied_by(now) && undone => Verdict {
+            outcome: Outcome::Failed,
+            error: Some(format!("{why}; the requests already applied were undone")),
+            failure,
+            message: format!(
+                "failed half-way ({why}); what was applied was undone: {object} is back to {}",
+                now.describe()
+            ),
+            answer_lost: false,
+        },
+        Ok(now) if plan.after.satisfied_by(now) => {
+            judge(object, &plan.before, &plan.after, &Sent::Done, read)
+        }
+        Ok(now) => Verdict {
+            outcome: Outcome::Partial,
+            error: Some(format!("{why}; stopped half-way")),
+            failure,
+            message: format!(
+                "PARTIAL: {why}; {object} now reads {} (before {}, asked {}): finish or undo it",
+                now.describe(),
+                plan.before.describe(),
+                plan.after.describe()
+            ),
+            answer_lost: false,
+        },
+        Err(e) => Verdict {
+            outcome: Outcome::Unknown,
+            error: Some(format!("{why}; stopped half-way; read-back failed: {e}")),
+            failure: None,
+            message: format!(
+                "stopped half-way ({why}) and could not be read back ({e}); verify it"
+            ),
+            answer_lost: false,
+        },
+    }
 }

@@ -4,6 +4,7 @@
 //! changes whose outcome is unknown.
 
 pub mod execute;
+pub mod judge;
 pub mod model_ref;
 pub mod plan;
 pub mod readback;

@@ -60,6 +60,12 @@ pub enum Step {
         version: String,
         tags: Vec<KeyValue>,
     },
+    /// Removes these tags from a UC version (undoing a change cut short).
+    RemoveUcTags {
+        model: String,
+        version: String,
+        keys: Vec<String>,
+    },
 }
 
 impl Step {
@@ -134,7 +140,92 @@ impl Step {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            Step::RemoveUcTags {
+                model,
+                version,
+                keys,
+            } => format!(
+                "POST {ML}/unity-catalog/model-versions/delete-tag ({model} v{version}: {})",
+                keys.join(", ")
+            ),
         }
+    }
+
+    /// Whether `state` (read back in the plan's shape) shows this request's effect; `None`
+    /// when the state cannot tell (another kind). Used after a lost answer: applied → go on,
+    /// not applied → send it once more.
+    pub fn applied_in(&self, state: &ObjectState) -> Option<bool> {
+        let stage_is = |stages: &std::collections::BTreeMap<String, String>, v: &str, s: &str| {
+            stages.get(v).is_some_and(|got| got.eq_ignore_ascii_case(s))
+        };
+        match (self, state) {
+            (Step::SetUcAlias { version, .. }, ObjectState::Alias { version: got }) => {
+                Some(got.as_deref() == Some(version.to_string().as_str()))
+            }
+            (Step::SetRegistryAlias { version, .. }, ObjectState::Alias { version: got }) => {
+                Some(got.as_deref() == Some(version.as_str()))
+            }
+            (
+                Step::DeleteUcAlias { .. } | Step::DeleteRegistryAlias { .. },
+                ObjectState::Alias { version: got },
+            ) => Some(got.is_none()),
+            (Step::TransitionStage { version, stage, .. }, _) => {
+                state.stages().map(|st| stage_is(st, version, stage))
+            }
+            (
+                Step::ApproveRequest { version, stage, .. },
+                ObjectState::Request { open, stages },
+            ) => Some(!open && stage_is(stages, version, stage)),
+            (Step::RejectRequest { .. }, ObjectState::Request { open, .. }) => Some(!open),
+            (Step::SetUcTags { tags, .. }, ObjectState::Tags { tags: got }) => Some(
+                tags.iter()
+                    .all(|t| got.get(&t.key).cloned().flatten().as_deref() == Some(&t.value)),
+            ),
+            (Step::RemoveUcTags { keys, .. }, ObjectState::Tags { tags: got }) => {
+                Some(keys.iter().all(|k| got.get(k).cloned().flatten().is_none()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The request that puts back what this one changed, given the object's state before the
+    /// change; `None` when it cannot be undone on its own.
+    pub fn undo(&self, before: &ObjectState) -> Option<Step> {
+        let (
+            Step::SetUcTags {
+                model,
+                version,
+                tags,
+            },
+            ObjectState::Tags { tags: was },
+        ) = (self, before)
+        else {
+            return None;
+        };
+        let mut restore = Vec::new();
+        let mut remove = Vec::new();
+        for t in tags {
+            match was.get(&t.key).cloned().flatten() {
+                Some(old) => restore.push(KeyValue::new(&t.key, &old)),
+                None => remove.push(t.key.clone()),
+            }
+        }
+        Some(if remove.is_empty() {
+            Step::SetUcTags {
+                model: model.clone(),
+                version: version.clone(),
+                tags: restore,
+            }
+        } else if restore.is_empty() {
+            Step::RemoveUcTags {
+                model: model.clone(),
+                version: version.clone(),
+                keys: remove,
+            }
+        } else {
+            // One tag per request is how plans are built; mixed restores do not occur.
+            return None;
+        })
     }
 
     /// Sends the request.
@@ -203,6 +294,20 @@ impl Step {
                 let changes = TagChanges {
                     add_tags: tags.clone(),
                     remove: Vec::new(),
+                };
+                client
+                    .update_uc_version_tags(model, version, &changes)
+                    .await
+                    .map(drop)
+            }
+            Step::RemoveUcTags {
+                model,
+                version,
+                keys,
+            } => {
+                let changes = TagChanges {
+                    add_tags: Vec::new(),
+                    remove: keys.clone(),
                 };
                 client
                     .update_uc_version_tags(model, version, &changes)

@@ -70,6 +70,9 @@ pub enum Outcome {
     Unknown,
     /// Answered as done, but the read-back does not show it.
     VerifyFailed,
+    /// A change of several requests stopped half-way and could be neither completed nor
+    /// undone: the read-back (`verified`) shows exactly which part is in place.
+    Partial,
 }
 
 impl Outcome {
@@ -79,6 +82,7 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::Unknown => "unknown",
             Outcome::VerifyFailed => "verify_failed",
+            Outcome::Partial => "partial",
         }
     }
 }
@@ -106,4 +110,11 @@ pub struct ResultRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<ObjectState>,
     pub via: Via,
+    /// The change is in place although its answer was lost (or refused): "ok (answer lost)".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answer_lost: bool,
+    /// Every request actually sent, in order, when that differs from the attempt's plan: one
+    /// sent again after a read-back showed it not applied, requests undoing a change cut short.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent: Vec<String>,
 }

@@ -52,6 +52,8 @@ fn result(j: &Journal, id: &str, outcome: Outcome) -> Record {
             tags: BTreeMap::new(),
         }),
         via: Via::Execute,
+        answer_lost: false,
+        sent: Vec::new(),
     })
 }
 

@@ -43,6 +43,8 @@ pub enum Standing {
     Ok,
     Failed,
     VerifyFailed,
+    /// Stopped half-way; the result's read-back says which part is in place.
+    Partial,
     /// A result said the outcome is unknown.
     Unknown,
     /// The attempt has no result at all (a crash between request and result).
@@ -56,6 +58,7 @@ impl Standing {
             Standing::Ok => "ok",
             Standing::Failed => "failed",
             Standing::VerifyFailed => "verify failed",
+            Standing::Partial => "partial",
             Standing::Unknown | Standing::NoResult => "unknown — verify",
         }
     }
@@ -84,6 +87,7 @@ impl Entry {
             Some(Outcome::Ok) => Standing::Ok,
             Some(Outcome::Failed) => Standing::Failed,
             Some(Outcome::VerifyFailed) => Standing::VerifyFailed,
+            Some(Outcome::Partial) => Standing::Partial,
             Some(Outcome::Unknown) => Standing::Unknown,
         }
     }

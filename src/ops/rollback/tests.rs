@@ -60,6 +60,8 @@ fn entry(
                 error: None,
                 verified: None,
                 via: Via::Execute,
+                answer_lost: false,
+                sent: Vec::new(),
             })
             .into_iter()
             .collect(),

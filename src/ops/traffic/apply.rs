@@ -7,16 +7,21 @@
 //! 4. `PUT …/config` with every served entity kept and the new routes. A 409
 //!    `RESOURCE_CONFLICT` means another update started meanwhile: wait for it, re-read, and send
 //!    again only if the endpoint still shows our "before" (never twice: if it already shows our
-//!    "after", nothing more is sent; if it shows something else, the change stops as stale);
+//!    "after", nothing more is sent; if it shows something else, the change stops as stale).
+//!    A lost answer (reset, timeout, 5xx) is read back the same way: applied → done; still
+//!    "before" after the server said it failed (500, 503) → sent once more; still "before"
+//!    after no answer → unknown (it may still run); the client itself never repeats a `PUT`;
 //! 5. wait for the update to finish and verify by reading back;
 //! 6. journal the result: ok, failed (refused, or `UPDATE_FAILED`), unknown (the answer or
 //!    the read-back was lost: it may have happened, and it is never re-sent blindly), or
 //!    verify failed.
 
-use crate::api::{ApiError, Client, ErrorKind};
-use crate::ops::change::execute::{ChangeContext, ChangeOutcome, FailureKind};
+use crate::api::{ApiError, ApiResult, Client, ErrorKind};
+use crate::ops::ObjectState;
+use crate::ops::change::execute::{ChangeContext, ChangeOutcome, FailureKind, record_result};
+use crate::ops::change::judge::{Sent, Verdict, judge};
 use crate::ops::error::OpError;
-use crate::ops::journal::{Attempt, Journal, Outcome, Record, ResultRecord, Via};
+use crate::ops::journal::{Attempt, Journal, Outcome, Record};
 
 use super::config::EndpointConfigState;
 use super::plan::TrafficPlan;
@@ -25,44 +30,63 @@ use super::wait::{Progress, WaitError, Waiter, until_idle};
 /// At most this many 409 rounds before giving up (each waits for the other update to finish).
 const MAX_CONFLICTS: u32 = 20;
 
-enum Sent {
-    /// Accepted (or found already applied after a conflict).
-    Accepted,
-    Refused(ApiError),
-    /// No answer: it may have been applied.
-    Lost(String),
+enum Sending {
+    /// Sent; how the last `PUT` ended.
+    Sent(Sent),
     /// While we waited our turn, someone else changed the config to something else.
     Overtaken(EndpointConfigState),
 }
 
+/// Sends the `PUT`. A 409 waits for the other update and sends again only while the endpoint
+/// still shows our "before". A lost answer is read back once the endpoint is idle: applied →
+/// done; still "before" → sent once more; anything else stops. `log` receives every request.
 async fn send(
     client: &Client,
     plan: &TrafficPlan,
     waiter: &mut Waiter<'_>,
-) -> Result<Sent, WaitError> {
+    log: &mut Vec<String>,
+    answer_lost: &mut bool,
+) -> Result<Sending, WaitError> {
     let mut conflicts = 0;
+    let mut resent = false;
     loop {
-        match client
+        log.push(plan.request_line());
+        let result = client
             .update_endpoint_config(&plan.endpoint, &plan.after.to_input())
-            .await
-        {
-            Ok(_) | Err(ApiError::Decode { .. }) => return Ok(Sent::Accepted),
-            Err(e @ (ApiError::Transport { .. } | ApiError::Timeout { .. })) => {
-                return Ok(Sent::Lost(e.to_string()));
-            }
-            Err(e) if e.kind() == Some(ErrorKind::Conflict) && conflicts < MAX_CONFLICTS => {
+            .await;
+        let sent = Sent::of(&result);
+        let live = match &sent {
+            Sent::Done => return Ok(Sending::Sent(Sent::Done)),
+            Sent::Refused(e)
+                if e.kind() == Some(ErrorKind::Conflict) && conflicts < MAX_CONFLICTS =>
+            {
                 conflicts += 1;
                 (waiter.on_progress)(&Progress::Conflict { attempt: conflicts });
-                let ep = until_idle(client, &plan.endpoint, waiter).await?;
-                let live = EndpointConfigState::of(&ep);
-                if plan.after.satisfied_by(&live) {
-                    return Ok(Sent::Accepted);
-                }
-                if !plan.before.satisfied_by(&live) {
-                    return Ok(Sent::Overtaken(live));
-                }
+                EndpointConfigState::of(&until_idle(client, &plan.endpoint, waiter).await?)
             }
-            Err(e) => return Ok(Sent::Refused(e)),
+            Sent::Refused(_) => return Ok(Sending::Sent(sent)),
+            Sent::Lost(lost) => {
+                let Ok(ep) = until_idle(client, &plan.endpoint, waiter).await else {
+                    return Ok(Sending::Sent(sent));
+                };
+                let live = EndpointConfigState::of(&ep);
+                if plan.before.satisfied_by(&live) {
+                    // Not applied. Sent once more only when the server finished with it (500,
+                    // 503); after a reset or timeout it may still be running.
+                    if resent || !lost.answered_by_server() {
+                        return Ok(Sending::Sent(sent));
+                    }
+                    resent = true;
+                }
+                live
+            }
+        };
+        if plan.after.satisfied_by(&live) {
+            *answer_lost |= matches!(sent, Sent::Lost(_));
+            return Ok(Sending::Sent(Sent::Done));
+        }
+        if !plan.before.satisfied_by(&live) {
+            return Ok(Sending::Overtaken(live));
         }
     }
 }
@@ -132,125 +156,88 @@ pub async fn apply(
         .await
         .map_err(|e| journal_error(journal, e))?;
 
-    let sent = send(client, plan, waiter).await;
-    if matches!(sent, Ok(Sent::Accepted)) {
+    let mut log = Vec::new();
+    let mut answer_lost = false;
+    let sending = send(client, plan, waiter, &mut log, &mut answer_lost).await;
+    if matches!(sending, Ok(Sending::Sent(Sent::Done))) {
         (waiter.on_progress)(&Progress::Sent);
     }
     // Whatever happened, read back once the endpoint is idle again.
     let read = until_idle(client, &plan.endpoint, waiter).await;
     let verified = read.as_ref().ok().map(EndpointConfigState::of);
-    let shows = |s: &EndpointConfigState| verified.as_ref().is_some_and(|v| s.satisfied_by(v));
-    let now = || {
-        verified
-            .as_ref()
-            .map_or_else(|| "?".to_string(), EndpointConfigState::describe)
-    };
     let update_failed = read.as_ref().is_ok_and(|ep| {
         ep.state.as_ref().and_then(|s| s.config_update.as_ref())
             == Some(&crate::api::models::serving::ConfigUpdate::UpdateFailed)
     });
-    let (outcome, error, failure, message) = match (&sent, &read) {
-        (Err(e), _) => (
-            Outcome::Unknown,
-            Some(e.to_string()),
-            None,
-            format!("the outcome is unknown ({e}); verify it before acting again"),
-        ),
-        (Ok(Sent::Accepted), Ok(_)) if shows(&plan.after) => (
-            Outcome::Ok,
-            None,
-            None,
-            format!("done and verified: endpoint {} is {}", plan.endpoint, now()),
-        ),
-        (Ok(Sent::Accepted), Ok(_)) if update_failed => (
-            Outcome::Failed,
-            Some("the update ended UPDATE_FAILED".to_string()),
-            Some(FailureKind::Other),
-            format!(
-                "the server accepted the change but the update failed (UPDATE_FAILED); \
-                 endpoint {} is {}",
-                plan.endpoint,
-                now()
-            ),
-        ),
-        (Ok(Sent::Accepted), Ok(_)) => (
-            Outcome::VerifyFailed,
-            None,
-            None,
-            format!(
-                "the update finished but reading it back shows {}, not {}",
-                now(),
-                plan.after.describe()
-            ),
-        ),
-        (Ok(Sent::Accepted), Err(e)) => (
-            Outcome::Unknown,
-            Some(format!("read-back failed: {e}")),
-            None,
-            format!("sent, but it could not be read back ({e}); verify it later"),
-        ),
-        (Ok(Sent::Refused(e)), _) => {
-            let state = if shows(&plan.before) {
-                "nothing changed".to_string()
-            } else {
-                format!("it now reads {}", now())
-            };
-            (
-                Outcome::Failed,
-                Some(e.to_string()),
-                Some(FailureKind::of(e)),
-                format!("failed: {e} ({state})"),
-            )
-        }
-        (Ok(Sent::Overtaken(live)), _) => (
-            Outcome::Failed,
-            Some("changed by someone else while waiting".to_string()),
-            Some(FailureKind::Conflict),
-            format!(
+    let object = format!("endpoint {}", plan.endpoint);
+    let before = plan.before_state();
+    let after = plan.after_state();
+    let read_state: ApiResult<ObjectState> = match &read {
+        Ok(_) => Ok(ObjectState::Endpoint(verified.clone().unwrap_or_default())),
+        Err(WaitError::Api(e)) => Err(e.clone()),
+        Err(e) => Err(ApiError::Timeout {
+            what: e.to_string(),
+            secs: waiter.backoff.timeout.as_secs_f64(),
+            sent: true,
+        }),
+    };
+    let mut verdict = match &sending {
+        Err(e) => Verdict {
+            outcome: Outcome::Unknown,
+            error: Some(e.to_string()),
+            failure: None,
+            message: format!("the outcome is unknown ({e}); verify it before acting again"),
+            answer_lost: false,
+        },
+        Ok(Sending::Overtaken(live)) => Verdict {
+            outcome: Outcome::Failed,
+            error: Some("changed by someone else while waiting".to_string()),
+            failure: Some(FailureKind::Conflict),
+            message: format!(
                 "not sent: while this change waited for another update, endpoint {} became {}",
                 plan.endpoint,
                 live.describe()
             ),
-        ),
-        (Ok(Sent::Lost(e)), _) if shows(&plan.after) => (
-            Outcome::Ok,
-            None,
-            None,
-            format!(
-                "the answer was lost ({e}) but reading back shows it done: endpoint {} is {}",
-                plan.endpoint,
-                now()
-            ),
-        ),
-        (Ok(Sent::Lost(e)), _) => (
-            Outcome::Unknown,
-            Some(e.clone()),
-            None,
-            format!("the outcome is unknown ({e}); verify it before acting again"),
-        ),
+            answer_lost: false,
+        },
+        Ok(Sending::Sent(Sent::Done))
+            if update_failed
+                && !verified
+                    .as_ref()
+                    .is_some_and(|v| plan.after.satisfied_by(v)) =>
+        {
+            Verdict {
+                outcome: Outcome::Failed,
+                error: Some("the update ended UPDATE_FAILED".to_string()),
+                failure: Some(FailureKind::Other),
+                message: format!(
+                    "the server accepted the change but the update failed (UPDATE_FAILED); \
+                     endpoint {} is {}",
+                    plan.endpoint,
+                    verified
+                        .as_ref()
+                        .map_or_else(|| "?".to_string(), EndpointConfigState::describe)
+                ),
+                answer_lost: false,
+            }
+        }
+        Ok(Sending::Sent(sent)) => judge(&object, &before, &after, sent, &read_state),
     };
-
-    let (ts_ms, time) = journal.now();
-    let verified_state = verified.clone().map(crate::ops::ObjectState::Endpoint);
-    let result = ResultRecord {
-        id: id.clone(),
-        time,
-        ts_ms,
+    verdict.answer_lost |= answer_lost && verdict.outcome == Outcome::Ok;
+    if verdict.answer_lost && !verdict.message.starts_with("ok (answer lost") {
+        verdict.message = format!("ok (answer lost): {}", verdict.message);
+    }
+    let verified_state = verified.clone().map(ObjectState::Endpoint);
+    let sent_log = if log.len() == 1 { Vec::new() } else { log };
+    let journal_warning =
+        record_result(journal, &id, &verdict, verified_state.clone(), sent_log).await;
+    let Verdict {
         outcome,
-        error: error.clone(),
-        verified: verified_state.clone(),
-        via: Via::Execute,
-    };
-    let journal_warning = journal
-        .append_async(Record::Result(result))
-        .await
-        .err()
-        .map(|e| {
-            format!(
-                "the result could not be written to {} ({e}); the change shows as unknown there",
-                journal.path().display()
-            )
-        });
+        error,
+        failure,
+        message,
+        answer_lost,
+    } = verdict;
     Ok(ChangeOutcome {
         id,
         outcome,
@@ -258,6 +245,7 @@ pub async fn apply(
         failure,
         verified: verified_state,
         message,
+        answer_lost,
         journal_warning,
     })
 }
