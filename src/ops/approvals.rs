@@ -372,10 +372,12 @@ pub fn plan_ws_decision(
         ObjectState::Request {
             open: true,
             stages: before,
+            opened: None,
         },
         ObjectState::Request {
             open: false,
             stages: after,
+            opened: None,
         },
     );
     plan.steps.push(if approve {

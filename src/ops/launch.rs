@@ -9,6 +9,7 @@ use crate::ops::change::execute::{ChangeContext, FailureKind, record_result};
 use crate::ops::change::judge::{Sent, judge};
 use crate::ops::change::readback::read_state;
 use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::verify::launched_run;
 use crate::ops::error::OpError;
 use crate::ops::journal::{Attempt, Journal, Outcome, Record};
 
@@ -53,11 +54,12 @@ pub async fn launch_job(
     }
     let id = journal.new_id();
     let (ts_ms, time) = journal.now();
+    // A little slack for clocks that differ between the console and the workspace.
+    let since_ms = ts_ms - 60_000;
     let target = Target::JobRun {
         job_id: req.job_id,
         job: job.to_string(),
-        // A little slack for clocks that differ between the console and the workspace.
-        since_ms: ts_ms - 60_000,
+        since_ms,
     };
     let params: Vec<String> = req
         .job_parameters
@@ -110,7 +112,18 @@ pub async fn launch_job(
         run_id,
         state: None,
     };
-    let read = read_state(client, &target, &shape).await;
+    let read = match run_id {
+        Some(_) => read_state(client, &target, &shape).await,
+        // No answer: look for the run this launch started among the job's runs, leaving out
+        // the runs other launches in the journal account for.
+        None => match journal.read() {
+            Ok(view) => match view.entry(&id) {
+                Some(entry) => launched_run(client, &view, entry, req.job_id, since_ms).await,
+                None => read_state(client, &target, &shape).await,
+            },
+            Err(_) => read_state(client, &target, &shape).await,
+        },
+    };
     let mut verdict = judge(&target.describe(), &attempt_before(), &shape, &sent, &read);
     if verdict.outcome == Outcome::Ok && verdict.error.is_none() {
         if let Ok(r) = &read {

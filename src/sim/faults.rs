@@ -263,6 +263,11 @@ impl FaultState {
         }
     }
 
+    /// Replaces the random faults from now on (the script and the random stream carry on).
+    pub fn set_spec(&mut self, spec: FaultSpec) {
+        self.spec = spec;
+    }
+
     /// Replaces the pending script: the next `faults.len()` authenticated requests get these.
     pub fn script(&mut self, faults: Vec<ScriptedFault>) {
         self.scripted = faults.into();

@@ -136,6 +136,11 @@ impl SimHandle {
         self.shared.faults().script(faults);
     }
 
+    /// Replaces the random faults from now on (e.g. none, to read the truth after a chaos run).
+    pub fn set_faults(&self, spec: FaultSpec) {
+        self.shared.faults().set_spec(spec);
+    }
+
     /// The clock reading the story was built at: every seeded timestamp is this minus an offset.
     pub fn anchor_ms(&self) -> i64 {
         self.shared.world().anchor_ms

@@ -12,7 +12,7 @@ use crate::ops::error::OpError;
 use crate::ops::journal::{Attempt, Journal, Outcome, Record, ResultRecord, Via};
 
 use super::judge::{Sent, Verdict, judge};
-use super::plan::Plan;
+use super::plan::{Plan, Step};
 use super::readback::read_state;
 use super::target::ObjectState;
 
@@ -149,16 +149,33 @@ async fn send_all(client: &Client, plan: &Plan) -> Sending {
     sending
 }
 
-/// Puts back the first `applied` requests of a plan that stopped half-way, newest first.
-/// Returns whether every undo request was answered with success.
+/// Puts back the first `applied` requests of a plan that stopped half-way, newest first, in
+/// up to two rounds: before each, the object is read and only requests whose effect still
+/// shows are undone (undoing a tag is safe to repeat). Returns whether the last round's undo
+/// requests were all answered with success.
 async fn undo_applied(client: &Client, plan: &Plan, applied: usize, log: &mut Vec<String>) -> bool {
-    let mut all = true;
-    for step in plan.steps[..applied].iter().rev() {
-        let Some(undo) = step.undo(&plan.before) else {
-            return false;
-        };
-        log.push(format!("{} (undo)", undo.describe()));
-        all &= matches!(Sent::of(&undo.send(client).await), Sent::Done);
+    let mut all = false;
+    for _ in 0..2 {
+        let now = read_state(client, &plan.target, &plan.after).await.ok();
+        let pending: Vec<&Step> = plan.steps[..applied]
+            .iter()
+            .rev()
+            .filter(|s| now.as_ref().and_then(|n| s.applied_in(n)) != Some(false))
+            .collect();
+        if pending.is_empty() {
+            return true;
+        }
+        all = true;
+        for step in pending {
+            let Some(undo) = step.undo(&plan.before) else {
+                return false;
+            };
+            log.push(format!("{} (undo)", undo.describe()));
+            all &= matches!(Sent::of(&undo.send(client).await), Sent::Done);
+        }
+        if all {
+            break;
+        }
     }
     all
 }
@@ -236,7 +253,7 @@ pub async fn execute(
         actor: ctx.actor.clone(),
         action: plan.action,
         target: plan.target.clone(),
-        before: plan.before.clone(),
+        before: plan.before.identified_by(&now),
         after: plan.after.clone(),
         comment: plan.comment.clone(),
         reverts: plan.reverts.clone(),

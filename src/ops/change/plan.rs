@@ -174,7 +174,7 @@ impl Step {
             }
             (
                 Step::ApproveRequest { version, stage, .. },
-                ObjectState::Request { open, stages },
+                ObjectState::Request { open, stages, .. },
             ) => Some(!open && stage_is(stages, version, stage)),
             (Step::RejectRequest { .. }, ObjectState::Request { open, .. }) => Some(!open),
             (Step::SetUcTags { tags, .. }, ObjectState::Tags { tags: got }) => Some(

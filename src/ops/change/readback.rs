@@ -46,6 +46,22 @@ pub async fn read_registry_alias(
         .map(|a| a.version.clone()))
 }
 
+/// Whether `version` has an open request to `stage`, and when it was made.
+pub async fn read_request(
+    client: &Client,
+    model: &str,
+    version: &str,
+    stage: &str,
+) -> ApiResult<(bool, Option<i64>)> {
+    let open = client.list_transition_requests(model, version).await?;
+    let found = open.iter().find(|a| {
+        a.to_stage
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(stage))
+    });
+    Ok((found.is_some(), found.and_then(|a| a.creation_timestamp)))
+}
+
 /// Whether `version` has an open request to `stage`.
 pub async fn read_request_open(
     client: &Client,
@@ -53,12 +69,7 @@ pub async fn read_request_open(
     version: &str,
     stage: &str,
 ) -> ApiResult<bool> {
-    let open = client.list_transition_requests(model, version).await?;
-    Ok(open.iter().any(|a| {
-        a.to_stage
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case(stage))
-    }))
+    Ok(read_request(client, model, version, stage).await?.0)
 }
 
 /// Reads `target` now, with the keys of `shape`.
@@ -102,10 +113,14 @@ pub async fn read_state(
             model,
             version,
             stage,
-        } => ObjectState::Request {
-            open: read_request_open(client, model, version, stage).await?,
-            stages: read_stages(client, model, keys(shape).iter()).await?,
-        },
+        } => {
+            let (open, opened) = read_request(client, model, version, stage).await?;
+            ObjectState::Request {
+                open,
+                stages: read_stages(client, model, keys(shape).iter()).await?,
+                opened,
+            }
+        }
         Target::Endpoint { name } => ObjectState::Endpoint(EndpointConfigState::of(
             &client.get_serving_endpoint(name).await?,
         )),

@@ -142,6 +142,10 @@ pub enum ObjectState {
     Request {
         open: bool,
         stages: BTreeMap<String, String>,
+        /// When the open request was made (its `creation_timestamp`): tells it apart from a
+        /// later request to the same stage. Informational; not compared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opened: Option<i64>,
     },
     /// A serving endpoint's served entities (as `PUT …/config` inputs) and routes.
     Endpoint(EndpointConfigState),
@@ -159,6 +163,21 @@ pub enum ObjectState {
 }
 
 impl ObjectState {
+    /// The same state with what identifies the object as read in `now` (which request is
+    /// open), for the journal: a later verification can then tell this request from another.
+    pub fn identified_by(&self, now: &ObjectState) -> ObjectState {
+        match (self, now) {
+            (ObjectState::Request { open, stages, .. }, ObjectState::Request { opened, .. }) => {
+                ObjectState::Request {
+                    open: *open,
+                    stages: stages.clone(),
+                    opened: *opened,
+                }
+            }
+            _ => self.clone(),
+        }
+    }
+
     /// The stage map, for the states that carry one.
     pub fn stages(&self) -> Option<&BTreeMap<String, String>> {
         match self {
@@ -188,10 +207,12 @@ impl ObjectState {
                 ObjectState::Request {
                     open: a,
                     stages: sa,
+                    ..
                 },
                 ObjectState::Request {
                     open: b,
                     stages: sb,
+                    ..
                 },
             ) => a == b && same_stages(sa, sb),
             (ObjectState::Endpoint(a), ObjectState::Endpoint(b)) => a.satisfied_by(b),
@@ -246,7 +267,9 @@ impl ObjectState {
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
-            ObjectState::Request { open, stages: m } => {
+            ObjectState::Request {
+                open, stages: m, ..
+            } => {
                 let request = if *open {
                     "request open"
                 } else {
@@ -353,6 +376,7 @@ mod tests {
         let s = ObjectState::Request {
             open: true,
             stages: stages(&[("4", "Staging"), ("3", "Production")]),
+            opened: None,
         };
         assert_eq!(s.describe(), "request open; v3 Production, v4 Staging");
     }

@@ -234,14 +234,17 @@ fn an_approved_request_counts_as_a_stage_change() {
     let before = ObjectState::Request {
         open: true,
         stages: stages(&[("3", "Production"), ("4", "Staging")]),
+        opened: None,
     };
     let after = ObjectState::Request {
         open: false,
         stages: stages(&[("3", "Archived"), ("4", "Production")]),
+        opened: None,
     };
     let rejected = ObjectState::Request {
         open: false,
         stages: stages(&[("3", "Production"), ("4", "Staging")]),
+        opened: None,
     };
     let view = JournalView {
         entries: vec![
