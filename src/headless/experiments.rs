@@ -13,6 +13,7 @@ pub async fn list(
     max: Option<usize>,
 ) -> ApiResult<Vec<Experiment>> {
     collect_pages(
+        "experiments/search",
         |token| async move {
             let req = SearchExperimentsRequest {
                 max_results: Some(1000),
