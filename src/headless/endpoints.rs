@@ -90,7 +90,7 @@ pub async fn list(client: &Client, json_out: bool) -> i32 {
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             exit::for_api_error(&e)
         }
     }
@@ -200,7 +200,7 @@ pub async fn show(client: &Client, name: &str, json_out: bool) -> i32 {
     let ep = match client.get_serving_endpoint(name).await {
         Ok(ep) => ep,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return exit::for_api_error(&e);
         }
     };
@@ -208,7 +208,7 @@ pub async fn show(client: &Client, name: &str, json_out: bool) -> i32 {
     let numbers = match client.endpoint_metrics(name).await {
         Ok(text) => since_start(&text),
         Err(e) => {
-            eprintln!("warning: metrics of {name}: {e}");
+            crate::eprintln_escaped!("warning: metrics of {name}: {e}");
             Vec::new()
         }
     };

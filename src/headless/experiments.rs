@@ -43,7 +43,7 @@ pub async fn run(client: &Client, filter: Option<&str>, max: Option<usize>, json
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             exit::for_api_error(&e)
         }
     }

@@ -87,6 +87,12 @@ pub fn load_state_line<T>(state: &State, remote: &Remote<T>) -> Option<Line<'sta
     }
 }
 
+/// Server text (a name, comment, tag, message) for one line of a view: control characters and
+/// escape sequences shown escaped, never passed to the terminal and never silently dropped.
+pub fn escaped(text: &str) -> String {
+    safe_text::line(text).into_owned()
+}
+
 /// Why a list stopped reading pages early, under its rows.
 pub fn paging_stopped_line(state: &State, why: Option<&str>) -> Option<Line<'static>> {
     let g = glyphs(state.session.ascii);

@@ -5,6 +5,7 @@ use tui_input::Input;
 use crate::api::ApiResult;
 use crate::api::models::mlflow::Experiment;
 use crate::api::paging::PageGuard;
+use crate::safe_text;
 
 use super::super::action::Action;
 use super::super::effect::{Effect, Fetch};
@@ -39,13 +40,13 @@ pub struct ExperimentsState {
 }
 
 /// The visible columns of a row: name, id, last update, tags. The filter matches these same
-/// strings, so what you see is what you can find.
+/// strings, so what you see is what you can find. Server text comes escaped (`safe_text`).
 pub fn cells(e: &Experiment, now_ms: i64) -> [String; 4] {
     [
-        e.name.clone(),
-        e.experiment_id.clone(),
+        safe_text::line(&e.name).into_owned(),
+        safe_text::line(&e.experiment_id).into_owned(),
         format::ago(now_ms, e.last_update_time),
-        format::user_tags(&e.tags),
+        safe_text::line(&format::user_tags(&e.tags)).into_owned(),
     ]
 }
 
