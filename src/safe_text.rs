@@ -48,6 +48,24 @@ pub fn json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Shown for a number the server sent that is no number: NaN or an infinity.
+pub const NOT_A_NUMBER: &str = "n/a";
+
+/// `show(v)` for a finite `v`, [`NOT_A_NUMBER`] otherwise: a server can send NaN and ±inf where
+/// a rate or latency belongs, and "NaN%" or "-inf ms" on screen reads like a real reading.
+pub fn number(v: f64, show: impl FnOnce(f64) -> String) -> String {
+    if v.is_finite() {
+        show(v)
+    } else {
+        NOT_A_NUMBER.to_string()
+    }
+}
+
+/// A ratio as a percentage with `decimals` places (`0.0123` → `1.23%`), or [`NOT_A_NUMBER`].
+pub fn percent(ratio: f64, decimals: usize) -> String {
+    number(ratio, |r| format!("{:.decimals$}%", r * 100.0))
+}
+
 fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !text.chars().any(|c| is_hazard(c) && !keep(c)) {
         return Cow::Borrowed(text);
@@ -76,6 +94,16 @@ fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_that_are_not_numbers_show_as_n_a() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(percent(v, 2), "n/a");
+            assert_eq!(number(v, |x| format!("{x:.0} ms")), "n/a");
+        }
+        assert_eq!(percent(0.0123, 2), "1.23%");
+        assert_eq!(number(12.4, |x| format!("{x:.0} ms")), "12 ms");
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {

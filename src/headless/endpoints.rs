@@ -9,6 +9,7 @@ use crate::api::{ApiResult, Client};
 use crate::ops::prometheus;
 use crate::ops::serving_metrics::{EntityWindow, Snapshot, window};
 use crate::ops::traffic::{EndpointConfigState, Split};
+use crate::safe_text::{number, percent};
 
 use super::{exit, output, table};
 
@@ -178,10 +179,15 @@ pub fn render_detail(ep: &ServingEndpoint, numbers: &[EntityWindow]) -> String {
                     .and_then(|st| st.deployment.as_ref())
                     .map_or_else(|| "-".to_string(), |d| d.to_string()),
                 format!("{}%", split.percent(&e.name)),
-                n.map_or_else(|| "-".into(), |w| format!("{:.0}", w.requests)),
-                n.map_or_else(|| "-".into(), |w| format!("{:.2}%", w.ratio_5xx * 100.0)),
-                n.and_then(|w| w.latency)
-                    .map_or_else(|| "-".into(), |l| format!("{:.0}/{:.0} ms", l.p50, l.p99)),
+                n.map_or_else(|| "-".into(), |w| number(w.requests, |r| format!("{r:.0}"))),
+                n.map_or_else(|| "-".into(), |w| percent(w.ratio_5xx, 2)),
+                n.and_then(|w| w.latency).map_or_else(
+                    || "-".into(),
+                    |l| {
+                        let ms = |v: f64| number(v, |v| format!("{v:.0}"));
+                        format!("{}/{} ms", ms(l.p50), ms(l.p99))
+                    },
+                ),
             ]
         })
         .collect();
