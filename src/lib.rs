@@ -2,7 +2,8 @@
 //!
 //! Layers (data flows one way): `api` (typed HTTP client, no UI) ← `app` (pure state machine +
 //! effect runtime) ← `ui` (views of state) ; `sim` is the simulated workspace that reuses `api`
-//! model types; `config` resolves profiles and settings; `tui` owns the terminal.
+//! model types; `config` resolves profiles and settings; `tui` owns the terminal; `safe_text`
+//! escapes what the server said before any terminal sees it.
 
 pub mod api;
 pub mod app;
@@ -12,6 +13,7 @@ pub mod export;
 pub mod headless;
 pub mod launch;
 pub mod ops;
+pub mod safe_text;
 pub mod sim;
 pub mod theme;
 pub mod tui;

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            mlops_console::eprintln_escaped!("error: cannot start the async runtime: {e}");
             return ExitCode::from(exit::FAILURE as u8);
         }
     };
@@ -69,7 +69,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 match launch::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
                     Ok(d) => d,
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        mlops_console::eprintln_escaped!("error: {e}");
                         return exit::FAILURE;
                     }
                 };
@@ -88,7 +88,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             {
                 Ok(f) => f.unwrap_or_else(sim::FaultSpec::none),
                 Err(e) => {
-                    eprintln!("error: --faults: {e}");
+                    mlops_console::eprintln_escaped!("error: --faults: {e}");
                     return exit::USAGE;
                 }
             };
@@ -109,7 +109,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             match sim::run_standalone(opts).await {
                 Ok(()) => exit::OK,
                 Err(e) => {
-                    eprintln!("error: simulator: {e}");
+                    mlops_console::eprintln_escaped!("error: simulator: {e}");
                     exit::FAILURE
                 }
             }
@@ -170,7 +170,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 exit::OK
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                mlops_console::eprintln_escaped!("error: {e}");
                 exit::CONFIG
             }
         },
@@ -247,11 +247,11 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
         readonly: g.readonly,
     };
     let resolved = resolve(&overrides, &env, paths).map_err(|e| {
-        eprintln!("error: {e}");
+        mlops_console::eprintln_escaped!("error: {e}");
         exit::CONFIG
     })?;
     let client = launch::client_for(&resolved, &env).map_err(|e| {
-        eprintln!("error: {e}");
+        mlops_console::eprintln_escaped!("error: {e}");
         exit::for_api_error(&e)
     })?;
     Ok((resolved, client))
@@ -269,7 +269,7 @@ fn change_session(
         &paths.data_dir,
     )
     .map_err(|e| {
-        eprintln!("error: {e}");
+        mlops_console::eprintln_escaped!("error: {e}");
         exit::CONFIG
     })?;
     Ok((session, client))
@@ -335,7 +335,7 @@ async fn run_tui(ctx: AppContext) -> i32 {
     match tui::run(ctx).await {
         Ok(()) => exit::OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            mlops_console::eprintln_escaped!("error: {e}");
             exit::FAILURE
         }
     }
@@ -346,7 +346,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
     let demo = match launch::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            mlops_console::eprintln_escaped!("error: {e}");
             return exit::FAILURE;
         }
     };
@@ -382,7 +382,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
     let buf = match result {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            mlops_console::eprintln_escaped!("error: {e}");
             return exit::FAILURE;
         }
     };
@@ -397,7 +397,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {}: {e}", a.out.display());
+            mlops_console::eprintln_escaped!("error: {}: {e}", a.out.display());
             exit::FAILURE
         }
     }

@@ -50,6 +50,7 @@ async fn jobs_list_pages_and_gets() {
     let sim = sim().await;
     let c = client(&sim, false);
     let jobs = collect_pages(
+        "jobs/list",
         |token| {
             let c = c.clone();
             async move {
@@ -149,6 +150,7 @@ async fn run_history_pages_newest_first() {
     let c = client(&sim, false);
     let mut pages = 0;
     let runs = collect_pages(
+        "jobs/runs/list",
         |token| {
             pages += 1;
             let c = c.clone();

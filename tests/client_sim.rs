@@ -52,6 +52,7 @@ async fn paging_follows_tokens_over_many_pages() {
     let c = client(&sim, &sim.token);
     let mut pages = 0;
     let all = collect_pages(
+        "experiments/search",
         |token| {
             pages += 1;
             let c = c.clone();

@@ -96,6 +96,7 @@ impl Client {
         path: Option<&str>,
     ) -> ApiResult<Vec<FileInfo>> {
         collect_pages(
+            "artifacts/list",
             |token| async move {
                 let r = self.list_artifacts(run_id, path, token.as_deref()).await?;
                 Ok(Page {

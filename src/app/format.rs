@@ -66,11 +66,8 @@ pub fn datetime_short(ms: Option<i64>) -> String {
 /// A metric value in at most ~9 characters: 4 significant decimals, trailing zeros dropped,
 /// scientific notation for very large or tiny magnitudes.
 pub fn metric(v: f64) -> String {
-    if v.is_nan() {
-        return "NaN".to_string();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf" } else { "-inf" }.to_string();
+    if !v.is_finite() {
+        return crate::safe_text::NOT_A_NUMBER.to_string();
     }
     let a = v.abs();
     if a != 0.0 && !(1e-3..1e6).contains(&a) {
@@ -99,6 +96,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbers_that_are_not_numbers_show_as_n_a() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(metric(v), "n/a");
+        }
+    }
+
+    #[test]
     fn ages_read_naturally() {
         assert_eq!(ago(100_000, Some(88_000)), "12s ago");
         assert_eq!(ago(10_000_000, Some(10_000_000 - 180_000)), "3m ago");
@@ -122,7 +126,7 @@ mod tests {
         assert_eq!(metric(0.0), "0");
         assert_eq!(metric(-0.00001), "-1.000e-5");
         assert_eq!(metric(2.5e7), "2.500e7");
-        assert_eq!(metric(f64::NAN), "NaN");
+        assert_eq!(metric(f64::NAN), "n/a");
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub async fn list(client: &Client, session: &Session, args: &ApprovalsArgs) -> i
         ));
     }
     for n in &pending.notes {
-        eprintln!("note: {n}");
+        crate::eprintln_escaped!("note: {n}");
     }
     exit::OK
 }

@@ -13,7 +13,7 @@ use super::{change, exit, output, table};
 
 fn read(journal: &Journal) -> Result<JournalView, i32> {
     journal.read().map_err(|e| {
-        eprintln!(
+        crate::eprintln_escaped!(
             "error: cannot read the audit journal {}: {e}",
             journal.path().display()
         );
@@ -30,7 +30,7 @@ pub async fn verify(client: &Client, journal: &Journal) -> i32 {
     let mut code = exit::OK;
     for (id, r) in &settled {
         match r {
-            Ok(result) => eprintln!(
+            Ok(result) => crate::eprintln_escaped!(
                 "verified {id}: {}{}",
                 result.outcome.as_str(),
                 result
@@ -40,13 +40,15 @@ pub async fn verify(client: &Client, journal: &Journal) -> i32 {
                     .unwrap_or_default()
             ),
             Err(e) => {
-                eprintln!("could not verify {id}: {e}");
+                crate::eprintln_escaped!("could not verify {id}: {e}");
                 code = exit::VERIFY_FAILED;
             }
         }
     }
     if settled.is_empty() {
-        eprintln!("nothing to verify: no change of this workspace has an unknown outcome");
+        crate::eprintln_escaped!(
+            "nothing to verify: no change of this workspace has an unknown outcome"
+        );
     }
     code
 }
@@ -116,11 +118,11 @@ pub async fn run(journal: &Journal, verify_with: Option<&Client>, args: &AuditAr
         output::print(&render(&shown));
     }
     for p in &view.problems {
-        eprintln!("warning: {}: {p}", journal.path().display());
+        crate::eprintln_escaped!("warning: {}: {p}", journal.path().display());
     }
     let unknown = shown.iter().filter(|e| e.standing().needs_verify()).count();
     if unknown > 0 && verify_with.is_none() {
-        eprintln!(
+        crate::eprintln_escaped!(
             "{unknown} change(s) with an unknown outcome: run `mlops-console audit --verify` to \
              re-read them"
         );

@@ -84,17 +84,18 @@ fn load_plan(args: &CanaryArgs) -> Result<Option<CanaryPlan>, i32> {
         return Ok(None);
     };
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: {}: {e}", path.display());
+        crate::eprintln_escaped!("error: {}: {e}", path.display());
         exit::USAGE
     })?;
     let plan = CanaryPlan::parse(&text).map_err(|e| {
-        eprintln!("error: {}: {e}", path.display());
+        crate::eprintln_escaped!("error: {}: {e}", path.display());
         exit::USAGE
     })?;
     if plan.endpoint != args.endpoint {
-        eprintln!(
+        crate::eprintln_escaped!(
             "error: the plan is for endpoint {}, not {}",
-            plan.endpoint, args.endpoint
+            plan.endpoint,
+            args.endpoint
         );
         return Err(exit::USAGE);
     }
@@ -106,7 +107,7 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
     let saved = match store.load(&args.endpoint) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return exit::FAILURE;
         }
     };
@@ -117,7 +118,7 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
                 exit::OK
             }
             None => {
-                eprintln!("no canary plan saved for endpoint {}", args.endpoint);
+                crate::eprintln_escaped!("no canary plan saved for endpoint {}", args.endpoint);
                 exit::NOT_FOUND
             }
         };
@@ -133,7 +134,7 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
     let now = chrono::Utc::now().timestamp_millis();
     let state = match (running, plan) {
         (Some(s), Some(p)) if s.plan != p => {
-            eprintln!(
+            crate::eprintln_escaped!(
                 "error: a different plan is running on {} ({}); follow it with `canary {} \
                  --wait --yes`, or abort it with `canary {} --abort --yes`",
                 args.endpoint,
@@ -145,12 +146,12 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         }
         (Some(s), _) => s,
         (None, _) if args.abort => {
-            eprintln!("no canary plan is running on endpoint {}", args.endpoint);
+            crate::eprintln_escaped!("no canary plan is running on endpoint {}", args.endpoint);
             return exit::NOT_FOUND;
         }
         (None, Some(p)) => CanaryState::new(p, now),
         (None, None) => {
-            eprintln!(
+            crate::eprintln_escaped!(
                 "error: no plan is running on {}: give one with --plan FILE",
                 args.endpoint
             );
@@ -159,10 +160,10 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
     };
     eprint!("{}", plan_lines(&state.plan));
     if state.phase != Phase::Starting {
-        eprintln!("  resuming: {}", state.describe());
+        crate::eprintln_escaped!("  resuming: {}", state.describe());
     }
     if let Err(why) = confirmed(&args.endpoint, session, &args.confirm) {
-        eprintln!("{why}");
+        crate::eprintln_escaped!("{why}");
         return exit::USAGE;
     }
     let ctx = ChangeContext {
@@ -192,12 +193,12 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
             .map(|e| e.message.clone())
             .unwrap_or_default();
         if line != last_line {
-            eprintln!("{line}");
+            crate::eprintln_escaped!("{line}");
             last_line = line;
         }
         for a in actions {
             if let CanaryAction::Alert { severity, message } = a {
-                eprintln!("{severity:?}: {message}");
+                crate::eprintln_escaped!("{severity:?}: {message}");
             }
         }
     });
@@ -207,7 +208,7 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         Ok(state) => {
             show(&state, args.confirm.json);
             if state.phase == Phase::Holding && !state.is_finished() {
-                eprintln!(
+                crate::eprintln_escaped!(
                     "the plan is live and saved; follow it with `mlops-console canary {} --wait --yes`",
                     args.endpoint
                 );
@@ -215,7 +216,7 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
             code_for(&state)
         }
         Err(e) => {
-            eprintln!("error: {e} (the plan's state is saved; run again to resume)");
+            crate::eprintln_escaped!("error: {e} (the plan's state is saved; run again to resume)");
             exit::FAILURE
         }
     }

@@ -86,7 +86,7 @@ pub fn refuse_read_only(client: &Client, session: &Session, what: &str) -> Optio
     if !(session.readonly || client.readonly()) {
         return None;
     }
-    eprintln!(
+    crate::eprintln_escaped!(
         "error: profile '{}' is read-only: `{what}` changes the workspace and is refused \
          (no request was sent)",
         session.profile
@@ -144,7 +144,7 @@ pub async fn apply(
 ) -> i32 {
     if plan.is_noop() {
         print_plan(plan, client, session, args.json, false);
-        eprintln!(
+        crate::eprintln_escaped!(
             "nothing to do: {} is already {}",
             plan.target.describe(),
             plan.after.describe()
@@ -153,7 +153,7 @@ pub async fn apply(
     }
     if let Err(why) = confirmed(plan, session, args) {
         print_plan(plan, client, session, args.json, false);
-        eprintln!("{why}");
+        crate::eprintln_escaped!("{why}");
         return exit::USAGE;
     }
     print_plan(plan, client, session, args.json, true);
@@ -168,7 +168,7 @@ pub async fn apply(
             if args.json {
                 output::json(&json!({ "plan": plan, "executed": false, "error": e.to_string() }));
             }
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return code_for(&e);
         }
     };
@@ -178,10 +178,10 @@ pub async fn apply(
         output::println(&format!("ok: {} (journal {})", outcome.message, outcome.id));
     }
     if outcome.outcome != Outcome::Ok {
-        eprintln!("error: {} (journal {})", outcome.message, outcome.id);
+        crate::eprintln_escaped!("error: {} (journal {})", outcome.message, outcome.id);
     }
     if let Some(w) = &outcome.journal_warning {
-        eprintln!("warning: {w}");
+        crate::eprintln_escaped!("warning: {w}");
     }
     code_for_outcome(&outcome)
 }
@@ -189,8 +189,8 @@ pub async fn apply(
 /// Prints why an operation could not be planned and returns its exit code.
 pub fn report(e: &OpError) -> i32 {
     match e {
-        OpError::NothingToDo(m) => eprintln!("nothing to do: {m}"),
-        other => eprintln!("error: {other}"),
+        OpError::NothingToDo(m) => crate::eprintln_escaped!("nothing to do: {m}"),
+        other => crate::eprintln_escaped!("error: {other}"),
     }
     code_for(e)
 }

@@ -9,6 +9,7 @@ use crate::api::{ApiResult, Client};
 use crate::ops::prometheus;
 use crate::ops::serving_metrics::{EntityWindow, Snapshot, window};
 use crate::ops::traffic::{EndpointConfigState, Split};
+use crate::safe_text::{number, percent};
 
 use super::{exit, output, table};
 
@@ -90,7 +91,7 @@ pub async fn list(client: &Client, json_out: bool) -> i32 {
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             exit::for_api_error(&e)
         }
     }
@@ -178,10 +179,15 @@ pub fn render_detail(ep: &ServingEndpoint, numbers: &[EntityWindow]) -> String {
                     .and_then(|st| st.deployment.as_ref())
                     .map_or_else(|| "-".to_string(), |d| d.to_string()),
                 format!("{}%", split.percent(&e.name)),
-                n.map_or_else(|| "-".into(), |w| format!("{:.0}", w.requests)),
-                n.map_or_else(|| "-".into(), |w| format!("{:.2}%", w.ratio_5xx * 100.0)),
-                n.and_then(|w| w.latency)
-                    .map_or_else(|| "-".into(), |l| format!("{:.0}/{:.0} ms", l.p50, l.p99)),
+                n.map_or_else(|| "-".into(), |w| number(w.requests, |r| format!("{r:.0}"))),
+                n.map_or_else(|| "-".into(), |w| percent(w.ratio_5xx, 2)),
+                n.and_then(|w| w.latency).map_or_else(
+                    || "-".into(),
+                    |l| {
+                        let ms = |v: f64| number(v, |v| format!("{v:.0}"));
+                        format!("{}/{} ms", ms(l.p50), ms(l.p99))
+                    },
+                ),
             ]
         })
         .collect();
@@ -200,7 +206,7 @@ pub async fn show(client: &Client, name: &str, json_out: bool) -> i32 {
     let ep = match client.get_serving_endpoint(name).await {
         Ok(ep) => ep,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return exit::for_api_error(&e);
         }
     };
@@ -208,7 +214,7 @@ pub async fn show(client: &Client, name: &str, json_out: bool) -> i32 {
     let numbers = match client.endpoint_metrics(name).await {
         Ok(text) => since_start(&text),
         Err(e) => {
-            eprintln!("warning: metrics of {name}: {e}");
+            crate::eprintln_escaped!("warning: metrics of {name}: {e}");
             Vec::new()
         }
     };

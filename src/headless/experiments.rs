@@ -13,6 +13,7 @@ pub async fn list(
     max: Option<usize>,
 ) -> ApiResult<Vec<Experiment>> {
     collect_pages(
+        "experiments/search",
         |token| async move {
             let req = SearchExperimentsRequest {
                 max_results: Some(1000),
@@ -42,7 +43,7 @@ pub async fn run(client: &Client, filter: Option<&str>, max: Option<usize>, json
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             exit::for_api_error(&e)
         }
     }

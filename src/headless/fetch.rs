@@ -2,6 +2,7 @@
 //! search, and every page of a metric history.
 
 use crate::api::models::mlflow::{Experiment, Metric, Run, SearchRunsRequest};
+use crate::api::paging::PageGuard;
 use crate::api::{ApiError, ApiResult, Client, ErrorKind};
 
 /// What a paged read brought back.
@@ -35,10 +36,6 @@ impl Reading {
     }
 }
 
-fn non_empty(token: Option<String>) -> Option<String> {
-    token.filter(|t| !t.is_empty())
-}
-
 /// Follows `next_page_token` of `runs/search` from the first page, with `req`'s experiments,
 /// filter, view and order; its `max_results` and `page_token` are replaced.
 pub async fn search_runs(
@@ -52,6 +49,7 @@ pub async fn search_runs(
         more: false,
     };
     let mut token = None;
+    let mut guard = PageGuard::new("runs/search");
     loop {
         let page_req = SearchRunsRequest {
             max_results: Some(reading.next_size(out.items.len())),
@@ -61,7 +59,7 @@ pub async fn search_runs(
         let page = client.search_runs(&page_req).await?;
         out.pages += 1;
         out.items.extend(page.runs);
-        token = non_empty(page.next_page_token);
+        token = guard.next(page.next_page_token)?;
         if reading.done(out.items.len()) {
             out.more = token.is_some() || reading.limit.is_some_and(|l| out.items.len() > l);
             out.items.truncate(reading.limit.unwrap_or(usize::MAX));
@@ -87,6 +85,7 @@ pub async fn metric_history(
         more: false,
     };
     let mut token: Option<String> = None;
+    let mut guard = PageGuard::new("metrics/get-history");
     loop {
         let size = reading.next_size(out.items.len());
         let page = client
@@ -94,7 +93,7 @@ pub async fn metric_history(
             .await?;
         out.pages += 1;
         out.items.extend(page.metrics);
-        token = non_empty(page.next_page_token);
+        token = guard.next(page.next_page_token)?;
         if reading.done(out.items.len()) {
             out.more = token.is_some() || reading.limit.is_some_and(|l| out.items.len() > l);
             break;

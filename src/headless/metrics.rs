@@ -29,9 +29,10 @@ pub async fn run(client: &Client, args: &MetricsArgs) -> i32 {
                 } else {
                     format!("it has: {}", keys.join(", "))
                 };
-                eprintln!(
+                crate::eprintln_escaped!(
                     "error: run '{}' has no metric '{}' ({known})",
-                    args.run_id, args.key
+                    args.run_id,
+                    args.key
                 );
                 exit::NOT_FOUND
             }
@@ -45,7 +46,7 @@ pub async fn run(client: &Client, args: &MetricsArgs) -> i32 {
     }
     output::print(&render(&history.items));
     if history.more {
-        eprintln!(
+        crate::eprintln_escaped!(
             "note: showing the first {} points; the history has more (raise --max)",
             history.items.len()
         );

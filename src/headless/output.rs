@@ -3,8 +3,13 @@
 
 use std::io::Write;
 
-/// Writes `text` to stdout; a closed pipe is not an error.
+use crate::safe_text;
+
+/// Writes `text` to stdout; a closed pipe is not an error. Control characters and escape
+/// sequences in it (server text: names, comments, logs) are written as visible escapes, so no
+/// command's output can retitle the terminal or write its clipboard.
 pub fn print(text: &str) {
+    let text = safe_text::lines(text);
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     if let Err(e) = result
@@ -22,7 +27,21 @@ pub fn println(text: &str) {
 /// Pretty JSON of `value` with a trailing newline.
 pub fn json<T: serde::Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println(&s),
+        Ok(s) => println(&safe_text::json(&s)),
         Err(e) => eprintln!("error: cannot encode JSON: {e}"),
     }
+}
+
+/// A line on stderr, with control characters escaped as [`print`] does: error messages and
+/// notes quote the server.
+pub fn eprint_line(text: &str) {
+    eprintln!("{}", safe_text::lines(text));
+}
+
+/// `eprintln!` for text that may quote the server: see [`eprint_line`].
+#[macro_export]
+macro_rules! eprintln_escaped {
+    ($($arg:tt)*) => {
+        $crate::headless::output::eprint_line(&format!($($arg)*))
+    };
 }

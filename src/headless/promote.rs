@@ -34,7 +34,7 @@ pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -
     let view = match session.journal().read() {
         Ok(v) => v,
         Err(e) => {
-            eprintln!(
+            crate::eprintln_escaped!(
                 "error: cannot read the audit journal {}: {e}",
                 session.journal().path().display()
             );
@@ -88,5 +88,5 @@ fn print_candidates(c: &Candidates, args: &RollbackArgs) {
     if let Some(a) = &args.alias {
         hint.push_str(&format!(" --alias {a}"));
     }
-    eprintln!("{}; choose one with `{hint} --to VERSION`", c.note);
+    crate::eprintln_escaped!("{}; choose one with `{hint} --to VERSION`", c.note);
 }

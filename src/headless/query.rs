@@ -16,7 +16,7 @@ pub async fn run(client: &Client, args: &QueryArgs) -> i32 {
     let body = match load_payload(client, &args.endpoint, &source).await {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return match source {
                 PayloadSource::File(_) => exit::USAGE,
                 PayloadSource::EndpointExample => exit::FAILURE,
@@ -25,7 +25,7 @@ pub async fn run(client: &Client, args: &QueryArgs) -> i32 {
     };
     if let Some(w) = shape_warning(&body) {
         // Sent anyway: the server has the last word on its input shapes.
-        eprintln!("warning: {}: {w}", source.describe());
+        crate::eprintln_escaped!("warning: {}: {w}", source.describe());
     }
     match client.query_endpoint(&args.endpoint, &body).await {
         Ok(q) => {
@@ -43,7 +43,7 @@ pub async fn run(client: &Client, args: &QueryArgs) -> i32 {
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             exit::for_api_error(&e)
         }
     }

@@ -7,7 +7,7 @@ use super::fetch::is_missing;
 
 /// Prints `error: {what} not found` and returns NOT_FOUND.
 pub fn not_found(what: &str) -> i32 {
-    eprintln!("error: {what} not found");
+    crate::eprintln_escaped!("error: {what} not found");
     exit::NOT_FOUND
 }
 
@@ -19,8 +19,10 @@ pub fn failed(what: &str, e: &ApiError) -> i32 {
         return not_found(what);
     }
     match e.kind() {
-        Some(ErrorKind::BadRequest) => eprintln!("error: the server rejected the request: {e}"),
-        _ => eprintln!("error: {e}"),
+        Some(ErrorKind::BadRequest) => {
+            crate::eprintln_escaped!("error: the server rejected the request: {e}")
+        }
+        _ => crate::eprintln_escaped!("error: {e}"),
     }
     exit::for_api_error(e)
 }

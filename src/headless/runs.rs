@@ -23,7 +23,9 @@ pub async fn run(client: &Client, args: &RunsArgs) -> i32 {
         Err(Lookup::Missing) => {
             let e = &args.experiment;
             if fetch::is_numeric(e) {
-                eprintln!("error: experiment '{e}' not found (neither as a name nor as an id)");
+                crate::eprintln_escaped!(
+                    "error: experiment '{e}' not found (neither as a name nor as an id)"
+                );
                 return exit::NOT_FOUND;
             }
             return report::not_found(&format!("experiment '{e}'"));
@@ -53,7 +55,7 @@ pub async fn run(client: &Client, args: &RunsArgs) -> i32 {
     }
     output::print(&render(&found.items, &args.order_by, now_ms()));
     if found.more {
-        eprintln!(
+        crate::eprintln_escaped!(
             "note: showing the first {} runs; more match (raise --max or use --all)",
             found.items.len()
         );

@@ -143,11 +143,8 @@ pub fn duration(ms: i64) -> String {
 /// A metric value in few characters: up to 4 decimals without trailing zeros, scientific for
 /// very large or small magnitudes.
 pub fn value(v: f64) -> String {
-    if v.is_nan() {
-        return "NaN".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf" } else { "-inf" }.into();
+    if !v.is_finite() {
+        return crate::safe_text::NOT_A_NUMBER.into();
     }
     let a = v.abs();
     if a != 0.0 && !(1e-4..1e9).contains(&a) {
@@ -192,6 +189,13 @@ pub fn one_line(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::api::models::mlflow::{KeyValue, Metric};
+
+    #[test]
+    fn values_that_are_not_numbers_show_as_n_a() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(value(v), "n/a");
+        }
+    }
 
     fn run(metrics: &[&str], params: &[&str]) -> Run {
         let mut r = Run::default();
@@ -252,6 +256,6 @@ mod tests {
         assert_eq!(value(350.0), "350");
         assert_eq!(value(-0.00001), "-1.000e-5");
         assert_eq!(value(0.0), "0");
-        assert_eq!(value(f64::NAN), "NaN");
+        assert_eq!(value(f64::NAN), "n/a");
     }
 }

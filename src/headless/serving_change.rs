@@ -40,7 +40,7 @@ pub fn confirmed(endpoint: &str, session: &Session, args: &ConfirmArgs) -> Resul
 
 /// A waiter on the real timer that tells stderr what it waits for.
 pub fn progress_waiter() -> Waiter<'static> {
-    Waiter::real().on_progress(|p| eprintln!("{p}"))
+    Waiter::real().on_progress(|p| crate::eprintln_escaped!("{p}"))
 }
 
 /// The target split of `--set` / `--shift` against the live one.
@@ -88,7 +88,7 @@ pub async fn apply_plan(
 ) -> i32 {
     if plan.is_noop() {
         print_plan(plan, client, session, args.json, false);
-        eprintln!(
+        crate::eprintln_escaped!(
             "nothing to do: endpoint {} is already {}",
             plan.endpoint,
             plan.after.describe()
@@ -97,7 +97,7 @@ pub async fn apply_plan(
     }
     if let Err(why) = confirmed(&plan.endpoint, session, args) {
         print_plan(plan, client, session, args.json, false);
-        eprintln!("{why}");
+        crate::eprintln_escaped!("{why}");
         return exit::USAGE;
     }
     print_plan(plan, client, session, args.json, true);
@@ -120,7 +120,7 @@ pub async fn apply_plan(
             if args.json {
                 output::json(&json!({ "plan": plan, "executed": false, "error": e.to_string() }));
             }
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return change::code_for(&e);
         }
     };
@@ -130,10 +130,10 @@ pub async fn apply_plan(
         output::println(&format!("ok: {} (journal {})", outcome.message, outcome.id));
     }
     if outcome.outcome != Outcome::Ok {
-        eprintln!("error: {} (journal {})", outcome.message, outcome.id);
+        crate::eprintln_escaped!("error: {} (journal {})", outcome.message, outcome.id);
     }
     if let Some(w) = &outcome.journal_warning {
-        eprintln!("warning: {w}");
+        crate::eprintln_escaped!("warning: {w}");
     }
     change::code_for_outcome(&outcome)
 }
@@ -145,14 +145,14 @@ pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> 
     let ep = match client.get_serving_endpoint(&args.endpoint).await {
         Ok(ep) => ep,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return exit::for_api_error(&e);
         }
     };
     let split = match target(args, &Split::of_endpoint(&ep)) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             return exit::USAGE;
         }
     };
@@ -175,7 +175,7 @@ pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -
     let view = match session.journal().read() {
         Ok(v) => v,
         Err(e) => {
-            eprintln!(
+            crate::eprintln_escaped!(
                 "error: cannot read the audit journal {}: {e}",
                 session.journal().path().display()
             );

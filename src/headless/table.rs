@@ -1,12 +1,22 @@
 //! Plain column-aligned tables for human output of headless commands.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthStr;
 
+use crate::safe_text;
+
 /// Renders rows under a header, columns padded to the widest cell; the last column is not padded.
+/// Cells hold server text: control characters (line breaks too) are shown escaped, so a cell
+/// can neither forge rows nor reach the terminal as control.
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| safe_text::line(c)).collect())
+        .collect();
     let cols = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate().take(cols) {
             widths[i] = widths[i].max(cell.width());
         }
@@ -24,8 +34,8 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     };
     line(header.to_vec());
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
+    for row in &rows {
+        line(row.iter().map(|c| c.as_ref()).collect());
     }
     out
 }

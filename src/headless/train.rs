@@ -310,7 +310,7 @@ pub fn render(report: &TrainReport) -> String {
 
 /// Runs the command: result on stdout, everything else on stderr; the exit code.
 pub async fn run(client: &Client, req: &TrainRequest<'_>, poll: Poll<'_>) -> i32 {
-    let log: Log = Arc::new(|line: &str| eprintln!("{line}"));
+    let log: Log = Arc::new(|line: &str| crate::eprintln_escaped!("{line}"));
     match execute(client, req, poll, log).await {
         Ok(report) => {
             if req.json {
@@ -325,7 +325,7 @@ pub async fn run(client: &Client, req: &TrainRequest<'_>, poll: Poll<'_>) -> i32
         }
         Err(TrainError::Api(ApiError::ReadOnly { .. }))
         | Err(TrainError::Op(OpError::ReadOnly(_))) => {
-            eprintln!(
+            crate::eprintln_escaped!(
                 "error: read-only profile: `train` starts a job run (POST /api/2.2/jobs/run-now) \
                  and was refused before anything was sent; use a writable profile, or drop \
                  --readonly"
@@ -333,7 +333,7 @@ pub async fn run(client: &Client, req: &TrainRequest<'_>, poll: Poll<'_>) -> i32
             exit::CONFLICT_OR_PERMISSION
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_escaped!("error: {e}");
             e.exit_code()
         }
     }

@@ -76,6 +76,7 @@ where
 
 async fn workspace_pending(client: &Client, notes: &mut Vec<String>) -> Vec<PendingApproval> {
     let versions = collect_pages(
+        "model-versions/search",
         |token| async move {
             let r = client
                 .search_model_versions(None, Some(1000), token.as_deref())
@@ -144,6 +145,7 @@ async fn uc_pending(
     notes: &mut Vec<String>,
 ) -> Vec<PendingApproval> {
     let models = collect_pages(
+        "unity-catalog/models",
         |token| async move {
             let r = client
                 .list_uc_models(None, Some(1000), token.as_deref())

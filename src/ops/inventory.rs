@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::api::models::mlflow::{Experiment, SearchExperimentsRequest};
 use crate::api::models::serving::{ConfigUpdate, EndpointReady, ServingEndpoint};
+use crate::api::paging::PageGuard;
 use crate::api::{ApiResult, Client};
 
 /// A count that may have stopped at a cap (large workspaces are not listed in full for a number).
@@ -32,17 +33,18 @@ const COUNT_PAGE: i64 = 1000;
 /// Unity Catalog may answer empty pages that still carry a token; never walk forever.
 const MAX_COUNT_PAGES: usize = 50;
 
-/// Counts items page by page, stopping once `cap` is reached while more pages exist.
-async fn count_pages<F, Fut>(cap: usize, page: F) -> ApiResult<Count>
+/// Counts items of `listing` page by page, stopping once `cap` is reached while more pages exist.
+async fn count_pages<F, Fut>(listing: &str, cap: usize, page: F) -> ApiResult<Count>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = ApiResult<(usize, Option<String>)>>,
 {
-    count_pages_from(cap, 0, None, page).await
+    count_pages_from(listing, cap, 0, None, page).await
 }
 
 /// [`count_pages`] continuing after `n` items already counted, from page `token`.
 async fn count_pages_from<F, Fut>(
+    listing: &str,
     cap: usize,
     mut n: usize,
     mut token: Option<String>,
@@ -52,10 +54,11 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = ApiResult<(usize, Option<String>)>>,
 {
+    let mut guard = PageGuard::new(listing);
     for _ in 0..MAX_COUNT_PAGES {
         let (items, next) = page(token.take()).await?;
         n += items;
-        match next.filter(|t| !t.is_empty()) {
+        match guard.next(next)? {
             Some(_) if n >= cap => {
                 return Ok(Count {
                     n: cap,
@@ -106,10 +109,16 @@ pub async fn experiment_summary(
             capped: true,
         },
         Some(t) => {
-            count_pages_from(cap, seen, Some(t), |token| async move {
-                let r = search(token).await?;
-                Ok((r.experiments.len(), r.next_page_token))
-            })
+            count_pages_from(
+                "experiments/search",
+                cap,
+                seen,
+                Some(t),
+                |token| async move {
+                    let r = search(token).await?;
+                    Ok((r.experiments.len(), r.next_page_token))
+                },
+            )
             .await?
         }
     };
@@ -128,7 +137,7 @@ pub async fn count_experiments(client: &Client, cap: usize) -> ApiResult<Count> 
 
 /// Counts Unity Catalog models in all catalogs.
 pub async fn count_uc_models(client: &Client, cap: usize) -> ApiResult<Count> {
-    count_pages(cap, |token| async move {
+    count_pages("unity-catalog/models", cap, |token| async move {
         let r = client
             .list_uc_models(None, Some(COUNT_PAGE), token.as_deref())
             .await?;
@@ -139,7 +148,7 @@ pub async fn count_uc_models(client: &Client, cap: usize) -> ApiResult<Count> {
 
 /// Counts workspace-registry models.
 pub async fn count_workspace_models(client: &Client, cap: usize) -> ApiResult<Count> {
-    count_pages(cap, |token| async move {
+    count_pages("registered-models/search", cap, |token| async move {
         let r = client
             .search_registered_models(None, Some(COUNT_PAGE), token.as_deref())
             .await?;
@@ -347,7 +356,7 @@ mod tests {
 
     #[tokio::test]
     async fn counts_stop_at_the_cap_only_when_more_exists() {
-        let c = count_pages(1000, pages(&[400, 400])).await.unwrap();
+        let c = count_pages("x", 1000, pages(&[400, 400])).await.unwrap();
         assert_eq!(
             c,
             Count {
@@ -355,7 +364,7 @@ mod tests {
                 capped: false
             }
         );
-        let c = count_pages(1000, pages(&[1000, 1])).await.unwrap();
+        let c = count_pages("x", 1000, pages(&[1000, 1])).await.unwrap();
         assert_eq!(
             c,
             Count {
@@ -363,7 +372,7 @@ mod tests {
                 capped: true
             }
         );
-        let c = count_pages(1000, pages(&[1000])).await.unwrap();
+        let c = count_pages("x", 1000, pages(&[1000])).await.unwrap();
         assert_eq!(
             c,
             Count {
@@ -372,7 +381,7 @@ mod tests {
             }
         );
         // Empty pages with tokens (Unity Catalog) are walked through.
-        let c = count_pages(1000, pages(&[0, 0, 3])).await.unwrap();
+        let c = count_pages("x", 1000, pages(&[0, 0, 3])).await.unwrap();
         assert_eq!(
             c,
             Count {
@@ -380,5 +389,14 @@ mod tests {
                 capped: false
             }
         );
+    }
+
+    #[tokio::test]
+    async fn a_repeated_token_stops_the_count_with_an_error() {
+        let same = |_| std::future::ready(Ok((0, Some("same".to_string()))));
+        let e = count_pages("unity-catalog/models", 1000, same)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("repeated a page token"), "{e}");
     }
 }

@@ -141,6 +141,7 @@ fn ws_row(m: RegisteredModel) -> ModelRow {
 /// A registry the server lacks is left out; an error in both fails the list.
 pub async fn list_models(client: &Client) -> ApiResult<Vec<ModelRow>> {
     let uc = collect_pages(
+        "unity-catalog/models",
         |token| async move {
             let r = client
                 .list_uc_models(None, Some(100), token.as_deref())
@@ -154,6 +155,7 @@ pub async fn list_models(client: &Client) -> ApiResult<Vec<ModelRow>> {
     )
     .await;
     let ws = collect_pages(
+        "registered-models/search",
         |token| async move {
             let r = client
                 .search_registered_models(None, Some(100), token.as_deref())
@@ -282,6 +284,7 @@ async fn ws_detail(client: &Client, name: &str) -> ApiResult<ModelDetail> {
     let model = client.get_registered_model(name).await?;
     let filter = format!("name='{}'", name.replace('\'', "\\'"));
     let found = collect_pages(
+        "model-versions/search",
         |token| {
             let filter = filter.clone();
             async move {

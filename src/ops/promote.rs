@@ -66,6 +66,7 @@ pub async fn read_all_stages(
 ) -> Result<BTreeMap<String, String>, OpError> {
     let filter = format!("name='{}'", model.replace('\'', "\\'"));
     let versions = collect_pages(
+        "model-versions/search",
         |token| {
             let filter = filter.clone();
             async move {

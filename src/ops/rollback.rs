@@ -252,6 +252,7 @@ async fn candidates(
     };
     let mut out = if let Target::UcAlias { .. } = target {
         let versions = collect_pages(
+            "unity-catalog/models/versions",
             |token| async move {
                 let r = client
                     .list_uc_model_versions(model, Some(100), token.as_deref())

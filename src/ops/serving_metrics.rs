@@ -41,13 +41,18 @@ pub struct Bucket {
     pub count: f64,
 }
 
-/// `le` as JSON: a number, or `"+Inf"` (JSON has no infinity).
+/// `le` as JSON: a number, or `"+Inf"`, `"-Inf"`, `"NaN"` as Prometheus writes them (JSON has
+/// none of these).
 mod le_text {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if v.is_infinite() {
+        if v.is_nan() {
+            s.serialize_str("NaN")
+        } else if *v == f64::INFINITY {
             s.serialize_str("+Inf")
+        } else if *v == f64::NEG_INFINITY {
+            s.serialize_str("-Inf")
         } else {
             s.serialize_f64(*v)
         }

@@ -68,7 +68,7 @@ fn ms(v: Option<f64>) -> String {
 }
 
 fn rate(x: f64) -> String {
-    format!("{:.2}%", x * 100.0)
+    crate::safe_text::percent(x, 2)
 }
 
 fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
@@ -89,7 +89,7 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
         ("requests".into(), cells(&|s| s.requests.to_string())),
         (
             "req/s".into(),
-            cells(&|s| format!("{:.2}", s.requests_per_s)),
+            cells(&|s| crate::safe_text::number(s.requests_per_s, |r| format!("{r:.2}"))),
         ),
         ("4xx".into(), cells(&|s| s.errors_4xx.to_string())),
         ("5xx".into(), cells(&|s| s.errors_5xx.to_string())),

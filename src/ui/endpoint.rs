@@ -185,7 +185,7 @@ fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, 
                 .and_then(|st| st.deployment.as_ref())
                 .map(|d| d.as_str().trim_start_matches("DEPLOYMENT_").to_lowercase())
                 .unwrap_or_default();
-            let pct = |x: f64| format!("{:.1}%", x * 100.0);
+            let pct = |x: f64| crate::safe_text::percent(x, 1);
             Row::new(vec![
                 Cell::from(Span::styled(
                     name.clone(),

@@ -11,7 +11,7 @@ use crate::app::screens::experiments::cells;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel};
+use super::widgets::{load_state_line, paging_stopped_line, panel};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -31,7 +31,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
 
     let show_filter = ex.view.filtering || ex.view.has_filter();
-    let status = load_state_line(state, &ex.list);
+    let stopped = ex
+        .list
+        .data
+        .as_ref()
+        .and_then(|d| d.paging_stopped.as_deref());
+    let status = load_state_line(state, &ex.list).or_else(|| paging_stopped_line(state, stopped));
     let [table_area, status_area, filter_area] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(u16::from(status.is_some() && loaded > 0)),

@@ -95,4 +95,22 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),
         Overlay::CanaryForm(f) => canary_form::render(frame, areas.body, state, f),
     }
+    scrub_hazards(frame);
+}
+
+/// The last guard before the terminal: ratatui drops control characters from spans but keeps
+/// zero-width ones such as bidi overrides in table cells, which would reorder what the terminal
+/// shows. Views escape server text where they know it ([`widgets::escaped`]); this pass removes
+/// whatever a view missed from every cell of the frame.
+fn scrub_hazards(frame: &mut Frame) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if cell.symbol().chars().any(crate::safe_text::is_hazard) {
+            let clean: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !crate::safe_text::is_hazard(*c))
+                .collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::ops::journal::Standing;
 use crate::theme::Role;
 
 use super::table::{ListScreen, render as render_list};
+use super::widgets::escaped;
 
 pub fn models(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -22,10 +23,10 @@ pub fn models(frame: &mut Frame, area: Rect, state: &State) {
         .into_iter()
         .map(|r| {
             Row::new(vec![
-                Cell::from(r.name.clone()),
+                Cell::from(escaped(&r.name)),
                 Cell::from(r.source.label()),
-                Cell::from(r.pointers_text()),
-                Cell::from(r.owner.clone().unwrap_or_default()),
+                Cell::from(escaped(&r.pointers_text())),
+                Cell::from(escaped(r.owner.as_deref().unwrap_or_default())),
                 Cell::from(format::ago_short(state.now_ms, r.updated_ms))
                     .style(theme.style(Role::Muted)),
             ])
@@ -65,18 +66,19 @@ pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
             let (source, asks) = match i.source {
                 ApprovalSource::Workspace => (
                     "workspace",
-                    format!("→ {}", i.to_stage.clone().unwrap_or_default()),
+                    format!("→ {}", escaped(i.to_stage.as_deref().unwrap_or_default())),
                 ),
                 ApprovalSource::UnityCatalog => ("UC", "approval tag pending".to_string()),
             };
             Row::new(vec![
-                Cell::from(i.model.clone()),
-                Cell::from(format!("v{}", i.version)),
+                Cell::from(escaped(&i.model)),
+                Cell::from(format!("v{}", escaped(&i.version))),
                 Cell::from(source),
                 Cell::from(asks),
-                Cell::from(i.requested_by.clone().unwrap_or_default()),
+                Cell::from(escaped(i.requested_by.as_deref().unwrap_or_default())),
                 Cell::from(format::ago_short(state.now_ms, i.since_ms)),
-                Cell::from(i.comment.clone().unwrap_or_default()).style(theme.style(Role::Muted)),
+                Cell::from(escaped(i.comment.as_deref().unwrap_or_default()))
+                    .style(theme.style(Role::Muted)),
             ])
         })
         .collect();
@@ -87,7 +89,7 @@ pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
         .map(|l| {
             l.notes
                 .iter()
-                .map(|n| Line::styled(n.clone(), theme.style(Role::Warn)))
+                .map(|n| Line::styled(escaped(n), theme.style(Role::Warn)))
                 .collect()
         })
         .unwrap_or_default();

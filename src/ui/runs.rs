@@ -16,7 +16,7 @@ use crate::ops::run_filter;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel, truncate};
+use super::widgets::{load_state_line, paging_stopped_line, panel, truncate};
 
 /// Width of a column for the rows in the window.
 fn width_of(col: &Column, rows: &[RowRef<'_>], ids: &ColumnIds) -> u16 {
@@ -223,7 +223,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
 
     let text = runs.view.filter_text().trim();
     let show_filter = runs.view.filtering || runs.view.has_filter();
-    let status = load_state_line(state, &runs.rows);
+    let stopped = runs
+        .rows
+        .data
+        .as_ref()
+        .and_then(|d| d.paging_stopped.as_deref());
+    let status = load_state_line(state, &runs.rows).or_else(|| paging_stopped_line(state, stopped));
     let [table_area, status_area, filter_area, error_area] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(u16::from(status.is_some() && loaded > 0)),

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding};
 
 use crate::app::State;
 use crate::app::remote::{LoadError, Remote};
+use crate::safe_text;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
@@ -72,7 +73,7 @@ pub fn load_state_line<T>(state: &State, remote: &Remote<T>) -> Option<Line<'sta
         )),
         (Some(LoadError::Failed(m)), false) => Some(Line::from(vec![
             Span::styled(format!("{} ", g.warn), theme.style(Role::Error)),
-            Span::styled(m.clone(), theme.style(Role::Error)),
+            Span::styled(safe_text::line(m).into_owned(), theme.style(Role::Error)),
         ])),
         (Some(LoadError::Failed(_)), true) => Some(Line::styled(
             format!("{} refresh failed, showing older data", g.warn),
@@ -84,6 +85,22 @@ pub fn load_state_line<T>(state: &State, remote: &Remote<T>) -> Option<Line<'sta
         )),
         _ => None,
     }
+}
+
+/// Server text (a name, comment, tag, message) for one line of a view: control characters and
+/// escape sequences shown escaped, never passed to the terminal and never silently dropped.
+pub fn escaped(text: &str) -> String {
+    safe_text::line(text).into_owned()
+}
+
+/// Why a list stopped reading pages early, under its rows.
+pub fn paging_stopped_line(state: &State, why: Option<&str>) -> Option<Line<'static>> {
+    let g = glyphs(state.session.ascii);
+    let why = safe_text::line(why?);
+    Some(Line::styled(
+        format!("{} {why}", g.warn),
+        state.theme.style(Role::Warn),
+    ))
 }
 
 /// Cuts `text` to `width` columns, marking the cut.

@@ -2,6 +2,7 @@
 //! runtime tasks; knows nothing of state.
 
 use crate::api::models::mlflow::SearchExperimentsRequest;
+use crate::api::paging::PageGuard;
 use crate::api::{ApiResult, Client};
 
 use super::effect::Fetch;
@@ -120,6 +121,7 @@ async fn experiments(
     let append = page_token.is_some();
     let mut rows = Vec::new();
     let mut token = page_token;
+    let mut guard = PageGuard::new("experiments/search");
     loop {
         let req = SearchExperimentsRequest {
             max_results: Some(PAGE_SIZE as i64),
@@ -129,7 +131,7 @@ async fn experiments(
         };
         let r = client.search_experiments(&req).await?;
         rows.extend(r.experiments);
-        token = r.next_page_token.filter(|t| !t.is_empty());
+        token = guard.next(r.next_page_token)?;
         if append || rows.len() >= min_rows || token.is_none() {
             break;
         }

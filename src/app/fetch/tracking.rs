@@ -4,6 +4,7 @@
 use futures::future::try_join_all;
 
 use crate::api::models::mlflow::{FileInfo, Run, SearchRunsRequest};
+use crate::api::paging::PageGuard;
 use crate::api::{ApiResult, Client};
 use crate::ops::run_filter;
 use crate::ops::sweep::Trial;
@@ -19,10 +20,6 @@ pub const MAX_HISTORY_POINTS: usize = 100_000;
 /// Children of one parent read at most (pages of 1000).
 pub const MAX_TRIALS: usize = 5_000;
 
-fn has_token(t: &Option<String>) -> bool {
-    t.as_deref().is_some_and(|t| !t.is_empty())
-}
-
 /// One page after `page_token`, or pages from the start until `min_rows` are loaded.
 pub(super) async fn runs(
     client: &Client,
@@ -35,6 +32,7 @@ pub(super) async fn runs(
     let append = page_token.is_some();
     let mut out = Vec::new();
     let mut token = page_token;
+    let mut guard = PageGuard::new("runs/search");
     loop {
         let req = SearchRunsRequest {
             experiment_ids: vec![experiment_id.clone()],
@@ -46,7 +44,7 @@ pub(super) async fn runs(
         };
         let r = client.search_runs(&req).await?;
         out.extend(r.runs);
-        token = r.next_page_token.filter(|t| !t.is_empty());
+        token = guard.next(r.next_page_token)?;
         if append || out.len() >= min_rows || token.is_none() {
             break;
         }
@@ -62,6 +60,7 @@ pub(super) async fn runs(
 pub(crate) async fn history(client: &Client, run_id: &str, key: &str) -> ApiResult<History> {
     let mut h = History::default();
     let mut token: Option<String> = None;
+    let mut guard = PageGuard::new("metrics/get-history");
     loop {
         let page = client
             .get_metric_history(run_id, key, Some(HISTORY_PAGE), token.as_deref())
@@ -71,8 +70,8 @@ pub(crate) async fn history(client: &Client, run_id: &str, key: &str) -> ApiResu
             timestamp: m.timestamp,
             value: m.value,
         }));
-        token = page.next_page_token;
-        if !has_token(&token) {
+        token = guard.next(page.next_page_token)?;
+        if token.is_none() {
             break;
         }
         if h.points.len() >= MAX_HISTORY_POINTS {
@@ -146,6 +145,7 @@ pub(super) async fn sweep(client: &Client, run_id: &str) -> ApiResult<SweepData>
     );
     let mut trials = Vec::new();
     let mut token: Option<String> = None;
+    let mut guard = PageGuard::new("runs/search");
     let truncated = loop {
         let req = SearchRunsRequest {
             experiment_ids: vec![parent.info.experiment_id.clone()],
@@ -156,8 +156,8 @@ pub(super) async fn sweep(client: &Client, run_id: &str) -> ApiResult<SweepData>
         };
         let r = client.search_runs(&req).await?;
         trials.extend(r.runs.iter().map(Trial::from_run));
-        token = r.next_page_token;
-        if !has_token(&token) {
+        token = guard.next(r.next_page_token)?;
+        if token.is_none() {
             break false;
         }
         if trials.len() >= MAX_TRIALS {

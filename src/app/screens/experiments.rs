@@ -4,6 +4,8 @@ use tui_input::Input;
 
 use crate::api::ApiResult;
 use crate::api::models::mlflow::Experiment;
+use crate::api::paging::PageGuard;
+use crate::safe_text;
 
 use super::super::action::Action;
 use super::super::effect::{Effect, Fetch};
@@ -25,6 +27,10 @@ pub const MAX_REFRESH_ROWS: usize = 1000;
 pub struct ExperimentRows {
     pub rows: Vec<Experiment>,
     pub next_page_token: Option<String>,
+    /// The tokens followed since the first page: a server repeating one would be asked forever.
+    pub paging: PageGuard,
+    /// Why paging stopped early (a repeated or absurd token, too many pages), shown under the rows.
+    pub paging_stopped: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -34,13 +40,13 @@ pub struct ExperimentsState {
 }
 
 /// The visible columns of a row: name, id, last update, tags. The filter matches these same
-/// strings, so what you see is what you can find.
+/// strings, so what you see is what you can find. Server text comes escaped (`safe_text`).
 pub fn cells(e: &Experiment, now_ms: i64) -> [String; 4] {
     [
-        e.name.clone(),
-        e.experiment_id.clone(),
+        safe_text::line(&e.name).into_owned(),
+        safe_text::line(&e.experiment_id).into_owned(),
         format::ago(now_ms, e.last_update_time),
-        format::user_tags(&e.tags),
+        safe_text::line(&format::user_tags(&e.tags)).into_owned(),
     ]
 }
 
@@ -151,31 +157,39 @@ pub(crate) fn on_loaded(
     let accepted = state
         .experiments
         .list
-        .accept(req, at, result, |slot, page| match slot {
-            Some(d) if page.append => {
-                d.rows.extend(page.experiments);
-                d.next_page_token = page.next_page_token;
-            }
-            _ => {
-                *slot = Some(ExperimentRows {
-                    rows: page.experiments,
-                    next_page_token: page.next_page_token,
-                })
-            }
+        .accept(req, at, result, |slot, page| {
+            let d = match slot {
+                Some(d) if page.append => d,
+                _ => slot.insert(ExperimentRows {
+                    paging: PageGuard::new("experiments/search"),
+                    ..Default::default()
+                }),
+            };
+            d.rows.extend(page.experiments);
+            (d.next_page_token, d.paging_stopped) = match d.paging.next(page.next_page_token) {
+                Ok(token) => (token, None),
+                Err(e) => (None, Some(e.to_string())),
+            };
         });
-    if accepted == Accepted::Ok {
-        let page = state.list_page_rows();
-        match keep {
-            // A refresh may reorder rows: follow the selected experiment, not its position.
-            Some(id) => state.experiments.select_id(&id, now, page),
-            None => {
-                let len = state.experiments.visible(now).len();
-                state.experiments.view.keep_visible(len, page);
-            }
-        }
-        maybe_load_more(state, fx);
+    if accepted != Accepted::Ok {
+        return accepted;
     }
-    accepted
+    let page = state.list_page_rows();
+    match keep {
+        // A refresh may reorder rows: follow the selected experiment, not its position.
+        Some(id) => state.experiments.select_id(&id, now, page),
+        None => {
+            let len = state.experiments.visible(now).len();
+            state.experiments.view.keep_visible(len, page);
+        }
+    }
+    maybe_load_more(state, fx);
+    // The rows stay; the reason paging stopped is worth a toast as well as its line.
+    let stopped = state.experiments.list.data.as_ref();
+    match stopped.and_then(|d| d.paging_stopped.clone()) {
+        Some(why) => Accepted::NewError(why),
+        None => Accepted::Ok,
+    }
 }
 
 /// Keys of the table.

@@ -91,11 +91,14 @@ pub struct Judgement {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.2}%", x * 100.0)
+    crate::safe_text::percent(x, 2)
 }
 
 fn ms(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".to_string(), |v| format!("{v:.0} ms"))
+    x.map_or_else(
+        || "-".to_string(),
+        |v| crate::safe_text::number(v, |v| format!("{v:.0} ms")),
+    )
 }
 
 /// Canary requests needed for the interval of the difference to clear `max` on one side, if

@@ -150,3 +150,16 @@ fn a_window_without_time_or_requests_has_zero_rates() {
     assert_eq!((w.requests_per_s, w.ratio_5xx), (0.0, 0.0));
     assert!(w.latency.is_none());
 }
+
+#[test]
+fn a_minus_infinity_bound_is_written_as_minus_inf() {
+    let json =
+        serde_json::to_string(&b(&[(f64::NEG_INFINITY, 0.0), (1.0, 2.0), (INF, 3.0)])).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"le":"-Inf","count":0.0},{"le":1.0,"count":2.0},{"le":"+Inf","count":3.0}]"#
+    );
+    let back: Vec<Bucket> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back[0].le, f64::NEG_INFINITY);
+    assert_eq!(back[2].le, INF);
+}

@@ -9,6 +9,7 @@ pub mod table;
 
 use std::collections::HashMap;
 
+use crate::api::paging::PageGuard;
 use crate::api::{ApiError, ApiResult, ErrorKind};
 use crate::ops::run_filter;
 
@@ -52,6 +53,10 @@ pub struct RunRows {
     pub table: RunTable,
     pub query: RunQuery,
     pub next_page_token: Option<String>,
+    /// The tokens followed since the first page: a server repeating one would be asked forever.
+    pub paging: PageGuard,
+    /// Why paging stopped early (a repeated or absurd token, too many pages), shown under the rows.
+    pub paging_stopped: Option<String>,
     /// The most common metric and param keys when the query's first page arrived.
     pub default_columns: Vec<Column>,
 }
@@ -400,11 +405,16 @@ pub(crate) fn on_loaded(
             let rows = slot.get_or_insert_with(RunRows::default);
             if !page.append {
                 rows.table.clear_rows();
+                rows.paging = PageGuard::new("runs/search");
             }
             for run in &page.runs {
                 rows.table.push(run);
             }
-            rows.next_page_token = page.next_page_token;
+            (rows.next_page_token, rows.paging_stopped) =
+                match rows.paging.next(page.next_page_token) {
+                    Ok(token) => (token, None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
             if !page.append {
                 rows.default_columns = columns::defaults(&rows.table);
                 rows.query = query;
@@ -427,6 +437,11 @@ pub(crate) fn on_loaded(
             runs.view.offset = 0;
         }
         maybe_load_more(state, fx);
+        // The rows stay; the reason paging stopped is worth a toast as well as its line.
+        let stopped = state.runs.rows.data.as_ref();
+        if let Some(why) = stopped.and_then(|d| d.paging_stopped.clone()) {
+            return Accepted::NewError(why);
+        }
     }
     accepted
 }
