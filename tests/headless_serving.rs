@@ -430,3 +430,38 @@ async fn canary_runs_a_plan_to_promotion_and_reports_its_state() {
         .await;
     assert_eq!(none.code, NOT_FOUND);
 }
+
+#[tokio::test]
+async fn traffic_refuses_shifts_and_shares_out_of_range_without_sending() {
+    let env = Env::new().await;
+    // The simulator starts churn-prod at churn_model-4=90, churn_model-5=10.
+    for (flag, value, needle) in [
+        ("--shift", "churn_model-5=+1000", "at most 100 points"),
+        ("--shift", "churn_model-5=-1000", "at most 100 points"),
+        ("--shift", "churn_model-5=+91", "up by at most 90 points"),
+        ("--shift", "churn_model-5=-11", "down by at most 10 points"),
+        ("--shift", "churn_model-5=+99999999999", "whole number"),
+        (
+            "--set",
+            "churn_model-4=101,churn_model-5=-1",
+            "from 0 to 100",
+        ),
+    ] {
+        let out = env
+            .run(&[
+                "--profile",
+                "dev",
+                "traffic",
+                "churn-prod",
+                flag,
+                value,
+                "--yes",
+            ])
+            .await;
+        assert_eq!(out.code, USAGE, "{value}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{value}: {}", out.stderr);
+        assert!(!out.stdout.contains("After:"), "{value}: no plan printed");
+    }
+    assert_eq!(env.puts(), 0, "nothing was sent");
+    assert_eq!(env.split().await.percent("churn_model-5"), 10);
+}
