@@ -16,6 +16,7 @@ const OK: i32 = 0;
 const USAGE: i32 = 2;
 const NOT_FOUND: i32 = 3;
 const CONFLICT_OR_PERMISSION: i32 = 4;
+const CONFIG: i32 = 8;
 
 /// Config and data dirs that persist across runs (the journal and canary state live there),
 /// and profiles `dev` and `prod` (production) pointing at the simulator.
@@ -397,7 +398,7 @@ async fn canary_runs_a_plan_to_promotion_and_reports_its_state() {
             "--yes",
         ])
         .await;
-    assert_eq!(invalid.code, USAGE);
+    assert_eq!(invalid.code, CONFIG);
     assert!(
         invalid.stderr.contains("steps: must increase strictly"),
         "{}",
@@ -464,4 +465,60 @@ async fn traffic_refuses_shifts_and_shares_out_of_range_without_sending() {
     }
     assert_eq!(env.puts(), 0, "nothing was sent");
     assert_eq!(env.split().await.percent("churn_model-5"), 10);
+}
+
+#[tokio::test]
+async fn bad_canary_plans_are_configuration_errors_naming_file_line_and_field() {
+    let env = Env::new().await;
+    let good = "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \
+                \"churn_model-5\"\nsteps = [50, 100]\nhold = \"1m\"\ninterval = \"15s\"\n";
+    for (name, text, needles) in [
+        (
+            "syntax.toml",
+            good.replace("steps = [50, 100]", "steps = [50, 100"),
+            vec!["syntax.toml:5:", "missing comma"],
+        ),
+        (
+            "order.toml",
+            good.replace("[50, 100]", "[50, 10]"),
+            vec!["order.toml:4:", "steps: must increase strictly"],
+        ),
+        (
+            "hold.toml",
+            good.replace("\"1m\"", "\"99999999999999999h\""),
+            vec!["hold.toml:5:", "hold:", "too long"],
+        ),
+    ] {
+        let path = env.path(name);
+        std::fs::write(&path, text).unwrap();
+        let out = env
+            .run(&[
+                "--profile",
+                "dev",
+                "canary",
+                "churn-prod",
+                "--plan",
+                path.to_str().unwrap(),
+                "--yes",
+            ])
+            .await;
+        assert_eq!(out.code, CONFIG, "{name}: {}", out.stderr);
+        for needle in needles {
+            assert!(out.stderr.contains(needle), "{name}: {}", out.stderr);
+        }
+    }
+    let missing = env
+        .run(&[
+            "--profile",
+            "dev",
+            "canary",
+            "churn-prod",
+            "--plan",
+            env.path("nope.toml").to_str().unwrap(),
+            "--yes",
+        ])
+        .await;
+    assert_eq!(missing.code, CONFIG, "{}", missing.stderr);
+    assert!(missing.stderr.contains("nope.toml"), "{}", missing.stderr);
+    assert_eq!(env.puts(), 0, "nothing was sent");
 }

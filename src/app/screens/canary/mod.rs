@@ -495,7 +495,7 @@ fn on_plan_file(state: &mut State, path: &str, result: Result<String, String>) {
         Ok(plan) => review(state, plan),
         Err(e) => {
             let mut lines = vec![format!("{path}: invalid canary plan:")];
-            lines.extend(e.0.into_iter().map(|l| format!("  {l}")));
+            lines.extend(e.0.iter().map(|p| format!("  {p}")));
             form.errors = lines;
         }
     }
