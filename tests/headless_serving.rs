@@ -522,3 +522,23 @@ async fn bad_canary_plans_are_configuration_errors_naming_file_line_and_field() 
     assert!(missing.stderr.contains("nope.toml"), "{}", missing.stderr);
     assert_eq!(env.puts(), 0, "nothing was sent");
 }
+#[tokio::test]
+async fn a_corrupt_saved_plan_is_named_and_the_other_plans_still_read() {
+    let env = Env::new().await;
+    let dir = env.path("data/canaries");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("churn-prod.json"), b"{\"version\": 1, \xff\xfe}").unwrap();
+    let out = env
+        .run(&["--profile", "dev", "canary", "churn-prod", "--status"])
+        .await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("canaries/churn-prod.json") && out.stderr.contains("UTF-8"),
+        "{}",
+        out.stderr
+    );
+    let other = env
+        .run(&["--profile", "dev", "canary", "fraud-scoring", "--status"])
+        .await;
+    assert_eq!(other.code, NOT_FOUND, "{}", other.stderr);
+}

@@ -115,6 +115,12 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                eprintln!(
+                    "move the file away to start a new plan on {}",
+                    args.endpoint
+                );
+            }
             return exit::FAILURE;
         }
     };

@@ -27,5 +27,5 @@ pub use state::{
     CanaryAction, CanaryState, ChangeKind, Command, EndpointLook, Observation, Phase, Sample,
     Severity,
 };
-pub use store::CanaryStore;
+pub use store::{CanaryStore, SavedPlans};
 pub use verdict::{Check, Judgement, Side, Verdict, judge};

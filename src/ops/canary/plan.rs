@@ -95,6 +95,37 @@ impl CanaryPlan {
         i + 1 >= self.steps.len()
     }
 
+    /// Whether a plan from elsewhere than a plan file (saved state) keeps the rules
+    /// [`CanaryPlan::parse`] enforces; the first broken one otherwise.
+    pub fn check(&self) -> Result<(), String> {
+        let g = &self.guards;
+        let positive = |x: Option<f64>| x.is_none_or(|x| x.is_finite() && x > 0.0);
+        // Written as what holds, so a NaN anywhere fails it.
+        let guards_hold = g.min_requests >= 1
+            && (0.0..=1.0).contains(&g.max_error_rate_delta)
+            && g.confidence > 0.5
+            && g.confidence < 1.0
+            && positive(g.max_p99_ms)
+            && positive(g.max_p99_ratio);
+        let problem = if self.endpoint.trim().is_empty() || self.stable.trim().is_empty() {
+            "endpoint and stable are required"
+        } else if self.steps.is_empty()
+            || self.steps.iter().any(|p| !(1..=100).contains(p))
+            || self.steps.windows(2).any(|w| w[1] <= w[0])
+        {
+            "steps must be percentages from 1 to 100, increasing strictly"
+        } else if !(0..=MAX_HOLD_MS).contains(&self.hold_ms) {
+            "hold is out of range"
+        } else if !(1_000..=MAX_INTERVAL_MS).contains(&self.interval_ms) {
+            "interval is out of range"
+        } else if !guards_hold {
+            "a guard is out of range"
+        } else {
+            return Ok(());
+        };
+        Err(format!("plan: {problem}"))
+    }
+
     /// Parses and validates a plan file's text.
     pub fn parse(text: &str) -> Result<CanaryPlan, PlanErrors> {
         let file: PlanFile = toml::from_str(text).map_err(|e| {

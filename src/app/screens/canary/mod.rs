@@ -292,9 +292,14 @@ fn start(state: &mut State, plan: CanaryPlan, fx: &mut Vec<Effect>) {
 pub(crate) fn on_news(state: &mut State, news: CanaryNews, fx: &mut Vec<Effect>) {
     match news {
         CanaryNews::ResumeSaved => fx.push(Effect::LoadCanaries),
-        CanaryNews::Saved(Ok(saved)) => resume(state, saved, fx),
-        CanaryNews::Saved(Err(e)) => {
-            state.toast(ToastLevel::Error, format!("saved canary plans: {e}"))
+        CanaryNews::Saved(saved) => {
+            for problem in &saved.unreadable {
+                state.toast(
+                    ToastLevel::Error,
+                    format!("saved canary plan skipped: {problem}"),
+                );
+            }
+            resume(state, saved.plans, fx);
         }
         CanaryNews::Step {
             endpoint,
