@@ -433,10 +433,10 @@ impl GuardsFile {
     fn validate(self, errors: &mut Problems) -> Guards {
         let d = Guards::default();
         let positive = |v: Option<Spanned<f64>>, key: &str, errors: &mut Problems| match v {
-            Some(x) if x.get_ref().is_nan() || *x.get_ref() <= 0.0 => {
+            Some(x) if !x.get_ref().is_finite() || *x.get_ref() <= 0.0 => {
                 errors.at(
                     &x,
-                    format!("guards.{key}: must be positive, got {}", x.get_ref()),
+                    format!("guards.{key}: a positive number, got {}", x.get_ref()),
                 );
                 None
             }

@@ -177,3 +177,18 @@ fn problems_carry_line_and_column() {
     let missing = CanaryPlan::parse("endpoint = \"a\"\n").unwrap_err();
     assert!(missing.0.iter().any(|p| p.line.is_none()), "{missing}");
 }
+
+/// Found by the canary_plan fuzz check: an infinite latency guard was accepted (and would be
+/// saved as `null`, silently turning the guard off).
+#[test]
+fn infinite_latency_guards_are_refused() {
+    for (key, value) in [("max_p99_ms", "100"), ("max_p99_ratio", "1.2")] {
+        for bad in ["inf", "+inf", "nan"] {
+            let text =
+                PRODUCT_EXAMPLE.replace(&format!("{key:<21}= {value}"), &format!("{key} = {bad}"));
+            assert_ne!(text, PRODUCT_EXAMPLE);
+            let err = CanaryPlan::parse(&text).unwrap_err().to_string();
+            assert!(err.contains(&format!("guards.{key}")), "{bad}: {err}");
+        }
+    }
+}
