@@ -22,7 +22,9 @@ use mlops_console::api::models::uc_models::ListModelVersionsResponse;
 use mlops_console::config::keymap::{Context, KeyChord, Keymap};
 use mlops_console::config::{AppConfig, DatabricksCfg, normalize_host};
 use mlops_console::ops::canary::store::decode;
-use mlops_console::ops::canary::{CanaryPlan, Observation, parse_duration, step};
+use mlops_console::ops::canary::{
+    CanaryPlan, Command, EndpointLook, Observation, Sample, parse_duration, step,
+};
 use mlops_console::ops::journal;
 use mlops_console::ops::prometheus::{parse, parse_lenient};
 use mlops_console::ops::serving_metrics::Snapshot;
@@ -166,8 +168,9 @@ pub fn canary_plan(data: &[u8]) {
     }
 }
 
-/// Saved canary state: a state that decodes re-reads as itself, describes itself and takes a
-/// step of the machine.
+/// Saved canary state: a state that decodes re-reads as itself, describes itself and takes
+/// steps of the machine: a look at the endpoint as it last saw it, with counters a window
+/// after its baseline, then a pause, a resume and an abort.
 pub fn canary_state(data: &[u8]) {
     let Ok(state) = decode(data) else {
         return;
@@ -176,14 +179,30 @@ pub fn canary_state(data: &[u8]) {
     let again = decode(&text).unwrap_or_else(|e| panic!("a decoded state re-reads: {e}"));
     assert_eq!(state, again);
     let _ = state.describe();
-    let now = state.updated_ms;
-    let _ = step(
-        state,
-        Observation::ReadFailed {
-            message: "fuzz".into(),
+    let mut now = state.updated_ms.max(state.step_started_ms.unwrap_or(0));
+    let look = state.endpoint.clone().map(|config| Observation::Look {
+        endpoint: EndpointLook {
+            config,
+            updating: false,
         },
-        now,
-    );
+        metrics: state.baseline.clone().map(|b| Sample {
+            at_ms: b.at_ms + state.plan.interval_ms,
+            ..b
+        }),
+    });
+    let mut observations: Vec<Observation> = look.into_iter().collect();
+    observations.push(Observation::ReadFailed {
+        message: "fuzz".into(),
+    });
+    for command in [Command::Pause, Command::Resume, Command::Abort] {
+        observations.push(Observation::Command { command });
+    }
+    let mut s = state;
+    for obs in observations {
+        now += s.plan.interval_ms;
+        s = step(s, obs, now).0;
+        let _ = s.describe();
+    }
 }
 
 /// The audit journal: never fails; problems name lines inside the file.

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use mlops_console::api::models::serving_config::ServedEntityInput;
 use mlops_console::ops::canary::state::Event;
-use mlops_console::ops::canary::{CanaryPlan, CanaryState, Phase};
+use mlops_console::ops::canary::{CanaryPlan, CanaryState, Phase, Sample};
 use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Via};
-use mlops_console::ops::traffic::Split;
+use mlops_console::ops::serving_metrics::{Bucket, EntityCounters};
+use mlops_console::ops::traffic::{EndpointConfigState, Split};
 use mlops_console::ops::{Action, ObjectState, Target};
 
 fn corpus(texts: &[&str]) -> Vec<Vec<u8>> {
@@ -167,6 +169,38 @@ pub fn canary_state() -> Vec<Vec<u8>> {
     holding.updated_ms = 1_767_225_700_000;
     holding.expected = Some(Split::new(&[("churn_model-4", 50), ("churn_model-5", 50)]));
     holding.judgements = 7;
+    let entity = |name: &str, version: &str| ServedEntityInput {
+        name: Some(name.into()),
+        entity_name: Some("main.ml.churn_model".into()),
+        entity_version: Some(version.into()),
+        workload_size: Some("Small".into()),
+        ..ServedEntityInput::default()
+    };
+    holding.endpoint = Some(EndpointConfigState {
+        served_entities: vec![entity("churn_model-4", "4"), entity("churn_model-5", "5")],
+        routes: Split::new(&[("churn_model-4", 50), ("churn_model-5", 50)]),
+        config_version: Some(3),
+    });
+    let counters = |requests: f64, errors: f64| EntityCounters {
+        requests,
+        errors_4xx: 2.0,
+        errors_5xx: errors,
+        latency_buckets: [(10.0, requests * 0.2), (50.0, requests * 0.9)]
+            .into_iter()
+            .chain([(f64::INFINITY, requests)])
+            .map(|(le, count)| Bucket { le, count })
+            .collect(),
+        latency_sum: requests * 21.5,
+        latency_count: requests,
+        cpu_percent: Some(40.0),
+        mem_percent: None,
+        provisioned_concurrency: Some(4.0),
+    };
+    holding.baseline = Some(Sample {
+        at_ms: 1_767_225_660_000,
+        stable: Some(counters(1000.0, 1.0)),
+        canary: Some(counters(950.0, 3.0)),
+    });
     for (at_ms, message) in [
         (1_767_225_660_000, "moved to 50%"),
         (1_767_225_700_000, "INCONCLUSIVE: 120 more requests needed"),
