@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use mlops_console::api::models::serving_config::ServedEntityInput;
 use mlops_console::ops::canary::state::Event;
-use mlops_console::ops::canary::{CanaryPlan, CanaryState, Phase, Sample};
+use mlops_console::ops::canary::{CanaryPlan, CanaryState, Phase, Sample, judge};
 use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Via};
-use mlops_console::ops::serving_metrics::{Bucket, EntityCounters};
+use mlops_console::ops::serving_metrics::{Bucket, EntityCounters, window};
 use mlops_console::ops::traffic::{EndpointConfigState, Split};
 use mlops_console::ops::{Action, ObjectState, Target};
 
@@ -196,10 +196,11 @@ pub fn canary_state() -> Vec<Vec<u8>> {
         mem_percent: None,
         provisioned_concurrency: Some(4.0),
     };
+    let (stable, canary) = (counters(1000.0, 1.0), counters(950.0, 3.0));
     holding.baseline = Some(Sample {
         at_ms: 1_767_225_660_000,
-        stable: Some(counters(1000.0, 1.0)),
-        canary: Some(counters(950.0, 3.0)),
+        stable: Some(stable.clone()),
+        canary: Some(canary.clone()),
     });
     for (at_ms, message) in [
         (1_767_225_660_000, "moved to 50%"),
@@ -210,6 +211,25 @@ pub fn canary_state() -> Vec<Vec<u8>> {
             message: message.into(),
         });
     }
+    let later = |c: &EntityCounters| EntityCounters {
+        requests: c.requests + 500.0,
+        errors_5xx: c.errors_5xx + 2.0,
+        latency_buckets: c
+            .latency_buckets
+            .iter()
+            .map(|b| Bucket {
+                le: b.le,
+                count: b.count + 400.0,
+            })
+            .collect(),
+        ..c.clone()
+    };
+    holding.last_judgement = Some(judge(
+        &window("churn_model-4", Some(&stable), &later(&stable), 15.0),
+        &window("churn_model-5", Some(&canary), &later(&canary), 15.0),
+        &holding.plan.guards,
+        1_767_225_700_000,
+    ));
     let mut paused = holding.clone();
     paused.phase = Phase::Paused;
     paused.rollback_reason = Some("5xx rate over the guard".into());
