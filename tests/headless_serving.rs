@@ -16,6 +16,7 @@ const OK: i32 = 0;
 const USAGE: i32 = 2;
 const NOT_FOUND: i32 = 3;
 const CONFLICT_OR_PERMISSION: i32 = 4;
+const CONFIG: i32 = 8;
 
 /// Config and data dirs that persist across runs (the journal and canary state live there),
 /// and profiles `dev` and `prod` (production) pointing at the simulator.
@@ -397,7 +398,7 @@ async fn canary_runs_a_plan_to_promotion_and_reports_its_state() {
             "--yes",
         ])
         .await;
-    assert_eq!(invalid.code, USAGE);
+    assert_eq!(invalid.code, CONFIG);
     assert!(
         invalid.stderr.contains("steps: must increase strictly"),
         "{}",
@@ -429,4 +430,115 @@ async fn canary_runs_a_plan_to_promotion_and_reports_its_state() {
         .run(&["--profile", "dev", "canary", "fraud-scoring", "--status"])
         .await;
     assert_eq!(none.code, NOT_FOUND);
+}
+
+#[tokio::test]
+async fn traffic_refuses_shifts_and_shares_out_of_range_without_sending() {
+    let env = Env::new().await;
+    // The simulator starts churn-prod at churn_model-4=90, churn_model-5=10.
+    for (flag, value, needle) in [
+        ("--shift", "churn_model-5=+1000", "at most 100 points"),
+        ("--shift", "churn_model-5=-1000", "at most 100 points"),
+        ("--shift", "churn_model-5=+91", "up by at most 90 points"),
+        ("--shift", "churn_model-5=-11", "down by at most 10 points"),
+        ("--shift", "churn_model-5=+99999999999", "whole number"),
+        (
+            "--set",
+            "churn_model-4=101,churn_model-5=-1",
+            "from 0 to 100",
+        ),
+    ] {
+        let out = env
+            .run(&[
+                "--profile",
+                "dev",
+                "traffic",
+                "churn-prod",
+                flag,
+                value,
+                "--yes",
+            ])
+            .await;
+        assert_eq!(out.code, USAGE, "{value}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{value}: {}", out.stderr);
+        assert!(!out.stdout.contains("After:"), "{value}: no plan printed");
+    }
+    assert_eq!(env.puts(), 0, "nothing was sent");
+    assert_eq!(env.split().await.percent("churn_model-5"), 10);
+}
+
+#[tokio::test]
+async fn bad_canary_plans_are_configuration_errors_naming_file_line_and_field() {
+    let env = Env::new().await;
+    let good = "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \
+                \"churn_model-5\"\nsteps = [50, 100]\nhold = \"1m\"\ninterval = \"15s\"\n";
+    for (name, text, needles) in [
+        (
+            "syntax.toml",
+            good.replace("steps = [50, 100]", "steps = [50, 100"),
+            vec!["syntax.toml:5:", "missing comma"],
+        ),
+        (
+            "order.toml",
+            good.replace("[50, 100]", "[50, 10]"),
+            vec!["order.toml:4:", "steps: must increase strictly"],
+        ),
+        (
+            "hold.toml",
+            good.replace("\"1m\"", "\"99999999999999999h\""),
+            vec!["hold.toml:5:", "hold:", "too long"],
+        ),
+    ] {
+        let path = env.path(name);
+        std::fs::write(&path, text).unwrap();
+        let out = env
+            .run(&[
+                "--profile",
+                "dev",
+                "canary",
+                "churn-prod",
+                "--plan",
+                path.to_str().unwrap(),
+                "--yes",
+            ])
+            .await;
+        assert_eq!(out.code, CONFIG, "{name}: {}", out.stderr);
+        for needle in needles {
+            assert!(out.stderr.contains(needle), "{name}: {}", out.stderr);
+        }
+    }
+    let missing = env
+        .run(&[
+            "--profile",
+            "dev",
+            "canary",
+            "churn-prod",
+            "--plan",
+            env.path("nope.toml").to_str().unwrap(),
+            "--yes",
+        ])
+        .await;
+    assert_eq!(missing.code, CONFIG, "{}", missing.stderr);
+    assert!(missing.stderr.contains("nope.toml"), "{}", missing.stderr);
+    assert_eq!(env.puts(), 0, "nothing was sent");
+}
+#[tokio::test]
+async fn a_corrupt_saved_plan_is_named_and_the_other_plans_still_read() {
+    let env = Env::new().await;
+    let dir = env.path("data/canaries");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("churn-prod.json"), b"{\"version\": 1, \xff\xfe}").unwrap();
+    let out = env
+        .run(&["--profile", "dev", "canary", "churn-prod", "--status"])
+        .await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("canaries/churn-prod.json") && out.stderr.contains("UTF-8"),
+        "{}",
+        out.stderr
+    );
+    let other = env
+        .run(&["--profile", "dev", "canary", "fraud-scoring", "--status"])
+        .await;
+    assert_eq!(other.code, NOT_FOUND, "{}", other.stderr);
 }

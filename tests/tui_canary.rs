@@ -6,7 +6,7 @@ mod support;
 
 use crossterm::event::KeyCode;
 use mlops_console::app::{CanaryNews, Effect, Msg, Overlay, Route, Session, ToastLevel};
-use mlops_console::ops::canary::{Canary, CanaryState, Command, Phase};
+use mlops_console::ops::canary::{Canary, CanaryState, Command, Phase, SavedPlans};
 use support::*;
 
 fn panel(session: Session) -> Driver {
@@ -289,10 +289,10 @@ fn saved_plans_resume_at_start_and_not_on_read_only() {
     let mut done = holding_inconclusive();
     done.plan.endpoint = "fraud-scoring".into();
     done.phase = Phase::Completed;
-    d.send(Msg::Canary(Box::new(CanaryNews::Saved(Ok(vec![
-        holding_inconclusive(),
-        done,
-    ])))));
+    d.send(Msg::Canary(Box::new(CanaryNews::Saved(SavedPlans {
+        plans: vec![holding_inconclusive(), done],
+        unreadable: Vec::new(),
+    }))));
     let started: Vec<&CanaryState> = d
         .effects
         .iter()
@@ -313,12 +313,41 @@ fn saved_plans_resume_at_start_and_not_on_read_only() {
     let mut ro = session();
     ro.readonly = true;
     let mut d = Driver::new(ro);
-    d.send(Msg::Canary(Box::new(CanaryNews::Saved(Ok(vec![
-        holding_inconclusive(),
-    ])))));
+    d.send(Msg::Canary(Box::new(CanaryNews::Saved(SavedPlans {
+        plans: vec![holding_inconclusive()],
+        unreadable: Vec::new(),
+    }))));
     assert!(d.effects.is_empty());
     let view = d.state.canary.plan(CHURN_PROD).unwrap();
     assert!(!view.running && view.not_running.is_some());
+}
+
+#[test]
+fn an_unreadable_saved_plan_is_named_in_a_toast_and_the_others_resume() {
+    let mut d = Driver::new(session());
+    let broken = "/data/canaries/fraud-scoring.json: not a canary state (not UTF-8 text at \
+                  byte 14)";
+    d.send(Msg::Canary(Box::new(CanaryNews::Saved(SavedPlans {
+        plans: vec![holding_inconclusive()],
+        unreadable: vec![broken.to_string()],
+    }))));
+    assert!(
+        d.effects
+            .iter()
+            .any(|e| matches!(e, Effect::StartCanary { .. })),
+        "the readable plan resumes"
+    );
+    let error = d
+        .state
+        .toasts
+        .iter()
+        .find(|t| t.level == ToastLevel::Error)
+        .expect("an error toast");
+    assert!(
+        error.text.contains("fraud-scoring.json") && error.text.contains("skipped"),
+        "{}",
+        error.text
+    );
 }
 
 #[test]

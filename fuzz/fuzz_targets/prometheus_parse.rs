@@ -1,25 +1,11 @@
-//! Fuzz target for the Prometheus text parser (`ops::prometheus`): any bytes must parse or fail
-//! with line-numbered errors, never panic; the strict parser must agree with the lenient one.
+//! Fuzz target for the Prometheus text parser (`ops::prometheus`) and the metrics analysis on top:
+//! any bytes give a value or an error, never a panic; the properties are those of
+//! `tests/fuzz_parsers/checks.rs`, shared with the bounded stable-Rust runs.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use mlops_console::ops::prometheus::{parse, parse_lenient};
-use mlops_console::ops::serving_metrics::Snapshot;
+#[path = "../../tests/fuzz_parsers/checks.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    let (exposition, errors) = parse_lenient(&text);
-    let lines = text.split('\n').count();
-    for e in &errors {
-        assert!(e.line >= 1 && e.line <= lines);
-    }
-    match parse(&text) {
-        Ok(strict) => {
-            assert!(errors.is_empty());
-            assert_eq!(strict.samples.len(), exposition.samples.len());
-        }
-        Err(first) => assert_eq!(Some(&first), errors.first()),
-    }
-    // The analysis on top must not panic either.
-    let _ = Snapshot::from_exposition(&exposition, 0);
-});
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| checks::prometheus(data));

@@ -4,6 +4,7 @@
 //! refusal) + one module per service. Models in `models/`
 //! are shared with the simulator.
 
+pub mod answer;
 pub mod client;
 pub mod credentials;
 pub mod error;

@@ -18,7 +18,7 @@ use super::screens::logs::{LogKind, LogSource};
 use crate::ops::ChangeOutcome;
 use crate::ops::Plan;
 use crate::ops::approvals::PendingList;
-use crate::ops::canary::{CanaryAction, CanaryState, Command};
+use crate::ops::canary::{CanaryAction, CanaryState, Command, SavedPlans};
 use crate::ops::journal::JournalView;
 use crate::ops::models::{ModelDetail, ModelRow};
 use crate::ops::query::QueryOutcome;
@@ -90,8 +90,8 @@ pub enum CanaryNews {
         endpoint: String,
         result: Result<Box<CanaryState>, String>,
     },
-    /// The plans saved in the data dir.
-    Saved(Result<Vec<CanaryState>, String>),
+    /// The plans saved in the data dir, and the files that could not be read.
+    Saved(SavedPlans),
     /// A command found no runner for the endpoint in this console.
     NotRunning { endpoint: String, command: Command },
     /// The text of a plan file, or why it could not be read.

@@ -3,8 +3,9 @@
 //! started here (or in the TUI) can be followed later (`canary NAME --wait`), inspected
 //! (`--status`) or aborted (`--abort --yes`). Exit codes: OK when promoted / completed (or the
 //! first step is live, without `--wait`), GATE_FAILED when a guard failed and traffic went back
-//! to stable, CONFLICT_OR_PERMISSION when the plan paused (an outside change), USAGE for a bad
-//! plan or a missing `--yes`.
+//! to stable, CONFLICT_OR_PERMISSION when the plan paused (an outside change), CONFIG for a plan
+//! file that cannot be read or is invalid (each problem as `FILE:LINE:COLUMN: message`), USAGE
+//! for a plan naming another endpoint or a missing `--yes`.
 
 use std::sync::Arc;
 
@@ -84,12 +85,21 @@ fn load_plan(args: &CanaryArgs) -> Result<Option<CanaryPlan>, i32> {
         return Ok(None);
     };
     let text = std::fs::read_to_string(path).map_err(|e| {
-        crate::eprintln_escaped!("error: {}: {e}", path.display());
-        exit::USAGE
+        crate::eprintln_escaped!("error: cannot read the canary plan {}: {e}", path.display());
+        exit::CONFIG
     })?;
     let plan = CanaryPlan::parse(&text).map_err(|e| {
-        crate::eprintln_escaped!("error: {}: {e}", path.display());
-        exit::USAGE
+        let file = path.display();
+        crate::eprintln_escaped!("error: invalid canary plan {file}:");
+        for p in &e.0 {
+            match p.line {
+                Some((line, column)) => {
+                    crate::eprintln_escaped!("  {file}:{line}:{column}: {}", p.message)
+                }
+                None => crate::eprintln_escaped!("  {file}: {}", p.message),
+            }
+        }
+        exit::CONFIG
     })?;
     if plan.endpoint != args.endpoint {
         crate::eprintln_escaped!(
@@ -108,6 +118,12 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         Ok(s) => s,
         Err(e) => {
             crate::eprintln_escaped!("error: {e}");
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                crate::eprintln_escaped!(
+                    "move the file away to start a new plan on {}",
+                    args.endpoint
+                );
+            }
             return exit::FAILURE;
         }
     };

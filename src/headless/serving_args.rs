@@ -31,7 +31,8 @@ pub struct TrafficArgs {
     #[arg(long, value_name = "ENTITY=PCT,…", required_unless_present = "shift")]
     pub set: Option<String>,
     /// Move one entity's share by a step, e.g. churn_model-5=+5 or churn_model-5=-5; the others
-    /// give or take in proportion.
+    /// give or take in proportion. At most 100 points, and only in full (never cut short at 0%
+    /// or 100%).
     #[arg(
         long,
         value_name = "ENTITY=±STEP",

@@ -43,22 +43,32 @@ pub fn progress_waiter() -> Waiter<'static> {
     Waiter::real().on_progress(|p| crate::eprintln_escaped!("{p}"))
 }
 
-/// The target split of `--set` / `--shift` against the live one.
-fn target(args: &TrafficArgs, live: &Split) -> Result<Split, String> {
+/// What `--set` / `--shift` ask for, checked before the endpoint is read.
+enum Wanted {
+    Set(Vec<(String, u32)>),
+    Shift(String, i32),
+}
+
+fn wanted(args: &TrafficArgs) -> Result<Wanted, String> {
     if let Some(set) = &args.set {
-        let assignment = Split::parse_assignment(set).map_err(|e| e.to_string())?;
-        return live.exact(&assignment).map_err(|e| e.to_string());
+        return Split::parse_assignment(set)
+            .map(Wanted::Set)
+            .map_err(|e| format!("--set: {e}"));
     }
     let shift = args.shift.as_deref().unwrap_or("");
-    let (entity, step) = shift
-        .rsplit_once('=')
-        .ok_or_else(|| format!("--shift expects ENTITY=+STEP or ENTITY=-STEP, got {shift:?}"))?;
-    let step: i32 = step
-        .trim()
-        .trim_start_matches('+')
-        .parse()
-        .map_err(|_| format!("--shift: {step:?} is not a whole number of points"))?;
-    live.shift(entity.trim(), step).map_err(|e| e.to_string())
+    Split::parse_shift(shift)
+        .map(|(entity, delta)| Wanted::Shift(entity, delta))
+        .map_err(|e| format!("--shift: {e}"))
+}
+
+/// The target split against the live one. A shift is taken in full or refused: a script asking
+/// for +10 never gets +4 because the canary was already at 96%.
+fn target(wanted: &Wanted, live: &Split) -> Result<Split, String> {
+    match wanted {
+        Wanted::Set(assignment) => live.exact(assignment),
+        Wanted::Shift(entity, delta) => live.shift_exactly(entity, *delta),
+    }
+    .map_err(|e| e.to_string())
 }
 
 fn print_plan(
@@ -142,6 +152,13 @@ pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> 
     if let Some(code) = change::refuse_read_only(client, session, "traffic") {
         return code;
     }
+    let wanted = match wanted(args) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let ep = match client.get_serving_endpoint(&args.endpoint).await {
         Ok(ep) => ep,
         Err(e) => {
@@ -149,7 +166,7 @@ pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> 
             return exit::for_api_error(&e);
         }
     };
-    let split = match target(args, &Split::of_endpoint(&ep)) {
+    let split = match target(&wanted, &Split::of_endpoint(&ep)) {
         Ok(s) => s,
         Err(e) => {
             crate::eprintln_escaped!("error: {e}");

@@ -46,6 +46,7 @@ pub struct Bucket {
 mod le_text {
     use serde::{Deserialize, Deserializer, Serializer};
 
+    /// Infinite bounds as Prometheus writes them (JSON has no infinity).
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
         if v.is_nan() {
             s.serialize_str("NaN")
@@ -65,11 +66,14 @@ mod le_text {
             Number(f64),
             Text(String),
         }
+        // A NaN bound orders nothing (scrapes skip it), so saved state never holds one.
         match Le::deserialize(d)? {
             Le::Number(n) => Ok(n),
             Le::Text(t) => t
                 .parse::<f64>()
-                .map_err(|_| serde::de::Error::custom(format!("bad bucket bound {t:?}"))),
+                .ok()
+                .filter(|n| !n.is_nan())
+                .ok_or_else(|| serde::de::Error::custom(format!("bad bucket bound {t:?}"))),
         }
     }
 }
@@ -127,14 +131,20 @@ struct Acc {
     conc: GaugeSum,
 }
 
+/// `x`, or 0 when it is NaN or infinite.
+fn finite(x: f64) -> f64 {
+    if x.is_finite() { x } else { 0.0 }
+}
+
 /// Orders bucket bounds as map keys (total order on the bit pattern of non-negative floats).
 fn le_key(le: f64) -> u64 {
     if le < 0.0 { 0 } else { le.to_bits() }
 }
 
 impl Snapshot {
-    /// Groups a parsed scrape by served entity. Unknown metrics are ignored; NaN counters count
-    /// as absent.
+    /// Groups a parsed scrape by served entity. Unknown metrics are ignored; NaN and infinite
+    /// counters (and sums that overflow) count as absent, so a snapshot always saves as JSON
+    /// and reads back the same.
     pub fn from_exposition(e: &Exposition, at_ms: i64) -> Snapshot {
         let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
         for s in &e.samples {
@@ -143,7 +153,7 @@ impl Snapshot {
                 .find_map(|l| s.labels.get(l))
                 .unwrap_or("")
                 .to_string();
-            let v = if s.value.is_nan() { 0.0 } else { s.value };
+            let v = finite(s.value);
             let a = acc.entry(entity).or_default();
             match s.name.as_str() {
                 REQUESTS => a.c.requests += v,
@@ -174,6 +184,19 @@ impl Snapshot {
             .map(|(name, mut a)| {
                 let mut buckets: Vec<Bucket> = a.buckets.into_values().collect();
                 buckets.sort_by(|x, y| x.le.total_cmp(&y.le));
+                for b in &mut buckets {
+                    b.count = finite(b.count);
+                }
+                let c = &mut a.c;
+                for x in [
+                    &mut c.requests,
+                    &mut c.errors_4xx,
+                    &mut c.errors_5xx,
+                    &mut c.latency_sum,
+                    &mut c.latency_count,
+                ] {
+                    *x = finite(*x);
+                }
                 a.c.latency_buckets = buckets;
                 a.c.cpu_percent = a.cpu.mean();
                 a.c.mem_percent = a.mem.mean();

@@ -65,7 +65,7 @@ pub(crate) async fn run(
 
 /// The plans saved in the data dir.
 pub(crate) fn saved(env: &Env) -> CanaryNews {
-    CanaryNews::Saved(Ok(CanaryStore::in_dir(&env.data_dir).list()))
+    CanaryNews::Saved(CanaryStore::in_dir(&env.data_dir).list())
 }
 
 /// A plan file's text (`~/` is the home directory).

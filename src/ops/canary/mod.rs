@@ -21,11 +21,11 @@ pub mod verdict;
 mod tests;
 
 pub use machine::step;
-pub use plan::{Canary, CanaryPlan, Guards, PlanErrors, parse_duration};
+pub use plan::{Canary, CanaryPlan, Guards, PlanErrors, PlanProblem, parse_duration};
 pub use runner::{RunError, RunUntil, Runner};
 pub use state::{
     CanaryAction, CanaryState, ChangeKind, Command, EndpointLook, Observation, Phase, Sample,
     Severity,
 };
-pub use store::CanaryStore;
+pub use store::{CanaryStore, SavedPlans};
 pub use verdict::{Check, Judgement, Side, Verdict, judge};

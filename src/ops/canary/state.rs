@@ -193,6 +193,9 @@ pub struct CanaryState {
     pub history: Vec<Event>,
 }
 
+/// The latest timestamp a saved state may hold (the end of year 9999, in ms).
+pub const MAX_TIMESTAMP_MS: i64 = 253_402_300_799_999;
+
 /// Lines of history kept.
 pub const HISTORY: usize = 200;
 
@@ -236,6 +239,37 @@ impl CanaryState {
         });
         let excess = self.history.len().saturating_sub(HISTORY);
         self.history.drain(..excess);
+    }
+
+    /// Whether a state read back from disk holds together: a known format version, a valid
+    /// plan, a step inside it and timestamps the machine can subtract without overflow.
+    pub fn check(&self) -> Result<(), String> {
+        if self.version != 1 {
+            return Err(format!("format version {} is not known", self.version));
+        }
+        self.plan.check()?;
+        if self.step >= self.plan.steps.len() {
+            return Err(format!(
+                "step {} of a plan with {} steps",
+                self.step + 1,
+                self.plan.steps.len()
+            ));
+        }
+        let stamps = [
+            Some(self.started_ms),
+            Some(self.updated_ms),
+            self.step_started_ms,
+        ]
+        .into_iter()
+        .chain([self.baseline.as_ref().map(|b| b.at_ms)])
+        .chain([self.pause.as_ref().map(|p| p.since_ms)])
+        .flatten();
+        for at in stamps {
+            if !(0..=MAX_TIMESTAMP_MS).contains(&at) {
+                return Err(format!("timestamp {at} is out of range"));
+            }
+        }
+        Ok(())
     }
 
     /// One line: `churn-prod: holding at 25% (step 2/4), INCONCLUSIVE — …`.

@@ -40,20 +40,17 @@ impl CanaryStore {
         self.dir.join(file_name(endpoint))
     }
 
-    /// The saved state of `endpoint`'s plan, if any.
+    /// The saved state of `endpoint`'s plan, if any. Every error names the file.
     pub fn load(&self, endpoint: &str) -> io::Result<Option<CanaryState>> {
         let path = self.path(endpoint);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        serde_json::from_str(&text).map(Some).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: not a canary state ({e})", path.display()),
-            )
-        })
+        match fs::read(&path) {
+            Ok(bytes) => read_state(&path, &bytes).map(Some),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io::Error::new(
+                e.kind(),
+                format!("cannot read {}: {e}", path.display()),
+            )),
+        }
     }
 
     /// Saves `state` atomically.
@@ -89,20 +86,62 @@ impl CanaryStore {
         }
     }
 
-    /// Every saved plan (unreadable files are skipped), by endpoint name.
-    pub fn list(&self) -> Vec<CanaryState> {
+    /// Every saved plan, by endpoint name; files that cannot be read are listed apart (each
+    /// message names its file), so one broken file never hides the others.
+    pub fn list(&self) -> SavedPlans {
+        let mut listing = SavedPlans::default();
         let Ok(entries) = fs::read_dir(&self.dir) else {
-            return Vec::new();
+            return listing;
         };
-        let mut out: Vec<CanaryState> = entries
+        let mut paths: Vec<PathBuf> = entries
             .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-            .filter_map(|e| fs::read_to_string(e.path()).ok())
-            .filter_map(|t| serde_json::from_str(&t).ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
-        out.sort_by(|a: &CanaryState, b| a.plan.endpoint.cmp(&b.plan.endpoint));
-        out
+        paths.sort();
+        for path in paths {
+            match fs::read(&path) {
+                Ok(bytes) => match read_state(&path, &bytes) {
+                    Ok(state) => listing.plans.push(state),
+                    Err(e) => listing.unreadable.push(e.to_string()),
+                },
+                Err(e) => listing
+                    .unreadable
+                    .push(format!("cannot read {}: {e}", path.display())),
+            }
+        }
+        listing
+            .plans
+            .sort_by(|a, b| a.plan.endpoint.cmp(&b.plan.endpoint));
+        listing
     }
+}
+
+/// What [`CanaryStore::list`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SavedPlans {
+    pub plans: Vec<CanaryState>,
+    /// One line per file that could not be read, naming it.
+    pub unreadable: Vec<String>,
+}
+
+/// A saved state from the bytes of its file: UTF-8 JSON of a [`CanaryState`] that holds
+/// together (see [`CanaryState::check`]).
+pub fn decode(bytes: &[u8]) -> Result<CanaryState, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text at byte {}", e.valid_up_to()))?;
+    let state: CanaryState = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    state.check()?;
+    Ok(state)
+}
+
+fn read_state(path: &Path, bytes: &[u8]) -> io::Result<CanaryState> {
+    decode(bytes).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: not a canary state ({e})", path.display()),
+        )
+    })
 }
 
 fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -162,12 +201,49 @@ mod tests {
         }
         store.save(&state("fraud-scoring")).unwrap();
         fs::write(dir.path().join("canaries/broken.json"), "{").unwrap();
-        let all: Vec<String> = store.list().into_iter().map(|s| s.plan.endpoint).collect();
+        let listing = store.list();
+        let all: Vec<String> = listing.plans.into_iter().map(|s| s.plan.endpoint).collect();
         assert_eq!(all, ["churn-prod", "fraud-scoring"]);
+        assert_eq!(listing.unreadable.len(), 1);
         assert!(store.load("broken").is_err());
         assert_eq!(store.path("../x").file_name().unwrap(), "___x.json");
         store.remove("churn-prod").unwrap();
         store.remove("churn-prod").unwrap();
         assert_eq!(store.load("churn-prod").unwrap(), None);
+    }
+
+    #[test]
+    fn a_corrupt_or_non_utf8_file_is_named_and_the_others_still_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CanaryStore::in_dir(dir.path());
+        store.save(&state("fraud-scoring")).unwrap();
+        fs::write(store.path("churn-prod"), b"{\"version\": 1, \xff\xfe}").unwrap();
+        let err = store.load("churn-prod").unwrap_err().to_string();
+        assert!(
+            err.contains("canaries/churn-prod.json") && err.contains("UTF-8"),
+            "{err}"
+        );
+        let mut odd = state("odd");
+        odd.step = 7;
+        fs::write(store.path("odd"), serde_json::to_string(&odd).unwrap()).unwrap();
+        let err = store.load("odd").unwrap_err().to_string();
+        assert!(
+            err.contains("canaries/odd.json") && err.contains("step"),
+            "{err}"
+        );
+        let listing = store.list();
+        let all: Vec<&str> = listing
+            .plans
+            .iter()
+            .map(|s| s.plan.endpoint.as_str())
+            .collect();
+        assert_eq!(all, ["fraud-scoring"]);
+        assert_eq!(listing.unreadable.len(), 2, "{:?}", listing.unreadable);
+        assert!(
+            listing.unreadable[0].contains("churn-prod.json")
+                && listing.unreadable[1].contains("odd.json"),
+            "{:?}",
+            listing.unreadable
+        );
     }
 }

@@ -163,3 +163,41 @@ fn a_minus_infinity_bound_is_written_as_minus_inf() {
     assert_eq!(back[0].le, f64::NEG_INFINITY);
     assert_eq!(back[2].le, INF);
 }
+
+/// Found by the canary_state fuzz check: a `-Inf` bucket bound was saved as `"+Inf"`, so a
+/// saved baseline read back different; a NaN bound (never kept from a scrape) is refused.
+#[test]
+fn bucket_bounds_round_trip_through_saved_json() {
+    for le in [f64::NEG_INFINITY, f64::INFINITY, -0.5, 0.0, 10.0, 1e300] {
+        let bucket = Bucket { le, count: 3.0 };
+        let text = serde_json::to_string(&bucket).unwrap();
+        let back: Bucket = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, bucket, "{text}");
+    }
+    assert!(serde_json::from_str::<Bucket>(r#"{"le":"NaN","count":1}"#).is_err());
+    assert!(serde_json::from_str::<Bucket>(r#"{"le":"-Inf","count":1}"#).is_ok());
+}
+
+/// JSON has no infinity: an infinite counter in a scrape (or a sum that overflows) must not
+/// reach saved canary state, where it would be written as `null` and the state would no longer
+/// read back.
+#[test]
+fn infinite_counters_count_as_absent_and_snapshots_read_back() {
+    let scrape = "request_count_total{served_entity_name=\"a\"} +Inf\n\
+                  request_5xx_count_total{served_entity_name=\"a\"} 1e308\n\
+                  request_5xx_count_total{served_entity_name=\"a\",x=\"2\"} 1e308\n\
+                  request_latency_ms_sum{served_entity_name=\"a\"} -Inf\n\
+                  request_latency_ms_bucket{served_entity_name=\"a\",le=\"+Inf\"} +Inf\n";
+    let s = Snapshot::from_exposition(&parse(scrape).unwrap(), 0);
+    let a = &s.entities["a"];
+    assert_eq!(a.requests, 0.0);
+    assert_eq!(a.latency_sum, 0.0);
+    assert!(a.errors_5xx.is_finite());
+    assert!(a.latency_buckets.iter().all(|b| b.count.is_finite()));
+    let json = serde_json::to_string(&s).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Snapshot>(&json).unwrap(),
+        s,
+        "{json}"
+    );
+}

@@ -4,7 +4,10 @@
 //! * `+` / `-` ([`Split::shift`]) move the selected entity's share up or down by a step; the
 //!   points come from (or go to) the other entities in proportion to their shares, rounded by
 //!   largest remainder (Hamilton's method) so the total stays exactly 100. When every other
-//!   entity is at 0, points given away go to the first other entity in route order.
+//!   entity is at 0, points given away go to the first other entity in route order. A typed
+//!   step (`ENTITY=+STEP`, [`Split::parse_shift`]) is at most 100 points either way and
+//!   [`Split::shift_exactly`] refuses one that would have to be cut short, where the keys
+//!   ([`Split::shift`]) stop at 0 or 100.
 //! * `=` ([`Split::exact`]) takes a typed split such as `a=90,b=10`: every named entity must
 //!   exist, each share is an integer 0–100, names are unique, and the total is 100. Entities
 //!   not named get 0.
@@ -36,12 +39,23 @@ pub enum SplitError {
     Duplicate { entity: String },
     #[error("expected ENTITY=PERCENT[,ENTITY=PERCENT…], got {0:?}")]
     Syntax(String),
+    #[error("expected ENTITY=+STEP or ENTITY=-STEP, got {0:?}")]
+    ShiftSyntax(String),
     #[error("{entity}={value}: a share is a whole percentage from 0 to 100")]
     OutOfRange { entity: String, value: String },
     #[error("the shares add up to {total}, not 100")]
     Total { total: u32 },
     #[error("{0}")]
     NothingToMove(String),
+    #[error("{value:?}: a step is a whole number, at most 100 points either way (e.g. +5 or -5)")]
+    Step { value: String },
+    #[error("{entity} is at {percent}%: it can move {direction} by at most {most} points")]
+    Beyond {
+        entity: String,
+        percent: u32,
+        direction: &'static str,
+        most: u32,
+    },
 }
 
 impl Split {
@@ -227,6 +241,45 @@ impl Split {
             set(&mut next, entity, mine - amount);
         }
         Ok(next)
+    }
+
+    /// [`Split::shift`] by exactly `delta` points: a step that cannot be taken in full (the
+    /// entity would pass 0% or 100%) is refused, saying how far it can go.
+    pub fn shift_exactly(&self, entity: &str, delta: i32) -> Result<Split, SplitError> {
+        self.check_known(entity)?;
+        let mine = self.percent(entity);
+        let (direction, most) = if delta > 0 {
+            ("up", self.total().saturating_sub(mine))
+        } else {
+            ("down", mine)
+        };
+        if most > 0 && delta.unsigned_abs() > most {
+            return Err(SplitError::Beyond {
+                entity: entity.to_string(),
+                percent: mine,
+                direction,
+                most,
+            });
+        }
+        self.shift(entity, delta)
+    }
+
+    /// Parses `ENTITY=+STEP` or `ENTITY=-STEP` (a bare number is a step up): whole points, at
+    /// most 100 either way.
+    pub fn parse_shift(text: &str) -> Result<(String, i32), SplitError> {
+        let (entity, step) = text
+            .rsplit_once('=')
+            .map(|(e, s)| (e.trim(), s.trim()))
+            .filter(|(e, _)| !e.is_empty())
+            .ok_or_else(|| SplitError::ShiftSyntax(text.to_string()))?;
+        let delta = step
+            .parse::<i32>()
+            .ok()
+            .filter(|d| d.unsigned_abs() <= 100)
+            .ok_or_else(|| SplitError::Step {
+                value: step.to_string(),
+            })?;
+        Ok((entity.to_string(), delta))
     }
 
     /// Parses `a=90,b=10` (blanks allowed around names and numbers).

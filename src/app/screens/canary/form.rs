@@ -258,7 +258,7 @@ impl CanaryForm {
         }
         let parsed = toml::to_string(&t)
             .map_err(|e| vec![e.to_string()])
-            .and_then(|text| CanaryPlan::parse(&text).map_err(|e| e.0));
+            .and_then(|text| CanaryPlan::parse(&text).map_err(|e| e.messages()));
         match parsed {
             Ok(plan) if errors.is_empty() => Ok(plan),
             Ok(_) => Err(errors),

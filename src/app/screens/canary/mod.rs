@@ -292,9 +292,14 @@ fn start(state: &mut State, plan: CanaryPlan, fx: &mut Vec<Effect>) {
 pub(crate) fn on_news(state: &mut State, news: CanaryNews, fx: &mut Vec<Effect>) {
     match news {
         CanaryNews::ResumeSaved => fx.push(Effect::LoadCanaries),
-        CanaryNews::Saved(Ok(saved)) => resume(state, saved, fx),
-        CanaryNews::Saved(Err(e)) => {
-            state.toast(ToastLevel::Error, format!("saved canary plans: {e}"))
+        CanaryNews::Saved(saved) => {
+            for problem in &saved.unreadable {
+                state.toast(
+                    ToastLevel::Error,
+                    format!("saved canary plan skipped: {problem}"),
+                );
+            }
+            resume(state, saved.plans, fx);
         }
         CanaryNews::Step {
             endpoint,
@@ -495,7 +500,7 @@ fn on_plan_file(state: &mut State, path: &str, result: Result<String, String>) {
         Ok(plan) => review(state, plan),
         Err(e) => {
             let mut lines = vec![format!("{path}: invalid canary plan:")];
-            lines.extend(e.0.into_iter().map(|l| format!("  {l}")));
+            lines.extend(e.0.iter().map(|p| format!("  {p}")));
             form.errors = lines;
         }
     }

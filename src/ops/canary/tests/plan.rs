@@ -102,7 +102,7 @@ max_error_rate_delta = 2
 max_p99_ms = -1
 "#;
     let err = CanaryPlan::parse(text).unwrap_err();
-    let all = err.0.join("\n");
+    let all = err.to_string();
     for needle in [
         "endpoint: required",
         "canary_version: required with canary_model",
@@ -140,4 +140,55 @@ fn typos_and_contradictions_are_errors() {
     let empty = PRODUCT_EXAMPLE.replace("[5, 25, 50, 100]", "[]");
     assert!(CanaryPlan::parse(&empty).is_err());
     assert!(CanaryPlan::parse("endpoint = ").is_err());
+}
+
+#[test]
+fn overflowing_and_absurd_durations_are_refused_naming_the_field() {
+    for bad in [
+        "99999999999999999h",
+        "9223372036854775807ms",
+        "9223372036854775s",
+        "1e400s",
+        "1h1h1h99999999999999999999m",
+    ] {
+        assert!(parse_duration(bad).is_err(), "{bad}");
+    }
+    let hold = PRODUCT_EXAMPLE.replace("\"2m\"", "\"99999999999999999h\"");
+    let err = CanaryPlan::parse(&hold).unwrap_err().to_string();
+    assert!(err.contains("hold:") && err.contains("line 7"), "{err}");
+    let week = PRODUCT_EXAMPLE.replace("\"2m\"", "\"169h\"");
+    let err = CanaryPlan::parse(&week).unwrap_err().to_string();
+    assert!(err.contains("hold: at most 7 days"), "{err}");
+    let p = CanaryPlan::parse(&PRODUCT_EXAMPLE.replace("\"2m\"", "\"168h\"")).unwrap();
+    assert_eq!(p.hold_ms, 7 * 24 * 3_600_000);
+    let slow = PRODUCT_EXAMPLE.replace("\"15s\"", "\"61m\"");
+    let err = CanaryPlan::parse(&slow).unwrap_err().to_string();
+    assert!(err.contains("interval: at most 1 hour"), "{err}");
+}
+
+#[test]
+fn problems_carry_line_and_column() {
+    let err = CanaryPlan::parse(&PRODUCT_EXAMPLE.replace("[5, 25, 50, 100]", "[5, 25, 50, 10]"))
+        .unwrap_err();
+    assert_eq!(err.0[0].line, Some((6, 12)), "{err}");
+    assert!(err.to_string().contains("line 6:12: steps"), "{err}");
+    let syntax = CanaryPlan::parse("endpoint = \"a\"\nsteps = [5,\n").unwrap_err();
+    assert!(syntax.0[0].line.is_some_and(|(l, _)| l >= 2), "{syntax}");
+    let missing = CanaryPlan::parse("endpoint = \"a\"\n").unwrap_err();
+    assert!(missing.0.iter().any(|p| p.line.is_none()), "{missing}");
+}
+
+/// Found by the canary_plan fuzz check: an infinite latency guard was accepted (and would be
+/// saved as `null`, silently turning the guard off).
+#[test]
+fn infinite_latency_guards_are_refused() {
+    for (key, value) in [("max_p99_ms", "100"), ("max_p99_ratio", "1.2")] {
+        for bad in ["inf", "+inf", "nan"] {
+            let text =
+                PRODUCT_EXAMPLE.replace(&format!("{key:<21}= {value}"), &format!("{key} = {bad}"));
+            assert_ne!(text, PRODUCT_EXAMPLE);
+            let err = CanaryPlan::parse(&text).unwrap_err().to_string();
+            assert!(err.contains(&format!("guards.{key}")), "{bad}: {err}");
+        }
+    }
 }

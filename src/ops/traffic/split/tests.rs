@@ -121,3 +121,45 @@ fn endpoints_and_routes_round_trip() {
     assert_eq!(s.describe(), "v4=90, v5=10, v6=0");
     assert_eq!(Split::from_routes(&s.to_routes()), s);
 }
+
+#[test]
+fn typed_shifts_are_whole_points_within_100_and_never_clamped() {
+    assert_eq!(Split::parse_shift("v5=+5"), Ok(("v5".into(), 5)));
+    assert_eq!(Split::parse_shift(" v5 = -100 "), Ok(("v5".into(), -100)));
+    for bad in [
+        "v5=+1000",
+        "v5=-101",
+        "v5=+99999999999",
+        "v5=5.5",
+        "v5=+-5",
+        "v5=",
+    ] {
+        let err = Split::parse_shift(bad).unwrap_err();
+        assert!(matches!(err, SplitError::Step { .. }), "{bad}: {err}");
+        assert!(err.to_string().contains("at most 100 points"), "{err}");
+    }
+    for bad in ["v5", "=+5", ""] {
+        assert!(
+            matches!(Split::parse_shift(bad), Err(SplitError::ShiftSyntax(_))),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        two().shift_exactly("v5", 90).unwrap(),
+        Split::new(&[("v4", 0), ("v5", 100)])
+    );
+    let up = two().shift_exactly("v5", 91).unwrap_err();
+    assert_eq!(
+        up.to_string(),
+        "v5 is at 10%: it can move up by at most 90 points"
+    );
+    let down = two().shift_exactly("v5", -11).unwrap_err();
+    assert_eq!(
+        down.to_string(),
+        "v5 is at 10%: it can move down by at most 10 points"
+    );
+    assert!(matches!(
+        Split::new(&[("v4", 0), ("v5", 100)]).shift_exactly("v5", 5),
+        Err(SplitError::NothingToMove(_))
+    ));
+}
