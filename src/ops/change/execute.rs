@@ -88,8 +88,8 @@ struct Sending {
     last: Sent,
     /// Requests that went through (or were read back as applied), from the first.
     applied: usize,
-    /// An answer was lost on the way, though its request turned out to be applied.
-    answer_lost: bool,
+    /// An answer lost on the way, though its request turned out to be applied.
+    answer_lost: Option<String>,
     /// Every request sent, in order (resends and undos included).
     log: Vec<String>,
 }
@@ -102,7 +102,7 @@ async fn send_all(client: &Client, plan: &Plan) -> Sending {
     let mut sending = Sending {
         last: Sent::Done,
         applied: 0,
-        answer_lost: false,
+        answer_lost: None,
         log: Vec::new(),
     };
     for step in &plan.steps {
@@ -127,7 +127,7 @@ async fn send_all(client: &Client, plan: &Plan) -> Sending {
                 .and_then(|now| step.applied_in(&now));
             match seen {
                 Some(true) => {
-                    sending.answer_lost = true;
+                    sending.answer_lost = Some(lost.to_string());
                     sending.last = Sent::Done;
                     break;
                 }
@@ -273,7 +273,7 @@ pub async fn execute(
     let partial = sending.applied > 0
         && sending.applied < plan.steps.len()
         && !read.as_ref().is_ok_and(|now| plan.after.satisfied_by(now));
-    let mut verdict = if partial {
+    let verdict = if partial {
         // Stopped half-way: put back what was applied, so the object is either as before or
         // as after, never something in between that nobody asked for.
         let undone = undo_applied(client, plan, sending.applied, &mut sending.log).await;
@@ -282,7 +282,7 @@ pub async fn execute(
     } else {
         judge(&object, &plan.before, &plan.after, &sending.last, &read)
     };
-    verdict.answer_lost |= sending.answer_lost && verdict.outcome == Outcome::Ok;
+    let verdict = verdict.with_answer_lost(sending.answer_lost.as_deref());
     let verified = read.as_ref().ok().cloned();
     let planned: Vec<String> = plan.steps.iter().map(|s| s.describe()).collect();
     let sent_log = if sending.log == planned {

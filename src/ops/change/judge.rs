@@ -53,6 +53,21 @@ pub struct Verdict {
     pub answer_lost: bool,
 }
 
+impl Verdict {
+    /// Marks an ok verdict whose request lost its answer (`lost`) on the way but was read back
+    /// as applied: "ok (answer lost …)".
+    pub fn with_answer_lost(mut self, lost: Option<&str>) -> Verdict {
+        let Some(lost) = lost else { return self };
+        if self.outcome != Outcome::Ok || self.answer_lost {
+            return self;
+        }
+        self.answer_lost = true;
+        self.error = Some(format!("answer lost: {lost}"));
+        self.message = format!("ok (answer lost: {lost}); {}", self.message);
+        self
+    }
+}
+
 /// Judges a change of `object` from `before` to `after`, sent as `sent`, by the read-back
 /// `read`:
 /// - the read-back shows `after` → ok ("answer lost" when the send did not say so);

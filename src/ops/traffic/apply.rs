@@ -45,7 +45,7 @@ async fn send(
     plan: &TrafficPlan,
     waiter: &mut Waiter<'_>,
     log: &mut Vec<String>,
-    answer_lost: &mut bool,
+    answer_lost: &mut Option<String>,
 ) -> Result<Sending, WaitError> {
     let mut conflicts = 0;
     let mut resent = false;
@@ -82,7 +82,9 @@ async fn send(
             }
         };
         if plan.after.satisfied_by(&live) {
-            *answer_lost |= matches!(sent, Sent::Lost(_));
+            if let Sent::Lost(e) = &sent {
+                *answer_lost = Some(e.to_string());
+            }
             return Ok(Sending::Sent(Sent::Done));
         }
         if !plan.before.satisfied_by(&live) {
@@ -157,7 +159,7 @@ pub async fn apply(
         .map_err(|e| journal_error(journal, e))?;
 
     let mut log = Vec::new();
-    let mut answer_lost = false;
+    let mut answer_lost = None;
     let sending = send(client, plan, waiter, &mut log, &mut answer_lost).await;
     if matches!(sending, Ok(Sending::Sent(Sent::Done))) {
         (waiter.on_progress)(&Progress::Sent);
@@ -181,7 +183,7 @@ pub async fn apply(
             sent: true,
         }),
     };
-    let mut verdict = match &sending {
+    let verdict = match &sending {
         Err(e) => Verdict {
             outcome: Outcome::Unknown,
             error: Some(e.to_string()),
@@ -223,10 +225,7 @@ pub async fn apply(
         }
         Ok(Sending::Sent(sent)) => judge(&object, &before, &after, sent, &read_state),
     };
-    verdict.answer_lost |= answer_lost && verdict.outcome == Outcome::Ok;
-    if verdict.answer_lost && !verdict.message.starts_with("ok (answer lost") {
-        verdict.message = format!("ok (answer lost): {}", verdict.message);
-    }
+    let verdict = verdict.with_answer_lost(answer_lost.as_deref());
     let verified_state = verified.clone().map(ObjectState::Endpoint);
     let sent_log = if log.len() == 1 { Vec::new() } else { log };
     let journal_warning =

@@ -1,0 +1,235 @@
+//! A change whose answer is lost after the server applied it: it is sent once, the read-back
+//! decides, and the journal says "ok (answer lost)". A server that failed a change (500) and
+//! shows it not applied gets it once more; one that gave no answer at all leaves it unknown.
+//! A change of several requests cut short is undone. The simulator's `lost` fault applies a
+//! change and then answers with a reset, a 500 or an HTML 504, as a proxy losing the answer.
+
+use std::time::Duration;
+
+use mlops_console::api::{Client, ClientOptions, Credentials, RetryPolicy, Secret};
+use mlops_console::config::ApprovalSettings;
+use mlops_console::ops::approvals::{Decision, DecisionRequest, prepare_decision};
+use mlops_console::ops::jobs::Backoff;
+use mlops_console::ops::journal::{Outcome, Standing};
+use mlops_console::ops::traffic::{EndpointConfigState, Split, TrafficPlan, Waiter, apply};
+use mlops_console::ops::{Action, ChangeContext, Journal, execute};
+use mlops_console::sim::{self, FaultSpec, ScriptedFault, SimClock, SimHandle, SimOptions};
+
+async fn sim() -> SimHandle {
+    sim::start(SimOptions {
+        clock: SimClock::manual(1_767_225_600_000),
+        serving_update_delay: Duration::from_secs(2),
+        traffic_rps: 0.0,
+        ..SimOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn client(sim: &SimHandle) -> Client {
+    let mut o = ClientOptions::new(
+        sim.base_url.clone(),
+        Credentials::Pat(Secret::new(sim.token.clone())),
+    );
+    o.retry_policy = RetryPolicy::scaled(Duration::from_millis(1));
+    Client::new(o).unwrap()
+}
+
+fn ctx() -> ChangeContext {
+    ChangeContext {
+        profile: "demo".into(),
+        actor: Some("ml-eng@acme.com".into()),
+        production: false,
+    }
+}
+
+fn writes(sim: &SimHandle, method: &str, path_end: &str) -> usize {
+    sim.request_log()
+        .iter()
+        .filter(|r| r.method == method && r.path.ends_with(path_end))
+        .count()
+}
+
+fn decision(model: &str, version: &str, stage: Option<&str>) -> DecisionRequest {
+    DecisionRequest {
+        model: model.into(),
+        version: version.into(),
+        decision: Decision::Approve,
+        comment: Some("looks good".into()),
+        stage: stage.map(str::to_string),
+        archive_existing: true,
+    }
+}
+
+#[tokio::test]
+async fn an_approval_whose_answer_is_lost_is_sent_once_and_journaled_ok() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let settings = ApprovalSettings::default();
+    let plan = prepare_decision(
+        &c,
+        &settings,
+        Some("ml-eng@acme.com"),
+        &decision("fraud_model", "4", Some("Production")),
+    )
+    .await
+    .unwrap();
+    // Every change from here on is applied and then loses its answer.
+    sim.set_faults(FaultSpec::parse("lost=1").unwrap());
+    let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
+    sim.set_faults(FaultSpec::none());
+    assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
+    assert!(done.answer_lost, "{}", done.message);
+    assert!(
+        done.message.starts_with("ok (answer lost"),
+        "{}",
+        done.message
+    );
+    assert_eq!(
+        writes(&sim, "POST", "/transition-requests/approve"),
+        1,
+        "the approval went out once"
+    );
+    let view = journal.read().unwrap();
+    assert_eq!(view.entries[0].standing(), Standing::Ok);
+    assert!(view.entries[0].latest().unwrap().answer_lost);
+}
+
+#[tokio::test]
+async fn a_traffic_change_whose_answer_is_lost_moves_the_config_version_once() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    let version = EndpointConfigState::of(&ep).config_version.unwrap();
+    let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
+    let plan = TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap();
+    let clock = sim.clock.clone();
+    let mut waiter = Waiter::real()
+        .with_sleep(Box::new(move |d: Duration| {
+            clock.advance(d);
+            Box::pin(async {})
+        }))
+        .with_backoff(Backoff {
+            step: Duration::from_secs(1),
+            cap: Duration::from_secs(2),
+            timeout: Duration::from_secs(60),
+        });
+    for lost in [
+        ScriptedFault::Reset,
+        ScriptedFault::Status(500),
+        ScriptedFault::Html { status: 504 },
+    ] {
+        let plan = if lost == ScriptedFault::Reset {
+            plan.clone()
+        } else {
+            let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+            let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
+            TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap()
+        };
+        // The GET before the PUT passes; the PUT is applied and its answer lost.
+        sim.script_faults(vec![
+            ScriptedFault::Pass,
+            ScriptedFault::AfterApply(Box::new(lost.clone())),
+        ]);
+        let done = apply(&c, &journal, &ctx(), &plan, &mut waiter)
+            .await
+            .unwrap();
+        assert_eq!(done.outcome, Outcome::Ok, "{lost:?}: {}", done.message);
+        assert!(done.answer_lost, "{lost:?}: {}", done.message);
+    }
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    assert_eq!(
+        EndpointConfigState::of(&ep).config_version,
+        Some(version + 3),
+        "three changes, three config versions: none was sent twice"
+    );
+    assert_eq!(writes(&sim, "PUT", "/config"), 3);
+}
+
+#[tokio::test]
+async fn a_change_the_server_failed_is_sent_once_more_only_when_read_back_as_not_applied() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    let version = EndpointConfigState::of(&ep).config_version.unwrap();
+    let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
+    let plan = TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap();
+    // The PUT is refused with a 500 before it is applied.
+    sim.script_faults(vec![ScriptedFault::Pass, ScriptedFault::Status(500)]);
+    let clock = sim.clock.clone();
+    let mut waiter = Waiter::real().with_sleep(Box::new(move |d: Duration| {
+        clock.advance(d);
+        Box::pin(async {})
+    }));
+    let done = apply(&c, &journal, &ctx(), &plan, &mut waiter)
+        .await
+        .unwrap();
+    assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
+    assert_eq!(writes(&sim, "PUT", "/config"), 2, "once more after the 500");
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    assert_eq!(
+        EndpointConfigState::of(&ep).config_version,
+        Some(version + 1)
+    );
+    let view = journal.read().unwrap();
+    let sent = &view.entries[0].latest().unwrap().sent;
+    assert_eq!(sent.len(), 2, "the journal lists both requests: {sent:?}");
+}
+
+#[tokio::test]
+async fn a_uc_approval_cut_short_is_undone_and_journaled_failed() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let settings = ApprovalSettings::default();
+    let plan = prepare_decision(
+        &c,
+        &settings,
+        Some("ml-eng@acme.com"),
+        &decision("main.ml.churn_model", "5", None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(plan.steps.len(), 3, "comment, approver, decision");
+    let before = plan.before.clone();
+    // Reads pass; the first two tags are set; the third (the decision) is refused.
+    let mut script = Vec::new();
+    // The re-read before the change.
+    script.push(ScriptedFault::Pass);
+    script.push(ScriptedFault::Pass);
+    script.push(ScriptedFault::Pass);
+    script.push(ScriptedFault::Status(403));
+    sim.script_faults(script);
+    let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
+    assert_eq!(done.outcome, Outcome::Failed, "{}", done.message);
+    assert!(done.message.contains("undone"), "{}", done.message);
+    assert_eq!(
+        done.verified.as_ref(),
+        Some(&before),
+        "back to the state before"
+    );
+    let view = journal.read().unwrap();
+    let sent = &view.entries[0].latest().unwrap().sent;
+    assert!(
+        sent.iter().filter(|s| s.ends_with("(undo)")).count() >= 2,
+        "{sent:?}"
+    );
+    // The version does not read approved.
+    let tags = c
+        .get_uc_version_tags("main.ml.churn_model", "5")
+        .await
+        .unwrap();
+    assert!(
+        !tags
+            .iter()
+            .any(|t| t.key == "approval" && t.value == "approved"),
+        "{tags:?}"
+    );
+}
