@@ -199,14 +199,14 @@ async fn a_uc_approval_cut_short_is_undone_and_journaled_failed() {
     .unwrap();
     assert_eq!(plan.steps.len(), 3, "comment, approver, decision");
     let before = plan.before.clone();
-    // Reads pass; the first two tags are set; the third (the decision) is refused.
-    let mut script = Vec::new();
-    // The re-read before the change.
-    script.push(ScriptedFault::Pass);
-    script.push(ScriptedFault::Pass);
-    script.push(ScriptedFault::Pass);
-    script.push(ScriptedFault::Status(403));
-    sim.script_faults(script);
+    // The re-read before the change passes, the first two tags are set, the third (the
+    // decision) is refused.
+    sim.script_faults(vec![
+        ScriptedFault::Pass,
+        ScriptedFault::Pass,
+        ScriptedFault::Pass,
+        ScriptedFault::Status(403),
+    ]);
     let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
     assert_eq!(done.outcome, Outcome::Failed, "{}", done.message);
     assert!(done.message.contains("undone"), "{}", done.message);
