@@ -385,10 +385,16 @@ async fn under_faults_every_change_is_sent_once_and_journaled_as_it_happened() {
                 )),
             },
             Outcome::Ok | Outcome::Failed if agrees(o.outcome) => {}
-            other => wrong.push(format!(
-                "{:?} {}: journaled {other:?}, applied {}",
-                o.kind, o.id, o.applied
-            )),
+            other => {
+                if std::env::var_os("MLOPS_CHAOS_VERBOSE").is_some() {
+                    let view = rig.journal.read().unwrap();
+                    println!("{:#?}", view.entry(&o.id));
+                }
+                wrong.push(format!(
+                    "{:?} {}: journaled {other:?}, applied {}",
+                    o.kind, o.id, o.applied
+                ))
+            }
         }
     }
     let faults: usize = rig

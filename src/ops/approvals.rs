@@ -321,12 +321,18 @@ pub fn plan_uc_decision(
     }
     if plan.before != plan.after {
         // One request per tag, so a change cut short shows exactly which tags it set.
-        plan.steps
-            .extend(set.into_iter().map(|tag| Step::SetUcTags {
-                model: model.to_string(),
-                version: version.to_string(),
-                tags: vec![tag],
-            }));
+        // A tag that already holds its value is not sent.
+        let unchanged =
+            |t: &KeyValue| lookup(current, &t.key).is_some_and(|v| v == t.value.as_str());
+        plan.steps.extend(
+            set.into_iter()
+                .filter(|t| !unchanged(t))
+                .map(|tag| Step::SetUcTags {
+                    model: model.to_string(),
+                    version: version.to_string(),
+                    tags: vec![tag],
+                }),
+        );
     }
     plan.comment = req.comment.clone();
     plan

@@ -326,9 +326,18 @@ fn partial_verdict(
         _ => Some(FailureKind::Other),
     };
     match read {
-        Ok(now) if plan.before.satisfied_by(now) && undone => Verdict {
+        // The read-back decides: back to the state before is a clean failure, whatever the
+        // undo requests answered.
+        Ok(now) if plan.before.satisfied_by(now) => Verdict {
             outcome: Outcome::Failed,
-            error: Some(format!("{why}; the requests already applied were undone")),
+            error: Some(format!(
+                "{why}; the requests already applied were undone{}",
+                if undone {
+                    ""
+                } else {
+                    " (some undo answers were lost)"
+                }
+            )),
             failure,
             message: format!(
                 "failed half-way ({why}); what was applied was undone: {object} is back to {}",

@@ -63,7 +63,7 @@ impl Verdict {
         }
         self.answer_lost = true;
         self.error = Some(format!("answer lost: {lost}"));
-        self.message = format!("ok (answer lost: {lost}); {}", self.message);
+        self.message = format!("answer lost ({lost}), but {}", self.message);
         self
     }
 }
@@ -123,7 +123,7 @@ pub fn judge(
                     Some(format!("answer lost: {e}")),
                     None,
                     format!(
-                        "ok (answer lost: {e}); reading back shows it done: {object} is {}",
+                        "answer lost ({e}), but reading back shows it done: {object} is {}",
                         now.describe()
                     ),
                 )
@@ -208,7 +208,7 @@ mod tests {
             Outcome::Ok,
             "refused but in place: ok (answer lost)"
         );
-        assert!(v.answer_lost && v.message.starts_with("ok (answer lost"));
+        assert!(v.answer_lost && v.message.starts_with("answer lost ("));
         let v = judge("m@c", &b, &a, &Sent::Lost(lost()), &Ok(a.clone()));
         assert_eq!((v.outcome, v.answer_lost), (Outcome::Ok, true));
         let v = judge("m@c", &b, &a, &Sent::Lost(lost()), &Ok(b.clone()));
