@@ -16,6 +16,14 @@ fn pat() -> Credentials {
     Credentials::Pat(TOKEN.into())
 }
 
+/// A client whose retries would wait a minute each: a test that made one would hang.
+fn without_patience(host: &str) -> Client {
+    let mut o = options(host, pat());
+    o.retry_budget = Duration::from_secs(600);
+    o.retry_policy = mlops_console::api::RetryPolicy::scaled(Duration::from_secs(60));
+    Client::new(o).unwrap()
+}
+
 #[tokio::test]
 async fn an_endless_body_is_cut_off_at_the_limit() {
     let server = Server::start(|_, _| Reply::Endless).await;
@@ -101,16 +109,10 @@ async fn a_one_letter_token_does_not_mangle_messages() {
 #[tokio::test]
 async fn a_refused_port_fails_on_the_first_attempt_with_what_to_check() {
     let port = closed_port();
-    let mut o = options(&format!("http://127.0.0.1:{port}"), pat());
-    // A budget that would allow many retries: none is made.
-    o.retry_budget = Duration::from_secs(600);
-    o.retry_policy = mlops_console::api::RetryPolicy::scaled(Duration::from_secs(60));
-    let e = Client::new(o)
-        .unwrap()
+    let e = without_patience(&format!("http://127.0.0.1:{port}"))
         .get_json::<Value>("/api/2.0/x", &[])
         .await
         .unwrap_err();
-    // With a 60 s backoff unit, any retry would have made this test hang for minutes.
     let shown = e.to_string();
     assert!(
         shown.starts_with(&format!(
@@ -123,10 +125,7 @@ async fn a_refused_port_fails_on_the_first_attempt_with_what_to_check() {
 
 #[tokio::test]
 async fn an_unresolvable_host_fails_at_once() {
-    let mut o = options("http://no-such-host.invalid", pat());
-    o.retry_policy = mlops_console::api::RetryPolicy::scaled(Duration::from_secs(60));
-    let e = Client::new(o)
-        .unwrap()
+    let e = without_patience("http://no-such-host.invalid")
         .get_json::<Value>("/api/2.0/x", &[])
         .await
         .unwrap_err();
@@ -138,10 +137,7 @@ async fn an_unresolvable_host_fails_at_once() {
 async fn a_tls_failure_fails_at_once_and_says_tls() {
     // A plain-HTTP server spoken to over https: the handshake fails.
     let server = Server::start(|_, _| Reply::json(200, "{}")).await;
-    let mut o = options(&format!("https://{}", server.addr), pat());
-    o.retry_policy = mlops_console::api::RetryPolicy::scaled(Duration::from_secs(60));
-    let e = Client::new(o)
-        .unwrap()
+    let e = without_patience(&format!("https://{}", server.addr))
         .get_json::<Value>("/api/2.0/x", &[])
         .await
         .unwrap_err();

@@ -55,6 +55,28 @@ fn champion_plan(from: &str, to: &str) -> Plan {
     plan
 }
 
+/// An attempt, as a console writes it, to move champion from `from` to `to` on `host`.
+fn champion_attempt(id: &str, host: &str, from: &str, to: &str) -> Record {
+    Record::Attempt(Box::new(Attempt {
+        id: id.into(),
+        time: "2026-01-01T00:00:00.000Z".into(),
+        ts_ms: 0,
+        profile: "demo".into(),
+        host: host.into(),
+        actor: None,
+        action: Action::Promote,
+        target: Target::UcAlias {
+            model: MODEL.into(),
+            alias: "champion".into(),
+        },
+        before: alias(from),
+        after: alias(to),
+        comment: None,
+        reverts: None,
+        requests: Vec::new(),
+    }))
+}
+
 /// A client that never retries, so one lost answer is the outcome.
 fn sim_client(sim: &SimHandle) -> Client {
     let mut o = ClientOptions::new(
@@ -193,26 +215,7 @@ async fn an_attempt_without_a_result_is_settled_by_re_reading() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
     let client = sim_client(&sim);
-    let attempt = |id: &str, host: &str, from: &str, to: &str| {
-        Record::Attempt(Box::new(Attempt {
-            id: id.into(),
-            time: "2026-01-01T00:00:00.000Z".into(),
-            ts_ms: 0,
-            profile: "demo".into(),
-            host: host.into(),
-            actor: None,
-            action: Action::Promote,
-            target: Target::UcAlias {
-                model: MODEL.into(),
-                alias: "champion".into(),
-            },
-            before: alias(from),
-            after: alias(to),
-            comment: None,
-            reverts: None,
-            requests: Vec::new(),
-        }))
-    };
+    let attempt = champion_attempt;
     // A console crashed after sending "champion 4 → 5" (it landed) and, later, after writing
     // "champion 5 → 3" (it never went out). A third change was made on another workspace.
     journal
@@ -297,26 +300,7 @@ async fn verify_judges_an_unknown_change_by_the_next_change_not_by_the_object_no
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
     let client = sim_client(&sim);
-    let attempt = |id: &str, from: &str, to: &str| {
-        Record::Attempt(Box::new(Attempt {
-            id: id.into(),
-            time: "2026-01-01T00:00:00.000Z".into(),
-            ts_ms: 0,
-            profile: "demo".into(),
-            host: sim.base_url.clone(),
-            actor: None,
-            action: Action::Promote,
-            target: Target::UcAlias {
-                model: MODEL.into(),
-                alias: "champion".into(),
-            },
-            before: alias(from),
-            after: alias(to),
-            comment: None,
-            reverts: None,
-            requests: Vec::new(),
-        }))
-    };
+    let attempt = |id: &str, from: &str, to: &str| champion_attempt(id, &sim.base_url, from, to);
     // "applied" moved champion 4 → 5 and lost its answer; "back" then moved it 5 → 4 and was
     // verified. The alias reads v4 now, as it did before "applied".
     journal.append(&attempt("applied", "4", "5")).unwrap();

@@ -12,7 +12,7 @@ use mlops_console::ops::approvals::{Decision, DecisionRequest, prepare_decision}
 use mlops_console::ops::jobs::Backoff;
 use mlops_console::ops::journal::{Outcome, Standing};
 use mlops_console::ops::traffic::{EndpointConfigState, Split, TrafficPlan, Waiter, apply};
-use mlops_console::ops::{Action, ChangeContext, Journal, execute};
+use mlops_console::ops::{Action, ChangeContext, Journal, Plan, execute};
 use mlops_console::sim::{self, FaultSpec, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 async fn sim() -> SimHandle {
@@ -50,15 +50,35 @@ fn writes(sim: &SimHandle, method: &str, path_end: &str) -> usize {
         .count()
 }
 
-fn decision(model: &str, version: &str, stage: Option<&str>) -> DecisionRequest {
-    DecisionRequest {
+/// The plan to approve `version` (with a comment, archiving the versions in the stage).
+async fn approval(c: &Client, model: &str, version: &str, stage: Option<&str>) -> Plan {
+    let req = DecisionRequest {
         model: model.into(),
         version: version.into(),
         decision: Decision::Approve,
         comment: Some("looks good".into()),
         stage: stage.map(str::to_string),
         archive_existing: true,
-    }
+    };
+    let settings = ApprovalSettings::default();
+    prepare_decision(c, &settings, Some("ml-eng@acme.com"), &req)
+        .await
+        .unwrap()
+}
+
+/// A waiter whose sleeps move the simulator's clock.
+fn waiter(sim: &SimHandle) -> Waiter<'static> {
+    let clock = sim.clock.clone();
+    Waiter::real()
+        .with_sleep(Box::new(move |d: Duration| {
+            clock.advance(d);
+            Box::pin(async {})
+        }))
+        .with_backoff(Backoff {
+            step: Duration::from_secs(1),
+            cap: Duration::from_secs(2),
+            timeout: Duration::from_secs(60),
+        })
 }
 
 #[tokio::test]
@@ -67,15 +87,7 @@ async fn an_approval_whose_answer_is_lost_is_sent_once_and_journaled_ok() {
     let c = client(&sim);
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
-    let settings = ApprovalSettings::default();
-    let plan = prepare_decision(
-        &c,
-        &settings,
-        Some("ml-eng@acme.com"),
-        &decision("fraud_model", "4", Some("Production")),
-    )
-    .await
-    .unwrap();
+    let plan = approval(&c, "fraud_model", "4", Some("Production")).await;
     // Every change from here on is applied and then loses its answer.
     sim.set_faults(FaultSpec::parse("lost=1").unwrap());
     let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
@@ -108,17 +120,7 @@ async fn a_traffic_change_whose_answer_is_lost_moves_the_config_version_once() {
     let version = EndpointConfigState::of(&ep).config_version.unwrap();
     let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
     let plan = TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap();
-    let clock = sim.clock.clone();
-    let mut waiter = Waiter::real()
-        .with_sleep(Box::new(move |d: Duration| {
-            clock.advance(d);
-            Box::pin(async {})
-        }))
-        .with_backoff(Backoff {
-            step: Duration::from_secs(1),
-            cap: Duration::from_secs(2),
-            timeout: Duration::from_secs(60),
-        });
+    let mut waiter = waiter(&sim);
     for lost in [
         ScriptedFault::Reset,
         ScriptedFault::Status(500),
@@ -163,11 +165,7 @@ async fn a_change_the_server_failed_is_sent_once_more_only_when_read_back_as_not
     let plan = TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap();
     // The PUT is refused with a 500 before it is applied.
     sim.script_faults(vec![ScriptedFault::Pass, ScriptedFault::Status(500)]);
-    let clock = sim.clock.clone();
-    let mut waiter = Waiter::real().with_sleep(Box::new(move |d: Duration| {
-        clock.advance(d);
-        Box::pin(async {})
-    }));
+    let mut waiter = waiter(&sim);
     let done = apply(&c, &journal, &ctx(), &plan, &mut waiter)
         .await
         .unwrap();
@@ -189,15 +187,7 @@ async fn a_uc_approval_cut_short_is_undone_and_journaled_failed() {
     let c = client(&sim);
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
-    let settings = ApprovalSettings::default();
-    let plan = prepare_decision(
-        &c,
-        &settings,
-        Some("ml-eng@acme.com"),
-        &decision("main.ml.churn_model", "5", None),
-    )
-    .await
-    .unwrap();
+    let plan = approval(&c, "main.ml.churn_model", "5", None).await;
     assert_eq!(plan.steps.len(), 3, "comment, approver, decision");
     let before = plan.before.clone();
     // The re-read before the change passes, the first two tags are set, the third (the
