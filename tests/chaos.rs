@@ -6,7 +6,8 @@
 //!   from the config version; for launches, from the job's runs);
 //! - no change journaled "failed" or "ok" against what the server shows;
 //! - every "unknown" settled correctly by `audit --verify` afterwards, when later changes have
-//!   moved the same objects again.
+//!   moved the same objects again — including every fifth change, whose result record is
+//!   dropped as if the console had stopped right after sending.
 //!
 //! Bounded: a fixed number of rounds, milliseconds of backoff, a manual simulator clock. The
 //! figures are printed for the closing note (`cargo test --test chaos -- --nocapture`).
@@ -329,6 +330,14 @@ async fn under_faults_every_change_is_sent_once_and_journaled_as_it_happened() {
                     (a.after.satisfied_by(&now), a.requests.len() + undos)
                 }
             };
+            // Every fifth change "crashes" before its result is written: the journal keeps the
+            // attempt alone, and `audit --verify` must settle it from history like any unknown.
+            let outcome = if observed.len() % 5 == 4 {
+                drop_results(&rig.journal, &id);
+                Outcome::Unknown
+            } else {
+                outcome
+            };
             observed.push(Observed {
                 kind,
                 id,
@@ -447,6 +456,18 @@ async fn under_faults_every_change_is_sent_once_and_journaled_as_it_happened() {
             .iter()
             .all(|e| e.standing() != Standing::VerifyFailed)
     );
+}
+
+/// Removes the result records of change `id` from the journal file, as if the console had
+/// stopped right after sending.
+fn drop_results(journal: &Journal, id: &str) {
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !(l.contains(r#""type":"result""#) && l.contains(&format!(r#""id":"{id}""#))))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(journal.path(), kept).unwrap();
 }
 
 async fn config_version(rig: &Rig) -> i64 {
