@@ -62,7 +62,7 @@ fn l_opens_the_server_log_of_the_selected_entity_and_keeps_the_metrics_polling()
         "opens on the newest line"
     );
     assert!(!d.state.logs.follow);
-    assert!(d.state.logs.lines()[18].contains("\u{FFFD}[31m escape and    tab"));
+    assert!(d.state.logs.lines()[18].contains(r"colour\x1b[31m escape and    tab"));
 
     tick(&mut d, 2_000);
     assert!(

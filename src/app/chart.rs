@@ -138,6 +138,28 @@ impl ChartSpec {
     pub fn is_empty(&self) -> bool {
         self.series.iter().all(|s| s.points.is_empty())
     }
+
+    /// The spec as it can be drawn: NaN and infinite points skipped, bounds finite and
+    /// increasing. The builders already keep to that; drawing and export go through here so a
+    /// spec made any other way cannot put a NaN on an axis either.
+    pub fn drawable(&self) -> ChartSpec {
+        let mut spec = self.clone();
+        for s in &mut spec.series {
+            s.points.retain(downsample::is_drawable);
+        }
+        spec.x_bounds = drawable_bounds(spec.x_bounds);
+        spec.y_bounds = drawable_bounds(spec.y_bounds);
+        spec
+    }
+}
+
+/// `b` when both ends and the span between them are finite and `b[0] < b[1]`, otherwise 0..1.
+pub fn drawable_bounds(b: [f64; 2]) -> [f64; 2] {
+    if (b[1] - b[0]).is_finite() && b[0] < b[1] {
+        b
+    } else {
+        [0.0, 1.0]
+    }
 }
 
 /// The x of every point of `h` on `axis`.
@@ -216,30 +238,36 @@ pub fn extent(xs: impl Iterator<Item = f64>) -> (f64, f64) {
     if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) }
 }
 
-/// An x range that is never empty.
+/// An x range that is never empty (nor infinite, nor NaN).
 pub fn padded_x(lo: f64, hi: f64) -> [f64; 2] {
     if hi > lo {
-        [lo, hi]
+        drawable_bounds([lo, hi])
     } else {
-        [lo - 0.5, lo + 0.5]
+        drawable_bounds([lo - 0.5, lo + 0.5])
     }
 }
 
-/// A y range around the values with 5% room, never empty.
+/// A y range around the finite values with 5% room, never empty. Values near the ends of
+/// `f64` would pad to infinity: then the range is the values themselves.
 pub fn padded_y(ys: impl Iterator<Item = f64>) -> [f64; 2] {
     let (lo, hi) = extent(ys);
-    if hi > lo {
-        let pad = (hi - lo) * 0.05;
+    let padded = if hi > lo {
+        let pad = hi / 20.0 - lo / 20.0;
         [lo - pad, hi + pad]
     } else {
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
         [lo - pad, hi + pad]
+    };
+    if (padded[1] - padded[0]).is_finite() && padded[0] < padded[1] {
+        padded
+    } else {
+        drawable_bounds([lo, hi])
     }
 }
 
 /// Low, middle and high labels of a y range.
 pub fn y_labels(b: [f64; 2]) -> Vec<String> {
-    [b[0], (b[0] + b[1]) / 2.0, b[1]]
+    [b[0], b[0] / 2.0 + b[1] / 2.0, b[1]]
         .iter()
         .map(|v| format::metric(*v))
         .collect()
@@ -260,6 +288,77 @@ mod tests {
                 .collect(),
             truncated: false,
         }
+    }
+
+    #[test]
+    fn nan_and_infinite_values_are_skipped_and_the_axes_stay_finite() {
+        let mut h = history(50);
+        h.points[3].value = f64::NAN;
+        h.points[20].value = f64::INFINITY;
+        h.points[40].value = f64::NEG_INFINITY;
+        for buckets in [2, 500] {
+            let spec = lines(
+                "t".into(),
+                "loss".into(),
+                &[("loss".into(), Color::Cyan, &h)],
+                &ChartView::default(),
+                buckets,
+            );
+            let pts = &spec.series[0].points;
+            assert!(pts.iter().all(|p| p.1.is_finite()), "{pts:?}");
+            assert!(spec.y_bounds.iter().all(|v| v.is_finite()));
+            assert!(spec.y_bounds[0] <= 0.0 && spec.y_bounds[1] >= 49.0);
+            assert!(
+                spec.y_labels.iter().all(|l| l != "n/a"),
+                "{:?}",
+                spec.y_labels
+            );
+        }
+        let only_bad = History {
+            points: vec![HistPoint {
+                step: 0,
+                timestamp: 0,
+                value: f64::NAN,
+            }],
+            truncated: false,
+        };
+        let spec = lines(
+            "t".into(),
+            "loss".into(),
+            &[("loss".into(), Color::Cyan, &only_bad)],
+            &ChartView::default(),
+            10,
+        );
+        assert!(spec.is_empty());
+        assert!(spec.y_bounds.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn huge_values_and_hand_made_specs_keep_drawable_bounds() {
+        let b = padded_y([-f64::MAX, f64::MAX].into_iter());
+        assert!(b.iter().all(|v| v.is_finite()) && b[0] < b[1], "{b:?}");
+        assert!(y_labels(b).iter().all(|l| l != "n/a"));
+        let b = padded_y([f64::MAX].into_iter());
+        assert!(b.iter().all(|v| v.is_finite()) && b[0] < b[1], "{b:?}");
+        let spec = ChartSpec {
+            title: String::new(),
+            x_title: String::new(),
+            y_title: String::new(),
+            x_bounds: [f64::NAN, 1.0],
+            y_bounds: [f64::NEG_INFINITY, f64::INFINITY],
+            x_labels: vec![],
+            y_labels: vec![],
+            series: vec![Series {
+                name: "s".into(),
+                color: Color::Cyan,
+                kind: SeriesKind::Scatter,
+                points: vec![(0.0, f64::NAN), (1.0, 2.0), (f64::INFINITY, 1.0)],
+            }],
+        }
+        .drawable();
+        assert_eq!(spec.x_bounds, [0.0, 1.0]);
+        assert_eq!(spec.y_bounds, [0.0, 1.0]);
+        assert_eq!(spec.series[0].points, vec![(1.0, 2.0)]);
     }
 
     #[test]

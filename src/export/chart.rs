@@ -41,6 +41,8 @@ pub fn write(
     stem: &str,
 ) -> Result<Vec<PathBuf>, String> {
     ensure_registered()?;
+    // NaN and infinite points skipped and bounds made finite, as on screen.
+    let spec = &spec.drawable();
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let png = dir.join(format!("{stem}.png"));
     let svg = dir.join(format!("{stem}.svg"));
@@ -79,6 +81,9 @@ impl Writer {
         (h, v): (HPos, VPos),
         style: &TextStyle<'_>,
     ) -> DrawResult<DB> {
+        // Titles and legends carry run and metric names: control characters written visibly,
+        // never into the SVG (where XML forbids them) or the bitmap.
+        let text = &*crate::safe_text::line(text);
         if !self.per_glyph {
             let s = style.pos(Pos::new(h, v));
             return root.draw(&Text::new(text.to_string(), (x, y), s));
@@ -379,6 +384,29 @@ mod tests {
             .collect();
         for text in ["xgb-tuned-v1", "step", "loss", "0.35", "15", "val_auc"] {
             assert!(texts.contains(&text), "{text} missing from {texts:?}");
+        }
+    }
+
+    #[test]
+    fn nan_and_infinite_points_and_bounds_export_without_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        for kind in [SeriesKind::Line, SeriesKind::Scatter] {
+            let mut s = spec(kind);
+            s.title = "run\x1b]0;pwned\x07".into();
+            s.series[0].points[3].1 = f64::NAN;
+            s.series[0].points[5].1 = f64::INFINITY;
+            s.series[1].points[7].1 = f64::NEG_INFINITY;
+            s.series[1].points[9].0 = f64::NAN;
+            s.y_bounds = [f64::NAN, f64::INFINITY];
+            let paths = write(&s, COLORS, dir.path(), "bad").unwrap();
+            let svg = std::fs::read_to_string(&paths[1]).unwrap();
+            assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+            let hazards = svg
+                .chars()
+                .filter(|c| *c != '\n' && crate::safe_text::is_hazard(*c))
+                .count();
+            assert_eq!(hazards, 0, "control characters in the SVG");
+            assert!(svg.contains(r"run\x1b]0;pwned\x07"));
         }
     }
 

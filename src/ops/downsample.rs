@@ -4,11 +4,27 @@
 //! either. The points are cut into `buckets` runs of consecutive points; each bucket keeps its
 //! minimum and its maximum (by y), in their original order. So the drawn line still reaches
 //! every bucket's lowest and highest value (the "min/max" decimation of plotting libraries).
+//!
+//! A point the server sent as NaN or ±inf has no place on an axis: it is dropped here, so no
+//! chart, axis or export downstream ever sees one.
 
-/// At most `2 * buckets` points of `points` (ordered by x), keeping the min and max of each
-/// bucket in their original order. Inputs already that small come back unchanged.
+/// Whether a point can be drawn: both coordinates finite.
+pub fn is_drawable(p: &(f64, f64)) -> bool {
+    p.0.is_finite() && p.1.is_finite()
+}
+
+/// At most `2 * buckets` of the drawable points of `points` (ordered by x), keeping the min and
+/// max of each bucket in their original order. Inputs already that small come back without
+/// their NaN and infinite points, otherwise unchanged.
 pub fn min_max(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
     let buckets = buckets.max(1);
+    let finite: Vec<(f64, f64)>;
+    let points = if points.iter().all(is_drawable) {
+        points
+    } else {
+        finite = points.iter().copied().filter(is_drawable).collect();
+        &finite
+    };
     if points.len() <= 2 * buckets {
         return points.to_vec();
     }
@@ -24,11 +40,10 @@ pub fn min_max(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
         let slice = &points[start..end];
         let (mut lo, mut hi) = (0, 0);
         for (i, p) in slice.iter().enumerate() {
-            // NaN never wins a comparison, so it is never picked over a real value.
-            if p.1 < slice[lo].1 || slice[lo].1.is_nan() {
+            if p.1 < slice[lo].1 {
                 lo = i;
             }
-            if p.1 > slice[hi].1 || slice[hi].1.is_nan() {
+            if p.1 > slice[hi].1 {
                 hi = i;
             }
         }
@@ -115,5 +130,27 @@ mod tests {
         let out = min_max(&s, 2);
         assert!(out.iter().any(|p| p.1 == 1.0), "{out:?}");
         assert!(out.iter().any(|p| p.1 == 99.0), "{out:?}");
+    }
+
+    #[test]
+    fn nan_and_infinite_points_are_dropped_at_any_size() {
+        let mut s: Vec<(f64, f64)> = (0..100).map(|i| (i as f64, i as f64)).collect();
+        s[10].1 = f64::NAN;
+        s[50].1 = f64::INFINITY;
+        s[90].1 = f64::NEG_INFINITY;
+        s[95].0 = f64::NAN;
+        for buckets in [1, 3, 10, 100] {
+            let out = min_max(&s, buckets);
+            assert!(out.iter().all(is_drawable), "{buckets}: {out:?}");
+            assert!(out.iter().any(|p| p.1 == 99.0), "{buckets}: max kept");
+            assert!(out.iter().any(|p| p.1 == 0.0), "{buckets}: min kept");
+        }
+        assert_eq!(min_max(&s, 100).len(), 96, "small: only the bad points go");
+        let bad = [
+            (0.0, f64::NAN),
+            (1.0, f64::INFINITY),
+            (2.0, f64::NEG_INFINITY),
+        ];
+        assert!(min_max(&bad, 1).is_empty());
     }
 }

@@ -157,8 +157,10 @@ fn difference(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
         Line::from(vec![
             Span::styled("B / A  p99        ", muted),
             Span::styled(
-                c.p99_ratio
-                    .map_or_else(|| "-".to_string(), |r| format!("{r:.2}×")),
+                c.p99_ratio.map_or_else(
+                    || "-".to_string(),
+                    |r| crate::safe_text::number(r, |r| format!("{r:.2}×")),
+                ),
                 text,
             ),
         ]),

@@ -18,7 +18,7 @@ use crate::ops::traffic::Split;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;
-use super::widgets::panel;
+use super::widgets::{escaped, panel};
 
 const LABEL: usize = 10;
 /// History rows (heading included) kept before the guard details are wrapped.
@@ -179,7 +179,7 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
                 "{} canary FAILED ({}) — all traffic back to {}",
                 g.failed,
                 failing.join(", "),
-                plan.stable
+                escaped(&plan.stable)
             ),
             theme.style(Role::Error),
         ));
@@ -187,7 +187,12 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
     lines.push(Line::from(vec![
         label(theme, "Plan"),
         Span::styled(
-            format!("{} {} {}", plan.stable, arrow(state), canary_text(plan)),
+            escaped(&format!(
+                "{} {} {}",
+                plan.stable,
+                arrow(state),
+                canary_text(plan)
+            )),
             theme.style(Role::Text),
         ),
     ]));
@@ -215,7 +220,7 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
     }
     let mut phase = vec![
         label(theme, "Phase"),
-        Span::styled(phase_text(s), theme.style(phase_role(s))),
+        Span::styled(escaped(&phase_text(s)), theme.style(phase_role(s))),
     ];
     if matches!(s.phase, Phase::Holding | Phase::Paused)
         && let Some(since) = s.step_started_ms
@@ -236,9 +241,7 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
         (false, false) => (
             format!(
                 " · {}",
-                view.not_running
-                    .clone()
-                    .unwrap_or_else(|| "not running".to_string())
+                escaped(view.not_running.as_deref().unwrap_or("not running"))
             ),
             Role::Warn,
         ),
@@ -256,7 +259,7 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
             format::ago(state.now_ms, Some(p.since_ms))
         );
         if p.message != format!("paused {who}") {
-            text.push_str(&format!(": {}", p.message));
+            text.push_str(&format!(": {}", escaped(&p.message)));
         }
         for part in wrap(&text, width.saturating_sub(LABEL)) {
             lines.push(Line::from(vec![
@@ -273,13 +276,13 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
     }) {
         lines.push(Line::from(vec![
             label(theme, "Why"),
-            Span::styled(r.clone(), theme.style(Role::Warn)),
+            Span::styled(escaped(r), theme.style(Role::Warn)),
         ]));
     }
     if let Some(split) = &s.expected {
         lines.push(Line::from(vec![
             label(theme, "Routes"),
-            Span::styled(split.describe(), theme.style(Role::Text)),
+            Span::styled(escaped(&split.describe()), theme.style(Role::Text)),
         ]));
     }
     for (text, role) in [
@@ -289,7 +292,7 @@ fn plan_lines(state: &State, view: &PlanView, width: usize) -> Vec<Line<'static>
         if let Some(t) = text {
             lines.push(Line::from(vec![
                 label(theme, "Runner"),
-                Span::styled(t.clone(), theme.style(role)),
+                Span::styled(escaped(t), theme.style(role)),
             ]));
         }
     }
@@ -355,7 +358,10 @@ fn judgement_lines(
             Verdict::Inconclusive => g.other,
             Verdict::Fail => g.failed,
         };
-        for (i, part) in wrap(&c.detail, detail_width).into_iter().enumerate() {
+        for (i, part) in wrap(&escaped(&c.detail), detail_width)
+            .into_iter()
+            .enumerate()
+        {
             let head = if i == 0 {
                 format!("{mark} {:<guard_width$}  ", c.guard)
             } else {
@@ -383,11 +389,14 @@ fn judgement_lines(
 fn sides_text(j: &Judgement, plan: &CanaryPlan) -> [String; 2] {
     let side = |role: &str, name: &str, s: &crate::ops::canary::Side| {
         format!(
-            "{role} {name}: {} requests, 5xx {:.2}%, p99 {}",
+            "{role} {}: {} requests, 5xx {}, p99 {}",
+            escaped(name),
             s.requests,
-            s.error_rate * 100.0,
-            s.p99_ms
-                .map_or_else(|| "-".to_string(), |p| format!("{p:.0} ms"))
+            crate::safe_text::percent(s.error_rate, 2),
+            s.p99_ms.map_or_else(
+                || "-".to_string(),
+                |p| crate::safe_text::number(p, |p| format!("{p:.0} ms"))
+            )
         )
     };
     [
@@ -410,7 +419,7 @@ fn history_lines(state: &State, s: &CanaryState, rows: usize) -> Vec<Line<'stati
             };
             Line::from(vec![
                 Span::styled(format!("  {}  ", clock(e.at_ms)), theme.style(Role::Muted)),
-                Span::styled(e.message.clone(), theme.style(role)),
+                Span::styled(escaped(&e.message), theme.style(role)),
             ])
         })
         .collect()
@@ -418,8 +427,8 @@ fn history_lines(state: &State, s: &CanaryState, rows: usize) -> Vec<Line<'stati
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, endpoint: &str) {
     let theme = &state.theme;
-    let block =
-        panel(state, format!(" Canary · {endpoint} "), true).padding(Padding::horizontal(1));
+    let block = panel(state, format!(" Canary · {} ", escaped(endpoint)), true)
+        .padding(Padding::horizontal(1));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {
@@ -487,13 +496,16 @@ fn offer_line(state: &State, head: &str) -> Line<'static> {
 fn empty_lines(state: &State, endpoint: &str, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let mut lines = vec![Line::styled(
-        format!("No canary plan on {endpoint}."),
+        format!("No canary plan on {}.", escaped(endpoint)),
         theme.style(Role::Text),
     )];
     if let Some(ep) = state.serving.current().filter(|e| e.name == endpoint) {
         lines.push(Line::from(vec![
             label(theme, "Traffic"),
-            Span::styled(Split::of_endpoint(ep).describe(), theme.style(Role::Text)),
+            Span::styled(
+                escaped(&Split::of_endpoint(ep).describe()),
+                theme.style(Role::Text),
+            ),
         ]));
     }
     lines.push(Line::default());
@@ -520,14 +532,14 @@ pub fn strip(state: &State, endpoint: &str) -> Option<Line<'static>> {
     let s = &view.state;
     let mut spans = vec![
         Span::styled("canary ", theme.style(Role::Muted)),
-        Span::styled(phase_text(s), theme.style(phase_role(s))),
+        Span::styled(escaped(&phase_text(s)), theme.style(phase_role(s))),
         Span::styled(
-            format!(
+            escaped(&format!(
                 "  {} {} {}",
                 s.plan.stable,
                 arrow(state),
                 s.plan.canary_name()
-            ),
+            )),
             theme.style(Role::Text),
         ),
     ];

@@ -14,7 +14,7 @@ use crate::ops::Plan;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::popup;
+use super::widgets::{escaped, popup};
 
 /// The plan as the dialog shows it: `Plan::dialog_lines`, with the blast radius and warnings
 /// stressed. (The production "type the name" line is drawn by the dialog itself.)
@@ -39,7 +39,7 @@ pub fn plan_lines(state: &State, plan: &Plan) -> Vec<Line<'static>> {
             in_blast = false;
             Role::Text
         };
-        out.push(Line::styled(line, theme.style(role)));
+        out.push(Line::styled(escaped(&line), theme.style(role)));
     }
     out.push(Line::default());
     out
@@ -94,20 +94,24 @@ pub fn render_candidates(frame: &mut Frame, area: Rect, state: &State, pick: &Ca
     let c = &pick.candidates;
     let mut lines = vec![
         Line::styled(
-            format!("{} is now {}", c.target.describe(), c.current.describe()),
+            escaped(&format!(
+                "{} is now {}",
+                c.target.describe(),
+                c.current.describe()
+            )),
             theme.style(Role::Text),
         ),
-        Line::styled(c.note.clone(), theme.style(Role::Warn)),
+        Line::styled(escaped(&c.note), theme.style(Role::Warn)),
         Line::default(),
     ];
     for (i, v) in c.versions.iter().enumerate() {
         let text = format!(
             "v{:<4} {:<12} {:<16} {:<14} {}",
-            v.version,
-            v.state,
+            escaped(&v.version),
+            escaped(&v.state),
             format::datetime_short(v.created_at),
-            v.created_by.clone().unwrap_or_default(),
-            v.comment.clone().unwrap_or_default()
+            escaped(v.created_by.as_deref().unwrap_or_default()),
+            escaped(v.comment.as_deref().unwrap_or_default())
         );
         let (mark, role) = if i == pick.selected {
             (g.selected, Role::Selected)

@@ -13,6 +13,7 @@ use crate::app::chart::{ChartSpec, SeriesKind};
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
+use super::widgets::escaped;
 
 /// Horizontal resolution to downsample to for a chart `width` cells wide (braille has two dot
 /// columns per cell).
@@ -26,7 +27,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
         return;
     }
     let theme = &state.theme;
-    let Some(spec) = spec.filter(|s| !s.is_empty()) else {
+    // NaN and infinite points skipped, bounds finite: a server's NaN never reaches the widget.
+    let spec = spec.map(ChartSpec::drawable);
+    let Some(spec) = spec.as_ref().filter(|s| !s.is_empty()) else {
         frame.render_widget(
             Paragraph::new(Line::styled(empty.to_string(), theme.style(Role::Muted))),
             area,
@@ -45,22 +48,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
                 (SeriesKind::Scatter, false) => (GraphType::Scatter, Marker::Dot),
             };
             Dataset::default()
-                .name(s.name.clone())
+                .name(escaped(&s.name))
                 .marker(marker)
                 .graph_type(graph)
                 .style(Style::default().fg(s.color))
                 .data(&s.points)
         })
         .collect();
-    let label = |t: &String| Span::styled(t.clone(), theme.style(Role::Muted));
+    let label = |t: &String| Span::styled(escaped(t), theme.style(Role::Muted));
     let axis_style = theme.style(Role::Border);
     let x = Axis::default()
-        .title(Span::styled(spec.x_title.clone(), theme.style(Role::Muted)))
+        .title(Span::styled(
+            escaped(&spec.x_title),
+            theme.style(Role::Muted),
+        ))
         .style(axis_style)
         .bounds(spec.x_bounds)
         .labels(spec.x_labels.iter().map(label).collect::<Vec<_>>());
     let y = Axis::default()
-        .title(Span::styled(spec.y_title.clone(), theme.style(Role::Muted)))
+        .title(Span::styled(
+            escaped(&spec.y_title),
+            theme.style(Role::Muted),
+        ))
         .style(axis_style)
         .bounds(spec.y_bounds)
         .labels(spec.y_labels.iter().map(label).collect::<Vec<_>>());
@@ -87,7 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
             Style::default().fg(s.color),
         ));
         spans.push(Span::styled(
-            format!("{}   ", s.name),
+            format!("{}   ", escaped(&s.name)),
             theme.style(Role::Text),
         ));
     }

@@ -15,7 +15,7 @@ use crate::theme::Role;
 
 use super::chart;
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel, truncate};
+use super::widgets::{escaped, load_state_line, panel, truncate};
 
 /// Width of a run's value column.
 const VALUE_WIDTH: usize = 14;
@@ -57,7 +57,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let key_width = params
         .iter()
         .chain(metrics.iter())
-        .map(|r| r.key.chars().count())
+        .map(|r| escaped(&r.key).chars().count())
         .max()
         .unwrap_or(4)
         .clamp(6, 22);
@@ -65,7 +65,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let header = {
         let mut spans = vec![Span::raw(format!("{:key_width$}", ""))];
         for r in runs {
-            let label = truncate(&run_label(r), VALUE_WIDTH, ell);
+            let label = truncate(&escaped(&run_label(r)), VALUE_WIDTH, ell);
             spans.push(Span::styled(
                 format!(" {label:<VALUE_WIDTH$}"),
                 theme.style(Role::Header),
@@ -114,11 +114,14 @@ fn section(
             (Role::Muted, theme.style(Role::Muted))
         };
         let mut spans = vec![Span::styled(
-            format!("{:<key_width$}", truncate(&row.key, key_width, ell)),
+            format!(
+                "{:<key_width$}",
+                truncate(&escaped(&row.key), key_width, ell)
+            ),
             theme.style(key_role),
         )];
         for v in &row.values {
-            let text = truncate(v.as_deref().unwrap_or("-"), VALUE_WIDTH, ell);
+            let text = truncate(&escaped(v.as_deref().unwrap_or("-")), VALUE_WIDTH, ell);
             spans.push(Span::styled(format!(" {text:<VALUE_WIDTH$}"), value_style));
         }
         out.push(Line::from(spans));
@@ -137,7 +140,7 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
     };
     let title = format!(
         " {} {} {}{zoom} ",
-        c.metric.clone().unwrap_or_else(|| "History".into()),
+        escaped(c.metric.as_deref().unwrap_or("History")),
         g.sep.trim(),
         c.chart.x_axis.label()
     );

@@ -19,14 +19,14 @@ use crate::theme::Role;
 use super::chart;
 use super::glyphs::glyphs;
 use super::serving::{shares_text, state_label, traffic_bar};
-use super::widgets::{load_state_line, panel};
+use super::widgets::{escaped, load_state_line, panel};
 
 /// The span the table's numbers cover.
 const TABLE_WINDOW_MS: i64 = 10_000;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let s = &state.serving;
-    let block = panel(state, format!(" {} ", s.name), true);
+    let block = panel(state, format!(" {} ", escaped(&s.name)), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(ep) = s.current() else {
@@ -85,14 +85,14 @@ fn last_change(state: &State, ep: &ServingEndpoint) -> Option<Line<'static>> {
     Some(Line::from(vec![
         Span::styled("last change ", theme.style(Role::Muted)),
         Span::styled(
-            format!(
+            escaped(&format!(
                 "{} {} {}: {} {arrow} {} ",
                 format::ago(state.now_ms, Some(at.ts_ms)),
                 at.profile,
                 at.action.as_str(),
                 at.before.describe(),
                 at.after.describe()
-            ),
+            )),
             theme.style(Role::Text),
         ),
         Span::styled(
@@ -127,7 +127,7 @@ fn header(
                 format::ago(state.now_ms, ep.last_updated_timestamp),
                 ep.creator
                     .as_ref()
-                    .map_or_else(String::new, |c| format!(" · created by {c}"))
+                    .map_or_else(String::new, |c| format!(" · created by {}", escaped(c)))
             ),
             theme.style(Role::Muted),
         ),
@@ -144,7 +144,7 @@ fn header(
     let mut second = vec![Span::styled("traffic ", theme.style(Role::Muted))];
     second.extend(traffic_bar(state, &split, names, width));
     second.push(Span::styled(
-        format!(" {}", split.describe()),
+        format!(" {}", escaped(&split.describe())),
         theme.style(Role::Text),
     ));
     if names.len() > 1 {
@@ -156,6 +156,11 @@ fn header(
     let mut lines = vec![Line::from(first), Line::from(second)];
     lines.extend(last);
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Optional server text for a cell, escaped; empty when absent.
+fn text(v: Option<&str>) -> String {
+    v.map(escaped).unwrap_or_default()
 }
 
 /// A live number with as many decimals as its size deserves: 1234, 48.9, 5.08.
@@ -188,12 +193,12 @@ fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, 
             let pct = |x: f64| crate::safe_text::percent(x, 1);
             Row::new(vec![
                 Cell::from(Span::styled(
-                    name.clone(),
+                    escaped(name),
                     ratatui::style::Style::default().fg(theme.series(i)),
                 )),
-                Cell::from(e.and_then(|e| e.entity_name.clone()).unwrap_or_default()),
-                Cell::from(e.and_then(|e| e.entity_version.clone()).unwrap_or_default()),
-                Cell::from(e.and_then(|e| e.workload_size.clone()).unwrap_or_default()),
+                Cell::from(text(e.and_then(|e| e.entity_name.as_deref()))),
+                Cell::from(text(e.and_then(|e| e.entity_version.as_deref()))),
+                Cell::from(text(e.and_then(|e| e.workload_size.as_deref()))),
                 Cell::from(match e.and_then(|e| e.scale_to_zero_enabled) {
                     Some(true) => "yes",
                     _ => "no",
@@ -253,8 +258,10 @@ fn deployment_problems(state: &State, ep: &ServingEndpoint) -> Vec<Line<'static>
                 _ => Role::Warn,
             };
             let message = st.deployment_state_message.as_deref()?.trim();
-            (!message.is_empty())
-                .then(|| Line::styled(format!("{}: {message}", e.name), theme.style(role)))
+            (!message.is_empty()).then(|| {
+                let line = format!("{}: {}", escaped(&e.name), escaped(message));
+                Line::styled(line, theme.style(role))
+            })
         })
         .collect()
 }
@@ -286,7 +293,10 @@ fn pending_diff(
             Mark::Removed => ("- ", Role::Error),
             Mark::Added => ("+ ", Role::Ok),
         };
-        lines.push(Line::styled(format!("{mark}{}", d.text), theme.style(role)));
+        lines.push(Line::styled(
+            format!("{mark}{}", escaped(&d.text)),
+            theme.style(role),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -300,7 +310,11 @@ fn live_charts(frame: &mut Frame, area: Rect, state: &State) {
     let specs = endpoint_charts(&state.serving, &state.theme, buckets);
     let window = format::duration(state.serving.window_ms());
     for (spec, r) in specs.iter().zip([a, b, c]) {
-        let block = panel(state, format!(" {} · {window} ", spec.title), false);
+        let block = panel(
+            state,
+            format!(" {} · {window} ", escaped(&spec.title)),
+            false,
+        );
         let inner = block.inner(r);
         frame.render_widget(block, r);
         chart::render(frame, inner, state, Some(spec), "waiting for two scrapes…");

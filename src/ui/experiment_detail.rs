@@ -9,13 +9,16 @@ use crate::app::State;
 use crate::app::format;
 use crate::theme::Role;
 
-use super::widgets::panel;
+use super::widgets::{escaped, panel};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str) {
     let theme = &state.theme;
     let Some(e) = state.experiments.find(experiment_id) else {
         let block = panel(state, " Experiment ", true);
-        let text = format!("experiment {experiment_id} is no longer in the loaded list");
+        let text = format!(
+            "experiment {} is no longer in the loaded list",
+            escaped(experiment_id)
+        );
         frame.render_widget(
             Paragraph::new(Line::styled(text, theme.style(Role::Muted))).block(block),
             area,
@@ -25,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
     let field = |k: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{k:<18}"), theme.style(Role::Muted)),
-            Span::styled(v, theme.style(Role::Text)),
+            Span::styled(escaped(&v), theme.style(Role::Text)),
         ])
     };
     let now = state.now_ms;
@@ -54,11 +57,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
     ];
     for tag in &e.tags {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {} = ", tag.key), theme.style(Role::Muted)),
-            Span::styled(tag.value.clone(), theme.style(Role::Text)),
+            Span::styled(
+                format!("  {} = ", escaped(&tag.key)),
+                theme.style(Role::Muted),
+            ),
+            Span::styled(escaped(&tag.value), theme.style(Role::Text)),
         ]));
     }
-    let block = panel(state, format!(" {} ", e.name), true).padding(Padding::horizontal(1));
+    let block =
+        panel(state, format!(" {} ", escaped(&e.name)), true).padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

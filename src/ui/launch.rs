@@ -16,14 +16,16 @@ use crate::config::keymap::Context;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;
-use super::widgets::{centered, load_state_line, panel, popup, truncate};
+use super::widgets::{centered, escaped, load_state_line, panel, popup, truncate};
 
 const LABEL: usize = 13;
 
+/// A labelled value; the value carries server text (job and experiment names, run
+/// messages), escaped.
 fn field(theme: &Theme, k: &str, v: impl Into<String>) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{k:<LABEL$}"), theme.style(Role::Muted)),
-        Span::styled(v.into(), theme.style(Role::Text)),
+        Span::styled(escaped(&v.into()), theme.style(Role::Text)),
     ])
 }
 
@@ -254,7 +256,7 @@ fn run_job_lines(state: &State, confirm: &Confirm) -> Vec<Line<'static>> {
         let line = if p.default {
             Line::from(vec![
                 Span::styled(
-                    format!("  {} = {}", p.name, p.value),
+                    format!("  {} = {}", escaped(&p.name), escaped(&p.value)),
                     theme.style(Role::Text),
                 ),
                 Span::styled("  (default)", theme.style(Role::Muted)),
@@ -269,12 +271,15 @@ fn run_job_lines(state: &State, confirm: &Confirm) -> Vec<Line<'static>> {
                 .unwrap_or("")
                 .to_string();
             Line::from(vec![
-                Span::styled(format!("  {} = ", p.name), theme.style(Role::Text)),
                 Span::styled(
-                    format!("{default} {} ", arrow(state)),
+                    format!("  {} = ", escaped(&p.name)),
+                    theme.style(Role::Text),
+                ),
+                Span::styled(
+                    format!("{} {} ", escaped(&default), arrow(state)),
                     theme.style(Role::Muted),
                 ),
-                Span::styled(p.value.clone(), theme.style(Role::Warn)),
+                Span::styled(escaped(&p.value), theme.style(Role::Warn)),
             ])
         };
         lines.push(line);
@@ -302,9 +307,9 @@ pub fn render_training(frame: &mut Frame, area: Rect, state: &State) {
     let title = format!(
         " Training {} {} {} {} ",
         g.sep.trim(),
-        l.job_name,
+        escaped(&l.job_name),
         arrow(state),
-        l.experiment_name
+        escaped(&l.experiment_name)
     );
     let block = panel(state, title, true).padding(Padding::horizontal(1));
     let mut lines = Vec::new();
@@ -360,7 +365,7 @@ pub fn render_training(frame: &mut Frame, area: Rect, state: &State) {
         let note = if p.default { "" } else { "  (changed)" };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {} = {}", p.name, p.value),
+                format!("  {} = {}", escaped(&p.name), escaped(&p.value)),
                 theme.style(Role::Text),
             ),
             Span::styled(note, theme.style(Role::Warn)),

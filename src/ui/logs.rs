@@ -16,11 +16,15 @@ use crate::theme::{Role, Theme};
 
 use super::experiments::filter_line;
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel};
+use super::widgets::{escaped, load_state_line, panel};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let l = &state.logs;
-    let block = panel(state, format!(" {} / {} ", l.name, l.entity), true);
+    let block = panel(
+        state,
+        format!(" {} / {} ", escaped(&l.name), escaped(&l.entity)),
+        true,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let search = l.search.filtering || l.search.has_filter();
@@ -142,7 +146,8 @@ fn first_shown(offset: usize, selected: usize, len: usize, height: usize) -> usi
 }
 
 /// One log line in `width` cells: matches (character ranges) highlighted, cut with `ellipsis`
-/// when longer. The line was sanitized on arrival, so it holds no control characters.
+/// when longer. The line was sanitized on arrival (control characters as visible escapes), so
+/// it holds no control characters and the match ranges count the characters shown.
 fn styled_line(
     line: &str,
     ranges: &[(usize, usize)],

@@ -12,19 +12,20 @@ use crate::ops::models::{ModelDetail, VersionRow};
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel};
+use super::widgets::{escaped, load_state_line, panel};
 
+/// A labelled fact; the value carries server text (owner, tags, description), escaped.
 fn field(theme: &Theme, k: &str, v: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{k:<13}"), theme.style(Role::Muted)),
-        Span::styled(v, theme.style(Role::Text)),
+        Span::styled(escaped(&v), theme.style(Role::Text)),
     ])
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let m = &state.models;
-    let title = format!(" {} ", m.name);
+    let title = format!(" {} ", escaped(&m.name));
     let Some(d) = m.current_detail() else {
         let block = panel(state, title, true);
         let inner = block.inner(area);
@@ -115,15 +116,16 @@ fn versions(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
             "" => Role::Muted,
             _ => Role::Warn,
         };
+        let text = |t: Option<&str>| escaped(t.unwrap_or_default());
         Row::new(vec![
-            Cell::from(v.version.clone()),
-            Cell::from(v.status.clone()),
-            Cell::from(where_(v)),
-            Cell::from(approval).style(theme.style(role)),
-            Cell::from(v.created_by.clone().unwrap_or_default()),
+            Cell::from(escaped(&v.version)),
+            Cell::from(escaped(&v.status)),
+            Cell::from(escaped(&where_(v))),
+            Cell::from(escaped(&approval)).style(theme.style(role)),
+            Cell::from(text(v.created_by.as_deref())),
             Cell::from(format::datetime_short(v.created_ms)),
-            Cell::from(v.run_id.as_deref().map(short).unwrap_or_default()),
-            Cell::from(v.description.clone().unwrap_or_default()).style(theme.style(Role::Muted)),
+            Cell::from(escaped(&v.run_id.as_deref().map(short).unwrap_or_default())),
+            Cell::from(text(v.description.as_deref())).style(theme.style(Role::Muted)),
         ])
     });
     let header = Row::new([
@@ -169,13 +171,16 @@ fn timeline(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
     let Some(v) = state.models.selected_version() else {
         return;
     };
-    let block = panel(state, format!(" v{} timeline ", v.version), false);
+    let block = panel(state, format!(" v{} timeline ", escaped(&v.version)), false);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = v
         .requests
         .iter()
-        .map(|r| Line::styled(format!("open request: {r}"), theme.style(Role::Warn)))
+        .map(|r| {
+            let text = format!("open request: {}", escaped(r));
+            Line::styled(text, theme.style(Role::Warn))
+        })
         .collect();
     let arrow = if state.session.ascii { "->" } else { "→" };
     if let Some(j) = &state.audit.journal.data {
@@ -194,14 +199,14 @@ fn timeline(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
                     theme.style(Role::Muted),
                 ),
                 Span::styled(
-                    format!(
+                    escaped(&format!(
                         "{} {}: {} {arrow} {} ({})",
                         at.action.as_str(),
                         at.target.describe(),
                         at.before.describe(),
                         at.after.describe(),
                         e.standing().label()
-                    ),
+                    )),
                     theme.style(Role::Text),
                 ),
             ]));

@@ -22,7 +22,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::overview_activity as activity;
-use super::widgets::{load_state_line, panel};
+use super::widgets::{escaped, load_state_line, panel};
 
 /// Below this many rows the panels take their compact forms.
 const COMPACT_HEIGHT: u16 = 26;
@@ -96,15 +96,13 @@ fn workspace(frame: &mut Frame, area: Rect, state: &State, compact: bool) {
             let mut spans = vec![
                 label(state, "You", 9),
                 Span::styled(
-                    me.display_name
-                        .clone()
-                        .unwrap_or_else(|| me.user_name.clone()),
+                    escaped(me.display_name.as_deref().unwrap_or(&me.user_name)),
                     theme.style(Role::Text),
                 ),
             ];
             if me.display_name.is_some() && !me.user_name.is_empty() {
                 spans.push(Span::styled(
-                    format!(" <{}>", me.user_name),
+                    format!(" <{}>", escaped(&me.user_name)),
                     theme.style(Role::Muted),
                 ));
             }
@@ -182,7 +180,7 @@ fn experiments(frame: &mut Frame, area: Rect, state: &State) {
                     ),
                     theme.style(Role::Muted),
                 ),
-                Span::styled(e.name.clone(), theme.style(Role::Text)),
+                Span::styled(escaped(&e.name), theme.style(Role::Text)),
             ]));
         }
     }
@@ -294,9 +292,9 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{mark} "), theme.style(role)),
-                Span::styled(ep.name.clone(), theme.style(Role::Text)),
+                Span::styled(escaped(&ep.name), theme.style(Role::Text)),
                 Span::styled(
-                    format!("  {}", served_summary(ep)),
+                    format!("  {}", escaped(&served_summary(ep))),
                     theme.style(Role::Muted),
                 ),
             ]));

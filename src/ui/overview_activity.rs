@@ -17,7 +17,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::registry::standing_role;
-use super::widgets::{load_state_line, panel, truncate};
+use super::widgets::{escaped, load_state_line, panel, truncate};
 
 /// Pending approvals listed by name; the rest are counted.
 pub const APPROVALS_SHOWN: usize = 3;
@@ -94,8 +94,8 @@ fn canary_text(state: &State, width: usize) -> Vec<Line<'static>> {
         let arrow = if state.session.ascii { "->" } else { "→" };
         let entities = format!(
             "{} {arrow} {}",
-            p.state.plan.stable,
-            p.state.plan.canary_name()
+            escaped(&p.state.plan.stable),
+            escaped(&p.state.plan.canary_name())
         );
         let mut one = head.clone();
         one.push(Span::styled(
@@ -146,7 +146,7 @@ fn canary_spans(state: &State, p: &PlanView) -> PlanSpans {
     let (mark, role) = phase_mark(state, s.phase);
     let head = vec![
         Span::styled(format!("{mark} "), theme.style(role)),
-        Span::styled(s.plan.endpoint.clone(), theme.style(Role::Text)),
+        Span::styled(escaped(&s.plan.endpoint), theme.style(Role::Text)),
     ];
     let mut tail = Vec::new();
     if s.is_finished() {
@@ -226,7 +226,7 @@ fn approval_text(state: &State, width: usize) -> Vec<Line<'static>> {
         if !list.notes.is_empty() {
             let g = glyphs(state.session.ascii);
             lines.push(Line::styled(
-                format!("{} {}", g.warn, list.notes[0]),
+                format!("{} {}", g.warn, escaped(&list.notes[0])),
                 theme.style(Role::Warn),
             ));
         }
@@ -239,15 +239,16 @@ fn approval_text(state: &State, width: usize) -> Vec<Line<'static>> {
 /// catalog and schema go first, then the wording, then the name is cut.
 fn approval_item(item: &PendingApproval, width: usize, state: &State) -> String {
     let arrow = if state.session.ascii { "->" } else { "→" };
-    let short = item.model.rsplit('.').next().unwrap_or(&item.model);
-    let v = &item.version;
+    let model = escaped(&item.model);
+    let short = model.rsplit('.').next().unwrap_or(&model);
+    let v = escaped(&item.version);
     let candidates: Vec<String> = match item.source {
         ApprovalSource::Workspace => {
-            let stage = item.to_stage.as_deref().unwrap_or("?");
-            vec![format!("{} v{v} {arrow} {stage}", item.model)]
+            let stage = escaped(item.to_stage.as_deref().unwrap_or("?"));
+            vec![format!("{model} v{v} {arrow} {stage}")]
         }
         ApprovalSource::UnityCatalog => vec![
-            format!("{} v{v} approval tag pending", item.model),
+            format!("{model} v{v} approval tag pending"),
             format!("{short} v{v} approval tag pending"),
             format!("{short} v{v} tag pending"),
         ],
@@ -280,7 +281,8 @@ fn action_text(state: &State, width: usize) -> Vec<Line<'static>> {
         let action = format!("{:<9}", at.action.as_str());
         let result = format!("  {}", standing.label());
         let fixed = age.len() + action.len() + result.chars().count();
-        let target = truncate(&at.target.describe(), width.saturating_sub(fixed), ellipsis);
+        let target = escaped(&at.target.describe());
+        let target = truncate(&target, width.saturating_sub(fixed), ellipsis);
         lines.push(Line::from(vec![
             Span::styled(age, theme.style(Role::Muted)),
             Span::styled(action, theme.style(Role::Text)),

@@ -13,7 +13,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::serving::{shares_text, traffic_bar};
-use super::widgets::{popup, truncate};
+use super::widgets::{escaped, popup, truncate};
 
 /// The confirm dialog's body for a traffic change: the plan's lines, then both splits as bars.
 pub fn traffic_plan_lines(state: &State, plan: &TrafficPlan) -> Vec<Line<'static>> {
@@ -28,7 +28,7 @@ pub fn traffic_plan_lines(state: &State, plan: &TrafficPlan) -> Vec<Line<'static
             } else {
                 Role::Text
             };
-            Line::styled(l, theme.style(role))
+            Line::styled(escaped(&l), theme.style(role))
         })
         .collect();
     let names = plan.after.entity_names();
@@ -59,27 +59,27 @@ pub fn render_answer(frame: &mut Frame, area: Rect, state: &State, view: &QueryV
     let title = match &view.result {
         Err(e) => {
             lines.push(Line::styled(
-                format!("{} nothing was sent: {e}", g.failed),
+                format!("{} nothing was sent: {}", g.failed, escaped(&e.to_string())),
                 theme.style(Role::Error),
             ));
             " Test query ".to_string()
         }
         Ok(o) => {
             lines.push(Line::styled(
-                format!("Payload:  {}", o.source.describe()),
+                format!("Payload:  {}", escaped(&o.source.describe())),
                 theme.style(Role::Text),
             ));
             let body = serde_json::to_string(&o.request).unwrap_or_default();
             lines.push(Line::styled(
                 format!(
                     "Sent:     {}",
-                    truncate(&body, text_width.saturating_sub(10), g.ellipsis)
+                    truncate(&escaped(&body), text_width.saturating_sub(10), g.ellipsis)
                 ),
                 theme.style(Role::Muted),
             ));
             if let Some(w) = &o.warning {
                 lines.push(Line::styled(
-                    format!("Warning:  {w}"),
+                    format!("Warning:  {}", escaped(w)),
                     theme.style(Role::Warn),
                 ));
             }
@@ -88,9 +88,11 @@ pub fn render_answer(frame: &mut Frame, area: Rect, state: &State, view: &QueryV
                     lines.push(Line::from(vec![
                         Span::styled("Answered: ", theme.style(Role::Text)),
                         Span::styled(
-                            q.served_model_name
-                                .clone()
-                                .unwrap_or_else(|| "(no served-model-name header)".into()),
+                            escaped(
+                                q.served_model_name
+                                    .as_deref()
+                                    .unwrap_or("(no served-model-name header)"),
+                            ),
                             theme.style(Role::Accent),
                         ),
                         Span::styled(
@@ -102,17 +104,21 @@ pub fn render_answer(frame: &mut Frame, area: Rect, state: &State, view: &QueryV
                     let pretty = serde_json::to_string_pretty(&q.body).unwrap_or_default();
                     for l in pretty.lines() {
                         lines.push(Line::styled(
-                            truncate(&l.replace('\t', " "), text_width, g.ellipsis),
+                            truncate(&escaped(&l.replace('\t', " ")), text_width, g.ellipsis),
                             theme.style(Role::Text),
                         ));
                     }
                 }
                 Err(e) => lines.push(Line::styled(
-                    format!("{} the endpoint answered with an error: {e}", g.failed),
+                    format!(
+                        "{} the endpoint answered with an error: {}",
+                        g.failed,
+                        escaped(&e.to_string())
+                    ),
                     theme.style(Role::Error),
                 )),
             }
-            format!(" Test query · {} ", o.endpoint)
+            format!(" Test query · {} ", escaped(&o.endpoint))
         }
     };
     lines.push(Line::default());

@@ -140,10 +140,10 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             let standing = e.standing();
             let row = Row::new(vec![
                 Cell::from(format::datetime_short(Some(at.ts_ms))),
-                Cell::from(at.profile.clone()),
+                Cell::from(escaped(&at.profile)),
                 Cell::from(at.action.as_str()),
-                Cell::from(at.target.describe()),
-                Cell::from(change_text(&at.before, &at.after, arrow)),
+                Cell::from(escaped(&at.target.describe())),
+                Cell::from(escaped(&change_text(&at.before, &at.after, arrow))),
                 Cell::from(standing.label()).style(theme.style(standing_role(standing))),
             ]);
             if standing.needs_verify() {
@@ -158,12 +158,12 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(e) = a.selected() {
         let at = &e.attempt;
         notes.push(Line::styled(
-            format!(
+            escaped(&format!(
                 "{}: {} {arrow} {}",
                 at.target.describe(),
                 at.before.describe(),
                 at.after.describe()
-            ),
+            )),
             theme.style(Role::Text),
         ));
         let mut why = Vec::new();
@@ -174,7 +174,10 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             why.push(format!("error: {err}"));
         }
         if !why.is_empty() {
-            notes.push(Line::styled(why.join(" · "), theme.style(Role::Muted)));
+            notes.push(Line::styled(
+                escaped(&why.join(" · ")),
+                theme.style(Role::Muted),
+            ));
         }
     }
     let unknown = a.unknown_count();

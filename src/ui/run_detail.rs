@@ -13,7 +13,7 @@ use crate::theme::{Role, Theme};
 
 use super::chart;
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel, truncate};
+use super::widgets::{escaped, load_state_line, panel, truncate};
 
 /// System tags shown in the Source section, with their labels.
 const SYSTEM_TAGS: [(&str, &str); 9] = [
@@ -57,24 +57,26 @@ struct Lines<'t> {
 }
 
 impl Lines<'_> {
+    /// A labelled value; the value is server text, escaped.
     fn field(&mut self, k: &str, v: String) {
         let room = self.width.saturating_sub(LABEL + 2);
         self.out.push(Line::from(vec![
             Span::styled(format!("  {k:<LABEL$}"), self.theme.style(Role::Muted)),
             Span::styled(
-                truncate(&v, room, self.ellipsis),
+                truncate(&escaped(&v), room, self.ellipsis),
                 self.theme.style(Role::Text),
             ),
         ]));
     }
 
+    /// A key and its value (a param, metric or tag), both server text, escaped.
     fn kv(&mut self, k: &str, v: String) {
-        let key = truncate(k, self.width.saturating_sub(6) / 2, self.ellipsis);
+        let key = truncate(&escaped(k), self.width.saturating_sub(6) / 2, self.ellipsis);
         let room = self.width.saturating_sub(key.chars().count() + 5);
         self.out.push(Line::from(vec![
             Span::styled(format!("  {key} = "), self.theme.style(Role::Muted)),
             Span::styled(
-                truncate(&v, room, self.ellipsis),
+                truncate(&escaped(&v), room, self.ellipsis),
                 self.theme.style(Role::Text),
             ),
         ]));
@@ -94,15 +96,11 @@ fn render_details(frame: &mut Frame, area: Rect, state: &State, d: &RunDetailSta
     let Some(run) = &d.run.data else {
         let line = load_state_line(state, &d.run)
             .unwrap_or_else(|| Line::styled("no data", theme.style(Role::Muted)));
-        let block = panel(state, format!(" Run {} ", d.run_id), true);
+        let block = panel(state, format!(" Run {} ", escaped(&d.run_id)), true);
         frame.render_widget(Paragraph::new(line).block(block), area);
         return;
     };
-    let name = run
-        .info
-        .run_name
-        .clone()
-        .unwrap_or_else(|| d.run_id.clone());
+    let name = escaped(run.info.run_name.as_deref().unwrap_or(&d.run_id));
     let block = panel(state, format!(" {name} "), true).padding(Padding::horizontal(1));
     let width = usize::from(block.inner(area).width);
     let mut lines = info_lines(state, run, width);
@@ -213,7 +211,10 @@ fn artifact_lines(l: &mut Lines<'_>, state: &State) {
         let room = l.width.saturating_sub(indent.len() + 10);
         l.out.push(Line::from(vec![
             Span::styled(
-                format!("{indent}{:<room$}", truncate(&name, room, l.ellipsis)),
+                format!(
+                    "{indent}{:<room$}",
+                    truncate(&escaped(&name), room, l.ellipsis)
+                ),
                 l.theme
                     .style(if f.is_dir { Role::Accent } else { Role::Text }),
             ),
@@ -248,7 +249,7 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &State, d: &RunDetailState
         if d.charted().is_empty() {
             "-".to_string()
         } else {
-            d.charted().join(", ")
+            escaped(&d.charted().join(", "))
         },
         g.sep.trim(),
         d.chart.x_axis.label(),

@@ -16,7 +16,7 @@ use crate::ops::run_filter;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, paging_stopped_line, panel, truncate};
+use super::widgets::{escaped, load_state_line, paging_stopped_line, panel, truncate};
 
 /// Width of a column for the rows in the window.
 fn width_of(col: &Column, rows: &[RowRef<'_>], ids: &ColumnIds) -> u16 {
@@ -24,7 +24,7 @@ fn width_of(col: &Column, rows: &[RowRef<'_>], ids: &ColumnIds) -> u16 {
     let w = match col {
         Column::Name => rows
             .iter()
-            .map(|r| r.name().chars().count() + if r.parent().is_some() { 2 } else { 0 })
+            .map(|r| escaped(r.name()).chars().count() + if r.parent().is_some() { 2 } else { 0 })
             .max()
             .unwrap_or(0)
             .clamp(8, 32),
@@ -33,7 +33,7 @@ fn width_of(col: &Column, rows: &[RowRef<'_>], ids: &ColumnIds) -> u16 {
         Column::Duration => 8,
         Column::User => rows
             .iter()
-            .map(|r| r.user().chars().count())
+            .map(|r| escaped(r.user()).chars().count())
             .max()
             .unwrap_or(0)
             .min(22),
@@ -43,7 +43,7 @@ fn width_of(col: &Column, rows: &[RowRef<'_>], ids: &ColumnIds) -> u16 {
             .map(|id| {
                 rows.iter()
                     .filter_map(|r| r.param(id))
-                    .map(|v| v.chars().count())
+                    .map(|v| escaped(v).chars().count())
                     .max()
                     .unwrap_or(0)
             })
@@ -99,7 +99,11 @@ fn cell<'a>(
             } else {
                 r.name()
             };
-            Cell::from(truncate(&format!("{child}{name}"), w, g.ellipsis))
+            Cell::from(truncate(
+                &format!("{child}{}", escaped(name)),
+                w,
+                g.ellipsis,
+            ))
         }
         Column::Status => {
             Cell::from(r.status().label()).style(theme.style(status_role(r.status())))
@@ -111,7 +115,7 @@ fn cell<'a>(
                 .unwrap_or_else(|| "-".into()),
         ),
         Column::User => {
-            Cell::from(truncate(r.user(), w, g.ellipsis)).style(theme.style(Role::Muted))
+            Cell::from(truncate(&escaped(r.user()), w, g.ellipsis)).style(theme.style(Role::Muted))
         }
         Column::Metric(k) => {
             let v = ids.metric(k).and_then(|id| r.metric(id));
@@ -120,7 +124,7 @@ fn cell<'a>(
         }
         Column::Param(k) => {
             let v = ids.param(k).and_then(|id| r.param(id)).unwrap_or("-");
-            Cell::from(truncate(v, w, g.ellipsis))
+            Cell::from(truncate(&escaped(v), w, g.ellipsis))
         }
     }
 }
@@ -136,7 +140,7 @@ fn header_cell<'a>(col: &Column, state: &State, cursor: bool, width: u16) -> Cel
         (true, false, true) => " ^",
     };
     let text = truncate(
-        &format!("{}{arrow}", col.header()),
+        &format!("{}{arrow}", escaped(col.header())),
         usize::from(width),
         glyphs(state.session.ascii).ellipsis,
     );
@@ -192,8 +196,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
     let name = state
         .experiments
         .find(experiment_id)
-        .map(|e| e.name.clone())
-        .unwrap_or_else(|| experiment_id.to_string());
+        .map_or(experiment_id, |e| e.name.as_str());
+    let name = escaped(name);
     let loaded = runs.loaded();
     let shown = runs.visible_len();
     let more = if runs.has_more() { "+" } else { "" };
@@ -272,7 +276,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, experiment_id: &str)
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(format!("{} ", g.failed), theme.style(Role::Error)),
-                Span::styled(e.clone(), theme.style(Role::Error)),
+                Span::styled(escaped(e), theme.style(Role::Error)),
             ])),
             error_area,
         );

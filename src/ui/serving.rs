@@ -15,6 +15,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::table::{ListScreen, render as render_list};
+use super::widgets::escaped;
 
 /// Fill characters per entity, so shares stay apart without colour.
 const FILL_UNICODE: [&str; 4] = ["█", "▓", "▒", "░"];
@@ -135,11 +136,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 ));
             }
             Row::new(vec![
-                Cell::from(ep.name.clone()),
+                Cell::from(escaped(&ep.name)),
                 Cell::from(Line::styled(format!("{mark} {word}"), theme.style(role))),
-                Cell::from(entities_text(ep)),
+                Cell::from(escaped(&entities_text(ep))),
                 Cell::from(Line::from(bar)),
-                Cell::from(ep.creator.clone().unwrap_or_default()),
+                Cell::from(ep.creator.as_deref().map(escaped).unwrap_or_default()),
                 Cell::from(format::ago_short(state.now_ms, ep.last_updated_timestamp))
                     .style(theme.style(Role::Muted)),
             ])

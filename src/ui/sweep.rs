@@ -14,7 +14,7 @@ use crate::theme::Role;
 
 use super::chart;
 use super::glyphs::glyphs;
-use super::widgets::{load_state_line, panel, truncate};
+use super::widgets::{escaped, load_state_line, panel, truncate};
 
 /// Params shown as columns at most (the most varied ones).
 const PARAM_COLUMNS: usize = 3;
@@ -27,9 +27,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .data
         .data
         .as_ref()
-        .and_then(|d| d.parent.info.run_name.clone())
-        .unwrap_or_else(|| s.run_id.clone());
-    let title = format!(" Sweep {} {parent} ", g.sep.trim());
+        .and_then(|d| d.parent.info.run_name.as_deref())
+        .unwrap_or(&s.run_id);
+    let title = format!(" Sweep {} {} ", g.sep.trim(), escaped(parent));
     let block = panel(state, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     trials_table(frame, list, state, s);
     let spec = sweep::scatter_spec(state);
     let plot_title = match (s.param(), s.objective()) {
-        (Some(p), Some(o)) => format!(" {o} by {p} "),
+        (Some(p), Some(o)) => format!(" {} by {} ", escaped(&o), escaped(&p)),
         _ => " Scatter ".to_string(),
     };
     let block = panel(state, plot_title, false);
@@ -111,7 +111,7 @@ fn summary_line(state: &State, s: &SweepState) -> Line<'static> {
         };
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
-            format!("{n} {}", status.to_lowercase()),
+            format!("{n} {}", escaped(&status.to_lowercase())),
             theme.style(role),
         ));
     }
@@ -122,14 +122,14 @@ fn summary_line(state: &State, s: &SweepState) -> Line<'static> {
             theme.style(Role::Muted),
         ));
         spans.push(Span::styled(
-            format!("{obj} ({dir})"),
+            format!("{} ({dir})", escaped(&obj)),
             theme.style(Role::Text),
         ));
         if let Some(best) = s.best.and_then(|i| trials.get(i)) {
             let v = best.metric(&obj).map(format::metric).unwrap_or_default();
             spans.push(Span::styled("  best ", theme.style(Role::Muted)));
             spans.push(Span::styled(
-                format!("{} {v}", best.name),
+                format!("{} {v}", escaped(&best.name)),
                 theme.style(Role::Ok),
             ));
         }
@@ -197,13 +197,13 @@ fn trials_table(frame: &mut Frame, area: Rect, state: &State, s: &SweepState) {
                     Line::from(format!("{}", pos + 1)).alignment(Alignment::Right),
                 )),
                 Cell::from(mark).style(theme.style(Role::Ok)),
-                Cell::from(truncate(&t.name, name_width, g.ellipsis)),
-                Cell::from(t.status.clone()).style(theme.style(status_role)),
+                Cell::from(truncate(&escaped(&t.name), name_width, g.ellipsis)),
+                Cell::from(escaped(&t.status)).style(theme.style(status_role)),
                 Cell::from(Text::from(Line::from(value).alignment(Alignment::Right))),
             ];
             cells.extend(params.iter().map(|p| {
                 Cell::from(truncate(
-                    t.param(p).unwrap_or("-"),
+                    &escaped(t.param(p).unwrap_or("-")),
                     param_width(p),
                     g.ellipsis,
                 ))
@@ -216,10 +216,10 @@ fn trials_table(frame: &mut Frame, area: Rect, state: &State, s: &SweepState) {
         Cell::from("Trial"),
         Cell::from("Status"),
         Cell::from(Text::from(
-            Line::from(obj.clone()).alignment(Alignment::Right),
+            Line::from(escaped(&obj)).alignment(Alignment::Right),
         )),
     ];
-    header.extend(params.iter().map(|p| Cell::from(p.clone())));
+    header.extend(params.iter().map(|p| Cell::from(escaped(p))));
     let mut widths = vec![
         Constraint::Length(3),
         Constraint::Length(1),

@@ -9,7 +9,7 @@ use crate::app::{State, ToastLevel};
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::truncate;
+use super::widgets::{escaped, truncate};
 
 pub fn render(frame: &mut Frame, body: Rect, state: &State) {
     let ellipsis = glyphs(state.session.ascii).ellipsis;
@@ -19,7 +19,9 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State) {
         if bottom <= body.y || max_width < 4 {
             break;
         }
-        let text = truncate(&toast.text, max_width.saturating_sub(2) as usize, ellipsis);
+        // A toast often carries the server's words (an error, a name): escaped here, once.
+        let text = escaped(&toast.text);
+        let text = truncate(&text, max_width.saturating_sub(2) as usize, ellipsis);
         let width = (text.chars().count() as u16 + 2).min(max_width);
         bottom -= 1;
         let area = Rect {

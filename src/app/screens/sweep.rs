@@ -214,7 +214,9 @@ pub(crate) fn filter_changed(state: &mut State) {
 pub fn scatter_spec(state: &State) -> Option<ChartSpec> {
     let s = &state.sweep;
     let (obj, param) = (s.objective()?, s.param()?);
-    let sc = sweep::scatter(s.trials(), &param, &obj);
+    let mut sc = sweep::scatter(s.trials(), &param, &obj);
+    // A trial whose objective or param is NaN or infinite has no place on the axes.
+    sc.points.retain(|p| p.0.is_finite() && p.1.is_finite());
     if sc.points.is_empty() {
         return None;
     }

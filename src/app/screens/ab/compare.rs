@@ -114,7 +114,9 @@ pub fn compare(a: &EntityWindow, b: &EntityWindow, guards: &Guards, at_ms: i64) 
         points(difference.interval.low),
         points(difference.interval.high),
         p_value(difference.p_value),
-        p99_ratio.map_or_else(String::new, |r| format!(", p99 {r:.2}× A")),
+        p99_ratio
+            .filter(|r| r.is_finite())
+            .map_or_else(String::new, |r| format!(", p99 {r:.2}× A")),
     );
     let verdict = match outcome {
         Outcome::NotWorse => format!("B is not worse: {evidence}"),
@@ -154,12 +156,14 @@ pub fn compare(a: &EntityWindow, b: &EntityWindow, guards: &Guards, at_ms: i64) 
 
 /// A difference of rates in percentage points: "+0.20 pts".
 pub fn points(d: f64) -> String {
-    format!("{:+.2} pts", d * 100.0)
+    crate::safe_text::number(d, |d| format!("{:+.2} pts", d * 100.0))
 }
 
-/// "p = 0.41", or "p < 0.001" for the tiny ones.
+/// "p = 0.41", or "p < 0.001" for the tiny ones; n/a for no number.
 pub fn p_value(p: f64) -> String {
-    if p < 0.001 {
+    if !p.is_finite() {
+        crate::safe_text::NOT_A_NUMBER.to_string()
+    } else if p < 0.001 {
         "p < 0.001".to_string()
     } else {
         format!("p = {p:.3}")
@@ -195,6 +199,17 @@ mod tests {
             ..EntityCounters::default()
         };
         window(entity, None, &c, 60.0)
+    }
+
+    #[test]
+    fn differences_and_p_values_that_are_no_number_show_n_a() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(points(v), "n/a");
+            assert_eq!(p_value(v), "n/a");
+        }
+        assert_eq!(points(0.002), "+0.20 pts");
+        assert_eq!(p_value(0.41), "p = 0.410");
+        assert_eq!(p_value(0.0001), "p < 0.001");
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! Log text as the console shows it: split into lines, made safe for a terminal, and searched.
 //!
 //! A log line is whatever a model server printed, so it may hold tabs, carriage returns and
-//! escape sequences. Those are replaced before anything reaches the screen: a tab becomes
-//! spaces, every other control character a visible `�`, so no line can move the cursor, change
-//! colours or clear the terminal.
+//! escape sequences. Those are made harmless before anything reaches the screen: a tab becomes
+//! spaces, every other control character (and bidi override) a visible escape such as `\x1b`
+//! (`safe_text::line`), so no line can move the cursor, change colours, set the title or clear
+//! the terminal, and you still see what the server sent. Search runs over these shown lines,
+//! so what you see is what you can find (`\x1b[31m` included).
 
 /// Lines kept per log (the newest); a server log answer is "recent lines", so this only bounds
 /// a pathological answer.
 pub const MAX_LINES: usize = 5_000;
 /// Spaces a tab becomes.
 const TAB: &str = "    ";
-/// What a control character becomes.
-const REPLACEMENT: char = '\u{FFFD}';
 
 /// The lines of a log answer, sanitized, at most [`MAX_LINES`] (the newest). A trailing newline
 /// does not make an empty last line.
@@ -31,17 +31,14 @@ pub fn lines(raw: &str) -> Vec<String> {
     out
 }
 
-/// One line with tabs expanded and control characters (C0, DEL, C1) replaced.
+/// One line with tabs expanded and every other hazard (C0, DEL, C1, bidi) escaped.
 pub fn sanitize(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
-        match c {
-            '\t' => out.push_str(TAB),
-            c if c.is_control() => out.push(REPLACEMENT),
-            c => out.push(c),
-        }
-    }
-    out
+    let expanded = if line.contains('\t') {
+        std::borrow::Cow::Owned(line.replace('\t', TAB))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    };
+    crate::safe_text::line(&expanded).into_owned()
 }
 
 /// Character ranges `[start, end)` of every case-insensitive, non-overlapping occurrence of
@@ -99,10 +96,18 @@ mod tests {
     fn lines_are_split_and_made_safe() {
         let raw = "a\tb\r\n\x1b[2Jclear\x07\nlast\n";
         let l = lines(raw);
-        assert_eq!(l, vec!["a    b", "\u{FFFD}[2Jclear\u{FFFD}", "last"]);
+        assert_eq!(l, vec!["a    b", r"\x1b[2Jclear\x07", "last"]);
         assert!(lines("").is_empty());
         assert_eq!(lines("\n"), vec![""]);
-        assert_eq!(sanitize("caf\u{e9} \u{9b}x"), "caf\u{e9} \u{FFFD}x");
+        assert_eq!(sanitize("caf\u{e9} \u{9b}x"), "caf\u{e9} \\u{9b}x");
+        assert_eq!(sanitize("a\rb\u{202e}c"), r"a\rb\u{202e}c");
+        let osc = lines("ok\x1b]0;pwned\x07 title\n");
+        assert_eq!(osc, vec![r"ok\x1b]0;pwned\x07 title"]);
+        assert!(
+            matches(&osc[0], r"\x1b]0;PWNED"),
+            "search finds the escape as shown"
+        );
+        assert_eq!(match_ranges(&osc[0], "pwned"), vec![(9, 14)]);
     }
 
     #[test]

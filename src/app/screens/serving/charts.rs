@@ -74,8 +74,9 @@ fn spec(title: String, y_title: &str, span_ms: i64, series: Vec<Series>) -> Char
     let lo = -(span_ms as f64) / 1000.0;
     let ys = series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
     // Rates and latencies are never negative: the axis starts at zero.
+    // The series are downsampled, so NaN and infinite readings are gone already.
     let [_, hi] = padded_y(ys.chain(std::iter::once(0.0)));
-    let y_bounds = [0.0, hi.max(1e-9)];
+    let y_bounds = crate::app::chart::drawable_bounds([0.0, hi.max(1e-9)]);
     ChartSpec {
         title,
         x_title: String::new(),
@@ -95,8 +96,11 @@ fn spec(title: String, y_title: &str, span_ms: i64, series: Vec<Series>) -> Char
     }
 }
 
-/// An axis label with about three significant digits: 1234, 55.4, 0.35.
+/// An axis label with about three significant digits: 1234, 55.4, 0.35; n/a for no number.
 fn short(v: f64) -> String {
+    if !v.is_finite() {
+        return crate::safe_text::NOT_A_NUMBER.to_string();
+    }
     let a = v.abs();
     if a >= 100.0 || a == 0.0 {
         format!("{v:.0}")
@@ -118,6 +122,9 @@ mod tests {
             .map(|v| super::short(*v))
             .collect();
         assert_eq!(got, ["0", "0.35", "27.7", "55.4", "1234", "4.0e-4"]);
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(super::short(v), "n/a");
+        }
     }
 
     use super::*;
@@ -163,5 +170,65 @@ mod tests {
         assert!(latency.title.contains("· a"));
         let five_xx = &errors.series[1];
         assert_eq!(five_xx.points.last(), Some(&(0.0, 0.5)));
+    }
+
+    #[test]
+    fn nan_and_infinite_readings_are_skipped_and_the_axes_stay_finite() {
+        let mut s = ServingState {
+            name: "ep".into(),
+            history: super::super::MetricsHistory::new("ep"),
+            ..ServingState::default()
+        };
+        s.endpoint.data = Some(
+            serde_json::from_value(serde_json::json!({
+                "name": "ep", "config": {"served_entities": [{"name": "a"}]}
+            }))
+            .unwrap(),
+        );
+        let readings = [
+            0.0,
+            100.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            300.0,
+            400.0,
+        ];
+        for (i, v) in readings.iter().enumerate() {
+            let c = EntityCounters {
+                requests: *v,
+                errors_5xx: *v,
+                ..EntityCounters::default()
+            };
+            s.history.push(Snapshot {
+                at_ms: i as i64 * 2_000,
+                entities: [("a".to_string(), c)].into_iter().collect(),
+            });
+        }
+        for buckets in [1, 100] {
+            for spec in endpoint_charts(&s, &Theme::default(), buckets) {
+                for series in &spec.series {
+                    assert!(
+                        series
+                            .points
+                            .iter()
+                            .all(|p| p.0.is_finite() && p.1.is_finite()),
+                        "{}: {:?}",
+                        series.name,
+                        series.points
+                    );
+                }
+                assert!(
+                    spec.y_bounds.iter().all(|v| v.is_finite()),
+                    "{:?}",
+                    spec.y_bounds
+                );
+                assert!(
+                    spec.y_labels.iter().all(|l| l != "n/a"),
+                    "{:?}",
+                    spec.y_labels
+                );
+            }
+        }
     }
 }
