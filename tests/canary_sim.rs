@@ -271,3 +271,36 @@ async fn a_plan_left_at_its_first_step_resumes_from_disk_and_an_abort_rolls_it_b
         ]
     );
 }
+
+#[tokio::test]
+async fn a_plan_saved_for_another_workspace_is_never_driven_here() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \"churn_model-5\"\n{GUARDS}"
+    ))
+    .unwrap();
+    let ws = Workspace::of(&c).await;
+    assert!(ws.id.is_some(), "the simulator reports its workspace id");
+    let mut elsewhere = CanaryState::new(plan.clone(), sim.clock.now_ms());
+    elsewhere.host = Some("http://127.0.0.1:1".into());
+    let mut other_id = CanaryState::new(plan, sim.clock.now_ms());
+    other_id.host = Some(c.host().to_string());
+    other_id.workspace_id = Some("not-this-one".into());
+    for state in [elsewhere, other_id] {
+        let err = runner(&sim, &c, dir.path(), Arc::default())
+            .run(state)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("not driven here"), "{err}");
+    }
+    assert!(
+        !sim.request_log().iter().any(|r| r.method == "PUT"),
+        "nothing sent"
+    );
+    assert!(
+        !Journal::in_dir(dir.path()).path().exists(),
+        "nothing journaled"
+    );
+}
