@@ -120,6 +120,7 @@ fn loaded_state() -> State {
         traffic_step: 5,
         ascii: false,
         training_jobs: Default::default(),
+        workspace_id: None,
     };
     let mut s = State::new(session, Keymap::default(), Theme::dark(), Vec::new());
     s.size = (200, 50);

@@ -61,3 +61,10 @@ pub async fn start_demo(
     let client = Client::new(copts).map_err(|e| e.to_string())?;
     Ok(Demo { sim, client })
 }
+
+/// Asks the workspace for its id (remembered by the client), giving up after a few seconds so
+/// a slow host never holds up the start; the host alone then names the workspace.
+pub async fn learn_workspace_id(client: &Client) {
+    let ask = client.workspace_id();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), ask).await;
+}

@@ -58,6 +58,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
     match cli.command {
         None => match connect(&g, &paths) {
             Ok((resolved, client)) => {
+                launch::learn_workspace_id(&client).await;
                 let ctx = context(&g, &paths, &resolved, client);
                 run_tui(ctx).await
             }
@@ -73,6 +74,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                         return exit::FAILURE;
                     }
                 };
+            launch::learn_workspace_id(&demo.client).await;
             let ctx = demo_context(&g, &paths, demo.client.clone());
             let code = run_tui(ctx).await;
             demo.sim.shutdown().await;

@@ -17,7 +17,7 @@ use mlops_console::ops::canary::{
 use mlops_console::ops::change::execute::ChangeContext;
 use mlops_console::ops::journal::Standing;
 use mlops_console::ops::traffic::{Split, Waiter};
-use mlops_console::ops::{Action, Journal};
+use mlops_console::ops::{Action, Journal, Workspace};
 use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
 
 const START_MS: i64 = 1_767_225_600_000;
@@ -75,7 +75,10 @@ fn runner<'a>(
         clock.advance(d);
         Box::pin(async {})
     }));
-    r.store = Some(CanaryStore::in_dir(dir));
+    r.store = Some(CanaryStore::for_workspace(
+        dir,
+        &Workspace::new(c.host(), None),
+    ));
     r.on_step = Box::new(move |_, actions| {
         for a in actions {
             if let CanaryAction::Alert { severity, message } = a {
@@ -145,7 +148,7 @@ async fn the_healthy_challenger_is_promoted_step_by_step() {
         Some(Severity::Info)
     );
     // The final state is on disk, where a restarted console finds it.
-    let saved = CanaryStore::in_dir(dir.path())
+    let saved = CanaryStore::for_workspace(dir.path(), &Workspace::new(c.host(), None))
         .load("churn-prod")
         .unwrap()
         .unwrap();
@@ -246,7 +249,7 @@ async fn a_plan_left_at_its_first_step_resumes_from_disk_and_an_abort_rolls_it_b
     assert_eq!((left.phase, left.percent()), (Phase::Holding, 5));
 
     // Second process: reads the state back, holds on, and is aborted by the user.
-    let saved = CanaryStore::in_dir(dir.path())
+    let saved = CanaryStore::for_workspace(dir.path(), &Workspace::new(c.host(), None))
         .load("churn-prod")
         .unwrap()
         .unwrap();
@@ -266,5 +269,38 @@ async fn a_plan_left_at_its_first_step_resumes_from_disk_and_an_abort_rolls_it_b
             "churn_model-4=95, churn_model-5=5",
             "churn_model-4=100, churn_model-5=0",
         ]
+    );
+}
+
+#[tokio::test]
+async fn a_plan_saved_for_another_workspace_is_never_driven_here() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \"churn_model-5\"\n{GUARDS}"
+    ))
+    .unwrap();
+    let ws = Workspace::of(&c).await;
+    assert!(ws.id.is_some(), "the simulator reports its workspace id");
+    let mut elsewhere = CanaryState::new(plan.clone(), sim.clock.now_ms());
+    elsewhere.host = Some("http://127.0.0.1:1".into());
+    let mut other_id = CanaryState::new(plan, sim.clock.now_ms());
+    other_id.host = Some(c.host().to_string());
+    other_id.workspace_id = Some("not-this-one".into());
+    for state in [elsewhere, other_id] {
+        let err = runner(&sim, &c, dir.path(), Arc::default())
+            .run(state)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("not driven here"), "{err}");
+    }
+    assert!(
+        !sim.request_log().iter().any(|r| r.method == "PUT"),
+        "nothing sent"
+    );
+    assert!(
+        !Journal::in_dir(dir.path()).path().exists(),
+        "nothing journaled"
     );
 }

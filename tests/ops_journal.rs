@@ -63,6 +63,7 @@ fn champion_attempt(id: &str, host: &str, from: &str, to: &str) -> Record {
         ts_ms: 0,
         profile: "demo".into(),
         host: host.into(),
+        workspace_id: None,
         actor: None,
         action: Action::Promote,
         target: Target::UcAlias {

@@ -292,6 +292,7 @@ fn saved_plans_resume_at_start_and_not_on_read_only() {
     d.send(Msg::Canary(Box::new(CanaryNews::Saved(SavedPlans {
         plans: vec![holding_inconclusive(), done],
         unreadable: Vec::new(),
+        legacy: Vec::new(),
     }))));
     let started: Vec<&CanaryState> = d
         .effects
@@ -316,6 +317,7 @@ fn saved_plans_resume_at_start_and_not_on_read_only() {
     d.send(Msg::Canary(Box::new(CanaryNews::Saved(SavedPlans {
         plans: vec![holding_inconclusive()],
         unreadable: Vec::new(),
+        legacy: Vec::new(),
     }))));
     assert!(d.effects.is_empty());
     let view = d.state.canary.plan(CHURN_PROD).unwrap();
@@ -330,6 +332,7 @@ fn an_unreadable_saved_plan_is_named_in_a_toast_and_the_others_resume() {
     d.send(Msg::Canary(Box::new(CanaryNews::Saved(SavedPlans {
         plans: vec![holding_inconclusive()],
         unreadable: vec![broken.to_string()],
+        legacy: Vec::new(),
     }))));
     assert!(
         d.effects

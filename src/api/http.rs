@@ -49,6 +49,8 @@ pub(crate) struct Inner {
     /// Access tokens issued to this client, also scrubbed.
     issued: Mutex<Vec<Secret>>,
     in_flight: AtomicUsize,
+    /// The workspace id the host reports, asked once (see `api::workspace_id`).
+    pub(crate) workspace_id: tokio::sync::OnceCell<Option<String>>,
 }
 
 enum AuthHeader {
@@ -190,6 +192,7 @@ impl Inner {
             secrets,
             issued: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
+            workspace_id: tokio::sync::OnceCell::new(),
         })
     }
 

@@ -22,6 +22,7 @@ pub mod transition_requests;
 pub mod uc_models;
 pub mod uc_tags;
 pub mod wire;
+pub mod workspace_id;
 
 pub use client::{Client, ClientOptions};
 pub use credentials::Credentials;

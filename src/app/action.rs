@@ -69,6 +69,8 @@ pub enum Action {
     // ── registry and audit ──
     OpenRun,
     Verify,
+    /// Audit: only the changes made on this workspace, or those of every workspace.
+    ThisWorkspace,
     // ── serving ──
     /// Move the selected entity's traffic share up / down by the step.
     ShiftUp,
@@ -216,6 +218,7 @@ impl Action {
             Action::Reject => "reject",
             Action::OpenRun => "run",
             Action::Verify => "verify",
+            Action::ThisWorkspace => "this workspace",
             Action::ShiftUp => "+traffic",
             Action::ShiftDown => "-traffic",
             Action::SetSplit => "set split",
@@ -297,6 +300,9 @@ impl Action {
             Action::Reject => "reject with a comment (asks first)",
             Action::OpenRun => "open the version's source run",
             Action::Verify => "re-read the objects of 'unknown' changes and record what is there",
+            Action::ThisWorkspace => {
+                "show only the changes made on this workspace, or those of every workspace"
+            }
             Action::ShiftUp => "move traffic to the selected entity by the step (asks first)",
             Action::ShiftDown => {
                 "move traffic away from the selected entity by the step (asks first)"

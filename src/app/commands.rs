@@ -131,6 +131,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         ],
         (_, Route::Screen(ScreenId::Audit)) => vec![
             (Verify, None),
+            (ThisWorkspace, None),
             (Filter, None),
             (CopyId, None),
             (Refresh, None),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::api::Client;
 use crate::config::ApprovalSettings;
+use crate::ops::Workspace;
 
 /// Everything the console needs to run against one workspace. Built by `main.rs` from the
 /// resolved profile (or by the demo command around the simulator).
@@ -45,9 +46,17 @@ pub struct Session {
     /// Experiment name → training job id, from config.toml (the experiment tag is the other
     /// way to link them).
     pub training_jobs: BTreeMap<String, i64>,
+    /// The id the workspace reported at start, if it did (see `ops::workspace`).
+    pub workspace_id: Option<String>,
 }
 
 impl Session {
+    /// The workspace this console is connected to: journal entries and plans of any other are
+    /// never shown as this one's.
+    pub fn workspace(&self) -> Workspace {
+        Workspace::new(&self.host, self.workspace_id.clone())
+    }
+
     pub fn from_context(ctx: &AppContext) -> Session {
         Session {
             profile: ctx.profile.clone(),
@@ -58,6 +67,7 @@ impl Session {
             traffic_step: ctx.traffic_step,
             ascii: ctx.ascii,
             training_jobs: ctx.training_jobs.clone(),
+            workspace_id: ctx.client.known_workspace_id(),
         }
     }
 }

@@ -136,9 +136,12 @@ impl Runtime {
             Effect::CanaryCommand { endpoint, command } => self.canary_command(endpoint, command),
             Effect::LoadCanaries => {
                 let (env, tx) = (self.env.clone(), self.tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    let news = fetch::canary::saved(&env);
-                    let _ = tx.send(Msg::Canary(Box::new(news)));
+                tokio::spawn(async move {
+                    let ws = crate::ops::Workspace::of(&env.client).await;
+                    let news = tokio::task::spawn_blocking(move || fetch::canary::saved(&env, &ws));
+                    if let Ok(news) = news.await {
+                        let _ = tx.send(Msg::Canary(Box::new(news)));
+                    }
                 });
             }
             Effect::ReadPlanFile { path } => {

@@ -1,6 +1,7 @@
 //! `mlops-console canary NAME --plan FILE [--wait] [--json] --yes`: the headless twin of the
-//! canary panel. The plan's state is saved in `<data_dir>/canaries/NAME.json`, so a plan
-//! started here (or in the TUI) can be followed later (`canary NAME --wait`), inspected
+//! canary panel. The plan's state is saved per workspace in
+//! `<data_dir>/canaries/<workspace>/NAME.json`, so a plan started here (or in the TUI) can be
+//! followed later on the same workspace (`canary NAME --wait`), inspected
 //! (`--status`) or aborted (`--abort --yes`). Exit codes: OK when promoted / completed (or the
 //! first step is live, without `--wait`), GATE_FAILED when a guard failed and traffic went back
 //! to stable, CONFLICT_OR_PERMISSION when the plan paused (an outside change), CONFIG for a plan
@@ -12,10 +13,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::api::Client;
-use crate::ops::ChangeContext;
 use crate::ops::canary::{
     CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunUntil, Runner,
 };
+use crate::ops::{ChangeContext, Workspace};
 
 use super::change::{self, Session};
 use super::serving_args::CanaryArgs;
@@ -113,7 +114,16 @@ fn load_plan(args: &CanaryArgs) -> Result<Option<CanaryPlan>, i32> {
 }
 
 pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
-    let store = CanaryStore::in_dir(&session.data_dir);
+    let ws = Workspace::of(client).await;
+    let store = CanaryStore::for_workspace(&session.data_dir, &ws);
+    if let Ok(view) = session.journal().read() {
+        for note in store.adopt_legacy(&view) {
+            crate::eprintln_escaped!("note: {note}");
+        }
+    }
+    if let Some(note) = store.legacy_note(&args.endpoint) {
+        crate::eprintln_escaped!("note: {note}");
+    }
     let saved = match store.load(&args.endpoint) {
         Ok(s) => s,
         Err(e) => {
@@ -134,7 +144,11 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
                 exit::OK
             }
             None => {
-                crate::eprintln_escaped!("no canary plan saved for endpoint {}", args.endpoint);
+                crate::eprintln_escaped!(
+                    "no canary plan saved for endpoint {} on {}",
+                    args.endpoint,
+                    client.host()
+                );
                 exit::NOT_FOUND
             }
         };

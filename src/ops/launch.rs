@@ -72,6 +72,7 @@ pub async fn launch_job(
         ts_ms,
         profile: ctx.profile.clone(),
         host: client.host().to_string(),
+        workspace_id: client.workspace_id().await,
         actor: ctx.actor.clone(),
         action: Action::RunJob,
         target: target.clone(),

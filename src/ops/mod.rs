@@ -26,9 +26,11 @@ pub mod stats;
 pub mod sweep;
 pub mod traffic;
 pub mod training;
+pub mod workspace;
 
 pub use change::execute::{ChangeContext, ChangeOutcome, execute};
 pub use change::plan::{Plan, Step};
 pub use change::target::{Action, ObjectState, Target};
 pub use error::OpError;
 pub use journal::Journal;
+pub use workspace::Workspace;

@@ -18,6 +18,7 @@ use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Entry, JournalView, Standing};
 use crate::ops::promote::{self, DEFAULT_ALIAS};
+use crate::ops::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RollbackRequest {
@@ -93,16 +94,16 @@ fn changed(entry: &Entry, target: &Target) -> bool {
     }
 }
 
-/// The newest successful change of `target` made on `host`, and warnings about newer changes
-/// whose outcome is unknown.
+/// The newest successful change of `target` made on workspace `ws` (never one of another
+/// workspace with the same names), and warnings about newer changes whose outcome is unknown.
 pub fn last_change<'v>(
     view: &'v JournalView,
-    host: &str,
+    ws: &Workspace,
     target: &Target,
 ) -> (Option<&'v Entry>, Vec<String>) {
     let mut warnings = Vec::new();
     for entry in view.entries.iter().rev() {
-        if entry.attempt.host != host || !changed(entry, target) {
+        if !ws.made(&entry.attempt) || !changed(entry, target) {
             continue;
         }
         match entry.standing() {
@@ -345,7 +346,7 @@ pub async fn prepare(
         p.blast_radius = Some(blast_radius::read(client, model.name()).await);
         return Ok(RollbackPlan::Plan(Box::new(p)));
     }
-    let (entry, warnings) = last_change(view, client.host(), &target);
+    let (entry, warnings) = last_change(view, &Workspace::of(client).await, &target);
     let Some(entry) = entry else {
         let shape = match &target {
             Target::Stages { .. } => ObjectState::Stages {

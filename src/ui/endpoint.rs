@@ -74,10 +74,11 @@ fn last_change(state: &State, ep: &ServingEndpoint) -> Option<Line<'static>> {
     let target = Target::Endpoint {
         name: ep.name.clone(),
     };
+    let here = state.session.workspace();
     let e = journal
         .entries
         .iter()
-        .filter(|e| e.attempt.target == target && e.attempt.host == state.session.host)
+        .filter(|e| e.attempt.target == target && here.made(&e.attempt))
         .max_by_key(|e| e.attempt.ts_ms)?;
     let at = &e.attempt;
     let standing = e.standing();

@@ -141,6 +141,7 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             let row = Row::new(vec![
                 Cell::from(format::datetime_short(Some(at.ts_ms))),
                 Cell::from(escaped(&at.profile)),
+                Cell::from(escaped(short_host(&at.host))),
                 Cell::from(at.action.as_str()),
                 Cell::from(escaped(&at.target.describe())),
                 Cell::from(escaped(&change_text(&at.before, &at.after, arrow))),
@@ -159,8 +160,9 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
         let at = &e.attempt;
         notes.push(Line::styled(
             escaped(&format!(
-                "{}: {} {arrow} {}",
+                "{} on {}: {} {arrow} {}",
                 at.target.describe(),
+                at.host,
                 at.before.describe(),
                 at.after.describe()
             )),
@@ -179,6 +181,15 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
                 theme.style(Role::Muted),
             ));
         }
+    }
+    if a.only.is_some() {
+        notes.push(Line::styled(
+            escaped(&format!(
+                "this workspace only ({}): press w for every workspace",
+                state.session.workspace().host
+            )),
+            theme.style(Role::Muted),
+        ));
     }
     let unknown = a.unknown_count();
     if unknown > 0 {
@@ -207,6 +218,7 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             header: vec![
                 "Time",
                 "Profile",
+                "Host",
                 "Action",
                 "Target",
                 "Before → after",
@@ -215,9 +227,10 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             widths: vec![
                 Constraint::Length(16),
                 Constraint::Length(10),
+                Constraint::Fill(1),
                 Constraint::Length(9),
-                Constraint::Fill(3),
-                Constraint::Fill(3),
+                Constraint::Fill(4),
+                Constraint::Fill(2),
                 Constraint::Length(17),
             ],
             rows,
@@ -225,6 +238,23 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             notes,
         },
     );
+}
+
+/// A journal host for a narrow column: without its scheme, and without the Databricks domain
+/// every workspace shares (`https://dbc-1.cloud.databricks.com` → `dbc-1`,
+/// `http://127.0.0.1:5000` → `127.0.0.1:5000`). The selected change's note shows it whole.
+fn short_host(host: &str) -> &str {
+    let bare = host.split_once("://").map_or(host, |(_, rest)| rest);
+    let bare = bare.trim_end_matches('/');
+    [
+        ".cloud.databricks.com",
+        ".gcp.databricks.com",
+        ".azuredatabricks.net",
+    ]
+    .iter()
+    .find_map(|domain| bare.strip_suffix(domain))
+    .filter(|name| !name.is_empty())
+    .unwrap_or(bare)
 }
 
 /// "before → after"; a traffic change between the same entities reads as their shares:

@@ -247,6 +247,7 @@ pub fn journal() -> Vec<Vec<u8>> {
             ts_ms: 1_767_225_600_000,
             profile: "prod".into(),
             host: "https://dbc-1.cloud.databricks.com".into(),
+            workspace_id: None,
             actor: Some("ml-eng@acme.com".into()),
             action: Action::Promote,
             target: Target::UcAlias {

@@ -52,6 +52,7 @@ pub fn session() -> Session {
         traffic_step: 5,
         ascii: false,
         training_jobs: Default::default(),
+        workspace_id: None,
     }
 }
 

@@ -96,6 +96,7 @@ fn attempt(id: &str, ts: i64, action: Action, before: &str, after: &str) -> Reco
         ts_ms: ts,
         profile: "acme-prod".into(),
         host: "https://dbc-1234.cloud.databricks.com".into(),
+        workspace_id: None,
         actor: Some("ml-eng@acme.com".into()),
         action,
         target: Target::UcAlias {

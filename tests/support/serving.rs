@@ -173,6 +173,7 @@ pub fn endpoint_journal() -> mlops_console::ops::journal::JournalView {
             ts_ms: ts,
             profile: "acme-prod".into(),
             host: "https://dbc-1234.cloud.databricks.com".into(),
+            workspace_id: None,
             actor: Some("ml-eng@acme.com".into()),
             action: Action::Traffic,
             target: Target::Endpoint {

@@ -4,9 +4,9 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::ops::ChangeContext;
 use crate::ops::canary::{CanaryState, CanaryStore, Command, RunUntil, Runner};
 use crate::ops::traffic::Waiter;
+use crate::ops::{ChangeContext, Workspace};
 
 use super::super::msg::{CanaryNews, Msg};
 use super::Env;
@@ -30,7 +30,8 @@ pub(crate) async fn run(
         production: env.production,
     };
     let mut runner = Runner::new(&client, env.journal(), ctx);
-    runner.store = Some(CanaryStore::in_dir(&env.data_dir));
+    let ws = Workspace::of(&client).await;
+    runner.store = Some(CanaryStore::for_workspace(&env.data_dir, &ws));
     runner.until = RunUntil::Finished;
     runner.stop_when_paused = false;
     runner.commands = Some(commands);
@@ -63,9 +64,17 @@ pub(crate) async fn run(
     send(&tx, CanaryNews::Ended { endpoint, result });
 }
 
-/// The plans saved in the data dir.
-pub(crate) fn saved(env: &Env) -> CanaryNews {
-    CanaryNews::Saved(CanaryStore::in_dir(&env.data_dir).list())
+/// The plans saved in the data dir for workspace `ws`, after moving there those of an earlier
+/// version that the journal places on it.
+pub(crate) fn saved(env: &Env, ws: &Workspace) -> CanaryNews {
+    let store = CanaryStore::for_workspace(&env.data_dir, ws);
+    let moved = match env.journal().read() {
+        Ok(view) => store.adopt_legacy(&view),
+        Err(_) => Vec::new(),
+    };
+    let mut listing = store.list();
+    listing.legacy.splice(0..0, moved);
+    CanaryNews::Saved(listing)
 }
 
 /// A plan file's text (`~/` is the home directory).

@@ -1,6 +1,8 @@
-//! Audit room: the journal of every change this console made, newest first, with `/` filter
-//! and `v` to re-read the objects of changes whose outcome is unknown.
+//! Audit room: the journal of every change this console made, on every workspace, newest
+//! first, with the host in a column, `/` filter, `w` for this workspace's changes only, and `v`
+//! to re-read the objects of changes whose outcome is unknown.
 
+use crate::ops::Workspace;
 use crate::ops::journal::{Entry, JournalView};
 
 use super::super::action::Action;
@@ -14,6 +16,8 @@ pub struct AuditState {
     pub journal: Remote<JournalView>,
     pub view: ListView,
     pub verifying: Option<RequestId>,
+    /// Set: only the changes made on this workspace are listed.
+    pub only: Option<Workspace>,
 }
 
 impl AuditState {
@@ -27,6 +31,7 @@ impl AuditState {
             .map(|j| {
                 j.entries
                     .iter()
+                    .filter(|e| self.only.as_ref().is_none_or(|ws| ws.made(&e.attempt)))
                     .filter(|e| needle.is_empty() || e.matches(&needle))
                     .collect()
             })
@@ -106,6 +111,15 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     }
     match action {
         Action::Filter => state.audit.view.filtering = true,
+        Action::ThisWorkspace => {
+            state.audit.only = match state.audit.only {
+                Some(_) => None,
+                None => Some(state.session.workspace()),
+            };
+            state.audit.view.selected = 0;
+            let len = state.audit.visible().len();
+            state.audit.view.keep_visible(len, page);
+        }
         Action::Verify => {
             if state.audit.unknown_count() == 0 {
                 state.toast(ToastLevel::Info, "nothing to verify: no change is unknown");

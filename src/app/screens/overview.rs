@@ -157,14 +157,23 @@ pub fn canaries(state: &State) -> Vec<&PlanView> {
     unfinished
 }
 
-/// The last `RECENT_ACTIONS` journal entries, newest first.
+/// The last `RECENT_ACTIONS` journal entries made on this workspace, newest first (the
+/// Audit screen shows those of every workspace).
 pub fn recent_actions(state: &State) -> Vec<&Entry> {
+    let here = state.session.workspace();
     state
         .audit
         .journal
         .data
         .as_ref()
-        .map(|j| j.entries.iter().rev().take(RECENT_ACTIONS).collect())
+        .map(|j| {
+            j.entries
+                .iter()
+                .rev()
+                .filter(|e| here.made(&e.attempt))
+                .take(RECENT_ACTIONS)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -6,7 +6,7 @@
 //! * `state` — the persisted state, observations and actions;
 //! * `machine` — the pure state machine `step(state, observation, now) -> (state, actions)`,
 //!   with its transitions in `moves`;
-//! * `store` — `<data_dir>/canaries/<endpoint>.json`;
+//! * `store` — `<data_dir>/canaries/<workspace>/<endpoint>.json`, one directory per workspace;
 //! * `runner` — drives the machine against a workspace on an injectable clock.
 
 pub mod machine;

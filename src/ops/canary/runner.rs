@@ -18,6 +18,7 @@ use crate::ops::journal::{Journal, Outcome};
 use crate::ops::prometheus;
 use crate::ops::serving_metrics::Snapshot;
 use crate::ops::traffic::{self, EndpointConfigState, TrafficPlan, Waiter};
+use crate::ops::workspace::Workspace;
 
 use super::machine;
 use super::state::{CanaryAction, CanaryState, Command, EndpointLook, Observation, Phase, Sample};
@@ -39,6 +40,15 @@ pub enum RunError {
         endpoint: String,
         count: u32,
         last: String,
+    },
+    #[error(
+        "the canary plan of {endpoint} was saved for workspace {saved}, not this one ({here}); \
+         it is not driven here"
+    )]
+    OtherWorkspace {
+        endpoint: String,
+        saved: String,
+        here: String,
     },
 }
 
@@ -202,6 +212,19 @@ impl<'a> Runner<'a> {
     /// Runs `state` until [`Runner::until`] says stop; the final state.
     pub async fn run(mut self, mut state: CanaryState) -> Result<CanaryState, RunError> {
         let mut failures = 0;
+        // The plan runs on this workspace; one saved for another is never driven here.
+        let ws = Workspace::of(self.client).await;
+        if let Some(saved) = state.host.as_deref()
+            && !ws.holds(saved, state.workspace_id.as_deref())
+        {
+            return Err(RunError::OtherWorkspace {
+                endpoint: state.plan.endpoint.clone(),
+                saved: saved.to_string(),
+                here: ws.host,
+            });
+        }
+        state.host = Some(ws.host);
+        state.workspace_id = ws.id.or(state.workspace_id);
         // Look first, so that a queued command (an abort) acts on the endpoint as it is now.
         let mut obs = Self::look(self.client, &self.clock, &state).await;
         loop {

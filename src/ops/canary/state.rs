@@ -191,6 +191,13 @@ pub struct CanaryState {
     pub updated_ms: i64,
     /// Oldest first, the most recent [`HISTORY`] lines.
     pub history: Vec<Event>,
+    /// The workspace (normalised host) the plan runs on; set by the store when it saves. A
+    /// file written before plans were kept per workspace has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The id that workspace reports, when it reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
 }
 
 /// The latest timestamp a saved state may hold (the end of year 9999, in ms).
@@ -220,6 +227,8 @@ impl CanaryState {
             started_ms: now_ms,
             updated_ms: now_ms,
             history: Vec::new(),
+            host: None,
+            workspace_id: None,
         }
     }
 

@@ -15,7 +15,10 @@
 
 use crate::api::{ApiResult, Client};
 use crate::ops::error::OpError;
-use crate::ops::journal::{Entry, Journal, JournalView, Outcome, Record, ResultRecord, Via};
+use crate::ops::journal::{
+    Attempt, Entry, Journal, JournalView, Outcome, Record, ResultRecord, Via,
+};
+use crate::ops::workspace::Workspace;
 
 use super::readback::read_state;
 use super::target::{ObjectState, Target};
@@ -184,10 +187,10 @@ fn from_history(view: &JournalView, entry: &Entry) -> Option<Finding> {
     let at = view.entries.iter().position(|e| e.attempt.id == a.id)?;
     let mut later = view.entries[at + 1..]
         .iter()
-        .filter(|e| e.attempt.host == a.host && e.attempt.target.model() == a.target.model());
+        .filter(|e| same_workspace(&e.attempt, a) && e.attempt.target.model() == a.target.model());
     if let Some(found) = view.entries[at + 1..]
         .iter()
-        .find(|e| e.attempt.host == a.host && e.attempt.target == a.target)
+        .find(|e| same_workspace(&e.attempt, a) && e.attempt.target == a.target)
         .and_then(|e| request_witness(entry, e))
     {
         return Some(found);
@@ -242,7 +245,7 @@ pub async fn launched_run(
         view.entries[at + 1..]
             .iter()
             .find(|e| {
-                e.attempt.host == a.host
+                same_workspace(&e.attempt, a)
                     && matches!(e.attempt.target, Target::JobRun { job_id: j, .. } if j == job_id)
             })
             .map(|e| e.attempt.ts_ms)
@@ -387,7 +390,7 @@ fn touched_later(view: &JournalView, entry: &Entry) -> Vec<String> {
     };
     view.entries[at + 1..]
         .iter()
-        .filter(|e| e.attempt.host == a.host && e.attempt.target.model() == a.target.model())
+        .filter(|e| same_workspace(&e.attempt, a) && e.attempt.target.model() == a.target.model())
         .flat_map(|e| [e.attempt.before.stages(), e.attempt.after.stages()])
         .flatten()
         .flat_map(|st| st.keys().cloned())
@@ -429,7 +432,7 @@ pub async fn verify(
     entry: &Entry,
 ) -> Result<ResultRecord, OpError> {
     let a = &entry.attempt;
-    if a.host != client.host() {
+    if !Workspace::of(client).await.made(a) {
         return Err(OpError::Invalid(format!(
             "change {} was made on {}; connect to that workspace to verify it (this is {})",
             a.id,
@@ -488,9 +491,10 @@ pub async fn verify_unknown(
             message: e.to_string(),
         })
     };
+    let ws = Workspace::of(client).await;
     let ids: Vec<String> = read()?
         .needing_verify()
-        .filter(|e| e.attempt.host == client.host())
+        .filter(|e| ws.made(&e.attempt))
         .map(|e| e.attempt.id.clone())
         .collect();
     let mut done = Vec::new();
@@ -504,4 +508,9 @@ pub async fn verify_unknown(
         done.push((id.clone(), verify(client, journal, &view, entry).await));
     }
     Ok(done)
+}
+
+/// Whether two journal entries were made on the same workspace.
+fn same_workspace(a: &Attempt, b: &Attempt) -> bool {
+    Workspace::new(&a.host, a.workspace_id.clone()).made(b)
 }

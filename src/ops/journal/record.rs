@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! {"type":"attempt","id":"…","time":"…","ts_ms":…,"profile":"prod","host":"https://…",
-//!  "actor":"ml-eng@acme.com","action":"promote","target":{…},"before":{…},"after":{…},
+//!  "workspace_id":"…","actor":"ml-eng@acme.com","action":"promote","target":{…},"before":{…},"after":{…},
 //!  "requests":["PUT /api/2.1/unity-catalog/models/…/aliases/champion"]}
 //! {"type":"result","id":"…","time":"…","ts_ms":…,"outcome":"ok","verified":{…},"via":"execute"}
 //! ```
@@ -41,6 +41,9 @@ pub struct Attempt {
     pub ts_ms: i64,
     pub profile: String,
     pub host: String,
+    /// The id the workspace reports, when it reports one (see `ops::workspace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
     /// The workspace user, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,

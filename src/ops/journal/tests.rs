@@ -20,6 +20,7 @@ fn attempt(j: &Journal, id: &str) -> Record {
         ts_ms,
         profile: "prod".into(),
         host: "https://dbc-1.cloud.databricks.com".into(),
+        workspace_id: None,
         actor: Some("ml-eng@acme.com".into()),
         action: Action::Promote,
         target: Target::UcAlias {

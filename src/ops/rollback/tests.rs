@@ -7,6 +7,10 @@ use crate::ops::journal::{Attempt, Outcome, ResultRecord, Via};
 
 const HOST: &str = "https://dbc-1.cloud.databricks.com";
 
+fn here() -> Workspace {
+    Workspace::new(HOST, Some("1001".into()))
+}
+
 fn stages(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
@@ -42,6 +46,7 @@ fn entry(
             ts_ms: 0,
             profile: "p".into(),
             host: host.into(),
+            workspace_id: None,
             actor: None,
             action: Action::Promote,
             target,
@@ -107,7 +112,7 @@ fn the_last_successful_change_on_this_host_is_the_one() {
         ],
         problems: Vec::new(),
     };
-    let (found, warnings) = last_change(&view, HOST, &champion());
+    let (found, warnings) = last_change(&view, &here(), &champion());
     assert_eq!(found.unwrap().attempt.id, "a");
     assert_eq!(warnings.len(), 1);
     assert!(
@@ -118,7 +123,7 @@ fn the_last_successful_change_on_this_host_is_the_one() {
         model: "main.ml.churn_model".into(),
         alias: "challenger".into(),
     };
-    assert!(last_change(&view, HOST, &other).0.is_none());
+    assert!(last_change(&view, &here(), &other).0.is_none());
 }
 
 #[test]
@@ -263,7 +268,7 @@ fn an_approved_request_counts_as_a_stage_change() {
     let stages_target = Target::Stages {
         model: "fraud_model".into(),
     };
-    let (found, _) = last_change(&view, HOST, &stages_target);
+    let (found, _) = last_change(&view, &here(), &stages_target);
     let found = found.expect("the approval, not the rejection");
     assert_eq!(found.attempt.id, "ap");
     let now = ObjectState::Stages {
@@ -273,4 +278,47 @@ fn an_approved_request_counts_as_a_stage_change() {
     assert_eq!(p.target, stages_target);
     assert_eq!(p.steps.len(), 2);
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn only_changes_made_on_this_workspace_are_rolled_back() {
+    let mut other_id = entry(
+        "same-url-other-workspace",
+        HOST,
+        champion(),
+        alias(Some("4")),
+        alias(Some("9")),
+        Some(Outcome::Ok),
+    );
+    other_id.attempt.workspace_id = Some("2002".into());
+    let mut spelled = entry(
+        "spelled-differently",
+        "HTTPS://DBC-1.cloud.databricks.com:443/",
+        champion(),
+        alias(Some("3")),
+        alias(Some("4")),
+        Some(Outcome::Ok),
+    );
+    spelled.attempt.workspace_id = Some("1001".into());
+    let elsewhere = entry(
+        "staging",
+        "https://dbc-2.cloud.databricks.com",
+        champion(),
+        alias(Some("4")),
+        alias(Some("8")),
+        Some(Outcome::Ok),
+    );
+    let view = JournalView {
+        entries: vec![spelled, other_id, elsewhere],
+        problems: Vec::new(),
+    };
+    let (found, _) = last_change(&view, &here(), &champion());
+    assert_eq!(found.unwrap().attempt.id, "spelled-differently");
+    // Where the workspace reports no id, the host alone decides.
+    let no_id = Workspace::new(HOST, None);
+    let (found, _) = last_change(&view, &no_id, &champion());
+    assert_eq!(found.unwrap().attempt.id, "same-url-other-workspace");
+    let staging = Workspace::new("https://dbc-2.cloud.databricks.com/", Some("3003".into()));
+    let (found, _) = last_change(&view, &staging, &champion());
+    assert_eq!(found.unwrap().attempt.id, "staging");
 }

@@ -144,6 +144,7 @@ pub async fn apply(
         ts_ms,
         profile: ctx.profile.clone(),
         host: client.host().to_string(),
+        workspace_id: client.workspace_id().await,
         actor: ctx.actor.clone(),
         action: plan.action,
         target: plan.target(),

@@ -8,6 +8,7 @@ use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::JournalView;
 use crate::ops::rollback::last_change;
+use crate::ops::workspace::Workspace;
 
 use super::plan::TrafficPlan;
 
@@ -21,7 +22,7 @@ pub async fn plan_rollback(
     let target = Target::Endpoint {
         name: endpoint.to_string(),
     };
-    let (entry, warnings) = last_change(view, client.host(), &target);
+    let (entry, warnings) = last_change(view, &Workspace::of(client).await, &target);
     let entry = entry.ok_or_else(|| {
         OpError::NotFound(format!(
             "the audit journal has no successful change of endpoint {endpoint} on {} to roll \

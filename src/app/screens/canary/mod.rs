@@ -299,6 +299,9 @@ pub(crate) fn on_news(state: &mut State, news: CanaryNews, fx: &mut Vec<Effect>)
                     format!("saved canary plan skipped: {problem}"),
                 );
             }
+            for note in &saved.legacy {
+                state.toast(ToastLevel::Info, note.clone());
+            }
             resume(state, saved.plans, fx);
         }
         CanaryNews::Step {
