@@ -253,7 +253,7 @@ fn approval_item(item: &PendingApproval, width: usize, state: &State) -> String 
             format!("{short} v{v} tag pending"),
         ],
     };
-    let ellipsis = glyphs(state.session.ascii).ellipsis;
+    let ellipsis = glyphs(state.session.ascii).cut;
     candidates
         .iter()
         .find(|c| c.chars().count() <= width)
@@ -265,7 +265,7 @@ fn approval_item(item: &PendingApproval, width: usize, state: &State) -> String 
 fn action_text(state: &State, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let remote = &state.audit.journal;
-    let ellipsis = glyphs(state.session.ascii).ellipsis;
+    let ellipsis = glyphs(state.session.ascii).cut;
     let mut lines = Vec::new();
     let entries = recent_actions(state);
     if remote.data.is_some() && entries.is_empty() {
