@@ -250,3 +250,32 @@ fn long_log_lines_scroll_sideways_and_are_marked_where_cut() {
         "back at column 1"
     );
 }
+
+#[test]
+fn the_selected_rows_traffic_bar_keeps_its_colours() {
+    let d = serving_list(false);
+    let t = d.render(120, 20);
+    let buf = t.backend().buffer();
+    let theme = &d.state.theme;
+    let selected = theme.style(mlops_console::theme::Role::Selected);
+    let y = (0..20)
+        .find(|&y| {
+            (0..120)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .contains("churn-prod")
+        })
+        .expect("the selected row");
+    let bar: Vec<_> = (0..120)
+        .map(|x| &buf[(x, y)])
+        .filter(|c| c.symbol() == "█")
+        .collect();
+    assert!(!bar.is_empty());
+    for cell in bar {
+        assert_eq!(cell.fg, theme.series(0), "the bar in its series colour");
+        assert_ne!(Some(cell.bg), selected.bg, "not on the selection colour");
+    }
+    // The rest of the row is in the selection colours.
+    let name = (0..120).find(|&x| buf[(x, y)].symbol() == "c").unwrap();
+    assert_eq!(Some(buf[(name, y)].bg), selected.bg);
+}

@@ -130,6 +130,7 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
     let look = Look {
         spacing: 2,
         selectable: false,
+        selected: None,
     };
     frame.render_widget(fitted_table(state, &columns, rows, area.width, look), area);
 }

@@ -36,6 +36,9 @@ pub struct Column {
     pub fill: u16,
     /// Hidden when a more important column is cut.
     pub yields: bool,
+    /// Keeps its own colours on the selected row (a traffic bar drawn in series colours would
+    /// vanish under the selection colour).
+    pub own_style: bool,
 }
 
 impl Column {
@@ -50,6 +53,7 @@ impl Column {
             max: u16::MAX,
             fill: 1,
             yields: false,
+            own_style: false,
         }
     }
 
@@ -64,6 +68,7 @@ impl Column {
             max: u16::MAX,
             fill: 0,
             yields: false,
+            own_style: false,
         }
     }
 
@@ -91,6 +96,11 @@ impl Column {
 
     pub const fn yields(mut self) -> Column {
         self.yields = true;
+        self
+    }
+
+    pub const fn own_style(mut self) -> Column {
+        self.own_style = true;
         self
     }
 }
@@ -246,13 +256,19 @@ pub struct Look {
     pub spacing: u16,
     /// Rows can be selected: the highlight symbol takes room before the first column.
     pub selectable: bool,
+    /// The selected row (an index into the rows given), drawn in the selection style.
+    pub selected: Option<usize>,
 }
 
 impl Look {
-    pub const LIST: Look = Look {
-        spacing: 1,
-        selectable: true,
-    };
+    /// A list with `selected` highlighted, columns one cell apart.
+    pub const fn list(selected: usize) -> Look {
+        Look {
+            spacing: 1,
+            selectable: true,
+            selected: Some(selected),
+        }
+    }
 }
 
 /// A table `width` cells wide: hidden columns left out, every cell cut to its column with the
@@ -285,16 +301,29 @@ pub fn table(
             .collect::<Vec<_>>(),
     )
     .style(state.theme.style(Role::Header));
+    let selected_style = state.theme.style(Role::Selected);
+    let base = state.theme.style(Role::Base);
+    // The usual background, stated: a style without one would let the selection's show.
+    let base = base.bg(base.bg.unwrap_or(ratatui::style::Color::Reset));
     let body: Vec<Row<'static>> = rows
         .into_iter()
-        .map(|r| {
-            let style = r.style;
+        .enumerate()
+        .map(|(n, r)| {
+            let selected = look.selected == Some(n);
+            let style = if selected { selected_style } else { r.style };
             let mut cells: Vec<Option<Line<'static>>> = r.cells.into_iter().map(Some).collect();
             Row::new(
                 shown
                     .iter()
                     .map(|&(i, w)| {
                         let line = cells.get_mut(i).and_then(Option::take).unwrap_or_default();
+                        let line = match (selected, columns[i].own_style) {
+                            (false, _) => line,
+                            // The selection colours the row; this column keeps its own
+                            // colours on the usual background.
+                            (true, true) => restyle(line, |s| base.patch(s)),
+                            (true, false) => restyle(line, |_| Style::default()),
+                        };
                         Cell::from(fit_cell(&columns[i], line, w, mark))
                     })
                     .collect::<Vec<_>>(),
@@ -308,11 +337,23 @@ pub fn table(
         t = t.header(header);
     }
     if look.selectable {
-        t = t
-            .row_highlight_style(state.theme.style(Role::Selected))
-            .highlight_symbol(g.selected);
+        t = t.highlight_symbol(g.selected);
     }
     t
+}
+
+/// `line` with every span's style (and the line's) passed through `f`.
+fn restyle(line: Line<'static>, f: impl Fn(Style) -> Style) -> Line<'static> {
+    let style = f(line.style);
+    let spans: Vec<_> = line
+        .spans
+        .into_iter()
+        .map(|s| {
+            let st = f(s.style);
+            s.style(st)
+        })
+        .collect();
+    Line::from(spans).style(style)
 }
 
 /// One cell cut to its column's width, the way the column is cut.

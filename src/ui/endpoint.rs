@@ -239,7 +239,13 @@ fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, 
         Column::whole("4xx", 4),
         Column::whole("5xx", 5),
     ];
-    let table = fitted_table(state, &columns, rows, area.width, Look::LIST);
+    let table = fitted_table(
+        state,
+        &columns,
+        rows,
+        area.width,
+        Look::list(s.entities.selected),
+    );
     let mut ts = TableState::default().with_selected(Some(s.entities.selected));
     frame.render_stateful_widget(table, area, &mut ts);
 }

@@ -80,7 +80,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Column::whole("Updated", 7),
             Column::text("Tags", 2).fill(2).yields(),
         ];
-        let table = fitted_table(state, &columns, rows, table_area.width, Look::LIST);
+        let table = fitted_table(
+            state,
+            &columns,
+            rows,
+            table_area.width,
+            Look::list(ex.view.selected),
+        );
         // A local TableState: the view may not change the app state, and ratatui only uses it
         // to scroll the selection into view for this frame.
         let mut ts = TableState::default()

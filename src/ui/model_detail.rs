@@ -143,7 +143,13 @@ fn versions(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
         Column::whole("Run", 3),
         Column::text("Description", 2).fill(2).yields(),
     ];
-    let table = fitted_table(state, &columns, rows.collect(), inner.width, Look::LIST);
+    let table = fitted_table(
+        state,
+        &columns,
+        rows.collect(),
+        inner.width,
+        Look::list(state.models.versions.selected),
+    );
     let mut ts = TableState::default()
         .with_offset(state.models.versions.offset)
         .with_selected(Some(state.models.versions.selected));

@@ -167,7 +167,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 Column::text("State", 7).min(7),
                 Column::words("Served entities", 8).min(16).fill(4),
                 // The bar and its shares: "85/1" would read as another split.
-                Column::whole("Traffic", 8),
+                Column::whole("Traffic", 8).own_style(),
                 Column::text("Creator", 2).fill(2).yields(),
                 Column::whole("Updated", 6),
             ],

@@ -65,7 +65,13 @@ pub fn render<T>(frame: &mut Frame, area: Rect, state: &State, s: ListScreen<'_,
             table_area,
         );
     } else {
-        let table = table(state, &s.columns, s.rows, table_area.width, Look::LIST);
+        let table = table(
+            state,
+            &s.columns,
+            s.rows,
+            table_area.width,
+            Look::list(s.view.selected),
+        );
         let mut ts = TableState::default()
             .with_offset(s.view.offset)
             .with_selected(Some(s.view.selected));
