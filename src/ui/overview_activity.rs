@@ -45,18 +45,33 @@ pub fn action_lines(state: &State) -> usize {
 pub fn canaries_panel(frame: &mut Frame, area: Rect, state: &State) {
     let lines = canary_text(state, inner_width(area.width));
     let block = panel(state, " Canaries in progress ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 pub fn approvals_panel(frame: &mut Frame, area: Rect, state: &State) {
     let lines = approval_text(state, inner_width(area.width));
     let block = panel(state, " Pending approvals ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 pub fn actions_panel(frame: &mut Frame, area: Rect, state: &State) {
     let lines = action_text(state, inner_width(area.width));
     let block = panel(state, " Recent actions ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 

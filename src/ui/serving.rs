@@ -133,7 +133,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 .as_ref()
                 .map(|c| c.served_entities.iter().map(|e| e.name.clone()).collect())
                 .unwrap_or_default();
-            let mut bar = traffic_bar(state, &split, &names, 10);
+            // A margin before the bar: on the selected row it sets the bar (in series colours)
+            // apart from the selection colour around it.
+            let mut bar = vec![Span::raw(" ")];
+            bar.extend(traffic_bar(state, &split, &names, 10));
             if !names.is_empty() {
                 bar.push(Span::styled(
                     format!(" {}", shares_text(&split, &names)),
