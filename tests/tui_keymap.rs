@@ -97,7 +97,7 @@ fn user_file_overrides_per_action_and_steals_keys() {
         "user",
         r#"
 [global]
-quit = ["x"]
+quit = ["ctrl-q"]
 refresh = "q"     # q moves from quit to refresh
 [list]
 first = []
@@ -106,11 +106,14 @@ first = []
     assert!(warnings.is_empty(), "{warnings:?}");
     let g = [Context::Global];
     let press = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
-    assert_eq!(km.resolve(&g, &press('x')), Some(Action::Quit));
+    assert_eq!(
+        km.resolve(&g, &key(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+        Some(Action::Quit)
+    );
     assert_eq!(km.resolve(&g, &press('q')), Some(Action::Refresh));
     assert_eq!(km.resolve(&g, &press('r')), None);
     assert_eq!(km.resolve(&[Context::List], &press('g')), None);
-    assert_eq!(km.keys_for(&g, Action::Quit)[0].to_string(), "x");
+    assert_eq!(km.keys_for(&g, Action::Quit)[0].to_string(), "ctrl-q");
     // untouched defaults stay
     assert_eq!(km.resolve(&g, &press('?')), Some(Action::Help));
 }
@@ -130,7 +133,8 @@ palette = "r"
 quit = "x"
 "#,
     );
-    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    assert_eq!(warnings.len(), 6, "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("Refresh loses it")));
     assert!(warnings.iter().any(|w| w.contains("unknown action")));
     assert!(
         warnings
@@ -159,16 +163,45 @@ fn load_reads_the_config_dir_and_tolerates_its_absence() {
     assert_eq!(km, Keymap::default());
     std::fs::write(
         dir.path().join(USER_KEYMAP_FILE),
-        "[global]\nhelp = \"h\"\n",
+        "[global]\nhelp = \"f1\"\n",
     )
     .unwrap();
     let (km, warnings) = Keymap::load(dir.path());
-    assert!(warnings.is_empty());
+    assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(
-        km.resolve(
-            &[Context::Global],
-            &key(KeyCode::Char('h'), KeyModifiers::NONE)
-        ),
+        km.resolve(&[Context::Global], &key(KeyCode::F(1), KeyModifiers::NONE)),
         Some(Action::Help)
+    );
+}
+
+/// The README's example: `ctrl-q` for quit is free everywhere, so the example loads without a
+/// word; `x` would be shadowed where it rejects an approval, and the loader says so.
+#[test]
+fn a_global_key_that_a_screen_binds_first_is_reported() {
+    let readme = include_str!("../README.md");
+    let at = readme
+        .find("# keymap.toml in the config dir")
+        .expect("the README's keymap example");
+    let example = readme[at..].split("```").next().unwrap();
+    let (km, warnings) = Keymap::with_overrides("user", example);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let ctrl_q = key(KeyCode::Char('q'), KeyModifiers::CONTROL);
+    for ctx in Context::ALL {
+        let bound = Keymap::default().resolve(&[ctx], &ctrl_q);
+        assert!(bound.is_none(), "ctrl-q is taken in [{}]", ctx.name());
+    }
+    assert_eq!(km.resolve(&[Context::Global], &ctrl_q), Some(Action::Quit));
+
+    let (_, warnings) = Keymap::with_overrides("user", "[global]\nquit = [\"x\", \"ctrl-c\"]\n");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"x\"") && w.contains("[approvals]")),
+        "{warnings:?}"
+    );
+    let (_, warnings) = Keymap::with_overrides("user", "[list]\nopen = \"j\"\n");
+    assert!(
+        warnings.iter().any(|w| w.contains("MoveDown loses it")),
+        "{warnings:?}"
     );
 }

@@ -286,8 +286,12 @@ impl Action {
             Action::ZoomIn => "zoom in on the x axis",
             Action::ZoomOut => "zoom out on the x axis",
             Action::ZoomReset => "reset the zoom",
-            Action::PanLeft => "move the zoomed window left",
-            Action::PanRight => "move the zoomed window right",
+            Action::PanLeft => {
+                "move left: a zoomed chart's window, or the view over long log lines"
+            }
+            Action::PanRight => {
+                "move right: a zoomed chart's window, or the view over long log lines"
+            }
             Action::ExportChart => "save the chart as PNG and SVG in the data dir",
             Action::LaunchTraining => "launch the experiment's training job (asks first)",
             Action::Promote => {

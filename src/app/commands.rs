@@ -260,6 +260,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (NextMatch, None),
             (PrevMatch, None),
             (Follow, None),
+            (PanRight, Some("long lines")),
             (MoveDown, Some("scroll")),
             (Back, None),
             (Help, None),

@@ -19,8 +19,12 @@ use super::screens;
 
 /// Gives up waiting for data after this long and renders what there is.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Gives up waiting for the last requests in flight after this long.
+const QUIET_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Opens `screen` and renders it once its initial data has loaded or failed.
+/// Opens `screen` and renders it once its data has loaded or failed, and nothing else it asked
+/// for (the rows' own details, the status bar's counts) is still in flight: a screenshot never
+/// shows "loading".
 pub async fn render_offscreen(
     ctx: AppContext,
     screen: ScreenId,
@@ -32,6 +36,7 @@ pub async fn render_offscreen(
     let deadline = Instant::now() + SETTLE_TIMEOUT;
     app.run_until(|s| screens::is_settled(s, screen), Some(deadline))
         .await?;
+    quiet(&mut app).await?;
     app.draw()?;
     Ok(app.terminal().backend().buffer().clone())
 }
@@ -49,8 +54,16 @@ pub async fn render_route_offscreen(
     let mut app = started(&ctx, width, height)?;
     app.dispatch(Msg::Open(route));
     app.run_until(done, Some(Instant::now() + max_wait)).await?;
+    quiet(&mut app).await?;
     app.draw()?;
     Ok(app.terminal().backend().buffer().clone())
+}
+
+/// Runs until no request is in flight (or [`QUIET_TIMEOUT`] passes).
+async fn quiet(app: &mut App<TestBackend>) -> io::Result<()> {
+    let deadline = Instant::now() + QUIET_TIMEOUT;
+    app.run_until(|s| s.loading_count() == 0, Some(deadline))
+        .await
 }
 
 /// The app on a `width` x `height` test terminal, sized and started.

@@ -234,6 +234,14 @@ impl Context {
     pub fn from_name(s: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == s)
     }
+
+    /// Popups and text inputs: consulted alone, never on top of [global].
+    fn is_text_entry(self) -> bool {
+        matches!(
+            self,
+            Context::Input | Context::Picker | Context::Form | Context::Confirm | Context::Help
+        )
+    }
 }
 
 /// One action and the keys that trigger it.
@@ -338,7 +346,48 @@ impl Keymap {
                 if keys.is_empty() && !names.is_empty() {
                     continue;
                 }
+                self.warn_taken(&at, ctx, action, &keys, warnings);
                 self.bind(ctx, action, keys);
+            }
+        }
+    }
+
+    /// Says what binding `keys` to `action` in `ctx` changes beyond the action itself: a key
+    /// taken from another action of the same context, and, for a global key, the screens whose
+    /// own binding of that key is consulted first (where the new binding never fires).
+    fn warn_taken(
+        &self,
+        at: &str,
+        ctx: Context,
+        action: Action,
+        keys: &[KeyChord],
+        warnings: &mut Vec<String>,
+    ) {
+        for k in keys {
+            let holder = |c: Context| {
+                self.bindings(c)
+                    .iter()
+                    .find(|(a, ks)| *a != action && ks.contains(k))
+                    .map(|(a, _)| *a)
+            };
+            if let Some(other) = holder(ctx) {
+                warnings.push(format!(
+                    "{at}: key \"{k}\" was bound to {other:?} here; {other:?} loses it"
+                ));
+            }
+            if ctx != Context::Global {
+                continue;
+            }
+            let shadowed: Vec<String> = Context::ALL
+                .into_iter()
+                .filter(|c| !c.is_text_entry() && *c != Context::Global)
+                .filter_map(|c| holder(c).map(|a| format!("{a:?} in [{}]", c.name())))
+                .collect();
+            if !shadowed.is_empty() {
+                warnings.push(format!(
+                    "{at}: key \"{k}\" is also bound to {}, which is consulted first there",
+                    shadowed.join(", ")
+                ));
             }
         }
     }

@@ -79,12 +79,14 @@ pub async fn list(client: &Client, session: &Session, args: &ApprovalsArgs) -> i
     } else {
         let now = Utc::now().timestamp_millis();
         let rows: Vec<Vec<String>> = pending.items.iter().map(|p| row(p, now)).collect();
-        output::print(&table::render(
-            &[
-                "SOURCE", "MODEL", "VERSION", "REQUEST", "BY", "AGE", "COMMENT",
-            ],
-            &rows,
-        ));
+        output::listing("pending approvals", rows.len(), || {
+            table::render(
+                &[
+                    "SOURCE", "MODEL", "VERSION", "REQUEST", "BY", "AGE", "COMMENT",
+                ],
+                &rows,
+            )
+        });
     }
     for n in &pending.notes {
         crate::eprintln_escaped!("note: {n}");

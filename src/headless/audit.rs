@@ -115,7 +115,7 @@ pub async fn run(journal: &Journal, verify_with: Option<&Client>, args: &AuditAr
             "problems": view.problems,
         }));
     } else {
-        output::print(&render(&shown));
+        output::listing("recorded changes", shown.len(), || render(&shown));
     }
     for p in &view.problems {
         crate::eprintln_escaped!("warning: {}: {p}", journal.path().display());

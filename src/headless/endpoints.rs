@@ -86,7 +86,7 @@ pub async fn list(client: &Client, json_out: bool) -> i32 {
             if json_out {
                 output::json(&eps);
             } else {
-                output::print(&render_list(&eps));
+                output::listing("serving endpoints", eps.len(), || render_list(&eps));
             }
             exit::OK
         }

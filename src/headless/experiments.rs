@@ -1,12 +1,15 @@
-//! `mlops-console experiments`: every page of `experiments/search`, as a table or JSON.
+//! `mlops-console experiments`: every page of `experiments/search`, most recently updated first
+//! (as the TUI lists them), as a table or JSON.
 
 use crate::api::models::mlflow::{Experiment, SearchExperimentsRequest};
 use crate::api::paging::{Page, collect_pages};
 use crate::api::{ApiResult, Client};
 
+use crate::app::screens::experiments::ORDER_BY;
+
 use super::{exit, output, table};
 
-/// Lists experiments matching `filter`, following page tokens until done or `max` are read.
+/// Lists experiments matching `filter`, in the order the TUI shows them, following page tokens until done or `max` are read.
 pub async fn list(
     client: &Client,
     filter: Option<&str>,
@@ -19,6 +22,7 @@ pub async fn list(
                 max_results: Some(1000),
                 page_token: token,
                 filter: filter.map(str::to_string),
+                order_by: vec![ORDER_BY.to_string()],
                 ..Default::default()
             };
             let r = client.search_experiments(&req).await?;
@@ -38,7 +42,7 @@ pub async fn run(client: &Client, filter: Option<&str>, max: Option<usize>, json
             if json {
                 output::json(&exps);
             } else {
-                output::print(&render(&exps));
+                output::listing("experiments", exps.len(), || render(&exps));
             }
             exit::OK
         }

@@ -24,6 +24,16 @@ pub fn println(text: &str) {
     print(&format!("{text}\n"));
 }
 
+/// A human listing: its table on stdout, or, when it has no rows, "no {what} found" on stderr
+/// (a header with nothing under it reads like a broken command). The exit code stays success.
+pub fn listing(what: &str, rows: usize, table: impl FnOnce() -> String) {
+    if rows == 0 {
+        eprint_line(&format!("no {what} found"));
+    } else {
+        print(&table());
+    }
+}
+
 /// Pretty JSON of `value` with a trailing newline.
 pub fn json<T: serde::Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {

@@ -101,6 +101,17 @@ impl Theme {
         self.series[i % self.series.len()]
     }
 
+    /// How many series colours tell apart: 1 for a monochrome theme (`NO_COLOR`).
+    pub fn series_colours(&self) -> usize {
+        let mut seen: Vec<Color> = Vec::new();
+        for c in &self.series {
+            if !seen.contains(c) {
+                seen.push(*c);
+            }
+        }
+        seen.len()
+    }
+
     /// The concrete colours that `Color::Reset` stands for (foreground, background), for
     /// renderers without a terminal (PNG/SVG screenshots).
     pub fn default_fg_bg(&self) -> (Color, Color) {

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::format;
@@ -13,6 +13,7 @@ use crate::app::screens::ab::{self, AbComparison, Outcome};
 use crate::ops::traffic::Split;
 use crate::theme::Role;
 
+use super::columns::{Column, FitRow, Look, table as fitted_table};
 use super::widgets::{load_state_line, panel};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -98,7 +99,7 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
             format!("  {level}% CI"),
             cells(&|s| {
                 format!(
-                    "{} – {}",
+                    "{} to {}",
                     rate(s.error_interval.low),
                     rate(s.error_interval.high)
                 )
@@ -109,11 +110,11 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
         ("p99".into(), cells(&|s| ms(s.p99_ms))),
         ("mean".into(), cells(&|s| ms(s.mean_ms))),
     ];
-    let rows: Vec<Row> = rows
+    let rows: Vec<FitRow> = rows
         .into_iter()
         .enumerate()
         .map(|(i, (label, [a, b]))| {
-            let row = Row::new(vec![label, a, b]);
+            let row = FitRow::new(vec![Line::from(label), Line::from(a), Line::from(b)]);
             if i == 0 {
                 row.style(theme.style(Role::Header))
             } else {
@@ -121,12 +122,17 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
             }
         })
         .collect();
-    let widths = [
-        Constraint::Length(17),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
+    let columns = [
+        Column::text("", 9).min(17).max(17),
+        Column::text("", 8).min(12).fill(1),
+        Column::text("", 8).min(12).fill(1),
     ];
-    frame.render_widget(Table::new(rows, widths).column_spacing(2), area);
+    let look = Look {
+        spacing: 2,
+        selectable: false,
+        selected: None,
+    };
+    frame.render_widget(fitted_table(state, &columns, rows, area.width, look), area);
 }
 
 fn difference(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {

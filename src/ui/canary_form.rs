@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &CanaryForm) {
             .map_or("", |(_, h)| *h);
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{:<NAME$}", truncate(&f.name, NAME - 1, g.ellipsis)),
+                format!("{:<NAME$}", truncate(&f.name, NAME - 1, g.cut)),
                 theme.style(if focused { Role::Accent } else { Role::Muted }),
             ),
             Span::styled(format!("{text:<box_width$}"), style),

@@ -1,5 +1,7 @@
-//! A `ChartSpec` drawn with ratatui's `Chart`: braille lines by default; with `--ascii` one dot
-//! per cell, then every glyph the widget drew (dots, axes, legend box) folded to ASCII.
+//! A `ChartSpec` drawn with ratatui's `Chart`: braille lines by default. When colour cannot
+//! tell the series apart (`NO_COLOR`, a monochrome theme) or with `--ascii`, each series is drawn
+//! with a marker of its own (`•` `▄` `█`, folded to `*` `o` `#` with `--ascii`) and the legend
+//! shows the same marker; with `--ascii` every glyph the widget drew is folded to ASCII.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,15 +39,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
         return;
     };
     let ascii = state.session.ascii;
+    let plain = ascii || theme.series_colours() < spec.series.len();
     let datasets: Vec<Dataset> = spec
         .series
         .iter()
-        .map(|s| {
-            let (graph, marker) = match (s.kind, ascii) {
-                (_, true) => (GraphType::Scatter, Marker::Dot),
-                (SeriesKind::Line, false) => (GraphType::Line, Marker::Braille),
+        .enumerate()
+        .map(|(i, s)| {
+            let graph = match s.kind {
+                SeriesKind::Line => GraphType::Line,
+                SeriesKind::Scatter => GraphType::Scatter,
+            };
+            let marker = match (s.kind, plain) {
+                (_, true) => PLAIN_MARKERS[i % PLAIN_MARKERS.len()].0,
+                (SeriesKind::Line, false) => Marker::Braille,
                 // One braille dot is too faint for a scatter point: a whole-cell dot instead.
-                (SeriesKind::Scatter, false) => (GraphType::Scatter, Marker::Dot),
+                (SeriesKind::Scatter, false) => Marker::Dot,
             };
             Dataset::default()
                 .name(escaped(&s.name))
@@ -88,20 +96,48 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
     if ascii {
         fold_to_ascii(frame, plot);
     }
-    let mark = glyphs(ascii).ok;
+    let names: usize = spec.series.iter().map(|s| s.name.chars().count() + 2).sum();
+    // Closer together before any name is cut.
+    let gap = if names + 3 * spec.series.len() <= usize::from(legend.width) + 3 {
+        "   "
+    } else {
+        " "
+    };
     let mut spans = Vec::new();
-    for s in &spec.series {
+    for (i, s) in spec.series.iter().enumerate() {
+        let (_, unicode, folded) = PLAIN_MARKERS[i % PLAIN_MARKERS.len()];
+        let mark = match (plain, ascii) {
+            (false, _) => glyphs(ascii).ok,
+            (true, false) => unicode,
+            (true, true) => folded,
+        };
         spans.push(Span::styled(
             format!("{mark} "),
             Style::default().fg(s.color),
         ));
         spans.push(Span::styled(
-            format!("{}   ", escaped(&s.name)),
+            format!("{}{gap}", escaped(&s.name)),
             theme.style(Role::Text),
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), legend);
+    if let Some(last) = spans.last_mut() {
+        last.content = last.content.trim_end().to_string().into();
+    }
+    let line = super::cut::line(
+        Line::from(spans),
+        usize::from(legend.width),
+        super::cut::mark(ascii),
+    );
+    frame.render_widget(Paragraph::new(line), legend);
 }
+
+/// The marker of each series when colour cannot tell them apart: the widget's marker, the glyph
+/// it draws, and that glyph folded to ASCII.
+const PLAIN_MARKERS: [(Marker, &str, &str); 3] = [
+    (Marker::Dot, "•", "*"),
+    (Marker::Bar, "▄", "o"),
+    (Marker::Block, "█", "#"),
+];
 
 /// Replaces every non-ASCII glyph in `area` by its nearest ASCII look-alike.
 fn fold_to_ascii(frame: &mut Frame, area: Rect) {
@@ -120,6 +156,8 @@ fn fold_to_ascii(frame: &mut Frame, area: Rect) {
                 "└" | "┌" | "┐" | "┘" | "├" | "┤" | "┬" | "┴" | "┼" | "╭" | "╮" | "╯" | "╰" => {
                     "+"
                 }
+                "▄" => "o",
+                "█" => "#",
                 _ => "*",
             };
             cell.set_symbol(folded);

@@ -128,7 +128,12 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
     let right_width = (right_line.width() as u16).min(area.width);
     let [l, r] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(left)).style(bar), l);
+    let left = super::cut::line(
+        Line::from(left),
+        usize::from(l.width),
+        super::cut::mark(state.session.ascii),
+    );
+    frame.render_widget(Paragraph::new(left).style(bar), l);
     frame.render_widget(Paragraph::new(right_line).style(bar), r);
 }
 

@@ -61,7 +61,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         .max()
         .unwrap_or(4)
         .clamp(6, 22);
-    let ell = g.ellipsis;
+    let ell = g.cut;
     let header = {
         let mut spans = vec![Span::raw(format!("{:key_width$}", ""))];
         for r in runs {
@@ -92,7 +92,7 @@ fn section(
     key_width: usize,
 ) -> Vec<Line<'static>> {
     let theme = &state.theme;
-    let ell = glyphs(state.session.ascii).ellipsis;
+    let ell = glyphs(state.session.ascii).cut;
     let mut out = vec![
         Line::default(),
         Line::styled(

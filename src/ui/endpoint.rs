@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState};
 
 use crate::api::models::serving::{DeploymentState, ServingEndpoint};
 use crate::app::State;
@@ -17,6 +17,7 @@ use crate::ops::traffic::diff::{Mark, config_diff};
 use crate::theme::Role;
 
 use super::chart;
+use super::columns::{Column, FitRow, Look, table as fitted_table};
 use super::glyphs::glyphs;
 use super::serving::{shares_text, state_label, traffic_bar};
 use super::widgets::{escaped, load_state_line, panel};
@@ -30,8 +31,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(ep) = s.current() else {
-        let line = load_state_line(state, &s.endpoint)
-            .unwrap_or_else(|| Line::styled("loading…", state.theme.style(Role::Muted)));
+        let line = load_state_line(state, &s.endpoint).unwrap_or_else(|| {
+            let g = glyphs(state.session.ascii);
+            Line::styled(
+                format!("loading{}", g.ellipsis),
+                state.theme.style(Role::Muted),
+            )
+        });
         frame.render_widget(Paragraph::new(line), inner);
         return;
     };
@@ -144,19 +150,24 @@ fn header(
     let width = usize::from(area.width).saturating_sub(40).clamp(10, 60);
     let mut second = vec![Span::styled("traffic ", theme.style(Role::Muted))];
     second.extend(traffic_bar(state, &split, names, width));
-    second.push(Span::styled(
-        format!(" {}", escaped(&split.describe())),
-        theme.style(Role::Text),
-    ));
+    // The shares first: on a narrow terminal the names may be cut, the shares never.
     if names.len() > 1 {
         second.push(Span::styled(
-            format!(" ({})", shares_text(&split, names)),
-            theme.style(Role::Muted),
+            format!(" {}", shares_text(&split, names)),
+            theme.style(Role::Text),
         ));
     }
+    second.push(Span::styled(
+        format!("  {}", escaped(&split.describe())),
+        theme.style(Role::Muted),
+    ));
     let mut lines = vec![Line::from(first), Line::from(second)];
     lines.extend(last);
-    frame.render_widget(Paragraph::new(lines), area);
+    let mark = super::cut::mark(state.session.ascii);
+    frame.render_widget(
+        Paragraph::new(super::cut::lines(lines, area.width, mark)),
+        area,
+    );
 }
 
 /// Optional server text for a cell, escaped; empty when absent.
@@ -176,11 +187,10 @@ fn num(v: Option<f64>) -> String {
 
 fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, names: &[String]) {
     let theme = &state.theme;
-    let g = glyphs(state.session.ascii);
     let s = &state.serving;
     let split = Split::of_endpoint(ep);
     let config = ep.config.as_ref();
-    let rows: Vec<Row> = names
+    let rows: Vec<FitRow> = names
         .iter()
         .enumerate()
         .map(|(i, name)| {
@@ -192,52 +202,51 @@ fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, 
                 .map(|d| d.as_str().trim_start_matches("DEPLOYMENT_").to_lowercase())
                 .unwrap_or_default();
             let pct = |x: f64| crate::safe_text::percent(x, 1);
-            Row::new(vec![
-                Cell::from(Span::styled(
+            FitRow::new(vec![
+                Line::styled(
                     escaped(name),
                     ratatui::style::Style::default().fg(theme.series(i)),
-                )),
-                Cell::from(text(e.and_then(|e| e.entity_name.as_deref()))),
-                Cell::from(text(e.and_then(|e| e.entity_version.as_deref()))),
-                Cell::from(text(e.and_then(|e| e.workload_size.as_deref()))),
-                Cell::from(match e.and_then(|e| e.scale_to_zero_enabled) {
+                ),
+                Line::from(text(e.and_then(|e| e.entity_name.as_deref()))),
+                Line::from(text(e.and_then(|e| e.entity_version.as_deref()))),
+                Line::from(text(e.and_then(|e| e.workload_size.as_deref()))),
+                Line::from(match e.and_then(|e| e.scale_to_zero_enabled) {
                     Some(true) => "yes",
                     _ => "no",
                 }),
-                Cell::from(deployment),
-                Cell::from(format!("{}%", split.percent(name))),
-                Cell::from(num(w.as_ref().map(|w| w.requests_per_s))),
-                Cell::from(num(w.as_ref().and_then(|w| w.latency.map(|l| l.p50)))),
-                Cell::from(num(w.as_ref().and_then(|w| w.latency.map(|l| l.p99)))),
-                Cell::from(w.as_ref().map_or("-".into(), |w| pct(w.ratio_4xx))),
-                Cell::from(w.as_ref().map_or("-".into(), |w| pct(w.ratio_5xx))),
+                Line::from(deployment),
+                Line::from(format!("{}%", split.percent(name))),
+                Line::from(num(w.as_ref().map(|w| w.requests_per_s))),
+                Line::from(num(w.as_ref().and_then(|w| w.latency.map(|l| l.p50)))),
+                Line::from(num(w.as_ref().and_then(|w| w.latency.map(|l| l.p99)))),
+                Line::from(w.as_ref().map_or("-".into(), |w| pct(w.ratio_4xx))),
+                Line::from(w.as_ref().map_or("-".into(), |w| pct(w.ratio_5xx))),
             ])
         })
         .collect();
-    let header = Row::new(vec![
-        "Entity", "Model", "Ver", "Size", "s2z", "State", "Traffic", "req/s", "p50ms", "p99ms",
-        "4xx", "5xx",
-    ])
-    .style(theme.style(Role::Header));
-    let widths = [
-        Constraint::Fill(3),
-        Constraint::Fill(3),
-        Constraint::Length(3),
-        Constraint::Length(6),
-        Constraint::Length(3),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(6),
+    // The entity name tells the routes apart: it keeps its width first. Numbers, versions and
+    // shares are never cut; the least telling columns give way on narrow terminals.
+    let columns = [
+        Column::text("Entity", 10).min(16).fill(3),
+        Column::text("Model", 2).fill(3).yields(),
+        Column::whole("Ver", 9),
+        Column::text("Size", 3).max(8),
+        Column::whole("s2z", 1),
+        Column::text("State", 7).max(10),
+        Column::whole("Traffic", 9),
+        Column::whole("req/s", 8),
+        Column::whole("p50ms", 5),
+        Column::whole("p99ms", 6),
+        Column::whole("4xx", 4),
+        Column::whole("5xx", 5),
     ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.style(Role::Selected))
-        .highlight_symbol(g.selected);
+    let table = fitted_table(
+        state,
+        &columns,
+        rows,
+        area.width,
+        Look::list(s.entities.selected),
+    );
     let mut ts = TableState::default().with_selected(Some(s.entities.selected));
     frame.render_stateful_widget(table, area, &mut ts);
 }
@@ -311,11 +320,12 @@ fn live_charts(frame: &mut Frame, area: Rect, state: &State) {
     let specs = endpoint_charts(&state.serving, &state.theme, buckets);
     let window = format::duration(state.serving.window_ms());
     for (spec, r) in specs.iter().zip([a, b, c]) {
-        let block = panel(
-            state,
-            format!(" {} · {window} ", escaped(&spec.title)),
-            false,
+        let title = super::cut::text(
+            &format!(" {} · {window} ", escaped(&spec.title)),
+            usize::from(r.width.saturating_sub(2)),
+            super::cut::mark(state.session.ascii),
         );
+        let block = panel(state, title, false);
         let inner = block.inner(r);
         frame.render_widget(block, r);
         chart::render(frame, inner, state, Some(spec), "waiting for two scrapes…");

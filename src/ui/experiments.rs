@@ -3,13 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState};
 
 use crate::app::State;
 use crate::app::list::ListView;
 use crate::app::screens::experiments::cells;
 use crate::theme::{Role, Theme};
 
+use super::columns::{Column, FitRow, Look, table as fitted_table};
 use super::glyphs::glyphs;
 use super::widgets::{load_state_line, paging_stopped_line, panel};
 
@@ -60,37 +61,32 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         );
     } else {
         let needle = ex.view.needle();
-        let rows = visible.iter().map(|i| {
-            let [name, id, age, tags] = cells(&ex.rows()[*i], state.now_ms);
-            Row::new(vec![
-                Cell::from(highlight(&name, &needle, theme)),
-                Cell::from(id),
-                Cell::from(age),
-                Cell::from(tags).style(theme.style(Role::Muted)),
-            ])
-        });
-        // The id column fits the ids on screen (short on open-source MLflow, 16+ digits on
-        // Databricks).
-        let id_width = visible
+        let rows = visible
             .iter()
-            .map(|i| ex.rows()[*i].experiment_id.chars().count())
-            .max()
-            .unwrap_or(2)
-            .clamp(2, 20) as u16;
-        let header = Row::new(["Name", "ID", "Updated", "Tags"]).style(theme.style(Role::Header));
-        let table = Table::new(
+            .map(|i| {
+                let [name, id, age, tags] = cells(&ex.rows()[*i], state.now_ms);
+                FitRow::new(vec![
+                    highlight(&name, &needle, theme),
+                    Line::from(id),
+                    Line::from(age),
+                    Line::styled(tags, theme.style(Role::Muted)),
+                ])
+            })
+            .collect();
+        // The id stays whole: a cut id names another experiment.
+        let columns = [
+            Column::text("Name", 9).min(16).fill(5),
+            Column::whole("ID", 8),
+            Column::whole("Updated", 7),
+            Column::text("Tags", 2).fill(2).yields(),
+        ];
+        let table = fitted_table(
+            state,
+            &columns,
             rows,
-            [
-                Constraint::Fill(5),
-                Constraint::Length(id_width),
-                Constraint::Length(9),
-                Constraint::Fill(2),
-            ],
-        )
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.style(Role::Selected))
-        .highlight_symbol(g.selected);
+            table_area.width,
+            Look::list(ex.view.selected),
+        );
         // A local TableState: the view may not change the app state, and ratatui only uses it
         // to scroll the selection into view for this frame.
         let mut ts = TableState::default()

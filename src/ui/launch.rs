@@ -92,10 +92,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &LaunchFo
         let changed = f.input.value() != f.default;
         let mut spans = vec![
             Span::styled(
-                format!(
-                    "{:<name_width$}  ",
-                    truncate(&f.name, name_width, g.ellipsis)
-                ),
+                format!("{:<name_width$}  ", truncate(&f.name, name_width, g.cut)),
                 theme.style(if focused { Role::Accent } else { Role::Muted }),
             ),
             Span::styled(format!("{text:<box_width$}"), style),

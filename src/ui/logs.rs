@@ -1,6 +1,7 @@
 //! Logs of one served entity: a header (which log, line count, age, follow, matches), the lines
-//! (cursor line highlighted, search matches in the match role, long lines cut with an
-//! ellipsis), and the `/` line while a search is typed or kept.
+//! (cursor line highlighted, search matches in the match role, long lines scrolled sideways
+//! with `←`/`→` and marked with the cut mark on each side they are cut), and the `/` line while
+//! a search is typed or kept.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -73,6 +74,12 @@ fn header(frame: &mut Frame, area: Rect, state: &State) {
     if l.follow {
         spans.push(Span::styled(" · following", theme.style(Role::Ok)));
     }
+    if l.hscroll > 0 {
+        spans.push(Span::styled(
+            format!(" · from column {}", l.hscroll + 1),
+            theme.style(Role::Text),
+        ));
+    }
     if l.search.has_filter() {
         let (at, count) = match_position(l);
         let text = match (at, count) {
@@ -88,7 +95,12 @@ fn header(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::raw("  "));
         spans.extend(line.spans);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let line = super::cut::line(
+        Line::from(spans),
+        usize::from(area.width),
+        super::cut::mark(state.session.ascii),
+    );
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 fn lines(frame: &mut Frame, area: Rect, state: &State) {
@@ -112,7 +124,7 @@ fn lines(frame: &mut Frame, area: Rect, state: &State) {
     let height = usize::from(area.height);
     let start = first_shown(pane.view.offset, pane.view.selected, all.len(), height);
     let needle = l.search.filter_text();
-    let ellipsis = glyphs(state.session.ascii).ellipsis;
+    let mark = glyphs(state.session.ascii).cut;
     let width = usize::from(area.width);
     let shown: Vec<Line> = all
         .iter()
@@ -126,7 +138,7 @@ fn lines(frame: &mut Frame, area: Rect, state: &State) {
                 theme.style(Role::Text)
             };
             let ranges = text::match_ranges(line, needle);
-            styled_line(line, &ranges, base, theme, width, ellipsis)
+            styled_line(line, &ranges, base, theme, width, mark, l.hscroll)
         })
         .collect();
     frame.render_widget(Paragraph::new(shown), area);
@@ -145,29 +157,43 @@ fn first_shown(offset: usize, selected: usize, len: usize, height: usize) -> usi
     start.min(len.saturating_sub(height))
 }
 
-/// One log line in `width` cells: matches (character ranges) highlighted, cut with `ellipsis`
-/// when longer. The line was sanitized on arrival (control characters as visible escapes), so
-/// it holds no control characters and the match ranges count the characters shown.
+/// One log line in `width` cells from character `skip` on: matches (character ranges)
+/// highlighted, the cut `mark` first when characters are scrolled off to the left and last when
+/// the line goes on past the right edge. The line was sanitized on arrival (control characters
+/// as visible escapes), so it holds no control characters and the match ranges count the
+/// characters shown.
 fn styled_line(
     line: &str,
     ranges: &[(usize, usize)],
     base: Style,
     theme: &Theme,
     width: usize,
-    ellipsis: &str,
+    mark: &str,
+    skip: usize,
 ) -> Line<'static> {
-    let total: usize = line.chars().map(|c| c.width().unwrap_or(0)).sum();
-    let budget = if total > width {
-        width.saturating_sub(ellipsis.chars().count())
+    let mark_width = mark.chars().count();
+    let left_cut = skip > 0 && line.chars().count() > 0;
+    let rest: usize = line
+        .chars()
+        .skip(skip)
+        .map(|c| c.width().unwrap_or(0))
+        .sum();
+    let room = width.saturating_sub(if left_cut { mark_width } else { 0 });
+    let right_cut = rest > room;
+    let budget = if right_cut {
+        room.saturating_sub(mark_width)
     } else {
-        width
+        room
     };
     let highlight = base.patch(theme.style(Role::MatchHighlight));
     let mut spans: Vec<Span<'static>> = Vec::new();
+    if left_cut && width > 0 {
+        spans.push(Span::styled(mark.to_string(), theme.style(Role::Muted)));
+    }
     let mut run = String::new();
     let mut run_hit = false;
     let mut used = 0;
-    for (i, c) in line.chars().enumerate() {
+    for (i, c) in line.chars().enumerate().skip(skip) {
         let w = c.width().unwrap_or(0);
         if used + w > budget {
             break;
@@ -184,9 +210,8 @@ fn styled_line(
     if !run.is_empty() {
         spans.push(Span::styled(run, if run_hit { highlight } else { base }));
     }
-    if total > width && width > 0 {
-        let cut: String = ellipsis.chars().take(width).collect();
-        spans.push(Span::styled(cut, theme.style(Role::Muted)));
+    if right_cut && width > mark_width * usize::from(left_cut) {
+        spans.push(Span::styled(mark.to_string(), theme.style(Role::Muted)));
     }
     Line::from(spans).style(base)
 }
@@ -208,7 +233,7 @@ mod tests {
     fn long_lines_are_cut_with_an_ellipsis_and_matches_split_spans() {
         let theme = Theme::dark();
         let base = Style::default();
-        let line = styled_line("abcdefghij", &[(2, 4)], base, &theme, 6, "…");
+        let line = styled_line("abcdefghij", &[(2, 4)], base, &theme, 6, "…", 0);
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "abcde…");
         assert_eq!(line.spans[1].content, "cd");
@@ -216,16 +241,41 @@ mod tests {
             line.spans[1].style,
             base.patch(theme.style(Role::MatchHighlight))
         );
-        let short = styled_line("abc", &[], base, &theme, 6, "…");
+        let short = styled_line("abc", &[], base, &theme, 6, "…", 0);
         assert_eq!(short.spans.len(), 1);
         // Wide characters count two cells.
-        let wide = styled_line("日本語です", &[], base, &theme, 5, "…");
+        let wide = styled_line("日本語です", &[], base, &theme, 5, "…", 0);
         let text: String = wide.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "日本…");
         assert!(
-            styled_line("abc", &[], base, &theme, 0, "…")
+            styled_line("abc", &[], base, &theme, 0, "…", 0)
                 .spans
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_line_scrolled_sideways_is_marked_on_both_cut_sides() {
+        let theme = Theme::dark();
+        let base = Style::default();
+        let text = |l: Line| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        let line = "0123456789abcdefghij";
+        assert_eq!(
+            text(styled_line(line, &[], base, &theme, 8, "~", 5)),
+            "~56789a~"
+        );
+        // Scrolled to the end: cut on the left only.
+        assert_eq!(
+            text(styled_line(line, &[], base, &theme, 8, "~", 14)),
+            "~efghij"
+        );
+        // Match ranges keep counting from the start of the line.
+        let hit = styled_line(line, &[(6, 8)], base, &theme, 8, "~", 5);
+        assert_eq!(hit.spans[2].content, "67");
     }
 }

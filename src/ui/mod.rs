@@ -8,7 +8,9 @@ mod canary_form;
 mod change;
 pub mod chart;
 mod chrome;
+mod columns;
 mod compare;
+mod cut;
 mod endpoint;
 mod experiment_detail;
 mod experiments;
@@ -38,6 +40,11 @@ use ratatui::widgets::{Block, Paragraph};
 use crate::app::{Overlay, Route, ScreenId, State};
 use crate::theme::Role;
 
+/// The smallest terminal the console draws its screens in; below it, it says so instead of
+/// drawing a frame with its columns and panels crushed.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 8;
+
 /// Draws the whole console for `state`. Safe at any size, down to 1x1.
 pub fn render(frame: &mut Frame, state: &State) {
     let area = frame.area();
@@ -45,6 +52,10 @@ pub fn render(frame: &mut Frame, state: &State) {
         return;
     }
     frame.render_widget(Block::default().style(state.theme.style(Role::Base)), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, state);
+        return;
+    }
     let areas = chrome::split(area, state.session.production);
     if state.session.production {
         chrome::banner(frame, areas.banner, state);
@@ -96,6 +107,48 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::CanaryForm(f) => canary_form::render(frame, areas.body, state, f),
     }
     scrub_hazards(frame);
+    if state.session.ascii {
+        fold_to_ascii(frame);
+    }
+}
+
+/// "terminal too small (40×10)", and the size wanted, wrapped to the terminal's width.
+fn too_small(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let times = if state.session.ascii { "x" } else { "×" };
+    let text = format!(
+        "terminal too small ({}{times}{}): needs {MIN_WIDTH}{times}{MIN_HEIGHT}",
+        area.width, area.height
+    );
+    let lines: Vec<Line> = text
+        .split_inclusive(": ")
+        .map(|l| Line::styled(l.to_string(), state.theme.style(Role::Warn)))
+        .collect();
+    let mark = cut::mark(state.session.ascii);
+    frame.render_widget(Paragraph::new(cut::lines(lines, area.width, mark)), area);
+}
+
+/// `--ascii` promises a frame of 7-bit ASCII. The views pick ASCII glyphs where the choice
+/// matters (borders, markers, `->` arrows, the `~` cut mark); this pass folds the typography
+/// of the prose (`·` `—` `×`) to its one-cell look-alike and anything else that reached the
+/// frame (server text in other scripts) to `?`, so a poor bastion font never shows tofu.
+fn fold_to_ascii(frame: &mut Frame) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if cell.symbol().is_ascii() {
+            continue;
+        }
+        let folded = match cell.symbol() {
+            "·" | "•" => ".",
+            "—" | "–" | "−" | "─" => "-",
+            "×" => "x",
+            "→" => ">",
+            "←" => "<",
+            "…" => "~",
+            "│" => "|",
+            _ => "?",
+        };
+        cell.set_symbol(folded);
+    }
 }
 
 /// The last guard before the terminal: ratatui drops control characters from spans but keeps

@@ -4,13 +4,15 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, TableState, Wrap};
 
 use crate::app::State;
 use crate::app::format;
 use crate::ops::models::{ModelDetail, VersionRow};
 use crate::theme::{Role, Theme};
 
+use super::columns::{Column, FitRow, Look, table as fitted_table};
+use super::cut;
 use super::glyphs::glyphs;
 use super::widgets::{escaped, load_state_line, panel};
 
@@ -30,8 +32,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let block = panel(state, title, true);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let line = load_state_line(state, &m.detail)
-            .unwrap_or_else(|| Line::styled("loading…", theme.style(Role::Muted)));
+        let line = load_state_line(state, &m.detail).unwrap_or_else(|| {
+            let g = glyphs(state.session.ascii);
+            Line::styled(format!("loading{}", g.ellipsis), theme.style(Role::Muted))
+        });
         frame.render_widget(Paragraph::new(line), inner);
         return;
     };
@@ -91,7 +95,8 @@ fn facts(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail, title: S
             d.row.description.clone().unwrap_or_else(|| "-".into()),
         ),
     ];
-    frame.render_widget(Paragraph::new(lines), inner);
+    let mark = cut::mark(state.session.ascii);
+    frame.render_widget(Paragraph::new(cut::lines(lines, inner.width, mark)), inner);
 }
 
 fn where_(v: &VersionRow) -> String {
@@ -104,7 +109,6 @@ fn where_(v: &VersionRow) -> String {
 
 fn versions(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
     let theme = &state.theme;
-    let g = glyphs(state.session.ascii);
     let block = panel(state, format!(" Versions ({}) ", d.versions.len()), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -117,45 +121,35 @@ fn versions(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
             _ => Role::Warn,
         };
         let text = |t: Option<&str>| escaped(t.unwrap_or_default());
-        Row::new(vec![
-            Cell::from(escaped(&v.version)),
-            Cell::from(escaped(&v.status)),
-            Cell::from(escaped(&where_(v))),
-            Cell::from(escaped(&approval)).style(theme.style(role)),
-            Cell::from(text(v.created_by.as_deref())),
-            Cell::from(format::datetime_short(v.created_ms)),
-            Cell::from(escaped(&v.run_id.as_deref().map(short).unwrap_or_default())),
-            Cell::from(text(v.description.as_deref())).style(theme.style(Role::Muted)),
+        FitRow::new(vec![
+            Line::from(escaped(&v.version)),
+            Line::from(escaped(&v.status)),
+            Line::from(escaped(&where_(v))),
+            Line::styled(escaped(&approval), theme.style(role)),
+            Line::from(text(v.created_by.as_deref())),
+            Line::from(format::datetime_short(v.created_ms)),
+            Line::from(escaped(&v.run_id.as_deref().map(short).unwrap_or_default())),
+            Line::styled(text(v.description.as_deref()), theme.style(Role::Muted)),
         ])
     });
-    let header = Row::new([
-        "Ver",
-        "Status",
-        "Alias/stage",
-        "Approval",
-        "By",
-        "Created",
-        "Run",
-        "Description",
-    ])
-    .style(theme.style(Role::Header));
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(4),
-            Constraint::Length(7),
-            Constraint::Fill(2),
-            Constraint::Length(18),
-            Constraint::Fill(2),
-            Constraint::Length(16),
-            Constraint::Length(8),
-            Constraint::Fill(2),
-        ],
-    )
-    .header(header)
-    .column_spacing(1)
-    .row_highlight_style(theme.style(Role::Selected))
-    .highlight_symbol(g.selected);
+    let columns = [
+        Column::whole("Ver", 9),
+        Column::text("Status", 6).max(12),
+        // "@champion @challenger": an alias shown in part reads as another alias.
+        Column::words("Alias/stage", 8).min(10).fill(2),
+        Column::text("Approval", 7).max(18),
+        Column::text("By", 4).fill(2),
+        Column::whole("Created", 5),
+        Column::whole("Run", 3),
+        Column::text("Description", 2).fill(2).yields(),
+    ];
+    let table = fitted_table(
+        state,
+        &columns,
+        rows.collect(),
+        inner.width,
+        Look::list(state.models.versions.selected),
+    );
     let mut ts = TableState::default()
         .with_offset(state.models.versions.offset)
         .with_selected(Some(state.models.versions.selected));

@@ -139,6 +139,11 @@ fn workspace(frame: &mut Frame, area: Rect, state: &State, compact: bool) {
         vec![who, host]
     };
     let block = panel(state, " Workspace ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -186,6 +191,11 @@ fn experiments(frame: &mut Frame, area: Rect, state: &State) {
     }
     lines.extend(load_state_line(state, remote));
     let block = panel(state, " Experiments ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -305,6 +315,11 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
     }
     lines.extend(load_state_line(state, remote));
     let block = panel(state, " Serving endpoints ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 

@@ -45,18 +45,33 @@ pub fn action_lines(state: &State) -> usize {
 pub fn canaries_panel(frame: &mut Frame, area: Rect, state: &State) {
     let lines = canary_text(state, inner_width(area.width));
     let block = panel(state, " Canaries in progress ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 pub fn approvals_panel(frame: &mut Frame, area: Rect, state: &State) {
     let lines = approval_text(state, inner_width(area.width));
     let block = panel(state, " Pending approvals ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 pub fn actions_panel(frame: &mut Frame, area: Rect, state: &State) {
     let lines = action_text(state, inner_width(area.width));
     let block = panel(state, " Recent actions ", false).padding(Padding::horizontal(1));
+    let lines = super::cut::lines(
+        lines,
+        block.inner(area).width,
+        super::cut::mark(state.session.ascii),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -253,7 +268,7 @@ fn approval_item(item: &PendingApproval, width: usize, state: &State) -> String 
             format!("{short} v{v} tag pending"),
         ],
     };
-    let ellipsis = glyphs(state.session.ascii).ellipsis;
+    let ellipsis = glyphs(state.session.ascii).cut;
     candidates
         .iter()
         .find(|c| c.chars().count() <= width)
@@ -265,7 +280,7 @@ fn approval_item(item: &PendingApproval, width: usize, state: &State) -> String 
 fn action_text(state: &State, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let remote = &state.audit.journal;
-    let ellipsis = glyphs(state.session.ascii).ellipsis;
+    let ellipsis = glyphs(state.session.ascii).cut;
     let mut lines = Vec::new();
     let entries = recent_actions(state);
     if remote.data.is_some() && entries.is_empty() {

@@ -62,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, palette: &Palette) {
         .chosen
         .map(|c| c.saturating_sub(SHOWN - 1))
         .unwrap_or(0);
-    let ellipsis = glyphs(state.session.ascii).ellipsis;
+    let ellipsis = glyphs(state.session.ascii).cut;
     let lines: Vec<Line> = palette
         .candidates
         .iter()

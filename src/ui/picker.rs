@@ -51,11 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
                     PickValue::Param(_) => "param",
                 };
                 let name_width = width.saturating_sub(mark.chars().count() + kind.len() + 1);
-                let name = truncate(
-                    item.value.key(),
-                    name_width,
-                    if ascii { "..." } else { "…" },
-                );
+                let name = truncate(item.value.key(), name_width, super::cut::mark(ascii));
                 let pad = name_width.saturating_sub(name.chars().count());
                 let style = if i == picker.cursor {
                     theme.style(Role::Selected)

@@ -73,7 +73,7 @@ pub fn render_answer(frame: &mut Frame, area: Rect, state: &State, view: &QueryV
             lines.push(Line::styled(
                 format!(
                     "Sent:     {}",
-                    truncate(&escaped(&body), text_width.saturating_sub(10), g.ellipsis)
+                    truncate(&escaped(&body), text_width.saturating_sub(10), g.cut)
                 ),
                 theme.style(Role::Muted),
             ));
@@ -104,7 +104,7 @@ pub fn render_answer(frame: &mut Frame, area: Rect, state: &State, view: &QueryV
                     let pretty = serde_json::to_string_pretty(&q.body).unwrap_or_default();
                     for l in pretty.lines() {
                         lines.push(Line::styled(
-                            truncate(&escaped(&l.replace('\t', " ")), text_width, g.ellipsis),
+                            truncate(&escaped(&l.replace('\t', " ")), text_width, g.cut),
                             theme.style(Role::Text),
                         ));
                     }

@@ -1,9 +1,8 @@
 //! The registry list screens: Models (3), Approvals (4) and Audit (9).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Row};
 
 use crate::app::State;
 use crate::app::format;
@@ -12,6 +11,7 @@ use crate::ops::approvals::ApprovalSource;
 use crate::ops::journal::Standing;
 use crate::theme::Role;
 
+use super::columns::{Column, FitRow};
 use super::table::{ListScreen, render as render_list};
 use super::widgets::escaped;
 
@@ -22,13 +22,15 @@ pub fn models(frame: &mut Frame, area: Rect, state: &State) {
         .visible()
         .into_iter()
         .map(|r| {
-            Row::new(vec![
-                Cell::from(escaped(&r.name)),
-                Cell::from(r.source.label()),
-                Cell::from(escaped(&r.pointers_text())),
-                Cell::from(escaped(r.owner.as_deref().unwrap_or_default())),
-                Cell::from(format::ago_short(state.now_ms, r.updated_ms))
-                    .style(theme.style(Role::Muted)),
+            FitRow::new(vec![
+                Line::from(escaped(&r.name)),
+                Line::from(r.source.label()),
+                Line::from(escaped(&r.pointers_text())),
+                Line::from(escaped(r.owner.as_deref().unwrap_or_default())),
+                Line::styled(
+                    format::ago_short(state.now_ms, r.updated_ms),
+                    theme.style(Role::Muted),
+                ),
             ])
         })
         .collect();
@@ -41,13 +43,13 @@ pub fn models(frame: &mut Frame, area: Rect, state: &State) {
             remote: &m.list,
             view: &m.view,
             total: m.list.data.as_ref().map_or(0, Vec::len),
-            header: vec!["Name", "Source", "Aliases / stages", "Owner", "Updated"],
-            widths: vec![
-                Constraint::Fill(4),
-                Constraint::Length(9),
-                Constraint::Fill(3),
-                Constraint::Fill(2),
-                Constraint::Length(8),
+            columns: vec![
+                Column::text("Name", 9).min(12).fill(4),
+                Column::text("Source", 3),
+                // "@champion=4 @challenger=5": an alias cut in part reads as another alias.
+                Column::words("Aliases / stages", 8).min(14).fill(3),
+                Column::text("Owner", 2).fill(2).yields(),
+                Column::whole("Updated", 5),
             ],
             rows,
             empty: "no models",
@@ -59,6 +61,7 @@ pub fn models(frame: &mut Frame, area: Rect, state: &State) {
 pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let a = &state.approvals;
+    let arrow = if state.session.ascii { "->" } else { "→" };
     let rows = a
         .visible()
         .into_iter()
@@ -66,19 +69,24 @@ pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
             let (source, asks) = match i.source {
                 ApprovalSource::Workspace => (
                     "workspace",
-                    format!("→ {}", escaped(i.to_stage.as_deref().unwrap_or_default())),
+                    format!(
+                        "{arrow} {}",
+                        escaped(i.to_stage.as_deref().unwrap_or_default())
+                    ),
                 ),
                 ApprovalSource::UnityCatalog => ("UC", "approval tag pending".to_string()),
             };
-            Row::new(vec![
-                Cell::from(escaped(&i.model)),
-                Cell::from(format!("v{}", escaped(&i.version))),
-                Cell::from(source),
-                Cell::from(asks),
-                Cell::from(escaped(i.requested_by.as_deref().unwrap_or_default())),
-                Cell::from(format::ago_short(state.now_ms, i.since_ms)),
-                Cell::from(escaped(i.comment.as_deref().unwrap_or_default()))
-                    .style(theme.style(Role::Muted)),
+            FitRow::new(vec![
+                Line::from(escaped(&i.model)),
+                Line::from(format!("v{}", escaped(&i.version))),
+                Line::from(source),
+                Line::from(asks),
+                Line::from(escaped(i.requested_by.as_deref().unwrap_or_default())),
+                Line::from(format::ago_short(state.now_ms, i.since_ms)),
+                Line::styled(
+                    escaped(i.comment.as_deref().unwrap_or_default()),
+                    theme.style(Role::Muted),
+                ),
             ])
         })
         .collect();
@@ -102,15 +110,14 @@ pub fn approvals(frame: &mut Frame, area: Rect, state: &State) {
             remote: &a.list,
             view: &a.view,
             total: a.list.data.as_ref().map_or(0, |l| l.items.len()),
-            header: vec!["Model", "Ver", "Source", "Asks", "By", "Age", "Comment"],
-            widths: vec![
-                Constraint::Fill(3),
-                Constraint::Length(4),
-                Constraint::Length(9),
-                Constraint::Length(20),
-                Constraint::Fill(2),
-                Constraint::Length(5),
-                Constraint::Fill(2),
+            columns: vec![
+                Column::text("Model", 9).min(12).fill(3),
+                Column::whole("Ver", 9),
+                Column::text("Source", 4),
+                Column::text("Asks", 7).min(10),
+                Column::text("By", 5).fill(2),
+                Column::whole("Age", 6),
+                Column::text("Comment", 2).fill(2).yields(),
             ],
             rows,
             empty: "nothing waits for approval",
@@ -138,14 +145,14 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
         .map(|e| {
             let at = &e.attempt;
             let standing = e.standing();
-            let row = Row::new(vec![
-                Cell::from(format::datetime_short(Some(at.ts_ms))),
-                Cell::from(escaped(&at.profile)),
-                Cell::from(escaped(short_host(&at.host))),
-                Cell::from(at.action.as_str()),
-                Cell::from(escaped(&at.target.describe())),
-                Cell::from(escaped(&change_text(&at.before, &at.after, arrow))),
-                Cell::from(standing.label()).style(theme.style(standing_role(standing))),
+            let row = FitRow::new(vec![
+                Line::from(format::datetime_short(Some(at.ts_ms))),
+                Line::from(escaped(&at.profile)),
+                Line::from(escaped(short_host(&at.host))),
+                Line::from(at.action.as_str()),
+                Line::from(escaped(&at.target.describe())),
+                Line::from(escaped(&change_text(&at.before, &at.after, arrow))),
+                Line::styled(standing.label(), theme.style(standing_role(standing))),
             ]);
             if standing.needs_verify() {
                 row.style(theme.style(Role::Warn))
@@ -215,23 +222,23 @@ pub fn audit(frame: &mut Frame, area: Rect, state: &State) {
             remote: &a.journal,
             view: &a.view,
             total: a.journal.data.as_ref().map_or(0, |j| j.entries.len()),
-            header: vec![
-                "Time",
-                "Profile",
-                "Host",
-                "Action",
-                "Target",
-                "Before → after",
-                "Result",
-            ],
-            widths: vec![
-                Constraint::Length(16),
-                Constraint::Length(10),
-                Constraint::Fill(1),
-                Constraint::Length(9),
-                Constraint::Fill(4),
-                Constraint::Fill(2),
-                Constraint::Length(17),
+            columns: vec![
+                Column::whole("Time", 7),
+                Column::text("Profile", 3).max(12),
+                Column::text("Host", 4).min(8).max(40).fill(1),
+                Column::text("Action", 6).max(10),
+                Column::text("Target", 9).min(12).fill(3),
+                Column::text(
+                    if state.session.ascii {
+                        "Before -> after"
+                    } else {
+                        "Before → after"
+                    },
+                    8,
+                )
+                .min(12)
+                .fill(3),
+                Column::text("Result", 5).max(17),
             ],
             rows,
             empty: "no changes recorded yet",

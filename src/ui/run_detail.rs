@@ -117,7 +117,7 @@ fn info_lines(state: &State, run: &Run, width: usize) -> Vec<Line<'static>> {
     let mut l = Lines {
         theme: &state.theme,
         width,
-        ellipsis: glyphs(state.session.ascii).ellipsis,
+        ellipsis: glyphs(state.session.ascii).cut,
         out: Vec::new(),
     };
     let experiment = state

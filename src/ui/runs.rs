@@ -99,11 +99,7 @@ fn cell<'a>(
             } else {
                 r.name()
             };
-            Cell::from(truncate(
-                &format!("{child}{}", escaped(name)),
-                w,
-                g.ellipsis,
-            ))
+            Cell::from(truncate(&format!("{child}{}", escaped(name)), w, g.cut))
         }
         Column::Status => {
             Cell::from(r.status().label()).style(theme.style(status_role(r.status())))
@@ -115,7 +111,7 @@ fn cell<'a>(
                 .unwrap_or_else(|| "-".into()),
         ),
         Column::User => {
-            Cell::from(truncate(&escaped(r.user()), w, g.ellipsis)).style(theme.style(Role::Muted))
+            Cell::from(truncate(&escaped(r.user()), w, g.cut)).style(theme.style(Role::Muted))
         }
         Column::Metric(k) => {
             let v = ids.metric(k).and_then(|id| r.metric(id));
@@ -124,7 +120,7 @@ fn cell<'a>(
         }
         Column::Param(k) => {
             let v = ids.param(k).and_then(|id| r.param(id)).unwrap_or("-");
-            Cell::from(truncate(&escaped(v), w, g.ellipsis))
+            Cell::from(truncate(&escaped(v), w, g.cut))
         }
     }
 }
@@ -142,7 +138,7 @@ fn header_cell<'a>(col: &Column, state: &State, cursor: bool, width: u16) -> Cel
     let text = truncate(
         &format!("{}{arrow}", escaped(col.header())),
         usize::from(width),
-        glyphs(state.session.ascii).ellipsis,
+        glyphs(state.session.ascii).cut,
     );
     let mut style = theme.style(Role::Header);
     if cursor {

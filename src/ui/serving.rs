@@ -2,9 +2,8 @@
 //! last update; and the traffic bar itself, shared with the endpoint screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use crate::api::models::serving::ServingEndpoint;
 use crate::app::State;
@@ -13,6 +12,7 @@ use crate::ops::inventory::{Health, classify};
 use crate::ops::traffic::Split;
 use crate::theme::Role;
 
+use super::columns::{Column, FitRow};
 use super::glyphs::glyphs;
 use super::table::{ListScreen, render as render_list};
 use super::widgets::escaped;
@@ -79,19 +79,24 @@ pub fn state_label(ep: &ServingEndpoint) -> (&'static str, Role) {
     }
 }
 
-/// "churn_model v4 Small s2z · v5 Small": what each entity serves and how.
+/// "churn_model v4 Small s2z · v5 Small": what each entity serves and how; a model named
+/// again right after itself is named once.
 fn entities_text(ep: &ServingEndpoint) -> String {
     let Some(c) = &ep.config else {
         return String::new();
     };
+    let mut previous: Option<String> = None;
     c.served_entities
         .iter()
         .map(|e| {
             let model = e.entity_name.clone().unwrap_or_else(|| e.name.clone());
             let short = model.rsplit('.').next().unwrap_or(&model).to_string();
-            let mut s = match &e.entity_version {
-                Some(v) => format!("{short} v{v}"),
-                None => short,
+            let repeated = previous.as_deref() == Some(model.as_str());
+            previous = Some(model.clone());
+            let mut s = match (&e.entity_version, repeated) {
+                (Some(v), true) => format!("v{v}"),
+                (Some(v), false) => format!("{short} v{v}"),
+                (None, _) => short,
             };
             if let Some(size) = &e.workload_size {
                 s.push_str(&format!(" {size}"));
@@ -128,21 +133,26 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 .as_ref()
                 .map(|c| c.served_entities.iter().map(|e| e.name.clone()).collect())
                 .unwrap_or_default();
-            let mut bar = traffic_bar(state, &split, &names, 10);
+            // A margin before the bar: on the selected row it sets the bar (in series colours)
+            // apart from the selection colour around it.
+            let mut bar = vec![Span::raw(" ")];
+            bar.extend(traffic_bar(state, &split, &names, 10));
             if !names.is_empty() {
                 bar.push(Span::styled(
                     format!(" {}", shares_text(&split, &names)),
                     theme.style(Role::Muted),
                 ));
             }
-            Row::new(vec![
-                Cell::from(escaped(&ep.name)),
-                Cell::from(Line::styled(format!("{mark} {word}"), theme.style(role))),
-                Cell::from(escaped(&entities_text(ep))),
-                Cell::from(Line::from(bar)),
-                Cell::from(ep.creator.as_deref().map(escaped).unwrap_or_default()),
-                Cell::from(format::ago_short(state.now_ms, ep.last_updated_timestamp))
-                    .style(theme.style(Role::Muted)),
+            FitRow::new(vec![
+                Line::from(escaped(&ep.name)),
+                Line::styled(format!("{mark} {word}"), theme.style(role)),
+                Line::from(escaped(&entities_text(ep))),
+                Line::from(bar),
+                Line::from(ep.creator.as_deref().map(escaped).unwrap_or_default()),
+                Line::styled(
+                    format::ago_short(state.now_ms, ep.last_updated_timestamp),
+                    theme.style(Role::Muted),
+                ),
             ])
         })
         .collect();
@@ -155,21 +165,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             remote,
             view: &state.serving.view,
             total: all.len(),
-            header: vec![
-                "Name",
-                "State",
-                "Served entities",
-                "Traffic",
-                "Creator",
-                "Updated",
-            ],
-            widths: vec![
-                Constraint::Fill(2),
-                Constraint::Length(15),
-                Constraint::Fill(4),
-                Constraint::Length(18),
-                Constraint::Fill(2),
-                Constraint::Length(7),
+            columns: vec![
+                Column::text("Name", 9).min(12).fill(2),
+                Column::text("State", 7).min(7),
+                Column::words("Served entities", 8).min(16).fill(4),
+                // The bar and its shares: "85/1" would read as another split.
+                Column::whole("Traffic", 8).own_style(),
+                Column::text("Creator", 2).fill(2).yields(),
+                Column::whole("Updated", 6),
             ],
             rows,
             empty: "no serving endpoints",

@@ -197,7 +197,7 @@ fn trials_table(frame: &mut Frame, area: Rect, state: &State, s: &SweepState) {
                     Line::from(format!("{}", pos + 1)).alignment(Alignment::Right),
                 )),
                 Cell::from(mark).style(theme.style(Role::Ok)),
-                Cell::from(truncate(&escaped(&t.name), name_width, g.ellipsis)),
+                Cell::from(truncate(&escaped(&t.name), name_width, g.cut)),
                 Cell::from(escaped(&t.status)).style(theme.style(status_role)),
                 Cell::from(Text::from(Line::from(value).alignment(Alignment::Right))),
             ];
@@ -205,7 +205,7 @@ fn trials_table(frame: &mut Frame, area: Rect, state: &State, s: &SweepState) {
                 Cell::from(truncate(
                     &escaped(t.param(p).unwrap_or("-")),
                     param_width(p),
-                    g.ellipsis,
+                    g.cut,
                 ))
             }));
             Row::new(cells)

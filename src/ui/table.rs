@@ -4,15 +4,16 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState, Wrap};
 
 use crate::app::State;
 use crate::app::list::ListView;
 use crate::app::remote::Remote;
 use crate::theme::Role;
 
+use super::columns::{Column, FitRow, Look, table};
+use super::cut;
 use super::experiments::filter_line;
-use super::glyphs::glyphs;
 use super::widgets::{load_state_line, panel};
 
 /// What a list screen shows.
@@ -22,18 +23,17 @@ pub struct ListScreen<'a, T> {
     pub view: &'a ListView,
     /// Rows before the filter.
     pub total: usize,
-    pub header: Vec<&'a str>,
-    pub widths: Vec<Constraint>,
-    pub rows: Vec<Row<'a>>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<FitRow>,
     /// Said when there are no rows at all.
     pub empty: &'a str,
     /// Lines under the table (notes of the load).
-    pub notes: Vec<Line<'a>>,
+    pub notes: Vec<Line<'static>>,
 }
 
 pub fn render<T>(frame: &mut Frame, area: Rect, state: &State, s: ListScreen<'_, T>) {
     let theme = &state.theme;
-    let g = glyphs(state.session.ascii);
+    let mark = cut::mark(state.session.ascii);
     let shown = s.rows.len();
     let title = match (&s.remote.data, s.view.has_filter()) {
         (None, _) => format!(" {} ", s.title),
@@ -57,27 +57,32 @@ pub fn render<T>(frame: &mut Frame, area: Rect, state: &State, s: ListScreen<'_,
         let line = status
             .clone()
             .unwrap_or_else(|| Line::styled(s.empty.to_string(), theme.style(Role::Muted)));
-        frame.render_widget(Paragraph::new(line), table_area);
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), table_area);
     } else if shown == 0 {
         let text = format!("nothing matches \"{}\"", s.view.filter_text());
         frame.render_widget(
-            Paragraph::new(Line::styled(text, theme.style(Role::Muted))),
+            Paragraph::new(Line::styled(text, theme.style(Role::Muted))).wrap(Wrap { trim: false }),
             table_area,
         );
     } else {
-        let header = Row::new(s.header).style(theme.style(Role::Header));
-        let table = Table::new(s.rows, s.widths)
-            .header(header)
-            .column_spacing(1)
-            .row_highlight_style(theme.style(Role::Selected))
-            .highlight_symbol(g.selected);
+        let table = table(
+            state,
+            &s.columns,
+            s.rows,
+            table_area.width,
+            Look::list(s.view.selected),
+        );
         let mut ts = TableState::default()
             .with_offset(s.view.offset)
             .with_selected(Some(s.view.selected));
         frame.render_stateful_widget(table, table_area, &mut ts);
     }
-    frame.render_widget(Paragraph::new(s.notes), notes_area);
+    frame.render_widget(
+        Paragraph::new(cut::lines(s.notes, notes_area.width, mark)),
+        notes_area,
+    );
     if let Some(line) = status.filter(|_| s.total > 0) {
+        let line = cut::line(line, usize::from(status_area.width), mark);
         frame.render_widget(Paragraph::new(line), status_area);
     }
     if show_filter {

@@ -103,18 +103,9 @@ pub fn paging_stopped_line(state: &State, why: Option<&str>) -> Option<Line<'sta
     ))
 }
 
-/// Cuts `text` to `width` columns, marking the cut.
-pub fn truncate(text: &str, width: usize, ellipsis: &str) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mark = ellipsis.chars().count();
-    if width <= mark {
-        return text.chars().take(width).collect();
-    }
-    let mut out: String = text.chars().take(width - mark).collect();
-    out.push_str(ellipsis);
-    out
+/// Cuts `text` to `width` terminal cells, marking the cut (see [`super::cut::text`]).
+pub fn truncate(text: &str, width: usize, mark: &str) -> String {
+    super::cut::text(text, width, mark)
 }
 
 #[cfg(test)]
@@ -135,6 +126,6 @@ mod tests {
     fn truncate_respects_width() {
         assert_eq!(truncate("abcdef", 4, "…"), "abc…");
         assert_eq!(truncate("abc", 4, "…"), "abc");
-        assert_eq!(truncate("abcdef", 2, "..."), "ab");
+        assert_eq!(truncate("abcdef", 2, "~"), "a~");
     }
 }

@@ -126,7 +126,7 @@ async fn experiments(
         let req = SearchExperimentsRequest {
             max_results: Some(PAGE_SIZE as i64),
             page_token: token.take(),
-            order_by: vec!["last_update_time DESC".to_string()],
+            order_by: vec![crate::app::screens::experiments::ORDER_BY.to_string()],
             ..Default::default()
         };
         let r = client.search_experiments(&req).await?;

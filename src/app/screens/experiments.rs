@@ -16,6 +16,9 @@ use super::super::remote::{Accepted, Remote, RequestId};
 use super::super::screen::Route;
 use super::super::state::State;
 
+/// How experiments are listed, in the TUI and headless: most recently updated first.
+pub const ORDER_BY: &str = "last_update_time DESC";
+
 /// Rows per page requested from the server.
 pub const PAGE_SIZE: usize = 100;
 /// The next page is requested when the selection comes this close to the last loaded row.

@@ -1,6 +1,6 @@
 //! Logs of one served entity: the model server's recent lines and the container build log
 //! (`tab` switches), opened on the newest line and scrolled like a list, searched with `/` (`n`/`N` jump between matching
-//! lines), and followed with `f` (the log on screen is re-read every [`FOLLOW_POLL_MS`] and the
+//! lines), moved sideways over long lines with `←`/`→` (`h`/`l`), and followed with `f` (the log on screen is re-read every [`FOLLOW_POLL_MS`] and the
 //! view stays on the newest line). A failed refresh keeps the lines already shown.
 
 pub mod text;
@@ -14,6 +14,9 @@ use super::super::remote::{Accepted, Remote, RequestId, replace};
 use super::super::screen::Route;
 use super::super::state::{State, ToastLevel};
 use super::serving;
+
+/// How many columns `←` / `→` move the view over long lines.
+pub const PAN_COLUMNS: usize = 20;
 
 /// How often the log on screen is re-read while following.
 pub const FOLLOW_POLL_MS: i64 = 2_000;
@@ -91,6 +94,8 @@ pub struct LogsState {
     pub follow: bool,
     /// The `/` search: only its text and `filtering` flag are used (lines are never hidden).
     pub search: ListView,
+    /// Columns of every line scrolled off to the left (`←` / `→`).
+    pub hscroll: usize,
 }
 
 impl LogsState {
@@ -117,6 +122,15 @@ impl LogsState {
 
     pub fn lines(&self) -> &[String] {
         self.pane().lines.data.as_deref().unwrap_or(&[])
+    }
+
+    /// Characters in the longest line of the log on screen.
+    pub fn longest(&self) -> usize {
+        self.lines()
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Indices of the lines of the log on screen that match the search.
@@ -224,6 +238,15 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::PrevMatch => jump(state, false),
         Action::Follow if state.logs.follow => state.logs.follow = false,
         Action::Follow => start_following(state, fx),
+        Action::PanRight => {
+            let l = &mut state.logs;
+            // The last columns of the longest line stay in view.
+            l.hscroll = (l.hscroll + PAN_COLUMNS).min(l.longest().saturating_sub(PAN_COLUMNS));
+        }
+        Action::PanLeft => {
+            let l = &mut state.logs;
+            l.hscroll = l.hscroll.saturating_sub(PAN_COLUMNS);
+        }
         Action::SwitchLogs => {
             state.logs.kind = state.logs.kind.other();
             if state.logs.follow {
