@@ -101,7 +101,8 @@ async fn without_yes_the_plan_is_printed_and_nothing_is_sent() {
     let out = env
         .run(&["--profile", "dev", "promote", "main.ml.churn_model", "5"])
         .await;
-    assert_eq!(code(&out), USAGE, "{}", text(&out.stderr));
+    // Printing the plan is what was asked for: a success.
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
         stdout.starts_with("promote main.ml.churn_model@champion: v4 → v5"),
@@ -122,7 +123,7 @@ async fn without_yes_the_plan_is_printed_and_nothing_is_sent() {
             "--json",
         ])
         .await;
-    assert_eq!(code(&out), USAGE);
+    assert_eq!(code(&out), 0);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["executed"], false);
     assert_eq!(

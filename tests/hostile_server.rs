@@ -109,6 +109,7 @@ fn the_approvals_screen_shows_a_hostile_comment_escaped() {
                 comment: Some(HOSTILE.into()),
             }],
             notes: vec![],
+            incomplete: None,
         })),
     );
     let screen = d.screen_text(200, 30);

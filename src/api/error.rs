@@ -159,6 +159,21 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// Whether this error says nothing about the thing asked for, only about the way to it: the
+    /// credentials, the connection, an overloaded or failing server. Every request would fail
+    /// alike, so one line about it is enough.
+    pub fn fails_every_request(&self) -> bool {
+        match self {
+            ApiError::Api { status, kind, .. } => {
+                *kind == ErrorKind::Unauthenticated || *status >= 500 || *status == 429
+            }
+            ApiError::Transport { .. } | ApiError::Timeout { .. } | ApiError::Auth { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+impl ApiError {
     /// Whether the server finished with the request and said it failed (a 500 or 503 answer),
     /// as opposed to an answer that never came (a reset, a timeout, a gateway's 502 or 504),
     /// where the request may still be running. Only in the first case does a read-back that

@@ -4,6 +4,7 @@ use super::client::Client;
 use super::error::ApiResult;
 use super::models::mlflow::*;
 use super::paging::{Page, collect_pages};
+use super::present::present;
 
 impl Client {
     /// One page of `experiments/search`.
@@ -16,23 +17,21 @@ impl Client {
     }
 
     pub async fn get_experiment(&self, experiment_id: &str) -> ApiResult<Experiment> {
+        const PATH: &str = "/api/2.0/mlflow/experiments/get";
         let r: ExperimentResponse = self
-            .get_json(
-                "/api/2.0/mlflow/experiments/get",
-                &[("experiment_id", experiment_id.to_string())],
-            )
+            .get_json(PATH, &[("experiment_id", experiment_id.to_string())])
             .await?;
-        Ok(r.experiment)
+        let id = r.experiment.experiment_id.clone();
+        present(r.experiment, &id, PATH, "experiment")
     }
 
     pub async fn get_experiment_by_name(&self, name: &str) -> ApiResult<Experiment> {
+        const PATH: &str = "/api/2.0/mlflow/experiments/get-by-name";
         let r: ExperimentResponse = self
-            .get_json(
-                "/api/2.0/mlflow/experiments/get-by-name",
-                &[("experiment_name", name.to_string())],
-            )
+            .get_json(PATH, &[("experiment_name", name.to_string())])
             .await?;
-        Ok(r.experiment)
+        let id = r.experiment.experiment_id.clone();
+        present(r.experiment, &id, PATH, "experiment")
     }
 
     /// One page of `runs/search`.
@@ -41,13 +40,17 @@ impl Client {
     }
 
     pub async fn get_run(&self, run_id: &str) -> ApiResult<Run> {
+        const PATH: &str = "/api/2.0/mlflow/runs/get";
         let r: RunResponse = self
-            .get_json(
-                "/api/2.0/mlflow/runs/get",
-                &[("run_id", run_id.to_string())],
-            )
+            .get_json(PATH, &[("run_id", run_id.to_string())])
             .await?;
-        Ok(r.run)
+        // Older servers name a run by `run_uuid` only.
+        let id = format!(
+            "{}{}",
+            r.run.info.run_id,
+            r.run.info.run_uuid.as_deref().unwrap_or("")
+        );
+        present(r.run, &id, PATH, "run")
     }
 
     /// One page of `metrics/get-history`.

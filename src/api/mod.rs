@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod mlflow;
 pub mod models;
 pub mod paging;
+mod present;
 pub mod registry;
 pub mod registry_aliases;
 pub mod scim;

@@ -4,6 +4,7 @@
 use super::client::Client;
 use super::error::ApiResult;
 use super::models::registry::*;
+use super::present::present;
 
 const TRANSITION_DATABRICKS: &str = "/api/2.0/mlflow/databricks/model-versions/transition-stage";
 const TRANSITION_OSS: &str = "/api/2.0/mlflow/model-versions/transition-stage";
@@ -40,13 +41,10 @@ impl Client {
     }
 
     pub async fn get_registered_model(&self, name: &str) -> ApiResult<RegisteredModel> {
-        let r: RegisteredModelResponse = self
-            .get_json(
-                "/api/2.0/mlflow/registered-models/get",
-                &[("name", name.to_string())],
-            )
-            .await?;
-        Ok(r.registered_model)
+        const PATH: &str = "/api/2.0/mlflow/registered-models/get";
+        let r: RegisteredModelResponse = self.get_json(PATH, &[("name", name.to_string())]).await?;
+        let key = r.registered_model.name.clone();
+        present(r.registered_model, &key, PATH, "registered model")
     }
 
     /// `databricks/registered-models/get`: adds the permissions id and the caller's level.
@@ -85,13 +83,15 @@ impl Client {
     }
 
     pub async fn get_model_version(&self, name: &str, version: &str) -> ApiResult<ModelVersion> {
+        const PATH: &str = "/api/2.0/mlflow/model-versions/get";
         let r: ModelVersionResponse = self
             .get_json(
-                "/api/2.0/mlflow/model-versions/get",
+                PATH,
                 &[("name", name.to_string()), ("version", version.to_string())],
             )
             .await?;
-        Ok(r.model_version)
+        let key = r.model_version.version.clone();
+        present(r.model_version, &key, PATH, "model version")
     }
 
     /// The newest version per stage (all stages when `stages` is empty). A POST that only

@@ -12,6 +12,7 @@ use super::client::Client;
 use super::error::ApiResult;
 use super::models::serving::*;
 use super::models::serving_config::{CreateEndpointRequest, EndpointConfigInput, LogsResponse};
+use super::present::present;
 
 const EP: &str = "/api/2.0/serving-endpoints";
 
@@ -55,7 +56,10 @@ impl Client {
     }
 
     pub async fn get_serving_endpoint(&self, name: &str) -> ApiResult<ServingEndpoint> {
-        self.get_json(&format!("{EP}/{}", seg(name)), &[]).await
+        let path = format!("{EP}/{}", seg(name));
+        let e: ServingEndpoint = self.get_json(&path, &[]).await?;
+        let key = e.name.clone();
+        present(e, &key, &path, "serving endpoint")
     }
 
     /// `POST /api/2.0/serving-endpoints`: the endpoint starts `IN_PROGRESS` (or without config).

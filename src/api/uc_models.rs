@@ -3,6 +3,7 @@
 use super::client::Client;
 use super::error::ApiResult;
 use super::models::uc_models::*;
+use super::present::present;
 
 impl Client {
     /// One page of `GET /api/2.1/unity-catalog/models` (catalog and schema go together).
@@ -27,11 +28,12 @@ impl Client {
     }
 
     pub async fn get_uc_model(&self, full_name: &str) -> ApiResult<RegisteredModelInfo> {
-        self.get_json(
-            &format!("/api/2.1/unity-catalog/models/{full_name}"),
-            &[("include_aliases", "true".to_string())],
-        )
-        .await
+        let path = format!("/api/2.1/unity-catalog/models/{full_name}");
+        let m: RegisteredModelInfo = self
+            .get_json(&path, &[("include_aliases", "true".to_string())])
+            .await?;
+        let key = format!("{}{}", m.full_name, m.name);
+        present(m, &key, &path, "model")
     }
 
     /// One page of a model's versions.
@@ -60,11 +62,12 @@ impl Client {
         full_name: &str,
         version: i64,
     ) -> ApiResult<ModelVersionInfo> {
-        self.get_json(
-            &format!("/api/2.1/unity-catalog/models/{full_name}/versions/{version}"),
-            &[("include_aliases", "true".to_string())],
-        )
-        .await
+        let path = format!("/api/2.1/unity-catalog/models/{full_name}/versions/{version}");
+        let v: ModelVersionInfo = self
+            .get_json(&path, &[("include_aliases", "true".to_string())])
+            .await?;
+        let key = if v.version > 0 { "v" } else { "" };
+        present(v, key, &path, "model version")
     }
 
     /// Points `alias` at `version` (one version per alias: an alias set elsewhere moves).

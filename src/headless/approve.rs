@@ -9,7 +9,7 @@ use crate::ops::approvals::{
 
 use super::change::{self, Session};
 use super::change_args::{ApprovalsArgs, DecisionArgs};
-use super::{exit, output, table};
+use super::{exit, output, report, table};
 
 pub async fn decide(
     client: &Client,
@@ -88,10 +88,24 @@ pub async fn list(client: &Client, session: &Session, args: &ApprovalsArgs) -> i
             )
         });
     }
-    for n in &pending.notes {
-        crate::eprintln_escaped!("note: {n}");
+    // A source that could not be read makes the list incomplete: a failure, not an empty
+    // list a CI gate would pass. One error line says why (the notes, unless one cause
+    // failed everything).
+    match &pending.incomplete {
+        Some(f) => report::incomplete(
+            &format!(
+                "the approvals list is incomplete: {}",
+                pending.notes.join("; ")
+            ),
+            &f.0,
+        ),
+        None => {
+            for n in &pending.notes {
+                crate::eprintln_escaped!("note: {n}");
+            }
+            exit::OK
+        }
     }
-    exit::OK
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! first step is live, without `--wait`), GATE_FAILED when a guard failed and traffic went back
 //! to stable, CONFLICT_OR_PERMISSION when the plan paused (an outside change), CONFIG for a plan
 //! file that cannot be read or is invalid (each problem as `FILE:LINE:COLUMN: message`), USAGE
-//! for a plan naming another endpoint or a missing `--yes`.
+//! for a plan naming another endpoint or a refused `--confirm`. Without `--yes` the plan is
+//! shown and nothing starts: OK, as for every change.
 
 use std::sync::Arc;
 
@@ -21,7 +22,7 @@ use crate::ops::{ChangeContext, Workspace};
 use super::change::{self, Session};
 use super::serving_args::CanaryArgs;
 use super::serving_change::{confirmed, progress_waiter};
-use super::{exit, output};
+use super::{exit, output, report};
 
 fn plan_lines(plan: &CanaryPlan) -> String {
     let g = &plan.guards;
@@ -145,7 +146,7 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
             }
             None => {
                 crate::eprintln_escaped!(
-                    "no canary plan saved for endpoint {} on {}",
+                    "error: no canary plan saved for endpoint {} on {}",
                     args.endpoint,
                     client.host()
                 );
@@ -176,7 +177,10 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         }
         (Some(s), _) => s,
         (None, _) if args.abort => {
-            crate::eprintln_escaped!("no canary plan is running on endpoint {}", args.endpoint);
+            crate::eprintln_escaped!(
+                "error: no canary plan is running on endpoint {}",
+                args.endpoint
+            );
             return exit::NOT_FOUND;
         }
         (None, Some(p)) => CanaryState::new(p, now),
@@ -192,9 +196,14 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
     if state.phase != Phase::Starting {
         crate::eprintln_escaped!("  resuming: {}", state.describe());
     }
-    if let Err(why) = confirmed(&args.endpoint, session, &args.confirm) {
-        crate::eprintln_escaped!("{why}");
-        return exit::USAGE;
+    if let Err(hold) = confirmed(&args.endpoint, session, &args.confirm) {
+        return hold.report();
+    }
+    // One read before anything starts: what waiting will not fix (a wrong token, a missing
+    // endpoint, a dead host) fails at once with its own code, instead of after the run's
+    // retries of failed reads.
+    if let Err(e) = client.get_serving_endpoint(&args.endpoint).await {
+        return report::failed(&format!("endpoint {}", args.endpoint), &e);
     }
     let ctx = ChangeContext {
         profile: session.profile.clone(),
@@ -237,6 +246,14 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
     match result {
         Ok(state) => {
             show(&state, args.confirm.json);
+            if state.phase == Phase::Paused {
+                let why = state.history.last().map(|e| e.message.as_str());
+                crate::eprintln_escaped!(
+                    "error: canary on {} {}",
+                    args.endpoint,
+                    why.unwrap_or("paused")
+                );
+            }
             if state.phase == Phase::Holding && !state.is_finished() {
                 crate::eprintln_escaped!(
                     "the plan is live and saved; follow it with `mlops-console canary {} --wait --yes`",

@@ -112,24 +112,55 @@ fn print_plan(plan: &Plan, client: &Client, session: &Session, json_out: bool, a
     }
 }
 
-/// Whether `--yes` and (on production) `--confirm` allow applying `plan`; says why not.
-fn confirmed(plan: &Plan, session: &Session, args: &ConfirmArgs) -> Result<(), String> {
+/// Why a planned change was not applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hold {
+    /// No `--yes`: the plan was printed, which is what was asked for.
+    DryRun,
+    /// `--confirm` is missing on a production profile, or names another object.
+    Refused(String),
+}
+
+impl Hold {
+    /// Says why nothing was sent and returns the exit code: a dry run succeeds (`0`), a refused
+    /// confirmation is a usage error (`2`).
+    pub fn report(&self) -> i32 {
+        match self {
+            Hold::DryRun => {
+                crate::eprintln_escaped!("not applied: add --yes to apply this change");
+                exit::OK
+            }
+            Hold::Refused(why) => {
+                crate::eprintln_escaped!("error: {why}");
+                exit::USAGE
+            }
+        }
+    }
+}
+
+/// Whether `--yes` and (on production) `--confirm NAME` allow applying a change to the object
+/// named `name` (a model or an endpoint; `what` says which); why not otherwise.
+pub fn confirmation(
+    name: &str,
+    what: &str,
+    session: &Session,
+    args: &ConfirmArgs,
+) -> Result<(), Hold> {
     if let Some(typed) = &args.confirm
-        && *typed != plan.confirm_name
+        && typed != name
     {
-        return Err(format!(
-            "--confirm '{typed}' does not match the model '{}'; nothing was sent",
-            plan.confirm_name
-        ));
+        return Err(Hold::Refused(format!(
+            "--confirm '{typed}' does not match the {what} '{name}'; nothing was sent"
+        )));
     }
     if !args.yes {
-        return Err("not applied: add --yes to apply this change".to_string());
+        return Err(Hold::DryRun);
     }
     if session.production && args.confirm.is_none() {
-        return Err(format!(
-            "profile '{}' is a production profile: add --confirm {} to apply",
-            session.profile, plan.confirm_name
-        ));
+        return Err(Hold::Refused(format!(
+            "profile '{}' is a production profile: add --confirm {name} to apply",
+            session.profile
+        )));
     }
     Ok(())
 }
@@ -151,10 +182,9 @@ pub async fn apply(
         );
         return exit::OK;
     }
-    if let Err(why) = confirmed(plan, session, args) {
+    if let Err(hold) = confirmation(&plan.confirm_name, "model", session, args) {
         print_plan(plan, client, session, args.json, false);
-        crate::eprintln_escaped!("{why}");
-        return exit::USAGE;
+        return hold.report();
     }
     print_plan(plan, client, session, args.json, true);
     let ctx = ChangeContext {

@@ -88,5 +88,5 @@ fn print_candidates(c: &Candidates, args: &RollbackArgs) {
     if let Some(a) = &args.alias {
         hint.push_str(&format!(" --alias {a}"));
     }
-    crate::eprintln_escaped!("{}; choose one with `{hint} --to VERSION`", c.note);
+    crate::eprintln_escaped!("error: {}; choose one with `{hint} --to VERSION`", c.note);
 }

@@ -3,7 +3,7 @@
 //! Without `--data` the endpoint's own example request (its OpenAPI schema) is sent.
 
 use crate::api::Client;
-use crate::ops::query::{PayloadSource, load_payload, shape_warning};
+use crate::ops::query::{PayloadError, PayloadSource, load_payload, shape_warning};
 
 use super::serving_args::QueryArgs;
 use super::{exit, output};
@@ -17,9 +17,11 @@ pub async fn run(client: &Client, args: &QueryArgs) -> i32 {
         Ok(b) => b,
         Err(e) => {
             crate::eprintln_escaped!("error: {e}");
-            return match source {
-                PayloadSource::File(_) => exit::USAGE,
-                PayloadSource::EndpointExample => exit::FAILURE,
+            return match &e {
+                PayloadError::File(_) => exit::USAGE,
+                // A missing endpoint (3), a wrong token (5), a dead host (1), …
+                PayloadError::Schema(api) => exit::for_api_error(api),
+                PayloadError::NoExample(_) => exit::FAILURE,
             };
         }
     };

@@ -26,3 +26,19 @@ pub fn failed(what: &str, e: &ApiError) -> i32 {
     }
     exit::for_api_error(e)
 }
+
+/// One line and the exit code for a read that came back incomplete because of `e`: an error
+/// that fails every request (the credentials, the host, the server) is told as it is, once;
+/// otherwise `summary` says what is missing. Never "not found" or "usage": the user asked for
+/// nothing that is missing and gave nothing wrong.
+pub fn incomplete(summary: &str, e: &ApiError) -> i32 {
+    if e.fails_every_request() {
+        crate::eprintln_escaped!("error: {e}");
+    } else {
+        crate::eprintln_escaped!("error: {summary}");
+    }
+    match exit::for_api_error(e) {
+        exit::NOT_FOUND | exit::USAGE => exit::FAILURE,
+        code => code,
+    }
+}

@@ -12,30 +12,14 @@ use crate::ops::change::target::Action;
 use crate::ops::journal::Outcome;
 use crate::ops::traffic::{self, Split, TrafficPlan, Waiter};
 
-use super::change::{self, Session};
+use super::change::{self, Hold, Session};
 use super::change_args::{ConfirmArgs, RollbackArgs};
 use super::serving_args::TrafficArgs;
 use super::{exit, output};
 
 /// Whether `--yes` / `--confirm` allow applying a change to `endpoint`; why not otherwise.
-pub fn confirmed(endpoint: &str, session: &Session, args: &ConfirmArgs) -> Result<(), String> {
-    if let Some(typed) = &args.confirm
-        && typed != endpoint
-    {
-        return Err(format!(
-            "--confirm '{typed}' does not match the endpoint '{endpoint}'; nothing was sent"
-        ));
-    }
-    if !args.yes {
-        return Err("not applied: add --yes to apply this change".to_string());
-    }
-    if session.production && args.confirm.is_none() {
-        return Err(format!(
-            "profile '{}' is a production profile: add --confirm {endpoint} to apply",
-            session.profile
-        ));
-    }
-    Ok(())
+pub fn confirmed(endpoint: &str, session: &Session, args: &ConfirmArgs) -> Result<(), Hold> {
+    change::confirmation(endpoint, "endpoint", session, args)
 }
 
 /// A waiter on the real timer that tells stderr what it waits for.
@@ -105,10 +89,9 @@ pub async fn apply_plan(
         );
         return exit::OK;
     }
-    if let Err(why) = confirmed(&plan.endpoint, session, args) {
+    if let Err(hold) = confirmed(&plan.endpoint, session, args) {
         print_plan(plan, client, session, args.json, false);
-        crate::eprintln_escaped!("{why}");
-        return exit::USAGE;
+        return hold.report();
     }
     print_plan(plan, client, session, args.json, true);
     let ctx = ChangeContext {

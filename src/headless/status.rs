@@ -1,11 +1,12 @@
 //! `mlops-console status`: the Overview's numbers without a terminal UI.
 
 use crate::api::Client;
-use crate::ops::inventory::{Inventory, Part, first_error, read_inventory};
+use crate::ops::inventory::{Inventory, Part, read_inventory};
 
-use super::{exit, output};
+use super::{exit, output, report};
 
-/// Prints the inventory; returns the exit code (non-zero when any part failed).
+/// Prints the inventory; returns the exit code (non-zero, with one error line, when any part
+/// failed).
 pub async fn run(client: &Client, profile: &str, json: bool) -> i32 {
     let inv = read_inventory(client).await;
     if json {
@@ -18,8 +19,9 @@ pub async fn run(client: &Client, profile: &str, json: bool) -> i32 {
     } else {
         output::print(&human(profile, client.host(), &inv));
     }
-    match first_error(&inv) {
-        Some(_) => exit::FAILURE,
+    match &inv.failure {
+        // One line for the whole inventory, with the code of what went wrong.
+        Some(f) => report::incomplete(&format!("the inventory is incomplete: {}", f.0), &f.0),
         None => exit::OK,
     }
 }

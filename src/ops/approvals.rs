@@ -21,6 +21,7 @@ use crate::ops::change::plan::{Plan, Step};
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::promote::read_all_stages;
+use crate::ops::read_failure::{ReadFailure, keep_first};
 
 /// Versions read at most when looking for pending approvals (each costs one request).
 pub const MAX_VERSIONS_CHECKED: usize = 1000;
@@ -59,6 +60,23 @@ pub struct PendingList {
     pub items: Vec<PendingApproval>,
     /// What could not be looked at (not available, capped, unreadable).
     pub notes: Vec<String>,
+    /// The first read that failed, when one did: the list is then incomplete.
+    #[serde(skip)]
+    pub incomplete: Option<ReadFailure>,
+}
+
+/// What could not be looked at while listing.
+#[derive(Default)]
+struct Gaps {
+    notes: Vec<String>,
+    failure: Option<ReadFailure>,
+}
+
+impl Gaps {
+    fn failed(&mut self, note: String, e: &ApiError) {
+        self.notes.push(note);
+        keep_first(&mut self.failure, e);
+    }
 }
 
 /// Runs `f` over `items` with bounded concurrency, keeping input order.
@@ -74,7 +92,7 @@ where
         .await
 }
 
-async fn workspace_pending(client: &Client, notes: &mut Vec<String>) -> Vec<PendingApproval> {
+async fn workspace_pending(client: &Client, gaps: &mut Gaps) -> Vec<PendingApproval> {
     let versions = collect_pages(
         "model-versions/search",
         |token| async move {
@@ -93,15 +111,16 @@ async fn workspace_pending(client: &Client, notes: &mut Vec<String>) -> Vec<Pend
         Ok(v) => v,
         Err(e) if e.is_not_available() => return Vec::new(),
         Err(e) => {
-            notes.push(format!(
-                "workspace registry versions could not be listed: {e}"
-            ));
+            gaps.failed(
+                format!("workspace registry versions could not be listed: {e}"),
+                &e,
+            );
             return Vec::new();
         }
     };
     if versions.len() > MAX_VERSIONS_CHECKED {
         versions.truncate(MAX_VERSIONS_CHECKED);
-        notes.push(format!(
+        gaps.notes.push(format!(
             "only the first {MAX_VERSIONS_CHECKED} workspace versions were checked for requests"
         ));
     }
@@ -113,6 +132,7 @@ async fn workspace_pending(client: &Client, notes: &mut Vec<String>) -> Vec<Pend
     .await;
     let mut items = Vec::new();
     let mut failed = 0;
+    let mut first = None;
     for (name, version, r) in answers {
         match r {
             Ok(requests) => items.extend(requests.into_iter().map(|a| PendingApproval {
@@ -125,16 +145,21 @@ async fn workspace_pending(client: &Client, notes: &mut Vec<String>) -> Vec<Pend
                 comment: a.comment,
             })),
             Err(e) if e.is_not_available() => {
-                notes.push("transition requests are not available on this server".into());
+                gaps.notes
+                    .push("transition requests are not available on this server".into());
                 return Vec::new();
             }
-            Err(_) => failed += 1,
+            Err(e) => {
+                failed += 1;
+                first.get_or_insert(e);
+            }
         }
     }
-    if failed > 0 {
-        notes.push(format!(
-            "{failed} workspace versions could not be checked for requests"
-        ));
+    if let Some(e) = first {
+        gaps.failed(
+            format!("{failed} workspace versions could not be checked for requests ({e})"),
+            &e,
+        );
     }
     items
 }
@@ -142,7 +167,7 @@ async fn workspace_pending(client: &Client, notes: &mut Vec<String>) -> Vec<Pend
 async fn uc_pending(
     client: &Client,
     settings: &ApprovalSettings,
-    notes: &mut Vec<String>,
+    gaps: &mut Gaps,
 ) -> Vec<PendingApproval> {
     let models = collect_pages(
         "unity-catalog/models",
@@ -162,7 +187,7 @@ async fn uc_pending(
         Ok(m) => m,
         Err(e) if e.is_not_available() => return Vec::new(),
         Err(e) => {
-            notes.push(format!("Unity Catalog models could not be listed: {e}"));
+            gaps.failed(format!("Unity Catalog models could not be listed: {e}"), &e);
             return Vec::new();
         }
     };
@@ -176,12 +201,12 @@ async fn uc_pending(
     for (name, r) in lists {
         match r {
             Ok(page) => versions.extend(page.model_versions.into_iter().map(|v| (name.clone(), v))),
-            Err(e) => notes.push(format!("{name}: versions could not be listed ({e})")),
+            Err(e) => gaps.failed(format!("{name}: versions could not be listed ({e})"), &e),
         }
     }
     if versions.len() > MAX_VERSIONS_CHECKED {
         versions.truncate(MAX_VERSIONS_CHECKED);
-        notes.push(format!(
+        gaps.notes.push(format!(
             "only the first {MAX_VERSIONS_CHECKED} Unity Catalog versions were checked for approval tags"
         ));
     }
@@ -199,6 +224,7 @@ async fn uc_pending(
     .await;
     let mut items = Vec::new();
     let mut failed = 0;
+    let mut first = None;
     for (name, v, tags) in tagged {
         match tags {
             Ok(tags) if lookup(&tags, &settings.tag) == Some(settings.pending.as_str()) => items
@@ -212,23 +238,27 @@ async fn uc_pending(
                     comment: v.comment,
                 }),
             Ok(_) => {}
-            Err(_) => failed += 1,
+            Err(e) => {
+                failed += 1;
+                first.get_or_insert(e);
+            }
         }
     }
-    if failed > 0 {
-        notes.push(format!(
-            "{failed} Unity Catalog versions' tags could not be read"
-        ));
+    if let Some(e) = first {
+        gaps.failed(
+            format!("{failed} Unity Catalog versions' tags could not be read ({e})"),
+            &e,
+        );
     }
     items
 }
 
 /// Every open workspace request and every UC version whose approval tag is pending, oldest
-/// first. Never fails: what could not be looked at is in `notes`.
+/// first. What could not be looked at is in `notes`; a failed read also in `incomplete`.
 pub async fn list_pending(client: &Client, settings: &ApprovalSettings) -> PendingList {
-    let mut notes = Vec::new();
-    let mut items = workspace_pending(client, &mut notes).await;
-    items.extend(uc_pending(client, settings, &mut notes).await);
+    let mut gaps = Gaps::default();
+    let mut items = workspace_pending(client, &mut gaps).await;
+    items.extend(uc_pending(client, settings, &mut gaps).await);
     items.sort_by_key(|i| {
         (
             i.since_ms.is_none(),
@@ -237,7 +267,11 @@ pub async fn list_pending(client: &Client, settings: &ApprovalSettings) -> Pendi
             i.version.clone(),
         )
     });
-    PendingList { items, notes }
+    PendingList {
+        items,
+        notes: gaps.notes,
+        incomplete: gaps.failure,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

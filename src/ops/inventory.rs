@@ -7,6 +7,7 @@ use crate::api::models::mlflow::{Experiment, SearchExperimentsRequest};
 use crate::api::models::serving::{ConfigUpdate, EndpointReady, ServingEndpoint};
 use crate::api::paging::PageGuard;
 use crate::api::{ApiResult, Client};
+use crate::ops::read_failure::{ReadFailure, keep_first};
 
 /// A count that may have stopped at a cap (large workspaces are not listed in full for a number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -236,6 +237,9 @@ pub struct Inventory {
     pub uc_models: Part<Count>,
     pub workspace_models: Part<Count>,
     pub endpoints: Part<EndpointHealth>,
+    /// The first part that failed (not counting parts the server does not offer).
+    #[serde(skip)]
+    pub failure: Option<ReadFailure>,
 }
 
 /// Every endpoint in detail (the list answer is a summary without routes), eight reads at a
@@ -259,31 +263,26 @@ pub async fn read_inventory(client: &Client) -> Inventory {
         count_workspace_models(client, COUNT_CAP),
         client.list_serving_endpoints(),
     );
+    let mut failure = None;
+    let errors = [
+        user.as_ref().err(),
+        experiments.as_ref().err(),
+        uc.as_ref().err(),
+        ws.as_ref().err(),
+        eps.as_ref().err(),
+    ];
+    for e in errors.into_iter().flatten() {
+        if !e.is_not_available() {
+            keep_first(&mut failure, e);
+        }
+    }
     Inventory {
         user: Part::from_result(user.map(|m| m.user_name)),
         experiments: Part::from_result(experiments),
         uc_models: Part::from_result(uc),
         workspace_models: Part::from_result(ws),
         endpoints: Part::from_result(eps.map(|e| EndpointHealth::of(&e))),
-    }
-}
-
-/// True when the inventory holds an error other than "not available" (for the exit code).
-pub fn first_error(inv: &Inventory) -> Option<&str> {
-    let parts: [Option<&str>; 5] = [
-        err(&inv.user),
-        err(&inv.experiments),
-        err(&inv.uc_models),
-        err(&inv.workspace_models),
-        err(&inv.endpoints),
-    ];
-    parts.into_iter().flatten().next()
-}
-
-fn err<T>(p: &Part<T>) -> Option<&str> {
-    match p {
-        Part::Error(e) => Some(e.as_str()),
-        _ => None,
+        failure,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod models;
 pub mod prometheus;
 pub mod promote;
 pub mod query;
+pub mod read_failure;
 pub mod rollback;
 pub mod run_filter;
 pub mod serving_metrics;

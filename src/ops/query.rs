@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::api::Client;
 use crate::api::models::serving_config::INPUT_KEYS;
 use crate::api::serving::QueryResult;
+use crate::api::{ApiError, Client};
 
 /// Where the request body comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,12 +76,26 @@ pub fn shape_warning(body: &Value) -> Option<String> {
     })
 }
 
+/// Why there is no payload to send.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PayloadError {
+    /// The payload file cannot be read or is not JSON.
+    #[error("{0}")]
+    File(String),
+    /// The endpoint's query schema could not be read (a missing endpoint, a wrong token, …).
+    #[error("cannot read the endpoint's query schema: {0}")]
+    Schema(ApiError),
+    /// The schema holds no example request.
+    #[error("{0}")]
+    NoExample(String),
+}
+
 /// Reads the payload.
 pub async fn load_payload(
     client: &Client,
     endpoint: &str,
     source: &PayloadSource,
-) -> Result<Value, String> {
+) -> Result<Value, PayloadError> {
     match source {
         PayloadSource::File(path) => {
             // `~/x` as a shell would read it (the TUI's prompt is not a shell).
@@ -92,19 +106,20 @@ pub async fn load_payload(
             let path = &path;
             let text = tokio::fs::read_to_string(path)
                 .await
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+                .map_err(|e| PayloadError::File(format!("{}: {e}", path.display())))?;
+            serde_json::from_str(&text)
+                .map_err(|e| PayloadError::File(format!("{}: not JSON: {e}", path.display())))
         }
         PayloadSource::EndpointExample => {
             let doc = client
                 .endpoint_openapi(endpoint)
                 .await
-                .map_err(|e| format!("cannot read the endpoint's query schema: {e}"))?;
+                .map_err(PayloadError::Schema)?;
             example_from_openapi(&doc).ok_or_else(|| {
-                format!(
+                PayloadError::NoExample(format!(
                     "endpoint {endpoint} publishes no example request (its model was logged \
                      without one): give a payload file"
-                )
+                ))
             })
         }
     }
@@ -116,7 +131,9 @@ pub async fn test_query(
     endpoint: &str,
     source: PayloadSource,
 ) -> Result<QueryOutcome, String> {
-    let request = load_payload(client, endpoint, &source).await?;
+    let request = load_payload(client, endpoint, &source)
+        .await
+        .map_err(|e| e.to_string())?;
     let warning = shape_warning(&request);
     let result = client
         .query_endpoint(endpoint, &request)

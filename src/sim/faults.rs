@@ -167,6 +167,9 @@ pub enum ScriptedFault {
     PlainText { status: u16, body: String },
     /// No body at all.
     Empty { status: u16 },
+    /// This JSON body as the answer, e.g. `{}` with 200: a proxy or a broken server answering
+    /// without the object asked for.
+    Json { status: u16, body: String },
     /// The TCP connection is closed (with a reset) without any answer.
     Reset,
     /// The request is applied, then its answer is replaced by this fault (a reset, a 500, an
@@ -185,6 +188,7 @@ impl ScriptedFault {
             ScriptedFault::Html { status } => format!("html {status}"),
             ScriptedFault::PlainText { status, .. } => format!("text {status}"),
             ScriptedFault::Empty { status } => format!("empty {status}"),
+            ScriptedFault::Json { status, .. } => format!("json {status}"),
             ScriptedFault::Reset => "reset".to_string(),
             ScriptedFault::AfterApply(f) => format!("lost after apply ({})", f.label()),
             ScriptedFault::Pass => "pass".to_string(),
@@ -233,6 +237,12 @@ impl ScriptedFault {
             )
                 .into_response(),
             ScriptedFault::Empty { status } => status_of(*status).into_response(),
+            ScriptedFault::Json { status, body } => (
+                status_of(*status),
+                [(header::CONTENT_TYPE, "application/json")],
+                body.clone(),
+            )
+                .into_response(),
             ScriptedFault::AfterApply(f) => return f.response(path),
             ScriptedFault::Reset | ScriptedFault::Pass => return None,
         })

@@ -86,6 +86,7 @@ pub fn pending() -> PendingList {
             },
         ],
         notes: vec![],
+        incomplete: None,
     }
 }
 
