@@ -6,12 +6,18 @@
 //! the system has no CA store at all (minimal containers) that verifier cannot be built, so we
 //! fall back to Mozilla's roots shipped in `webpki-root-certs`.
 //!
+//! A plain `http://` host (a local MLflow server, the simulator) gets a TLS setup without any
+//! store: reading the system's CA certificates costs about a millisecond at every start, for
+//! nothing. Only the extra bundle, when one is configured, is trusted there (e.g. a redirect to
+//! an `https://` host signed by that CA); any other certificate fails to verify.
+//!
 //! Proxies: reqwest reads `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (either case) when
 //! the client is built, as long as no explicit proxy is configured: we configure none.
 
 use std::path::Path;
 
 use reqwest::Certificate;
+use rustls::pki_types::CertificateDer;
 
 use crate::api::client::ClientOptions;
 use crate::api::error::{ApiError, ApiResult};
@@ -22,7 +28,7 @@ pub(crate) const USER_AGENT: &str = concat!("mlops-console/", env!("CARGO_PKG_VE
 /// The HTTP client for `options`.
 pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
     install_crypto_provider();
-    let extra = match &options.extra_ca_file {
+    let extra_der = match &options.extra_ca_file {
         Some(path) => load_ca_bundle(path)?,
         None => Vec::new(),
     };
@@ -32,6 +38,18 @@ pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
     };
+    let failed = |e: &reqwest::Error| setup(format!("cannot build the HTTP client: {}", chain(e)));
+    if is_plain_http(&options.host) {
+        return builder()
+            .tls_backend_preconfigured(storeless_tls(extra_der)?)
+            .build()
+            .map_err(|e| failed(&e));
+    }
+    let extra = extra_der
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| failed(&e))?;
     match builder().tls_certs_merge(extra.clone()).build() {
         Ok(client) => Ok(client),
         Err(first) => {
@@ -40,9 +58,32 @@ pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
             builder()
                 .tls_certs_only(roots)
                 .build()
-                .map_err(|_| setup(format!("cannot build the HTTP client: {}", chain(&first))))
+                .map_err(|_| failed(&first))
         }
     }
+}
+
+/// Whether `host` is an `http://` URL (no TLS unless a server redirects elsewhere).
+fn is_plain_http(host: &str) -> bool {
+    host.get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+}
+
+/// rustls set up without reading any CA store: trusts only `extra`.
+fn storeless_tls(extra: Vec<CertificateDer<'static>>) -> ApiResult<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    for der in extra {
+        roots
+            .add(der)
+            .map_err(|e| setup(format!("CA bundle: {e}")))?;
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| setup(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
 }
 
 /// reqwest is built without a default crypto provider (to avoid aws-lc's build cost) and panics
@@ -55,8 +96,7 @@ pub(crate) fn install_crypto_provider() {
 /// Every certificate of a PEM bundle; a missing or unreadable file, broken PEM, a block that is
 /// not a usable CA certificate, or a file without any certificate is a setup error naming the
 /// file, so a wrong `SSL_CERT_FILE` is caught at startup rather than as a TLS failure later.
-pub(crate) fn load_ca_bundle(path: &Path) -> ApiResult<Vec<Certificate>> {
-    use rustls::pki_types::CertificateDer;
+pub(crate) fn load_ca_bundle(path: &Path) -> ApiResult<Vec<CertificateDer<'static>>> {
     use rustls::pki_types::pem::PemObject;
 
     let shown = path.display();
@@ -70,9 +110,9 @@ pub(crate) fn load_ca_bundle(path: &Path) -> ApiResult<Vec<Certificate>> {
         rustls::RootCertStore::empty()
             .add(der.clone())
             .map_err(|e| setup(format!("CA bundle {shown}: certificate {n}: {e}")))?;
-        let cert = Certificate::from_der(der.as_ref())
+        Certificate::from_der(der.as_ref())
             .map_err(|e| setup(format!("CA bundle {shown}: certificate {n}: {}", chain(&e))))?;
-        certs.push(cert);
+        certs.push(der);
     }
     if certs.is_empty() {
         return Err(setup(format!("CA bundle {shown} holds no PEM certificate")));
@@ -182,6 +222,20 @@ mod tests {
     #[test]
     fn builds_without_extra_bundle() {
         build(&ClientOptions::new("http://127.0.0.1:1", Credentials::None)).unwrap();
+    }
+
+    #[test]
+    fn only_http_hosts_skip_the_ca_store() {
+        assert!(is_plain_http("http://127.0.0.1:5000"));
+        assert!(is_plain_http("HTTP://localhost"));
+        assert!(!is_plain_http("https://dbc-1.cloud.databricks.com"));
+        assert!(!is_plain_http("http"));
+        // With an extra bundle, an http host still builds (and trusts only the bundle).
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        let (o, _f) = options_with_bundle(pem_of(roots[0].as_ref()).as_bytes());
+        build(&o).unwrap();
+        let https = ClientOptions::new("https://127.0.0.1:1", Credentials::None);
+        build(&https).unwrap();
     }
 
     #[test]
