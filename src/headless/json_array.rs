@@ -13,9 +13,6 @@ use crate::safe_text;
 pub struct JsonArrayWriter<W: Write> {
     out: W,
     started: bool,
-    /// Reused for each page: the page's text, then each element's.
-    page: Vec<u8>,
-    element: Vec<u8>,
 }
 
 impl<W: Write> JsonArrayWriter<W> {
@@ -23,51 +20,35 @@ impl<W: Write> JsonArrayWriter<W> {
         JsonArrayWriter {
             out,
             started: false,
-            page: Vec::new(),
-            element: Vec::new(),
         }
     }
 
     /// Writes `items` as the next elements and flushes, so a reader sees each page as soon
     /// as it is read.
     pub fn page<T: Serialize>(&mut self, items: &[T]) -> io::Result<()> {
-        self.page.clear();
-        for item in items {
-            self.page
-                .extend_from_slice(if self.started { b",\n" } else { b"[\n" });
-            self.started = true;
-            self.element.clear();
-            serde_json::to_writer_pretty(&mut self.element, item)?;
-            // One level deeper than the element alone: after every line break. JSON strings
-            // hold no raw line breaks (they are written `\n`), so this never touches a value.
-            self.page.extend_from_slice(b"  ");
-            for &b in &self.element {
-                self.page.push(b);
-                if b == b'\n' {
-                    self.page.extend_from_slice(b"  ");
-                }
-            }
+        if items.is_empty() {
+            return Ok(());
         }
-        self.write_page()
+        // The page as an array of its own is `[\n  {…},\n  {…}\n]`, indented as inside the
+        // whole list: its elements are the text between the brackets.
+        let text = serde_json::to_string_pretty(items)?;
+        let elements = text
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix("\n]"))
+            .ok_or_else(|| io::Error::other("a JSON array without brackets"))?;
+        let open = if self.started { "," } else { "[" };
+        self.started = true;
+        self.out.write_all(open.as_bytes())?;
+        self.out.write_all(safe_text::json(elements).as_bytes())?;
+        self.out.flush()
     }
 
     /// Closes the array (`[]` when nothing was written) and hands back the output.
     pub fn finish(mut self) -> io::Result<W> {
-        self.page.clear();
-        self.page
-            .extend_from_slice(if self.started { b"\n]\n" } else { b"[]\n" });
-        self.write_page()?;
+        let close = if self.started { "\n]\n" } else { "[]\n" };
+        self.out.write_all(close.as_bytes())?;
+        self.out.flush()?;
         Ok(self.out)
-    }
-
-    fn write_page(&mut self) -> io::Result<()> {
-        if self.page.is_empty() {
-            return Ok(());
-        }
-        // serde_json writes UTF-8; anything else would be a bug there, and is refused here.
-        let text = std::str::from_utf8(&self.page).map_err(io::Error::other)?;
-        self.out.write_all(safe_text::json(text).as_bytes())?;
-        self.out.flush()
     }
 }
 
