@@ -7,9 +7,10 @@
 //! fall back to Mozilla's roots shipped in `webpki-root-certs`.
 //!
 //! A plain `http://` host (a local MLflow server, the simulator) gets a TLS setup without any
-//! store: reading the system's CA certificates costs about a millisecond at every start, for
-//! nothing. Only the extra bundle, when one is configured, is trusted there (e.g. a redirect to
-//! an `https://` host signed by that CA); any other certificate fails to verify.
+//! trust roots: reading the system's CA certificates, or parsing an extra bundle (often the
+//! whole system store again, via `SSL_CERT_FILE`), costs milliseconds at every start, for
+//! nothing. So the bundle is neither read nor checked for such a host, and a redirect to an
+//! `https://` host fails to verify.
 //!
 //! Proxies: reqwest reads `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (either case) when
 //! the client is built, as long as no explicit proxy is configured: we configure none.
@@ -28,10 +29,6 @@ pub(crate) const USER_AGENT: &str = concat!("mlops-console/", env!("CARGO_PKG_VE
 /// The HTTP client for `options`.
 pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
     install_crypto_provider();
-    let extra_der = match &options.extra_ca_file {
-        Some(path) => load_ca_bundle(path)?,
-        None => Vec::new(),
-    };
     let builder = || {
         reqwest::Client::builder()
             .user_agent(USER_AGENT)
@@ -41,10 +38,14 @@ pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
     let failed = |e: &reqwest::Error| setup(format!("cannot build the HTTP client: {}", chain(e)));
     if is_plain_http(&options.host) {
         return builder()
-            .tls_backend_preconfigured(storeless_tls(extra_der)?)
+            .tls_backend_preconfigured(rootless_tls()?)
             .build()
             .map_err(|e| failed(&e));
     }
+    let extra_der = match &options.extra_ca_file {
+        Some(path) => load_ca_bundle(path)?,
+        None => Vec::new(),
+    };
     let extra = extra_der
         .iter()
         .map(|der| Certificate::from_der(der.as_ref()))
@@ -69,19 +70,13 @@ fn is_plain_http(host: &str) -> bool {
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
 }
 
-/// rustls set up without reading any CA store: trusts only `extra`.
-fn storeless_tls(extra: Vec<CertificateDer<'static>>) -> ApiResult<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    for der in extra {
-        roots
-            .add(der)
-            .map_err(|e| setup(format!("CA bundle: {e}")))?;
-    }
+/// rustls set up without any trust root (nothing is read).
+fn rootless_tls() -> ApiResult<rustls::ClientConfig> {
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| setup(format!("cannot set up TLS: {e}")))?
-        .with_root_certificates(roots)
+        .with_root_certificates(rustls::RootCertStore::empty())
         .with_no_client_auth();
     Ok(config)
 }
@@ -206,7 +201,7 @@ mod tests {
     fn options_with_bundle(contents: &[u8]) -> (ClientOptions, tempfile::NamedTempFile) {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(contents).unwrap();
-        let mut o = ClientOptions::new("http://127.0.0.1:1", Credentials::None);
+        let mut o = ClientOptions::new("https://127.0.0.1:1", Credentials::None);
         o.extra_ca_file = Some(file.path().to_path_buf());
         (o, file)
     }
@@ -230,12 +225,12 @@ mod tests {
         assert!(is_plain_http("HTTP://localhost"));
         assert!(!is_plain_http("https://dbc-1.cloud.databricks.com"));
         assert!(!is_plain_http("http"));
-        // With an extra bundle, an http host still builds (and trusts only the bundle).
-        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
-        let (o, _f) = options_with_bundle(pem_of(roots[0].as_ref()).as_bytes());
+        // An http host never reads the extra bundle: even a missing one does not matter.
+        let mut o = ClientOptions::new("http://127.0.0.1:1", Credentials::None);
+        o.extra_ca_file = Some("/nonexistent/ca.pem".into());
         build(&o).unwrap();
-        let https = ClientOptions::new("https://127.0.0.1:1", Credentials::None);
-        build(&https).unwrap();
+        o.host = "https://127.0.0.1:1".into();
+        assert!(matches!(build(&o), Err(ApiError::Setup { .. })));
     }
 
     #[test]
@@ -254,7 +249,7 @@ mod tests {
 
     #[test]
     fn missing_bundle_is_a_setup_error_naming_the_file() {
-        let mut o = ClientOptions::new("http://127.0.0.1:1", Credentials::None);
+        let mut o = ClientOptions::new("https://127.0.0.1:1", Credentials::None);
         o.extra_ca_file = Some("/nonexistent/ca.pem".into());
         match build(&o) {
             Err(ApiError::Setup { message }) => {
