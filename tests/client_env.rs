@@ -112,6 +112,8 @@ async fn proxies_and_ca_store_come_from_the_environment() {
     let c = Client::new(options(&target.url(), Credentials::None)).unwrap();
     let v: Value = c.get_json("/ok", &[]).await.unwrap();
     assert_eq!(v["via"], "direct");
+    // An https host is where the store matters: the fallback builds it too.
+    Client::new(options("https://127.0.0.1:1", Credentials::None)).unwrap();
     unset("SSL_CERT_FILE");
     unset("SSL_CERT_DIR");
 }

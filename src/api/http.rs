@@ -83,9 +83,9 @@ struct Call<'a> {
     replay: Replay,
 }
 
-/// A 2xx answer: the body, and the headers the call asked to keep (name, value).
+/// A 2xx answer: the body as received, and the headers the call asked to keep (name, value).
 pub(crate) struct Answer {
-    pub text: String,
+    pub body: Vec<u8>,
     pub headers: Vec<(String, String)>,
 }
 
@@ -215,15 +215,15 @@ impl Inner {
     /// Sends `call` (retrying as the policy allows) and decodes the 2xx body as `T`.
     async fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> ApiResult<T> {
         let path = call.path;
-        let text = self.execute(call).await?;
-        self.decode_answer(path, &text)
+        let body = self.execute(call).await?;
+        self.decode_answer(path, &body)
     }
 
     /// A 2xx body as `T`. When it does not decode, the error quotes an excerpt of the body
     /// without our credentials.
-    fn decode_answer<T: DeserializeOwned>(&self, path: &str, text: &str) -> ApiResult<T> {
-        decode(path, text).map_err(|first| {
-            let scrubbed = self.scrub(text, None);
+    fn decode_answer<T: DeserializeOwned>(&self, path: &str, body: &[u8]) -> ApiResult<T> {
+        decode_bytes(path, body).map_err(|first| {
+            let scrubbed = self.scrub(&String::from_utf8_lossy(body), None);
             match decode::<T>(path, &scrubbed) {
                 Err(e) => e,
                 Ok(_) => first,
@@ -232,9 +232,9 @@ impl Inner {
     }
 
     /// Sends `call` until it succeeds, fails for good, or the retry budget would be overrun;
-    /// the 2xx body as text.
-    async fn execute(&self, call: Call<'_>) -> ApiResult<String> {
-        self.execute_full(call).await.map(|a| a.text)
+    /// the 2xx body.
+    async fn execute(&self, call: Call<'_>) -> ApiResult<Vec<u8>> {
+        self.execute_full(call).await.map(|a| a.body)
     }
 
     /// [`Inner::execute`], keeping the response headers the call names.
@@ -320,8 +320,8 @@ impl Inner {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let limit_bytes = self.options.max_response_bytes;
-        let text = match read_body(&mut response, limit_bytes).await {
-            Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        let body = match read_body(&mut response, limit_bytes).await {
+            Ok(Some(bytes)) => bytes,
             Ok(None) => {
                 return Err(Failure::fatal(ApiError::TooLarge {
                     what: format!("{} {}", call.method, call.path),
@@ -333,13 +333,15 @@ impl Inner {
         };
         drop(on_wire);
         if (200..300).contains(&status) {
+            // Decoded from the bytes by the caller: no text copy of a large page is made.
             return Ok(Answer {
-                text,
+                body,
                 headers: kept,
             });
         }
         // Servers echo request headers in error pages: take our credentials out of the text
         // before any of it is parsed, cut to an excerpt or put in a message.
+        let text = String::from_utf8_lossy(&body);
         let text = self.scrub(&text, used.as_ref().map(|t| &t.access));
         if status == 401
             && let (AuthHeader::OAuth { tokens, .. }, Some(token)) = (&self.auth, used.as_ref())
@@ -387,7 +389,7 @@ impl Inner {
     /// `execute`, which itself asks for tokens: the recursion needs a sized future.
     fn fetch_token(&self) -> Pin<Box<dyn Future<Output = ApiResult<Token>> + Send + '_>> {
         Box::pin(async move {
-            let text = self
+            let body = self
                 .execute(Call {
                     method: Method::POST,
                     path: oauth::TOKEN_PATH,
@@ -399,7 +401,7 @@ impl Inner {
                     replay: Replay::Safe,
                 })
                 .await?;
-            let token = oauth::parse_token_response(&text)?;
+            let token = oauth::parse_token_response(&String::from_utf8_lossy(&body))?;
             let mut issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
             issued.push(token.access.clone());
             let excess = issued.len().saturating_sub(REMEMBERED_TOKENS);
@@ -508,7 +510,9 @@ async fn read_body(
     if response.content_length().is_some_and(|n| n > limit) {
         return Ok(None);
     }
-    let mut body = Vec::new();
+    // Sized for the announced length (within the limit): a page is not copied as it grows.
+    let announced = response.content_length().unwrap_or(0).min(limit);
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
     while let Some(chunk) = response.chunk().await? {
         if (body.len() + chunk.len()) as u64 > limit {
             return Ok(None);
@@ -516,6 +520,13 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(Some(body))
+}
+
+/// A 2xx body as `T`, decoded from the bytes as they arrived. A body that does not decode that
+/// way goes through [`decode`] as text: an empty body, invalid UTF-8 inside a string (replaced by
+/// U+FFFD, as a text read always did), and the readable error for HTML or broken JSON.
+fn decode_bytes<T: DeserializeOwned>(path: &str, body: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(body).or_else(|_| decode(path, &String::from_utf8_lossy(body)))
 }
 
 /// A 2xx body as `T`. An empty body reads as `{}` (or `null` for types that want it): some

@@ -24,14 +24,15 @@ pub struct Reading {
 
 impl Reading {
     /// The size of the next request: never more than is still wanted, so `--max 5` asks for 5.
-    fn next_size(&self, have: usize) -> i64 {
+    pub(crate) fn next_size(&self, have: usize) -> i64 {
         let want = self.limit.map_or(self.page_size, |l| {
             l.saturating_sub(have).min(self.page_size)
         });
         want.max(1) as i64
     }
 
-    fn done(&self, have: usize) -> bool {
+    /// Enough has been read.
+    pub(crate) fn done(&self, have: usize) -> bool {
         self.limit.is_some_and(|l| have >= l)
     }
 }

@@ -6,6 +6,8 @@ use crate::api::models::mlflow::{Run, SearchRunsRequest, ViewType};
 use crate::cli::{RunView, RunsArgs};
 
 use super::fetch::{self, Lookup, Reading};
+use super::json_array::JsonArrayWriter;
+use super::run_stream::{self, StreamError};
 use super::runview::{self as view, COMMON_COLUMNS};
 use super::{exit, output, report, table};
 
@@ -45,14 +47,13 @@ pub async fn run(client: &Client, args: &RunsArgs) -> i32 {
         limit: (!args.all).then_some(args.max as usize),
         page_size: args.page_size as usize,
     };
+    if args.output.json {
+        return json(client, &req, reading, &experiment.name).await;
+    }
     let found = match fetch::search_runs(client, &req, reading).await {
         Ok(f) => f,
         Err(e) => return report::failed(&format!("runs of '{}'", experiment.name), &e),
     };
-    if args.output.json {
-        output::json(&found.items);
-        return exit::OK;
-    }
     output::print(&render(&found.items, &args.order_by, now_ms()));
     if found.more {
         crate::eprintln_escaped!(
@@ -61,6 +62,27 @@ pub async fn run(client: &Client, args: &RunsArgs) -> i32 {
         );
     }
     exit::OK
+}
+
+/// The runs as one JSON array, written page by page as the pages arrive (see README, "JSON
+/// output"). When a later page fails, the pages before it are out already and the array is
+/// left open, so no reader mistakes it for the whole listing; the error goes to stderr.
+async fn json(client: &Client, req: &SearchRunsRequest, reading: Reading, name: &str) -> i32 {
+    let writer = JsonArrayWriter::new(std::io::stdout());
+    let result = match run_stream::stream_runs(client, req, reading, writer).await {
+        Ok((writer, _)) => writer.finish().map(drop),
+        Err(StreamError::Write(e)) => Err(e),
+        Err(StreamError::Api(e)) => return report::failed(&format!("runs of '{name}'"), &e),
+    };
+    match result {
+        Ok(()) => exit::OK,
+        // The reader went away (`| head`): normal for a command-line tool.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            crate::eprintln_escaped!("error: cannot write output: {e}");
+            exit::FAILURE
+        }
+    }
 }
 
 fn now_ms() -> i64 {

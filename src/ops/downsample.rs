@@ -17,27 +17,65 @@ pub fn is_drawable(p: &(f64, f64)) -> bool {
 /// max of each bucket in their original order. Inputs already that small come back without
 /// their NaN and infinite points, otherwise unchanged.
 pub fn min_max(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
+    let points = drawable(points);
     let buckets = buckets.max(1);
-    let finite: Vec<(f64, f64)>;
-    let points = if points.iter().all(is_drawable) {
-        points
-    } else {
-        finite = points.iter().copied().filter(is_drawable).collect();
-        &finite
-    };
     if points.len() <= 2 * buckets {
-        return points.to_vec();
+        return points.into_owned();
     }
     let mut out = Vec::with_capacity(2 * buckets);
-    let n = points.len();
-    for b in 0..buckets {
-        // Even split of n points into `buckets` ranges (sizes differ by at most one).
-        let start = b * n / buckets;
-        let end = (b + 1) * n / buckets;
-        if start >= end {
-            continue;
+    for (first, second) in extremes(&points, buckets) {
+        out.push(first);
+        out.extend(second);
+    }
+    out
+}
+
+/// [`min_max`] for a line drawn at about one bucket per cell (the live charts): the same
+/// extremes of the same buckets at the same x positions, but the value nearer the line's
+/// previous point comes first, so the line goes on from where it was instead of crossing the
+/// bucket's range twice. A noisy series then paints about half the dots.
+pub fn min_max_path(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
+    let points = drawable(points);
+    let buckets = buckets.max(1);
+    if points.len() <= 2 * buckets {
+        return points.into_owned();
+    }
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(2 * buckets);
+    for (first, second) in extremes(&points, buckets) {
+        match (second, out.last()) {
+            (Some(second), Some(&(_, y))) if (second.1 - y).abs() < (first.1 - y).abs() => {
+                out.push((first.0, second.1));
+                out.push((second.0, first.1));
+            }
+            _ => {
+                out.push(first);
+                out.extend(second);
+            }
         }
-        let slice = &points[start..end];
+    }
+    out
+}
+
+/// `points` without its NaN and infinite points (borrowed when it has none).
+fn drawable(points: &[(f64, f64)]) -> std::borrow::Cow<'_, [(f64, f64)]> {
+    if points.iter().all(is_drawable) {
+        std::borrow::Cow::Borrowed(points)
+    } else {
+        std::borrow::Cow::Owned(points.iter().copied().filter(is_drawable).collect())
+    }
+}
+
+/// Each of `buckets` even runs of `points`: its min and max in their original order, or one
+/// point when they are the same point.
+fn extremes(
+    points: &[(f64, f64)],
+    buckets: usize,
+) -> impl Iterator<Item = ((f64, f64), Option<(f64, f64)>)> + '_ {
+    let n = points.len();
+    (0..buckets).filter_map(move |b| {
+        // Even split of n points into `buckets` ranges (sizes differ by at most one).
+        let (start, end) = (b * n / buckets, (b + 1) * n / buckets);
+        let slice = points.get(start..end).filter(|s| !s.is_empty())?;
         let (mut lo, mut hi) = (0, 0);
         for (i, p) in slice.iter().enumerate() {
             if p.1 < slice[lo].1 {
@@ -47,19 +85,12 @@ pub fn min_max(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
                 hi = i;
             }
         }
-        match lo.cmp(&hi) {
-            std::cmp::Ordering::Less => {
-                out.push(slice[lo]);
-                out.push(slice[hi]);
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(slice[hi]);
-                out.push(slice[lo]);
-            }
-            std::cmp::Ordering::Equal => out.push(slice[lo]),
-        }
-    }
-    out
+        Some(match lo.cmp(&hi) {
+            std::cmp::Ordering::Less => (slice[lo], Some(slice[hi])),
+            std::cmp::Ordering::Greater => (slice[hi], Some(slice[lo])),
+            std::cmp::Ordering::Equal => (slice[lo], None),
+        })
+    })
 }
 
 #[cfg(test)]
@@ -79,6 +110,35 @@ mod tests {
                 (i as f64, (i as f64 / 100.0).sin() + noise + spike)
             })
             .collect()
+    }
+
+    #[test]
+    fn the_path_keeps_every_extreme_and_x_and_paints_less() {
+        // A flat, noisy series (a steady rate): every bucket spans about the same range.
+        let pts: Vec<(f64, f64)> = series(20_000)
+            .into_iter()
+            .map(|(x, y)| (x, (y - (x / 100.0).sin()) % 50.0))
+            .collect();
+        let plain = min_max(&pts, 100);
+        let path = min_max_path(&pts, 100);
+        assert_eq!(path.len(), plain.len());
+        let xs = |v: &[(f64, f64)]| v.iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(xs(&path), xs(&plain), "same x positions");
+        for (a, b) in plain.chunks(2).zip(path.chunks(2)) {
+            let mut a: Vec<f64> = a.iter().map(|p| p.1).collect();
+            let mut b: Vec<f64> = b.iter().map(|p| p.1).collect();
+            a.sort_by(f64::total_cmp);
+            b.sort_by(f64::total_cmp);
+            assert_eq!(a, b, "same extremes in each bucket");
+        }
+        let travel = |v: &[(f64, f64)]| v.windows(2).map(|w| (w[1].1 - w[0].1).abs()).sum::<f64>();
+        assert!(
+            travel(&path) < travel(&plain) * 0.8,
+            "{} vs {}",
+            travel(&path),
+            travel(&plain)
+        );
+        assert_eq!(min_max_path(&pts[..50], 100), pts[..50].to_vec());
     }
 
     #[test]

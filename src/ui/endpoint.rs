@@ -11,6 +11,7 @@ use crate::api::models::serving::{DeploymentState, ServingEndpoint};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::serving::charts::endpoint_charts;
+use crate::app::screens::serving::live_series;
 use crate::ops::Target;
 use crate::ops::traffic::Split;
 use crate::ops::traffic::diff::{Mark, config_diff};
@@ -316,7 +317,7 @@ fn live_charts(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let [a, b, c] = Layout::horizontal([Constraint::Fill(1); 3]).areas(area);
-    let buckets = chart::buckets_for(a.width);
+    let buckets = live_series::buckets_for(a.width);
     let specs = endpoint_charts(&state.serving, &state.theme, buckets);
     let window = format::duration(state.serving.window_ms());
     for (spec, r) in specs.iter().zip([a, b, c]) {

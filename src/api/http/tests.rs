@@ -146,3 +146,33 @@ async fn read_only_refusal_happens_before_anything_is_sent() {
     assert!(matches!(e, ApiError::ReadOnly { .. }), "{e:?}");
     assert_eq!(c.in_flight(), 0);
 }
+
+#[test]
+fn bodies_decode_from_bytes_as_they_did_from_text() {
+    let path = "/api/2.0/mlflow/experiments/get-by-name";
+    let text = include_str!("../testdata/experiments-get-by-name.json");
+    let from_bytes: crate::api::models::mlflow::ExperimentResponse =
+        decode_bytes(path, text.as_bytes()).unwrap();
+    let from_text: crate::api::models::mlflow::ExperimentResponse = decode(path, text).unwrap();
+    assert_eq!(from_bytes, from_text);
+    // Invalid UTF-8 inside a string reads as U+FFFD, as the text read always did.
+    let v: serde_json::Value = decode_bytes("/p", b"{\"a\": \"x\xffy\"}").unwrap();
+    assert_eq!(v["a"], "x\u{fffd}y");
+    assert_eq!(decode_bytes::<Probe>("/p", b"").unwrap(), Probe::default());
+    let page = b"<!DOCTYPE html><html><head><title>Sign in - Databricks</title></head></html>";
+    assert_eq!(
+        decode_bytes::<Probe>("/api/x", page)
+            .unwrap_err()
+            .to_string(),
+        "unexpected answer from /api/x: expected JSON, got an HTML page: Sign in - Databricks"
+    );
+    match decode_bytes::<Probe>("/api/x", b"\xff\xfe{not json") {
+        Err(ApiError::Decode { message, .. }) => {
+            assert!(
+                message.contains("body starts: \u{fffd}\u{fffd}{not json"),
+                "{message}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -6,12 +6,19 @@
 //! the system has no CA store at all (minimal containers) that verifier cannot be built, so we
 //! fall back to Mozilla's roots shipped in `webpki-root-certs`.
 //!
+//! A plain `http://` host (a local MLflow server, the simulator) gets a TLS setup without any
+//! trust roots: reading the system's CA certificates, or parsing an extra bundle (often the
+//! whole system store again, via `SSL_CERT_FILE`), costs milliseconds at every start, for
+//! nothing. So the bundle is neither read nor checked for such a host, and a redirect to an
+//! `https://` host fails to verify.
+//!
 //! Proxies: reqwest reads `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (either case) when
 //! the client is built, as long as no explicit proxy is configured: we configure none.
 
 use std::path::Path;
 
 use reqwest::Certificate;
+use rustls::pki_types::CertificateDer;
 
 use crate::api::client::ClientOptions;
 use crate::api::error::{ApiError, ApiResult};
@@ -22,16 +29,28 @@ pub(crate) const USER_AGENT: &str = concat!("mlops-console/", env!("CARGO_PKG_VE
 /// The HTTP client for `options`.
 pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
     install_crypto_provider();
-    let extra = match &options.extra_ca_file {
-        Some(path) => load_ca_bundle(path)?,
-        None => Vec::new(),
-    };
     let builder = || {
         reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
     };
+    let failed = |e: &reqwest::Error| setup(format!("cannot build the HTTP client: {}", chain(e)));
+    if is_plain_http(&options.host) {
+        return builder()
+            .tls_backend_preconfigured(rootless_tls()?)
+            .build()
+            .map_err(|e| failed(&e));
+    }
+    let extra_der = match &options.extra_ca_file {
+        Some(path) => load_ca_bundle(path)?,
+        None => Vec::new(),
+    };
+    let extra = extra_der
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| failed(&e))?;
     match builder().tls_certs_merge(extra.clone()).build() {
         Ok(client) => Ok(client),
         Err(first) => {
@@ -40,9 +59,26 @@ pub(crate) fn build(options: &ClientOptions) -> ApiResult<reqwest::Client> {
             builder()
                 .tls_certs_only(roots)
                 .build()
-                .map_err(|_| setup(format!("cannot build the HTTP client: {}", chain(&first))))
+                .map_err(|_| failed(&first))
         }
     }
+}
+
+/// Whether `host` is an `http://` URL (no TLS unless a server redirects elsewhere).
+fn is_plain_http(host: &str) -> bool {
+    host.get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+}
+
+/// rustls set up without any trust root (nothing is read).
+fn rootless_tls() -> ApiResult<rustls::ClientConfig> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| setup(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    Ok(config)
 }
 
 /// reqwest is built without a default crypto provider (to avoid aws-lc's build cost) and panics
@@ -55,8 +91,7 @@ pub(crate) fn install_crypto_provider() {
 /// Every certificate of a PEM bundle; a missing or unreadable file, broken PEM, a block that is
 /// not a usable CA certificate, or a file without any certificate is a setup error naming the
 /// file, so a wrong `SSL_CERT_FILE` is caught at startup rather than as a TLS failure later.
-pub(crate) fn load_ca_bundle(path: &Path) -> ApiResult<Vec<Certificate>> {
-    use rustls::pki_types::CertificateDer;
+pub(crate) fn load_ca_bundle(path: &Path) -> ApiResult<Vec<CertificateDer<'static>>> {
     use rustls::pki_types::pem::PemObject;
 
     let shown = path.display();
@@ -70,9 +105,9 @@ pub(crate) fn load_ca_bundle(path: &Path) -> ApiResult<Vec<Certificate>> {
         rustls::RootCertStore::empty()
             .add(der.clone())
             .map_err(|e| setup(format!("CA bundle {shown}: certificate {n}: {e}")))?;
-        let cert = Certificate::from_der(der.as_ref())
+        Certificate::from_der(der.as_ref())
             .map_err(|e| setup(format!("CA bundle {shown}: certificate {n}: {}", chain(&e))))?;
-        certs.push(cert);
+        certs.push(der);
     }
     if certs.is_empty() {
         return Err(setup(format!("CA bundle {shown} holds no PEM certificate")));
@@ -166,7 +201,7 @@ mod tests {
     fn options_with_bundle(contents: &[u8]) -> (ClientOptions, tempfile::NamedTempFile) {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(contents).unwrap();
-        let mut o = ClientOptions::new("http://127.0.0.1:1", Credentials::None);
+        let mut o = ClientOptions::new("https://127.0.0.1:1", Credentials::None);
         o.extra_ca_file = Some(file.path().to_path_buf());
         (o, file)
     }
@@ -185,6 +220,20 @@ mod tests {
     }
 
     #[test]
+    fn only_http_hosts_skip_the_ca_store() {
+        assert!(is_plain_http("http://127.0.0.1:5000"));
+        assert!(is_plain_http("HTTP://localhost"));
+        assert!(!is_plain_http("https://dbc-1.cloud.databricks.com"));
+        assert!(!is_plain_http("http"));
+        // An http host never reads the extra bundle: even a missing one does not matter.
+        let mut o = ClientOptions::new("http://127.0.0.1:1", Credentials::None);
+        o.extra_ca_file = Some("/nonexistent/ca.pem".into());
+        build(&o).unwrap();
+        o.host = "https://127.0.0.1:1".into();
+        assert!(matches!(build(&o), Err(ApiError::Setup { .. })));
+    }
+
+    #[test]
     fn valid_pem_bundle_is_accepted() {
         let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
         let bundle = format!("{}{}", pem_of(roots[0].as_ref()), pem_of(roots[1].as_ref()));
@@ -200,7 +249,7 @@ mod tests {
 
     #[test]
     fn missing_bundle_is_a_setup_error_naming_the_file() {
-        let mut o = ClientOptions::new("http://127.0.0.1:1", Credentials::None);
+        let mut o = ClientOptions::new("https://127.0.0.1:1", Credentials::None);
         o.extra_ca_file = Some("/nonexistent/ca.pem".into());
         match build(&o) {
             Err(ApiError::Setup { message }) => {

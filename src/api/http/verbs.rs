@@ -127,7 +127,7 @@ impl Client {
         let mut call = Self::call(Method::POST, path, &[], json_body(path, body)?);
         call.keep_headers = headers;
         let answer = self.inner.execute_full(call).await?;
-        let value = self.inner.decode_answer(path, &answer.text)?;
+        let value = self.inner.decode_answer(path, &answer.body)?;
         Ok((value, answer.headers))
     }
 
@@ -136,6 +136,8 @@ impl Client {
     pub async fn get_text(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
         let mut call = Self::call(Method::GET, path, query, Body::Empty);
         call.accept = TEXT;
-        self.inner.execute(call).await
+        let body = self.inner.execute(call).await?;
+        Ok(String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 }

@@ -6,61 +6,47 @@ use ratatui::style::Color;
 
 use crate::app::chart::{ChartSpec, Series, SeriesKind, padded_y};
 use crate::app::format;
-use crate::ops::downsample;
 use crate::theme::Theme;
 
 use super::ServingState;
-use super::history::Point;
+use super::live_series::{EntitySeries, LiveSeries};
 
-/// The three charts: traffic (all entities), latency and errors (the selected entity).
+/// The three charts: traffic (all entities), latency and errors (the selected entity). The
+/// series come from `s.live` when it was derived for this window and `buckets` (as the update
+/// keeps it), otherwise they are derived here.
 pub fn endpoint_charts(s: &ServingState, theme: &Theme, buckets: usize) -> [ChartSpec; 3] {
     let span = s.window_ms();
+    let fresh;
+    let live = if s.live.is_for(&s.history, span, buckets) {
+        &s.live
+    } else {
+        fresh = LiveSeries::from_scratch(&s.history, span, buckets);
+        &fresh
+    };
     let names = s.entity_names();
-    let now = s.history.latest().map_or(0, |l| l.at_ms);
-    let since = now - span;
-    let x = |p: &Point| (p.at_ms - now) as f64 / 1000.0;
-    let line = |name: String, color: Color, pts: Vec<(f64, f64)>| Series {
+    let none = EntitySeries::default();
+    let of = |name: &str| live.derived.get(name).unwrap_or(&none);
+    let line = |name: String, color: Color, pts: &[(f64, f64)]| Series {
         name,
         color,
         kind: SeriesKind::Line,
-        points: downsample::min_max(&pts, buckets),
+        points: pts.to_vec(),
     };
     let traffic: Vec<Series> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| {
-            let pts = s
-                .history
-                .points_since(n, since)
-                .map(|p| (x(p), p.requests_per_s))
-                .collect();
-            line(n.clone(), theme.series(i), pts)
-        })
+        .map(|(i, n)| line(n.clone(), theme.series(i), &of(n).requests_per_s))
         .collect();
     let selected = s.selected_entity();
-    let sel_name = selected.clone().unwrap_or_default();
-    let pick = |f: fn(&Point) -> Option<f64>| -> Vec<(f64, f64)> {
-        s.history
-            .points_since(&sel_name, since)
-            .filter_map(|p| f(p).map(|v| (x(p), v)))
-            .collect()
-    };
+    let sel = of(selected.as_deref().unwrap_or_default());
     let latency = vec![
-        line("p50".into(), theme.series(0), pick(|p| p.p50)),
-        line("p90".into(), theme.series(1), pick(|p| p.p90)),
-        line("p99".into(), theme.series(2), pick(|p| p.p99)),
+        line("p50".into(), theme.series(0), &sel.p50),
+        line("p90".into(), theme.series(1), &sel.p90),
+        line("p99".into(), theme.series(2), &sel.p99),
     ];
     let errors = vec![
-        line(
-            "4xx/s".into(),
-            theme.series(3),
-            pick(|p| Some(p.errors_4xx_per_s)),
-        ),
-        line(
-            "5xx/s".into(),
-            theme.series(4),
-            pick(|p| Some(p.errors_5xx_per_s)),
-        ),
+        line("4xx/s".into(), theme.series(3), &sel.errors_4xx_per_s),
+        line("5xx/s".into(), theme.series(4), &sel.errors_5xx_per_s),
     ];
     let who = selected.map_or_else(String::new, |n| format!(" · {n}"));
     [

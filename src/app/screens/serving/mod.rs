@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod history;
+pub mod live_series;
 pub mod query;
 pub mod traffic;
 
@@ -36,6 +37,8 @@ pub struct ServingState {
     pub endpoint: Remote<ServingEndpoint>,
     pub metrics: Remote<()>,
     pub history: MetricsHistory,
+    /// The charts' series, derived from `history` as scrapes arrive.
+    pub live: live_series::LiveSeries,
     /// The selected served entity (rows of the detail).
     pub entities: ListView,
     /// Index into [`WINDOWS_MS`] for the charts.
@@ -72,6 +75,13 @@ impl ServingState {
 
     pub fn window_ms(&self) -> i64 {
         WINDOWS_MS[self.window % WINDOWS_MS.len()]
+    }
+
+    /// Derives the charts' series for what arrived, on a screen `screen_width` wide.
+    pub fn refresh_live(&mut self, screen_width: u16) {
+        let buckets = live_series::buckets_for(live_series::chart_width(screen_width));
+        let window = self.window_ms();
+        self.live.refresh(&self.history, window, buckets);
     }
 }
 
@@ -110,6 +120,7 @@ pub(crate) fn open(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effe
         s.name = name.to_string();
         s.entities = ListView::default();
         s.history = MetricsHistory::new(name);
+        s.live = live_series::LiveSeries::default();
         s.metrics = Remote::default();
     }
     // The header names the endpoint's last change from the journal (what `b` puts back).
@@ -184,12 +195,14 @@ pub(crate) fn on_metrics(
 ) -> Accepted {
     let s = &mut state.serving;
     let history = &mut s.history;
-    s.metrics.accept(req, at, result, |slot, snap| {
+    let accepted = s.metrics.accept(req, at, result, |slot, snap| {
         *slot = Some(());
         if name == history.endpoint {
             history.push(*snap);
         }
-    })
+    });
+    s.refresh_live(state.size.0);
+    accepted
 }
 
 pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
@@ -242,6 +255,7 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
     match action {
         Action::Window => {
             state.serving.window = (state.serving.window + 1) % WINDOWS_MS.len();
+            state.serving.refresh_live(state.size.0);
         }
         Action::ShiftUp => traffic::shift(state, 1, fx),
         Action::ShiftDown => traffic::shift(state, -1, fx),
