@@ -93,6 +93,50 @@ fn production_needs_the_typed_model_name_then_enter() {
 }
 
 #[test]
+fn an_unapproved_version_is_flagged_and_needs_the_override_on_production() {
+    let mut s = session();
+    s.production = true;
+    let mut d = Driver::new(s);
+    d.open_churn();
+    d.char('p');
+    d.key(KeyCode::Enter);
+    let mut plan = promote_plan();
+    plan.unapproved = Some("approval pending (approval = pending)".into());
+    d.answer_plan(plan);
+    assert!(confirming(&d));
+    let screen = d.screen_text(120, 40);
+    assert!(
+        screen.contains("Approval: NOT APPROVED: approval pending"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("Type {CHURN_MODEL} unapproved to confirm")),
+        "{screen}"
+    );
+    d.type_text(CHURN_MODEL);
+    d.key(KeyCode::Enter);
+    assert!(
+        !applied(&d) && confirming(&d),
+        "the name alone is not enough"
+    );
+    d.type_text(" unapproved");
+    d.key(KeyCode::Enter);
+    assert!(applied(&d), "the name and the override word confirm");
+
+    // Off production the flag is shown and the usual confirm key applies.
+    let mut d = Driver::new(session());
+    d.open_churn();
+    d.char('p');
+    d.key(KeyCode::Enter);
+    let mut plan = promote_plan();
+    plan.unapproved = Some("approval rejected (approval = rejected)".into());
+    d.answer_plan(plan);
+    assert!(d.screen_text(120, 40).contains("NOT APPROVED"));
+    d.char('y');
+    assert!(applied(&d));
+}
+
+#[test]
 fn esc_always_cancels_and_sends_nothing() {
     for production in [false, true] {
         let mut d = promote_dialog(production);

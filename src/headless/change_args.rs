@@ -30,6 +30,10 @@ pub struct PromoteArgs {
     /// Comment recorded with the change (and with the stage transition).
     #[arg(long)]
     pub comment: Option<String>,
+    /// Production profiles: promote even though the version's approval is pending or
+    /// rejected (without it such a promotion is refused and nothing is sent).
+    #[arg(long)]
+    pub allow_unapproved: bool,
     #[command(flatten)]
     pub confirm: ConfirmArgs,
 }
