@@ -6,6 +6,7 @@ use tui_input::Input;
 
 use crate::api::models::serving::ServingEndpoint;
 use crate::ops::canary::CanaryPlan;
+use crate::ops::canary::start::default_steps;
 use crate::ops::traffic::Split;
 
 use super::super::super::form::FormField;
@@ -89,10 +90,13 @@ impl CanaryForm {
     pub fn build(endpoint: &str, entities: Vec<EntityInfo>) -> CanaryForm {
         let stable = entities.first().map(|e| e.name.clone()).unwrap_or_default();
         let canary = entities.get(1).map(|e| e.name.clone()).unwrap_or_default();
+        // A canary that already takes traffic is not cut back: the steps start at its share.
+        let share = entities.get(1).map_or(0, |e| e.percent);
+        let steps: Vec<String> = default_steps(share).iter().map(u32::to_string).collect();
         let defaults = [
             stable,
             canary,
-            "5,25,50,100".to_string(),
+            steps.join(","),
             "2m".to_string(),
             "15s".to_string(),
             "200".to_string(),
