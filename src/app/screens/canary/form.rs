@@ -319,7 +319,8 @@ mod tests {
                 name: "churn_model-5".into()
             }
         );
-        assert_eq!(plan.steps, vec![5, 25, 50, 100]);
+        // From the canary's current 10%: no step cuts it.
+        assert_eq!(plan.steps, vec![10, 25, 50, 100]);
         assert_eq!((plan.hold_ms, plan.interval_ms), (120_000, 15_000));
         assert_eq!(plan.guards.max_p99_ms, None);
         assert_eq!(plan.guards.max_p99_ratio, Some(1.2));
