@@ -1,6 +1,7 @@
 //! Canary safety against the simulator: a plan whose first step is below the canary's share
 //! says so before anything is sent; `rollback --endpoint` after a finished plan puts back the
-//! config from before the plan.
+//! config from before the plan; a promotion says the stable entity is left at 0%, and
+//! `traffic --remove` takes it away (only at 0%).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -163,4 +164,127 @@ async fn a_first_step_below_the_canarys_share_is_named_before_anything_is_sent()
         ])
         .await;
     assert!(!out.stderr.contains("cuts"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn rolling_back_after_a_finished_plan_puts_back_the_config_from_before_it() {
+    let env = Env::new().await;
+    let plan = env.path("plan.toml");
+    std::fs::write(&plan, plan_text("[50, 100]")).unwrap();
+    let run = env
+        .run(&[
+            "--profile",
+            "dev",
+            "canary",
+            "churn-prod",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--wait",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(run.code, OK, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["phase"], "completed");
+    assert_eq!(env.split().await.percent("churn_model-5"), 100);
+
+    let out = env
+        .run(&["--profile", "dev", "rollback", "--endpoint", "churn-prod"])
+        .await;
+    assert_eq!(out.code, USAGE, "no --yes");
+    assert!(
+        out.stdout.contains("before the canary plan")
+            || out.stderr.contains("before the canary plan"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let out = env
+        .run(&[
+            "--profile",
+            "dev",
+            "rollback",
+            "--endpoint",
+            "churn-prod",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, OK, "{}\n{}", out.stdout, out.stderr);
+    let split = env.split().await;
+    assert_eq!(
+        (
+            split.percent("churn_model-4"),
+            split.percent("churn_model-5")
+        ),
+        (90, 10),
+        "the split from before the plan, not its 50% step"
+    );
+}
+
+#[tokio::test]
+async fn after_a_promotion_the_entity_left_at_zero_can_be_removed() {
+    let env = Env::new().await;
+    // Only an entity at 0% is removed.
+    let out = env
+        .run(&[
+            "--profile",
+            "dev",
+            "traffic",
+            "churn-prod",
+            "--remove",
+            "churn_model-4",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, USAGE, "{}", out.stderr);
+    assert!(out.stderr.contains("move it to 0% first"), "{}", out.stderr);
+    assert_eq!(env.puts(), 0);
+
+    let plan = env.path("plan.toml");
+    std::fs::write(&plan, plan_text("[100]")).unwrap();
+    let run = env
+        .run(&[
+            "--profile",
+            "dev",
+            "canary",
+            "churn-prod",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--wait",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(run.code, OK, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("churn_model-4 is left at 0%")
+            && run
+                .stderr
+                .contains("traffic churn-prod --remove churn_model-4"),
+        "{}",
+        run.stderr
+    );
+    let out = env
+        .run(&[
+            "--profile",
+            "dev",
+            "traffic",
+            "churn-prod",
+            "--remove",
+            "churn_model-4",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, OK, "{}\n{}", out.stdout, out.stderr);
+    let ep = env
+        .client()
+        .get_serving_endpoint("churn-prod")
+        .await
+        .unwrap();
+    let names: Vec<String> = ep
+        .config
+        .iter()
+        .flat_map(|c| c.served_entities.iter().map(|e| e.name.clone()))
+        .collect();
+    assert_eq!(names, ["churn_model-5"]);
+    assert_eq!(env.split().await.percent("churn_model-5"), 100);
 }
