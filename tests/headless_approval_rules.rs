@@ -1,7 +1,8 @@
 //! The approval rules of headless changes against the simulator: promoting a version whose
 //! approval is pending or rejected is flagged, and refused on production profiles without
 //! `--allow-unapproved`; approving one's own request is flagged, or refused under
-//! `[approvals] self_approval = "refuse"`.
+//! `[approvals] self_approval = "refuse"`; `approvals MODEL VERSION` shows what an approver
+//! reads before deciding.
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -325,4 +326,44 @@ async fn self_approval_is_refused_when_configured() {
         ])
         .await;
     assert_eq!(code(&out), OK, "{}", text(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_request_reads_in_full() {
+    let env = Env::new("").await;
+    let out = env
+        .run(&["--profile", "dev", "approvals", "fraud_model", "v4"])
+        .await;
+    assert_eq!(code(&out), OK, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for want in [
+        "fraud_model v4 (workspace, → Production)",
+        "asked by priya.natarajan@acme.com",
+        "AUC +1.2 pts on the Q3 holdout",
+        "V3 (CHAMPION)",
+        "lineage:",
+        "v4 <- run",
+        "v3 <- run",
+    ] {
+        assert!(stdout.contains(want), "{want}: {stdout}");
+    }
+    let out = env
+        .run(&[
+            "--profile",
+            "dev",
+            "approvals",
+            "main.ml.churn_model",
+            "5",
+            "--json",
+        ])
+        .await;
+    assert_eq!(code(&out), OK);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["champion"], "4");
+    assert_eq!(doc["lineage"][0]["version"], "5");
+    assert!(!doc["metrics"].as_array().unwrap().is_empty());
+    let out = env
+        .run(&["--profile", "dev", "approvals", "fraud_model", "3"])
+        .await;
+    assert_eq!(code(&out), 3, "not waiting: {}", text(&out.stderr));
 }

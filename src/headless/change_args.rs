@@ -78,6 +78,11 @@ pub struct DecisionArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ApprovalsArgs {
+    /// With VERSION: that request (or UC version) in full: comments, who asked when, the
+    /// source run's metrics beside the champion's, and the versions' lineage.
+    #[arg(requires = "version")]
+    pub model: Option<String>,
+    pub version: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -6,6 +6,7 @@
 //! the decision is the approval tag (names and values from `[approvals]`), with the comment and
 //! the approver in two more tags.
 
+pub mod detail;
 pub mod gate;
 
 use std::collections::BTreeMap;
