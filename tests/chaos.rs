@@ -185,7 +185,7 @@ async fn change(rig: &Rig, kind: Kind, n: usize) -> Result<Option<(String, Outco
                     version: versions[(n + k) % 3].into(),
                     ..PromoteRequest::default()
                 };
-                let candidate = prepare_promote(c, &req).await?;
+                let candidate = prepare_promote(c, &req, &ApprovalSettings::default()).await?;
                 if !candidate.is_noop() {
                     plan = Some(candidate);
                     break;

@@ -217,7 +217,12 @@ async fn production_profiles_need_the_model_name_typed_out() {
     assert_eq!(env.champion().await, 4);
     assert_eq!(journal_lines(&env.data()), 0);
 
-    let right = [&base[..], &["--confirm", "main.ml.churn_model"]].concat();
+    // v5's approval is pending: production also needs the override.
+    let right = [
+        &base[..],
+        &["--confirm", "main.ml.churn_model", "--allow-unapproved"],
+    ]
+    .concat();
     let out = env.run(&right).await;
     assert_eq!(code(&out), OK, "{}", text(&out.stderr));
     assert_eq!(env.champion().await, 5);

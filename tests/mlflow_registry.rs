@@ -6,6 +6,7 @@
 use mlops_console::api::models::registry::{Stage, TransitionStageRequest};
 use mlops_console::api::registry::TransitionPath;
 use mlops_console::api::{ApiError, Client, ClientOptions, Credentials};
+use mlops_console::config::ApprovalSettings;
 use mlops_console::ops::journal::Outcome;
 use mlops_console::ops::promote::{PromoteRequest, prepare};
 use mlops_console::ops::rollback::{self, RollbackPlan, RollbackRequest};
@@ -122,6 +123,7 @@ async fn registry_against_a_real_mlflow_server() {
             alias: Some("champion".into()),
             comment: None,
         },
+        &ApprovalSettings::default(),
     )
     .await
     .unwrap();
@@ -165,6 +167,7 @@ async fn registry_against_a_real_mlflow_server() {
             version: "3".into(),
             ..PromoteRequest::default()
         },
+        &ApprovalSettings::default(),
     )
     .await
     .unwrap();

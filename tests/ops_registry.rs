@@ -60,9 +60,13 @@ async fn promote_then_roll_back_from_the_journal() {
     let journal = Journal::in_dir(dir.path());
     let c = client(&sim, &sim.token, false);
 
-    let plan = prepare_promote(&c, &promote_req("main.ml.churn_model", "5"))
-        .await
-        .unwrap();
+    let plan = prepare_promote(
+        &c,
+        &promote_req("main.ml.churn_model", "5"),
+        &ApprovalSettings::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         plan.summary(),
         "promote main.ml.churn_model@champion: v4 → v5"
@@ -121,9 +125,13 @@ async fn promote_then_roll_back_from_the_journal() {
     );
 
     // Promoting to where it already is: nothing to send, nothing journaled.
-    let same = prepare_promote(&c, &promote_req("main.ml.churn_model", "4"))
-        .await
-        .unwrap();
+    let same = prepare_promote(
+        &c,
+        &promote_req("main.ml.churn_model", "4"),
+        &ApprovalSettings::default(),
+    )
+    .await
+    .unwrap();
     assert!(same.is_noop());
     assert!(matches!(
         execute(&c, &journal, &ctx(), &same).await,
@@ -138,9 +146,13 @@ async fn a_plan_made_stale_by_someone_else_is_not_sent() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
     let c = client(&sim, &sim.token, false);
-    let plan = prepare_promote(&c, &promote_req("main.ml.churn_model", "5"))
-        .await
-        .unwrap();
+    let plan = prepare_promote(
+        &c,
+        &promote_req("main.ml.churn_model", "5"),
+        &ApprovalSettings::default(),
+    )
+    .await
+    .unwrap();
     // While the dialog is open, another console moves the alias.
     c.set_uc_alias("main.ml.churn_model", "champion", 3)
         .await
@@ -226,9 +238,13 @@ async fn a_non_owner_promotion_is_recorded_as_failed() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::in_dir(dir.path());
     let analyst = client(&sim, &sim.nonowner_token, false);
-    let plan = prepare_promote(&analyst, &promote_req("main.ml.churn_model", "5"))
-        .await
-        .unwrap();
+    let plan = prepare_promote(
+        &analyst,
+        &promote_req("main.ml.churn_model", "5"),
+        &ApprovalSettings::default(),
+    )
+    .await
+    .unwrap();
     let done = execute(&analyst, &journal, &ctx(), &plan).await.unwrap();
     assert_eq!(done.outcome, Outcome::Failed);
     assert_eq!(done.failure, Some(FailureKind::PermissionDenied));
@@ -256,9 +272,13 @@ async fn read_only_refuses_before_journaling_or_sending() {
     let journal = Journal::in_dir(dir.path());
     let ro = client(&sim, &sim.token, true);
     // Planning only reads, so it works on a read-only profile.
-    let plan = prepare_promote(&ro, &promote_req("main.ml.churn_model", "5"))
-        .await
-        .unwrap();
+    let plan = prepare_promote(
+        &ro,
+        &promote_req("main.ml.churn_model", "5"),
+        &ApprovalSettings::default(),
+    )
+    .await
+    .unwrap();
     let before = sim.request_log().len();
     let err = execute(&ro, &journal, &ctx(), &plan).await.unwrap_err();
     assert!(matches!(err, OpError::ReadOnly(_)), "{err}");
@@ -274,7 +294,9 @@ async fn workspace_promotion_archives_and_rolls_back() {
     let c = client(&sim, &sim.token, false);
     let mut req = promote_req("fraud_model", "4");
     req.comment = Some("ship it".into());
-    let plan = prepare_promote(&c, &req).await.unwrap();
+    let plan = prepare_promote(&c, &req, &ApprovalSettings::default())
+        .await
+        .unwrap();
     assert_eq!(
         plan.summary(),
         "promote fraud_model (stages): v3 Production, v4 Staging → v3 Archived, v4 Production"
@@ -452,7 +474,11 @@ async fn approvals_are_listed_and_decided() {
 fn operations_are_send(c: &Client, j: &Journal, view: &mlops_console::ops::journal::JournalView) {
     fn send<T: Send>(_: T) {}
     let settings = ApprovalSettings::default();
-    send(prepare_promote(c, &promote_req("m", "1")));
+    send(prepare_promote(
+        c,
+        &promote_req("m", "1"),
+        &ApprovalSettings::default(),
+    ));
     send(prepare_rollback(c, view, &RollbackRequest::default()));
     send(list_pending(c, &settings));
     let decision = DecisionRequest {

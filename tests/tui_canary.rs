@@ -72,10 +72,41 @@ fn the_form_leads_to_the_confirm_dialog_and_only_y_starts_the_plan() {
     assert_eq!(s.plan.endpoint, CHURN_PROD);
     assert_eq!(s.plan.stable, STABLE, "the entity with the largest share");
     assert_eq!(s.plan.canary_name(), CANARY);
-    assert_eq!(s.plan.steps, vec![5, 25, 50, 100]);
+    // The canary serves 25% already: the proposed steps start there, nothing is cut.
+    assert_eq!(s.plan.steps, vec![25, 50, 100]);
     assert_eq!(s.phase, Phase::Starting);
     assert!(matches!(d.state.overlay, Overlay::None));
     assert!(d.state.canary.plan(CHURN_PROD).unwrap().running);
+}
+
+#[test]
+fn a_first_step_below_the_canarys_share_is_shown_before_y() {
+    let mut d = panel(session());
+    d.char('n');
+    let Overlay::CanaryForm(f) = &d.state.overlay else {
+        panic!("the form is open");
+    };
+    assert_eq!(f.fields[2].input.value(), "25,50,100", "from its 25%");
+    d.key(KeyCode::Enter);
+    let screen = d.screen_text(120, 40);
+    assert!(!screen.contains("cuts"), "{screen}");
+    d.key(KeyCode::Esc);
+
+    // Typed below the share: the dialog names the cut before anything is sent.
+    d.char('n');
+    if let Overlay::CanaryForm(f) = &mut d.state.overlay {
+        f.fields[2].input = "5,25,50,100".into();
+    }
+    d.key(KeyCode::Enter);
+    assert!(matches!(d.state.overlay, Overlay::Confirm(_)));
+    let screen = d.screen_text(120, 40);
+    assert!(
+        screen.contains("the first step cuts churn_model-5 from 25% to 5% of the traffic"),
+        "{screen}"
+    );
+    assert!(d.started_canary().is_none());
+    d.char('y');
+    assert_eq!(d.started_canary().unwrap().plan.steps, vec![5, 25, 50, 100]);
 }
 
 #[test]

@@ -93,6 +93,50 @@ fn production_needs_the_typed_model_name_then_enter() {
 }
 
 #[test]
+fn an_unapproved_version_is_flagged_and_needs_the_override_on_production() {
+    let mut s = session();
+    s.production = true;
+    let mut d = Driver::new(s);
+    d.open_churn();
+    d.char('p');
+    d.key(KeyCode::Enter);
+    let mut plan = promote_plan();
+    plan.unapproved = Some("approval pending (approval = pending)".into());
+    d.answer_plan(plan);
+    assert!(confirming(&d));
+    let screen = d.screen_text(120, 40);
+    assert!(
+        screen.contains("Approval: NOT APPROVED: approval pending"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("Type {CHURN_MODEL} unapproved to confirm")),
+        "{screen}"
+    );
+    d.type_text(CHURN_MODEL);
+    d.key(KeyCode::Enter);
+    assert!(
+        !applied(&d) && confirming(&d),
+        "the name alone is not enough"
+    );
+    d.type_text(" unapproved");
+    d.key(KeyCode::Enter);
+    assert!(applied(&d), "the name and the override word confirm");
+
+    // Off production the flag is shown and the usual confirm key applies.
+    let mut d = Driver::new(session());
+    d.open_churn();
+    d.char('p');
+    d.key(KeyCode::Enter);
+    let mut plan = promote_plan();
+    plan.unapproved = Some("approval rejected (approval = rejected)".into());
+    d.answer_plan(plan);
+    assert!(d.screen_text(120, 40).contains("NOT APPROVED"));
+    d.char('y');
+    assert!(applied(&d));
+}
+
+#[test]
 fn esc_always_cancels_and_sends_nothing() {
     for production in [false, true] {
         let mut d = promote_dialog(production);
@@ -291,5 +335,68 @@ fn enter_on_a_version_opens_its_run() {
         mlops_console::app::Route::RunDetail {
             run_id: "run5abcdef0123".into()
         }
+    );
+}
+
+#[test]
+fn enter_on_a_request_shows_it_in_full_with_metrics_and_lineage() {
+    use mlops_console::ops::approvals::detail::{ApprovalDetail, Lineage, MetricPair};
+    let mut d = Driver::new(session());
+    d.open_approvals();
+    d.key(KeyCode::Enter);
+    let req = d
+        .fetch_req(|f| matches!(f, Fetch::ApprovalDetail(i) if i.model == "fraud_model"))
+        .expect("the detail is read");
+    assert!(matches!(d.state.overlay, Overlay::ApprovalDetail(_)));
+    assert!(d.screen_text(120, 40).contains("reading"));
+    let item = pending().items[0].clone();
+    let detail = ApprovalDetail {
+        item,
+        comments: vec![
+            "AUC +1.2 pts on the Q3 holdout; a week of shadow traffic looked clean.".into(),
+        ],
+        champion: Some("3".into()),
+        metrics: vec![MetricPair {
+            key: "auc".into(),
+            candidate: Some(0.912),
+            champion: Some(0.899),
+        }],
+        lineage: vec![
+            Lineage {
+                version: "4".into(),
+                run_id: Some("run4".into()),
+                run_name: Some("gbt-tuned".into()),
+                experiment_id: Some("7".into()),
+                parent_run_id: Some("sweep1".into()),
+                ..Lineage::default()
+            },
+            Lineage {
+                version: "3".into(),
+                run_id: Some("run3".into()),
+                ..Lineage::default()
+            },
+        ],
+        notes: vec![],
+    };
+    d.answer(req, Payload::ApprovalDetail(Box::new(detail)));
+    let screen = d.screen_text(120, 40);
+    for want in [
+        "fraud_model v4: transition request to Production",
+        "Asked by priya@acme.com",
+        "a week of shadow traffic looked clean",
+        "v3 (champion)",
+        "auc",
+        "0.912",
+        "0.899",
+        "v4 ← run gbt-tuned (run4) in experiment 7, child of run sweep1",
+        "v3 (champion) ← run run3",
+    ] {
+        assert!(screen.contains(want), "{want}: {screen}");
+    }
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.state.overlay, Overlay::None));
+    assert!(
+        prepared(&d).is_none() && !applied(&d),
+        "reading never changes anything"
     );
 }

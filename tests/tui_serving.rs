@@ -120,6 +120,23 @@ fn promote_canary_and_roll_back_plan_their_requests() {
 }
 
 #[test]
+fn d_plans_the_removal_of_the_selected_entity() {
+    // After a promotion the stable entity is left at 0%: D on it plans its removal (the plan
+    // itself refuses an entity that still takes traffic).
+    let mut d = Driver::new(session());
+    d.open_endpoint(churn_prod(0, false), 3);
+    d.char('D');
+    assert_eq!(
+        traffic_request(&d),
+        Some(TrafficRequest::Remove {
+            endpoint: CHURN_PROD.into(),
+            entity: "churn_model-4".into(),
+        })
+    );
+    assert!(!applied(&d), "planning sends nothing");
+}
+
+#[test]
 fn equals_asks_for_a_split_prefilled_with_the_live_one() {
     let mut d = on_canary();
     d.char('=');
@@ -147,7 +164,7 @@ fn read_only_offers_no_traffic_change() {
     s.readonly = true;
     let mut d = Driver::new(s);
     d.open_endpoint(churn_prod(90, false), 2);
-    for c in ['+', '-', 'P', 'b', '='] {
+    for c in ['+', '-', 'P', 'D', 'b', '='] {
         d.char(c);
         assert!(traffic_request(&d).is_none(), "{c} planned a change");
         assert!(

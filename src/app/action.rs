@@ -79,6 +79,8 @@ pub enum Action {
     SetSplit,
     /// Send 100% of the traffic to the selected entity.
     PromoteCanary,
+    /// Remove the selected entity when it takes 0% (what a canary promotion leaves).
+    RemoveEntity,
     /// The canary panel (plan, step, verdict).
     Canary,
     /// Pause / resume the running canary plan.
@@ -157,6 +159,7 @@ impl Action {
                 | Action::ShiftDown
                 | Action::SetSplit
                 | Action::PromoteCanary
+                | Action::RemoveEntity
                 | Action::CanaryPause
                 | Action::CanaryAbort
                 | Action::CanaryNew
@@ -223,6 +226,7 @@ impl Action {
             Action::ShiftDown => "-traffic",
             Action::SetSplit => "set split",
             Action::PromoteCanary => "to 100%",
+            Action::RemoveEntity => "remove 0% entity",
             Action::Canary => "canary",
             Action::CanaryPause => "pause/resume",
             Action::CanaryAbort => "abort",
@@ -313,6 +317,9 @@ impl Action {
             }
             Action::SetSplit => "set the traffic split exactly, e.g. a=90,b=10 (asks first)",
             Action::PromoteCanary => "send 100% of the traffic to the selected entity (asks first)",
+            Action::RemoveEntity => {
+                "remove the selected entity from the endpoint when it takes 0% (asks first)"
+            }
             Action::Canary => {
                 "the canary panel: build or load a plan, follow its steps and verdicts"
             }

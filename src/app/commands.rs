@@ -25,7 +25,9 @@ pub struct HelpSection {
 /// The keymap contexts that have the keyboard now.
 pub fn active_contexts(state: &State) -> Vec<Context> {
     match state.overlay {
-        Overlay::Help { .. } | Overlay::Query(_) => vec![Context::Help],
+        Overlay::Help { .. } | Overlay::Query(_) | Overlay::ApprovalDetail(_) => {
+            vec![Context::Help]
+        }
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
         Overlay::Launch(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => vec![Context::Form],
@@ -61,7 +63,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         Some("clear")
     };
     let wanted: Vec<(Action, Option<&'static str>)> = match (&state.overlay, state.route()) {
-        (Overlay::Help { .. } | Overlay::Query(_), _) => {
+        (Overlay::Help { .. } | Overlay::Query(_) | Overlay::ApprovalDetail(_), _) => {
             vec![(Close, None), (MoveDown, Some("scroll"))]
         }
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
@@ -121,6 +123,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
         ],
         (_, Route::Screen(ScreenId::Approvals)) => vec![
+            (Open, Some("details")),
             (Approve, None),
             (Reject, None),
             (Filter, None),

@@ -13,7 +13,7 @@ use super::msg::ResourceKey;
 use super::remote::RequestId;
 use super::screens::logs::LogKind;
 use crate::ops::Plan;
-use crate::ops::approvals::DecisionRequest;
+use crate::ops::approvals::{DecisionRequest, PendingApproval};
 use crate::ops::canary::{CanaryState, Command};
 use crate::ops::models::Source;
 use crate::ops::promote::PromoteRequest;
@@ -157,6 +157,8 @@ pub enum Fetch {
     },
     /// Open transition requests and UC versions whose approval tag is pending.
     Approvals,
+    /// What an approver reads about one of them (`Enter` on the Approvals screen).
+    ApprovalDetail(Box<PendingApproval>),
     /// The audit journal in the data dir.
     Journal,
     /// Read what a change needs and plan it (nothing is sent).
@@ -209,6 +211,7 @@ impl Fetch {
             Fetch::Models => ResourceKey::Models,
             Fetch::ModelDetail { .. } => ResourceKey::ModelDetail,
             Fetch::Approvals => ResourceKey::Approvals,
+            Fetch::ApprovalDetail(_) => ResourceKey::ApprovalDetail,
             Fetch::Journal => ResourceKey::Journal,
             Fetch::Prepare(_) => ResourceKey::Prepare,
             Fetch::Endpoint { .. } => ResourceKey::Endpoint,

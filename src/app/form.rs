@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use tui_input::Input;
 
 use crate::ops::Plan;
+use crate::ops::approvals::gate;
 use crate::ops::canary::{CanaryPlan, CanaryState};
 use crate::ops::traffic::TrafficPlan;
 use crate::ops::training::{LinkSource, ParameterValue};
@@ -150,8 +151,15 @@ pub struct Confirm {
 }
 
 impl Confirm {
+    /// A promotion of a version whose approval is pending or rejected also needs the
+    /// override word typed after the name (`NAME unapproved`) on production profiles.
     pub fn new(action: ConfirmAction, production: bool) -> Confirm {
-        let type_to_confirm = production.then(|| action.confirm_name().to_string());
+        let type_to_confirm = production.then(|| match &action {
+            ConfirmAction::Change { plan } if plan.unapproved.is_some() => {
+                format!("{} {}", plan.confirm_name, gate::OVERRIDE_WORD)
+            }
+            _ => action.confirm_name().to_string(),
+        });
         Confirm {
             action,
             type_to_confirm,
@@ -206,6 +214,32 @@ mod tests {
         let mut c = Confirm::new(action, true);
         assert!(!c.name_matches());
         c.typed = Input::new("churn-retrain".into());
+        assert!(c.name_matches());
+    }
+
+    #[test]
+    fn an_unapproved_version_needs_the_override_word_on_production() {
+        use crate::ops::{Action, ObjectState, Target};
+        let mut plan = Plan::new(
+            Action::Promote,
+            Target::UcAlias {
+                model: "main.ml.m".into(),
+                alias: "champion".into(),
+            },
+            ObjectState::Alias { version: None },
+            ObjectState::Alias {
+                version: Some("5".into()),
+            },
+        );
+        plan.unapproved = Some("approval pending".into());
+        let action = ConfirmAction::Change {
+            plan: Box::new(plan),
+        };
+        assert!(Confirm::new(action.clone(), false).name_matches());
+        let mut c = Confirm::new(action, true);
+        c.typed = Input::new("main.ml.m".into());
+        assert!(!c.name_matches(), "the name alone is not enough");
+        c.typed = Input::new("main.ml.m unapproved".into());
         assert!(c.name_matches());
     }
 }

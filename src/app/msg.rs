@@ -18,6 +18,7 @@ use super::screens::logs::{LogKind, LogSource};
 use crate::ops::ChangeOutcome;
 use crate::ops::Plan;
 use crate::ops::approvals::PendingList;
+use crate::ops::approvals::detail::ApprovalDetail;
 use crate::ops::canary::{CanaryAction, CanaryState, Command, SavedPlans};
 use crate::ops::journal::JournalView;
 use crate::ops::models::{ModelDetail, ModelRow};
@@ -124,6 +125,7 @@ pub enum ResourceKey {
     Models,
     ModelDetail,
     Approvals,
+    ApprovalDetail,
     Journal,
     Prepare,
     ApplyChange,
@@ -219,6 +221,8 @@ pub enum Payload {
     ModelDetail(ApiResult<Box<ModelDetail>>),
     /// Never fails: what could not be looked at is in its notes.
     Approvals(Box<PendingList>),
+    /// Never fails: what could not be read is in its notes.
+    ApprovalDetail(Box<ApprovalDetail>),
     Journal(Result<Box<JournalView>, String>),
     /// The plan of a change (or why it cannot be made).
     Prepared(Result<Prepared, String>),
@@ -263,6 +267,7 @@ impl Payload {
             Payload::Models(_) => ResourceKey::Models,
             Payload::ModelDetail(_) => ResourceKey::ModelDetail,
             Payload::Approvals(_) => ResourceKey::Approvals,
+            Payload::ApprovalDetail(_) => ResourceKey::ApprovalDetail,
             Payload::Journal(_) => ResourceKey::Journal,
             Payload::Prepared(_) => ResourceKey::Prepare,
             Payload::ChangeApplied(_) => ResourceKey::ApplyChange,

@@ -70,6 +70,8 @@ pub enum Overlay {
     Candidates(Box<CandidatePick>),
     /// A test query's answer.
     Query(Box<QueryView>),
+    /// One request or version awaiting approval, in full (`Enter` on Approvals).
+    ApprovalDetail(Box<super::screens::approvals::DetailView>),
     /// Build a canary plan, or name a plan file.
     CanaryForm(Box<CanaryForm>),
 }

@@ -12,9 +12,24 @@
 //! rejected = "no"
 //! comment_tag = "review_comment"
 //! approver_tag = "reviewed_by"
+//! self_approval = "refuse"   # or "warn" (the default)
 //! ```
+//!
+//! `self_approval` says what approving one's own request (or one's own UC version) does:
+//! `warn` flags it in the confirm dialog and the headless plan; `refuse` sends nothing.
 
 use serde::Deserialize;
+
+/// What approving one's own request or version does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfApproval {
+    /// Flagged in the confirm dialog and the headless plan.
+    #[default]
+    Warn,
+    /// Refused before anything is sent.
+    Refuse,
+}
 
 /// Tag names and values of UC approvals (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -26,6 +41,7 @@ pub struct ApprovalSettings {
     pub rejected: String,
     pub comment_tag: String,
     pub approver_tag: String,
+    pub self_approval: SelfApproval,
 }
 
 impl Default for ApprovalSettings {
@@ -37,6 +53,7 @@ impl Default for ApprovalSettings {
             rejected: "rejected".into(),
             comment_tag: "approval_comment".into(),
             approver_tag: "approval_by".into(),
+            self_approval: SelfApproval::Warn,
         }
     }
 }
@@ -51,6 +68,7 @@ struct RawApprovals {
     rejected: Option<String>,
     comment_tag: Option<String>,
     approver_tag: Option<String>,
+    self_approval: Option<SelfApproval>,
 }
 
 impl TryFrom<RawApprovals> for ApprovalSettings {
@@ -65,6 +83,7 @@ impl TryFrom<RawApprovals> for ApprovalSettings {
             rejected: raw.rejected.unwrap_or(d.rejected),
             comment_tag: raw.comment_tag.unwrap_or(d.comment_tag),
             approver_tag: raw.approver_tag.unwrap_or(d.approver_tag),
+            self_approval: raw.self_approval.unwrap_or_default(),
         };
         let named = [
             ("tag", &s.tag),

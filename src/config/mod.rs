@@ -23,7 +23,7 @@ pub mod profiles;
 pub mod resolve;
 
 pub use app_config::{AppConfig, ProfileSettings};
-pub use approvals::ApprovalSettings;
+pub use approvals::{ApprovalSettings, SelfApproval};
 pub use databrickscfg::{DatabricksCfg, ProfileEntry};
 pub use error::ConfigError;
 pub use host::normalize_host;

@@ -3,6 +3,7 @@
 use chrono::Utc;
 
 use crate::api::Client;
+use crate::ops::approvals::detail::read_detail;
 use crate::ops::approvals::{
     ApprovalSource, Decision, DecisionRequest, PendingApproval, list_pending, prepare_decision,
 };
@@ -72,7 +73,76 @@ fn row(p: &PendingApproval, now: i64) -> Vec<String> {
     ]
 }
 
+/// `approvals MODEL VERSION`: one waiting request or version in full.
+async fn show(client: &Client, session: &Session, args: &ApprovalsArgs, model: &str) -> i32 {
+    let version = args.version.as_deref().unwrap_or_default();
+    let version = version.trim().trim_start_matches(['v', 'V']);
+    let pending = list_pending(client, &session.approvals).await;
+    let Some(item) = pending
+        .items
+        .iter()
+        .find(|i| i.model == model && i.version == version)
+    else {
+        crate::eprintln_escaped!("{model} v{version} is not waiting for approval");
+        for n in &pending.notes {
+            crate::eprintln_escaped!("note: {n}");
+        }
+        return exit::NOT_FOUND;
+    };
+    let d = read_detail(client, &session.approvals, item).await;
+    if args.json {
+        output::json(&d);
+        return exit::OK;
+    }
+    let now = Utc::now().timestamp_millis();
+    let request = row(item, now);
+    let mut text = format!(
+        "{model} v{version} ({}, {})\nasked by {} {} ago\n\ncomments:\n",
+        request[0], request[3], request[4], request[5]
+    );
+    for c in &d.comments {
+        text.push_str(&format!("  {c}\n"));
+    }
+    let champion = d.champion.as_deref().unwrap_or("-");
+    let rows: Vec<Vec<String>> = d
+        .metrics
+        .iter()
+        .map(|m| {
+            let v = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |x| format!("{x:.4}"));
+            vec![m.key.clone(), v(m.candidate), v(m.champion)]
+        })
+        .collect();
+    let candidate_head = format!("V{version}");
+    let champion_head = format!("V{champion} (CHAMPION)");
+    text.push_str(&format!(
+        "\n{}\nlineage:\n",
+        table::render(&["METRIC", &candidate_head, &champion_head], &rows)
+    ));
+    for l in &d.lineage {
+        text.push_str(&format!(
+            "  v{} <- run {} ({}) in experiment {}{}; registered by {}\n",
+            l.version,
+            l.run_name.as_deref().unwrap_or("?"),
+            l.run_id.as_deref().unwrap_or("?"),
+            l.experiment_id.as_deref().unwrap_or("?"),
+            l.parent_run_id
+                .as_deref()
+                .map(|p| format!(", child of run {p}"))
+                .unwrap_or_default(),
+            l.registered_by.as_deref().unwrap_or("?")
+        ));
+    }
+    output::print(&text);
+    for n in &d.notes {
+        crate::eprintln_escaped!("note: {n}");
+    }
+    exit::OK
+}
+
 pub async fn list(client: &Client, session: &Session, args: &ApprovalsArgs) -> i32 {
+    if let Some(model) = &args.model {
+        return show(client, session, args, model).await;
+    }
     let pending = list_pending(client, &session.approvals).await;
     if args.json {
         output::json(&pending);

@@ -14,9 +14,11 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::api::Client;
+use crate::ops::canary::start::first_step_cut;
 use crate::ops::canary::{
     CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunUntil, Runner,
 };
+use crate::ops::traffic::Split;
 use crate::ops::{ChangeContext, Workspace};
 
 use super::change::{self, Session};
@@ -114,6 +116,13 @@ fn load_plan(args: &CanaryArgs) -> Result<Option<CanaryPlan>, i32> {
     Ok(Some(plan))
 }
 
+/// A new plan's first step below what the canary serves now, in words (see `canary::start`).
+async fn first_step_cut_now(client: &Client, plan: &CanaryPlan) -> Option<String> {
+    let ep = client.get_serving_endpoint(&plan.endpoint).await.ok()?;
+    let current = Split::of_endpoint(&ep).percent(&plan.canary_name());
+    first_step_cut(plan, current)
+}
+
 pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
     let ws = Workspace::of(client).await;
     let store = CanaryStore::for_workspace(&session.data_dir, &ws);
@@ -193,6 +202,11 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         }
     };
     eprint!("{}", plan_lines(&state.plan));
+    if state.phase == Phase::Starting
+        && let Some(cut) = first_step_cut_now(client, &state.plan).await
+    {
+        crate::eprintln_escaped!("  warning: {cut}");
+    }
     if state.phase != Phase::Starting {
         crate::eprintln_escaped!("  resuming: {}", state.describe());
     }

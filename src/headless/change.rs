@@ -58,7 +58,9 @@ pub fn code_for(e: &OpError) -> i32 {
         OpError::Api(e) => exit::for_api_error(e),
         OpError::Invalid(_) => exit::USAGE,
         OpError::NotFound(_) => exit::NOT_FOUND,
-        OpError::ReadOnly(_) | OpError::Stale(_) => exit::CONFLICT_OR_PERMISSION,
+        OpError::ReadOnly(_) | OpError::Stale(_) | OpError::Refused(_) => {
+            exit::CONFLICT_OR_PERMISSION
+        }
         OpError::NothingToDo(_) => exit::OK,
         OpError::Journal { .. } => exit::FAILURE,
     }
@@ -163,6 +165,24 @@ pub fn confirmation(
         )));
     }
     Ok(())
+}
+
+/// Prints `plan` and why it is not applied (nothing is sent); returns `code`.
+pub fn hold(
+    client: &Client,
+    session: &Session,
+    args: &ConfirmArgs,
+    plan: &Plan,
+    why: &str,
+    code: i32,
+) -> i32 {
+    if args.json {
+        output::json(&json!({ "plan": plan, "executed": false, "error": why }));
+    } else {
+        print_plan(plan, client, session, false, false);
+    }
+    crate::eprintln_escaped!("{why}");
+    code
 }
 
 /// Prints `plan`, and applies it when the confirmation rules allow. Returns the exit code.

@@ -30,6 +30,10 @@ pub struct PromoteArgs {
     /// Comment recorded with the change (and with the stage transition).
     #[arg(long)]
     pub comment: Option<String>,
+    /// Production profiles: promote even though the version's approval is pending or
+    /// rejected (without it such a promotion is refused and nothing is sent).
+    #[arg(long)]
+    pub allow_unapproved: bool,
     #[command(flatten)]
     pub confirm: ConfirmArgs,
 }
@@ -74,6 +78,11 @@ pub struct DecisionArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ApprovalsArgs {
+    /// With VERSION: that request (or UC version) in full: comments, who asked when, the
+    /// source run's metrics beside the champion's, and the versions' lineage.
+    #[arg(requires = "version")]
+    pub model: Option<String>,
+    pub version: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

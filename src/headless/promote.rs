@@ -21,10 +21,36 @@ pub async fn promote(client: &Client, session: &Session, args: &PromoteArgs) -> 
         comment: args.comment.clone(),
     };
     let actor = change::actor(client).await;
-    match prepare(client, &req).await {
-        Ok(plan) => change::apply(client, session, &args.confirm, actor, &plan).await,
-        Err(e) => change::report(&e),
+    let plan = match prepare(client, &req, &session.approvals).await {
+        Ok(plan) => plan,
+        Err(e) => return change::report(&e),
+    };
+    if let Some(state) = &plan.unapproved
+        && session.production
+        && !args.allow_unapproved
+        && !plan.is_noop()
+        && args.confirm.yes
+    {
+        // The usual confirmation problems first, then the approval. Without `--yes` the plan
+        // (which names the approval state) is printed as for any change.
+        let mut why =
+            match change::confirmation(&plan.confirm_name, "model", session, &args.confirm) {
+                Err(change::Hold::Refused(w)) => format!("error: {w}\n"),
+                _ => String::new(),
+            };
+        why.push_str(&format!(
+            "error: v{} is not approved ({state}); profile '{}' is a production profile: \
+             add --allow-unapproved to promote it anyway; nothing was sent",
+            plan_version(&args.version),
+            session.profile
+        ));
+        return change::hold(client, session, &args.confirm, &plan, &why, exit::USAGE);
     }
+    change::apply(client, session, &args.confirm, actor, &plan).await
+}
+
+fn plan_version(typed: &str) -> &str {
+    typed.trim().trim_start_matches(['v', 'V'])
 }
 
 pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -> i32 {

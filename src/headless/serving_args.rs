@@ -28,7 +28,11 @@ pub struct TrafficArgs {
     /// Endpoint name.
     pub endpoint: String,
     /// The exact split, e.g. churn_model-4=90,churn_model-5=10 (entities not named get 0).
-    #[arg(long, value_name = "ENTITY=PCT,…", required_unless_present = "shift")]
+    #[arg(
+        long,
+        value_name = "ENTITY=PCT,…",
+        required_unless_present_any = ["shift", "remove"]
+    )]
     pub set: Option<String>,
     /// Move one entity's share by a step, e.g. churn_model-5=+5 or churn_model-5=-5; the others
     /// give or take in proportion. At most 100 points, and only in full (never cut short at 0%
@@ -40,6 +44,10 @@ pub struct TrafficArgs {
         allow_hyphen_values = true
     )]
     pub shift: Option<String>,
+    /// Remove a served entity that takes 0% of the traffic (e.g. the stable entity a canary
+    /// promotion left behind); its route goes with it.
+    #[arg(long, value_name = "ENTITY", conflicts_with_all = ["set", "shift"])]
+    pub remove: Option<String>,
     /// Recorded in the audit journal with the change.
     #[arg(long)]
     pub comment: Option<String>,

@@ -135,6 +135,9 @@ pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> 
     if let Some(code) = change::refuse_read_only(client, session, "traffic") {
         return code;
     }
+    if let Some(entity) = &args.remove {
+        return remove(client, session, args, entity).await;
+    }
     let wanted = match wanted(args) {
         Ok(w) => w,
         Err(e) => {
@@ -157,6 +160,24 @@ pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> 
         }
     };
     match TrafficPlan::routes(&ep, &split, Action::Traffic) {
+        Ok(plan) => {
+            let plan = plan.with_comment(args.comment.clone());
+            apply_plan(client, session, &args.confirm, &plan).await
+        }
+        Err(e) => change::report(&e),
+    }
+}
+
+/// `traffic NAME --remove ENTITY`: the endpoint without an entity at 0%.
+async fn remove(client: &Client, session: &Session, args: &TrafficArgs, entity: &str) -> i32 {
+    let ep = match client.get_serving_endpoint(&args.endpoint).await {
+        Ok(ep) => ep,
+        Err(e) => {
+            crate::eprintln_escaped!("error: {e}");
+            return exit::for_api_error(&e);
+        }
+    };
+    match TrafficPlan::remove_entity(&ep, entity, Action::Traffic) {
         Ok(plan) => {
             let plan = plan.with_comment(args.comment.clone());
             apply_plan(client, session, &args.confirm, &plan).await

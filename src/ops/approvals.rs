@@ -6,6 +6,9 @@
 //! the decision is the approval tag (names and values from `[approvals]`), with the comment and
 //! the approver in two more tags.
 
+pub mod detail;
+pub mod gate;
+
 use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt};
@@ -442,6 +445,20 @@ pub fn plan_ws_decision(
     plan
 }
 
+/// An approval by the one who asked for it (or created the UC version): a warning to show, or
+/// (under `self_approval = "refuse"`) the refusal. Rejecting one's own request is not flagged.
+fn self_approval_flag(
+    settings: &ApprovalSettings,
+    req: &DecisionRequest,
+    actor: Option<&str>,
+    requested_by: Option<&str>,
+) -> Result<Option<String>, OpError> {
+    if req.decision != Decision::Approve {
+        return Ok(None);
+    }
+    gate::apply_policy(settings.self_approval, actor, requested_by).map_err(OpError::Refused)
+}
+
 /// Reads what the decision needs and plans it. `actor` is the current user (the UC approver).
 pub async fn prepare_decision(
     client: &Client,
@@ -459,14 +476,15 @@ pub async fn prepare_decision(
     match &model {
         ModelRef::Uc(name) => {
             let number: i64 = version.parse().unwrap_or_default();
-            client
+            let v = client
                 .get_uc_model_version(name, number)
                 .await
                 .map_err(missing("Unity Catalog"))?;
+            let flag = self_approval_flag(settings, req, actor, v.created_by.as_deref())?;
             let tags = client.get_uc_version_tags(name, &version).await?;
-            Ok(plan_uc_decision(
-                name, &version, req, settings, actor, &tags,
-            ))
+            let mut plan = plan_uc_decision(name, &version, req, settings, actor, &tags);
+            plan.warnings.extend(flag);
+            Ok(plan)
         }
         ModelRef::Registry(name) => {
             let open = client
@@ -503,8 +521,15 @@ pub async fn prepare_decision(
                     )));
                 }
             };
+            let requester = open
+                .iter()
+                .filter(|a| a.to_stage.as_deref() == Some(stage.as_str()))
+                .filter_map(|a| a.user_id.as_deref())
+                .find(|by| gate::self_approval(actor, Some(by)).is_some());
+            let flag = self_approval_flag(settings, req, actor, requester)?;
             let stages = read_all_stages(client, name).await?;
             let mut plan = plan_ws_decision(name, &version, &stage, req, &stages);
+            plan.warnings.extend(flag);
             if req.decision == Decision::Approve {
                 plan.blast_radius = Some(blast_radius::read(client, name).await);
             }

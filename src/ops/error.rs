@@ -22,6 +22,10 @@ pub enum OpError {
     /// The object changed since the plan was made (someone else moved it); nothing was sent.
     #[error("{0}; plan again")]
     Stale(String),
+    /// A rule of the profile's configuration forbids the change (e.g. self-approval under
+    /// `self_approval = "refuse"`); nothing was journaled or sent.
+    #[error("refused: {0}")]
+    Refused(String),
     /// The object is already in the requested state; nothing was journaled or sent.
     #[error("nothing to do: {0}")]
     NothingToDo(String),

@@ -11,6 +11,8 @@ use crate::api::models::registry::Stage;
 use crate::api::models::uc_models::UcModelVersionStatus;
 use crate::api::paging::{Page, collect_pages};
 use crate::api::{ApiError, Client};
+use crate::config::ApprovalSettings;
+use crate::ops::approvals::gate;
 use crate::ops::blast_radius;
 use crate::ops::change::model_ref::{ModelRef, parse_version};
 use crate::ops::change::plan::{Plan, Step};
@@ -252,8 +254,13 @@ pub fn plan(
     plan
 }
 
-/// Reads the current state and the blast radius, and plans the promotion.
-pub async fn prepare(client: &Client, req: &PromoteRequest) -> Result<Plan, OpError> {
+/// Reads the current state, the version's approval and the blast radius, and plans the
+/// promotion. A version whose approval is pending or rejected is marked `unapproved`.
+pub async fn prepare(
+    client: &Client,
+    req: &PromoteRequest,
+    approvals: &ApprovalSettings,
+) -> Result<Plan, OpError> {
     let version = parse_version(&req.version).map_err(OpError::Invalid)?;
     let model = ModelRef::parse(&req.model);
     let facts = read_facts(client, &model, &version, req.alias.as_deref()).await?;
@@ -264,6 +271,12 @@ pub async fn prepare(client: &Client, req: &PromoteRequest) -> Result<Plan, OpEr
         &facts,
         Action::Promote,
     );
+    if !p.is_noop() {
+        match gate::read_unapproved(client, &model, &version, approvals).await {
+            Ok(state) => p.unapproved = state,
+            Err(why) => p.warnings.push(why),
+        }
+    }
     p.blast_radius = Some(blast_radius::read(client, model.name()).await);
     Ok(p)
 }

@@ -5,10 +5,13 @@ use ratatui::text::{Line, Span};
 
 use crate::app::State;
 use crate::app::format;
+use crate::ops::canary::start::first_step_cut;
 use crate::ops::canary::{Canary, CanaryPlan, CanaryState};
+use crate::ops::traffic::Split;
 use crate::theme::{Role, Theme};
 
 use super::canary::{arrow, guard_groups};
+use super::widgets::escaped;
 
 /// The start dialog's body: target, the plan, guards.
 pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
@@ -28,6 +31,18 @@ pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
     }
     let steps: Vec<String> = plan.steps.iter().map(|p| format!("{p}%")).collect();
     lines.push(field(theme, "Steps", steps.join(" > ")));
+    // What the canary serves now: a first step below it cuts its traffic, said before `y`.
+    let current = state
+        .serving
+        .current()
+        .filter(|ep| ep.name == plan.endpoint)
+        .map_or(0, |ep| Split::of_endpoint(ep).percent(&plan.canary_name()));
+    if let Some(cut) = first_step_cut(plan, current) {
+        lines.push(Line::styled(
+            format!("Warning:  {}", escaped(&cut)),
+            theme.style(Role::Warn),
+        ));
+    }
     lines.push(field(theme, "Hold", format::duration_precise(plan.hold_ms)));
     lines.push(field(
         theme,

@@ -27,7 +27,7 @@ pub fn plan_lines(state: &State, plan: &Plan) -> Vec<Line<'static>> {
         let role = if line.starts_with("Blast radius") {
             in_blast = true;
             Role::Accent
-        } else if line.starts_with("Warning") {
+        } else if line.starts_with("Warning") || line.starts_with("Approval") {
             in_blast = false;
             Role::Warn
         } else if line.starts_with("  ") && in_blast {

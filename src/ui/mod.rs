@@ -2,6 +2,7 @@
 //! One module per screen, plus the chrome and the popups.
 
 mod ab;
+mod approval_detail;
 mod canary;
 mod canary_dialog;
 mod canary_form;
@@ -104,6 +105,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
         Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),
+        Overlay::ApprovalDetail(v) => approval_detail::render(frame, areas.body, state, v),
         Overlay::CanaryForm(f) => canary_form::render(frame, areas.body, state, f),
     }
     scrub_hazards(frame);

@@ -92,6 +92,9 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Payload {
         Fetch::Approvals => Payload::Approvals(Box::new(
             crate::ops::approvals::list_pending(client, &env.approvals).await,
         )),
+        Fetch::ApprovalDetail(item) => Payload::ApprovalDetail(Box::new(
+            crate::ops::approvals::detail::read_detail(client, &env.approvals, &item).await,
+        )),
         Fetch::Journal => Payload::Journal(registry::journal(env).await),
         Fetch::Prepare(req) => Payload::Prepared(registry::prepare(env, req).await),
         Fetch::Endpoint { name } => {

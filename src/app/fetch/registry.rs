@@ -49,7 +49,7 @@ pub(crate) async fn journal(env: &Env) -> Result<Box<crate::ops::journal::Journa
 pub(crate) async fn prepare(env: &Env, req: ChangeRequest) -> Result<Prepared, String> {
     let client = &env.client;
     match req {
-        ChangeRequest::Promote(r) => promote::prepare(client, &r)
+        ChangeRequest::Promote(r) => promote::prepare(client, &r, &env.approvals)
             .await
             .map(|p| Prepared::Plan(Box::new(p)))
             .map_err(|e| e.to_string()),

@@ -1,6 +1,8 @@
 //! Approvals room: open workspace transition requests and UC versions whose approval tag is
-//! pending, with `a` / `x` opening the comment prompt of the change flow.
+//! pending, with `a` / `x` opening the comment prompt of the change flow and `Enter` the
+//! request in full.
 
+use crate::ops::approvals::detail::ApprovalDetail;
 use crate::ops::approvals::{ApprovalSource, Decision, PendingApproval, PendingList};
 
 use super::super::action::Action;
@@ -9,6 +11,16 @@ use super::super::list::ListView;
 use super::super::prompt::Prompt;
 use super::super::remote::{Accepted, Remote, RequestId, replace};
 use super::super::state::{Overlay, State};
+
+/// The detail popup of one request or version: read when opened.
+#[derive(Debug, Clone)]
+pub struct DetailView {
+    pub item: PendingApproval,
+    pub req: RequestId,
+    /// `None` while it is read.
+    pub detail: Option<Box<ApprovalDetail>>,
+    pub scroll: u16,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ApprovalsState {
@@ -70,6 +82,36 @@ pub(crate) fn on_loaded(state: &mut State, req: RequestId, at: i64, list: Pendin
     accepted
 }
 
+/// The detail answered: shown if its popup is still the one open.
+pub(crate) fn on_detail(state: &mut State, req: RequestId, detail: ApprovalDetail) -> Accepted {
+    match &mut state.overlay {
+        Overlay::ApprovalDetail(view) if view.req == req => {
+            view.detail = Some(Box::new(detail));
+            state.dirty = true;
+            Accepted::Ok
+        }
+        _ => Accepted::Stale,
+    }
+}
+
+/// `Enter`: the selected request or version in full.
+fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(item) = state.approvals.selected().cloned() else {
+        return;
+    };
+    let req = state.next_request();
+    fx.push(Effect::Fetch {
+        req,
+        fetch: Fetch::ApprovalDetail(Box::new(item.clone())),
+    });
+    state.overlay = Overlay::ApprovalDetail(Box::new(DetailView {
+        item,
+        req,
+        detail: None,
+        scroll: 0,
+    }));
+}
+
 pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
     let page = state.list_page_rows();
     let len = state.approvals.visible().len();
@@ -79,6 +121,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     }
     match action {
         Action::Filter => state.approvals.view.filtering = true,
+        Action::Open => open_detail(state, fx),
         Action::Approve | Action::Reject => {
             let Some(item) = state.approvals.selected().cloned() else {
                 return true;

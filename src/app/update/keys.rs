@@ -24,6 +24,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Prompt(_) => super::change::on_prompt_key(state, key, fx),
         Overlay::Candidates(_) => super::change::on_candidates_key(state, key, fx),
         Overlay::Query(_) => on_query_key(state, key),
+        Overlay::ApprovalDetail(_) => on_approval_detail_key(state, key),
         Overlay::CanaryForm(_) => super::canary::on_form_key(state, key, fx),
         Overlay::None => {
             if screens::list_view(state).is_some_and(|v| v.filtering) {
@@ -55,6 +56,21 @@ fn on_help_key(state: &mut State, key: KeyEvent) {
 /// The test query's answer: scroll, close.
 fn on_query_key(state: &mut State, key: KeyEvent) {
     let Overlay::Query(view) = &mut state.overlay else {
+        return;
+    };
+    match state.keymap.resolve(&[Context::Help], &key) {
+        Some(Action::Close | Action::Help) => state.overlay = Overlay::None,
+        Some(Action::MoveDown) => view.scroll = view.scroll.saturating_add(1),
+        Some(Action::MoveUp) => view.scroll = view.scroll.saturating_sub(1),
+        Some(Action::Quit) => state.quit = true,
+        _ => return,
+    }
+    state.dirty = true;
+}
+
+/// The approval detail: scroll, close.
+fn on_approval_detail_key(state: &mut State, key: KeyEvent) {
+    let Overlay::ApprovalDetail(view) = &mut state.overlay else {
         return;
     };
     match state.keymap.resolve(&[Context::Help], &key) {

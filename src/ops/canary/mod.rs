@@ -6,6 +6,7 @@
 //! * `state` — the persisted state, observations and actions;
 //! * `machine` — the pure state machine `step(state, observation, now) -> (state, actions)`,
 //!   with its transitions in `moves`;
+//! * `start` — where a new plan starts when the canary already takes traffic;
 //! * `store` — `<data_dir>/canaries/<workspace>/<endpoint>.json`, one directory per workspace;
 //! * `runner` — drives the machine against a workspace on an injectable clock.
 
@@ -13,6 +14,7 @@ pub mod machine;
 mod moves;
 pub mod plan;
 pub mod runner;
+pub mod start;
 pub mod state;
 pub mod store;
 pub mod verdict;

@@ -305,10 +305,14 @@ pub(super) fn hold(
 pub(super) fn complete(s: &mut CanaryState, now: i64, a: &mut Actions) {
     s.phase = Phase::Completed;
     let msg = if s.percent() == 100 {
+        // The stable entity stays served at 0%: say how to remove it (nothing does it unasked).
         format!(
-            "canary {} on {} promoted: it takes 100% of the traffic",
+            "canary {} on {} promoted: it takes 100% of the traffic; {stable} is left at 0% \
+             and can be removed (D on the endpoint, or `traffic {} --remove {stable}`)",
             s.plan.canary_name(),
-            s.plan.endpoint
+            s.plan.endpoint,
+            s.plan.endpoint,
+            stable = s.plan.stable
         )
     } else {
         format!(

@@ -342,6 +342,10 @@ pub struct Plan {
     /// Serving endpoints that use this model, when the change can affect what they serve.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blast_radius: Option<BlastRadius>,
+    /// The version's approval is pending or rejected (in words): production profiles need an
+    /// explicit override to apply the plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unapproved: Option<String>,
 }
 
 impl Plan {
@@ -358,6 +362,7 @@ impl Plan {
             reverts: None,
             warnings: Vec::new(),
             blast_radius: None,
+            unapproved: None,
         }
     }
 
@@ -396,6 +401,9 @@ impl Plan {
         }
         if let Some(r) = &self.reverts {
             lines.push(format!("Reverts:  journal entry {r}"));
+        }
+        if let Some(u) = &self.unapproved {
+            lines.push(format!("Approval: NOT APPROVED: {u}"));
         }
         if let Some(b) = &self.blast_radius {
             lines.push("Blast radius:".to_string());

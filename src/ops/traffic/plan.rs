@@ -87,6 +87,43 @@ impl TrafficPlan {
         Self::config(ep, after, action)
     }
 
+    /// `ep` without `entity`, which must take 0% of the traffic and not be the only entity
+    /// (e.g. the stable entity a canary promotion left at 0%).
+    pub fn remove_entity(
+        ep: &ServingEndpoint,
+        entity: &str,
+        action: Action,
+    ) -> Result<Self, OpError> {
+        let before = EndpointConfigState::of(ep);
+        let names = before.entity_names();
+        if !names.iter().any(|n| n == entity) {
+            return Err(OpError::Invalid(format!(
+                "endpoint {} serves no entity {entity} (it serves {})",
+                ep.name,
+                names.join(", ")
+            )));
+        }
+        if names.len() < 2 {
+            return Err(OpError::Invalid(format!(
+                "{entity} is the only entity of endpoint {}: it is not removed",
+                ep.name
+            )));
+        }
+        let share = before.routes.percent(entity);
+        if share > 0 {
+            return Err(OpError::Invalid(format!(
+                "{entity} takes {share}% of endpoint {}'s traffic: move it to 0% first",
+                ep.name
+            )));
+        }
+        let mut after = before.clone();
+        after
+            .served_entities
+            .retain(|e| e.effective_name() != entity);
+        after.routes.shares.retain(|s| s.entity != entity);
+        Ok(Self::config(ep, after, action))
+    }
+
     pub fn with_comment(mut self, comment: Option<String>) -> Self {
         self.comment = comment;
         self

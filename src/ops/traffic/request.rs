@@ -30,6 +30,8 @@ pub enum TrafficRequest {
     Only { endpoint: String, entity: String },
     /// `b`: the whole config before the last change, from the journal.
     Rollback { endpoint: String },
+    /// `D`: remove an entity that takes 0% (what a canary promotion leaves behind).
+    Remove { endpoint: String, entity: String },
 }
 
 impl TrafficRequest {
@@ -38,6 +40,7 @@ impl TrafficRequest {
             TrafficRequest::Shift { endpoint, .. }
             | TrafficRequest::Exact { endpoint, .. }
             | TrafficRequest::Only { endpoint, .. }
+            | TrafficRequest::Remove { endpoint, .. }
             | TrafficRequest::Rollback { endpoint } => endpoint,
         }
     }
@@ -74,6 +77,9 @@ pub async fn prepare(
         }
         TrafficRequest::Only { entity, .. } => {
             live.exact(&[(entity.clone(), 100)]).map_err(invalid)?
+        }
+        TrafficRequest::Remove { entity, .. } => {
+            return TrafficPlan::remove_entity(&ep, entity, Action::Traffic);
         }
         TrafficRequest::Rollback { .. } => {
             let view = journal.read().map_err(|e| OpError::Journal {

@@ -1,5 +1,5 @@
 //! Unity Catalog models: `main.ml.churn_model` v1–v5 (champion 4, challenger 5, approval pending
-//! on v5) and a few more in `main.ml`, a browse-only one in `main.sandbox`, and two in
+//! on v5, rejected on v3) and a few more in `main.ml`, a browse-only one in `main.sandbox`, and two in
 //! `analytics.forecasting`.
 
 use crate::api::models::mlflow::KeyValue;
@@ -77,6 +77,16 @@ pub(crate) fn build(
     let mut v5 = VersionDef::new(&story.churn_best_trial, "Best trial of the Hyperopt sweep");
     v5.tags = vec![("approval", "pending")];
     v5.created = Some(anchor - 2 * DAY);
+    // A rejected version: promoting it is flagged (and needs an override on production).
+    let mut v3 = VersionDef::new(&story.churn_xgb_default, "XGBoost, default parameters");
+    v3.tags = vec![
+        ("approval", "rejected"),
+        ("approval_by", "priya.natarajan@acme.com"),
+        (
+            "approval_comment",
+            "Calibration is off above p=0.8; retune before it ships.",
+        ),
+    ];
     let mut v4 = VersionDef::new(&story.churn_tuned, "Hand-tuned XGBoost (PR #482)");
     v4.tags = vec![("approval", "approved")];
     let mut ticket_v2 = VersionDef::new(
@@ -96,7 +106,7 @@ pub(crate) fn build(
             versions: vec![
                 VersionDef::new(&story.churn_logreg, "Logistic regression baseline"),
                 VersionDef::new(&story.churn_rf, "Random forest baseline"),
-                VersionDef::new(&story.churn_xgb_default, "XGBoost, default parameters"),
+                v3,
                 v4,
                 v5,
             ],

@@ -6,6 +6,7 @@ use tui_input::Input;
 
 use crate::api::models::serving::ServingEndpoint;
 use crate::ops::canary::CanaryPlan;
+use crate::ops::canary::start::default_steps;
 use crate::ops::traffic::Split;
 
 use super::super::super::form::FormField;
@@ -89,10 +90,13 @@ impl CanaryForm {
     pub fn build(endpoint: &str, entities: Vec<EntityInfo>) -> CanaryForm {
         let stable = entities.first().map(|e| e.name.clone()).unwrap_or_default();
         let canary = entities.get(1).map(|e| e.name.clone()).unwrap_or_default();
+        // A canary that already takes traffic is not cut back: the steps start at its share.
+        let share = entities.get(1).map_or(0, |e| e.percent);
+        let steps: Vec<String> = default_steps(share).iter().map(u32::to_string).collect();
         let defaults = [
             stable,
             canary,
-            "5,25,50,100".to_string(),
+            steps.join(","),
             "2m".to_string(),
             "15s".to_string(),
             "200".to_string(),
@@ -315,7 +319,8 @@ mod tests {
                 name: "churn_model-5".into()
             }
         );
-        assert_eq!(plan.steps, vec![5, 25, 50, 100]);
+        // From the canary's current 10%: no step cuts it.
+        assert_eq!(plan.steps, vec![10, 25, 50, 100]);
         assert_eq!((plan.hold_ms, plan.interval_ms), (120_000, 15_000));
         assert_eq!(plan.guards.max_p99_ms, None);
         assert_eq!(plan.guards.max_p99_ratio, Some(1.2));

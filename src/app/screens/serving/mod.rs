@@ -261,6 +261,7 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::ShiftDown => traffic::shift(state, -1, fx),
         Action::SetSplit => traffic::ask_exact(state),
         Action::PromoteCanary => traffic::only(state, fx),
+        Action::RemoveEntity => traffic::remove(state, fx),
         Action::Rollback => traffic::rollback(state, fx),
         Action::TestQuery => query::ask(state),
         Action::Logs => super::logs::open_selected(state, fx),

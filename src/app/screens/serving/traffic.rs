@@ -68,6 +68,18 @@ pub(crate) fn only(state: &mut State, fx: &mut Vec<Effect>) {
     );
 }
 
+/// `D`: remove the selected entity (planned only when it takes 0%; the plan says why not).
+pub(crate) fn remove(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some((endpoint, entity)) = selected(state) else {
+        return;
+    };
+    change::prepare(
+        state,
+        ChangeRequest::Traffic(TrafficRequest::Remove { endpoint, entity }),
+        fx,
+    );
+}
+
 pub(crate) fn rollback(state: &mut State, fx: &mut Vec<Effect>) {
     if canary_owns(state) {
         return;
