@@ -169,7 +169,7 @@ fn on_change_done(
             kind => pause(
                 s,
                 false,
-                format!("the change {kind:?} failed: {message}"),
+                format!("{} failed: {message}", kind.describe()),
                 now,
                 a,
             ),

@@ -78,6 +78,19 @@ pub enum ChangeKind {
     Rollback,
 }
 
+impl ChangeKind {
+    /// The change in words, for messages: "the move to step 2 (25%)".
+    pub fn describe(&self) -> String {
+        match self {
+            ChangeKind::AddCanary => "the addition of the canary at 0%".to_string(),
+            ChangeKind::Step { index, percent } => {
+                format!("the move to step {} ({percent}%)", index + 1)
+            }
+            ChangeKind::Rollback => "the roll back to stable".to_string(),
+        }
+    }
+}
+
 /// A change in flight (kept in the persisted state, so a restart can tell whether it landed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pending {

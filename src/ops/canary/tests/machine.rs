@@ -496,3 +496,23 @@ fn missing_entities_and_updates_outside_the_plan() {
     );
     assert!(s.history.last().unwrap().message.contains("timeout"));
 }
+
+#[test]
+fn a_failed_step_pauses_with_the_step_in_words() {
+    let s = CanaryState::new(plan(served(V5)), 0);
+    let (s, _) = step(s, look(&[(V4, 90), (V5, 10)], None), 0);
+    let failed = Observation::ChangeDone {
+        ok: false,
+        message: "PERMISSION_DENIED".into(),
+        endpoint: None,
+        metrics: None,
+    };
+    let (s, a) = step(s, failed, 5 * S);
+    assert_eq!(s.phase, Phase::Paused);
+    let message = &s.pause.as_ref().unwrap().message;
+    assert_eq!(
+        message, "the move to step 1 (5%) failed: PERMISSION_DENIED",
+        "no internal names in what the operator reads"
+    );
+    assert_eq!(alerts(&a), [Severity::Warning]);
+}
