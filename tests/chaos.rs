@@ -48,6 +48,8 @@ enum Kind {
     UcDecision,
     Traffic,
     Launch,
+    /// Removing a served entity left at 0% (added again, without faults, before each round).
+    RemoveEntity,
 }
 
 /// One change as the journal tells it and as the server shows it.
@@ -78,6 +80,32 @@ fn ctx() -> ChangeContext {
         actor: Some("ml-eng@acme.com".into()),
         production: false,
     }
+}
+
+/// The entity each removal round takes away: a copy of the stable entity, at 0%.
+const SPARE: &str = "churn_model-4-spare";
+
+/// Serves [`SPARE`] at 0% on churn-prod (faults off), through the change pipeline like any
+/// other change, unless a removal that did not land left it there.
+async fn add_spare(rig: &Rig) {
+    let ep = rig.client.get_serving_endpoint("churn-prod").await.unwrap();
+    let state = EndpointConfigState::of(&ep);
+    if state.entity_names().iter().any(|n| n == SPARE) {
+        return;
+    }
+    let mut spare = state.served_entities[0].clone();
+    spare.name = Some(SPARE.to_string());
+    let plan = TrafficPlan::add_entity(&ep, spare, Action::Traffic);
+    let done = apply(
+        &rig.client,
+        &rig.journal,
+        &ctx(),
+        &plan,
+        &mut waiter(&rig.sim),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.outcome, Outcome::Ok, "the spare entity is served");
 }
 
 fn waiter(sim: &SimHandle) -> Waiter<'static> {
@@ -236,6 +264,11 @@ async fn change(rig: &Rig, kind: Kind, n: usize) -> Result<Option<(String, Outco
             let plan = TrafficPlan::routes(&ep, &target, Action::Traffic)?;
             apply(c, j, &ctx(), &plan, &mut waiter(&rig.sim)).await?
         }
+        Kind::RemoveEntity => {
+            let ep = c.get_serving_endpoint("churn-prod").await?;
+            let plan = TrafficPlan::remove_entity(&ep, SPARE, Action::Traffic)?;
+            apply(c, j, &ctx(), &plan, &mut waiter(&rig.sim)).await?
+        }
         Kind::Launch => {
             let req = RunNowRequest {
                 job_id: RETRAIN_JOB,
@@ -270,6 +303,7 @@ async fn under_faults_every_change_is_sent_once_and_journaled_as_it_happened() {
         Kind::Traffic,
         Kind::Launch,
         Kind::UcRollback,
+        Kind::RemoveEntity,
     ];
     let mut observed: Vec<Observed> = Vec::new();
     let mut refused_before_sending = 0;
@@ -282,6 +316,9 @@ async fn under_faults_every_change_is_sent_once_and_journaled_as_it_happened() {
                     .client
                     .create_transition_request(WS_MODEL, "4", "Staging", Some("chaos"))
                     .await;
+            }
+            if kind == Kind::RemoveEntity {
+                add_spare(&rig).await;
             }
             let runs_before = rig.job_runs().await;
             let version_before = config_version(&rig).await;
@@ -320,7 +357,7 @@ async fn under_faults_every_change_is_sent_once_and_journaled_as_it_happened() {
                 }
                 _ => {
                     let now = truth(&rig, &a.target, &a.after).await;
-                    if kind == Kind::Traffic {
+                    if matches!(kind, Kind::Traffic | Kind::RemoveEntity) {
                         let after = config_version(&rig).await;
                         assert!(
                             after - version_before <= 1,
