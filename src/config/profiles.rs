@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use super::Env;
-use super::databrickscfg::{DatabricksCfg, config_file_path};
+use super::auth::{AuthContext, label};
+use super::databrickscfg::{DatabricksCfg, ProfileEntry, config_file_path};
 use super::error::ConfigError;
 use super::host::normalize_host;
+use super::layers::Layers;
 use super::paths::{Paths, non_empty};
 
 /// One profile as listed to the user. Carries no credential values by construction.
@@ -14,7 +16,8 @@ pub struct ProfileSummary {
     pub name: String,
     /// Normalised when possible, else as written.
     pub host: Option<String>,
-    /// `pat`, `oauth-m2m`, `none`, the profile's `auth_type`, or a conflict marker.
+    /// The profile's `auth_type`, else what its keys amount to (`pat`, `oauth-m2m`,
+    /// `azure-client-secret`, `azure-cli`, `databricks-cli`, `none`), or a conflict marker.
     pub auth_type: String,
     /// The profile used without `--profile`: `DATABRICKS_CONFIG_PROFILE`, else
     /// `[__settings__] default_profile`, else `DEFAULT`.
@@ -39,17 +42,33 @@ pub fn list_profiles(
     let summaries = cfg
         .profiles
         .iter()
-        .map(|p| ProfileSummary {
-            name: p.name.clone(),
-            host: p
+        .map(|p| {
+            let host = p
                 .host
                 .as_ref()
-                .map(|h| normalize_host(h).unwrap_or_else(|_| h.clone())),
-            auth_type: p.auth_label(),
-            is_default: default.as_deref() == Some(p.name.as_str()),
+                .map(|h| normalize_host(h).unwrap_or_else(|_| h.clone()));
+            ProfileSummary {
+                name: p.name.clone(),
+                auth_type: auth_label(p, host.as_deref().unwrap_or(""), env),
+                host,
+                is_default: default.as_deref() == Some(p.name.as_str()),
+            }
         })
         .collect();
     Ok((file, summaries))
+}
+
+/// The auth type a profile amounts to on its own (no flags or env vars), decided as
+/// [`super::resolve`] would decide it.
+fn auth_label(p: &ProfileEntry, host: &str, env: Env<'_>) -> String {
+    let mut layers = Layers::default();
+    layers.apply_profile(p);
+    let cx = AuthContext {
+        host,
+        profile: Some(&p.name),
+        env,
+    };
+    label(&layers, &cx)
 }
 
 /// A plain-text table (`*` marks the default profile), aligned for terminals and pipes.
