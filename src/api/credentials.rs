@@ -80,6 +80,8 @@ pub struct AzureManagement {
 /// What `az account get-access-token` is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AzureCli {
+    /// The Azure CLI: `az`, looked up on `PATH`.
+    pub program: PathBuf,
     /// The application id of Azure Databricks.
     pub resource: String,
     /// `--tenant`, when `azure_tenant_id` is set.

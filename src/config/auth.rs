@@ -209,6 +209,7 @@ fn build(kind: Kind, l: &Layers, cx: &AuthContext<'_>) -> Result<Credentials, Co
             let (_, resource) = azure_cloud(l, cx.host)?;
             let resource_id = value(&l.azure_workspace_resource_id);
             Ok(Credentials::AzureCli(AzureCli {
+                program: PathBuf::from("az"),
                 resource: resource.to_string(),
                 tenant_id: value(&l.azure_tenant_id),
                 subscription: resource_id.as_deref().and_then(subscription_of),

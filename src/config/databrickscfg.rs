@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 use crate::api::secret::Secret;
 
 use super::Env;
+use super::auth::{AuthContext, label};
 use super::error::ConfigError;
+use super::host::normalize_host;
 use super::ini_sections::parse_sections;
+use super::layers::Layers;
 use super::paths::{expand_tilde, non_empty};
 
 /// Env var naming the config file, as in the SDK.
@@ -105,6 +108,26 @@ impl ProfileEntry {
             }
         }
         entry
+    }
+
+    /// The auth type this profile amounts to on its own (no flags or env vars), decided as
+    /// [`super::resolve`] would decide it: its `auth_type`, else what its keys imply
+    /// (`pat`, `oauth-m2m`, `azure-client-secret`, `azure-cli`, `databricks-cli`, `none`), or
+    /// a conflict marker. `env` gives `HOME` and `PATH` for the CLIs' sign-ins. Never a value.
+    pub fn auth_label(&self, env: Env<'_>) -> String {
+        let mut layers = Layers::default();
+        layers.apply_profile(self);
+        let host = self
+            .host
+            .as_deref()
+            .map(|h| normalize_host(h).unwrap_or_else(|_| h.to_string()))
+            .unwrap_or_default();
+        let cx = AuthContext {
+            host: &host,
+            profile: Some(&self.name),
+            env,
+        };
+        label(&layers, &cx)
     }
 }
 

@@ -3,11 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use super::Env;
-use super::auth::{AuthContext, label};
-use super::databrickscfg::{DatabricksCfg, ProfileEntry, config_file_path};
+use super::databrickscfg::{DatabricksCfg, config_file_path};
 use super::error::ConfigError;
 use super::host::normalize_host;
-use super::layers::Layers;
 use super::paths::{Paths, non_empty};
 
 /// One profile as listed to the user. Carries no credential values by construction.
@@ -49,26 +47,13 @@ pub fn list_profiles(
                 .map(|h| normalize_host(h).unwrap_or_else(|_| h.clone()));
             ProfileSummary {
                 name: p.name.clone(),
-                auth_type: auth_label(p, host.as_deref().unwrap_or(""), env),
+                auth_type: p.auth_label(env),
                 host,
                 is_default: default.as_deref() == Some(p.name.as_str()),
             }
         })
         .collect();
     Ok((file, summaries))
-}
-
-/// The auth type a profile amounts to on its own (no flags or env vars), decided as
-/// [`super::resolve`] would decide it.
-fn auth_label(p: &ProfileEntry, host: &str, env: Env<'_>) -> String {
-    let mut layers = Layers::default();
-    layers.apply_profile(p);
-    let cx = AuthContext {
-        host,
-        profile: Some(&p.name),
-        env,
-    };
-    label(&layers, &cx)
 }
 
 /// A plain-text table (`*` marks the default profile), aligned for terminals and pipes.

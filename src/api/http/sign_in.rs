@@ -333,7 +333,7 @@ impl Inner {
             args.extend(["--tenant", tenant.as_str()]);
         }
         let limit = self.options.command_timeout;
-        let program = std::ffi::OsStr::new("az");
+        let program = az.program.as_os_str();
         let mut out = Err(command::RunError::NotFound);
         if let Some(subscription) = &az.subscription {
             let mut with = args.clone();
