@@ -229,3 +229,40 @@ async fn concurrent_callers_share_one_fetch() {
     }
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn a_token_with_a_wall_clock_expiry_is_kept_until_it_is_due() {
+    // A CLI's token: valid until an instant, whenever it was fetched.
+    let h = Harness::new();
+    let until = |name: &str, secs: u64| {
+        Token::new(
+            "Bearer",
+            name,
+            Lifetime::Until(h.t0 + Duration::from_secs(secs)),
+        )
+    };
+    // Fetched at 0 s, due at 3600 s: fresh until its last half (20 minutes at most).
+    assert_eq!(
+        h.get_at(0, Ok(until("a", 3600))).await.unwrap(),
+        until("a", 3600)
+    );
+    assert_eq!(
+        h.get_at(2399, Ok(until("b", 7200))).await.unwrap(),
+        until("a", 3600)
+    );
+    assert_eq!(h.fetches(), 1);
+    assert_eq!(
+        h.get_at(2401, Ok(until("b", 7200))).await.unwrap(),
+        until("b", 7200)
+    );
+    // One already within the last 40 s is used once and asked for again next time.
+    assert_eq!(
+        h.get_at(7170, Ok(until("c", 7190))).await.unwrap(),
+        until("c", 7190)
+    );
+    assert_eq!(
+        h.get_at(7171, Ok(until("d", 9000))).await.unwrap(),
+        until("d", 9000)
+    );
+    assert_eq!(h.fetches(), 4);
+}
