@@ -207,7 +207,12 @@ impl Inner {
         r.tokens.invalidate(&token.header).await;
         if let Source::DatabricksCli { rejected, .. } = &r.source {
             let mut rejected = rejected.lock().unwrap_or_else(|p| p.into_inner());
-            rejected.push(token.access.clone());
+            if !rejected.contains(&token.access) {
+                rejected.push(token.access.clone());
+            }
+            // Only the cache's current token matters; a few before it are plenty.
+            let excess = rejected.len().saturating_sub(super::REMEMBERED_TOKENS);
+            rejected.drain(..excess);
         }
     }
 
