@@ -390,3 +390,74 @@ fn profiles_listing_never_shows_secrets() {
         "{table}"
     );
 }
+
+#[test]
+fn azure_keys_come_from_arm_env_vars_and_skip_the_file_like_a_token() {
+    let env = [
+        ("DATABRICKS_HOST", "adb-1.2.azuredatabricks.net"),
+        ("ARM_CLIENT_ID", "app-id"),
+        ("ARM_CLIENT_SECRET", "az-SECRET-1"),
+        ("ARM_TENANT_ID", "tenant-1"),
+        ("AZURE_AUTHORITY_HOST", "http://127.0.0.1:9/entra"),
+    ];
+    let r = run(&Overrides::default(), &env).unwrap();
+    // The file's DEFAULT profile (a PAT) was not read: no conflict, no profile.
+    assert_eq!(r.profile, None);
+    assert_eq!(r.auth_type(), "azure-client-secret");
+    match &r.credentials {
+        Credentials::AzureClientSecret(sp) => {
+            assert_eq!(sp.client_id, "app-id");
+            assert_eq!(sp.tenant_id, "tenant-1");
+            assert_eq!(sp.login_endpoint, "http://127.0.0.1:9/entra/");
+            assert_eq!(sp.resource, "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_no_secret(&format!("{r:?}"));
+
+    // A profile's token and a tenant id in the environment: two methods, as in the SDK.
+    let err = run(&profile("prod"), &[("ARM_TENANT_ID", "tenant-1")]).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("pat (token from profile 'prod')")
+            && msg.contains("azure (azure_tenant_id from ARM_TENANT_ID)"),
+        "{msg}"
+    );
+    assert_no_secret(&msg);
+    // DATABRICKS_AUTH_TYPE settles it.
+    let r = run(
+        &profile("prod"),
+        &[
+            ("ARM_TENANT_ID", "tenant-1"),
+            ("DATABRICKS_AUTH_TYPE", "pat"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(token_of(&r), "dapi-prod-SECRET-0002");
+}
+
+#[test]
+fn databricks_cli_auth_type_points_at_the_cli_token_cache() {
+    let r = run(
+        &profile("prod"),
+        &[
+            ("DATABRICKS_AUTH_TYPE", "databricks-cli"),
+            ("DATABRICKS_CLI_PATH", "/opt/databricks/bin/databricks"),
+        ],
+    )
+    .unwrap();
+    match &r.credentials {
+        Credentials::DatabricksCli(cli) => {
+            assert_eq!(cli.profile.as_deref(), Some("prod"));
+            assert_eq!(
+                cli.token_cache,
+                Path::new("/nonexistent/home/.databricks/token-cache.json")
+            );
+            assert_eq!(
+                cli.cli_path.as_deref(),
+                Some(Path::new("/opt/databricks/bin/databricks"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

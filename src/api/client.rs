@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::auth::Clock;
+use super::auth::command::DEFAULT_COMMAND_TIMEOUT;
 use super::credentials::Credentials;
 use super::error::ApiResult;
 use super::http::retry::RetryPolicy;
@@ -39,6 +41,10 @@ pub struct ClientOptions {
     pub extra_ca_file: Option<PathBuf>,
     /// How long retries wait; the default is the Databricks SDK's. Tests shrink its unit.
     pub retry_policy: RetryPolicy,
+    /// The wall clock token expiries are read on; tests move it by hand.
+    pub clock: Clock,
+    /// How long `databricks auth token` or `az account get-access-token` may take.
+    pub command_timeout: Duration,
 }
 
 impl ClientOptions {
@@ -53,6 +59,8 @@ impl ClientOptions {
             max_response_bytes: DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
             extra_ca_file: None,
             retry_policy: RetryPolicy::default(),
+            clock: Clock::system(),
+            command_timeout: DEFAULT_COMMAND_TIMEOUT,
         }
     }
 }

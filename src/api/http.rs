@@ -10,31 +10,30 @@ pub(crate) mod error_map;
 pub(crate) mod oauth;
 pub mod readonly;
 pub mod retry;
+mod sign_in;
 pub(crate) mod transport;
 mod verbs;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use base64::Engine;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use self::oauth::{Token, TokenCache};
+use self::oauth::Token;
 use self::retry::{Deadline, Replay};
+use self::sign_in::Auth;
 use super::client::ClientOptions;
-use super::credentials::Credentials;
 use super::error::{ApiError, ApiResult};
 use super::secret::Secret;
 
 const JSON: &str = "application/json";
 const TEXT: &str = "text/plain";
-/// Access tokens remembered for scrubbing errors (the current one and a few before it).
-const REMEMBERED_TOKENS: usize = 4;
+/// Tokens remembered for scrubbing errors (the current access and refresh tokens and a few
+/// before them).
+const REMEMBERED_TOKENS: usize = 8;
 
 pub(crate) struct Inner {
     options: ClientOptions,
@@ -43,7 +42,7 @@ pub(crate) struct Inner {
     /// The host as shown in messages: without user-info.
     shown_host: String,
     http: reqwest::Client,
-    auth: AuthHeader,
+    auth: Auth,
     /// Credentials to scrub from every error text.
     secrets: Vec<Secret>,
     /// Access tokens issued to this client, also scrubbed.
@@ -53,27 +52,31 @@ pub(crate) struct Inner {
     pub(crate) workspace_id: tokio::sync::OnceCell<Option<String>>,
 }
 
-enum AuthHeader {
-    None,
-    /// A PAT: the same header on every request.
-    Static(HeaderValue),
-    OAuth {
-        /// Client authentication for the token endpoint.
-        basic: HeaderValue,
-        tokens: TokenCache,
-    },
-}
-
 enum Body {
     Empty,
     /// Serialised once, so retries resend the same bytes.
     Json(Vec<u8>),
-    Form(&'static [(&'static str, &'static str)]),
+    /// URL-encoded fields (token requests: may hold a secret, never printed).
+    Form(Vec<(&'static str, String)>),
+}
+
+/// How a call is authenticated.
+enum CallAuth {
+    /// With the client's credentials (every workspace API call).
+    Client,
+    /// A token request: its own client authentication, if any; errors read as OAuth errors.
+    TokenEndpoint(Option<HeaderValue>),
+    /// Without credentials (public metadata).
+    Anonymous,
 }
 
 struct Call<'a> {
     method: Method,
+    /// The path on the workspace, or (with `url`) the path shown in messages.
     path: &'a str,
+    /// An absolute URL elsewhere (an identity provider's token endpoint).
+    url: Option<Url>,
+    auth: CallAuth,
     query: &'a [(&'a str, String)],
     body: Body,
     accept: &'static str,
@@ -92,7 +95,7 @@ pub(crate) struct Answer {
 impl Call<'_> {
     /// The token exchange authenticates the client itself and answers in OAuth's error shape.
     fn is_token_request(&self) -> bool {
-        self.path == oauth::TOKEN_PATH
+        matches!(self.auth, CallAuth::TokenEndpoint(_))
     }
 }
 
@@ -165,24 +168,7 @@ impl Inner {
             ));
         }
         let shown = url.clone();
-        let (auth, secrets) = match &options.credentials {
-            Credentials::None => (AuthHeader::None, Vec::new()),
-            Credentials::Pat(token) => {
-                let header = secret_header(&format!("Bearer {}", token.expose()), "token")?;
-                (AuthHeader::Static(header), vec![token.clone()])
-            }
-            Credentials::OAuthM2m {
-                client_id,
-                client_secret,
-            } => {
-                let pair = format!("{client_id}:{}", client_secret.expose());
-                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
-                let basic = secret_header(&format!("Basic {encoded}"), "client secret")?;
-                let tokens = TokenCache::default();
-                let secrets = vec![client_secret.clone(), Secret::new(encoded)];
-                (AuthHeader::OAuth { basic, tokens }, secrets)
-            }
-        };
+        let (auth, secrets) = Auth::new(&options.credentials)?;
         Ok(Inner {
             base: options.host.trim_end_matches('/').to_string(),
             shown_host: shown.as_str().trim_end_matches('/').to_string(),
@@ -239,13 +225,19 @@ impl Inner {
 
     /// [`Inner::execute`], keeping the response headers the call names.
     async fn execute_full(&self, call: Call<'_>) -> ApiResult<Answer> {
-        readonly::check(self.options.readonly, call.method.as_str(), call.path)?;
-        let url = Url::parse(&format!(
-            "{}/{}",
-            self.base,
-            call.path.trim_start_matches('/')
-        ))
-        .map_err(|e| setup(format!("invalid request path {:?}: {e}", call.path)))?;
+        // A token exchange changes nothing in the workspace.
+        if !call.is_token_request() {
+            readonly::check(self.options.readonly, call.method.as_str(), call.path)?;
+        }
+        let url = match &call.url {
+            Some(url) => url.clone(),
+            None => Url::parse(&format!(
+                "{}/{}",
+                self.base,
+                call.path.trim_start_matches('/')
+            ))
+            .map_err(|e| setup(format!("invalid request path {:?}: {e}", call.path)))?,
+        };
         let deadline = Deadline::after(self.options.retry_budget, Instant::now());
         let mut used = None;
         let mut attempt = 0;
@@ -279,8 +271,8 @@ impl Inner {
         limit: std::time::Duration,
         used: &mut Option<Token>,
     ) -> Result<Answer, Failure> {
-        let authorization = self
-            .authorization(call, used)
+        let auth_headers = self
+            .auth_headers(call, used)
             .await
             .map_err(Failure::fatal)?;
         let mut request = self
@@ -296,8 +288,8 @@ impl Inner {
             Body::Json(bytes) => request.header(CONTENT_TYPE, JSON).body(bytes.clone()),
             Body::Form(fields) => request.form(fields),
         };
-        if let Some(value) = authorization {
-            request = request.header(AUTHORIZATION, value);
+        for (name, value) in auth_headers {
+            request = request.header(name, value);
         }
 
         let on_wire = InFlight::enter(&self.in_flight);
@@ -344,11 +336,12 @@ impl Inner {
         let text = String::from_utf8_lossy(&body);
         let text = self.scrub(&text, used.as_ref().map(|t| &t.access));
         if status == 401
-            && let (AuthHeader::OAuth { tokens, .. }, Some(token)) = (&self.auth, used.as_ref())
+            && matches!(call.auth, CallAuth::Client)
+            && let Some(token) = used.as_ref()
         {
             // The server no longer takes this token (revoked, clock skew): fetch a new one on
             // the next call instead of failing until it would have expired.
-            tokens.invalidate(&token.header).await;
+            self.token_refused(token).await;
         }
         let error = if call.is_token_request() {
             oauth::token_error(status, &text)
@@ -366,50 +359,6 @@ impl Inner {
         Err(Failure { error, wait })
     }
 
-    /// The `Authorization` header for `call`, if any.
-    async fn authorization(
-        &self,
-        call: &Call<'_>,
-        used: &mut Option<Token>,
-    ) -> ApiResult<Option<HeaderValue>> {
-        match &self.auth {
-            AuthHeader::None => Ok(None),
-            AuthHeader::Static(header) => Ok(Some(header.clone())),
-            AuthHeader::OAuth { basic, .. } if call.is_token_request() => Ok(Some(basic.clone())),
-            AuthHeader::OAuth { tokens, .. } => {
-                let token = tokens.get(|| self.fetch_token()).await?;
-                let header = secret_header(token.header.expose(), "access token");
-                *used = Some(token);
-                header.map(Some)
-            }
-        }
-    }
-
-    /// Exchanges the client credentials for an access token. Boxed because it goes through
-    /// `execute`, which itself asks for tokens: the recursion needs a sized future.
-    fn fetch_token(&self) -> Pin<Box<dyn Future<Output = ApiResult<Token>> + Send + '_>> {
-        Box::pin(async move {
-            let body = self
-                .execute(Call {
-                    method: Method::POST,
-                    path: oauth::TOKEN_PATH,
-                    query: &[],
-                    body: Body::Form(oauth::TOKEN_FORM),
-                    accept: JSON,
-                    keep_headers: &[],
-                    // A token request changes nothing: asking again just issues another.
-                    replay: Replay::Safe,
-                })
-                .await?;
-            let token = oauth::parse_token_response(&String::from_utf8_lossy(&body))?;
-            let mut issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
-            issued.push(token.access.clone());
-            let excess = issued.len().saturating_sub(REMEMBERED_TOKENS);
-            issued.drain(..excess);
-            Ok(token)
-        })
-    }
-
     fn transport_failure(
         &self,
         e: reqwest::Error,
@@ -418,7 +367,10 @@ impl Inner {
         limit: std::time::Duration,
     ) -> Failure {
         let what = || format!("{} {}", call.method, call.path);
-        let host = self.shown_host.clone();
+        let host = match &call.url {
+            Some(url) => url.origin().ascii_serialization(),
+            None => self.shown_host.clone(),
+        };
         if e.is_builder() {
             return Failure::fatal(setup(transport::chain(&e.without_url())));
         }

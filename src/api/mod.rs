@@ -5,6 +5,7 @@
 //! are shared with the simulator.
 
 pub mod answer;
+pub mod auth;
 pub mod client;
 pub mod credentials;
 pub mod error;

@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 use crate::api::secret::Secret;
 
 use super::Env;
+use super::auth::{AuthContext, label};
 use super::error::ConfigError;
+use super::host::normalize_host;
 use super::ini_sections::parse_sections;
+use super::layers::Layers;
 use super::paths::{expand_tilde, non_empty};
 
 /// Env var naming the config file, as in the SDK.
@@ -31,7 +34,7 @@ pub fn config_file_path(env: Env<'_>) -> PathBuf {
 
 /// One profile section. Keys are lower-cased (as Python's `configparser` does); empty values
 /// count as unset. `Debug` shows only the names of `other` keys, since those may hold
-/// credentials this console does not model (passwords, Azure secrets).
+/// credentials this console does not model (passwords, ...).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProfileEntry {
     pub name: String,
@@ -40,8 +43,24 @@ pub struct ProfileEntry {
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
     pub auth_type: Option<String>,
+    /// `azure_*` keys (Azure service principal, Azure CLI).
+    pub azure: AzureKeys,
+    /// `databricks_cli_path`: the Databricks CLI to ask for tokens.
+    pub databricks_cli_path: Option<String>,
     /// Every other key (`account_id`, `warehouse_id`, `cluster_id`, ...).
     pub other: BTreeMap<String, String>,
+}
+
+/// The `azure_*` keys of a profile, as the SDKs name them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AzureKeys {
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub tenant_id: Option<String>,
+    pub workspace_resource_id: Option<String>,
+    pub environment: Option<String>,
+    /// `azure_authority_host`: the Entra ID authority (not an SDK key).
+    pub authority_host: Option<String>,
 }
 
 impl fmt::Debug for ProfileEntry {
@@ -53,6 +72,8 @@ impl fmt::Debug for ProfileEntry {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("auth_type", &self.auth_type)
+            .field("azure", &self.azure)
+            .field("databricks_cli_path", &self.databricks_cli_path)
             .field("other_keys", &self.other.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -74,6 +95,13 @@ impl ProfileEntry {
                 "client_id" => entry.client_id = Some(value),
                 "client_secret" => entry.client_secret = Some(Secret::new(value)),
                 "auth_type" => entry.auth_type = Some(value),
+                "azure_client_id" => entry.azure.client_id = Some(value),
+                "azure_client_secret" => entry.azure.client_secret = Some(Secret::new(value)),
+                "azure_tenant_id" => entry.azure.tenant_id = Some(value),
+                "azure_workspace_resource_id" => entry.azure.workspace_resource_id = Some(value),
+                "azure_environment" => entry.azure.environment = Some(value),
+                "azure_authority_host" => entry.azure.authority_host = Some(value),
+                "databricks_cli_path" => entry.databricks_cli_path = Some(value),
                 _ => {
                     entry.other.insert(key, value);
                 }
@@ -82,19 +110,24 @@ impl ProfileEntry {
         entry
     }
 
-    /// The auth method this profile configures on its own, as the CLI names it (for listings).
-    pub fn auth_label(&self) -> String {
-        if let Some(t) = &self.auth_type {
-            return t.clone();
-        }
-        let pat = self.token.is_some();
-        let m2m = self.client_id.is_some() || self.client_secret.is_some();
-        match (pat, m2m) {
-            (true, true) => "conflict (pat + oauth-m2m)".to_string(),
-            (true, false) => "pat".to_string(),
-            (false, true) => "oauth-m2m".to_string(),
-            (false, false) => "none".to_string(),
-        }
+    /// The auth type this profile amounts to on its own (no flags or env vars), decided as
+    /// [`super::resolve`] would decide it: its `auth_type`, else what its keys imply
+    /// (`pat`, `oauth-m2m`, `azure-client-secret`, `azure-cli`, `databricks-cli`, `none`), or
+    /// a conflict marker. `env` gives `HOME` and `PATH` for the CLIs' sign-ins. Never a value.
+    pub fn auth_label(&self, env: Env<'_>) -> String {
+        let mut layers = Layers::default();
+        layers.apply_profile(self);
+        let host = self
+            .host
+            .as_deref()
+            .map(|h| normalize_host(h).unwrap_or_else(|_| h.to_string()))
+            .unwrap_or_default();
+        let cx = AuthContext {
+            host: &host,
+            profile: Some(&self.name),
+            env,
+        };
+        label(&layers, &cx)
     }
 }
 
@@ -242,8 +275,6 @@ default_profile = prod
             prod.other.get("warehouse_id").map(String::as_str),
             Some("abc")
         );
-        assert_eq!(prod.auth_label(), "pat");
-        assert_eq!(cfg.get("sp").unwrap().auth_label(), "oauth-m2m");
     }
 
     #[test]

@@ -55,9 +55,11 @@ pub enum ConfigError {
         message: String,
     },
 
-    /// A token and OAuth client credentials are both configured and `auth_type` does not choose.
+    /// Two auth methods are configured (token, client_id/client_secret, `azure_*`) and
+    /// `auth_type` does not choose.
     #[error(
-        "more than one authorization method configured: {methods}; set auth_type (DATABRICKS_AUTH_TYPE or `auth_type` in the profile) to 'pat' or 'oauth-m2m', or remove one of them"
+        "more than one authorization method configured: {methods}; set auth_type (DATABRICKS_AUTH_TYPE or `auth_type` in the profile) to one of {}, or remove all but one of them",
+        supported_list()
     )]
     ConflictingAuth { methods: String },
 
@@ -67,9 +69,18 @@ pub enum ConfigError {
 
     /// `auth_type` names a method this console does not implement.
     #[error(
-        "auth type '{auth_type}' (from {origin}) is not supported; use 'pat' (token) or 'oauth-m2m' (client_id + client_secret)"
+        "auth type '{auth_type}' (from {origin}) is not supported; use one of {} (for a browser sign-in, run `databricks auth login` and use databricks-cli)",
+        supported_list()
     )]
     UnsupportedAuthType { auth_type: String, origin: String },
+
+    /// An auth setting has a value that cannot be used.
+    #[error("invalid {key} (from {origin}): {reason}")]
+    InvalidAuthSetting {
+        key: String,
+        origin: String,
+        reason: String,
+    },
 
     /// No host from flags, environment or profile.
     #[error("{}", missing_host_message(profile.as_deref(), file))]
@@ -85,6 +96,15 @@ pub enum ConfigError {
         origin: String,
         reason: String,
     },
+}
+
+/// The supported `auth_type` values, quoted: `'pat', 'oauth-m2m', …`.
+fn supported_list() -> String {
+    crate::api::credentials::auth_type::SUPPORTED
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn available_list(names: &[String]) -> String {

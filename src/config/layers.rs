@@ -44,6 +44,15 @@ pub(crate) struct Layers {
     pub client_secret: Option<Sourced<Secret>>,
     pub auth_type: Option<Sourced<String>>,
     pub profile: Option<Sourced<String>>,
+    pub azure_client_id: Option<Sourced<String>>,
+    pub azure_client_secret: Option<Sourced<Secret>>,
+    pub azure_tenant_id: Option<Sourced<String>>,
+    pub azure_workspace_resource_id: Option<Sourced<String>>,
+    pub azure_environment: Option<Sourced<String>>,
+    /// Not an SDK attribute: the Entra ID authority (as Azure's own SDKs read
+    /// `AZURE_AUTHORITY_HOST`), for sovereign clouds behind a custom name and for tests.
+    pub azure_authority_host: Option<Sourced<String>>,
+    pub databricks_cli_path: Option<Sourced<String>>,
 }
 
 /// Values that can be "set but blank", which the SDK treats as unset.
@@ -98,6 +107,20 @@ impl Layers {
         fill(&mut self.auth_type, v, o);
         let (v, o) = var("DATABRICKS_CONFIG_PROFILE");
         fill(&mut self.profile, v, o);
+        let (v, o) = var("ARM_CLIENT_ID");
+        fill(&mut self.azure_client_id, v, o);
+        let (v, o) = var("ARM_CLIENT_SECRET");
+        fill(&mut self.azure_client_secret, v.map(Secret::new), o);
+        let (v, o) = var("ARM_TENANT_ID");
+        fill(&mut self.azure_tenant_id, v, o);
+        let (v, o) = var("DATABRICKS_AZURE_RESOURCE_ID");
+        fill(&mut self.azure_workspace_resource_id, v, o);
+        let (v, o) = var("ARM_ENVIRONMENT");
+        fill(&mut self.azure_environment, v, o);
+        let (v, o) = var("AZURE_AUTHORITY_HOST");
+        fill(&mut self.azure_authority_host, v, o);
+        let (v, o) = var("DATABRICKS_CLI_PATH");
+        fill(&mut self.databricks_cli_path, v, o);
     }
 
     pub fn apply_profile(&mut self, entry: &ProfileEntry) {
@@ -111,13 +134,52 @@ impl Layers {
             origin(),
         );
         fill(&mut self.auth_type, entry.auth_type.clone(), origin());
+        let az = &entry.azure;
+        fill(&mut self.azure_client_id, az.client_id.clone(), origin());
+        fill(
+            &mut self.azure_client_secret,
+            az.client_secret.clone(),
+            origin(),
+        );
+        fill(&mut self.azure_tenant_id, az.tenant_id.clone(), origin());
+        fill(
+            &mut self.azure_workspace_resource_id,
+            az.workspace_resource_id.clone(),
+            origin(),
+        );
+        fill(
+            &mut self.azure_environment,
+            az.environment.clone(),
+            origin(),
+        );
+        fill(
+            &mut self.azure_authority_host,
+            az.authority_host.clone(),
+            origin(),
+        );
+        fill(
+            &mut self.databricks_cli_path,
+            entry.databricks_cli_path.clone(),
+            origin(),
+        );
     }
 
     /// Whether any credential is set: with one (or a host) and no explicit profile, the SDK does
     /// not read the config file at all, so that e.g. `--host http://127.0.0.1:5000` never picks
     /// up (and sends) the DEFAULT profile's token.
     pub fn any_auth(&self) -> bool {
-        self.token.is_some() || self.client_id.is_some() || self.client_secret.is_some()
+        self.token.is_some()
+            || self.client_id.is_some()
+            || self.client_secret.is_some()
+            || self.any_azure()
+    }
+
+    /// Whether an attribute of the SDK's `azure` group is set.
+    pub fn any_azure(&self) -> bool {
+        self.azure_client_id.is_some()
+            || self.azure_client_secret.is_some()
+            || self.azure_tenant_id.is_some()
+            || self.azure_workspace_resource_id.is_some()
     }
 }
 

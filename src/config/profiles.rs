@@ -14,7 +14,8 @@ pub struct ProfileSummary {
     pub name: String,
     /// Normalised when possible, else as written.
     pub host: Option<String>,
-    /// `pat`, `oauth-m2m`, `none`, the profile's `auth_type`, or a conflict marker.
+    /// The profile's `auth_type`, else what its keys amount to (`pat`, `oauth-m2m`,
+    /// `azure-client-secret`, `azure-cli`, `databricks-cli`, `none`), or a conflict marker.
     pub auth_type: String,
     /// The profile used without `--profile`: `DATABRICKS_CONFIG_PROFILE`, else
     /// `[__settings__] default_profile`, else `DEFAULT`.
@@ -39,14 +40,17 @@ pub fn list_profiles(
     let summaries = cfg
         .profiles
         .iter()
-        .map(|p| ProfileSummary {
-            name: p.name.clone(),
-            host: p
+        .map(|p| {
+            let host = p
                 .host
                 .as_ref()
-                .map(|h| normalize_host(h).unwrap_or_else(|_| h.clone())),
-            auth_type: p.auth_label(),
-            is_default: default.as_deref() == Some(p.name.as_str()),
+                .map(|h| normalize_host(h).unwrap_or_else(|_| h.clone()));
+            ProfileSummary {
+                name: p.name.clone(),
+                auth_type: p.auth_label(env),
+                host,
+                is_default: default.as_deref() == Some(p.name.as_str()),
+            }
         })
         .collect();
     Ok((file, summaries))

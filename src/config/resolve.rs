@@ -14,7 +14,7 @@ use crate::api::secret::Secret;
 
 use super::Env;
 use super::app_config::{AppConfig, ProfileSettings};
-use super::auth::credentials;
+use super::auth::{AuthContext, credentials};
 use super::databrickscfg::{config_file_path, load_profile};
 use super::error::ConfigError;
 use super::host::normalize_host;
@@ -89,7 +89,12 @@ pub fn resolve(ov: &Overrides, env: Env<'_>, paths: &Paths) -> Result<Resolved, 
             });
         }
     };
-    let credentials = credentials(&layers)?;
+    let cx = AuthContext {
+        host: &host,
+        profile: profile.as_deref(),
+        env,
+    };
+    let credentials = credentials(&layers, &cx)?;
     let app = AppConfig::load(&paths.app_config_file())?;
     let mut settings = app.settings_for(profile.as_deref());
     if ov.readonly {

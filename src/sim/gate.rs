@@ -7,11 +7,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::errors::ApiError;
 use super::faults::ScriptedFault;
+use super::oauth::Verdict;
 use super::server::ConnControl;
 use super::state::{AppState, Principal, RequestRecord};
 
 /// The one route that needs no token: the SDK probes it before it has credentials.
 pub(crate) const WELL_KNOWN: &str = "/.well-known/databricks-config";
+const MANAGEMENT_TOKEN: &str = "x-databricks-azure-sp-management-token";
 
 pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
@@ -27,7 +29,7 @@ pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Nex
             });
         };
 
-    if path == WELL_KNOWN {
+    if path == WELL_KNOWN || super::oauth::is_sign_in_path(&path) {
         let resp = next.run(req).await;
         record(None, Some(resp.status()), None);
         return resp;
@@ -89,7 +91,9 @@ pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Nex
     resp
 }
 
-/// Checks `Authorization: Bearer <token>` against the two known tokens.
+/// Checks `Authorization: Bearer <token>` against the two known tokens and the OAuth tokens
+/// issued and still alive; an `X-Databricks-Azure-SP-Management-Token`, when sent, must be a
+/// live management token.
 ///
 /// The real service answers a missing credential with 401 and a bad PAT with
 /// `403 {"error_code": 403, "message": "Invalid access token."}` (an integer code, seen in SDK
@@ -111,13 +115,23 @@ fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principal, ApiErro
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(missing());
     }
-    match token.trim() {
-        t if t == st.owner_token => Ok(Principal::Owner),
-        t if t == st.nonowner_token => Ok(Principal::NonOwner),
-        _ => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "Invalid access token.",
-        )),
+    let invalid =
+        |message: &str| ApiError::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+    let now = st.clock().now_ms();
+    let principal = match token.trim() {
+        t if t == st.owner_token => Principal::Owner,
+        t if t == st.nonowner_token => Principal::NonOwner,
+        t => match st.oauth().check(t, now) {
+            Verdict::Valid(p) => p,
+            Verdict::Expired => return Err(invalid("Token expired.")),
+            Verdict::Unknown => return Err(invalid("Invalid access token.")),
+        },
+    };
+    if let Some(management) = headers.get(MANAGEMENT_TOKEN) {
+        let token = management.to_str().unwrap_or("");
+        if !matches!(st.oauth().check_management(token, now), Verdict::Valid(_)) {
+            return Err(invalid("Invalid Azure management token."));
+        }
     }
+    Ok(principal)
 }

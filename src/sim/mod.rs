@@ -12,6 +12,7 @@
 //! ```
 //!
 //! Layout: `server` (accept loop that can reset connections), `gate` (auth, faults, request log),
+//! `oauth` (the sign-in services: workspace OAuth, Entra ID),
 //! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`,
 //! `artifacts`, `uc`, `registry`, `serving` (endpoints, invocations, traffic, metrics), `jobs`), `search` (MLflow filter and order-by
 //! languages), `run_search` (runs/search over full and compact runs), `story` (the seeded data),
@@ -25,6 +26,7 @@ mod experiments;
 mod faults;
 mod gate;
 mod jobs;
+pub mod oauth;
 mod paging;
 mod params;
 mod permissions;
@@ -60,6 +62,7 @@ use tokio::task::JoinHandle;
 
 pub use clock::SimClock;
 pub use faults::{FaultSpec, ScriptedFault};
+pub use oauth::UserSignIn;
 pub use scale::{BIG_EXPERIMENT, Scale};
 pub use state::{Principal, RequestRecord};
 
@@ -89,6 +92,8 @@ pub struct SimOptions {
     /// Background requests per second to `churn-prod` (other endpoints get a fraction of it),
     /// synthesised on the clock; 0 disables them.
     pub traffic_rps: f64,
+    /// How long the OAuth and Entra ID tokens the simulator issues live, on its clock.
+    pub token_ttl: std::time::Duration,
 }
 
 impl Default for SimOptions {
@@ -103,6 +108,7 @@ impl Default for SimOptions {
             scale: Scale::Small,
             serving_update_delay: std::time::Duration::from_secs(5),
             traffic_rps: 50.0,
+            token_ttl: std::time::Duration::from_secs(3600),
         }
     }
 }
@@ -144,6 +150,18 @@ impl SimHandle {
     /// The clock reading the story was built at: every seeded timestamp is this minus an offset.
     pub fn anchor_ms(&self) -> i64 {
         self.shared.world().anchor_ms
+    }
+
+    /// Signs the owner in as `databricks auth login` would: an access token and a refresh
+    /// token (good once), for a test to put in the CLI's token cache.
+    pub fn sign_in_user(&self) -> UserSignIn {
+        self.shared.oauth().sign_in_user(self.clock.now_ms())
+    }
+
+    /// An Entra ID token of the owner for the workspace, as `az account get-access-token` would
+    /// print it: the token and its expiry (Unix epoch milliseconds on the simulator's clock).
+    pub fn azure_cli_token(&self) -> (String, i64) {
+        self.shared.oauth().azure_cli_token(self.clock.now_ms())
     }
 
     /// Every request seen so far (the most recent 10 000), oldest first.
@@ -198,6 +216,7 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
         FaultState::new(opts.faults, opts.seed),
         opts.token.clone(),
         opts.nonowner_token.clone(),
+        opts.token_ttl,
     ));
     let app = routes::router(shared.clone());
     let (tx, rx) = oneshot::channel();

@@ -12,7 +12,7 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{artifacts, experiments, jobs, registry, registry_routes, runs, serving, uc};
+use super::{artifacts, experiments, jobs, oauth, registry, registry_routes, runs, serving, uc};
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -65,6 +65,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(jobs_routes("/api/2.1/jobs"))
         .merge(serving_routes())
         .merge(registry_routes::routes())
+        .merge(oauth::routes())
         .fallback(not_found)
         // A known path with the wrong method is, to Databricks, just as unknown.
         .method_not_allowed_fallback(not_found)

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
 use super::faults::FaultState;
+use super::oauth::OAuthState;
 use super::serving::Runtime;
 use super::world::World;
 
@@ -52,6 +53,8 @@ pub(crate) struct Shared {
     log: Mutex<VecDeque<RequestRecord>>,
     pub owner_token: String,
     pub nonowner_token: String,
+    /// Tokens issued by the sign-in stand-ins.
+    oauth: OAuthState,
     /// The serving data plane (also reachable from the world), read without the world lock.
     pub serving: Arc<Runtime>,
 }
@@ -70,6 +73,7 @@ impl Shared {
         faults: FaultState,
         owner_token: String,
         nonowner_token: String,
+        token_ttl: std::time::Duration,
     ) -> Self {
         let serving = world.serving.runtime.clone();
         Shared {
@@ -79,6 +83,7 @@ impl Shared {
             log: Mutex::new(VecDeque::new()),
             owner_token,
             nonowner_token,
+            oauth: OAuthState::new(token_ttl),
             serving,
         }
     }
@@ -98,6 +103,10 @@ impl Shared {
     #[cfg(test)]
     pub fn world_as_stored(&self) -> MutexGuard<'_, World> {
         lock(&self.world)
+    }
+
+    pub fn oauth(&self) -> &OAuthState {
+        &self.oauth
     }
 
     pub fn clock(&self) -> &SimClock {

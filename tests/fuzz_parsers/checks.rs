@@ -99,7 +99,7 @@ pub fn databrickscfg(data: &[u8]) {
                 assert!(cfg.get(&name).is_some(), "{name}");
             }
             for p in &cfg.profiles {
-                let _ = p.auth_label();
+                let _ = p.auth_label(&|_| None);
             }
             let _ = cfg.select(None);
         }

@@ -1,9 +1,9 @@
-//! OAuth M2M tokens (reference §1.2): the token answer, its errors, and an in-memory cache that
-//! refreshes ahead of expiry. The HTTP exchange itself lives in `http.rs`, which hands the cache a
-//! fetch function, so the cache is tested here without a server or a clock.
+//! OAuth tokens (reference §1.2): the token answer, its errors, and an in-memory cache that
+//! refreshes ahead of expiry. The exchanges themselves live in `sign_in.rs`, which hands the
+//! cache a fetch function, so the cache is tested here without a server or a real clock.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -12,9 +12,6 @@ use crate::api::secret::Secret;
 
 /// Where the workspace issues tokens.
 pub(crate) const TOKEN_PATH: &str = "/oidc/v1/token";
-/// The form of a client-credentials grant for workspace APIs.
-pub(crate) const TOKEN_FORM: &[(&str, &str)] =
-    &[("grant_type", "client_credentials"), ("scope", "all-apis")];
 
 /// A token is treated as expired this long before it really expires, so a request never leaves
 /// with a token that dies in flight (the SDK's 40 s).
@@ -24,6 +21,14 @@ const MAX_STALE_WINDOW: Duration = Duration::from_secs(20 * 60);
 /// Lifetime assumed when the answer has no `expires_in` (workspace tokens live one hour).
 const DEFAULT_TTL: Duration = Duration::from_secs(3600);
 
+/// How long a token lives: a lifetime counted from when it was asked for (`expires_in`), or an
+/// instant on the wall clock (a CLI's `expiry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lifetime {
+    For(Duration),
+    Until(SystemTime),
+}
+
 /// An access token ready for use.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Token {
@@ -31,13 +36,31 @@ pub(crate) struct Token {
     pub header: Secret,
     /// The bare token, kept so error texts can be scrubbed of it.
     pub access: Secret,
-    pub ttl: Duration,
+    pub lifetime: Lifetime,
+    /// A refresh token that came with it (kept only to scrub error texts of it).
+    pub refresh: Option<Secret>,
+}
+
+impl Token {
+    pub(crate) fn new(token_type: &str, access: &str, lifetime: Lifetime) -> Token {
+        let token_type = if token_type.trim().is_empty() {
+            "Bearer"
+        } else {
+            token_type.trim()
+        };
+        Token {
+            header: Secret::new(format!("{token_type} {access}")),
+            access: Secret::new(access),
+            lifetime,
+            refresh: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Token")
-            .field("ttl", &self.ttl)
+            .field("lifetime", &self.lifetime)
             .finish_non_exhaustive()
     }
 }
@@ -58,7 +81,6 @@ pub(crate) fn parse_token_response(body: &str) -> ApiResult<Token> {
     let token_type = obj
         .get("token_type")
         .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
         .unwrap_or("Bearer");
     let ttl = match obj.get("expires_in") {
         Some(Value::Number(n)) => n.as_f64(),
@@ -67,11 +89,13 @@ pub(crate) fn parse_token_response(body: &str) -> ApiResult<Token> {
     }
     .filter(|s| s.is_finite() && *s >= 0.0)
     .map_or(DEFAULT_TTL, |s| Duration::from_secs_f64(s.min(1e9)));
-    Ok(Token {
-        header: Secret::new(format!("{token_type} {access}")),
-        access: Secret::new(access),
-        ttl,
-    })
+    let mut token = Token::new(token_type, access, Lifetime::For(ttl));
+    token.refresh = obj
+        .get("refresh_token")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(Secret::new);
+    Ok(token)
 }
 
 /// The error for a non-2xx answer of the token endpoint: `{error, error_description}` (or the
@@ -123,7 +147,9 @@ pub(crate) fn freshness(remaining: Duration, ttl: Duration) -> Freshness {
 
 struct Cached {
     token: Token,
-    expires_at: Instant,
+    expires_at: SystemTime,
+    /// Its whole life as seen when it was cached, for the stale window.
+    ttl: Duration,
 }
 
 /// One token shared by every request of a client. The lock is held while fetching, so many
@@ -135,26 +161,27 @@ pub(crate) struct TokenCache {
 
 impl TokenCache {
     /// A usable token, fetching one when none is cached or the cached one is due.
+    #[cfg(test)]
     pub(crate) async fn get<F, Fut>(&self, fetch: F) -> ApiResult<Token>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = ApiResult<Token>>,
     {
-        self.get_with(Instant::now, fetch).await
+        self.get_with(SystemTime::now, fetch).await
     }
 
-    /// [`TokenCache::get`] with an injected clock.
+    /// [`TokenCache::get`] on the given clock.
     pub(crate) async fn get_with<C, F, Fut>(&self, clock: C, fetch: F) -> ApiResult<Token>
     where
-        C: Fn() -> Instant,
+        C: Fn() -> SystemTime,
         F: FnOnce() -> Fut,
         Fut: Future<Output = ApiResult<Token>>,
     {
         let mut slot = self.slot.lock().await;
         let now = clock();
         let state = slot.as_ref().map(|c| {
-            let remaining = c.expires_at.saturating_duration_since(now);
-            (freshness(remaining, c.token.ttl), c.token.clone())
+            let remaining = c.expires_at.duration_since(now).unwrap_or_default();
+            (freshness(remaining, c.ttl), c.token.clone())
         });
         let previous = match state {
             Some((Freshness::Fresh, token)) => return Ok(token),
@@ -164,8 +191,13 @@ impl TokenCache {
         // The lifetime counts from before the request, so the cache never overestimates it.
         match fetch().await {
             Ok(token) => {
+                let expires_at = match token.lifetime {
+                    Lifetime::For(ttl) => now.checked_add(ttl).unwrap_or(now),
+                    Lifetime::Until(at) => at,
+                };
                 *slot = Some(Cached {
-                    expires_at: now.checked_add(token.ttl).unwrap_or(now),
+                    expires_at,
+                    ttl: expires_at.duration_since(now).unwrap_or_default(),
                     token: token.clone(),
                 });
                 Ok(token)

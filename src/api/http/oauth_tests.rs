@@ -4,11 +4,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::*;
 
 fn token(name: &str, ttl_secs: u64) -> Token {
-    Token {
-        header: Secret::new(format!("Bearer {name}")),
-        access: Secret::new(name),
-        ttl: Duration::from_secs(ttl_secs),
-    }
+    Token::new("Bearer", name, Lifetime::For(Duration::from_secs(ttl_secs)))
+}
+
+fn lives(secs: u64) -> Lifetime {
+    Lifetime::For(Duration::from_secs(secs))
 }
 
 #[test]
@@ -19,7 +19,7 @@ fn parses_a_token_answer() {
     .unwrap();
     assert_eq!(t.header.expose(), "Bearer eyJabc");
     assert_eq!(t.access.expose(), "eyJabc");
-    assert_eq!(t.ttl, Duration::from_secs(3600));
+    assert_eq!(t.lifetime, lives(3600));
 }
 
 #[test]
@@ -27,12 +27,12 @@ fn token_type_and_lifetime_are_lenient() {
     let t = parse_token_response(r#"{"access_token":"a","token_type":"DPoP","expires_in":"60"}"#)
         .unwrap();
     assert_eq!(t.header.expose(), "DPoP a");
-    assert_eq!(t.ttl, Duration::from_secs(60));
+    assert_eq!(t.lifetime, lives(60));
     let t = parse_token_response(r#"{"access_token":"a"}"#).unwrap();
     assert_eq!(t.header.expose(), "Bearer a");
-    assert_eq!(t.ttl, DEFAULT_TTL);
+    assert_eq!(t.lifetime, Lifetime::For(DEFAULT_TTL));
     let t = parse_token_response(r#"{"access_token":"a","expires_in":-3}"#).unwrap();
-    assert_eq!(t.ttl, DEFAULT_TTL);
+    assert_eq!(t.lifetime, Lifetime::For(DEFAULT_TTL));
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn freshness_follows_the_sdk_windows() {
 /// A cache driven by a fake clock; counts fetches.
 struct Harness {
     cache: TokenCache,
-    t0: Instant,
+    t0: SystemTime,
     fetches: AtomicUsize,
 }
 
@@ -102,7 +102,7 @@ impl Harness {
     fn new() -> Self {
         Harness {
             cache: TokenCache::default(),
-            t0: Instant::now(),
+            t0: SystemTime::now(),
             fetches: AtomicUsize::new(0),
         }
     }
@@ -228,4 +228,41 @@ async fn concurrent_callers_share_one_fetch() {
         assert_eq!(t.await.unwrap().unwrap(), token("one", 3600));
     }
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_token_with_a_wall_clock_expiry_is_kept_until_it_is_due() {
+    // A CLI's token: valid until an instant, whenever it was fetched.
+    let h = Harness::new();
+    let until = |name: &str, secs: u64| {
+        Token::new(
+            "Bearer",
+            name,
+            Lifetime::Until(h.t0 + Duration::from_secs(secs)),
+        )
+    };
+    // Fetched at 0 s, due at 3600 s: fresh until its last half (20 minutes at most).
+    assert_eq!(
+        h.get_at(0, Ok(until("a", 3600))).await.unwrap(),
+        until("a", 3600)
+    );
+    assert_eq!(
+        h.get_at(2399, Ok(until("b", 7200))).await.unwrap(),
+        until("a", 3600)
+    );
+    assert_eq!(h.fetches(), 1);
+    assert_eq!(
+        h.get_at(2401, Ok(until("b", 7200))).await.unwrap(),
+        until("b", 7200)
+    );
+    // One already within the last 40 s is used once and asked for again next time.
+    assert_eq!(
+        h.get_at(7170, Ok(until("c", 7190))).await.unwrap(),
+        until("c", 7190)
+    );
+    assert_eq!(
+        h.get_at(7171, Ok(until("d", 9000))).await.unwrap(),
+        until("d", 9000)
+    );
+    assert_eq!(h.fetches(), 4);
 }

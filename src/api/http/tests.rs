@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::*;
 use crate::api::client::Client;
+use crate::api::credentials::Credentials;
 
 #[derive(Debug, Deserialize, PartialEq, Default)]
 struct Probe {

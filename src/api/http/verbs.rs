@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::retry::Replay;
-use super::{Body, Call, JSON, TEXT, readonly, setup};
+use super::{Body, Call, CallAuth, JSON, TEXT, readonly, setup};
 use crate::api::client::Client;
 use crate::api::error::ApiResult;
 
@@ -32,6 +32,8 @@ impl Client {
         Call {
             method,
             path,
+            url: None,
+            auth: CallAuth::Client,
             query,
             body,
             accept: JSON,
