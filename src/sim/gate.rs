@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::errors::ApiError;
+use super::errors::{ApiError, ShapeRejection};
 use super::faults::ScriptedFault;
 use super::server::ConnControl;
 use super::state::{AppState, Principal, RequestRecord};
@@ -16,20 +16,41 @@ pub(crate) const WELL_KNOWN: &str = "/.well-known/databricks-config";
 pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
-    let record =
-        |principal: Option<Principal>, status: Option<StatusCode>, fault: Option<String>| {
-            st.record(RequestRecord {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |pq| pq.to_string());
+    let record_as = |principal: Option<Principal>,
+                     status: Option<StatusCode>,
+                     fault: Option<String>,
+                     rejected: Option<String>| {
+        st.record(
+            RequestRecord {
                 method: method.clone(),
                 path: path.clone(),
                 principal: principal.map(|p| p.user_name().to_string()),
                 status: status.map(|s| s.as_u16()),
                 fault,
-            });
-        };
+                rejected,
+            },
+            &target,
+        );
+    };
+    let record = |principal: Option<Principal>, status: Option<StatusCode>, fault| {
+        record_as(principal, status, fault, None)
+    };
+    // An answer of the handlers (not of an injected fault): flagged when it rejected the shape.
+    let record_answer = |principal: Option<Principal>, resp: &Response| {
+        let rejected = resp
+            .extensions()
+            .get::<ShapeRejection>()
+            .map(|r| r.0.clone());
+        record_as(principal, Some(resp.status()), None, rejected)
+    };
 
     if path == WELL_KNOWN {
         let resp = next.run(req).await;
-        record(None, Some(resp.status()), None);
+        record_answer(None, &resp);
         return resp;
     }
 
@@ -85,7 +106,7 @@ pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Nex
     }
 
     let resp = next.run(req).await;
-    record(Some(principal), Some(resp.status()), None);
+    record_answer(Some(principal), &resp);
     resp
 }
 

@@ -117,6 +117,7 @@ async fn not_found(req: Request) -> ApiError {
         "ENDPOINT_NOT_FOUND",
         format!("No API found for '{} {}'", req.method(), req.uri().path()),
     )
+    .shape()
 }
 
 /// Host metadata the Databricks SDK probes (without credentials) before anything else; see

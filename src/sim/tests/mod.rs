@@ -10,6 +10,7 @@ mod models;
 mod scale;
 mod serving_config;
 mod serving_data;
+mod shapes;
 mod tracking;
 mod uc_writes;
 mod writes;

@@ -1,0 +1,76 @@
+//! Request shapes that official clients send: the rejection log that tells them apart from
+//! well-formed requests about absent things, path variants, and arguments sent as text.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::{assert_error, sim};
+
+#[tokio::test]
+async fn requests_of_a_wrong_shape_are_logged_as_rejected_and_others_are_not() {
+    let t = sim().await;
+    // Unknown path and known path with an unknown method.
+    let (status, body) = t.get("/api/2.0/mlflow/no-such-call", &[]).await;
+    assert_eq!(status, 404);
+    assert_error(&body, "ENDPOINT_NOT_FOUND");
+    let (status, _) = t
+        .json_call(Method::DELETE, "/api/2.0/mlflow/runs/get", None)
+        .await;
+    assert_eq!(status, 404);
+    // An argument of the wrong type and a body that is not a JSON object.
+    let (status, _) = t
+        .get(
+            "/api/2.0/mlflow/experiments/search",
+            &[("max_results", "ten")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _, _) = t
+        .raw(
+            Method::POST,
+            "/api/2.0/mlflow/runs/search",
+            Some(json!([1])),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+    // A required argument left out.
+    let (status, _) = t.get("/api/2.0/mlflow/runs/get", &[]).await;
+    assert_eq!(status, 400);
+
+    // Well-formed requests that fail for what they ask about are not rejections.
+    let (status, _) = t
+        .get("/api/2.0/mlflow/runs/get", &[("run_id", "0000")])
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = t
+        .post(
+            "/api/2.0/mlflow/runs/search",
+            json!({"experiment_ids": ["1"], "filter": "metrics.loss <"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = t.get("/api/2.2/jobs/get", &[("job_id", "12345")]).await;
+    assert_eq!(status, 400);
+
+    let rejected = t.sim.rejected_requests();
+    let seen: Vec<(&str, &str)> = rejected
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("GET", "/api/2.0/mlflow/no-such-call"),
+            ("DELETE", "/api/2.0/mlflow/runs/get"),
+            ("GET", "/api/2.0/mlflow/experiments/search"),
+            ("POST", "/api/2.0/mlflow/runs/search"),
+            ("GET", "/api/2.0/mlflow/runs/get"),
+        ]
+    );
+    let why = rejected[0].rejected.as_deref().unwrap();
+    assert!(why.starts_with("ENDPOINT_NOT_FOUND: No API found"), "{why}");
+    let why = rejected[2].rejected.as_deref().unwrap();
+    assert!(why.contains("'max_results'"), "{why}");
+    assert_eq!(t.sim.request_log().len(), 8);
+}
