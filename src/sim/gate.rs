@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::errors::{ApiError, ShapeRejection};
 use super::faults::ScriptedFault;
+use super::paths::SentUri;
 use super::server::ConnControl;
 use super::state::{AppState, Principal, RequestRecord};
 
@@ -15,11 +16,16 @@ pub(crate) const WELL_KNOWN: &str = "/.well-known/databricks-config";
 
 pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
+    // The path routed on (canonical, see `paths`), and the one logged: as the client sent it.
     let path = req.uri().path().to_string();
-    let target = req
-        .uri()
+    let sent = req
+        .extensions()
+        .get::<SentUri>()
+        .map_or_else(|| req.uri().clone(), |o| o.0.clone());
+    let logged_path = sent.path().to_string();
+    let target = sent
         .path_and_query()
-        .map_or_else(|| path.clone(), |pq| pq.to_string());
+        .map_or_else(|| logged_path.clone(), |pq| pq.to_string());
     let record_as = |principal: Option<Principal>,
                      status: Option<StatusCode>,
                      fault: Option<String>,
@@ -27,7 +33,7 @@ pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Nex
         st.record(
             RequestRecord {
                 method: method.clone(),
-                path: path.clone(),
+                path: logged_path.clone(),
                 principal: principal.map(|p| p.user_name().to_string()),
                 status: status.map(|s| s.as_u16()),
                 fault,

@@ -27,6 +27,7 @@ mod gate;
 mod jobs;
 mod paging;
 mod params;
+mod paths;
 mod permissions;
 mod registry;
 mod registry_routes;

@@ -32,7 +32,8 @@ impl Principal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRecord {
     pub method: String,
-    /// Path without the query string.
+    /// Path without the query string, as the client sent it (before any rewrite of a path
+    /// variant).
     pub path: String,
     /// User name of the authenticated caller; `None` when authentication failed or was not
     /// needed.

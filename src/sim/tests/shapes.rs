@@ -74,3 +74,60 @@ async fn requests_of_a_wrong_shape_are_logged_as_rejected_and_others_are_not() {
     assert!(why.contains("'max_results'"), "{why}");
     assert_eq!(t.sim.request_log().len(), 8);
 }
+
+#[tokio::test]
+async fn preview_ajax_and_trailing_slash_paths_are_answered_like_the_canonical_ones() {
+    let t = sim().await;
+    let churn = t
+        .ok_get(
+            "/api/2.0/preview/mlflow/experiments/get-by-name",
+            &[("experiment_name", "/Shared/churn/training")],
+        )
+        .await;
+    let id = churn["experiment"]["experiment_id"].as_str().unwrap();
+    let runs = t
+        .ok_post(
+            "/ajax-api/2.0/mlflow/runs/search",
+            json!({"experiment_ids": [id], "max_results": 2}),
+        )
+        .await;
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 2);
+    let run_id = runs["runs"][0]["info"]["run_id"].as_str().unwrap();
+    let run = t
+        .ok_get(
+            "/ajax-api/2.0/preview/mlflow/runs/get",
+            &[("run_id", run_id)],
+        )
+        .await;
+    assert_eq!(run["run"]["info"]["run_id"], run_id);
+    let endpoints = t.ok_get("/api/2.0/serving-endpoints/", &[]).await;
+    assert!(endpoints["endpoints"].as_array().unwrap().len() >= 3);
+    let one = t
+        .ok_get("/api/2.0/serving-endpoints/churn-prod/", &[])
+        .await;
+    assert_eq!(one["name"], "churn-prod");
+
+    assert!(t.sim.rejected_requests().is_empty());
+    let paths: Vec<String> = t.sim.request_log().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/2.0/preview/mlflow/experiments/get-by-name",
+            "/ajax-api/2.0/mlflow/runs/search",
+            "/ajax-api/2.0/preview/mlflow/runs/get",
+            "/api/2.0/serving-endpoints/",
+            "/api/2.0/serving-endpoints/churn-prod/",
+        ],
+        "the log keeps the path as sent"
+    );
+    // An unknown path is still unknown under a variant, and named as sent.
+    let (status, body) = t.get("/api/2.0/preview/mlflow/nope/", &[]).await;
+    assert_eq!(status, 404);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("/api/2.0/preview/mlflow/nope/"),
+        "{body}"
+    );
+}
