@@ -44,6 +44,7 @@ mod story;
 mod transition_requests;
 mod uc;
 mod uc_aliases;
+mod uc_rpc;
 mod uc_tags;
 mod world;
 mod ws_history;

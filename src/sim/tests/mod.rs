@@ -7,6 +7,7 @@ mod faults;
 mod job_runs;
 mod jobs;
 mod models;
+mod registry_shapes;
 mod scale;
 mod serving_config;
 mod serving_data;
