@@ -23,6 +23,7 @@ mod clock;
 mod errors;
 mod experiments;
 mod faults;
+mod files_api;
 mod gate;
 mod jobs;
 mod paging;

@@ -12,7 +12,9 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{artifacts, experiments, jobs, paths, registry, registry_routes, runs, serving, uc};
+use super::{
+    artifacts, experiments, files_api, jobs, paths, registry, registry_routes, runs, serving, uc,
+};
 
 pub(crate) fn router(state: AppState) -> Router {
     // Path variants are rewritten before the routes are matched, so the outer router has no
@@ -46,6 +48,10 @@ fn routes(state: AppState) -> Router {
             get(runs::metric_history),
         )
         .route("/api/2.0/mlflow/artifacts/list", get(artifacts::list))
+        .route(
+            "/api/2.0/fs/directories/{*path}",
+            get(files_api::list_directory).head(files_api::directory_metadata),
+        )
         .route(
             "/api/2.0/mlflow/registered-models/search",
             get(registry::search),

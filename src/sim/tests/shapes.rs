@@ -131,3 +131,70 @@ async fn preview_ajax_and_trailing_slash_paths_are_answered_like_the_canonical_o
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn run_artifacts_are_listed_through_the_files_api_directories() {
+    let t = sim().await;
+    let exp = t.churn_experiment_id().await;
+    let runs = t
+        .ok_post(
+            "/api/2.0/mlflow/runs/search",
+            json!({"experiment_ids": [exp], "max_results": 1}),
+        )
+        .await;
+    let run = runs["runs"][0]["info"]["run_id"].as_str().unwrap();
+    let root = format!(
+        "/api/2.0/fs/directories/WorkspaceInternal/Mlflow/Artifacts/{exp}/Runs/{run}/artifacts"
+    );
+    let (status, _, body) = t.raw(Method::HEAD, &root, None, None).await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    let top = t.ok_get(&root, &[]).await;
+    let names: Vec<(&str, bool)> = top["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap(),
+                e["is_directory"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("model", true), ("plots", true)]);
+    assert_eq!(
+        top["contents"][0]["path"],
+        format!("/WorkspaceInternal/Mlflow/Artifacts/{exp}/Runs/{run}/artifacts/model")
+    );
+    // Pages of two, followed to the end, cover the directory once.
+    let mut files = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut q = vec![("page_size", "2")];
+        if let Some(tok) = &token {
+            q.push(("page_token", tok));
+        }
+        let page = t.ok_get(&format!("{root}/plots"), &q).await;
+        for e in page["contents"].as_array().unwrap() {
+            assert!(e["file_size"].as_i64().unwrap() > 0);
+            files.push(e["name"].as_str().unwrap().to_string());
+        }
+        match page["next_page_token"].as_str() {
+            Some(tok) => token = Some(tok.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(files.len(), 6);
+    assert!(files.contains(&"roc_curve.png".to_string()));
+
+    // A file, a missing directory, another experiment's path: 404, a well-formed question.
+    for missing in [
+        format!("{root}/model/MLmodel"),
+        format!("{root}/nope"),
+        root.replace(&exp, "1"),
+        "/api/2.0/fs/directories/Volumes/main/ml/x".to_string(),
+    ] {
+        let (status, _, _) = t.raw(Method::HEAD, &missing, None, None).await;
+        assert_eq!(status, 404, "{missing}");
+    }
+    assert!(t.sim.rejected_requests().is_empty());
+}
