@@ -165,7 +165,7 @@ pub(crate) async fn native_patch(
     let version = parse_version(&subentity)?;
     let changes: TagChanges = match p.raw_body("changes") {
         Some(v) => serde_json::from_value(v)
-            .map_err(|e| ApiError::invalid(format!("Invalid 'changes': {e}")))?,
+            .map_err(|e| ApiError::invalid(format!("Invalid 'changes': {e}")).shape())?,
         None => return Err(ApiError::missing("changes")),
     };
     change_tags(&st, principal, &full_name, version, &changes)?;

@@ -198,3 +198,49 @@ async fn run_artifacts_are_listed_through_the_files_api_directories() {
     }
     assert!(t.sim.rejected_requests().is_empty());
 }
+
+#[tokio::test]
+async fn serving_configs_take_numbers_and_booleans_as_text_and_nulls_as_absent() {
+    let t = sim().await;
+    let config = |pct: &str| {
+        json!({
+            "served_entities": [{
+                "name": "fraud_model-3", "entity_name": "fraud_model", "entity_version": "3",
+                "workload_size": "Small", "scale_to_zero_enabled": "true",
+            }],
+            "traffic_config": {"routes": [
+                {"served_entity_name": "fraud_model-3", "traffic_percentage": pct}
+            ]},
+            "auto_capture_config": null,
+            "served_models": null,
+        })
+    };
+    let (status, body) = t
+        .json_call(
+            Method::PUT,
+            "/api/2.0/serving-endpoints/fraud-scoring/config",
+            Some(config("lots")),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        t.sim.rejected_requests().len(),
+        1,
+        "a shape the server cannot read"
+    );
+    let (status, body) = t
+        .json_call(
+            Method::PUT,
+            "/api/2.0/serving-endpoints/fraud-scoring/config",
+            Some(config("100")),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let pending = &body["pending_config"];
+    assert_eq!(
+        pending["traffic_config"]["routes"][0]["traffic_percentage"],
+        100
+    );
+    assert_eq!(pending["served_entities"][0]["scale_to_zero_enabled"], true);
+    assert_eq!(t.sim.rejected_requests().len(), 1);
+}
