@@ -26,6 +26,7 @@ mod faults;
 mod files_api;
 mod gate;
 mod jobs;
+mod logged_models;
 mod paging;
 mod params;
 mod paths;

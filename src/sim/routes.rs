@@ -13,7 +13,8 @@ use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
 use super::{
-    artifacts, experiments, files_api, jobs, paths, registry, registry_routes, runs, serving, uc,
+    artifacts, experiments, files_api, jobs, logged_models, paths, registry, registry_routes, runs,
+    serving, uc,
 };
 
 pub(crate) fn router(state: AppState) -> Router {
@@ -48,6 +49,10 @@ fn routes(state: AppState) -> Router {
             get(runs::metric_history),
         )
         .route("/api/2.0/mlflow/artifacts/list", get(artifacts::list))
+        .route(
+            "/api/2.0/mlflow/logged-models/search",
+            post(logged_models::search),
+        )
         .route(
             "/api/2.0/fs/directories/{*path}",
             get(files_api::list_directory).head(files_api::directory_metadata),

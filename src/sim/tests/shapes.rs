@@ -244,3 +244,25 @@ async fn serving_configs_take_numbers_and_booleans_as_text_and_nulls_as_absent()
     assert_eq!(pending["served_entities"][0]["scale_to_zero_enabled"], true);
     assert_eq!(t.sim.rejected_requests().len(), 1);
 }
+
+#[tokio::test]
+async fn logged_model_searches_find_none_in_a_story_without_logged_models() {
+    let t = sim().await;
+    let exp = t.churn_experiment_id().await;
+    // What MLflow's client sends when it lists `runs:/<run>/plots`.
+    let found = t
+        .ok_post(
+            "/api/2.0/mlflow/logged-models/search",
+            json!({"experiment_ids": [exp], "filter": "name = 'plots'"}),
+        )
+        .await;
+    assert_eq!(found, json!({}));
+    let (status, _) = t
+        .post(
+            "/api/2.0/mlflow/logged-models/search",
+            json!({"experiment_ids": [exp], "max_results": 0}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(t.sim.rejected_requests().is_empty());
+}
