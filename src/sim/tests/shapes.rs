@@ -266,3 +266,94 @@ async fn logged_model_searches_find_none_in_a_story_without_logged_models() {
     assert_eq!(status, 400);
     assert!(t.sim.rejected_requests().is_empty());
 }
+
+#[tokio::test]
+async fn jobs_pages_read_with_offset_and_limit_until_has_more_is_false() {
+    let t = sim().await;
+    // Jobs API 2.1 clients (the legacy CLI among them) page with offset/limit and `has_more`.
+    for (path, key, extra) in [
+        ("/api/2.1/jobs/list", "jobs", vec![]),
+        (
+            "/api/2.1/jobs/runs/list",
+            "runs",
+            vec![("completed_only", "true")],
+        ),
+    ] {
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let offset_text = offset.to_string();
+            let mut q = vec![("limit", "2"), ("offset", offset_text.as_str())];
+            q.extend(extra.iter().copied());
+            let page = t.ok_get(path, &q).await;
+            let items = page[key].as_array().cloned().unwrap_or_default();
+            seen.extend(items.iter().map(|i| i.to_string()));
+            offset += items.len();
+            if page["has_more"] != true {
+                break;
+            }
+        }
+        // The same listing read with page tokens.
+        let mut by_token = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut q = vec![("limit", "25")];
+            q.extend(extra.iter().copied());
+            if let Some(tok) = &token {
+                q.push(("page_token", tok.as_str()));
+            }
+            let page = t.ok_get(path, &q).await;
+            let items = page[key].as_array().cloned().unwrap_or_default();
+            by_token.extend(items.iter().map(|i| i.to_string()));
+            match page["next_page_token"].as_str() {
+                Some(tok) => token = Some(tok.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, by_token, "{path}");
+        let unique: std::collections::HashSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "{path}: each item once");
+        assert!(seen.len() >= 3, "{path}");
+    }
+    assert!(t.sim.rejected_requests().is_empty());
+}
+
+#[tokio::test]
+async fn mlflow_r_client_shapes_are_understood() {
+    // MLflow's R client: `/api/2.0/preview/mlflow`, every scalar of a POST body as text (its
+    // `rapply(data, as.character)`), one-element lists sent as a lone string, `run_uuid`.
+    let t = sim().await;
+    let exp = t.churn_experiment_id().await;
+    let runs = t
+        .ok_post(
+            "/api/2.0/preview/mlflow/runs/search",
+            json!({"experiment_ids": exp, "max_results": "3", "run_view_type": "ACTIVE_ONLY",
+                   "order_by": "attributes.start_time DESC", "filter": "metrics.loss < 10"}),
+        )
+        .await;
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 3);
+    let run_id = runs["runs"][0]["info"]["run_id"].as_str().unwrap();
+    let history = t
+        .ok_get(
+            "/api/2.0/preview/mlflow/metrics/get-history",
+            &[("run_uuid", run_id), ("metric_key", "loss")],
+        )
+        .await;
+    assert!(!history["metrics"].as_array().unwrap().is_empty());
+    let moved = t
+        .ok_post(
+            "/api/2.0/preview/mlflow/model-versions/transition-stage",
+            json!({"name": "fraud_model", "version": "5", "stage": "staging",
+                   "archive_existing_versions": "FALSE"}),
+        )
+        .await;
+    assert_eq!(moved["model_version"]["current_stage"], "Staging");
+    let latest = t
+        .ok_get(
+            "/api/2.0/preview/mlflow/registered-models/get-latest-versions",
+            &[("name", "fraud_model"), ("stages", "Staging")],
+        )
+        .await;
+    assert_eq!(latest["model_versions"][0]["version"], "5");
+    assert!(t.sim.rejected_requests().is_empty());
+}
