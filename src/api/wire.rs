@@ -213,4 +213,31 @@ mod tests {
         assert_eq!(p.f, "0.09970029990000001".parse::<f64>().unwrap());
         assert_eq!(p.f.to_string(), "0.09970029990000001");
     }
+
+    #[derive(Deserialize, Debug)]
+    struct Strict {
+        #[serde(default, deserialize_with = "int_or_numeric_string")]
+        pct: i64,
+        #[serde(default, deserialize_with = "opt_bool_or_string")]
+        on: Option<bool>,
+    }
+
+    #[test]
+    fn proto3_text_forms_are_read_and_anything_else_is_an_error() {
+        let s: Strict = serde_json::from_str(r#"{"pct":"90","on":"true"}"#).unwrap();
+        assert_eq!((s.pct, s.on), (90, Some(true)));
+        let s: Strict = serde_json::from_str(r#"{"pct":10,"on":false}"#).unwrap();
+        assert_eq!((s.pct, s.on), (10, Some(false)));
+        let s: Strict = serde_json::from_str(r#"{"on":null}"#).unwrap();
+        assert_eq!((s.pct, s.on), (0, None));
+        for bad in [
+            r#"{"pct":"ninety"}"#,
+            r#"{"pct":1.5}"#,
+            r#"{"pct":null}"#,
+            r#"{"on":"yes"}"#,
+            r#"{"on":1}"#,
+        ] {
+            assert!(serde_json::from_str::<Strict>(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -104,7 +104,7 @@ pub(crate) async fn search_versions(
     let mut found: Vec<UcRegistryModelVersion> = Vec::new();
     for model in models {
         let mut versions: Vec<_> = model.versions.iter().collect();
-        versions.sort_by(|a, b| b.version.cmp(&a.version));
+        versions.sort_by_key(|v| std::cmp::Reverse(v.version));
         for v in versions {
             let rpc = rpc_version(model, v);
             let value = |key: &str| -> Option<String> {
