@@ -69,6 +69,37 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     })
 }
 
+/// `i64` as a JSON number or a numeric string (proto3 JSON allows both for integer fields);
+/// anything else is an error, not a default.
+pub fn int_or_numeric_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .ok_or_else(|| D::Error::custom(format!("expected an integer, got {n}"))),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| D::Error::custom(format!("expected an integer, got \"{s}\""))),
+        other => Err(D::Error::custom(format!(
+            "expected an integer, got {other}"
+        ))),
+    }
+}
+
+/// An optional boolean as JSON `true`/`false` or the strings `"true"`/`"false"` (which proto3
+/// JSON parsers accept too); null is absent, anything else an error.
+pub fn opt_bool_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+        Some(serde_json::Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(serde_json::Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(other) => Err(D::Error::custom(format!("expected a boolean, got {other}"))),
+    }
+}
+
 /// `i64` with 0 as the value for absent or unreadable input.
 pub fn i64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     Ok(opt_i64(d)?.unwrap_or(0))
@@ -181,5 +212,32 @@ mod tests {
         let p: Probe = serde_json::from_str(r#"{"f": 0.09970029990000001}"#).unwrap();
         assert_eq!(p.f, "0.09970029990000001".parse::<f64>().unwrap());
         assert_eq!(p.f.to_string(), "0.09970029990000001");
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Strict {
+        #[serde(default, deserialize_with = "int_or_numeric_string")]
+        pct: i64,
+        #[serde(default, deserialize_with = "opt_bool_or_string")]
+        on: Option<bool>,
+    }
+
+    #[test]
+    fn proto3_text_forms_are_read_and_anything_else_is_an_error() {
+        let s: Strict = serde_json::from_str(r#"{"pct":"90","on":"true"}"#).unwrap();
+        assert_eq!((s.pct, s.on), (90, Some(true)));
+        let s: Strict = serde_json::from_str(r#"{"pct":10,"on":false}"#).unwrap();
+        assert_eq!((s.pct, s.on), (10, Some(false)));
+        let s: Strict = serde_json::from_str(r#"{"on":null}"#).unwrap();
+        assert_eq!((s.pct, s.on), (0, None));
+        for bad in [
+            r#"{"pct":"ninety"}"#,
+            r#"{"pct":1.5}"#,
+            r#"{"pct":null}"#,
+            r#"{"on":"yes"}"#,
+            r#"{"on":1}"#,
+        ] {
+            assert!(serde_json::from_str::<Strict>(bad).is_err(), "{bad}");
+        }
     }
 }

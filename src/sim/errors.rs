@@ -12,7 +12,16 @@ use crate::api::models::error_body::ErrorBody;
 pub(crate) struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// The request itself was not understood (unknown path or method, a body or argument of
+    /// the wrong shape), as opposed to a well-formed request about something absent or not
+    /// allowed. The request log flags these: an official client should never cause one.
+    pub shape: bool,
 }
+
+/// Marks a response as a rejection of the request's shape, for the request log (see
+/// [`ApiError::shape`]); holds `ERROR_CODE: message`.
+#[derive(Debug, Clone)]
+pub(crate) struct ShapeRejection(pub String);
 
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
@@ -21,7 +30,14 @@ impl ApiError {
         ApiError {
             status,
             body: ErrorBody::new(code, message),
+            shape: false,
         }
+    }
+
+    /// The same error, flagged as a rejection of the request's shape.
+    pub fn shape(mut self) -> Self {
+        self.shape = true;
+        self
     }
 
     /// 400 `INVALID_PARAMETER_VALUE`, the code MLflow and UC use for every bad argument.
@@ -41,6 +57,7 @@ impl ApiError {
             "Missing value for required parameter '{param}'. See the API docs for more \
              information about request parameters."
         ))
+        .shape()
     }
 
     /// The error a Databricks front end gives for a status with no more specific story, used by
@@ -82,6 +99,17 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let rejection = self.shape.then(|| {
+            format!(
+                "{}: {}",
+                self.body.code().unwrap_or("?"),
+                self.body.message.as_deref().unwrap_or("")
+            )
+        });
+        let mut resp = (self.status, Json(self.body)).into_response();
+        if let Some(r) = rejection {
+            resp.extensions_mut().insert(ShapeRejection(r));
+        }
+        resp
     }
 }

@@ -31,7 +31,8 @@ pub(crate) fn view_type(p: &Params, key: &str) -> ApiResult<ViewType> {
         _ => Err(ApiError::invalid(format!(
             "Invalid value \"{raw}\" for parameter '{key}' supplied. Valid values are \
              ACTIVE_ONLY, DELETED_ONLY, ALL."
-        ))),
+        ))
+        .shape()),
     }
 }
 

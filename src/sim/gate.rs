@@ -5,9 +5,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::errors::ApiError;
+use super::errors::{ApiError, ShapeRejection};
 use super::faults::ScriptedFault;
 use super::oauth::Verdict;
+use super::paths::SentUri;
 use super::server::ConnControl;
 use super::state::{AppState, Principal, RequestRecord};
 
@@ -17,21 +18,47 @@ const MANAGEMENT_TOKEN: &str = "x-databricks-azure-sp-management-token";
 
 pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
+    // The path routed on (canonical, see `paths`), and the one logged: as the client sent it.
     let path = req.uri().path().to_string();
-    let record =
-        |principal: Option<Principal>, status: Option<StatusCode>, fault: Option<String>| {
-            st.record(RequestRecord {
+    let sent = req
+        .extensions()
+        .get::<SentUri>()
+        .map_or_else(|| req.uri().clone(), |o| o.0.clone());
+    let logged_path = sent.path().to_string();
+    let target = sent
+        .path_and_query()
+        .map_or_else(|| logged_path.clone(), |pq| pq.to_string());
+    let record_as = |principal: Option<Principal>,
+                     status: Option<StatusCode>,
+                     fault: Option<String>,
+                     rejected: Option<String>| {
+        st.record(
+            RequestRecord {
                 method: method.clone(),
-                path: path.clone(),
+                path: logged_path.clone(),
                 principal: principal.map(|p| p.user_name().to_string()),
                 status: status.map(|s| s.as_u16()),
                 fault,
-            });
-        };
+                rejected,
+            },
+            &target,
+        );
+    };
+    let record = |principal: Option<Principal>, status: Option<StatusCode>, fault| {
+        record_as(principal, status, fault, None)
+    };
+    // An answer of the handlers (not of an injected fault): flagged when it rejected the shape.
+    let record_answer = |principal: Option<Principal>, resp: &Response| {
+        let rejected = resp
+            .extensions()
+            .get::<ShapeRejection>()
+            .map(|r| r.0.clone());
+        record_as(principal, Some(resp.status()), None, rejected)
+    };
 
     if path == WELL_KNOWN || super::oauth::is_sign_in_path(&path) {
         let resp = next.run(req).await;
-        record(None, Some(resp.status()), None);
+        record_answer(None, &resp);
         return resp;
     }
 
@@ -87,7 +114,7 @@ pub(crate) async fn gate(State(st): State<AppState>, mut req: Request, next: Nex
     }
 
     let resp = next.run(req).await;
-    record(Some(principal), Some(resp.status()), None);
+    record_answer(Some(principal), &resp);
     resp
 }
 

@@ -24,11 +24,14 @@ mod clock;
 mod errors;
 mod experiments;
 mod faults;
+mod files_api;
 mod gate;
 mod jobs;
+mod logged_models;
 pub mod oauth;
 mod paging;
 mod params;
+mod paths;
 mod permissions;
 mod registry;
 mod registry_routes;
@@ -45,6 +48,7 @@ mod story;
 mod transition_requests;
 mod uc;
 mod uc_aliases;
+mod uc_rpc;
 mod uc_tags;
 mod world;
 mod ws_history;
@@ -169,6 +173,16 @@ impl SimHandle {
         self.shared.request_log()
     }
 
+    /// The requests the simulator did not understand (unknown path or method, arguments or a
+    /// body of the wrong shape), oldest first: see [`RequestRecord::rejected`].
+    pub fn rejected_requests(&self) -> Vec<RequestRecord> {
+        self.shared
+            .request_log()
+            .into_iter()
+            .filter(|r| r.rejected.is_some())
+            .collect()
+    }
+
     /// Stops accepting, closes open connections and waits for the server task.
     pub async fn shutdown(mut self) {
         self.driver.abort();
@@ -236,8 +250,11 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
 
 /// Runs a simulator in the foreground: prints `base_url=…`, `token=…` and `nonowner_token=…`
 /// as its first lines (flushed, so a parent process can read them), then serves until Ctrl-C.
+/// Each request it does not understand is reported on stderr as
+/// `sim: rejected METHOD PATH?QUERY: STATUS ERROR_CODE: message`.
 pub async fn run_standalone(opts: SimOptions) -> io::Result<()> {
     let handle = start(opts).await?;
+    handle.shared.set_echo_rejections(true);
     {
         let mut out = io::stdout().lock();
         writeln!(out, "base_url={}", handle.base_url)?;

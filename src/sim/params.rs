@@ -26,13 +26,14 @@ impl<S: Send + Sync> FromRequest<S> for Params {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let query = Query::<Vec<(String, String)>>::try_from_uri(req.uri())
             .map(|q| q.0)
-            .map_err(|e| ApiError::invalid(format!("Invalid query string: {e}")))?;
+            .map_err(|e| ApiError::invalid(format!("Invalid query string: {e}")).shape())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "MALFORMED_REQUEST",
                 format!("Could not read the request body: {e}"),
             )
+            .shape()
         })?;
         let body = parse_body(&bytes)?;
         Ok(Params { query, body })
@@ -50,12 +51,14 @@ fn parse_body(bytes: &[u8]) -> ApiResult<serde_json::Map<String, Value>> {
             StatusCode::BAD_REQUEST,
             "MALFORMED_REQUEST",
             "Invalid JSON given in the body of the request - expected a map",
-        )),
+        )
+        .shape()),
         Err(_) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "MALFORMED_REQUEST",
             "Invalid JSON given in the body of the request - failed to parse given JSON",
-        )),
+        )
+        .shape()),
     }
 }
 
@@ -209,6 +212,7 @@ fn type_error(key: &str, value: &Value, expected: &str) -> ApiError {
         "Invalid value {shown} for parameter '{key}' supplied: expected {expected}. Hint: Value \
          was of type '{ty}'. See the API docs for more information about request parameters."
     ))
+    .shape()
 }
 
 #[cfg(test)]

@@ -12,9 +12,20 @@ use crate::api::models::scim::{Me, ScimEmail};
 use super::errors::ApiError;
 use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
-use super::{artifacts, experiments, jobs, oauth, registry, registry_routes, runs, serving, uc};
+use super::{
+    artifacts, experiments, files_api, jobs, logged_models, oauth, paths, registry,
+    registry_routes, runs, serving, uc,
+};
 
 pub(crate) fn router(state: AppState) -> Router {
+    // Path variants are rewritten before the routes are matched, so the outer router has no
+    // routes of its own: everything reaches the inner one through the rewrite.
+    Router::new()
+        .fallback_service(routes(state))
+        .layer(middleware::map_request(paths::normalize))
+}
+
+fn routes(state: AppState) -> Router {
     Router::new()
         .route(WELL_KNOWN, get(well_known))
         .route("/api/2.0/preview/scim/v2/Me", get(me))
@@ -38,6 +49,14 @@ pub(crate) fn router(state: AppState) -> Router {
             get(runs::metric_history),
         )
         .route("/api/2.0/mlflow/artifacts/list", get(artifacts::list))
+        .route(
+            "/api/2.0/mlflow/logged-models/search",
+            post(logged_models::search),
+        )
+        .route(
+            "/api/2.0/fs/directories/{*path}",
+            get(files_api::list_directory).head(files_api::directory_metadata),
+        )
         .route(
             "/api/2.0/mlflow/registered-models/search",
             get(registry::search),
@@ -113,11 +132,16 @@ fn jobs_routes(base: &str) -> Router<AppState> {
 }
 
 async fn not_found(req: Request) -> ApiError {
+    let path = req
+        .extensions()
+        .get::<paths::SentUri>()
+        .map_or_else(|| req.uri().path(), |s| s.0.path());
     ApiError::new(
         StatusCode::NOT_FOUND,
         "ENDPOINT_NOT_FOUND",
-        format!("No API found for '{} {}'", req.method(), req.uri().path()),
+        format!("No API found for '{} {path}'", req.method()),
     )
+    .shape()
 }
 
 /// Host metadata the Databricks SDK probes (without credentials) before anything else; see

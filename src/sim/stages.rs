@@ -1,5 +1,6 @@
-//! Workspace-registry versions: get, search, latest per stage, tags, and transition-stage on
-//! both paths (Databricks with a comment and permission level, open-source without).
+//! Workspace-registry versions: get, search, latest per stage, download URI, tags (set and
+//! delete, on models and versions), and transition-stage on both paths (Databricks with a
+//! comment and permission level, open-source without).
 
 use axum::Json;
 use axum::extract::{Extension, State};
@@ -52,15 +53,15 @@ pub(crate) async fn get(
 }
 
 /// One comparison of a model-version filter: `key op 'value'`.
-struct Cond {
-    key: String,
+pub(crate) struct Cond {
+    pub key: String,
     op: String,
     value: String,
 }
 
 /// Databricks documents single conditions such as `name='m'` or `run_id='r'`; conjunctions with
 /// `AND` are accepted too, over `name`, `run_id`, `version_number`, `source_path`, `tags.<k>`.
-fn parse_conditions(filter: &str) -> ApiResult<Vec<Cond>> {
+pub(crate) fn parse_conditions(filter: &str) -> ApiResult<Vec<Cond>> {
     let mut out = Vec::new();
     let lower = filter.to_ascii_lowercase();
     let mut rest = filter;
@@ -128,12 +129,19 @@ fn matches(v: &ModelVersion, c: &Cond) -> bool {
                 .map(|t| t.value.as_str())
         }
     };
-    match (c.op.as_str(), actual) {
-        ("=", Some(a)) => a == c.value,
-        ("!=", a) => a != Some(c.value.as_str()),
-        ("LIKE", Some(a)) => super::search::like(a, &c.value, false),
-        ("ILIKE", Some(a)) => super::search::like(a, &c.value, true),
-        _ => false,
+    c.holds_for(actual)
+}
+
+impl Cond {
+    /// Whether the condition holds for the value of its key (`None`: the key is absent).
+    pub(crate) fn holds_for(&self, actual: Option<&str>) -> bool {
+        match (self.op.as_str(), actual) {
+            ("=", Some(a)) => a == self.value,
+            ("!=", a) => a != Some(self.value.as_str()),
+            ("LIKE", Some(a)) => super::search::like(a, &self.value, false),
+            ("ILIKE", Some(a)) => super::search::like(a, &self.value, true),
+            _ => false,
+        }
     }
 }
 
@@ -300,4 +308,46 @@ pub(crate) async fn set_version_tag(
         set_tag(&mut mv.tags, key, value);
     }
     Ok(Json(json!({})))
+}
+
+/// `registered-models/delete-tag`: arguments in the query (Databricks SDK) or a JSON body (MLflow
+/// client). Deleting a tag the model does not have is not an error, as on the OSS server.
+pub(crate) async fn delete_model_tag(
+    State(st): State<AppState>,
+    p: Params,
+) -> ApiResult<Json<Value>> {
+    let name = p.required_str("name")?;
+    let key = p.required_str("key")?;
+    let mut world = st.world();
+    let model = model_mut(&mut world, &name)?;
+    model.model.tags.retain(|t| t.key != key);
+    Ok(Json(json!({})))
+}
+
+/// `model-versions/delete-tag`, read like [`delete_model_tag`].
+pub(crate) async fn delete_version_tag(
+    State(st): State<AppState>,
+    p: Params,
+) -> ApiResult<Json<Value>> {
+    let name = p.required_str("name")?;
+    let version = p.required_str("version")?;
+    let key = p.required_str("key")?;
+    let mut world = st.world();
+    let model = model_mut(&mut world, &name)?;
+    find_version(model, &version)?;
+    if let Some(mv) = model.versions.iter_mut().find(|x| x.version == version) {
+        mv.tags.retain(|t| t.key != key);
+    }
+    Ok(Json(json!({})))
+}
+
+/// `model-versions/get-download-uri`: where the version's files are, `{artifact_uri}` (its
+/// source, as the OSS server answers).
+pub(crate) async fn download_uri(State(st): State<AppState>, p: Params) -> ApiResult<Json<Value>> {
+    let name = p.required_str("name")?;
+    let version = p.required_str("version")?;
+    let mut world = st.world();
+    let model = model_mut(&mut world, &name)?;
+    let mv = find_version(model, &version)?;
+    Ok(Json(json!({ "artifact_uri": mv.source })))
 }

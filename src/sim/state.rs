@@ -2,6 +2,7 @@
 //! log.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
@@ -32,7 +33,8 @@ impl Principal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRecord {
     pub method: String,
-    /// Path without the query string.
+    /// Path without the query string, as the client sent it (before any rewrite of a path
+    /// variant).
     pub path: String,
     /// User name of the authenticated caller; `None` when authentication failed or was not
     /// needed.
@@ -41,6 +43,10 @@ pub struct RequestRecord {
     pub status: Option<u16>,
     /// Label of the injected fault, if any.
     pub fault: Option<String>,
+    /// Set when the simulator did not understand the request (unknown path or method, an
+    /// argument or body of the wrong shape): `ERROR_CODE: message`. An official client should
+    /// never cause one; well-formed requests about absent things are not flagged.
+    pub rejected: Option<String>,
 }
 
 /// How many requests the log keeps (oldest dropped first).
@@ -57,6 +63,8 @@ pub(crate) struct Shared {
     oauth: OAuthState,
     /// The serving data plane (also reachable from the world), read without the world lock.
     pub serving: Arc<Runtime>,
+    /// Print each rejected request on stderr (standalone `sim` only: the demo owns the terminal).
+    echo_rejections: AtomicBool,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -85,7 +93,12 @@ impl Shared {
             nonowner_token,
             oauth: OAuthState::new(token_ttl),
             serving,
+            echo_rejections: AtomicBool::new(false),
         }
+    }
+
+    pub fn set_echo_rejections(&self, on: bool) {
+        self.echo_rejections.store(on, Ordering::Relaxed);
     }
 
     /// The world as of the clock's current reading: job runs in progress are first moved on to
@@ -117,7 +130,19 @@ impl Shared {
         lock(&self.faults)
     }
 
-    pub fn record(&self, rec: RequestRecord) {
+    /// Logs a request; a rejected one also goes to stderr when echoing is on, with its query
+    /// string (`target` is the path and query as received; MLflow and Databricks arguments
+    /// carry no secrets, credentials travel in headers).
+    pub fn record(&self, rec: RequestRecord, target: &str) {
+        if let Some(why) = &rec.rejected
+            && self.echo_rejections.load(Ordering::Relaxed)
+        {
+            let status = rec
+                .status
+                .map_or_else(|| "-".to_string(), |s| s.to_string());
+            let line = format!("sim: rejected {} {target}: {status} {why}", rec.method);
+            eprintln!("{}", crate::safe_text::line(&line));
+        }
         let mut log = lock(&self.log);
         if log.len() == LOG_CAPACITY {
             log.pop_front();

@@ -68,6 +68,63 @@ fn missing_alias(full_name: &str, alias: &str) -> ApiError {
     ))
 }
 
+/// Points `alias` at `version` (moving it if it is set elsewhere), as the model's owner.
+pub(crate) fn set_alias(
+    st: &AppState,
+    principal: Principal,
+    full_name: &str,
+    alias: &str,
+    version: i64,
+) -> ApiResult<Alias> {
+    let now = st.clock().now_ms();
+    let mut world = st.world();
+    let model = model_mut(&mut world, full_name)?;
+    require_uc_owner(principal, model)?;
+    validate_alias(alias)?;
+    if !model.versions.iter().any(|v| v.version == version) {
+        return Err(missing_version(full_name, version));
+    }
+    model.aliases.retain(|a| a.alias_name != alias);
+    let set = Alias {
+        alias_name: alias.to_string(),
+        version_num: version,
+    };
+    model.aliases.push(set.clone());
+    model.info.updated_at = Some(now);
+    model.info.updated_by = Some(principal.user_name().to_string());
+    Ok(set)
+}
+
+/// Removes `alias`, as the model's owner; an alias that is not set is 404.
+pub(crate) fn delete_alias(
+    st: &AppState,
+    principal: Principal,
+    full_name: &str,
+    alias: &str,
+) -> ApiResult<()> {
+    let now = st.clock().now_ms();
+    let mut world = st.world();
+    let model = model_mut(&mut world, full_name)?;
+    require_uc_owner(principal, model)?;
+    if !model.aliases.iter().any(|a| a.alias_name == alias) {
+        return Err(missing_alias(full_name, alias));
+    }
+    model.aliases.retain(|a| a.alias_name != alias);
+    model.info.updated_at = Some(now);
+    model.info.updated_by = Some(principal.user_name().to_string());
+    Ok(())
+}
+
+/// The version number `alias` points at.
+pub(crate) fn alias_target(model: &UcModel, alias: &str) -> ApiResult<i64> {
+    model
+        .aliases
+        .iter()
+        .find(|a| a.alias_name == alias)
+        .map(|a| a.version_num)
+        .ok_or_else(|| missing_alias(&model.info.full_name, alias))
+}
+
 pub(crate) async fn set(
     State(st): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -77,23 +134,9 @@ pub(crate) async fn set(
     let version = p
         .i64("version_num")?
         .ok_or_else(|| ApiError::missing("version_num"))?;
-    let now = st.clock().now_ms();
-    let mut world = st.world();
-    let model = model_mut(&mut world, &full_name)?;
-    require_uc_owner(principal, model)?;
-    validate_alias(&alias)?;
-    if !model.versions.iter().any(|v| v.version == version) {
-        return Err(missing_version(&full_name, version));
-    }
-    model.aliases.retain(|a| a.alias_name != alias);
-    let set = Alias {
-        alias_name: alias,
-        version_num: version,
-    };
-    model.aliases.push(set.clone());
-    model.info.updated_at = Some(now);
-    model.info.updated_by = Some(principal.user_name().to_string());
-    Ok(Json(set))
+    Ok(Json(set_alias(
+        &st, principal, &full_name, &alias, version,
+    )?))
 }
 
 pub(crate) async fn delete(
@@ -101,16 +144,7 @@ pub(crate) async fn delete(
     Extension(principal): Extension<Principal>,
     Path((full_name, alias)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let now = st.clock().now_ms();
-    let mut world = st.world();
-    let model = model_mut(&mut world, &full_name)?;
-    require_uc_owner(principal, model)?;
-    if !model.aliases.iter().any(|a| a.alias_name == alias) {
-        return Err(missing_alias(&full_name, &alias));
-    }
-    model.aliases.retain(|a| a.alias_name != alias);
-    model.info.updated_at = Some(now);
-    model.info.updated_by = Some(principal.user_name().to_string());
+    delete_alias(&st, principal, &full_name, &alias)?;
     Ok(Json(json!({})))
 }
 
@@ -122,12 +156,7 @@ pub(crate) async fn get(
     let include_aliases = p.bool("include_aliases")?.unwrap_or(false);
     let world = st.world();
     let model = visible(&world, &full_name, false)?;
-    let number = model
-        .aliases
-        .iter()
-        .find(|a| a.alias_name == alias)
-        .map(|a| a.version_num)
-        .ok_or_else(|| missing_alias(&full_name, &alias))?;
+    let number = alias_target(model, &alias)?;
     let mut answer = model
         .versions
         .iter()

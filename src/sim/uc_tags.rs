@@ -7,7 +7,7 @@ use axum::extract::{Extension, Path, State};
 use serde_json::{Value, json};
 
 use crate::api::models::mlflow::KeyValue;
-use crate::api::models::uc_models::UcModelVersionStatus;
+use crate::api::models::uc_models::{ModelVersionInfo, UcModelVersionStatus};
 use crate::api::models::uc_tags::{
     TagChanges, UcAliasRef, UcRegistryModelVersion, UcRegistryModelVersionResponse,
 };
@@ -17,14 +17,15 @@ use super::params::Params;
 use super::permissions::require_uc_owner;
 use super::state::{AppState, Principal};
 use super::uc::{missing_model, visible};
+use super::world::UcModel;
 
-fn parse_version(text: &str) -> ApiResult<i64> {
+pub(crate) fn parse_version(text: &str) -> ApiResult<i64> {
     text.trim()
         .parse()
         .map_err(|_| ApiError::invalid(format!("Invalid version '{text}': versions are integers.")))
 }
 
-fn missing_version(full_name: &str, version: i64) -> ApiError {
+pub(crate) fn missing_version(full_name: &str, version: i64) -> ApiError {
     ApiError::not_found(format!(
         "Routine or Model '{full_name}' version {version} does not exist."
     ))
@@ -113,34 +114,39 @@ pub(crate) async fn rpc_get(
         .iter()
         .find(|v| v.version == version)
         .ok_or_else(|| missing_version(&name, version))?;
+    Ok(Json(UcRegistryModelVersionResponse {
+        model_version: rpc_version(model, v),
+    }))
+}
+
+/// A UC version in the MLflow UC RPC shape: versions as text, `{alias, version}` aliases.
+pub(crate) fn rpc_version(model: &UcModel, v: &ModelVersionInfo) -> UcRegistryModelVersion {
     let status = v.status.as_ref().map(|s| match s {
         UcModelVersionStatus::Unknown => "PENDING_REGISTRATION".to_string(),
         other => other.to_string(),
     });
-    Ok(Json(UcRegistryModelVersionResponse {
-        model_version: UcRegistryModelVersion {
-            name: name.clone(),
-            version: version.to_string(),
-            creation_timestamp: v.created_at,
-            last_updated_timestamp: v.updated_at,
-            user_id: v.created_by.clone(),
-            description: v.comment.clone(),
-            source: v.source.clone(),
-            run_id: v.run_id.clone(),
-            status,
-            storage_location: v.storage_location.clone(),
-            tags: v.tags.clone(),
-            aliases: model
-                .aliases
-                .iter()
-                .filter(|a| a.version_num == version)
-                .map(|a| UcAliasRef {
-                    alias: a.alias_name.clone(),
-                    version: version.to_string(),
-                })
-                .collect(),
-        },
-    }))
+    UcRegistryModelVersion {
+        name: model.info.full_name.clone(),
+        version: v.version.to_string(),
+        creation_timestamp: v.created_at,
+        last_updated_timestamp: v.updated_at,
+        user_id: v.created_by.clone(),
+        description: v.comment.clone(),
+        source: v.source.clone(),
+        run_id: v.run_id.clone(),
+        status,
+        storage_location: v.storage_location.clone(),
+        tags: v.tags.clone(),
+        aliases: model
+            .aliases
+            .iter()
+            .filter(|a| a.version_num == v.version)
+            .map(|a| UcAliasRef {
+                alias: a.alias_name.clone(),
+                version: v.version.to_string(),
+            })
+            .collect(),
+    }
 }
 
 /// `PATCH /api/2.1/unity-catalog/subentity-tags/{securable_type}/{full_name}/{version}`.
@@ -159,7 +165,7 @@ pub(crate) async fn native_patch(
     let version = parse_version(&subentity)?;
     let changes: TagChanges = match p.raw_body("changes") {
         Some(v) => serde_json::from_value(v)
-            .map_err(|e| ApiError::invalid(format!("Invalid 'changes': {e}")))?,
+            .map_err(|e| ApiError::invalid(format!("Invalid 'changes': {e}")).shape())?,
         None => return Err(ApiError::missing("changes")),
     };
     change_tags(&st, principal, &full_name, version, &changes)?;

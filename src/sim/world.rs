@@ -63,6 +63,8 @@ pub(crate) struct UcModel {
     pub aliases: Vec<Alias>,
     /// The caller may only see metadata (listed only with `include_browse=true`).
     pub browse_only: bool,
+    /// Model-level tags, set and read through the MLflow UC registry RPCs.
+    pub tags: Vec<KeyValue>,
 }
 
 /// A workspace-registry model; `model.latest_versions` is derived from `versions` on answer.

@@ -30,34 +30,52 @@ def free_port() -> int:
 
 
 class Sim:
-    def __init__(self, proc, base_url, token, nonowner_token):
+    def __init__(self, proc, base_url, token, nonowner_token, log_path):
         self.proc = proc
         self.base_url = base_url
         self.token = token
         self.nonowner_token = nonowner_token
+        self.log_path = log_path
+
+    def rejections(self) -> list[str]:
+        """Every request this simulator did not understand so far (unknown path or method, an
+        argument or body of the wrong shape), one `sim: rejected ...` line each from its stderr."""
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return [line.rstrip("\n") for line in f if line.startswith("sim: rejected ")]
+
+
+# Every simulator started by these tests, so that each test can be checked for rejected requests.
+_SIMS: list[Sim] = []
 
 
 def start_sim(*extra_args: str) -> Sim:
-    """Starts `mlops-console sim` on a free port and reads the lines it announces itself with."""
+    """Starts `mlops-console sim` on a free port and reads the lines it announces itself with.
+    Its stderr goes to a file, so that rejected requests can be counted, and is copied to ours
+    when it stops."""
+    log = tempfile.NamedTemporaryFile(prefix="mlops-sim-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [binary(), "sim", "--port", "0", "--seed", "42", *extra_args],
         stdout=subprocess.PIPE,
-        stderr=sys.stderr,
+        stderr=log,
         text=True,
     )
+    log.close()
+    wanted = {"base_url", "token", "nonowner_token"}
     values = {}
     deadline = time.time() + 30
-    while time.time() < deadline and not {"base_url", "token"} <= values.keys():
+    while time.time() < deadline and not wanted <= values.keys():
         line = proc.stdout.readline()
         if not line:
             break
         if "=" in line:
             k, v = line.strip().split("=", 1)
             values[k] = v
-    if not {"base_url", "token"} <= values.keys():
+    if not wanted <= values.keys():
         proc.kill()
-        raise RuntimeError(f"simulator did not announce itself: {values}")
-    return Sim(proc, values["base_url"], values["token"], values.get("nonowner_token"))
+        raise RuntimeError(f"simulator did not announce itself: {values}: {open(log.name).read()[-2000:]}")
+    started = Sim(proc, values["base_url"], values["token"], values["nonowner_token"], log.name)
+    _SIMS.append(started)
+    return started
 
 
 def stop_sim(sim: Sim) -> None:
@@ -66,6 +84,32 @@ def stop_sim(sim: Sim) -> None:
         sim.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         sim.proc.kill()
+    if sim in _SIMS:
+        _SIMS.remove(sim)
+    with open(sim.log_path, encoding="utf-8", errors="replace") as f:
+        sys.stderr.write(f.read())
+    os.unlink(sim.log_path)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "allow_rejections: the test sends requests of a wrong shape on purpose, so the simulator may reject some",
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_rejected_requests(request):
+    """No official client may send a request the simulator does not understand: after each test,
+    every running simulator must have logged no new `sim: rejected` line."""
+    before = {id(s): len(s.rejections()) for s in _SIMS}
+    yield
+    if request.node.get_closest_marker("allow_rejections"):
+        return
+    new = []
+    for s in list(_SIMS):
+        new += s.rejections()[before.get(id(s), 0):]
+    assert not new, "the simulator rejected requests of an official client:\n" + "\n".join(new)
 
 
 @pytest.fixture(scope="session")

@@ -6,43 +6,10 @@ These tests change the workspace, so they run against a simulator of their own i
 session one that test_sdk_against_sim.py reads."""
 
 import os
-import subprocess
-import sys
-import time
 
 import pytest
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound, PermissionDenied
-
-from conftest import Sim, binary
-
-
-@pytest.fixture(scope="module")
-def own_sim():
-    proc = subprocess.Popen(
-        [binary(), "sim", "--port", "0", "--seed", "42"],
-        stdout=subprocess.PIPE,
-        stderr=sys.stderr,
-        text=True,
-    )
-    values = {}
-    deadline = time.time() + 30
-    while time.time() < deadline and not {"base_url", "token", "nonowner_token"} <= values.keys():
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if "=" in line:
-            k, v = line.strip().split("=", 1)
-            values[k] = v
-    if not {"base_url", "token", "nonowner_token"} <= values.keys():
-        proc.kill()
-        raise RuntimeError(f"simulator did not announce itself: {values}")
-    yield Sim(proc, values["base_url"], values["token"], values["nonowner_token"])
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")

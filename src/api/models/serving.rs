@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::wire::{null_as_empty, opt_i64, string_or_number};
+use crate::api::wire::{int_or_numeric_string, null_as_empty, opt_i64, string_or_number};
 use crate::lenient_enum;
 
 lenient_enum! {
@@ -116,7 +116,7 @@ pub struct Route {
     pub served_entity_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub served_model_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "int_or_numeric_string")]
     pub traffic_percentage: i64,
 }
 

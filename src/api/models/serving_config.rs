@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::serving::{EndpointTag, ServedEntity, TrafficConfig};
-use crate::api::wire::null_as_empty;
+use crate::api::wire::{null_as_empty, opt_bool_or_string};
 
 /// Output fields of `ServedEntityOutput` that are not part of `ServedEntityInput`.
 pub const OUTPUT_ONLY_ENTITY_FIELDS: &[&str] =
@@ -26,7 +26,11 @@ pub struct ServedEntityInput {
     pub workload_size: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_bool_or_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_to_zero_enabled: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -92,7 +96,11 @@ pub struct ServedModelInput {
     pub workload_size: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_bool_or_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_to_zero_enabled: Option<bool>,
 }
 

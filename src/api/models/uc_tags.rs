@@ -68,6 +68,75 @@ pub struct UcRegistryModelVersionResponse {
     pub model_version: UcRegistryModelVersion,
 }
 
+/// A UC registered model in the MLflow UC RPC shape (`unity-catalog/registered-models/get`,
+/// `.../search`): the full name as `name`, `{alias, version}` aliases and model-level tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UcRegistryModel {
+    #[serde(default)]
+    pub name: String,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creation_timestamp: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_updated_timestamp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub aliases: Vec<UcAliasRef>,
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<KeyValue>,
+}
+
+/// `{registered_model}` from `unity-catalog/registered-models/get`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UcRegistryModelResponse {
+    #[serde(default)]
+    pub registered_model: UcRegistryModel,
+}
+
+/// A page of `unity-catalog/registered-models/search`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UcSearchRegisteredModelsResponse {
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub registered_models: Vec<UcRegistryModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+/// A page of `unity-catalog/model-versions/search`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UcSearchModelVersionsResponse {
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub model_versions: Vec<UcRegistryModelVersion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
 /// Body of `unity-catalog/model-versions/set-tag` (`value` absent) and `delete-tag`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UcVersionTagRequest {

@@ -116,6 +116,7 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
             "MALFORMED_REQUEST",
             format!("Invalid JSON given in the body of the request: {e}"),
         )
+        .shape()
     })
 }
 

@@ -289,5 +289,6 @@ fn model(g: &mut Gen, anchor: i64, ids: &Ids<'_>, def: ModelDef) -> UcModel {
         versions,
         aliases,
         browse_only: def.browse_only,
+        tags: Vec::new(),
     }
 }
