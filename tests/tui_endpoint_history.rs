@@ -98,6 +98,11 @@ fn an_endpoint_opened_again_shows_its_earlier_metrics_at_once_and_goes_on_scrapi
     let mut d = Driver::new(session());
     d.open_endpoint(churn_prod(90, false), 10);
     assert_eq!(d.state.endpoint_history().snapshots.len(), 10);
+    // Kept for this workspace (one per console).
+    assert_eq!(
+        d.state.endpoint_metrics.workspace(),
+        &d.state.session.workspace()
+    );
     open_fraud_scoring(&mut d, 0);
 
     // Back to churn-prod: its ten scrapes are there before anything is answered.
@@ -137,6 +142,13 @@ fn a_time_nobody_scraped_is_a_hole_in_the_charts_not_a_line_across_it() {
     d.char('5');
     d.key(KeyCode::Enter);
     answer_scrape(&mut d, CHURN_PROD, 20, true);
+    // The table's live numbers wait for a second scrape rather than average over the hole.
+    let h = d.state.endpoint_history();
+    assert!(
+        h.window(STABLE, 10_000).is_none(),
+        "{:?}",
+        h.window(STABLE, 10_000)
+    );
     tick(&mut d, 21);
     answer_scrape(&mut d, CHURN_PROD, 21, true);
     // Scrape 9 is 24 s before the newest (21). The interval from 9 to 20 spans the time away:
@@ -189,7 +201,11 @@ fn a_running_canary_keeps_its_endpoint_scraped_on_other_screens_until_it_ends() 
     d.canary_step(holding_inconclusive(), Vec::new());
     d.char('1');
     for i in 3..13 {
+        let loading = d.state.loading_count();
         tick(&mut d, i);
+        let others = d.effects.len() - scraped(&d).len();
+        // The scrape in flight is not the Overview's loading.
+        assert_eq!(d.state.loading_count(), loading + others, "{:?}", d.effects);
         assert_eq!(scraped(&d), [CHURN_PROD], "scrape {i}");
         answer_scrape(&mut d, CHURN_PROD, i, true);
     }
@@ -260,4 +276,18 @@ fn background_scrapes_come_after_the_screen_and_leave_it_alone() {
         d.state.endpoint_metrics.history(CHURN_PROD).snapshots.len(),
         5
     );
+}
+
+#[test]
+fn the_logs_of_an_endpoint_keep_its_metrics_scraped_without_holes() {
+    let mut d = Driver::new(session());
+    d.open_endpoint(churn_prod(90, false), 3);
+    d.char('l');
+    for i in 3..8 {
+        tick(&mut d, i);
+        answer_scrape(&mut d, CHURN_PROD, i, true);
+    }
+    let h = d.state.endpoint_history();
+    assert_eq!(h.snapshots.len(), 8);
+    assert_eq!(h.points[STABLE].len(), 7, "one point per interval");
 }

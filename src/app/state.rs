@@ -277,7 +277,9 @@ impl State {
                 self.approvals.list.is_loading(),
                 self.audit.journal.is_loading(),
                 self.serving.endpoint.is_loading(),
-                self.endpoint_scrape().is_loading(),
+                // Background scrapes (canary endpoints off screen) are not the screen's loading.
+                super::screens::serving::scrape::on_screen(self).is_some()
+                    && self.endpoint_scrape().is_loading(),
                 self.logs.server.lines.is_loading(),
                 self.logs.build.lines.is_loading(),
                 self.change.preparing.is_some(),

@@ -51,7 +51,7 @@ impl Point {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricsHistory {
     /// The endpoint these scrapes are of.
     pub endpoint: String,
@@ -60,6 +60,14 @@ pub struct MetricsHistory {
     pub points: BTreeMap<String, VecDeque<Point>>,
     /// The next scrape starts after a hole: it gives no point.
     gap_pending: bool,
+    /// The first snapshot since the last hole: windows never count across a hole.
+    run_from_ms: i64,
+}
+
+impl Default for MetricsHistory {
+    fn default() -> Self {
+        MetricsHistory::EMPTY
+    }
 }
 
 impl MetricsHistory {
@@ -69,12 +77,13 @@ impl MetricsHistory {
         snapshots: VecDeque::new(),
         points: BTreeMap::new(),
         gap_pending: false,
+        run_from_ms: i64::MIN,
     };
 
     pub fn new(endpoint: &str) -> MetricsHistory {
         MetricsHistory {
             endpoint: endpoint.to_string(),
-            ..MetricsHistory::default()
+            ..MetricsHistory::EMPTY
         }
     }
 
@@ -93,7 +102,9 @@ impl MetricsHistory {
                 return;
             }
             let hole = self.gap_pending || snap.at_ms - last.at_ms > MAX_INTERVAL_MS;
-            if !hole {
+            if hole {
+                self.run_from_ms = snap.at_ms;
+            } else {
                 for w in windows(last, &snap) {
                     self.points
                         .entry(w.entity.clone())
@@ -152,16 +163,23 @@ impl MetricsHistory {
     }
 
     /// The snapshot to count a window of `span_ms` from: the newest one at least `span_ms`
-    /// older than the latest, or the oldest kept.
+    /// older than the latest, or the oldest kept — never one before a hole (a window is not
+    /// averaged over time nobody scraped; it covers less while the run is young).
     fn base_for(&self, span_ms: i64) -> Option<&Snapshot> {
         let latest = self.latest()?;
         let cutoff = latest.at_ms - span_ms;
-        self.snapshots
-            .iter()
-            .rev()
-            .find(|s| s.at_ms <= cutoff)
-            .or_else(|| self.snapshots.front())
-            .filter(|s| s.at_ms < latest.at_ms)
+        let mut oldest = None;
+        for s in self.snapshots.iter().rev() {
+            if s.at_ms < self.run_from_ms {
+                break;
+            }
+            if s.at_ms <= cutoff {
+                oldest = Some(s);
+                break;
+            }
+            oldest = Some(s);
+        }
+        oldest.filter(|s| s.at_ms < latest.at_ms)
     }
 
     /// What `entity` did over (about) the last `span_ms`: from the base snapshot to the latest.
@@ -280,6 +298,10 @@ mod tests {
         let before = h.points["a"][1];
         assert_eq!(before.at_ms, 4_000);
         assert_ne!(p.from_ms, before.at_ms);
+        // Windows count from after the hole: two seconds so far, not five minutes.
+        assert_eq!(h.covered_ms(60_000), 2_000);
+        let w = h.window("a", 60_000).unwrap();
+        assert!((w.requests - 100.0).abs() < 1e-9, "{w:?}");
         // A scrape that took longer than a scrape can: a hole as well.
         h.push(snap(306_000 + MAX_INTERVAL_MS + 1, 40_000.0, 0.0));
         assert_eq!(h.point_count(), 3);

@@ -1,4 +1,4 @@
-//! Metrics scrapes: of the endpoint on screen (its screen, A/B view or canary panel), and, in
+//! Metrics scrapes: of the endpoint on screen (its screen, logs, A/B view or canary panel), and, in
 //! the background, of every endpoint whose canary plan runs in this console, so its charts have
 //! the data whichever screen is up. Every [`METRICS_POLL_MS`], at most one scrape per endpoint
 //! in flight; the answers go into the metrics store, which outlives the screens.
@@ -19,7 +19,10 @@ use super::{METRICS_POLL_MS, refresh_live};
 /// The endpoint the route shows, if any.
 pub fn on_screen(state: &State) -> Option<&str> {
     match state.route() {
-        Route::Endpoint { name } | Route::AbView { name } | Route::Canary { name } => Some(name),
+        Route::Endpoint { name }
+        | Route::EndpointLogs { name, .. }
+        | Route::AbView { name }
+        | Route::Canary { name } => Some(name),
         _ => None,
     }
 }
@@ -36,24 +39,9 @@ pub fn with_live_canary(state: &State) -> Vec<String> {
         .collect()
 }
 
-/// The endpoints scraped now: the one on screen and those with a live canary plan.
-fn watched(state: &State) -> Vec<String> {
-    let mut names = with_live_canary(state);
-    if let Some(n) = on_screen(state)
-        && !names.iter().any(|x| x == n)
-    {
-        names.push(n.to_string());
-    }
-    names
-}
-
-/// Before a tick's loads: endpoints no longer scraped are marked, so the scrape that finds one
-/// again starts after a hole.
+/// Before a tick's loads: endpoints nobody scrapes in it count as left from then on.
 pub(crate) fn begin_tick(state: &mut State) {
-    let names = watched(state);
-    state
-        .endpoint_metrics
-        .unwatch_except(|n| names.iter().any(|x| x == n));
+    state.endpoint_metrics.next_tick();
 }
 
 /// After the screen's loads: the background scrapes that are due.
@@ -68,13 +56,12 @@ pub(crate) fn background(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// Scrapes `name` when it is due (or `force`, the `r` key), unless a scrape of it is in flight.
 pub(crate) fn scrape(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effect>) {
-    let keep = watched(state);
+    let canaries = with_live_canary(state);
     let now = state.now_ms;
     let shown = on_screen(state) == Some(name);
     let e = state
         .endpoint_metrics
-        .entry(name, |n| keep.iter().any(|x| x == n));
-    e.watch();
+        .watch(name, |n| canaries.iter().any(|x| x == n));
     if shown {
         e.viewed_ms = now;
     }
@@ -82,11 +69,9 @@ pub(crate) fn scrape(state: &mut State, name: &str, force: bool, fx: &mut Vec<Ef
         return;
     }
     let req = state.next_request();
-    state
-        .endpoint_metrics
-        .entry(name, |_| true)
-        .scrape
-        .start(req);
+    if let Some(e) = state.endpoint_metrics.get_mut(name) {
+        e.scrape.start(req);
+    }
     fx.push(Effect::Fetch {
         req,
         fetch: Fetch::EndpointMetrics {

@@ -2,8 +2,11 @@
 //! back shows what was scraped before (the last hour of it) at once and carries on from there.
 //! Owned by the state, not by the endpoint screen. Bounded twice: each endpoint's history by
 //! [`MetricsHistory`]'s own caps (one hour of 2 s scrapes), and the number of endpoints by
-//! [`MAX_ENDPOINTS`] — beyond it the endpoint viewed least recently goes, never one the caller
-//! keeps (on screen, or with a canary plan running here).
+//! [`MAX_ENDPOINTS`] — beyond it the endpoint viewed least recently goes, never one still being
+//! scraped (on screen, or with a canary plan running here) nor one the caller keeps.
+//!
+//! Whether an endpoint is being scraped is counted in clock ticks: one not asked for during a
+//! whole tick was left, and the scrape that finds it again starts after a hole.
 //!
 //! The console talks to one workspace per process: the store is made for that workspace, so an
 //! endpoint of the same name on another workspace never shares its history.
@@ -39,27 +42,8 @@ pub struct EndpointMetrics {
     pub scrape: Remote<()>,
     /// When the endpoint was last on screen (ms since the epoch): the least recent goes first.
     pub viewed_ms: i64,
-    /// Scraped as of the last look; once it is not, the next scrape starts after a hole.
-    watched: bool,
-}
-
-impl EndpointMetrics {
-    fn new(name: &str) -> EndpointMetrics {
-        EndpointMetrics {
-            history: MetricsHistory::new(name),
-            watched: true,
-            ..EndpointMetrics::default()
-        }
-    }
-
-    /// The endpoint is being scraped (again): after a time nobody scraped it, the next
-    /// interval is a hole in its history.
-    pub fn watch(&mut self) {
-        if !self.watched {
-            self.watched = true;
-            self.history.mark_gap();
-        }
-    }
+    /// The last tick its scrapes were looked after in.
+    watched_tick: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +51,8 @@ pub struct MetricsStore {
     workspace: Workspace,
     endpoints: BTreeMap<String, EndpointMetrics>,
     limit: usize,
+    /// Clock ticks so far.
+    tick: u64,
 }
 
 impl MetricsStore {
@@ -80,7 +66,18 @@ impl MetricsStore {
             workspace,
             endpoints: BTreeMap::new(),
             limit: limit.max(1),
+            tick: 0,
         }
+    }
+
+    /// A clock tick begins.
+    pub fn next_tick(&mut self) {
+        self.tick += 1;
+    }
+
+    /// Whether `e` was looked after in this tick or the one before (it is being scraped).
+    fn in_use(&self, e: &EndpointMetrics) -> bool {
+        e.watched_tick + 1 >= self.tick
     }
 
     /// The workspace the endpoints are of.
@@ -90,6 +87,10 @@ impl MetricsStore {
 
     pub fn get(&self, name: &str) -> Option<&EndpointMetrics> {
         self.endpoints.get(name)
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut EndpointMetrics> {
+        self.endpoints.get_mut(name)
     }
 
     /// The history of `name` (empty when it was never scraped or was dropped).
@@ -115,17 +116,24 @@ impl MetricsStore {
         self.endpoints.is_empty()
     }
 
-    /// The entry of `name`, made when new. Beyond the limit, the endpoint viewed least
-    /// recently that `keep` does not hold on to is dropped (none, when it holds them all).
-    pub fn entry(&mut self, name: &str, keep: impl Fn(&str) -> bool) -> &mut EndpointMetrics {
+    /// The entry of `name`, made when new, whose scrapes are looked after now: when nobody
+    /// scraped it for a whole tick, the next interval is a hole in its history. Beyond the
+    /// limit, the endpoint viewed least recently that is not being scraped and that `keep` does
+    /// not hold on to is dropped (none, when every other one is held).
+    pub fn watch(&mut self, name: &str, keep: impl Fn(&str) -> bool) -> &mut EndpointMetrics {
+        let tick = self.tick;
         if !self.endpoints.contains_key(name) {
-            self.endpoints
-                .insert(name.to_string(), EndpointMetrics::new(name));
+            let fresh = EndpointMetrics {
+                history: MetricsHistory::new(name),
+                watched_tick: tick,
+                ..EndpointMetrics::default()
+            };
+            self.endpoints.insert(name.to_string(), fresh);
             while self.endpoints.len() > self.limit {
                 let oldest = self
                     .endpoints
                     .iter()
-                    .filter(|(n, _)| n.as_str() != name && !keep(n))
+                    .filter(|(n, e)| n.as_str() != name && !keep(n) && !self.in_use(e))
                     .min_by_key(|(_, e)| e.viewed_ms)
                     .map(|(n, _)| n.clone());
                 match oldest {
@@ -134,18 +142,15 @@ impl MetricsStore {
                 };
             }
         }
-        self.endpoints
+        let e = self
+            .endpoints
             .get_mut(name)
-            .expect("the entry was just made")
-    }
-
-    /// Marks every endpoint `watched` does not name as no longer scraped.
-    pub fn unwatch_except(&mut self, watched: impl Fn(&str) -> bool) {
-        for (name, e) in &mut self.endpoints {
-            if !watched(name) {
-                e.watched = false;
-            }
+            .expect("the entry was just made");
+        if e.watched_tick + 1 < tick {
+            e.history.mark_gap();
         }
+        e.watched_tick = tick;
+        e
     }
 
     /// The answer to scrape `req` of `name`: a snapshot joins its history. An answer for an
@@ -204,7 +209,7 @@ mod tests {
 
     /// Scrapes `name` once at `at_ms`, as the update does.
     fn scrape(s: &mut MetricsStore, name: &str, req: RequestId, at_ms: i64) -> Accepted {
-        s.entry(name, |_| false).scrape.start(req);
+        s.watch(name, |_| false).scrape.start(req);
         s.accept(name, req, at_ms, Ok(snap(at_ms, at_ms as f64 / 10.0)))
     }
 
@@ -212,17 +217,22 @@ mod tests {
     fn the_least_recently_viewed_endpoint_goes_but_never_a_kept_one() {
         let mut s = store(3);
         for (i, name) in ["a", "b", "c"].iter().enumerate() {
-            s.entry(name, |_| false).viewed_ms = 10 * i as i64;
+            s.watch(name, |_| false).viewed_ms = 10 * i as i64;
         }
+        s.next_tick();
+        s.next_tick();
         // "a" was viewed longest ago, but a canary runs on it: "b" goes.
-        s.entry("d", |n| n == "a");
+        s.watch("d", |n| n == "a");
         assert_eq!(s.names().collect::<Vec<_>>(), ["a", "c", "d"]);
-        // Nothing to drop: the store grows past its limit rather than lose a kept endpoint.
-        s.entry("e", |_| true);
+        // Nothing to drop: "d" is being scraped, the rest kept. The store grows past its limit
+        // rather than lose one.
+        s.watch("e", |n| n != "d");
         assert_eq!(s.len(), 4);
-        // Without protection the oldest views go until the limit holds again: "a", then "d"
-        // (never on screen).
-        s.entry("f", |_| false);
+        // Two ticks later nothing is scraped any more: the oldest views go until the limit
+        // holds again, "a" (at 0), then "d" (never on screen).
+        s.next_tick();
+        s.next_tick();
+        s.watch("f", |_| false);
         assert_eq!(s.names().collect::<Vec<_>>(), ["c", "e", "f"]);
         assert_eq!(s.len(), 3);
     }
@@ -231,12 +241,19 @@ mod tests {
     fn many_endpoints_stay_within_the_limit() {
         let mut s = store(MAX_ENDPOINTS);
         for i in 0..50 {
+            s.next_tick();
+            s.next_tick();
             let name = format!("ep-{i}");
-            let e = s.entry(&name, |_| false);
-            e.viewed_ms = i;
+            s.watch(&name, |_| false).viewed_ms = i;
             assert!(s.len() <= MAX_ENDPOINTS);
         }
         assert!(s.get("ep-49").is_some() && s.get("ep-0").is_none());
+        // Endpoints still being scraped are never dropped, even past the limit.
+        let mut s = store(2);
+        for i in 0..5 {
+            s.watch(&format!("ep-{i}"), |_| false);
+        }
+        assert_eq!(s.len(), 5);
     }
 
     #[test]
@@ -259,7 +276,7 @@ mod tests {
             Accepted::Stale
         );
         // A scrape task that died fails its endpoint's scrape.
-        s.entry("b", |_| false).scrape.start(4);
+        s.watch("b", |_| false).scrape.start(4);
         let failed = s.fail(4, 5_000, LoadError::Failed("boom".into()));
         assert_eq!(
             failed,
@@ -275,14 +292,13 @@ mod tests {
             scrape(&mut s, "a", i, i as i64 * 2_000);
         }
         assert_eq!(s.history("a").point_count(), 2);
-        // Still watched: the next interval is a point.
-        s.unwatch_except(|n| n == "a");
-        s.entry("a", |_| false).watch();
+        // Scraped again in the next tick: the next interval is a point.
+        s.next_tick();
         scrape(&mut s, "a", 4, 8_000);
         assert_eq!(s.history("a").point_count(), 3);
-        // Off screen for a while, then back: the interval across is no point.
-        s.unwatch_except(|_| false);
-        s.entry("a", |_| false).watch();
+        // A whole tick nobody asked for it, then back: the interval across is no point.
+        s.next_tick();
+        s.next_tick();
         scrape(&mut s, "a", 5, 120_000);
         assert_eq!(s.history("a").point_count(), 3);
         scrape(&mut s, "a", 6, 122_000);
