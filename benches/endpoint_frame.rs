@@ -151,7 +151,7 @@ fn loaded_state() -> State {
         );
         answer(&mut s, &fx, i);
     }
-    assert_eq!(s.serving.history.snapshots.len(), SCRAPES as usize);
+    assert_eq!(s.endpoint_history().snapshots.len(), SCRAPES as usize);
     s
 }
 

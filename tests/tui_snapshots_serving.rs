@@ -37,7 +37,7 @@ fn endpoint_detail_with_live_charts() {
             name: CHURN_PROD.into()
         }
     );
-    assert_eq!(d.state.serving.history.snapshots.len(), 31);
+    assert_eq!(d.state.endpoint_history().snapshots.len(), 31);
     insta::assert_snapshot!("endpoint_120x36", d.render(120, 36).backend());
 }
 

@@ -113,12 +113,30 @@ pub enum SeriesKind {
     Scatter,
 }
 
+/// A hole in a line series: the line stops at the point before and starts again at the point
+/// after, instead of being drawn across time with no data. (Infinite rather than NaN, so series
+/// still compare equal to themselves; no builder lets an infinite reading through.)
+pub const BREAK: (f64, f64) = (f64::INFINITY, f64::INFINITY);
+
+/// Whether `p` is a [`BREAK`].
+pub fn is_break(p: &(f64, f64)) -> bool {
+    *p == BREAK
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub name: String,
     pub color: Color,
     pub kind: SeriesKind,
+    /// Ordered by x; [`BREAK`]s cut a line into runs drawn apart.
     pub points: Vec<(f64, f64)>,
+}
+
+impl Series {
+    /// The runs of points between breaks (none empty).
+    pub fn segments(&self) -> impl Iterator<Item = &[(f64, f64)]> {
+        self.points.split(is_break).filter(|s| !s.is_empty())
+    }
 }
 
 /// A chart ready to draw.
@@ -139,13 +157,25 @@ impl ChartSpec {
         self.series.iter().all(|s| s.points.is_empty())
     }
 
-    /// The spec as it can be drawn: NaN and infinite points skipped, bounds finite and
-    /// increasing. The builders already keep to that; drawing and export go through here so a
-    /// spec made any other way cannot put a NaN on an axis either.
+    /// The spec as it can be drawn: NaN and infinite points skipped (but for one [`BREAK`]
+    /// between two runs of points), bounds finite and increasing. The builders already keep to
+    /// that; drawing and export go through here so a spec made any other way cannot put a NaN
+    /// on an axis either.
     pub fn drawable(&self) -> ChartSpec {
         let mut spec = self.clone();
         for s in &mut spec.series {
-            s.points.retain(downsample::is_drawable);
+            let mut points = Vec::with_capacity(s.points.len());
+            for p in &s.points {
+                if downsample::is_drawable(p) {
+                    points.push(*p);
+                } else if is_break(p) && points.last().is_some_and(|l| !is_break(l)) {
+                    points.push(BREAK);
+                }
+            }
+            if points.last().is_some_and(is_break) {
+                points.pop();
+            }
+            s.points = points;
         }
         spec.x_bounds = drawable_bounds(spec.x_bounds);
         spec.y_bounds = drawable_bounds(spec.y_bounds);
@@ -424,5 +454,44 @@ mod tests {
         assert_eq!(spec.x_bounds, [0.0, 200.0], "seconds since the first point");
         assert_eq!(spec.x_labels, vec!["0s", "1m", "3m"]);
         assert!(spec.series[0].points.len() <= 20, "downsampled");
+    }
+
+    #[test]
+    fn breaks_cut_a_line_into_runs_and_never_pile_up() {
+        let spec = ChartSpec {
+            title: String::new(),
+            x_title: String::new(),
+            y_title: String::new(),
+            x_bounds: [0.0, 10.0],
+            y_bounds: [0.0, 10.0],
+            x_labels: vec![],
+            y_labels: vec![],
+            series: vec![Series {
+                name: "s".into(),
+                color: Color::Cyan,
+                kind: SeriesKind::Line,
+                points: vec![
+                    BREAK,
+                    (0.0, 1.0),
+                    (1.0, 2.0),
+                    BREAK,
+                    (2.0, f64::NAN),
+                    BREAK,
+                    (5.0, 3.0),
+                    BREAK,
+                ],
+            }],
+        }
+        .drawable();
+        let s = &spec.series[0];
+        assert_eq!(
+            s.points.len(),
+            4,
+            "one break between the runs: {:?}",
+            s.points
+        );
+        let runs: Vec<&[(f64, f64)]> = s.segments().collect();
+        assert_eq!(runs, vec![&[(0.0, 1.0), (1.0, 2.0)][..], &[(5.0, 3.0)][..]]);
+        assert!(!spec.is_empty());
     }
 }

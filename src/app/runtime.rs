@@ -68,6 +68,24 @@ impl<F: Future> Future for Background<F> {
     }
 }
 
+/// Where a fetch task runs: one per resource, and one per endpoint for metrics scrapes (the
+/// endpoint on screen and those with a running canary are scraped side by side; a scrape of one
+/// never aborts another's).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum TaskSlot {
+    Resource(ResourceKey),
+    Scrape(String),
+}
+
+impl TaskSlot {
+    fn of(fetch: &Fetch) -> TaskSlot {
+        match fetch {
+            Fetch::EndpointMetrics { name } => TaskSlot::Scrape(name.clone()),
+            other => TaskSlot::Resource(other.key()),
+        }
+    }
+}
+
 pub struct Runtime {
     env: fetch::Env,
     tx: UnboundedSender<Msg>,
@@ -75,7 +93,7 @@ pub struct Runtime {
     /// Exported charts go to `<data_dir>/charts/`.
     data_dir: PathBuf,
     no_color: bool,
-    tasks: HashMap<ResourceKey, AbortHandle>,
+    tasks: HashMap<TaskSlot, AbortHandle>,
     /// The command channel of each canary runner, by endpoint (a runner is never aborted by
     /// later requests; it ends when its plan does).
     canaries: HashMap<String, UnboundedSender<Command>>,
@@ -198,9 +216,12 @@ impl Runtime {
 
     fn fetch(&mut self, req: RequestId, fetch: Fetch) {
         let key = fetch.key();
-        if let Some(old) = self.tasks.remove(&key) {
+        let slot = TaskSlot::of(&fetch);
+        if let Some(old) = self.tasks.remove(&slot) {
             old.abort();
         }
+        // Slots of endpoints scraped once stay few, but finished tasks need no handle.
+        self.tasks.retain(|_, t| !t.is_finished());
         let (env, tx) = (self.env.clone(), self.tx.clone());
         let task = spawn_supervised(self.tx.clone(), key, req, async move {
             let payload = fetch::run(&env, fetch).await;
@@ -210,7 +231,7 @@ impl Runtime {
                 payload,
             });
         });
-        self.tasks.insert(key, task);
+        self.tasks.insert(slot, task);
     }
 
     /// A mutation is never aborted by a later request (it may already have reached the server),
@@ -267,7 +288,7 @@ impl Runtime {
     /// Plans a traffic change once the endpoint is idle; read-only, so a newer plan aborts it.
     fn prepare_traffic(&mut self, req: RequestId, r: TrafficRequest) {
         let key = ResourceKey::Prepare;
-        if let Some(old) = self.tasks.remove(&key) {
+        if let Some(old) = self.tasks.remove(&TaskSlot::Resource(key)) {
             old.abort();
         }
         let (env, tx, progress) = (self.env.clone(), self.tx.clone(), self.progress(req));
@@ -280,7 +301,7 @@ impl Runtime {
                 payload,
             });
         });
-        self.tasks.insert(key, task);
+        self.tasks.insert(TaskSlot::Resource(key), task);
     }
 
     /// A traffic change: like `apply_change`, never aborted once started.

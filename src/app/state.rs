@@ -23,8 +23,8 @@ use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
 use super::screens::runs::RunsState;
-use super::screens::serving::ServingState;
 use super::screens::serving::query::QueryView;
+use super::screens::serving::{MetricsStore, ServingState};
 use super::screens::sweep::SweepState;
 
 /// How long toasts stay up.
@@ -101,6 +101,9 @@ pub struct State {
     pub approvals: ApprovalsState,
     pub audit: AuditState,
     pub serving: ServingState,
+    /// Every endpoint's metrics scraped since the console started (bounded), whichever screen
+    /// is up.
+    pub endpoint_metrics: MetricsStore,
     pub logs: LogsState,
     pub ab: AbState,
     pub canary: CanaryPanelState,
@@ -117,6 +120,7 @@ impl State {
     pub fn new(session: Session, keymap: Keymap, theme: Theme, warnings: Vec<String>) -> State {
         let mut theme_names: Vec<String> = Theme::builtin_names().map(String::from).collect();
         theme_names.sort();
+        let endpoint_metrics = MetricsStore::new(session.workspace());
         State {
             session,
             keymap,
@@ -137,6 +141,7 @@ impl State {
             models: ModelsState::default(),
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
+            endpoint_metrics,
             serving: ServingState::default(),
             logs: LogsState::default(),
             ab: AbState::default(),
@@ -272,7 +277,9 @@ impl State {
                 self.approvals.list.is_loading(),
                 self.audit.journal.is_loading(),
                 self.serving.endpoint.is_loading(),
-                self.serving.metrics.is_loading(),
+                // Background scrapes (canary endpoints off screen) are not the screen's loading.
+                super::screens::serving::scrape::on_screen(self).is_some()
+                    && self.endpoint_scrape().is_loading(),
                 self.logs.server.lines.is_loading(),
                 self.logs.build.lines.is_loading(),
                 self.change.preparing.is_some(),

@@ -171,20 +171,19 @@ fn draw<DB: DrawingBackend>(
         let colour = rgb(s.color, (0, 160, 200));
         match s.kind {
             SeriesKind::Line => {
-                chart
-                    .draw_series(LineSeries::new(
-                        s.points.iter().copied(),
-                        colour.stroke_width(2),
-                    ))
-                    .map_err(err)?;
+                for run in s.segments() {
+                    chart
+                        .draw_series(LineSeries::new(run.iter().copied(), colour.stroke_width(2)))
+                        .map_err(err)?;
+                }
             }
             SeriesKind::Scatter => {
                 // Later series (the best trial) drawn larger, on top.
                 let r = if i == 0 { 4 } else { 7 };
                 chart
                     .draw_series(
-                        s.points
-                            .iter()
+                        s.segments()
+                            .flatten()
                             .map(move |p| Circle::new(*p, r, colour.filled())),
                     )
                     .map_err(err)?;

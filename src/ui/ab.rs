@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     .areas(inner);
     header(frame, head, state);
     let Some(c) = ab::comparison(state) else {
-        let line = load_state_line(state, &s.metrics).unwrap_or_else(|| {
+        let line = load_state_line(state, state.endpoint_scrape()).unwrap_or_else(|| {
             Line::styled(format!("waiting for two scrapes of {a} and {b}…"), muted)
         });
         frame.render_widget(Paragraph::new(line), table);
@@ -50,13 +50,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 fn header(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let span = state.ab.window_ms();
-    let covered = state.serving.history.covered_ms(span);
+    let covered = state.endpoint_history().covered_ms(span);
     let mut text = format!("{} window", format::duration(span));
     if covered < span {
         text.push_str(&format!(", {} of data so far", format::duration(covered)));
     }
     let mut spans = vec![Span::styled(text, theme.style(Role::Text))];
-    if let Some(line) = load_state_line(state, &state.serving.metrics) {
+    if let Some(line) = load_state_line(state, state.endpoint_scrape()) {
         spans.push(Span::raw("  "));
         spans.extend(line.spans);
     }

@@ -40,11 +40,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
     };
     let ascii = state.session.ascii;
     let plain = ascii || theme.series_colours() < spec.series.len();
+    // One dataset per run of points: a line is not drawn across a break.
     let datasets: Vec<Dataset> = spec
         .series
         .iter()
         .enumerate()
-        .map(|(i, s)| {
+        .flat_map(|(i, s)| s.segments().map(move |run| (i, s, run)))
+        .map(|(i, s, run)| {
             let graph = match s.kind {
                 SeriesKind::Line => GraphType::Line,
                 SeriesKind::Scatter => GraphType::Scatter,
@@ -60,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, spec: Option<&ChartS
                 .marker(marker)
                 .graph_type(graph)
                 .style(Style::default().fg(s.color))
-                .data(&s.points)
+                .data(run)
         })
         .collect();
     let label = |t: &String| Span::styled(escaped(t), theme.style(Role::Muted));

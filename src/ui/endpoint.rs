@@ -119,7 +119,6 @@ fn header(
     last: Option<Line<'static>>,
 ) {
     let theme = &state.theme;
-    let s = &state.serving;
     let (word, role) = state_label(ep);
     let version = ep
         .config
@@ -140,7 +139,7 @@ fn header(
             theme.style(Role::Muted),
         ),
     ];
-    if let Some(line) = load_state_line(state, &s.metrics) {
+    if let Some(line) = load_state_line(state, state.endpoint_scrape()) {
         first.push(Span::raw("  "));
         first.extend(line.spans.into_iter().map(|sp| {
             let text = format!("metrics: {}", sp.content);
@@ -189,6 +188,7 @@ fn num(v: Option<f64>) -> String {
 fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, names: &[String]) {
     let theme = &state.theme;
     let s = &state.serving;
+    let history = state.endpoint_history();
     let split = Split::of_endpoint(ep);
     let config = ep.config.as_ref();
     let rows: Vec<FitRow> = names
@@ -196,7 +196,7 @@ fn entities(frame: &mut Frame, area: Rect, state: &State, ep: &ServingEndpoint, 
         .enumerate()
         .map(|(i, name)| {
             let e = config.and_then(|c| c.served_entities.iter().find(|e| &e.name == name));
-            let w = s.history.window(name, TABLE_WINDOW_MS);
+            let w = history.window(name, TABLE_WINDOW_MS);
             let deployment = e
                 .and_then(|e| e.state.as_ref())
                 .and_then(|st| st.deployment.as_ref())
@@ -318,7 +318,12 @@ fn live_charts(frame: &mut Frame, area: Rect, state: &State) {
     }
     let [a, b, c] = Layout::horizontal([Constraint::Fill(1); 3]).areas(area);
     let buckets = live_series::buckets_for(a.width);
-    let specs = endpoint_charts(&state.serving, &state.theme, buckets);
+    let specs = endpoint_charts(
+        &state.serving,
+        state.endpoint_history(),
+        &state.theme,
+        buckets,
+    );
     let window = format::duration(state.serving.window_ms());
     for (spec, r) in specs.iter().zip([a, b, c]) {
         let title = super::cut::text(

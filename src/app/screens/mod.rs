@@ -95,7 +95,7 @@ pub fn is_settled(state: &State, screen: ScreenId) -> bool {
             Route::Training { .. } => true,
             Route::ModelDetail { .. } => state.models.detail.is_settled(),
             Route::Endpoint { .. } | Route::AbView { .. } | Route::Canary { .. } => {
-                state.serving.endpoint.is_settled() && state.serving.metrics.is_settled()
+                state.serving.endpoint.is_settled() && state.endpoint_scrape().is_settled()
             }
             Route::EndpointLogs { .. } => state.logs.pane().lines.is_settled(),
             Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
@@ -135,7 +135,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         Route::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
         Route::Endpoint { .. } | Route::Canary { .. } => state.serving.endpoint.loaded_at,
         Route::EndpointLogs { .. } => state.logs.pane().lines.loaded_at,
-        Route::AbView { .. } => state.serving.metrics.loaded_at,
+        Route::AbView { .. } => state.endpoint_scrape().loaded_at,
         Route::Screen(_) => None,
     }
 }
@@ -371,7 +371,7 @@ pub(crate) fn on_loaded(
         Payload::Verified(r) => audit::on_verified(state, req, r, fx),
         Payload::ServingEndpoints(r) => serving::on_list(state, req, at, r),
         Payload::Endpoint(r) => serving::on_endpoint(state, req, at, r),
-        Payload::EndpointMetrics(name, r) => serving::on_metrics(state, req, at, &name, r),
+        Payload::EndpointMetrics(name, r) => serving::scrape::on_metrics(state, req, at, &name, r),
         Payload::ChangeProgress(text) => change::on_progress(state, req, text),
         Payload::QueryAnswered(r) => serving::query::on_answered(state, req, r),
         Payload::EntityLogs(source, r) => logs::on_loaded(state, req, at, source, r),
@@ -409,7 +409,7 @@ pub(crate) fn on_task_failed(
         ResourceKey::Approvals => state.approvals.list.fail(req, at, e),
         ResourceKey::Journal => state.audit.journal.fail(req, at, e),
         ResourceKey::Endpoint => state.serving.endpoint.fail(req, at, e),
-        ResourceKey::EndpointMetrics => state.serving.metrics.fail(req, at, e),
+        ResourceKey::EndpointMetrics => serving::scrape::on_failed(state, req, at, e),
         ResourceKey::TestQuery => serving::query::on_answered(state, req, Err(message.to_string())),
         ResourceKey::ServerLogs => state.logs.server.lines.fail(req, at, e),
         ResourceKey::BuildLogs => state.logs.build.lines.fail(req, at, e),

@@ -34,7 +34,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => keys::on_key(state, key, &mut fx),
         Msg::Resize { width, height } => {
             state.size = (width, height);
-            state.serving.refresh_live(width);
+            super::screens::serving::refresh_live(state);
             state.dirty = true;
         }
         Msg::Action(action) => actions::perform(state, action, &mut fx),

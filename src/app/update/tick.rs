@@ -14,10 +14,14 @@ pub(super) fn on_tick(state: &mut State, now_ms: i64, fx: &mut Vec<Effect>) {
     state.toasts.retain(|t| t.until_ms > now_ms);
     let toast_expired = state.toasts.len() != before;
 
-    // Only the visible screen polls; hidden screens refresh when entered, if stale.
+    // Only the visible screen polls; hidden screens refresh when entered, if stale. Endpoints
+    // with a running canary have their metrics scraped in the background, after the screen's
+    // own loads (and not counted as a refresh: nothing on screen changes with them).
+    screens::serving::scrape::begin_tick(state);
     let fetches = fx.len();
     screens::load(state, false, fx);
     let refreshed = fx.len() != fetches;
+    screens::serving::scrape::background(state, fx);
 
     // Row ages ("3m ago") move at minute granularity, the status age every second at first.
     let minute_turned = prev_now / 60_000 != now_ms / 60_000;

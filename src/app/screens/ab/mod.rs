@@ -85,7 +85,7 @@ pub fn pair(state: &State) -> Option<(String, String)> {
 pub fn comparison(state: &State) -> Option<AbComparison> {
     let (a, b) = pair(state)?;
     let span = state.ab.window_ms();
-    let h = &state.serving.history;
+    let h = state.endpoint_history();
     let (wa, wb) = (h.window(&a, span)?, h.window(&b, span)?);
     let at = h.latest().map_or(state.now_ms, |s| s.at_ms);
     Some(compare(&wa, &wb, &Guards::default(), at))

@@ -8,19 +8,24 @@ use crate::app::chart::{ChartSpec, Series, SeriesKind, padded_y};
 use crate::app::format;
 use crate::theme::Theme;
 
-use super::ServingState;
 use super::live_series::{EntitySeries, LiveSeries};
+use super::{MetricsHistory, ServingState};
 
-/// The three charts: traffic (all entities), latency and errors (the selected entity). The
-/// series come from `s.live` when it was derived for this window and `buckets` (as the update
-/// keeps it), otherwise they are derived here.
-pub fn endpoint_charts(s: &ServingState, theme: &Theme, buckets: usize) -> [ChartSpec; 3] {
+/// The three charts of the endpoint whose metrics are `history`: traffic (all entities), latency
+/// and errors (the selected entity). The series come from `s.live` when it was derived for
+/// this window and `buckets` (as the update keeps it), otherwise they are derived here.
+pub fn endpoint_charts(
+    s: &ServingState,
+    history: &MetricsHistory,
+    theme: &Theme,
+    buckets: usize,
+) -> [ChartSpec; 3] {
     let span = s.window_ms();
     let fresh;
-    let live = if s.live.is_for(&s.history, span, buckets) {
+    let live = if s.live.is_for(history, span, buckets) {
         &s.live
     } else {
-        fresh = LiveSeries::from_scratch(&s.history, span, buckets);
+        fresh = LiveSeries::from_scratch(history, span, buckets);
         &fresh
     };
     let names = s.entity_names();
@@ -120,23 +125,23 @@ mod tests {
     fn charts_cover_the_window_and_follow_the_selection() {
         let mut s = ServingState {
             name: "ep".into(),
-            history: super::super::MetricsHistory::new("ep"),
             ..ServingState::default()
         };
+        let mut h = MetricsHistory::new("ep");
         for i in 0..5 {
             let c = EntityCounters {
                 requests: i as f64 * 100.0,
                 errors_5xx: i as f64,
                 ..EntityCounters::default()
             };
-            s.history.push(Snapshot {
+            h.push(Snapshot {
                 at_ms: i * 2_000,
                 entities: [("a".to_string(), c)].into_iter().collect(),
             });
         }
         let theme = Theme::default();
         // No endpoint loaded: no entity names, so nothing is charted (and nothing panics).
-        let [traffic, _, _] = endpoint_charts(&s, &theme, 100);
+        let [traffic, _, _] = endpoint_charts(&s, &h, &theme, 100);
         assert!(traffic.series.is_empty());
         assert_eq!(traffic.x_bounds, [-60.0, 0.0]);
         assert_eq!(traffic.x_labels.last().map(String::as_str), Some("now"));
@@ -147,7 +152,7 @@ mod tests {
             }))
             .unwrap(),
         );
-        let [traffic, latency, errors] = endpoint_charts(&s, &theme, 100);
+        let [traffic, latency, errors] = endpoint_charts(&s, &h, &theme, 100);
         assert_eq!(traffic.series.len(), 2, "one line per entity");
         // Four intervals, the newest at x = 0 (seconds before the latest scrape).
         assert_eq!(traffic.series[0].points.len(), 4);
@@ -162,9 +167,9 @@ mod tests {
     fn nan_and_infinite_readings_are_skipped_and_the_axes_stay_finite() {
         let mut s = ServingState {
             name: "ep".into(),
-            history: super::super::MetricsHistory::new("ep"),
             ..ServingState::default()
         };
+        let mut h = MetricsHistory::new("ep");
         s.endpoint.data = Some(
             serde_json::from_value(serde_json::json!({
                 "name": "ep", "config": {"served_entities": [{"name": "a"}]}
@@ -186,13 +191,13 @@ mod tests {
                 errors_5xx: *v,
                 ..EntityCounters::default()
             };
-            s.history.push(Snapshot {
+            h.push(Snapshot {
                 at_ms: i as i64 * 2_000,
                 entities: [("a".to_string(), c)].into_iter().collect(),
             });
         }
         for buckets in [1, 100] {
-            for spec in endpoint_charts(&s, &Theme::default(), buckets) {
+            for spec in endpoint_charts(&s, &h, &Theme::default(), buckets) {
                 for series in &spec.series {
                     assert!(
                         series

@@ -2,13 +2,15 @@
 //! served entity, the points inside the chart window (kept incrementally: new points appended,
 //! points that left the window dropped) and, from them, the six series the charts draw,
 //! downsampled for the chart width (see [`downsample::min_max_path`]) with x in seconds
-//! before the newest scrape. A frame only
-//! picks and colours them.
+//! before the newest scrape. Where the history has a hole (a time nobody scraped), a series
+//! has a [`BREAK`] and each run is downsampled on its own, so no line is drawn across it. A
+//! frame only picks and colours them.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::app::chart::{BREAK, is_break};
 use crate::ops::downsample;
 
 use super::history::{MetricsHistory, Point};
@@ -50,14 +52,7 @@ pub struct EntitySeries {
 
 impl EntitySeries {
     fn of(points: &VecDeque<Point>, latest_ms: i64, buckets: usize) -> EntitySeries {
-        let x = |p: &Point| (p.at_ms - latest_ms) as f64 / 1000.0;
-        let pick = |f: fn(&Point) -> Option<f64>| -> Vec<(f64, f64)> {
-            let pts: Vec<(f64, f64)> = points
-                .iter()
-                .filter_map(|p| f(p).map(|v| (x(p), v)))
-                .collect();
-            downsample::min_max_path(&pts, buckets)
-        };
+        let pick = |f: fn(&Point) -> Option<f64>| series(points, latest_ms, buckets, f);
         EntitySeries {
             requests_per_s: pick(|p| Some(p.requests_per_s)),
             p50: pick(|p| p.p50),
@@ -67,6 +62,47 @@ impl EntitySeries {
             errors_5xx_per_s: pick(|p| Some(p.errors_5xx_per_s)),
         }
     }
+}
+
+/// One series of `points` (x in seconds before `latest_ms`), downsampled to `buckets`, with a
+/// [`BREAK`] where a point does not start where the one before ended (a hole in the history).
+fn series(
+    points: &VecDeque<Point>,
+    latest_ms: i64,
+    buckets: usize,
+    f: fn(&Point) -> Option<f64>,
+) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    let mut runs = 1;
+    let mut prev_end = None;
+    for p in points {
+        let joined = prev_end.is_none_or(|end| end == p.from_ms);
+        prev_end = Some(p.at_ms);
+        let Some(v) = f(p) else { continue };
+        if !joined && pts.last().is_some_and(|l| !is_break(l)) {
+            pts.push(BREAK);
+            runs += 1;
+        }
+        pts.push(((p.at_ms - latest_ms) as f64 / 1000.0, v));
+    }
+    if runs == 1 {
+        return downsample::min_max_path(&pts, buckets);
+    }
+    // Each run gets the buckets of its share of the points (at least one).
+    let total = pts.len() - (runs - 1);
+    let mut out = Vec::with_capacity(2 * buckets + 2 * runs);
+    for run in pts.split(is_break) {
+        let share = (buckets * run.len()).div_ceil(total.max(1)).max(1);
+        let part = downsample::min_max_path(run, share);
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(BREAK);
+        }
+        out.extend(part);
+    }
+    out
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -243,5 +279,47 @@ mod tests {
         assert_eq!(chart_width(200), 66);
         assert_eq!(chart_width(0), 0);
         assert_eq!(buckets_for(0), 1);
+    }
+
+    #[test]
+    fn a_hole_in_the_history_breaks_every_line_and_nothing_spans_it() {
+        let mut h = MetricsHistory::new("ep");
+        let mut live = LiveSeries::default();
+        let (window, buckets) = (300_000, 8);
+        for i in 0..200 {
+            if i == 60 {
+                // Nobody scraped from scrape 59 to scrape 150.
+                h.mark_gap();
+            }
+            if (60..150).contains(&i) {
+                continue;
+            }
+            h.push(scrape(i));
+            live.refresh(&h, window, buckets);
+            assert_eq!(
+                live,
+                LiveSeries::from_scratch(&h, window, buckets),
+                "scrape {i}"
+            );
+        }
+        let rps = &live.derived["a"].requests_per_s;
+        let breaks: Vec<usize> = (0..rps.len()).filter(|i| is_break(&rps[*i])).collect();
+        assert_eq!(breaks.len(), 1, "{rps:?}");
+        let (before, after) = (rps[breaks[0] - 1], rps[breaks[0] + 1]);
+        // Scrape 59 (the last point before the hole) is 280 s before the newest (199), scrape
+        // 151 (the first point after it) 96 s: no point in between.
+        assert!(
+            before.0 <= -280.0 && after.0 >= -96.0,
+            "{before:?} {after:?}"
+        );
+        let drawn = rps.iter().filter(|p| !is_break(p));
+        assert!(drawn.clone().all(|p| p.0 <= -280.0 || p.0 >= -96.0));
+        assert!(drawn.count() <= 2 * buckets + 2);
+        // Every series of every entity breaks there.
+        for e in live.derived.values() {
+            for s in [&e.requests_per_s, &e.p99, &e.errors_5xx_per_s] {
+                assert_eq!(s.iter().filter(|p| is_break(p)).count(), 1);
+            }
+        }
     }
 }

@@ -1,16 +1,20 @@
 //! Serving room: the endpoint list (5) and one endpoint (its entities, routes, live metrics).
-//! The list shares the Overview's endpoint list; only the endpoint on screen is polled, its
-//! metrics every [`METRICS_POLL_MS`] and the endpoint itself faster while an update runs.
+//! The list shares the Overview's endpoint list; the endpoint on screen is polled (faster while
+//! an update runs), its metrics every [`METRICS_POLL_MS`] — and so are the metrics of endpoints
+//! with a running canary plan, on any screen (see [`scrape`]). Scrapes are kept in the state's
+//! metrics store ([`store`]) for the console's life, so an endpoint opened again shows its
+//! earlier charts at once.
 
 pub mod charts;
 pub mod history;
 pub mod live_series;
 pub mod query;
+pub mod scrape;
+pub mod store;
 pub mod traffic;
 
 use crate::api::ApiResult;
 use crate::api::models::serving::ServingEndpoint;
-use crate::ops::serving_metrics::Snapshot;
 use crate::ops::traffic::wait::is_updating;
 
 use super::super::action::Action;
@@ -21,6 +25,7 @@ use super::super::screen::Route;
 use super::super::state::State;
 
 pub use history::MetricsHistory;
+pub use store::{EndpointMetrics, MetricsStore};
 
 /// How often the endpoint on screen is scraped.
 pub const METRICS_POLL_MS: i64 = 2_000;
@@ -35,9 +40,8 @@ pub struct ServingState {
     /// The endpoint the detail shows.
     pub name: String,
     pub endpoint: Remote<ServingEndpoint>,
-    pub metrics: Remote<()>,
-    pub history: MetricsHistory,
-    /// The charts' series, derived from `history` as scrapes arrive.
+    /// The charts' series of this endpoint, derived from its history in the metrics store as
+    /// scrapes arrive.
     pub live: live_series::LiveSeries,
     /// The selected served entity (rows of the detail).
     pub entities: ListView,
@@ -76,13 +80,27 @@ impl ServingState {
     pub fn window_ms(&self) -> i64 {
         WINDOWS_MS[self.window % WINDOWS_MS.len()]
     }
+}
 
-    /// Derives the charts' series for what arrived, on a screen `screen_width` wide.
-    pub fn refresh_live(&mut self, screen_width: u16) {
-        let buckets = live_series::buckets_for(live_series::chart_width(screen_width));
-        let window = self.window_ms();
-        self.live.refresh(&self.history, window, buckets);
+impl State {
+    /// The metrics history of the endpoint the serving screens were last opened on.
+    pub fn endpoint_history(&self) -> &MetricsHistory {
+        self.endpoint_metrics.history(&self.serving.name)
     }
+
+    /// The scrape state of that endpoint's metrics.
+    pub fn endpoint_scrape(&self) -> &Remote<()> {
+        self.endpoint_metrics.scrape(&self.serving.name)
+    }
+}
+
+/// Derives the charts' series of the endpoint for what arrived, on the current screen width.
+pub(crate) fn refresh_live(state: &mut State) {
+    let s = &mut state.serving;
+    let buckets = live_series::buckets_for(live_series::chart_width(state.size.0));
+    let window = s.window_ms();
+    s.live
+        .refresh(state.endpoint_metrics.history(&s.name), window, buckets);
 }
 
 /// Whether `ep` matches a lowercased filter: name, state, creator, served models.
@@ -119,9 +137,9 @@ pub(crate) fn open(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effe
     if s.name != name {
         s.name = name.to_string();
         s.entities = ListView::default();
-        s.history = MetricsHistory::new(name);
+        // What was scraped of it before shows at once.
         s.live = live_series::LiveSeries::default();
-        s.metrics = Remote::default();
+        refresh_live(state);
     }
     // The header names the endpoint's last change from the journal (what `b` puts back).
     super::audit::load(state, false, fx);
@@ -140,21 +158,7 @@ pub(crate) fn open(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effe
             },
         });
     }
-    if force
-        || state
-            .serving
-            .metrics
-            .is_due(state.now_ms, Some(METRICS_POLL_MS))
-    {
-        let req = state.next_request();
-        state.serving.metrics.start(req);
-        fx.push(Effect::Fetch {
-            req,
-            fetch: Fetch::EndpointMetrics {
-                name: name.to_string(),
-            },
-        });
-    }
+    scrape::scrape(state, name, force, fx);
 }
 
 pub(crate) fn on_list(
@@ -183,25 +187,6 @@ pub(crate) fn on_endpoint(
         .accept(req, at, result.map(|e| *e), replace);
     let len = state.serving.entity_names().len();
     state.serving.entities.keep_visible(len, len.max(1));
-    accepted
-}
-
-pub(crate) fn on_metrics(
-    state: &mut State,
-    req: RequestId,
-    at: i64,
-    name: &str,
-    result: ApiResult<Box<Snapshot>>,
-) -> Accepted {
-    let s = &mut state.serving;
-    let history = &mut s.history;
-    let accepted = s.metrics.accept(req, at, result, |slot, snap| {
-        *slot = Some(());
-        if name == history.endpoint {
-            history.push(*snap);
-        }
-    });
-    s.refresh_live(state.size.0);
     accepted
 }
 
@@ -255,7 +240,7 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
     match action {
         Action::Window => {
             state.serving.window = (state.serving.window + 1) % WINDOWS_MS.len();
-            state.serving.refresh_live(state.size.0);
+            refresh_live(state);
         }
         Action::ShiftUp => traffic::shift(state, 1, fx),
         Action::ShiftDown => traffic::shift(state, -1, fx),
