@@ -2,6 +2,7 @@
 //! log.
 
 use std::collections::VecDeque;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
@@ -54,6 +55,9 @@ pub(crate) struct Shared {
     pub nonowner_token: String,
     /// The serving data plane (also reachable from the world), read without the world lock.
     pub serving: Arc<Runtime>,
+    /// Run searches answer `IS NULL` / `IS NOT NULL` with 400, as MLflow servers from before
+    /// those operators do.
+    pub refuse_is_null: AtomicBool,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -80,6 +84,7 @@ impl Shared {
             owner_token,
             nonowner_token,
             serving,
+            refuse_is_null: AtomicBool::new(false),
         }
     }
 
