@@ -39,6 +39,9 @@ pub struct ClientOptions {
     pub extra_ca_file: Option<PathBuf>,
     /// How long retries wait; the default is the Databricks SDK's. Tests shrink its unit.
     pub retry_policy: RetryPolicy,
+    /// Where the credentials came from (`profile `dev``, `--token`, `DATABRICKS_TOKEN`): a 401
+    /// or 403 then reads as the workspace refusing them (`ApiError::Refused`).
+    pub credentials_from: Option<String>,
 }
 
 impl ClientOptions {
@@ -53,6 +56,7 @@ impl ClientOptions {
             max_response_bytes: DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
             extra_ca_file: None,
             retry_policy: RetryPolicy::default(),
+            credentials_from: None,
         }
     }
 }
