@@ -162,6 +162,15 @@ impl ApiError {
         self.kind() == Some(ErrorKind::NotFound)
     }
 
+    /// The workspace refused the credentials (401) or the caller (403): asking again, now or
+    /// in a while, is refused alike until someone changes the token or the permissions.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self.kind(),
+            Some(ErrorKind::Unauthenticated | ErrorKind::PermissionDenied)
+        )
+    }
+
     /// True when the server does not offer this API at all (e.g. Unity Catalog or serving on an
     /// open-source MLflow server): a 404 without a resource-level error code, or `ENDPOINT_NOT_FOUND`,
     /// or 501.
@@ -401,7 +410,7 @@ mod tests {
              (UNAUTHENTICATED 401: Invalid access token.): check the token or sign in again"
         );
         assert_eq!(e.kind(), Some(ErrorKind::Unauthenticated));
-        assert!(e.fails_every_request() && !e.may_have_applied());
+        assert!(e.fails_every_request() && !e.may_have_applied() && e.is_refusal());
 
         let e = api(
             403,
@@ -417,7 +426,7 @@ mod tests {
              do, or the token"
         );
         assert_eq!(e.kind(), Some(ErrorKind::PermissionDenied));
-        assert!(!e.fails_every_request());
+        assert!(!e.fails_every_request() && e.is_refusal());
 
         // Other errors, and refusals of a client that was not told whose credentials it has,
         // stay as they are.
