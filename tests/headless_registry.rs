@@ -243,3 +243,61 @@ async fn approvals_listed_decided_and_verified() {
     assert_eq!(crashed["standing"], "failed");
     assert_eq!(crashed["results"][0]["via"], "verify");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_model_is_told_apart_from_a_missing_version() {
+    let env = Env::new("").await;
+    let model_missing = |m: &str| format!("error: model {m} not found");
+    let version_missing = |m: &str, v: &str| format!("error: {m} has no version {v}");
+    for (args, want) in [
+        (
+            vec!["promote", "main.ml.no_such_model", "1"],
+            model_missing("main.ml.no_such_model"),
+        ),
+        (
+            vec!["promote", "no_such_model", "1", "--yes"],
+            model_missing("no_such_model"),
+        ),
+        (
+            vec!["promote", "no_such_model", "1", "--alias", "x"],
+            model_missing("no_such_model"),
+        ),
+        (
+            vec!["rollback", "main.ml.no_such_model", "--to", "1"],
+            model_missing("main.ml.no_such_model"),
+        ),
+        (
+            vec!["approve", "main.ml.no_such_model", "1"],
+            model_missing("main.ml.no_such_model"),
+        ),
+        (
+            vec!["promote", "main.ml.churn_model", "99", "--yes"],
+            version_missing("main.ml.churn_model", "99"),
+        ),
+        (
+            vec!["promote", "fraud_model", "99"],
+            version_missing("fraud_model", "99"),
+        ),
+        (
+            vec!["promote", "fraud_model", "99", "--alias", "x"],
+            version_missing("fraud_model", "99"),
+        ),
+        (
+            vec!["approve", "main.ml.churn_model", "99"],
+            version_missing("main.ml.churn_model", "99"),
+        ),
+        (
+            vec!["reject", "no_such_model", "1"],
+            model_missing("no_such_model"),
+        ),
+        (
+            vec!["approve", "fraud_model", "99"],
+            version_missing("fraud_model", "99"),
+        ),
+    ] {
+        let out = env.run_as("dev", &args).await;
+        assert_eq!(out.code, NOT_FOUND, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.trim_end(), want, "{args:?}");
+    }
+    assert_eq!(env.journal_lines(), 0, "nothing journaled");
+}
