@@ -47,7 +47,8 @@ while :; do
     | python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_page_token") or "")')
   [ -n "$tok" ] || break
 done
-run="$bin --host $url --token $token runs $exp"
+# --nested: every run, so the console sends the same unfiltered searches as curl.
+run="$bin --host $url --token $token runs $exp --nested"
 echo "simulator $url, $exp = $exp_id, $pages pages of 1000"
 /usr/bin/time -v $run --all --json 2> "$cfg/time" > /dev/null
 echo "runs --all --json: peak RSS $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$cfg/time") kB"

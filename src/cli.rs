@@ -63,7 +63,8 @@ pub enum Command {
     Status(OutputArgs),
     /// List experiments.
     Experiments(ExperimentsArgs),
-    /// List the runs of an experiment (by name or id), filtered and ordered by the server.
+    /// List the top-level runs of an experiment (by name or id), filtered and ordered by the
+    /// server; --nested lists nested runs too.
     Runs(RunsArgs),
     /// One run: info, params, latest metrics, and tags with system tags shown readably.
     Run(RunArgs),
@@ -168,6 +169,10 @@ pub struct RunsArgs {
     /// Runs by lifecycle stage: active, deleted, or all of them.
     #[arg(long, value_enum, default_value_t = RunView::Active)]
     pub view: RunView,
+    /// Nested runs too (sweep trials, child runs), with their parent run id; without it only
+    /// top-level runs are listed.
+    #[arg(long)]
+    pub nested: bool,
     /// Runs asked for per request (the server allows up to 50000).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=50_000))]
     pub page_size: u64,

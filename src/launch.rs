@@ -17,6 +17,7 @@ pub fn extra_ca_file(env: &dyn Fn(&str) -> Option<String>) -> Option<std::path::
 pub fn client_for(resolved: &Resolved, env: &dyn Fn(&str) -> Option<String>) -> ApiResult<Client> {
     let mut opts = ClientOptions::new(resolved.host.clone(), resolved.credentials.clone());
     opts.readonly = resolved.settings.readonly;
+    opts.credentials_from = resolved.credentials_from.clone();
     opts.extra_ca_file = extra_ca_file(env);
     let net = resolved.settings.network;
     opts.connect_timeout = std::time::Duration::from_secs(net.connect_timeout_secs);

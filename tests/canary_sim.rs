@@ -18,7 +18,7 @@ use mlops_console::ops::change::execute::ChangeContext;
 use mlops_console::ops::journal::Standing;
 use mlops_console::ops::traffic::{Split, Waiter};
 use mlops_console::ops::{Action, Journal, Workspace};
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 const START_MS: i64 = 1_767_225_600_000;
 const RETRAIN: i64 = 907_245_117_743_512;
@@ -302,5 +302,90 @@ async fn a_plan_saved_for_another_workspace_is_never_driven_here() {
     assert!(
         !Journal::in_dir(dir.path()).path().exists(),
         "nothing journaled"
+    );
+}
+
+const ENDPOINT_PATH: &str = "/api/2.0/serving-endpoints/churn-prod";
+
+fn endpoint_reads(sim: &SimHandle) -> usize {
+    let log = sim.request_log();
+    let reads = log
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == ENDPOINT_PATH);
+    reads.count()
+}
+
+fn churn_plan() -> CanaryPlan {
+    CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \"churn_model-5\"\n{GUARDS}"
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_the_plan_at_the_first_refused_read() {
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    // Every authenticated request from here on is refused: a revoked token.
+    sim.script_faults(vec![ScriptedFault::Status(401); 100]);
+    let err = runner(&sim, &c, dir.path(), Arc::default())
+        .run(CanaryState::new(churn_plan(), sim.clock.now_ms()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("401"), "{err}");
+    assert_eq!(endpoint_reads(&sim), 1, "one refused read is final: {err}");
+}
+
+#[tokio::test]
+async fn a_step_refused_with_403_is_not_followed_by_twenty_reads() {
+    // Where the first change goes out, learned on a twin simulator (the story is seeded and
+    // the clock manual, so both send the same requests).
+    let twin = sim().await;
+    let tc = client(&twin);
+    let twin_dir = tempfile::tempdir().unwrap();
+    let mut first = runner(&twin, &tc, twin_dir.path(), Arc::default());
+    first.until = RunUntil::FirstStep;
+    first
+        .run(CanaryState::new(churn_plan(), twin.clock.now_ms()))
+        .await
+        .unwrap();
+    let authed: Vec<_> = twin
+        .request_log()
+        .into_iter()
+        .filter(|r| r.principal.is_some())
+        .collect();
+    let put = authed.iter().position(|r| r.method == "PUT").unwrap();
+    let reads_before_put = authed[..put]
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == ENDPOINT_PATH)
+        .count();
+
+    let sim = sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    // The step's PUT is refused, and so is everything after it (the TUI keeps a paused plan
+    // open, reading the endpoint every interval).
+    let mut script = vec![ScriptedFault::Pass; put];
+    script.extend(vec![ScriptedFault::Status(403); 100]);
+    sim.script_faults(script);
+    let mut r = runner(&sim, &c, dir.path(), Arc::default());
+    r.stop_when_paused = false;
+    let err = r
+        .run(CanaryState::new(churn_plan(), sim.clock.now_ms()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("403"), "{err}");
+    // After the refused PUT: its read-back, the look after the change, one look while paused.
+    let after = endpoint_reads(&sim) - reads_before_put;
+    assert!(after <= 3, "{after} reads after the refusal: {err}");
+    let saved = CanaryStore::for_workspace(dir.path(), &Workspace::new(c.host(), None))
+        .load("churn-prod")
+        .unwrap()
+        .unwrap();
+    assert!(
+        saved.history.iter().any(|e| e.message.contains("403")),
+        "{:#?}",
+        saved.history
     );
 }

@@ -4,21 +4,17 @@
 //! but not change, and when a get is answered `200 {}`. A failure is one `error:` line on stderr
 //! that names the problem, and its documented code.
 
+mod headless_support;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use mlops_console::api::models::mlflow::SearchRunsRequest;
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::sim::{self, ScriptedFault, SimHandle, SimOptions};
 
-const OK: i32 = 0;
-const FAILURE: i32 = 1;
-const NOT_FOUND: i32 = 3;
-const CONFLICT_OR_PERMISSION: i32 = 4;
-const AUTH: i32 = 5;
-
-const CHURN: &str = "/Shared/churn/training";
+use headless_support::{
+    AUTH, CHURN, CONFLICT_OR_PERMISSION, FAILURE, NOT_FOUND, OK, Out, Sandbox, client,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Cond {
@@ -38,25 +34,9 @@ enum Cond {
     EmptyAnswer,
 }
 
-struct Out {
-    /// The `--host` given.
-    host: String,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary with `--host`/`--token` under `cond`; the data and config dirs are fresh
-/// (a short request timeout keeps the retried 500s short).
-async fn run(sim: &SimHandle, cond: Cond, args: &[String]) -> Out {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
-        "[defaults]\nrequest_timeout_secs = 1\n",
-    )
-    .unwrap();
+/// Runs the binary with `--host`/`--token` under `cond` in a fresh sandbox (a short request
+/// timeout keeps the retried 500s short); what it printed, and the `--host` given.
+async fn run(sim: &SimHandle, cond: Cond, args: &[String]) -> (Out, String) {
     let (host, token) = match cond {
         Cond::WrongToken => (sim.base_url.clone(), "wrong".to_string()),
         Cond::NonOwner => (sim.base_url.clone(), sim.nonowner_token.clone()),
@@ -68,33 +48,13 @@ async fn run(sim: &SimHandle, cond: Cond, args: &[String]) -> Out {
         Cond::EmptyAnswer => sim.script_faults(empty_answer_script(sim, args).await),
         _ => {}
     }
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mlops-console"));
-    isolate(&mut cmd, dir.path());
-    cmd.args(["--host", &host, "--token", &token]).args(args);
-    let out = tokio::task::spawn_blocking(move || cmd.output().expect("binary runs"))
-        .await
-        .unwrap();
-    drop(dir);
-    Out {
-        host,
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn isolate(cmd: &mut Command, dir: &Path) {
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().into_owned();
-        if k.starts_with("DATABRICKS_") || k.starts_with("MLOPS_CONSOLE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("DATABRICKS_CONFIG_FILE", dir.join("no-databrickscfg"))
-        .env("MLOPS_CONSOLE_CONFIG_DIR", dir.join("config"))
-        .env("MLOPS_CONSOLE_DATA_DIR", dir.join("data"))
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
+    let sandbox = Sandbox::new();
+    sandbox.write_config("[defaults]\nrequest_timeout_secs = 1\n");
+    let argv: Vec<&str> = ["--host", &host, "--token", &token]
+        .into_iter()
+        .chain(args.iter().map(String::as_str))
+        .collect();
+    (sandbox.run(&argv).await, host)
 }
 
 /// The get that a row's `{}` answer goes to, by the row's command.
@@ -110,7 +70,7 @@ fn empty_answer_target(args: &[String]) -> &'static str {
 /// one `200 {}`: the row runs once unfaulted to learn where the get comes.
 async fn empty_answer_script(sim: &SimHandle, args: &[String]) -> Vec<ScriptedFault> {
     let before = sim.request_log().len();
-    let dry = Box::pin(run(sim, Cond::Ok, args)).await;
+    let (dry, _) = Box::pin(run(sim, Cond::Ok, args)).await;
     assert_eq!(dry.code, OK, "{args:?} unfaulted: {}", dry.stderr);
     let target = empty_answer_target(args);
     let authed: Vec<_> = sim.request_log()[before..]
@@ -139,11 +99,7 @@ fn closed_port() -> String {
 }
 
 async fn a_run_id(sim: &SimHandle) -> String {
-    let client = Client::new(ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    ))
-    .unwrap();
+    let client = client(sim);
     let exp = client.get_experiment_by_name(CHURN).await.unwrap();
     let req = SearchRunsRequest {
         experiment_ids: vec![exp.experiment_id],
@@ -296,7 +252,7 @@ async fn check_row(args: &str, cond: Cond, want: i32, plan: &Path) -> Option<Str
                 .replace(PLAN, &plan.display().to_string())
         })
         .collect();
-    let out = run(&sim, cond, &argv).await;
+    let (out, host) = run(&sim, cond, &argv).await;
     if cond == Cond::EmptyAnswer {
         let target = empty_answer_target(&argv);
         assert!(
@@ -327,7 +283,7 @@ async fn check_row(args: &str, cond: Cond, want: i32, plan: &Path) -> Option<Str
         .map(String::as_str)
         .unwrap_or_default();
     if let Some(line) = errors.first()
-        && !names_problem(line, cond, object, &out.host)
+        && !names_problem(line, cond, object, &host)
     {
         problems.push("the error line does not name the problem".to_string());
     }

@@ -41,6 +41,7 @@ async fn runs_filter_and_order_by_come_back_in_order() {
         &[
             "runs",
             CHURN,
+            "--nested",
             "--filter",
             &filter,
             "--order-by",
@@ -67,6 +68,7 @@ async fn runs_filter_and_order_by_come_back_in_order() {
         &[
             "runs",
             CHURN,
+            "--nested",
             "--filter",
             &filter,
             "--order-by",
@@ -118,7 +120,16 @@ async fn max_stops_early_and_every_page_is_followed() {
     let before = requests_to(&sim, RUNS_SEARCH);
     let five = on(
         &sim,
-        &["runs", CHURN, "--max", "5", "--page-size", "2", "--json"],
+        &[
+            "runs",
+            CHURN,
+            "--nested",
+            "--max",
+            "5",
+            "--page-size",
+            "2",
+            "--json",
+        ],
     )
     .await
     .runs();
@@ -141,7 +152,15 @@ async fn max_stops_early_and_every_page_is_followed() {
     let before = requests_to(&sim, RUNS_SEARCH);
     let all = on(
         &sim,
-        &["runs", CHURN, "--all", "--page-size", "7", "--json"],
+        &[
+            "runs",
+            CHURN,
+            "--nested",
+            "--all",
+            "--page-size",
+            "7",
+            "--json",
+        ],
     )
     .await
     .runs();
@@ -207,14 +226,7 @@ async fn quotes_and_backticks_in_filters_reach_the_server() {
     assert_eq!(escaped.json(), Value::Array(vec![]), "parsed, matched none");
 
     // Byte for byte: a scripted server records the search body.
-    let server = Server::start(|seen, _| match seen.path() {
-        "/api/2.0/mlflow/experiments/get-by-name" => Reply::json(
-            200,
-            r#"{"experiment": {"experiment_id": "7", "name": "e"}}"#,
-        ),
-        _ => Reply::json(200, "{}"),
-    })
-    .await;
+    let server = Server::one_experiment(|_, _| Reply::json(200, "{}")).await;
     let filter = "params.`max depth` = 'x\"y' AND tags.\"a b\" LIKE '%''%' AND metrics.`f1` >= 0.5";
     let order = "tags.`my tag` DESC";
     let out = cli(
@@ -223,6 +235,7 @@ async fn quotes_and_backticks_in_filters_reach_the_server() {
         &[
             "runs",
             "e",
+            "--nested",
             "--filter",
             filter,
             "--order-by",
@@ -288,6 +301,7 @@ async fn run_detail_is_the_wire_run_and_reads_well() {
         &[
             "runs",
             CHURN,
+            "--nested",
             "--filter",
             &filter,
             "--order-by",

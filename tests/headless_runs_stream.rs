@@ -11,9 +11,10 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 
 use mlops_console::api::models::mlflow::{Run, SearchRunsRequest};
-use mlops_console::headless::fetch::{self, Reading};
+use mlops_console::headless::fetch::Reading;
 use mlops_console::headless::json_array::JsonArrayWriter;
-use mlops_console::headless::run_stream::stream_runs;
+use mlops_console::headless::run_nesting::{Nesting, listed};
+use mlops_console::headless::run_stream::{More, stream_runs};
 use mlops_console::safe_text;
 
 use client_support::{Reply, Server};
@@ -84,12 +85,13 @@ async fn each_page_is_written_before_the_one_after_next_is_requested() {
         limit: None,
         page_size: 2,
     };
-    let (writer, done) = stream_runs(&client, &req, reading, JsonArrayWriter::new(out.clone()))
+    let writer = JsonArrayWriter::new(out.clone());
+    let (writer, done) = stream_runs(&client, &req, Nesting::All, reading, writer)
         .await
         .map_err(|e| format!("{e:?}"))
         .unwrap();
     writer.finish().unwrap();
-    assert_eq!((done.runs, done.pages, done.more), (5, 3, false));
+    assert_eq!((done.runs, done.pages, done.more), (5, 3, More::No));
     let at_third = seen_at_third
         .lock()
         .unwrap()
@@ -106,19 +108,13 @@ async fn each_page_is_written_before_the_one_after_next_is_requested() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_page_keeps_the_pages_before_it_and_leaves_the_array_open() {
-    let server = Server::start(|seen, _| match seen.path() {
-        "/api/2.0/mlflow/experiments/get-by-name" => Reply::json(
-            200,
-            r#"{"experiment": {"experiment_id": "7", "name": "e"}}"#,
+    let server = Server::one_experiment(|seen, _| match token_of(&seen.body).as_deref() {
+        None => Reply::json(200, page("p1", 2, Some("t2"))),
+        Some("t2") => Reply::json(200, page("p2", 2, Some("t3"))),
+        _ => Reply::json(
+            403,
+            r#"{"error_code": "PERMISSION_DENIED", "message": "no more for you"}"#,
         ),
-        _ => match token_of(&seen.body).as_deref() {
-            None => Reply::json(200, page("p1", 2, Some("t2"))),
-            Some("t2") => Reply::json(200, page("p2", 2, Some("t3"))),
-            _ => Reply::json(
-                403,
-                r#"{"error_code": "PERMISSION_DENIED", "message": "no more for you"}"#,
-            ),
-        },
     })
     .await;
     let out = cli(
@@ -150,24 +146,30 @@ async fn streamed_json_is_byte_for_byte_the_whole_listing() {
         run_view_type: Some(mlops_console::api::models::mlflow::ViewType::ActiveOnly),
         ..Default::default()
     };
-    let all = fetch::search_runs(
-        &client,
-        &req,
-        Reading {
-            limit: None,
-            page_size: 1000,
-        },
-    )
-    .await
-    .unwrap();
-    assert!(all.items.len() > 7, "several pages of 7");
+    let reading = Reading {
+        limit: None,
+        page_size: 1000,
+    };
+    let (all, _) = stream_runs(&client, &req, Nesting::All, reading, Vec::new())
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert!(all.len() > 7, "several pages of 7");
     let whole = format!(
         "{}\n",
-        safe_text::json(&serde_json::to_string_pretty(&all.items).unwrap())
+        safe_text::json(&serde_json::to_string_pretty(&listed(&all)).unwrap())
     );
     let out = on(
         &sim,
-        &["runs", CHURN, "--all", "--page-size", "7", "--json"],
+        &[
+            "runs",
+            CHURN,
+            "--nested",
+            "--all",
+            "--page-size",
+            "7",
+            "--json",
+        ],
     )
     .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -177,8 +179,17 @@ async fn streamed_json_is_byte_for_byte_the_whole_listing() {
     );
     let limited = on(
         &sim,
-        &["runs", CHURN, "--max", "9", "--page-size", "7", "--json"],
+        &[
+            "runs",
+            CHURN,
+            "--nested",
+            "--max",
+            "9",
+            "--page-size",
+            "7",
+            "--json",
+        ],
     )
     .await;
-    assert_eq!(limited.runs(), all.items[..9].to_vec());
+    assert_eq!(limited.runs(), all[..9].to_vec());
 }

@@ -2,23 +2,23 @@
 //! and as the binary against a simulator on the real clock (exit codes, stdout JSON, stderr
 //! progress, read-only refusal). Only 127.0.0.1 is contacted.
 
-use mlops_console::ops::{Action, ChangeContext, Journal};
+mod headless_support;
+
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use mlops_console::api::Client;
 use mlops_console::api::models::jobs::ListJobsRequest;
 use mlops_console::api::models::mlflow::lookup;
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::headless::train::{Log, TrainRequest, execute};
 use mlops_console::ops::jobs::Poll;
 use mlops_console::ops::training::LinkSource;
+use mlops_console::ops::{Action, ChangeContext, Journal};
 use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
 use serde_json::Value;
 
-const CHURN: &str = "/Shared/churn/training";
+use headless_support::{CHURN, Out, Sandbox, client};
 
 async fn sim_on(clock: SimClock) -> SimHandle {
     sim::start(SimOptions {
@@ -27,14 +27,6 @@ async fn sim_on(clock: SimClock) -> SimHandle {
     })
     .await
     .expect("simulator starts")
-}
-
-fn client(sim: &SimHandle) -> Client {
-    Client::new(ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    ))
-    .unwrap()
 }
 
 fn collecting() -> (Log, Arc<Mutex<Vec<String>>>) {
@@ -181,41 +173,18 @@ async fn a_config_mapping_links_experiments_without_the_tag() {
 
 // --- the binary, on the real clock --------------------------------------------------------
 
-/// Runs the binary against `sim` with an isolated config dir (optionally holding `config`).
-async fn binary(sim: &SimHandle, args: &[&str], config: Option<&str>) -> Output {
-    let dirs = tempfile::tempdir().unwrap();
-    let config_dir = dirs.path().join("config");
-    std::fs::create_dir_all(&config_dir).unwrap();
+/// Runs the binary against `sim` (host and token in the environment) in a fresh sandbox, its
+/// `config.toml` holding `config` if given.
+async fn binary(sim: &SimHandle, args: &[&str], config: Option<&str>) -> Out {
+    let sandbox = Sandbox::new();
     if let Some(text) = config {
-        std::fs::write(config_dir.join("config.toml"), text).unwrap();
+        sandbox.write_config(text);
     }
-    let (host, token) = (sim.base_url.clone(), sim.token.clone());
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mlops-console"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("DATABRICKS_") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.args(&args)
-            .env("DATABRICKS_HOST", host)
-            .env("DATABRICKS_TOKEN", token)
-            .env(
-                "DATABRICKS_CONFIG_FILE",
-                Path::new(&config_dir).join("none.cfg"),
-            )
-            .env("MLOPS_CONSOLE_CONFIG_DIR", &config_dir)
-            .env("MLOPS_CONSOLE_DATA_DIR", dirs.path().join("data"))
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let env = [
+        ("DATABRICKS_HOST", sim.base_url.as_str()),
+        ("DATABRICKS_TOKEN", sim.token.as_str()),
+    ];
+    sandbox.run_with_env(&env, args).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -234,9 +203,9 @@ async fn binary_train_wait_json_follows_the_run_to_its_mlflow_run() {
         None,
     )
     .await;
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 0, "stderr: {stderr}");
+    let report: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
     assert_eq!(report["state"]["life_cycle_state"], "TERMINATED");
     assert_eq!(report["state"]["result_state"], "SUCCESS");
     assert_eq!(report["succeeded"], true);
@@ -263,18 +232,14 @@ async fn binary_train_exit_codes() {
 
     // Without --wait: the run id and its link, at once.
     let out = binary(&sim, &["train", CHURN, "--json"], None).await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
     let url = report["run_page_url"].as_str().unwrap();
     assert!(url.starts_with(&sim.base_url) && url.ends_with(&report["run_id"].to_string()));
     assert_eq!(report["state"]["life_cycle_state"], "PENDING");
     assert_eq!(report["succeeded"], Value::Null);
     let human = binary(&sim, &["train", CHURN], None).await;
-    assert!(
-        text(&human.stdout).starts_with("run_id "),
-        "{}",
-        text(&human.stdout)
-    );
+    assert!(human.stdout.starts_with("run_id "), "{}", human.stdout);
 
     // A run that fails is a failure.
     let out = binary(
@@ -283,8 +248,8 @@ async fn binary_train_exit_codes() {
         None,
     )
     .await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("TERMINATED FAILED"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("TERMINATED FAILED"));
 
     // Read-only: refused before anything is sent.
     let posts_before = sim
@@ -293,12 +258,8 @@ async fn binary_train_exit_codes() {
         .filter(|r| r.method == "POST")
         .count();
     let out = binary(&sim, &["--readonly", "train", CHURN], None).await;
-    assert_eq!(out.status.code(), Some(4));
-    assert!(
-        text(&out.stderr).contains("read-only profile"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.code, 4);
+    assert!(out.stderr.contains("read-only profile"), "{}", out.stderr);
     let posts_after = sim
         .request_log()
         .iter()
@@ -308,19 +269,19 @@ async fn binary_train_exit_codes() {
 
     // Not found: the experiment, the link, the linked job; a typo in a parameter is usage.
     let missing = binary(&sim, &["train", "/Shared/nope"], None).await;
-    assert_eq!(missing.status.code(), Some(3));
+    assert_eq!(missing.code, 3);
     let unlinked = binary(&sim, &["train", "/Shared/fraud/training"], None).await;
-    assert_eq!(unlinked.status.code(), Some(3));
-    assert!(text(&unlinked.stderr).contains("mlops.training_job_id"));
+    assert_eq!(unlinked.code, 3);
+    assert!(unlinked.stderr.contains("mlops.training_job_id"));
     let gone = binary(
         &sim,
         &["train", "/Shared/fraud/training"],
         Some("[training_jobs]\n\"/Shared/fraud/training\" = 123\n"),
     )
     .await;
-    assert_eq!(gone.status.code(), Some(3), "{}", text(&gone.stderr));
-    assert!(text(&gone.stderr).contains("Job 123 does not exist"));
+    assert_eq!(gone.code, 3, "{}", gone.stderr);
+    assert!(gone.stderr.contains("Job 123 does not exist"));
     let typo = binary(&sim, &["train", CHURN, "--param", "max_detph=3"], None).await;
-    assert_eq!(typo.status.code(), Some(2));
-    assert!(text(&typo.stderr).contains("max_detph"));
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("max_detph"));
 }

@@ -3,27 +3,28 @@
 //! endpoint names. A canary plan or a journal entry of one is never shown as current, driven
 //! or rolled back on the other; a plan file of an earlier version is placed by the journal.
 
-use std::path::PathBuf;
+mod headless_support;
+
+use std::ops::Deref;
 use std::time::Duration;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
-use mlops_console::ops::traffic::Split;
 use mlops_console::sim::{self, SimHandle, SimOptions};
 
-const OK: i32 = 0;
-const NOT_FOUND: i32 = 3;
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use headless_support::*;
 
 /// Profiles `dev` (workspace A) and `staging` (workspace B), one data dir.
 struct Env {
-    dir: tempfile::TempDir,
+    sandbox: Sandbox,
     a: SimHandle,
     b: SimHandle,
+}
+
+impl Deref for Env {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
+    }
 }
 
 async fn start_sim() -> SimHandle {
@@ -38,81 +39,18 @@ async fn start_sim() -> SimHandle {
 impl Env {
     async fn new() -> Env {
         let (a, b) = (start_sim().await, start_sim().await);
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("config")).unwrap();
-        let cfg = format!(
-            "[dev]\nhost = {}\ntoken = {}\n\n[staging]\nhost = {}\ntoken = {}\n",
-            a.base_url, a.token, b.base_url, b.token
-        );
-        std::fs::write(dir.path().join("databrickscfg"), cfg).unwrap();
-        Env { dir, a, b }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    async fn run(&self, args: &[&str]) -> Out {
-        let root = self.dir.path().to_path_buf();
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        let out = tokio::task::spawn_blocking(move || {
-            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mlops-console"));
-            for (k, _) in std::env::vars() {
-                if k.starts_with("DATABRICKS_") {
-                    cmd.env_remove(k);
-                }
-            }
-            cmd.env("DATABRICKS_CONFIG_FILE", root.join("databrickscfg"))
-                .env("MLOPS_CONSOLE_CONFIG_DIR", root.join("config"))
-                .env("MLOPS_CONSOLE_DATA_DIR", root.join("data"))
-                .env("HOME", &root)
-                .args(&args)
-                .output()
-                .expect("binary runs")
-        })
-        .await
-        .unwrap();
-        Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    async fn split(sim: &SimHandle) -> Split {
-        let client = Client::new(ClientOptions::new(
-            sim.base_url.clone(),
-            Credentials::Pat(Secret::new(sim.token.clone())),
-        ))
-        .unwrap();
-        Split::of_endpoint(&client.get_serving_endpoint("churn-prod").await.unwrap())
+        let sandbox = Sandbox::new();
+        sandbox.write_profiles(&[
+            ("dev", &a.base_url, &a.token),
+            ("staging", &b.base_url, &b.token),
+        ]);
+        Env { sandbox, a, b }
     }
 
     /// Runs a quick plan to 100% on workspace A.
     async fn promote_on_a(&self) {
-        let plan = self.path("plan.toml");
-        std::fs::write(
-            &plan,
-            "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary = \"churn_model-5\"\n\
-             steps = [50, 100]\nhold = \"1s\"\ninterval = \"1s\"\n[guards]\nmin_requests = 10\n\
-             max_error_rate_delta = 0.2\nconfidence = 0.9\n",
-        )
-        .unwrap();
-        let p = plan.to_str().unwrap();
-        let run = self
-            .run(&[
-                "--profile",
-                "dev",
-                "canary",
-                "churn-prod",
-                "--plan",
-                p,
-                "--wait",
-                "--yes",
-            ])
-            .await;
-        assert_eq!(run.code, OK, "{}\n{}", run.stdout, run.stderr);
-        assert_eq!(Env::split(&self.a).await.percent("churn_model-5"), 100);
+        self.canary_to_end("dev", "[50, 100]", &[]).await;
+        assert_eq!(split_of(&self.a).await.percent("churn_model-5"), 100);
     }
 }
 
@@ -121,13 +59,13 @@ async fn a_plan_finished_on_one_workspace_is_not_the_other_workspaces() {
     let env = Env::new().await;
     env.promote_on_a().await;
     let here = env
-        .run(&["--profile", "dev", "canary", "churn-prod", "--status"])
+        .run_as("dev", &["canary", "churn-prod", "--status"])
         .await;
     assert_eq!(here.code, OK, "{}", here.stderr);
     assert!(here.stdout.contains("completed"), "{}", here.stdout);
 
     let there = env
-        .run(&["--profile", "staging", "canary", "churn-prod", "--status"])
+        .run_as("staging", &["canary", "churn-prod", "--status"])
         .await;
     assert_eq!(there.code, NOT_FOUND, "{}\n{}", there.stdout, there.stderr);
     assert!(!there.stdout.contains("completed"), "{}", there.stdout);
@@ -146,17 +84,10 @@ async fn a_plan_finished_on_one_workspace_is_not_the_other_workspaces() {
         .await;
     assert_eq!(flag.code, NOT_FOUND, "{}\n{}", flag.stdout, flag.stderr);
     let abort = env
-        .run(&[
-            "--profile",
-            "staging",
-            "canary",
-            "churn-prod",
-            "--abort",
-            "--yes",
-        ])
+        .run_as("staging", &["canary", "churn-prod", "--abort", "--yes"])
         .await;
     assert_eq!(abort.code, NOT_FOUND, "{}", abort.stderr);
-    assert_eq!(Env::split(&env.b).await.percent("churn_model-5"), 10);
+    assert_eq!(split_of(&env.b).await.percent("churn_model-5"), 10);
 }
 
 #[tokio::test]
@@ -182,12 +113,12 @@ async fn a_plan_file_of_an_earlier_version_is_read_as_the_workspace_the_journal_
     std::fs::write(&legacy, serde_json::to_vec(&state).unwrap()).unwrap();
 
     let there = env
-        .run(&["--profile", "staging", "canary", "churn-prod", "--status"])
+        .run_as("staging", &["canary", "churn-prod", "--status"])
         .await;
     assert_eq!(there.code, NOT_FOUND, "{}\n{}", there.stdout, there.stderr);
     assert!(legacy.exists(), "another workspace leaves it alone");
     let here = env
-        .run(&["--profile", "dev", "canary", "churn-prod", "--status"])
+        .run_as("dev", &["canary", "churn-prod", "--status"])
         .await;
     assert_eq!(here.code, OK, "{}", here.stderr);
     assert!(here.stdout.contains("completed"), "{}", here.stdout);
@@ -199,38 +130,28 @@ async fn a_plan_file_of_an_earlier_version_is_read_as_the_workspace_the_journal_
 async fn an_endpoint_change_on_one_workspace_is_not_rolled_back_on_the_other() {
     let env = Env::new().await;
     let shift = env
-        .run(&[
-            "--profile",
+        .run_as(
             "dev",
-            "traffic",
-            "churn-prod",
-            "--shift",
-            "churn_model-5=+10",
-            "--yes",
-        ])
+            &[
+                "traffic",
+                "churn-prod",
+                "--shift",
+                "churn_model-5=+10",
+                "--yes",
+            ],
+        )
         .await;
     assert_eq!(shift.code, OK, "{}", shift.stderr);
     let back = env
-        .run(&[
-            "--profile",
+        .run_as(
             "staging",
-            "rollback",
-            "--endpoint",
-            "churn-prod",
-            "--yes",
-        ])
+            &["rollback", "--endpoint", "churn-prod", "--yes"],
+        )
         .await;
     assert_eq!(back.code, NOT_FOUND, "{}\n{}", back.stdout, back.stderr);
-    assert_eq!(Env::split(&env.b).await.percent("churn_model-5"), 10);
+    assert_eq!(split_of(&env.b).await.percent("churn_model-5"), 10);
     let here = env
-        .run(&[
-            "--profile",
-            "dev",
-            "rollback",
-            "--endpoint",
-            "churn-prod",
-            "--yes",
-        ])
+        .run_as("dev", &["rollback", "--endpoint", "churn-prod", "--yes"])
         .await;
     assert_eq!(here.code, OK, "{}", here.stderr);
 }

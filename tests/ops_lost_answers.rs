@@ -4,16 +4,21 @@
 //! A change of several requests cut short is undone. The simulator's `lost` fault applies a
 //! change and then answers with a reset, a 500 or an HTML 504, as a proxy losing the answer.
 
+mod ops_support;
+
 use std::time::Duration;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, RetryPolicy, Secret};
-use mlops_console::config::ApprovalSettings;
-use mlops_console::ops::approvals::{Decision, DecisionRequest, prepare_decision};
+use mlops_console::api::{Client, RetryPolicy};
+use mlops_console::ops::approvals::Decision;
 use mlops_console::ops::jobs::Backoff;
 use mlops_console::ops::journal::{Outcome, Standing};
-use mlops_console::ops::traffic::{EndpointConfigState, Split, TrafficPlan, Waiter, apply};
-use mlops_console::ops::{Action, ChangeContext, Journal, Plan, execute};
+use mlops_console::ops::traffic::{Waiter, apply};
+use mlops_console::ops::{Plan, execute};
 use mlops_console::sim::{self, FaultSpec, ScriptedFault, SimClock, SimHandle, SimOptions};
+
+use ops_support::{
+    ACTOR, client_with, config_version, ctx, decision, decision_plan, plan_shift, temp_journal,
+};
 
 async fn sim() -> SimHandle {
     sim::start(SimOptions {
@@ -26,21 +31,11 @@ async fn sim() -> SimHandle {
     .unwrap()
 }
 
+/// A client whose retries wait milliseconds instead of seconds.
 fn client(sim: &SimHandle) -> Client {
-    let mut o = ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    );
-    o.retry_policy = RetryPolicy::scaled(Duration::from_millis(1));
-    Client::new(o).unwrap()
-}
-
-fn ctx() -> ChangeContext {
-    ChangeContext {
-        profile: "demo".into(),
-        actor: Some("ml-eng@acme.com".into()),
-        production: false,
-    }
+    client_with(sim, &sim.token, |o| {
+        o.retry_policy = RetryPolicy::scaled(Duration::from_millis(1));
+    })
 }
 
 fn writes(sim: &SimHandle, method: &str, path_end: &str) -> usize {
@@ -52,18 +47,9 @@ fn writes(sim: &SimHandle, method: &str, path_end: &str) -> usize {
 
 /// The plan to approve `version` (with a comment, archiving the versions in the stage).
 async fn approval(c: &Client, model: &str, version: &str, stage: Option<&str>) -> Plan {
-    let req = DecisionRequest {
-        model: model.into(),
-        version: version.into(),
-        decision: Decision::Approve,
-        comment: Some("looks good".into()),
-        stage: stage.map(str::to_string),
-        archive_existing: true,
-    };
-    let settings = ApprovalSettings::default();
-    prepare_decision(c, &settings, Some("ml-eng@acme.com"), &req)
-        .await
-        .unwrap()
+    let mut req = decision(model, version, Decision::Approve, Some("looks good"));
+    req.stage = stage.map(str::to_string);
+    decision_plan(c, Some(ACTOR), &req).await
 }
 
 /// A waiter whose sleeps move the simulator's clock.
@@ -85,8 +71,7 @@ fn waiter(sim: &SimHandle) -> Waiter<'static> {
 async fn an_approval_whose_answer_is_lost_is_sent_once_and_journaled_ok() {
     let sim = sim().await;
     let c = client(&sim);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let plan = approval(&c, "fraud_model", "4", Some("Production")).await;
     // Every change from here on is applied and then loses its answer.
     sim.set_faults(FaultSpec::parse("lost=1").unwrap());
@@ -114,25 +99,15 @@ async fn an_approval_whose_answer_is_lost_is_sent_once_and_journaled_ok() {
 async fn a_traffic_change_whose_answer_is_lost_moves_the_config_version_once() {
     let sim = sim().await;
     let c = client(&sim);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
-    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
-    let version = EndpointConfigState::of(&ep).config_version.unwrap();
-    let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
-    let plan = TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap();
+    let (_dir, journal) = temp_journal();
+    let version = config_version(&c).await;
     let mut waiter = waiter(&sim);
     for lost in [
         ScriptedFault::Reset,
         ScriptedFault::Status(500),
         ScriptedFault::Html { status: 504 },
     ] {
-        let plan = if lost == ScriptedFault::Reset {
-            plan.clone()
-        } else {
-            let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
-            let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
-            TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap()
-        };
+        let plan = plan_shift(&c, 5).await;
         // The GET before the PUT passes; the PUT is applied and its answer lost.
         sim.script_faults(vec![
             ScriptedFault::Pass,
@@ -144,10 +119,9 @@ async fn a_traffic_change_whose_answer_is_lost_moves_the_config_version_once() {
         assert_eq!(done.outcome, Outcome::Ok, "{lost:?}: {}", done.message);
         assert!(done.answer_lost, "{lost:?}: {}", done.message);
     }
-    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
     assert_eq!(
-        EndpointConfigState::of(&ep).config_version,
-        Some(version + 3),
+        config_version(&c).await,
+        version + 3,
         "three changes, three config versions: none was sent twice"
     );
     assert_eq!(writes(&sim, "PUT", "/config"), 3);
@@ -157,12 +131,9 @@ async fn a_traffic_change_whose_answer_is_lost_moves_the_config_version_once() {
 async fn a_change_the_server_failed_is_sent_once_more_only_when_read_back_as_not_applied() {
     let sim = sim().await;
     let c = client(&sim);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
-    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
-    let version = EndpointConfigState::of(&ep).config_version.unwrap();
-    let target = Split::of_endpoint(&ep).shift("churn_model-5", 5).unwrap();
-    let plan = TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap();
+    let (_dir, journal) = temp_journal();
+    let version = config_version(&c).await;
+    let plan = plan_shift(&c, 5).await;
     // The PUT is refused with a 500 before it is applied.
     sim.script_faults(vec![ScriptedFault::Pass, ScriptedFault::Status(500)]);
     let mut waiter = waiter(&sim);
@@ -171,11 +142,7 @@ async fn a_change_the_server_failed_is_sent_once_more_only_when_read_back_as_not
         .unwrap();
     assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
     assert_eq!(writes(&sim, "PUT", "/config"), 2, "once more after the 500");
-    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
-    assert_eq!(
-        EndpointConfigState::of(&ep).config_version,
-        Some(version + 1)
-    );
+    assert_eq!(config_version(&c).await, version + 1);
     let view = journal.read().unwrap();
     let sent = &view.entries[0].latest().unwrap().sent;
     assert_eq!(sent.len(), 2, "the journal lists both requests: {sent:?}");
@@ -185,8 +152,7 @@ async fn a_change_the_server_failed_is_sent_once_more_only_when_read_back_as_not
 async fn a_uc_approval_cut_short_is_undone_and_journaled_failed() {
     let sim = sim().await;
     let c = client(&sim);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let plan = approval(&c, "main.ml.churn_model", "5", None).await;
     assert_eq!(plan.steps.len(), 3, "comment, approver, decision");
     let before = plan.before.clone();

@@ -1,42 +1,30 @@
 //! Registry operations against the simulator over real HTTP: plan → execute → read back →
 //! journal, for promote, roll back and approvals; a 403 recorded as failed; read-only refusal.
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
+mod ops_support;
+
+use mlops_console::api::Client;
 use mlops_console::config::ApprovalSettings;
 use mlops_console::ops::approvals::{
     ApprovalSource, Decision, DecisionRequest, list_pending, prepare_decision,
 };
 use mlops_console::ops::change::execute::FailureKind;
-use mlops_console::ops::journal::{Outcome, Standing};
-use mlops_console::ops::promote::{PromoteRequest, prepare as prepare_promote};
+use mlops_console::ops::journal::{JournalView, Outcome, Standing};
+use mlops_console::ops::promote::prepare as prepare_promote;
 use mlops_console::ops::rollback::{RollbackPlan, RollbackRequest, prepare as prepare_rollback};
-use mlops_console::ops::{Action, ChangeContext, Journal, ObjectState, OpError, Plan, execute};
+use mlops_console::ops::{Action, Journal, ObjectState, OpError, Plan, execute};
 use mlops_console::sim::{self, SimHandle, SimOptions};
+
+use ops_support::{
+    ACTOR, client_with, ctx, decision, decision_plan, promote_plan, promote_req, temp_journal,
+};
 
 async fn sim() -> SimHandle {
     sim::start(SimOptions::default()).await.expect("sim starts")
 }
 
 fn client(sim: &SimHandle, token: &str, readonly: bool) -> Client {
-    let mut o = ClientOptions::new(sim.base_url.clone(), Credentials::Pat(Secret::new(token)));
-    o.readonly = readonly;
-    Client::new(o).unwrap()
-}
-
-fn ctx() -> ChangeContext {
-    ChangeContext {
-        profile: "demo".into(),
-        actor: Some("ml-eng@acme.com".into()),
-        production: false,
-    }
-}
-
-fn promote_req(model: &str, version: &str) -> PromoteRequest {
-    PromoteRequest {
-        model: model.into(),
-        version: version.into(),
-        ..PromoteRequest::default()
-    }
+    client_with(sim, token, |o| o.readonly = readonly)
 }
 
 async fn champion(c: &Client) -> Option<i64> {
@@ -46,27 +34,30 @@ async fn champion(c: &Client) -> Option<i64> {
         .alias_version("champion")
 }
 
-fn unwrap_plan(p: RollbackPlan) -> Plan {
-    match p {
+/// The plan of `req`, which must be a plan and not a list of candidates.
+async fn rollback_plan(c: &Client, view: &JournalView, req: &RollbackRequest) -> Plan {
+    match prepare_rollback(c, view, req).await.unwrap() {
         RollbackPlan::Plan(p) => *p,
         RollbackPlan::Candidates(c) => panic!("expected a plan, got candidates: {c:?}"),
     }
 }
 
+/// The plan to roll `model` back from what `view` journaled.
+async fn rollback_from(c: &Client, view: &JournalView, model: &str) -> Plan {
+    let req = RollbackRequest {
+        model: model.into(),
+        ..RollbackRequest::default()
+    };
+    rollback_plan(c, view, &req).await
+}
+
 #[tokio::test]
 async fn promote_then_roll_back_from_the_journal() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let c = client(&sim, &sim.token, false);
 
-    let plan = prepare_promote(
-        &c,
-        &promote_req("main.ml.churn_model", "5"),
-        &ApprovalSettings::default(),
-    )
-    .await
-    .unwrap();
+    let plan = promote_plan(&c, "main.ml.churn_model", "5").await;
     assert_eq!(
         plan.summary(),
         "promote main.ml.churn_model@champion: v4 → v5"
@@ -96,18 +87,7 @@ async fn promote_then_roll_back_from_the_journal() {
         "the token never reaches the journal"
     );
 
-    let back = unwrap_plan(
-        prepare_rollback(
-            &c,
-            &view,
-            &RollbackRequest {
-                model: "main.ml.churn_model".into(),
-                ..RollbackRequest::default()
-            },
-        )
-        .await
-        .unwrap(),
-    );
+    let back = rollback_from(&c, &view, "main.ml.churn_model").await;
     assert_eq!(
         back.summary(),
         "rollback main.ml.churn_model@champion: v5 → v4"
@@ -125,13 +105,7 @@ async fn promote_then_roll_back_from_the_journal() {
     );
 
     // Promoting to where it already is: nothing to send, nothing journaled.
-    let same = prepare_promote(
-        &c,
-        &promote_req("main.ml.churn_model", "4"),
-        &ApprovalSettings::default(),
-    )
-    .await
-    .unwrap();
+    let same = promote_plan(&c, "main.ml.churn_model", "4").await;
     assert!(same.is_noop());
     assert!(matches!(
         execute(&c, &journal, &ctx(), &same).await,
@@ -143,16 +117,9 @@ async fn promote_then_roll_back_from_the_journal() {
 #[tokio::test]
 async fn a_plan_made_stale_by_someone_else_is_not_sent() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let c = client(&sim, &sim.token, false);
-    let plan = prepare_promote(
-        &c,
-        &promote_req("main.ml.churn_model", "5"),
-        &ApprovalSettings::default(),
-    )
-    .await
-    .unwrap();
+    let plan = promote_plan(&c, "main.ml.churn_model", "5").await;
     // While the dialog is open, another console moves the alias.
     c.set_uc_alias("main.ml.churn_model", "champion", 3)
         .await
@@ -171,8 +138,8 @@ async fn a_plan_made_stale_by_someone_else_is_not_sent() {
 async fn roll_back_without_history_offers_candidates() {
     let sim = sim().await;
     let c = client(&sim, &sim.token, false);
-    let dir = tempfile::tempdir().unwrap();
-    let view = Journal::in_dir(dir.path()).read().unwrap();
+    let (_dir, journal) = temp_journal();
+    let view = journal.read().unwrap();
     let req = RollbackRequest {
         model: "main.ml.churn_model".into(),
         ..RollbackRequest::default()
@@ -195,18 +162,15 @@ async fn roll_back_without_history_offers_candidates() {
     assert_eq!(versions, ["5", "3", "2", "1"]);
 
     // Picking one by hand plans like a promotion.
-    let picked = unwrap_plan(
-        prepare_rollback(
-            &c,
-            &view,
-            &RollbackRequest {
-                to: Some("3".into()),
-                ..req
-            },
-        )
-        .await
-        .unwrap(),
-    );
+    let picked = rollback_plan(
+        &c,
+        &view,
+        &RollbackRequest {
+            to: Some("3".into()),
+            ..req
+        },
+    )
+    .await;
     assert_eq!(
         picked.summary(),
         "rollback main.ml.churn_model@champion: v4 → v3"
@@ -235,16 +199,9 @@ async fn roll_back_without_history_offers_candidates() {
 #[tokio::test]
 async fn a_non_owner_promotion_is_recorded_as_failed() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let analyst = client(&sim, &sim.nonowner_token, false);
-    let plan = prepare_promote(
-        &analyst,
-        &promote_req("main.ml.churn_model", "5"),
-        &ApprovalSettings::default(),
-    )
-    .await
-    .unwrap();
+    let plan = promote_plan(&analyst, "main.ml.churn_model", "5").await;
     let done = execute(&analyst, &journal, &ctx(), &plan).await.unwrap();
     assert_eq!(done.outcome, Outcome::Failed);
     assert_eq!(done.failure, Some(FailureKind::PermissionDenied));
@@ -268,17 +225,10 @@ async fn a_non_owner_promotion_is_recorded_as_failed() {
 #[tokio::test]
 async fn read_only_refuses_before_journaling_or_sending() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let ro = client(&sim, &sim.token, true);
     // Planning only reads, so it works on a read-only profile.
-    let plan = prepare_promote(
-        &ro,
-        &promote_req("main.ml.churn_model", "5"),
-        &ApprovalSettings::default(),
-    )
-    .await
-    .unwrap();
+    let plan = promote_plan(&ro, "main.ml.churn_model", "5").await;
     let before = sim.request_log().len();
     let err = execute(&ro, &journal, &ctx(), &plan).await.unwrap_err();
     assert!(matches!(err, OpError::ReadOnly(_)), "{err}");
@@ -289,8 +239,7 @@ async fn read_only_refuses_before_journaling_or_sending() {
 #[tokio::test]
 async fn workspace_promotion_archives_and_rolls_back() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let c = client(&sim, &sim.token, false);
     let mut req = promote_req("fraud_model", "4");
     req.comment = Some("ship it".into());
@@ -308,18 +257,7 @@ async fn workspace_promotion_archives_and_rolls_back() {
     let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
     assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
 
-    let back = unwrap_plan(
-        prepare_rollback(
-            &c,
-            &journal.read().unwrap(),
-            &RollbackRequest {
-                model: "fraud_model".into(),
-                ..RollbackRequest::default()
-            },
-        )
-        .await
-        .unwrap(),
-    );
+    let back = rollback_from(&c, &journal.read().unwrap(), "fraud_model").await;
     assert_eq!(
         back.summary(),
         "rollback fraud_model (stages): v3 Archived, v4 Production → v3 Production, v4 Staging"
@@ -340,8 +278,7 @@ async fn workspace_promotion_archives_and_rolls_back() {
 #[tokio::test]
 async fn approvals_are_listed_and_decided() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let c = client(&sim, &sim.token, false);
     let settings = ApprovalSettings::default();
     let pending = list_pending(&c, &settings).await;
@@ -383,17 +320,13 @@ async fn approvals_are_listed_and_decided() {
         "oldest first"
     );
 
-    let approve_uc = DecisionRequest {
-        model: "main.ml.churn_model".into(),
-        version: "5".into(),
-        decision: Decision::Approve,
-        comment: Some("holdout AUC +1.2".into()),
-        stage: None,
-        archive_existing: true,
-    };
-    let plan = prepare_decision(&c, &settings, Some("ml-eng@acme.com"), &approve_uc)
-        .await
-        .unwrap();
+    let approve_uc = decision(
+        "main.ml.churn_model",
+        "5",
+        Decision::Approve,
+        Some("holdout AUC +1.2"),
+    );
+    let plan = decision_plan(&c, Some(ACTOR), &approve_uc).await;
     let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
     assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
     let tags = c
@@ -414,15 +347,8 @@ async fn approvals_are_listed_and_decided() {
         )
     );
 
-    let approve_ws = DecisionRequest {
-        model: "fraud_model".into(),
-        version: "4".into(),
-        comment: Some("go".into()),
-        ..approve_uc.clone()
-    };
-    let plan = prepare_decision(&c, &settings, None, &approve_ws)
-        .await
-        .unwrap();
+    let approve_ws = decision("fraud_model", "4", Decision::Approve, Some("go"));
+    let plan = decision_plan(&c, None, &approve_ws).await;
     assert_eq!(
         plan.summary(),
         "approve fraud_model v4 (request to Production): request open; v3 Production, v4 \
@@ -431,16 +357,11 @@ async fn approvals_are_listed_and_decided() {
     let done = execute(&c, &journal, &ctx(), &plan).await.unwrap();
     assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
     let reject_ws = DecisionRequest {
-        model: "fraud_model".into(),
-        version: "5".into(),
-        decision: Decision::Reject,
-        comment: None,
         stage: Some("staging".into()),
         archive_existing: false,
+        ..decision("fraud_model", "5", Decision::Reject, None)
     };
-    let plan = prepare_decision(&c, &settings, None, &reject_ws)
-        .await
-        .unwrap();
+    let plan = decision_plan(&c, None, &reject_ws).await;
     assert_eq!(
         execute(&c, &journal, &ctx(), &plan).await.unwrap().outcome,
         Outcome::Ok
@@ -454,42 +375,20 @@ async fn approvals_are_listed_and_decided() {
     assert!(matches!(again, OpError::NotFound(_)), "{again}");
 
     // The approval moved stages, so a roll back of fraud_model undoes it.
-    let back = unwrap_plan(
-        prepare_rollback(
-            &c,
-            &journal.read().unwrap(),
-            &RollbackRequest {
-                model: "fraud_model".into(),
-                ..RollbackRequest::default()
-            },
-        )
-        .await
-        .unwrap(),
-    );
+    let back = rollback_from(&c, &journal.read().unwrap(), "fraud_model").await;
     assert_eq!(back.after.describe(), "v3 Production, v4 Staging");
 }
 
 /// The TUI runs operations as tokio tasks: every future here must be `Send`.
 #[allow(dead_code, clippy::manual_async_fn)]
-fn operations_are_send(c: &Client, j: &Journal, view: &mlops_console::ops::journal::JournalView) {
+fn operations_are_send(c: &Client, j: &Journal, view: &JournalView) {
     fn send<T: Send>(_: T) {}
     let settings = ApprovalSettings::default();
-    send(prepare_promote(
-        c,
-        &promote_req("m", "1"),
-        &ApprovalSettings::default(),
-    ));
+    send(prepare_promote(c, &promote_req("m", "1"), &settings));
     send(prepare_rollback(c, view, &RollbackRequest::default()));
     send(list_pending(c, &settings));
-    let decision = DecisionRequest {
-        model: "m".into(),
-        version: "1".into(),
-        decision: Decision::Approve,
-        comment: None,
-        stage: None,
-        archive_existing: true,
-    };
-    send(prepare_decision(c, &settings, None, &decision));
+    let approve = decision("m", "1", Decision::Approve, None);
+    send(prepare_decision(c, &settings, None, &approve));
     let plan = Plan::new(
         Action::Promote,
         mlops_console::ops::Target::Stages { model: "m".into() },

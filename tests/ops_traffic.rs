@@ -2,17 +2,20 @@
 //! clock): the full path with journal, 409 → wait its turn → one more PUT, waiting for someone
 //! else's update, stale plans, read-only refusal, and roll back from the journal.
 
+mod ops_support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
-use mlops_console::ops::change::execute::ChangeContext;
+use mlops_console::api::Client;
 use mlops_console::ops::journal::{Outcome, Standing};
 use mlops_console::ops::traffic::{
     EndpointConfigState, Progress, Split, TrafficPlan, Waiter, apply, plan_rollback,
 };
 use mlops_console::ops::{Action, Journal, ObjectState, OpError};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
+
+use ops_support::{client_with, ctx, plan_shift, temp_journal};
 
 const START_MS: i64 = 1_767_225_600_000;
 
@@ -26,20 +29,7 @@ async fn sim() -> SimHandle {
 }
 
 fn client(sim: &SimHandle, readonly: bool) -> Client {
-    let mut o = ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    );
-    o.readonly = readonly;
-    Client::new(o).unwrap()
-}
-
-fn ctx() -> ChangeContext {
-    ChangeContext {
-        profile: "demo".into(),
-        actor: Some("ml-eng@acme.com".into()),
-        production: false,
-    }
+    client_with(sim, &sim.token, |o| o.readonly = readonly)
 }
 
 /// A waiter whose sleeps advance the simulator's clock, recording progress.
@@ -51,14 +41,6 @@ fn waiter(sim: &SimHandle, seen: Arc<Mutex<Vec<Progress>>>) -> Waiter<'static> {
             Box::pin(async {})
         }))
         .on_progress(move |p| seen.lock().unwrap().push(p.clone()))
-}
-
-async fn plan_shift(c: &Client, step: i32) -> TrafficPlan {
-    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
-    let target = Split::of_endpoint(&ep)
-        .shift("churn_model-5", step)
-        .unwrap();
-    TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap()
 }
 
 fn puts(sim: &SimHandle) -> Vec<(Option<u16>, Option<String>)> {
@@ -73,8 +55,7 @@ fn puts(sim: &SimHandle) -> Vec<(Option<u16>, Option<String>)> {
 async fn a_shift_waits_for_the_update_verifies_and_journals() {
     let sim = sim().await;
     let c = client(&sim, false);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let plan = plan_shift(&c, 10).await;
     assert_eq!(
@@ -119,8 +100,7 @@ async fn a_shift_waits_for_the_update_verifies_and_journals() {
 async fn a_409_waits_its_turn_and_sends_once_more() {
     let sim = sim().await;
     let c = client(&sim, false);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let plan = plan_shift(&c, 5).await;
     // The idle check passes; the PUT meets "another update".
@@ -149,8 +129,7 @@ async fn a_409_waits_its_turn_and_sends_once_more() {
 async fn someone_elses_update_is_waited_for_and_a_stale_plan_refused() {
     let sim = sim().await;
     let c = client(&sim, false);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let plan = plan_shift(&c, 10).await;
     // Another console moves v5 to 50% first.
@@ -197,8 +176,7 @@ async fn read_only_clients_refuse_before_anything_happens() {
 async fn a_refused_change_is_journaled_as_failed() {
     let sim = sim().await;
     let c = client(&sim, false);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let plan = plan_shift(&c, 5).await;
     sim.script_faults(vec![ScriptedFault::Pass, ScriptedFault::Status(403)]);
     let out = apply(
@@ -222,8 +200,7 @@ async fn a_refused_change_is_journaled_as_failed() {
 async fn roll_back_restores_the_whole_config_before_the_last_change() {
     let sim = sim().await;
     let c = client(&sim, false);
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::in_dir(dir.path());
+    let (_dir, journal) = temp_journal();
     let original = EndpointConfigState::of(&c.get_serving_endpoint("churn-prod").await.unwrap());
     // Add v3 at 0% (a config change with a new entity), then shift traffic to it.
     let ep = c.get_serving_endpoint("churn-prod").await.unwrap();

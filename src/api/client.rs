@@ -45,6 +45,9 @@ pub struct ClientOptions {
     pub clock: Clock,
     /// How long `databricks auth token` or `az account get-access-token` may take.
     pub command_timeout: Duration,
+    /// Where the credentials came from (`profile `dev``, `--token`, `DATABRICKS_TOKEN`): a 401
+    /// or 403 then reads as the workspace refusing them (`ApiError::Refused`).
+    pub credentials_from: Option<String>,
 }
 
 impl ClientOptions {
@@ -61,6 +64,7 @@ impl ClientOptions {
             retry_policy: RetryPolicy::default(),
             clock: Clock::system(),
             command_timeout: DEFAULT_COMMAND_TIMEOUT,
+            credentials_from: None,
         }
     }
 }

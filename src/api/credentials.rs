@@ -104,4 +104,59 @@ impl Credentials {
             Credentials::AzureCli(_) => auth_type::AZURE_CLI,
         }
     }
+
+    /// Whose these credentials are, for messages, given where they came from (`profile `dev``,
+    /// `--token`, `DATABRICKS_TOKEN`): "the token of profile `dev`". `None` without credentials.
+    pub fn described(&self, from: &str) -> Option<String> {
+        let noun = match self {
+            Credentials::None => return None,
+            Credentials::Pat(_) => "the token",
+            Credentials::OAuthM2m { .. } => "the OAuth credentials",
+            Credentials::DatabricksCli(_) => "the databricks-cli sign-in",
+            Credentials::AzureClientSecret(_) => "the Azure service principal",
+            Credentials::AzureCli(_) => "the az login sign-in",
+        };
+        let link = if from.starts_with("profile ") {
+            "of"
+        } else {
+            "from"
+        };
+        Some(format!("{noun} {link} {from}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_described_by_where_they_came_from() {
+        let pat = Credentials::Pat(Secret::new("dapi-secret"));
+        assert_eq!(
+            pat.described("profile `dev`").as_deref(),
+            Some("the token of profile `dev`")
+        );
+        assert_eq!(
+            pat.described("--token").as_deref(),
+            Some("the token from --token")
+        );
+        let m2m = Credentials::OAuthM2m {
+            client_id: "id".into(),
+            client_secret: Secret::new("s"),
+        };
+        assert_eq!(
+            m2m.described("DATABRICKS_CLIENT_ID").as_deref(),
+            Some("the OAuth credentials from DATABRICKS_CLIENT_ID")
+        );
+        assert_eq!(Credentials::None.described("--token"), None);
+        let cli = Credentials::DatabricksCli(DatabricksCli {
+            profile: Some("dev".into()),
+            cli_path: None,
+            token_cache: PathBuf::from("token-cache.json"),
+        });
+        assert_eq!(
+            cli.described("profile `dev`").as_deref(),
+            Some("the databricks-cli sign-in of profile `dev`")
+        );
+    }
 }

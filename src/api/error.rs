@@ -93,6 +93,15 @@ pub enum ApiError {
     /// Building the client failed (bad CA bundle, bad host URL).
     #[error("client setup: {message}")]
     Setup { message: String },
+    /// The workspace refused the credentials (401) or what they may do (403): `source` is the
+    /// server's error, `host` the workspace and `credentials` whose they are ("the token of
+    /// profile `dev`"), never the credentials themselves.
+    #[error("{}", describe_refusal(.host, .credentials, .source))]
+    Refused {
+        host: String,
+        credentials: String,
+        source: Box<ApiError>,
+    },
 }
 
 fn describe_timeout(what: &str, secs: f64, sent: bool) -> String {
@@ -102,6 +111,32 @@ fn describe_timeout(what: &str, secs: f64, sent: bool) -> String {
         format!(
             "no connection within {secs:.1}s for {what} (the connect timeout, \
              connect_timeout_secs): check the host, the network and any proxy"
+        )
+    }
+}
+
+fn describe_refusal(host: &str, credentials: &str, source: &ApiError) -> String {
+    let detail = match source {
+        ApiError::Api {
+            status,
+            code: Some(c),
+            message,
+            ..
+        } => format!("{c} {status}: {message}"),
+        ApiError::Api {
+            status, message, ..
+        } => format!("{status}: {message}"),
+        other => other.to_string(),
+    };
+    if source.kind() == Some(ErrorKind::Unauthenticated) {
+        format!(
+            "the workspace {host} refused {credentials} ({detail}): check the token or sign in \
+             again"
+        )
+    } else {
+        format!(
+            "the workspace {host} refused a request made with {credentials} ({detail}): check \
+             what its user may do, or the token"
         )
     }
 }
@@ -118,12 +153,22 @@ impl ApiError {
     pub fn kind(&self) -> Option<ErrorKind> {
         match self {
             ApiError::Api { kind, .. } => Some(*kind),
+            ApiError::Refused { source, .. } => source.kind(),
             _ => None,
         }
     }
 
     pub fn is_not_found(&self) -> bool {
         self.kind() == Some(ErrorKind::NotFound)
+    }
+
+    /// The workspace refused the credentials (401) or the caller (403): asking again, now or
+    /// in a while, is refused alike until someone changes the token or the permissions.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self.kind(),
+            Some(ErrorKind::Unauthenticated | ErrorKind::PermissionDenied)
+        )
     }
 
     /// True when the server does not offer this API at all (e.g. Unity Catalog or serving on an
@@ -153,7 +198,10 @@ impl ApiError {
             ApiError::Transport { sent, .. } | ApiError::Timeout { sent, .. } => *sent,
             ApiError::Api { status, .. } => *status >= 500,
             ApiError::TooLarge { .. } | ApiError::Decode { .. } => true,
-            ApiError::ReadOnly { .. } | ApiError::Auth { .. } | ApiError::Setup { .. } => false,
+            ApiError::ReadOnly { .. }
+            | ApiError::Auth { .. }
+            | ApiError::Setup { .. }
+            | ApiError::Refused { .. } => false,
         }
     }
 }
@@ -168,6 +216,7 @@ impl ApiError {
                 *kind == ErrorKind::Unauthenticated || *status >= 500 || *status == 429
             }
             ApiError::Transport { .. } | ApiError::Timeout { .. } | ApiError::Auth { .. } => true,
+            ApiError::Refused { source, .. } => source.fails_every_request(),
             _ => false,
         }
     }
@@ -247,6 +296,34 @@ impl ApiError {
             ApiError::Setup { message } => ApiError::Setup {
                 message: scrub(message),
             },
+            ApiError::Refused {
+                host,
+                credentials,
+                source,
+            } => ApiError::Refused {
+                host: scrub(host),
+                credentials: scrub(credentials),
+                source: Box::new(source.redact(secrets)),
+            },
+        }
+    }
+
+    /// A 401 or 403 answer told as the refusal of `credentials` (whose they are, e.g. "the
+    /// token of profile `dev`") by the workspace at `host`; any other error as it is.
+    pub(crate) fn refused_by(self, host: &str, credentials: Option<&str>) -> ApiError {
+        match (&self, credentials) {
+            (
+                ApiError::Api {
+                    kind: ErrorKind::Unauthenticated | ErrorKind::PermissionDenied,
+                    ..
+                },
+                Some(credentials),
+            ) => ApiError::Refused {
+                host: host.to_string(),
+                credentials: credentials.to_string(),
+                source: Box::new(self),
+            },
+            _ => self,
         }
     }
 }
@@ -291,6 +368,13 @@ mod tests {
             ApiError::Setup {
                 message: secret.into(),
             },
+            ApiError::Refused {
+                host: "https://h".into(),
+                credentials: format!("the token {secret}"),
+                source: Box::new(ApiError::Auth {
+                    message: secret.into(),
+                }),
+            },
         ];
         for e in errors {
             let r = e.redact(&["", secret]);
@@ -298,5 +382,65 @@ mod tests {
             assert!(!format!("{r:?}").contains(secret), "{r:?}");
             assert!(r.to_string().contains("***"), "{r}");
         }
+    }
+
+    fn api(status: u16, kind: ErrorKind, code: ErrorCode, message: &str) -> ApiError {
+        ApiError::Api {
+            status,
+            kind,
+            code: Some(code),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_workspace_and_whose_credentials() {
+        let host = "https://dbc-1.cloud.databricks.com";
+        let who = Some("the token of profile `dev`");
+        let e = api(
+            401,
+            ErrorKind::Unauthenticated,
+            ErrorCode::Unauthenticated,
+            "Invalid access token.",
+        )
+        .refused_by(host, who);
+        assert_eq!(
+            e.to_string(),
+            "the workspace https://dbc-1.cloud.databricks.com refused the token of profile `dev` \
+             (UNAUTHENTICATED 401: Invalid access token.): check the token or sign in again"
+        );
+        assert_eq!(e.kind(), Some(ErrorKind::Unauthenticated));
+        assert!(e.fails_every_request() && !e.may_have_applied() && e.is_refusal());
+
+        let e = api(
+            403,
+            ErrorKind::PermissionDenied,
+            ErrorCode::PermissionDenied,
+            "no MANAGE",
+        )
+        .refused_by(host, who);
+        assert_eq!(
+            e.to_string(),
+            "the workspace https://dbc-1.cloud.databricks.com refused a request made with the \
+             token of profile `dev` (PERMISSION_DENIED 403: no MANAGE): check what its user may \
+             do, or the token"
+        );
+        assert_eq!(e.kind(), Some(ErrorKind::PermissionDenied));
+        assert!(!e.fails_every_request() && e.is_refusal());
+
+        // Other errors, and refusals of a client that was not told whose credentials it has,
+        // stay as they are.
+        let missing = api(404, ErrorKind::NotFound, ErrorCode::NotFound, "gone");
+        assert!(matches!(
+            missing.refused_by(host, who),
+            ApiError::Api { .. }
+        ));
+        let plain = api(
+            401,
+            ErrorKind::Unauthenticated,
+            ErrorCode::Unauthenticated,
+            "x",
+        );
+        assert!(matches!(plain.refused_by(host, None), ApiError::Api { .. }));
     }
 }

@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     in_flight: AtomicUsize,
     /// The workspace id the host reports, asked once (see `api::workspace_id`).
     pub(crate) workspace_id: tokio::sync::OnceCell<Option<String>>,
+    /// Whose the credentials are, named when the workspace refuses them.
+    whose: Option<String>,
 }
 
 enum Body {
@@ -169,7 +171,10 @@ impl Inner {
         }
         let shown = url.clone();
         let (auth, secrets) = Auth::new(&options.credentials)?;
+        let whose = options.credentials_from.as_deref();
+        let whose = whose.and_then(|from| options.credentials.described(from));
         Ok(Inner {
+            whose,
             base: options.host.trim_end_matches('/').to_string(),
             shown_host: shown.as_str().trim_end_matches('/').to_string(),
             http: transport::build(&options)?,
@@ -259,7 +264,8 @@ impl Inner {
                 _ => break failure.error,
             }
         };
-        Err(self.redact(error, used.as_ref().map(|t| &t.access)))
+        let error = self.redact(error, used.as_ref().map(|t| &t.access));
+        Err(error.refused_by(&self.shown_host, self.whose.as_deref()))
     }
 
     /// One try. `used` receives the access token sent, so its error can be scrubbed of it.

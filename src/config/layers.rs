@@ -28,6 +28,16 @@ impl fmt::Display for Origin {
     }
 }
 
+impl Origin {
+    /// The origin as a message names it: the flag or variable, or ``profile `dev` ``.
+    pub(crate) fn named(&self) -> String {
+        match self {
+            Origin::Profile(p) => format!("profile `{p}`"),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// A value plus its origin.
 #[derive(Debug, Clone)]
 pub(crate) struct Sourced<T> {

@@ -47,6 +47,9 @@ pub struct Resolved {
     /// Normalised base URL, without trailing slash.
     pub host: String,
     pub credentials: Credentials,
+    /// Where the credentials came from, as messages name it: `profile `dev``, `--token`,
+    /// `DATABRICKS_TOKEN`; `None` without credentials.
+    pub credentials_from: Option<String>,
     /// App settings for `profile`, with `--readonly` applied.
     pub settings: ProfileSettings,
     /// `[training_jobs]` of the app config: experiment name → training job id.
@@ -95,6 +98,19 @@ pub fn resolve(ov: &Overrides, env: Env<'_>, paths: &Paths) -> Result<Resolved, 
         env,
     };
     let credentials = credentials(&layers, &cx)?;
+    let credentials_from = match &credentials {
+        Credentials::None => None,
+        Credentials::Pat(_) => layers.token.as_ref().map(|t| t.origin.named()),
+        Credentials::OAuthM2m { .. } => layers.client_id.as_ref().map(|c| c.origin.named()),
+        Credentials::AzureClientSecret(_) => {
+            layers.azure_client_id.as_ref().map(|c| c.origin.named())
+        }
+        Credentials::DatabricksCli(_) | Credentials::AzureCli(_) => layers
+            .auth_type
+            .as_ref()
+            .or(layers.host.as_ref())
+            .map(|c| c.origin.named()),
+    };
     let app = AppConfig::load(&paths.app_config_file())?;
     let mut settings = app.settings_for(profile.as_deref());
     if ov.readonly {
@@ -105,6 +121,7 @@ pub fn resolve(ov: &Overrides, env: Env<'_>, paths: &Paths) -> Result<Resolved, 
         config_file,
         host,
         credentials,
+        credentials_from,
         settings,
         training_jobs: app.training_jobs,
     })
@@ -150,6 +167,7 @@ mod tests {
         assert_eq!(r.host, "http://127.0.0.1:5000");
         assert_eq!(r.credentials, Credentials::None);
         assert_eq!(r.profile, None);
+        assert_eq!(r.credentials_from, None);
     }
 
     #[test]
@@ -163,6 +181,16 @@ mod tests {
         assert_eq!(r.host, "https://flag.example.com");
         assert_eq!(r.profile.as_deref(), Some("prod"));
         assert_eq!(r.auth_type(), "pat");
+        assert_eq!(r.credentials_from.as_deref(), Some("profile `prod`"));
+        let flag = Overrides {
+            token: Some(Secret::new("dapi-flag")),
+            ..ov.clone()
+        };
+        let r = resolve(&flag, &env, &paths()).unwrap();
+        assert_eq!(r.credentials_from.as_deref(), Some("--token"));
+        let env = env_of(&[("DATABRICKS_TOKEN", "dapi-env")]);
+        let r = resolve(&ov, &env, &paths()).unwrap();
+        assert_eq!(r.credentials_from.as_deref(), Some("DATABRICKS_TOKEN"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use crate::api::Client;
 use crate::ops::canary::start::first_step_cut;
 use crate::ops::canary::{
-    CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunUntil, Runner,
+    CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunError, RunUntil, Runner,
 };
 use crate::ops::traffic::Split;
 use crate::ops::{ChangeContext, Workspace};
@@ -278,7 +278,10 @@ pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
         }
         Err(e) => {
             crate::eprintln_escaped!("error: {e} (the plan's state is saved; run again to resume)");
-            exit::FAILURE
+            match &e {
+                RunError::Refused { error, .. } => exit::for_api_error(error),
+                _ => exit::FAILURE,
+            }
         }
     }
 }

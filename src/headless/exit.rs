@@ -27,6 +27,7 @@ pub fn for_api_error(e: &ApiError) -> i32 {
             ErrorKind::BadRequest => USAGE,
             _ => FAILURE,
         },
+        ApiError::Refused { source, .. } => for_api_error(source),
         ApiError::Auth { .. } => AUTH,
         ApiError::ReadOnly { .. } => CONFLICT_OR_PERMISSION,
         ApiError::Setup { .. } => CONFIG,

@@ -1,7 +1,7 @@
-//! Reads shared by the tracking commands: an experiment by name or id, every page of a run
-//! search, and every page of a metric history.
+//! Reads shared by the tracking commands: an experiment by name or id, how much of a paged
+//! listing to read, and every page of a metric history (run searches: `run_stream`).
 
-use crate::api::models::mlflow::{Experiment, Metric, Run, SearchRunsRequest};
+use crate::api::models::mlflow::{Experiment, Metric};
 use crate::api::paging::PageGuard;
 use crate::api::{ApiError, ApiResult, Client, ErrorKind};
 
@@ -34,41 +34,6 @@ impl Reading {
     /// Enough has been read.
     pub(crate) fn done(&self, have: usize) -> bool {
         self.limit.is_some_and(|l| have >= l)
-    }
-}
-
-/// Follows `next_page_token` of `runs/search` from the first page, with `req`'s experiments,
-/// filter, view and order; its `max_results` and `page_token` are replaced.
-pub async fn search_runs(
-    client: &Client,
-    req: &SearchRunsRequest,
-    reading: Reading,
-) -> ApiResult<Paged<Run>> {
-    let mut out = Paged {
-        items: Vec::new(),
-        pages: 0,
-        more: false,
-    };
-    let mut token = None;
-    let mut guard = PageGuard::new("runs/search");
-    loop {
-        let page_req = SearchRunsRequest {
-            max_results: Some(reading.next_size(out.items.len())),
-            page_token: token.take(),
-            ..req.clone()
-        };
-        let page = client.search_runs(&page_req).await?;
-        out.pages += 1;
-        out.items.extend(page.runs);
-        token = guard.next(page.next_page_token)?;
-        if reading.done(out.items.len()) {
-            out.more = token.is_some() || reading.limit.is_some_and(|l| out.items.len() > l);
-            out.items.truncate(reading.limit.unwrap_or(usize::MAX));
-            return Ok(out);
-        }
-        if token.is_none() {
-            return Ok(out);
-        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod promote;
 pub mod query;
 pub mod report;
 pub mod run;
+pub mod run_nesting;
 pub mod run_stream;
 pub mod runs;
 pub mod runview;

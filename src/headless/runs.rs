@@ -7,7 +7,8 @@ use crate::cli::{RunView, RunsArgs};
 
 use super::fetch::{self, Lookup, Reading};
 use super::json_array::JsonArrayWriter;
-use super::run_stream::{self, StreamError};
+use super::run_nesting::{self, Nesting};
+use super::run_stream::{self, More, StreamError};
 use super::runview::{self as view, COMMON_COLUMNS};
 use super::{exit, output, report, table};
 
@@ -47,69 +48,114 @@ pub async fn run(client: &Client, args: &RunsArgs) -> i32 {
         limit: (!args.all).then_some(args.max as usize),
         page_size: args.page_size as usize,
     };
-    if args.output.json {
-        return json(client, &req, reading, &experiment.name).await;
-    }
-    let found = match fetch::search_runs(client, &req, reading).await {
-        Ok(f) => f,
-        Err(e) => return report::failed(&format!("runs of '{}'", experiment.name), &e),
+    let nesting = match args.nested {
+        true => Nesting::All,
+        false => Nesting::TopLevel,
     };
-    output::print(&render(&found.items, &args.order_by, now_ms()));
-    if found.more {
+    let what = format!("runs of '{}'", experiment.name);
+    let (runs, done) = if args.output.json {
+        let writer = JsonArrayWriter::new(std::io::stdout());
+        match run_stream::stream_runs(client, &req, nesting, reading, writer).await {
+            Ok((writer, done)) => match writer.finish() {
+                Ok(_) => (Vec::new(), done),
+                Err(e) => return write_failed(&e),
+            },
+            Err(StreamError::Write(e)) => return write_failed(&e),
+            Err(StreamError::Api(e)) => return report::failed(&what, &e),
+        }
+    } else {
+        match run_stream::stream_runs(client, &req, nesting, reading, Vec::new()).await {
+            Ok(read) => read,
+            Err(StreamError::Api(e)) => return report::failed(&what, &e),
+            Err(StreamError::Write(e)) => return write_failed(&e),
+        }
+    };
+    if done.filtered_here {
         crate::eprintln_escaped!(
-            "note: showing the first {} runs; more match (raise --max or use --all)",
-            found.items.len()
+            "note: this server cannot filter top-level runs (IS NULL): nested runs were left \
+             out here"
         );
+    }
+    if done.runs == 0 {
+        let nested = match (nesting, done.filtered_here) {
+            (Nesting::All, _) => None,
+            // Read to the end: every nested run was seen.
+            (Nesting::TopLevel, true) => Some((done.left_out, false)),
+            (Nesting::TopLevel, false) => {
+                run_nesting::count_nested(client, &req, reading.page_size)
+                    .await
+                    .ok()
+            }
+        };
+        // JSON stays an empty array; a note only when nested runs may be what matched.
+        let none_nested = nesting == Nesting::All || nested == Some((0, false));
+        if !(args.output.json && none_nested) {
+            output::eprint_line(&run_nesting::nothing_found(nesting, nested));
+        }
+        return exit::OK;
+    }
+    if args.output.json {
+        return exit::OK;
+    }
+    output::print(&render(&runs, &args.order_by, now_ms(), nesting));
+    match done.more {
+        More::No => {}
+        More::Yes => crate::eprintln_escaped!(
+            "note: showing the first {} runs; more match (raise --max or use --all)",
+            done.runs
+        ),
+        More::Maybe => crate::eprintln_escaped!(
+            "note: showing the first {} runs; more may match (raise --max or use --all)",
+            done.runs
+        ),
     }
     exit::OK
 }
 
-/// The runs as one JSON array, written page by page as the pages arrive (see README, "JSON
-/// output"). When a later page fails, the pages before it are out already and the array is
-/// left open, so no reader mistakes it for the whole listing; the error goes to stderr.
-async fn json(client: &Client, req: &SearchRunsRequest, reading: Reading, name: &str) -> i32 {
-    let writer = JsonArrayWriter::new(std::io::stdout());
-    let result = match run_stream::stream_runs(client, req, reading, writer).await {
-        Ok((writer, _)) => writer.finish().map(drop),
-        Err(StreamError::Write(e)) => Err(e),
-        Err(StreamError::Api(e)) => return report::failed(&format!("runs of '{name}'"), &e),
-    };
-    match result {
-        Ok(()) => exit::OK,
-        // The reader went away (`| head`): normal for a command-line tool.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
-        Err(e) => {
-            crate::eprintln_escaped!("error: cannot write output: {e}");
-            exit::FAILURE
-        }
+/// Output that could not be written: a reader that went away (`| head`) is normal for a
+/// command-line tool.
+fn write_failed(e: &std::io::Error) -> i32 {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return exit::OK;
     }
+    crate::eprintln_escaped!("error: cannot write output: {e}");
+    exit::FAILURE
 }
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// The runs table: id, name, status, start, duration, user, then the most common metrics and
-/// params (the ordered-by ones first). `now_ms` is the end of runs still going.
-pub fn render(runs: &[Run], order_by: &[String], now_ms: i64) -> String {
+/// The runs table: id, name (with `--nested`, the parent run id, cut), status, start, duration,
+/// user, then the most common metrics and params (the ordered-by ones first). `now_ms` is the
+/// end of runs still going.
+pub fn render(runs: &[Run], order_by: &[String], now_ms: i64, nesting: Nesting) -> String {
     if runs.is_empty() {
         return "no runs\n".to_string();
     }
     let cols = view::common_columns(runs, order_by, COMMON_COLUMNS);
-    let mut header: Vec<&str> = vec!["RUN ID", "NAME", "STATUS", "START", "DURATION", "USER"];
+    let parents = nesting == Nesting::All;
+    let mut header: Vec<&str> = vec!["RUN ID", "NAME"];
+    if parents {
+        header.push("PARENT");
+    }
+    header.extend(["STATUS", "START", "DURATION", "USER"]);
     header.extend(cols.metrics.iter().map(String::as_str));
     header.extend(cols.params.iter().map(String::as_str));
     let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|r| {
-            let mut row = vec![
-                r.info.run_id.clone(),
-                view::one_line(&view::run_name(r)),
+            let mut row = vec![r.info.run_id.clone(), view::one_line(&view::run_name(r))];
+            if parents {
+                let parent = run_nesting::parent_of(r).map(view::short_id);
+                row.push(parent.unwrap_or_else(|| "-".to_string()));
+            }
+            row.extend([
                 view::run_status(r),
                 table::timestamp(r.info.start_time),
                 view::run_duration(r, now_ms),
                 view::run_user(r),
-            ];
+            ]);
             row.extend(cols.metrics.iter().map(|k| view::metric_cell(r, k)));
             row.extend(cols.params.iter().map(|k| view::param_cell(r, k)));
             row
@@ -138,7 +184,7 @@ mod tests {
             timestamp: 0,
             step: 3,
         }];
-        let out = render(&[r], &[], 66_000);
+        let out = render(&[r.clone()], &[], 66_000, Nesting::TopLevel);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines[0],
@@ -148,6 +194,23 @@ mod tests {
             lines[1],
             "r1      trial-1  RUNNING  1970-01-01 00:00  1m 05s    ml-eng@acme.com  0.25  6"
         );
-        assert_eq!(render(&[], &[], 0), "no runs\n");
+        assert_eq!(render(&[], &[], 0, Nesting::TopLevel), "no runs\n");
+
+        // With nested runs, the parent: cut, and marked as cut.
+        let mut child = r.clone();
+        child.info.run_id = "r2".into();
+        child.data.tags.push(KeyValue::new(
+            run_nesting::PARENT_TAG,
+            "0123456789abcdef0123456789abcdef",
+        ));
+        let out = render(&[r, child], &[], 66_000, Nesting::All);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0].starts_with("RUN ID  NAME     PARENT     STATUS"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].starts_with("r1      trial-1  -          RUNNING"));
+        assert!(lines[2].starts_with("r2      trial-1  01234567…  RUNNING"));
     }
 }

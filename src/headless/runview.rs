@@ -185,10 +185,28 @@ pub fn one_line(s: &str) -> String {
     s.replace('\r', "").replace(['\n', '\t'], " ")
 }
 
+/// Characters of a run id shown where the whole id does not fit (a parent column).
+pub const SHORT_ID: usize = 8;
+
+/// The first [`SHORT_ID`] characters of `id` and `…`, so a cut id reads as cut; a short id whole.
+pub fn short_id(id: &str) -> String {
+    match id.char_indices().nth(SHORT_ID) {
+        Some((end, _)) => format!("{}…", one_line(&id[..end])),
+        None => one_line(id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::models::mlflow::{KeyValue, Metric};
+
+    #[test]
+    fn long_ids_are_cut_with_a_mark() {
+        assert_eq!(short_id("0123456789abcdef"), "01234567…");
+        assert_eq!(short_id("01234567"), "01234567");
+        assert_eq!(short_id("p1"), "p1");
+    }
 
     #[test]
     fn values_that_are_not_numbers_show_as_n_a() {

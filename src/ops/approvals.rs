@@ -23,7 +23,7 @@ use crate::ops::change::model_ref::{ModelRef, parse_version};
 use crate::ops::change::plan::{Plan, Step};
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
-use crate::ops::promote::read_all_stages;
+use crate::ops::promote::{read_all_stages, version_missing};
 use crate::ops::read_failure::{ReadFailure, keep_first};
 
 /// Versions read at most when looking for pending approvals (each costs one request).
@@ -468,18 +468,16 @@ pub async fn prepare_decision(
 ) -> Result<Plan, OpError> {
     let version = parse_version(&req.version).map_err(OpError::Invalid)?;
     let model = ModelRef::parse(&req.model);
-    let missing = |api: &str| {
-        let what = format!("{} has no version {version}", model.name());
-        let api = api.to_string();
-        move |e: ApiError| OpError::from_read(e, &api, || what)
-    };
     match &model {
         ModelRef::Uc(name) => {
             let number: i64 = version.parse().unwrap_or_default();
-            let v = client
-                .get_uc_model_version(name, number)
-                .await
-                .map_err(missing("Unity Catalog"))?;
+            let v = match client.get_uc_model_version(name, number).await {
+                Ok(v) => v,
+                Err(e) => {
+                    let api = "Unity Catalog";
+                    return Err(version_missing(client, e, api, &model, &version).await);
+                }
+            };
             let flag = self_approval_flag(settings, req, actor, v.created_by.as_deref())?;
             let tags = client.get_uc_version_tags(name, &version).await?;
             let mut plan = plan_uc_decision(name, &version, req, settings, actor, &tags);
@@ -487,12 +485,13 @@ pub async fn prepare_decision(
             Ok(plan)
         }
         ModelRef::Registry(name) => {
-            let open = client
-                .list_transition_requests(name, &version)
-                .await
-                .map_err(missing(
-                    "transition requests (a Databricks workspace-registry feature)",
-                ))?;
+            let open = match client.list_transition_requests(name, &version).await {
+                Ok(open) => open,
+                Err(e) => {
+                    let api = "transition requests (a Databricks workspace-registry feature)";
+                    return Err(version_missing(client, e, api, &model, &version).await);
+                }
+            };
             let mut stages_asked: Vec<String> = open
                 .iter()
                 .filter_map(|a| a.to_stage.clone())

@@ -61,6 +61,37 @@ fn map_missing(e: ApiError, api: &str, model: &str, version: &str) -> OpError {
     OpError::from_read(e, api, || format!("{model} has no version {version}"))
 }
 
+/// A version that could not be read because of `e`: when it is missing, whether the model is
+/// missing too (asked once more), "model M not found", else "M has no version V"; any other
+/// error as [`OpError::from_read`] tells it.
+pub(crate) async fn version_missing(
+    client: &Client,
+    e: ApiError,
+    api: &str,
+    model: &ModelRef,
+    version: &str,
+) -> OpError {
+    if e.is_not_found() && !e.is_not_available() {
+        return absent(client, model, version).await;
+    }
+    map_missing(e, api, model.name(), version)
+}
+
+/// `version` is not among the model's versions: "model M not found" when the model is not
+/// there either, else "M has no version V".
+async fn absent(client: &Client, model: &ModelRef, version: &str) -> OpError {
+    let found = match model {
+        ModelRef::Uc(name) => client.get_uc_model(name).await.map(drop),
+        ModelRef::Registry(name) => client.get_registered_model(name).await.map(drop),
+    };
+    match found {
+        Err(e) if e.is_not_found() && !e.is_not_available() => {
+            OpError::NotFound(format!("model {} not found", model.name()))
+        }
+        _ => not_found(model.name(), version),
+    }
+}
+
 /// Stage of every version of a workspace (or open-source) model.
 pub async fn read_all_stages(
     client: &Client,
@@ -107,10 +138,12 @@ pub async fn read_facts(
         ModelRef::Uc(name) => {
             let alias = alias.unwrap_or(DEFAULT_ALIAS).to_string();
             let number: i64 = version.parse().map_err(|_| not_found(name, version))?;
-            let v = client
-                .get_uc_model_version(name, number)
-                .await
-                .map_err(|e| map_missing(e, "Unity Catalog", name, version))?;
+            let v = match client.get_uc_model_version(name, number).await {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(version_missing(client, e, "Unity Catalog", model, version).await);
+                }
+            };
             let info = client.get_uc_model(name).await?;
             let not_ready = v
                 .status
@@ -124,10 +157,10 @@ pub async fn read_facts(
         }
         ModelRef::Registry(name) => match alias {
             Some(alias) => {
-                client
-                    .get_model_version(name, version)
-                    .await
-                    .map_err(|e| map_missing(e, "the model registry", name, version))?;
+                if let Err(e) = client.get_model_version(name, version).await {
+                    let api = "the model registry";
+                    return Err(version_missing(client, e, api, model, version).await);
+                }
                 Ok(PromoteFacts::RegistryAlias {
                     alias: alias.to_string(),
                     current: read_registry_alias(client, name, alias).await?,
@@ -136,7 +169,7 @@ pub async fn read_facts(
             None => {
                 let stages = read_all_stages(client, name).await?;
                 if !stages.contains_key(version) {
-                    return Err(not_found(name, version));
+                    return Err(absent(client, model, version).await);
                 }
                 Ok(PromoteFacts::Stages { stages })
             }

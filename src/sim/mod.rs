@@ -151,6 +151,15 @@ impl SimHandle {
         self.shared.faults().set_spec(spec);
     }
 
+    /// From now on, answers run searches that use `IS NULL` / `IS NOT NULL` with 400
+    /// `INVALID_PARAMETER_VALUE`, as MLflow servers from before those operators do (`false`:
+    /// understands them again).
+    pub fn refuse_is_null(&self, refuse: bool) {
+        self.shared
+            .refuse_is_null
+            .store(refuse, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The clock reading the story was built at: every seeded timestamp is this minus an offset.
     pub fn anchor_ms(&self) -> i64 {
         self.shared.world().anchor_ms

@@ -1,6 +1,8 @@
 //! MLflow runs: search with the full filter language (evaluated in `run_search`), get, and
 //! metric history (reference §3).
 
+use std::sync::atomic::Ordering;
+
 use axum::Json;
 use axum::extract::State;
 
@@ -11,7 +13,7 @@ use super::experiments::{max_results, view_type};
 use super::paging;
 use super::params::Params;
 use super::run_search::{self, RunQuery};
-use super::search::{self, Dialect};
+use super::search::{self, Dialect, Op};
 use super::state::AppState;
 
 const DEFAULT_MAX_RESULTS: i64 = 1000;
@@ -27,6 +29,15 @@ pub(crate) async fn search(
     let view = view_type(&p, "run_view_type")?;
     let filter = p.str("filter")?.unwrap_or_default();
     let clauses = search::parse_filter(&filter, Dialect::Runs).map_err(ApiError::invalid)?;
+    if st.refuse_is_null.load(Ordering::Relaxed)
+        && clauses
+            .iter()
+            .any(|c| matches!(c.op, Op::IsNull | Op::IsNotNull))
+    {
+        return Err(ApiError::invalid(format!(
+            "Invalid clause(s) in filter string: '{filter}'"
+        )));
+    }
     let order_by = p.list("order_by")?;
     let orders = order_by
         .iter()

@@ -65,6 +65,9 @@ pub(crate) struct Shared {
     pub serving: Arc<Runtime>,
     /// Print each rejected request on stderr (standalone `sim` only: the demo owns the terminal).
     echo_rejections: AtomicBool,
+    /// Run searches answer `IS NULL` / `IS NOT NULL` with 400, as MLflow servers from before
+    /// those operators do.
+    pub refuse_is_null: AtomicBool,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -94,6 +97,7 @@ impl Shared {
             oauth: OAuthState::new(token_ttl),
             serving,
             echo_rejections: AtomicBool::new(false),
+            refuse_is_null: AtomicBool::new(false),
         }
     }
 

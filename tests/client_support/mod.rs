@@ -116,6 +116,21 @@ impl Server {
         .await
     }
 
+    /// A tracking server with one experiment, `e` (id 7), found by name; `rest` answers every
+    /// other request.
+    pub async fn one_experiment(
+        rest: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        Server::start(move |seen, i| match seen.path() {
+            "/api/2.0/mlflow/experiments/get-by-name" => Reply::json(
+                200,
+                r#"{"experiment": {"experiment_id": "7", "name": "e"}}"#,
+            ),
+            _ => rest(seen, i),
+        })
+        .await
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }

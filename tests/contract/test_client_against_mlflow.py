@@ -129,22 +129,22 @@ def test_headless_runs_by_name_and_id_follow_the_view_type(seeded):
     url, expected, _ = seeded
     c = MlflowClient(tracking_uri=url)
     exp_id = expected["experiment_id"]
-    by_name = cli_json(url, "runs", "contract/churn")
+    by_name = cli_json(url, "runs", "contract/churn", "--nested")
     assert sorted(r["info"]["run_id"] for r in by_name) == expected["active_run_ids"]
-    by_id = cli_json(url, "runs", exp_id)
+    by_id = cli_json(url, "runs", exp_id, "--nested")
     assert by_id == by_name
     # The default order is the server's: newest first.
     starts = [r["info"]["start_time"] for r in by_name]
     assert starts == sorted(starts, reverse=True)
 
-    deleted = cli_json(url, "runs", "contract/churn", "--view", "deleted")
+    deleted = cli_json(url, "runs", "contract/churn", "--nested", "--view", "deleted")
     official = c.search_runs([exp_id], run_view_type=ViewType.DELETED_ONLY)
     assert [r["info"]["run_id"] for r in deleted] == [r.info.run_id for r in official] == [expected["deleted_run_id"]]
     assert deleted[0]["info"]["lifecycle_stage"] == "deleted"
-    everything = cli_json(url, "runs", "contract/churn", "--view", "all")
+    everything = cli_json(url, "runs", "contract/churn", "--nested", "--view", "all")
     assert sorted(r["info"]["run_id"] for r in everything) == sorted(expected["active_run_ids"] + [expected["deleted_run_id"]])
 
-    two = cli_json(url, "runs", "contract/churn", "--max", "2", "--page-size", "1")
+    two = cli_json(url, "runs", "contract/churn", "--nested", "--max", "2", "--page-size", "1")
     assert two == by_name[:2]
 
 
@@ -152,30 +152,58 @@ def test_headless_runs_filter_and_order_by(seeded):
     url, expected, _ = seeded
     parent = expected["parent_run_id"]
     children = cli_json(
-        url, "runs", "contract/churn",
+        url, "runs", "contract/churn", "--nested",
         "--filter", f"tags.mlflow.parentRunId = '{parent}'",
         "--order-by", "metrics.acc DESC",
     )
     accs = [next(m["value"] for m in r["data"]["metrics"] if m["key"] == "acc") for r in children]
     assert accs == sorted((ch["acc"] for ch in expected["children"]), reverse=True)
     by_depth = cli_json(
-        url, "runs", "contract/churn",
+        url, "runs", "contract/churn", "--nested",
         "--filter", f"tags.mlflow.parentRunId = '{parent}'",
         "--order-by", "params.max_depth DESC",
     )
     depths = [next(p["value"] for p in r["data"]["params"] if p["key"] == "max_depth") for r in by_depth]
     assert depths == ["9", "6", "3"]
-    filtered = cli_json(url, "runs", "contract/churn", "--filter", expected["filter"])
+    filtered = cli_json(url, "runs", "contract/churn", "--nested", "--filter", expected["filter"])
     assert sorted(r["info"]["run_id"] for r in filtered) == expected["filtered"]
     for quoted in expected["quoted_filters"]:
-        found = cli_json(url, "runs", "contract/churn", "--filter", quoted)
+        found = cli_json(url, "runs", "contract/churn", "--nested", "--filter", quoted)
         assert [r["info"]["run_id"] for r in found] == [expected["quoted_match"]], quoted
 
-    code, stdout, stderr = cli(url, "runs", "contract/churn", "--order-by", "metrics.acc DESC", "--max", "3")
+    code, stdout, stderr = cli(
+        url, "runs", "contract/churn", "--nested", "--order-by", "metrics.acc DESC", "--max", "3",
+    )
     assert code == 0, stderr
     lines = stdout.splitlines()
-    assert lines[0].split()[:8] == ["RUN", "ID", "NAME", "STATUS", "START", "DURATION", "USER", "acc"]
+    assert lines[0].split()[:9] == ["RUN", "ID", "NAME", "PARENT", "STATUS", "START", "DURATION", "USER", "acc"]
     assert len(lines) == 4 and "more match" in stderr
+
+
+def test_headless_runs_are_top_level_unless_nested(seeded):
+    """The server filters with `tags.mlflow.parentRunId IS NULL`: only the sweep parent and the
+    long-history run are top-level; the trials come with --nested, each naming its parent."""
+    url, expected, _ = seeded
+    parent = expected["parent_run_id"]
+    top = cli_json(url, "runs", "contract/churn")
+    assert sorted(r["info"]["run_id"] for r in top) == sorted([parent, expected["long_run_id"]])
+    assert all(r["parent_run_id"] is None for r in top)
+    assert all(t["key"] != "mlflow.parentRunId" for r in top for t in r["data"].get("tags", []))
+
+    nested = cli_json(url, "runs", "contract/churn", "--nested")
+    parents = {r["info"]["run_id"]: r["parent_run_id"] for r in nested}
+    for child in expected["children"]:
+        assert parents[child["run_id"]] == parent
+
+    code, stdout, stderr = cli(url, "runs", "contract/churn")
+    assert code == 0, stderr
+    lines = stdout.splitlines()
+    assert len(lines) == 3 and "PARENT" not in lines[0], stdout
+
+    only_trials = f"tags.mlflow.parentRunId = '{parent}'"
+    code, stdout, stderr = cli(url, "runs", "contract/churn", "--filter", only_trials)
+    assert code == 0 and stdout == "", stderr
+    assert stderr.strip() == "no top-level runs found (3 nested runs: use --nested)", stderr
 
 
 def test_headless_errors_map_to_exit_codes(seeded):

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::api::Client;
+use crate::api::{ApiError, Client};
 use crate::ops::change::execute::ChangeContext;
 use crate::ops::change::target::Action;
 use crate::ops::error::OpError;
@@ -41,6 +41,10 @@ pub enum RunError {
         count: u32,
         last: String,
     },
+    /// The workspace refused to let the endpoint be read (401, 403): asking again every
+    /// interval would be refused alike.
+    #[error("stopped reading endpoint {endpoint}: {error}")]
+    Refused { endpoint: String, error: ApiError },
     #[error(
         "the canary plan of {endpoint} was saved for workspace {saved}, not this one ({here}); \
          it is not driven here"
@@ -103,24 +107,21 @@ impl<'a> Runner<'a> {
 
     /// Reads the endpoint and both entities' counters. (Takes the client and clock rather than
     /// `&self`, so the run's future stays `Send` without the callbacks having to be `Sync`.)
-    async fn look(client: &Client, clock: &Clock, state: &CanaryState) -> Observation {
+    async fn look(
+        client: &Client,
+        clock: &Clock,
+        state: &CanaryState,
+    ) -> Result<Observation, ApiError> {
         let plan = &state.plan;
-        let ep = match client.get_serving_endpoint(&plan.endpoint).await {
-            Ok(ep) => ep,
-            Err(e) => {
-                return Observation::ReadFailed {
-                    message: e.to_string(),
-                };
-            }
-        };
+        let ep = client.get_serving_endpoint(&plan.endpoint).await?;
         let metrics = Self::sample(client, clock, state).await;
-        Observation::Look {
+        Ok(Observation::Look {
             endpoint: EndpointLook {
                 config: EndpointConfigState::of(&ep),
                 updating: traffic::wait::is_updating(&ep),
             },
             metrics,
-        }
+        })
     }
 
     async fn sample(client: &Client, clock: &Clock, state: &CanaryState) -> Option<Sample> {
@@ -135,13 +136,14 @@ impl<'a> Runner<'a> {
         })
     }
 
-    /// Carries out one change and reports how it ended.
+    /// Carries out one change and reports how it ended (always `Ok`: a failed change is told
+    /// to the machine, which decides).
     async fn apply(
         &mut self,
         state: &CanaryState,
         after: EndpointConfigState,
         comment: String,
-    ) -> Observation {
+    ) -> Result<Observation, ApiError> {
         let name = state.plan.endpoint.clone();
         let result = match self.client.get_serving_endpoint(&name).await {
             Ok(ep) => {
@@ -164,15 +166,15 @@ impl<'a> Runner<'a> {
             Err(e) => (false, e.to_string()),
         };
         let (endpoint, metrics) = match Self::look(self.client, &self.clock, state).await {
-            Observation::Look { endpoint, metrics } => (Some(endpoint), metrics),
+            Ok(Observation::Look { endpoint, metrics }) => (Some(endpoint), metrics),
             _ => (None, None),
         };
-        Observation::ChangeDone {
+        Ok(Observation::ChangeDone {
             ok,
             message,
             endpoint,
             metrics,
-        }
+        })
     }
 
     fn save(&self, state: &mut CanaryState) {
@@ -226,21 +228,35 @@ impl<'a> Runner<'a> {
         state.host = Some(ws.host);
         state.workspace_id = ws.id.or(state.workspace_id);
         // Look first, so that a queued command (an abort) acts on the endpoint as it is now.
-        let mut obs = Self::look(self.client, &self.clock, &state).await;
+        let mut read = Self::look(self.client, &self.clock, &state).await;
         loop {
-            if let Observation::ReadFailed { message } = &obs {
-                failures += 1;
-                if failures >= self.max_read_failures {
-                    self.save(&mut state);
-                    return Err(RunError::Unreachable {
-                        endpoint: state.plan.endpoint.clone(),
-                        count: failures,
-                        last: message.clone(),
-                    });
+            let obs = match read {
+                Ok(obs) => {
+                    failures = 0;
+                    obs
                 }
-            } else {
-                failures = 0;
-            }
+                // The workspace refused the token or the read: final, asking again is refused
+                // alike (other failures may pass, so a few are borne).
+                Err(error) if error.is_refusal() => {
+                    state.log(self.now(), format!("could not read the endpoint: {error}"));
+                    self.save(&mut state);
+                    let endpoint = state.plan.endpoint.clone();
+                    return Err(RunError::Refused { endpoint, error });
+                }
+                Err(error) => {
+                    failures += 1;
+                    let message = error.to_string();
+                    if failures >= self.max_read_failures {
+                        self.save(&mut state);
+                        return Err(RunError::Unreachable {
+                            endpoint: state.plan.endpoint.clone(),
+                            count: failures,
+                            last: message,
+                        });
+                    }
+                    Observation::ReadFailed { message }
+                }
+            };
             let now = self.now();
             let (next, actions) = machine::step(state, obs, now);
             state = next;
@@ -251,15 +267,15 @@ impl<'a> Runner<'a> {
                 CanaryAction::Alert { .. } => None,
             });
             if let Some((after, comment)) = apply {
-                obs = self.apply(&state, after, comment).await;
+                read = self.apply(&state, after, comment).await;
                 continue;
             }
             if self.done(&state) {
                 return Ok(state);
             }
             let interval = Duration::from_millis(state.plan.interval_ms.max(1) as u64);
-            obs = match self.wait(interval).await {
-                Some(command) => Observation::Command { command },
+            read = match self.wait(interval).await {
+                Some(command) => Ok(Observation::Command { command }),
                 None => Self::look(self.client, &self.clock, &state).await,
             };
         }

@@ -50,6 +50,7 @@ impl FailureKind {
                 ErrorKind::Unauthenticated => FailureKind::Auth,
                 _ => FailureKind::Other,
             },
+            ApiError::Refused { source, .. } => FailureKind::of(source),
             ApiError::ReadOnly { .. } => FailureKind::PermissionDenied,
             ApiError::Auth { .. } => FailureKind::Auth,
             _ => FailureKind::Other,

@@ -252,6 +252,26 @@ async fn sweep_children_by_parent_tag_ordered_by_loss() {
 }
 
 #[tokio::test]
+async fn a_server_without_is_null_refuses_it_and_nothing_else() {
+    let t = sim().await;
+    let exp = t.churn_experiment_id().await;
+    let top = json!({"experiment_ids": [exp], "filter": "tags.mlflow.parentRunId IS NULL"});
+    t.sim.refuse_is_null(true);
+    let (status, body) = t.post(SEARCH_RUNS, top.clone()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error_code"], "INVALID_PARAMETER_VALUE");
+    let (status, _) = t
+        .post(
+            SEARCH_RUNS,
+            json!({"experiment_ids": [exp], "filter": "params.model = 'xgboost'"}),
+        )
+        .await;
+    assert_eq!(status, 200, "other filters still work");
+    t.sim.refuse_is_null(false);
+    assert_eq!(t.post(SEARCH_RUNS, top).await.0, 200);
+}
+
+#[tokio::test]
 async fn run_filters_across_types() {
     let t = sim().await;
     let exp = t.churn_experiment_id().await;
