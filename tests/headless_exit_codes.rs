@@ -277,6 +277,16 @@ async fn check_row(args: &str, cond: Cond, want: i32, plan: &Path) -> Option<Str
     if errors.len() != want_errors {
         problems.push(format!("{} error lines (want {want_errors})", errors.len()));
     }
+    // A failure is not also an empty listing: "no pending approvals found" beside the error
+    // reads as if the list had been read.
+    if want != OK
+        && out
+            .stderr
+            .lines()
+            .any(|l| l.starts_with("no ") && l.contains(" found"))
+    {
+        problems.push("an empty listing is shown as well as the failure".to_string());
+    }
     let object = argv[1..]
         .iter()
         .find(|a| !a.starts_with("--"))

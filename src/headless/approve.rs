@@ -144,9 +144,11 @@ pub async fn list(client: &Client, session: &Session, args: &ApprovalsArgs) -> i
         return show(client, session, args, model).await;
     }
     let pending = list_pending(client, &session.approvals).await;
+    // A list that could not be read at all is not an empty list: only the error is shown.
+    let unread = pending.items.is_empty() && pending.incomplete.is_some();
     if args.json {
         output::json(&pending);
-    } else {
+    } else if !unread {
         let now = Utc::now().timestamp_millis();
         let rows: Vec<Vec<String>> = pending.items.iter().map(|p| row(p, now)).collect();
         output::listing("pending approvals", rows.len(), || {
