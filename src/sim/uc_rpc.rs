@@ -23,7 +23,7 @@ use super::stages::parse_conditions;
 use super::state::{AppState, Principal};
 use super::uc::{missing_model, visible};
 use super::uc_aliases::{alias_target, delete_alias, set_alias};
-use super::uc_tags::{missing_version, parse_version, rpc_version};
+use super::uc_tags::{missing_version, parse_version, rpc_version, visible_version};
 use super::world::UcModel;
 
 /// `registered-models/search`: default 100 per page, at most 1000 (as the REST listing).
@@ -134,15 +134,8 @@ pub(crate) async fn search_versions(
 
 /// `model-versions/get-download-uri`: the version's storage location.
 pub(crate) async fn download_uri(State(st): State<AppState>, p: Params) -> ApiResult<Json<Value>> {
-    let name = p.required_str("name")?;
-    let version = parse_version(&p.required_str("version")?)?;
     let world = st.world();
-    let model = visible(&world, &name, false)?;
-    let v = model
-        .versions
-        .iter()
-        .find(|v| v.version == version)
-        .ok_or_else(|| missing_version(&name, version))?;
+    let (_, v) = visible_version(&world, &p)?;
     Ok(Json(json!({ "artifact_uri": v.storage_location })))
 }
 

@@ -17,7 +17,7 @@ use super::params::Params;
 use super::permissions::require_uc_owner;
 use super::state::{AppState, Principal};
 use super::uc::{missing_model, visible};
-use super::world::UcModel;
+use super::world::{UcModel, World};
 
 pub(crate) fn parse_version(text: &str) -> ApiResult<i64> {
     text.trim()
@@ -29,6 +29,23 @@ pub(crate) fn missing_version(full_name: &str, version: i64) -> ApiError {
     ApiError::not_found(format!(
         "Routine or Model '{full_name}' version {version} does not exist."
     ))
+}
+
+/// The model and its version `version`, as the caller may see them (the `name` and `version`
+/// arguments of the UC registry RPCs).
+pub(crate) fn visible_version<'w>(
+    world: &'w World,
+    p: &Params,
+) -> ApiResult<(&'w UcModel, &'w ModelVersionInfo)> {
+    let name = p.required_str("name")?;
+    let version = parse_version(&p.required_str("version")?)?;
+    let model = visible(world, &name, false)?;
+    let v = model
+        .versions
+        .iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| missing_version(&name, version))?;
+    Ok((model, v))
 }
 
 /// Applies `changes` to one version's tags, after the ownership check.
@@ -105,15 +122,8 @@ pub(crate) async fn rpc_get(
     State(st): State<AppState>,
     p: Params,
 ) -> ApiResult<Json<UcRegistryModelVersionResponse>> {
-    let name = p.required_str("name")?;
-    let version = parse_version(&p.required_str("version")?)?;
     let world = st.world();
-    let model = visible(&world, &name, false)?;
-    let v = model
-        .versions
-        .iter()
-        .find(|v| v.version == version)
-        .ok_or_else(|| missing_version(&name, version))?;
+    let (model, v) = visible_version(&world, &p)?;
     Ok(Json(UcRegistryModelVersionResponse {
         model_version: rpc_version(model, v),
     }))
