@@ -5,14 +5,11 @@
 
 use serde::Serialize;
 
-use crate::api::models::mlflow::{Run, SearchRunsRequest, SearchRunsResponse, lookup};
+use crate::api::models::mlflow::{Run, SearchRunsRequest, SearchRunsResponse};
 use crate::api::{ApiResult, Client, ErrorKind};
 use crate::ops::run_filter;
 
 use super::fetch::Reading;
-
-/// The tag that makes a run a child of another (a sweep trial).
-pub const PARENT_TAG: &str = "mlflow.parentRunId";
 
 /// Which runs a listing shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,11 +18,6 @@ pub enum Nesting {
     TopLevel,
     /// Every run, nested ones included (`--nested`).
     All,
-}
-
-/// The parent run id of a nested run.
-pub fn parent_of(run: &Run) -> Option<&str> {
-    lookup(&run.data.tags, PARENT_TAG)
 }
 
 /// A run as `runs --json` lists it: the API's `Run` object with its parent run id beside it
@@ -42,7 +34,7 @@ pub fn listed(runs: &[Run]) -> Vec<ListedRun<'_>> {
     runs.iter()
         .map(|run| ListedRun {
             run,
-            parent_run_id: parent_of(run),
+            parent_run_id: run.parent_run_id(),
         })
         .collect()
 }
@@ -107,7 +99,11 @@ pub async fn count_nested(
         ..req.clone()
     };
     let page = client.search_runs(&all).await?;
-    let nested = page.runs.iter().filter(|r| parent_of(r).is_some()).count();
+    let nested = page
+        .runs
+        .iter()
+        .filter(|r| r.parent_run_id().is_some())
+        .count();
     let more = page.next_page_token.is_some_and(|t| !t.is_empty());
     Ok((nested, more))
 }
@@ -132,7 +128,7 @@ pub fn nothing_found(nesting: Nesting, nested: Option<(usize, bool)>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::mlflow::KeyValue;
+    use crate::api::models::mlflow::{KeyValue, PARENT_TAG};
 
     fn run(id: &str, parent: Option<&str>) -> Run {
         let mut r = Run::default();

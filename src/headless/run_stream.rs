@@ -101,7 +101,7 @@ pub async fn stream_runs<S: PageSink>(
         let mut runs = std::mem::take(&mut page.runs);
         if filter_here {
             let read = runs.len();
-            runs.retain(|r| run_nesting::parent_of(r).is_none());
+            runs.retain(|r| r.parent_run_id().is_none());
             done.left_out += read - runs.len();
         }
         let token = guard

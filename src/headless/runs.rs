@@ -147,7 +147,7 @@ pub fn render(runs: &[Run], order_by: &[String], now_ms: i64, nesting: Nesting) 
         .map(|r| {
             let mut row = vec![r.info.run_id.clone(), view::one_line(&view::run_name(r))];
             if parents {
-                let parent = run_nesting::parent_of(r).map(view::short_id);
+                let parent = r.parent_run_id().map(view::short_id);
                 row.push(parent.unwrap_or_else(|| "-".to_string()));
             }
             row.extend([
@@ -200,7 +200,7 @@ mod tests {
         let mut child = r.clone();
         child.info.run_id = "r2".into();
         child.data.tags.push(KeyValue::new(
-            run_nesting::PARENT_TAG,
+            crate::api::models::mlflow::PARENT_TAG,
             "0123456789abcdef0123456789abcdef",
         ));
         let out = render(&[r, child], &[], 66_000, Nesting::All);

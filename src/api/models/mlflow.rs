@@ -23,6 +23,9 @@ impl KeyValue {
     }
 }
 
+/// The tag that makes a run a child of another (a sweep trial), naming its parent run id.
+pub const PARENT_TAG: &str = "mlflow.parentRunId";
+
 /// Looks up a key in a tag/param list.
 pub fn lookup<'a>(items: &'a [KeyValue], key: &str) -> Option<&'a str> {
     items
@@ -93,6 +96,13 @@ pub struct Run {
     /// MLflow 3 `RunOutputs` (logged models); OSS sends `{}` when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outputs: Option<serde_json::Value>,
+}
+
+impl Run {
+    /// The parent run id of a nested run (its `mlflow.parentRunId` tag).
+    pub fn parent_run_id(&self) -> Option<&str> {
+        lookup(&self.data.tags, PARENT_TAG)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

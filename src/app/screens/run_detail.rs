@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::ApiResult;
-use crate::api::models::mlflow::{FileInfo, Run, RunStatus, lookup};
+use crate::api::models::mlflow::{FileInfo, Run, RunStatus};
 
 use super::super::action::Action;
 use super::super::chart::{self, ChartSpec, ChartView, History};
@@ -13,7 +13,6 @@ use super::super::picker::{PickItem, PickValue, Picker, PickerPurpose};
 use super::super::remote::{Accepted, Remote, RequestId};
 use super::super::screen::Route;
 use super::super::state::{Overlay, State, ToastLevel};
-use super::runs::table::PARENT_TAG;
 
 /// Metrics charted by default at most.
 const DEFAULT_CHARTED: usize = 3;
@@ -51,7 +50,7 @@ impl RunDetailState {
     }
 
     pub fn parent_id(&self) -> Option<&str> {
-        lookup(&self.run.data.as_ref()?.data.tags, PARENT_TAG)
+        self.run.data.as_ref()?.parent_run_id()
     }
 }
 

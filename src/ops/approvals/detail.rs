@@ -139,7 +139,7 @@ async fn read_run(client: &Client, l: &mut Lineage, notes: &mut Vec<String>) -> 
         Ok(run) => {
             l.run_name = run.info.run_name.clone();
             l.experiment_id = Some(run.info.experiment_id.clone());
-            l.parent_run_id = lookup(&run.data.tags, "mlflow.parentRunId").map(str::to_string);
+            l.parent_run_id = run.parent_run_id().map(str::to_string);
             Some(run)
         }
         Err(e) => {

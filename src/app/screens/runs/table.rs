@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use crate::api::models::mlflow::{Run, RunStatus};
 
 /// `mlflow.parentRunId`: the tag that makes a run a child (a sweep trial).
-pub const PARENT_TAG: &str = "mlflow.parentRunId";
+pub use crate::api::models::mlflow::PARENT_TAG;
 
 /// Bytes of the string arena: `offset`, `len`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -174,8 +174,8 @@ impl RunTable {
         let info = &run.info;
         let id = self.store(&info.run_id);
         let name = self.store(info.run_name.as_deref().unwrap_or(""));
-        let parent = match run.data.tags.iter().find(|t| t.key == PARENT_TAG) {
-            Some(t) => self.parents.intern(&t.value),
+        let parent = match run.parent_run_id() {
+            Some(p) => self.parents.intern(p),
             None => NONE,
         };
         let user = match info.user_id.as_deref() {
