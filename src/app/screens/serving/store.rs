@@ -20,8 +20,8 @@ use crate::ops::serving_metrics::Snapshot;
 use super::super::super::remote::{Accepted, LoadError, Remote, RequestId};
 use super::history::MetricsHistory;
 
-/// Endpoints whose history is kept. A full hour of three served entities takes about 4 MB
-/// (measured: 34 MB for eight), mostly the snapshots' counters kept for windows of any span.
+/// Endpoints whose history is kept, each at most an hour of scrapes (see `MetricsHistory`):
+/// most of an endpoint's memory is the snapshots' counters, kept for windows of any span.
 pub const MAX_ENDPOINTS: usize = 8;
 
 /// What an endpoint never scraped shows.
