@@ -51,6 +51,19 @@ async fn me(c: &Client) -> Result<Value, ApiError> {
     c.get_json::<Value>(ME, &[]).await
 }
 
+/// `n` calls at once; every one must succeed.
+async fn me_concurrently(c: &Client, n: usize) {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { me(&c).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+}
+
 fn count(sim: &SimHandle, path: &str) -> usize {
     sim.request_log().iter().filter(|r| r.path == path).count()
 }
@@ -83,28 +96,12 @@ async fn m2m_tokens_are_refreshed_before_they_expire() {
     assert_eq!(count(&sim, TOKEN), 2);
     // Past the first token's expiry: the simulator would refuse it; the new one is used.
     sim.clock.advance(20 * MINUTE);
-    let calls: Vec<_> = (0..6)
-        .map(|_| {
-            let c = c.clone();
-            tokio::spawn(async move { me(&c).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    me_concurrently(&c, 6).await;
     assert_eq!(count(&sim, TOKEN), 2);
     assert_eq!(refused(&sim), 0);
     // Past the second one's: the concurrent calls share one refresh.
     sim.clock.advance(60 * MINUTE);
-    let calls: Vec<_> = (0..6)
-        .map(|_| {
-            let c = c.clone();
-            tokio::spawn(async move { me(&c).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    me_concurrently(&c, 6).await;
     assert_eq!(count(&sim, TOKEN), 3);
     assert_eq!(refused(&sim), 0);
 }
