@@ -39,6 +39,20 @@ fn find_version<'m>(model: &'m WsModel, version: &str) -> ApiResult<&'m ModelVer
         .ok_or_else(|| missing_version(&model.model.name, version))
 }
 
+/// The tags of `name`'s version `version`, to change.
+fn version_tags_mut<'w>(
+    world: &'w mut World,
+    name: &str,
+    version: &str,
+) -> ApiResult<&'w mut Vec<KeyValue>> {
+    model_mut(world, name)?
+        .versions
+        .iter_mut()
+        .find(|x| x.version == version)
+        .map(|mv| &mut mv.tags)
+        .ok_or_else(|| missing_version(name, version))
+}
+
 pub(crate) async fn get(
     State(st): State<AppState>,
     p: Params,
@@ -301,12 +315,11 @@ pub(crate) async fn set_version_tag(
     let version = p.required_str("version")?;
     let key = p.required_str("key")?;
     let value = p.str("value")?.unwrap_or_default();
-    let mut world = st.world();
-    let model = model_mut(&mut world, &name)?;
-    find_version(model, &version)?;
-    if let Some(mv) = model.versions.iter_mut().find(|x| x.version == version) {
-        set_tag(&mut mv.tags, key, value);
-    }
+    set_tag(
+        version_tags_mut(&mut st.world(), &name, &version)?,
+        key,
+        value,
+    );
     Ok(Json(json!({})))
 }
 
@@ -332,12 +345,7 @@ pub(crate) async fn delete_version_tag(
     let name = p.required_str("name")?;
     let version = p.required_str("version")?;
     let key = p.required_str("key")?;
-    let mut world = st.world();
-    let model = model_mut(&mut world, &name)?;
-    find_version(model, &version)?;
-    if let Some(mv) = model.versions.iter_mut().find(|x| x.version == version) {
-        mv.tags.retain(|t| t.key != key);
-    }
+    version_tags_mut(&mut st.world(), &name, &version)?.retain(|t| t.key != key);
     Ok(Json(json!({})))
 }
 
