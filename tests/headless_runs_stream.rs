@@ -1,6 +1,6 @@
 //! `runs --json` is written page by page as the pages arrive: the same bytes as the whole list
-//! printed at once, each page on the output before the listing is over, and the pages read
-//! before a failure kept. Everything is on 127.0.0.1.
+//! printed at once, each page on the output before the listing is over, the pages read before
+//! a failure kept, and a page read ahead used only when it was asked with the right token. Everything is on 127.0.0.1.
 
 mod client_support;
 mod headless_support;
@@ -14,7 +14,7 @@ use mlops_console::api::models::mlflow::{Run, SearchRunsRequest};
 use mlops_console::headless::fetch::Reading;
 use mlops_console::headless::json_array::JsonArrayWriter;
 use mlops_console::headless::run_nesting::{Nesting, listed};
-use mlops_console::headless::run_stream::{More, stream_runs};
+use mlops_console::headless::run_stream::{Gathered, More, stream_runs};
 use mlops_console::safe_text;
 
 use client_support::{Reply, Server};
@@ -58,15 +58,30 @@ impl Write for Shared {
     }
 }
 
+/// Waits up to 10 s for `out` to hold `text`; whether it did.
+fn wait_for(out: &Shared, text: &str) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < until {
+        if out.text().contains(text) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    false
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_page_is_written_before_the_one_after_next_is_requested() {
+async fn a_page_is_written_while_the_pages_after_it_are_read() {
     let out = Shared::default();
     let seen_at_third: Arc<Mutex<Option<String>>> = Arc::default();
     let (o, record) = (out.clone(), seen_at_third.clone());
+    // The last page is answered only once page 1 is out (or after 10 s): a listing that
+    // wrote nothing until its end would leave page 1 out of the record.
     let server = Server::start(move |seen, _| match token_of(&seen.body).as_deref() {
         None => Reply::json(200, page("p1", 2, Some("t2"))),
         Some("t2") => Reply::json(200, page("p2", 2, Some("t3"))),
         _ => {
+            wait_for(&o, "\"p1-1\"");
             *record.lock().unwrap() = Some(o.text());
             Reply::json(200, page("p3", 1, None))
         }
@@ -99,7 +114,7 @@ async fn each_page_is_written_before_the_one_after_next_is_requested() {
         .expect("a third request");
     assert!(
         at_third.contains("\"p1-0\"") && at_third.contains("\"p1-1\""),
-        "page 1 was not out when page 3 was asked for: {at_third:?}"
+        "page 1 was not out before page 3 was answered: {at_third:?}"
     );
     let runs: Vec<Run> = serde_json::from_str(&out.text()).unwrap();
     let ids: Vec<&str> = runs.iter().map(|r| r.info.run_id.as_str()).collect();
@@ -150,10 +165,11 @@ async fn streamed_json_is_byte_for_byte_the_whole_listing() {
         limit: None,
         page_size: 1000,
     };
-    let (all, _) = stream_runs(&client, &req, Nesting::All, reading, Vec::new())
+    let (all, _) = stream_runs(&client, &req, Nesting::All, reading, Gathered::default())
         .await
         .map_err(|e| format!("{e:?}"))
         .unwrap();
+    let all = all.into_runs();
     assert!(all.len() > 7, "several pages of 7");
     let whole = format!(
         "{}\n",
@@ -192,4 +208,53 @@ async fn streamed_json_is_byte_for_byte_the_whole_listing() {
     )
     .await;
     assert_eq!(limited.runs(), all[..9].to_vec());
+}
+
+/// A server that writes the token before the runs, with a run whose inputs hold a field of the
+/// same name: the page read ahead with that guess is not used, the real token is followed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_read_ahead_with_a_wrong_guess_is_not_used() {
+    let first = json!({
+        "next_page_token": "t2",
+        "runs": [
+            {"info": {"run_id": "p1-0", "experiment_id": "7"}},
+            {"info": {"run_id": "p1-1", "experiment_id": "7"},
+             "inputs": {"dataset_inputs": [], "next_page_token": "decoy"}}
+        ]
+    })
+    .to_string();
+    let server = Server::one_experiment(move |seen, _| match token_of(&seen.body).as_deref() {
+        None => Reply::json(200, first.clone()),
+        Some("t2") => Reply::json(200, page("p2", 2, None)),
+        _ => Reply::json(200, page("wrong", 2, None)),
+    })
+    .await;
+    let out = cli(
+        &server.url(),
+        "dapi-test",
+        &[
+            "runs",
+            "e",
+            "--nested",
+            "--all",
+            "--page-size",
+            "2",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ids: Vec<String> = out.runs().into_iter().map(|r| r.info.run_id).collect();
+    assert_eq!(ids, ["p1-0", "p1-1", "p2-0", "p2-1"]);
+    let asked: Vec<Option<String>> = server
+        .seen()
+        .iter()
+        .filter(|s| s.path().ends_with("runs/search"))
+        .map(|s| token_of(&s.body))
+        .collect();
+    assert!(
+        asked.contains(&Some("decoy".into())),
+        "the guess was read ahead: {asked:?}"
+    );
+    assert!(asked.contains(&Some("t2".into())), "{asked:?}");
 }

@@ -8,7 +8,7 @@ use mlops_console::api::models::mlflow::{
 use mlops_console::api::{Client, ClientOptions, Credentials, ErrorKind};
 use mlops_console::headless::fetch::{self, Reading};
 use mlops_console::headless::run_nesting::Nesting;
-use mlops_console::headless::run_stream::stream_runs;
+use mlops_console::headless::run_stream::{Gathered, stream_runs};
 use serde_json::Value;
 
 /// The client for the server and what the mlflow client logged there.
@@ -193,10 +193,12 @@ async fn view_types_long_histories_quoted_keys_and_param_order() {
         limit: None,
         page_size: 1,
     };
-    let (children, done) = stream_runs(&client, &req, Nesting::All, one_a_page, Vec::new())
-        .await
-        .map_err(|e| format!("{e:?}"))
-        .expect("children");
+    let (children, done) =
+        stream_runs(&client, &req, Nesting::All, one_a_page, Gathered::default())
+            .await
+            .map_err(|e| format!("{e:?}"))
+            .expect("children");
+    let children = children.into_runs();
     assert_eq!(
         done.pages, 3,
         "no token after the last run (OSS reads one row ahead)"

@@ -6,6 +6,7 @@
 //! a change whose answer was lost) within the call's budget → decode. Concerns live in the submodules: `transport` (reqwest/TLS/proxy setup), `retry`,
 //! `error_map`, `oauth`, `readonly`.
 
+mod decode;
 pub(crate) mod error_map;
 pub(crate) mod oauth;
 pub mod readonly;
@@ -22,6 +23,9 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
+pub use self::decode::JsonBody;
+#[cfg(test)]
+use self::decode::{decode, decode_bytes};
 use self::oauth::Token;
 use self::retry::{Deadline, Replay};
 use self::sign_in::Auth;
@@ -208,18 +212,6 @@ impl Inner {
         let path = call.path;
         let body = self.execute(call).await?;
         self.decode_answer(path, &body)
-    }
-
-    /// A 2xx body as `T`. When it does not decode, the error quotes an excerpt of the body
-    /// without our credentials.
-    fn decode_answer<T: DeserializeOwned>(&self, path: &str, body: &[u8]) -> ApiResult<T> {
-        decode_bytes(path, body).map_err(|first| {
-            let scrubbed = self.scrub(&String::from_utf8_lossy(body), None);
-            match decode::<T>(path, &scrubbed) {
-                Err(e) => e,
-                Ok(_) => first,
-            }
-        })
     }
 
     /// Sends `call` until it succeeds, fails for good, or the retry budget would be overrun;
@@ -478,45 +470,6 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(Some(body))
-}
-
-/// A 2xx body as `T`, decoded from the bytes as they arrived. A body that does not decode that
-/// way goes through [`decode`] as text: an empty body, invalid UTF-8 inside a string (replaced by
-/// U+FFFD, as a text read always did), and the readable error for HTML or broken JSON.
-fn decode_bytes<T: DeserializeOwned>(path: &str, body: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(body).or_else(|_| decode(path, &String::from_utf8_lossy(body)))
-}
-
-/// A 2xx body as `T`. An empty body reads as `{}` (or `null` for types that want it): some
-/// endpoints answer a successful mutation with nothing.
-fn decode<T: DeserializeOwned>(path: &str, text: &str) -> ApiResult<T> {
-    let result = if text.trim().is_empty() {
-        serde_json::from_str("{}").or_else(|_| serde_json::from_str("null"))
-    } else {
-        serde_json::from_str(text)
-    };
-    result.map_err(|e| decode_error(path, text, &e))
-}
-
-/// A short, readable account of an undecodable body; never the whole body.
-fn decode_error(path: &str, text: &str, e: &serde_json::Error) -> ApiError {
-    let trimmed = text.trim_start();
-    let message = if trimmed.starts_with('<') {
-        let page = error_map::html_message(trimmed).unwrap_or_default();
-        format!("expected JSON, got an HTML page: {page}")
-    } else if trimmed.is_empty() {
-        format!("empty body: {}", error_map::excerpt(&e.to_string(), 200))
-    } else {
-        format!(
-            "{}; body starts: {}",
-            error_map::excerpt(&e.to_string(), 200),
-            error_map::excerpt(trimmed, 120)
-        )
-    };
-    ApiError::Decode {
-        path: path.to_string(),
-        message,
-    }
 }
 
 #[cfg(test)]

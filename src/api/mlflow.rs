@@ -2,6 +2,7 @@
 
 use super::client::Client;
 use super::error::ApiResult;
+use super::http::JsonBody;
 use super::models::mlflow::*;
 use super::paging::{Page, collect_pages};
 use super::present::present;
@@ -37,6 +38,13 @@ impl Client {
     /// One page of `runs/search`.
     pub async fn search_runs(&self, req: &SearchRunsRequest) -> ApiResult<SearchRunsResponse> {
         self.post_json("/api/2.0/mlflow/runs/search", req).await
+    }
+
+    /// One page of `runs/search`, undecoded: for a listing that reads each run as it decodes
+    /// it (see `headless::run_page`).
+    pub async fn search_runs_body(&self, req: &SearchRunsRequest) -> ApiResult<JsonBody> {
+        self.post_json_body("/api/2.0/mlflow/runs/search", req)
+            .await
     }
 
     pub async fn get_run(&self, run_id: &str) -> ApiResult<Run> {

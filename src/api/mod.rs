@@ -29,6 +29,7 @@ pub mod workspace_id;
 pub use client::{Client, ClientOptions};
 pub use credentials::Credentials;
 pub use error::{ApiError, ApiResult, ErrorCode, ErrorKind};
+pub use http::JsonBody;
 pub use http::readonly::is_read_only_call;
 pub use http::retry::RetryPolicy;
 pub use secret::Secret;

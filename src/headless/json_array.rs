@@ -3,49 +3,87 @@
 //! of the whole list, with the hazards it leaves raw escaped as [`safe_text::json`] does, and a
 //! trailing newline: what `output::json` prints for the same list.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::safe_text;
 
-/// Writes the elements given to [`JsonArrayWriter::page`] as one JSON array on `out`.
+/// Writes the elements given to [`JsonArrayWriter::push`] as one JSON array on `out`, a page
+/// at a time: the elements of a page are gathered and written by [`JsonArrayWriter::commit`],
+/// or dropped by [`JsonArrayWriter::discard`].
 pub struct JsonArrayWriter<W: Write> {
     out: W,
-    started: bool,
+    /// The elements of the page being gathered, as they will be written.
+    pending: Vec<u8>,
+    /// Elements were written to `out`.
+    written: bool,
 }
 
 impl<W: Write> JsonArrayWriter<W> {
     pub fn new(out: W) -> Self {
         JsonArrayWriter {
             out,
-            started: false,
+            pending: Vec::new(),
+            written: false,
         }
     }
 
-    /// Writes `items` as the next elements and flushes, so a reader sees each page as soon
-    /// as it is read.
-    pub fn page<T: Serialize>(&mut self, items: &[T]) -> io::Result<()> {
+    /// Adds `items` to the page being gathered.
+    pub fn push<T: Serialize>(&mut self, items: &[T]) -> io::Result<()> {
         if items.is_empty() {
             return Ok(());
         }
-        // The page as an array of its own is `[\n  {…},\n  {…}\n]`, indented as inside the
-        // whole list: its elements are the text between the brackets.
-        let text = serde_json::to_string_pretty(items)?;
-        let elements = text
-            .strip_prefix('[')
-            .and_then(|t| t.strip_suffix("\n]"))
-            .ok_or_else(|| io::Error::other("a JSON array without brackets"))?;
-        let open = if self.started { "," } else { "[" };
-        self.started = true;
-        self.out.write_all(open.as_bytes())?;
-        self.out.write_all(safe_text::json(elements).as_bytes())?;
+        let first = !self.written && self.pending.is_empty();
+        // The items as an array of their own are `[\n  {…},\n  {…}\n]`, indented as inside
+        // the whole list: their opening bracket becomes the separator, the closing one goes.
+        let start = self.pending.len();
+        serde_json::to_writer_pretty(&mut self.pending, items)?;
+        let text = &self.pending[start..];
+        if !(text.starts_with(b"[") && text.ends_with(b"\n]")) {
+            self.pending.truncate(start);
+            return Err(io::Error::other("a JSON array without brackets"));
+        }
+        self.pending.truncate(self.pending.len() - 2);
+        if !first {
+            self.pending[start] = b',';
+        }
+        let added = std::str::from_utf8(&self.pending[start..]).map_err(io::Error::other)?;
+        if let Cow::Owned(safe) = safe_text::json(added) {
+            self.pending.truncate(start);
+            self.pending.extend_from_slice(safe.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// Writes the page gathered and flushes, so a reader sees each page as soon as it is read.
+    pub fn commit(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.out.write_all(&self.pending)?;
+        self.pending.clear();
+        self.written = true;
         self.out.flush()
     }
 
-    /// Closes the array (`[]` when nothing was written) and hands back the output.
+    /// Drops the page gathered.
+    pub fn discard(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Writes `items` as the next elements: [`JsonArrayWriter::push`], then
+    /// [`JsonArrayWriter::commit`].
+    pub fn page<T: Serialize>(&mut self, items: &[T]) -> io::Result<()> {
+        self.push(items)?;
+        self.commit()
+    }
+
+    /// Closes the array (`[]` when nothing was written) and hands back the output; a page
+    /// gathered and not committed is dropped.
     pub fn finish(mut self) -> io::Result<W> {
-        let close = if self.started { "\n]\n" } else { "[]\n" };
+        let close = if self.written { "\n]\n" } else { "[]\n" };
         self.out.write_all(close.as_bytes())?;
         self.out.flush()?;
         Ok(self.out)
@@ -108,6 +146,38 @@ mod tests {
     fn no_elements_is_an_empty_array() {
         assert_eq!(streamed(&[]), whole(&[]));
         assert_eq!(streamed(&[Vec::new(), Vec::new()]), "[]\n");
+    }
+
+    #[test]
+    fn pushed_runs_are_written_on_commit_and_dropped_on_discard() {
+        let runs: Vec<Run> = (0..6).map(|i| run(&format!("r{i}"), "ok")).collect();
+        let mut w = JsonArrayWriter::new(Vec::new());
+        w.push(&runs[..1]).unwrap();
+        w.push(&runs[1..3]).unwrap();
+        assert!(
+            w.out.is_empty(),
+            "nothing written before the page is committed"
+        );
+        w.commit().unwrap();
+        w.push(&[run("gone", "half a page")]).unwrap();
+        w.discard();
+        w.push(&runs[3..4]).unwrap();
+        w.push(&[] as &[Run]).unwrap();
+        w.push(&runs[4..]).unwrap();
+        w.commit().unwrap();
+        w.push(&[run("late", "never committed")]).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(out, whole(&runs));
+    }
+
+    #[test]
+    fn a_discarded_first_page_leaves_the_array_to_the_next() {
+        let mut w = JsonArrayWriter::new(Vec::new());
+        w.push(&[run("gone", "x")]).unwrap();
+        w.discard();
+        w.page(&[run("a", "kept")]).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(out, whole(&[run("a", "kept")]));
     }
 
     #[test]

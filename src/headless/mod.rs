@@ -17,6 +17,7 @@ pub mod query;
 pub mod report;
 pub mod run;
 pub mod run_nesting;
+pub mod run_page;
 pub mod run_stream;
 pub mod runs;
 pub mod runview;

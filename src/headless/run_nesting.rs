@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use crate::api::models::mlflow::{Run, SearchRunsRequest, SearchRunsResponse};
-use crate::api::{ApiResult, Client, ErrorKind};
+use crate::api::models::mlflow::{Run, SearchRunsRequest};
+use crate::api::{ApiResult, Client, ErrorKind, JsonBody};
 use crate::ops::run_filter;
 
 use super::fetch::Reading;
@@ -42,7 +42,8 @@ pub fn listed(runs: &[Run]) -> Vec<ListedRun<'_>> {
 /// The first page of a listing, and how the pages after it are asked for.
 #[derive(Debug)]
 pub struct FirstPage {
-    pub page: SearchRunsResponse,
+    /// Its answer, decoded as it is listed.
+    pub body: JsonBody,
     /// The request the next pages repeat (with their own page token and size).
     pub req: SearchRunsRequest,
     /// The server could not filter top-level runs: nested runs are to be left out here.
@@ -66,17 +67,17 @@ pub async fn first_page(
         ..req.clone()
     };
     let server = ask(nesting == Nesting::TopLevel, reading.next_size(0));
-    match client.search_runs(&server).await {
-        Ok(page) => Ok(FirstPage {
-            page,
+    match client.search_runs_body(&server).await {
+        Ok(body) => Ok(FirstPage {
+            body,
             req: server,
             filter_here: false,
         }),
         Err(e) if nesting == Nesting::TopLevel && e.kind() == Some(ErrorKind::BadRequest) => {
             let plain = ask(false, reading.page_size as i64);
-            let page = client.search_runs(&plain).await?;
+            let body = client.search_runs_body(&plain).await?;
             Ok(FirstPage {
-                page,
+                body,
                 req: plain,
                 filter_here: true,
             })

@@ -64,8 +64,9 @@ pub async fn run(client: &Client, args: &RunsArgs) -> i32 {
             Err(StreamError::Api(e)) => return report::failed(&what, &e),
         }
     } else {
-        match run_stream::stream_runs(client, &req, nesting, reading, Vec::new()).await {
-            Ok(read) => read,
+        let gathered = run_stream::Gathered::default();
+        match run_stream::stream_runs(client, &req, nesting, reading, gathered).await {
+            Ok((gathered, done)) => (gathered.into_runs(), done),
             Err(StreamError::Api(e)) => return report::failed(&what, &e),
             Err(StreamError::Write(e)) => return write_failed(&e),
         }

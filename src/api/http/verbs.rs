@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::retry::Replay;
-use super::{Body, Call, CallAuth, JSON, TEXT, readonly, setup};
+use super::{Body, Call, CallAuth, JSON, JsonBody, TEXT, readonly, setup};
 use crate::api::client::Client;
 use crate::api::error::ApiResult;
 
@@ -61,6 +61,22 @@ impl Client {
     ) -> ApiResult<T> {
         let call = Self::call(Method::POST, path, &[], json_body(path, body)?);
         self.inner.json(call).await
+    }
+
+    /// [`Client::post_json`] with the 2xx body left undecoded, for a caller that reads it off
+    /// the runtime (see [`JsonBody`]).
+    pub async fn post_json_body<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<JsonBody> {
+        let call = Self::call(Method::POST, path, &[], json_body(path, body)?);
+        let bytes = self.inner.execute(call).await?;
+        Ok(JsonBody {
+            inner: self.inner.clone(),
+            path: path.to_string(),
+            bytes,
+        })
     }
 
     /// [`Client::post_json`] for a change that carries an idempotency key the server honours
