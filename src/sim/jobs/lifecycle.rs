@@ -1,7 +1,11 @@
 //! A run's life on the simulator's clock. Every run waits [`PENDING_MS`] for its cluster; a
 //! training run then logs [`EPOCHS`](super::training::EPOCHS) epochs of [`EPOCH_MS`] (RUNNING),
 //! registers its model for [`REGISTER_MS`] (TERMINATING) and ends TERMINATED/SUCCESS about 20 s
-//! after it started. Each step happens at its own due time, however late the clock is read.
+//! after it started; a multi-task run goes task by task (see [`super::tasks`]). Each step happens
+//! at its own due time, however late the clock is read.
+//!
+//! Cancelling is asynchronous, as on Databricks: `runs/cancel` only asks; the run shows
+//! TERMINATING for [`CANCEL_MS`] and then ends TERMINATED/CANCELED.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +18,7 @@ use crate::api::models::mlflow::RunStatus as MlflowStatus;
 use crate::sim::world::World;
 
 use super::training::{self, EPOCHS, Origin};
-use super::{JobRunRecord, Plan, Progress, Script};
+use super::{CancelRequest, JobRunRecord, Plan, Progress, Script, tasks};
 
 /// Cluster start-up.
 pub(crate) const PENDING_MS: i64 = 3_000;
@@ -23,6 +27,8 @@ pub(crate) const EPOCH_MS: i64 = 1_000;
 pub(crate) const REGISTER_MS: i64 = 2_000;
 /// A successful training run's whole length.
 pub(crate) const TRAINING_MS: i64 = PENDING_MS + EPOCHS as i64 * EPOCH_MS + REGISTER_MS;
+/// From `runs/cancel` to the run's end (TERMINATING meanwhile).
+pub(crate) const CANCEL_MS: i64 = 2_000;
 
 /// How a run ended.
 pub(crate) struct Ending<'a> {
@@ -47,6 +53,43 @@ impl Ending<'_> {
 /// Sets the legacy `state` and the newer `status` together (and the task's), as the service
 /// keeps them in step.
 pub(crate) fn set_state(run: &mut JobRun, life: Life, message: &str) {
+    let (state, status) = active_blocks(life, message);
+    for task in &mut run.tasks {
+        task.state = Some(state.clone());
+        task.status = Some(status.clone());
+    }
+    run.state = Some(state);
+    run.status = Some(status);
+}
+
+/// Sets the run's own `state` and `status`, leaving its tasks alone.
+pub(crate) fn set_run_state(run: &mut JobRun, life: Life, message: &str) {
+    let unchanged = run
+        .state
+        .as_ref()
+        .is_some_and(|s| s.life_cycle_state.as_ref() == Some(&life) && s.state_message == message);
+    if !unchanged {
+        let (state, status) = active_blocks(life, message);
+        run.state = Some(state);
+        run.status = Some(status);
+    }
+}
+
+/// Sets one task run's `state` and `status`.
+pub(crate) fn set_task_state(task: &mut RunTask, life: Life, message: &str) {
+    let unchanged = task
+        .state
+        .as_ref()
+        .is_some_and(|s| s.life_cycle_state.as_ref() == Some(&life) && s.state_message == message);
+    if !unchanged {
+        let (state, status) = active_blocks(life, message);
+        task.state = Some(state);
+        task.status = Some(status);
+    }
+}
+
+/// The `state` and `status` of a run that has not ended.
+fn active_blocks(life: Life, message: &str) -> (RunState, RunStatus) {
     let status = match &life {
         Life::Queued => RunStatusState::Queued,
         Life::Pending => RunStatusState::Pending,
@@ -63,19 +106,52 @@ pub(crate) fn set_state(run: &mut JobRun, life: Life, message: &str) {
         state: Some(status),
         ..Default::default()
     };
-    for task in &mut run.tasks {
-        task.state = Some(state.clone());
-        task.status = Some(status.clone());
-    }
-    run.state = Some(state);
-    run.status = Some(status);
+    (state, status)
 }
 
-/// Ends `run` at `at` (durations filled in; setup is the pending time, when known).
+/// Ends `run` and every task of it at `at`.
 pub(crate) fn terminate(run: &mut JobRun, ending: &Ending<'_>, at: i64) {
+    for task in &mut run.tasks {
+        end_task(task, ending, at);
+    }
+    end_run(run, ending, at);
+}
+
+/// Ends one task run at `at`.
+pub(crate) fn end_task(task: &mut RunTask, ending: &Ending<'_>, at: i64) {
+    let (state, status) = ended_blocks(ending);
+    task.state = Some(state);
+    task.status = Some(status);
+    task.end_time = Some(at);
+}
+
+/// Ends the run itself at `at` (durations filled in; setup is the pending time, when known),
+/// leaving its tasks alone; closes the repair in progress, if any.
+pub(crate) fn end_run(run: &mut JobRun, ending: &Ending<'_>, at: i64) {
     let start = run.start_time.unwrap_or(at);
     let total = (at - start).max(0);
     let setup = PENDING_MS.min(total);
+    let (state, status) = ended_blocks(ending);
+    if let Some(last) = run
+        .repair_history
+        .last_mut()
+        .filter(|r| r.end_time.unwrap_or(0) == 0)
+    {
+        last.end_time = Some(at);
+        last.state = Some(state.clone());
+        last.status = Some(status.clone());
+    }
+    run.state = Some(state);
+    run.status = Some(status);
+    run.end_time = Some(at);
+    run.setup_duration = Some(setup);
+    run.execution_duration = Some(total - setup);
+    run.cleanup_duration = Some(0);
+    run.run_duration = Some(total);
+}
+
+/// The `state` and `status` of an ended run or task.
+fn ended_blocks(ending: &Ending<'_>) -> (RunState, RunStatus) {
     let state = RunState {
         life_cycle_state: Some(ending.life.clone()),
         result_state: Some(ending.result.clone()),
@@ -92,18 +168,7 @@ pub(crate) fn terminate(run: &mut JobRun, ending: &Ending<'_>, at: i64) {
         }),
         queue_details: None,
     };
-    for task in &mut run.tasks {
-        task.state = Some(state.clone());
-        task.status = Some(status.clone());
-        task.end_time = Some(at);
-    }
-    run.state = Some(state);
-    run.status = Some(status);
-    run.end_time = Some(at);
-    run.setup_duration = Some(setup);
-    run.execution_duration = Some(total - setup);
-    run.cleanup_duration = Some(0);
-    run.run_duration = Some(total);
+    (state, status)
 }
 
 /// A run of `job` in PENDING at `now`, with the job's parameters (overridden where given) and
@@ -191,23 +256,60 @@ pub(crate) fn new_run(
         .iter()
         .map(|p| (p.name.clone(), p.effective().unwrap_or("").to_string()))
         .collect();
-    let plan = match &sim_job.script {
-        Script::Training { experiment, model } => Plan::Training(Box::new(training::plan(
-            world.seed, run_id, experiment, model, effective,
-        ))),
-        Script::Batch { running_ms } => Plan::Batch {
-            running_ms: *running_ms,
-        },
-    };
-    Some(JobRunRecord {
+    let all: Vec<usize> = (0..run.tasks.len()).collect();
+    let job_id = sim_job.job.job_id;
+    let plan = attempt_plan(
+        world,
+        &sim_job.script,
+        job_id,
+        run_id,
+        &effective,
+        &all,
+        now,
+    );
+    let mut record = JobRunRecord {
         run,
         progress: Some(Progress {
             plan,
+            began: now,
             epochs_logged: 0,
             version: None,
         }),
-        mlflow_run_id: None,
-    })
+        ..Default::default()
+    };
+    if let Some(Progress {
+        plan: Plan::Tasks(_),
+        ..
+    }) = &record.progress
+    {
+        tasks::wait_for_start(&mut record.run);
+    }
+    Some(record)
+}
+
+/// What one attempt of a run of `job_id` (the first, or a repair) will do: `salt` tells
+/// attempts apart, `which` are the task indexes it runs.
+pub(crate) fn attempt_plan(
+    world: &World,
+    script: &Script,
+    job_id: i64,
+    salt: i64,
+    effective: &[(String, String)],
+    which: &[usize],
+    began: i64,
+) -> Plan {
+    match script {
+        Script::Training { experiment, model } => Plan::Training(Box::new(training::plan(
+            world.seed,
+            salt,
+            experiment,
+            model,
+            effective.to_vec(),
+        ))),
+        Script::Tasks(steps) => Plan::Tasks(tasks::plan(
+            world, steps, job_id, salt, effective, which, began,
+        )),
+    }
 }
 
 /// Brings every active run up to `now`.
@@ -216,7 +318,7 @@ pub(crate) fn advance(world: &mut World, now: i64) {
         .jobs
         .runs
         .iter()
-        .filter(|r| r.progress.is_some())
+        .filter(|r| r.progress.is_some() || r.cancel.is_some())
         .map(|r| r.run.run_id)
         .collect();
     for run_id in active {
@@ -228,24 +330,26 @@ fn advance_run(world: &mut World, run_id: i64, now: i64) {
     let Some(record) = world.jobs.run(run_id) else {
         return;
     };
-    let (Some(progress), Some(start)) = (record.progress.clone(), record.run.start_time) else {
+    if let Some(cancel) = record.cancel.clone() {
+        // Nothing else moves while a cancellation is under way.
+        if now >= cancel.at + CANCEL_MS {
+            complete_cancel(world, run_id, &cancel.user, cancel.at + CANCEL_MS);
+        }
+        return;
+    }
+    let Some(progress) = record.progress.clone() else {
         return;
     };
-    let elapsed = now - start;
-    if elapsed < PENDING_MS {
+    let start = progress.began;
+    if now - start < PENDING_MS {
         return;
     }
     match &progress.plan {
-        Plan::Batch { running_ms } => {
-            if elapsed >= PENDING_MS + running_ms {
-                finish_record(
-                    world,
-                    run_id,
-                    &Ending::SUCCESS,
-                    start + PENDING_MS + running_ms,
-                );
-            } else {
-                update_state(world, run_id, Life::Running, "");
+        Plan::Tasks(plan) => {
+            if let Some(r) = world.jobs.run_mut(run_id)
+                && tasks::advance(r, plan, now)
+            {
+                r.progress = None;
             }
         }
         Plan::Training(plan) => advance_training(world, run_id, start, progress.clone(), plan, now),
@@ -316,6 +420,12 @@ fn advance_training(
                 "Task train failed with message: {reason}. This caused all downstream tasks to \
                  get skipped."
             );
+            let trace = tasks::trace(
+                &notebook,
+                "max_depth = int(dbutils.widgets.get(\"max_depth\"))",
+                reason,
+            );
+            record_output(world, run_id, String::new(), Some((reason.clone(), trace)));
             finish_record(world, run_id, &failed(&message), first_epoch_end);
         }
         return;
@@ -350,6 +460,12 @@ fn advance_training(
         if let Some(version) = progress.version {
             training::settle_version(world, &plan.model, version, true, done_at);
         }
+        let result = serde_json::json!({
+            "mlflow_run_id": plan.mlflow_run_id,
+            "model": plan.model,
+            "model_version": progress.version,
+        });
+        record_output(world, run_id, result.to_string(), None);
         finish_record(world, run_id, &Ending::SUCCESS, done_at);
         return;
     }
@@ -369,6 +485,28 @@ pub(crate) fn failed(message: &str) -> Ending<'_> {
     }
 }
 
+/// Stores the output of a single-task run's task: its exit value, or its error and trace.
+fn record_output(world: &mut World, run_id: i64, result: String, error: Option<(String, String)>) {
+    let Some(r) = world.jobs.run_mut(run_id) else {
+        return;
+    };
+    let Some(task_run_id) = r.run.tasks.first().map(|t| t.run_id) else {
+        return;
+    };
+    let output = match error {
+        Some((error, trace)) => super::TaskOutput {
+            error: Some(error),
+            error_trace: Some(trace),
+            ..Default::default()
+        },
+        None => super::TaskOutput {
+            result: Some(result),
+            ..Default::default()
+        },
+    };
+    r.outputs.insert(task_run_id, output);
+}
+
 fn update_state(world: &mut World, run_id: i64, life: Life, message: &str) {
     if let Some(r) = world.jobs.run_mut(run_id) {
         let unchanged = r.run.life_cycle_state().as_ref() == Some(&life)
@@ -386,15 +524,36 @@ fn finish_record(world: &mut World, run_id: i64, ending: &Ending<'_>, at: i64) {
     }
 }
 
-/// Cancels an active run at `now` (its MLflow run is KILLED, a registration in flight fails);
-/// a run that already ended is left alone, as the service does.
+/// Asks an active run to stop at `now`: it shows TERMINATING until [`CANCEL_MS`] later, when
+/// it ends CANCELED. A run that already ended, or is already stopping, is left alone, as the
+/// service does.
 pub(crate) fn cancel(world: &mut World, run_id: i64, user: &str, now: i64) {
+    let Some(record) = world.jobs.run_mut(run_id) else {
+        return;
+    };
+    if record.run.is_terminal() || record.cancel.is_some() {
+        return;
+    }
+    record.cancel = Some(CancelRequest {
+        at: now,
+        user: user.to_string(),
+    });
+    let message = format!("Run cancellation requested by {user}.");
+    set_run_state(&mut record.run, Life::Terminating, &message);
+    for task in &mut record.run.tasks {
+        if !task.is_terminal() {
+            set_task_state(task, Life::Terminating, &message);
+        }
+    }
+}
+
+/// Ends a run whose cancellation was asked for, at `at` (its MLflow run is KILLED, a
+/// registration in flight fails); tasks that had ended keep their result.
+fn complete_cancel(world: &mut World, run_id: i64, user: &str, at: i64) {
+    let now = at;
     let Some(record) = world.jobs.run(run_id) else {
         return;
     };
-    if record.run.is_terminal() {
-        return;
-    }
     let mlflow_run = record.mlflow_run_id.clone();
     if let Some(Progress {
         plan: Plan::Training(plan),
@@ -420,5 +579,14 @@ pub(crate) fn cancel(world: &mut World, run_id: i64, user: &str, now: i64) {
         kind: TerminationType::Success,
         message: &message,
     };
-    finish_record(world, run_id, &ending, now);
+    if let Some(r) = world.jobs.run_mut(run_id) {
+        for task in &mut r.run.tasks {
+            if !task.is_terminal() {
+                end_task(task, &ending, now);
+            }
+        }
+        end_run(&mut r.run, &ending, now);
+        r.progress = None;
+        r.cancel = None;
+    }
 }
