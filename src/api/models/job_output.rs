@@ -48,7 +48,7 @@ pub struct NotebookOutput {
 
 impl RunOutput {
     /// The notebook's exit value read as a flat JSON object (`{"rows_scored": 48213,
-    /// "output_table": "main.ml.churn_scores"}`): its keys with their values as text, in order.
+    /// "output_table": "main.ml.churn_scores"}`): its keys with their values as text.
     /// Empty when there is no result or it is not a JSON object.
     pub fn reported(&self) -> Vec<(String, String)> {
         let Some(text) = self
@@ -114,3 +114,7 @@ pub struct RepairRunResponse {
     )]
     pub repair_id: Option<i64>,
 }
+
+#[cfg(test)]
+#[path = "job_output_tests.rs"]
+mod tests;

@@ -127,7 +127,7 @@ fn duration(
         return Some(sum);
     }
     match (start, end) {
-        (Some(s), Some(e)) if e > 0 && e >= s => Some(e - s),
+        (Some(s), Some(e)) if s > 0 && e >= s => Some(e - s),
         _ => None,
     }
 }

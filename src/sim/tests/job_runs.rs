@@ -1,6 +1,6 @@
 //! A `churn-retrain` run on a manual clock: PENDING → RUNNING → TERMINATING → TERMINATED, the
-//! MLflow run it logs growing epoch by epoch, the model version it registers; cancel, failure,
-//! idempotency, and the background driver.
+//! MLflow run it logs growing epoch by epoch, the model version it registers; cancel
+//! (asynchronous), failure, idempotency, and the background driver.
 
 use std::time::Duration;
 
@@ -207,6 +207,10 @@ async fn cancel_ends_the_run_and_kills_its_mlflow_run() {
     let id = run_now(&t, json!({"job_id": RETRAIN})).await;
     advance(&t, 6);
     t.ok_post(CANCEL, json!({"run_id": id})).await;
+    // Cancelling is asynchronous: the run stops logging and shows TERMINATING, then ends.
+    let stopping = job_run(&t, id).await;
+    assert_eq!(state(&stopping), ("TERMINATING".into(), None));
+    advance(&t, 2);
     let run = job_run(&t, id).await;
     assert_eq!(state(&run), ("TERMINATED".into(), Some("CANCELED".into())));
     assert_eq!(run["state"]["user_cancelled_or_timedout"], true);
