@@ -308,6 +308,6 @@ pub(crate) async fn cancel_run(
     if world.jobs.run(run_id).is_none() {
         return Err(missing_run(run_id));
     }
-    lifecycle::cancel(&mut world, run_id, principal.user_name(), now);
+    super::cancel::cancel(&mut world, run_id, principal.user_name(), now);
     Ok(Json(json!({})))
 }

@@ -4,8 +4,7 @@
 //! after it started; a multi-task run goes task by task (see [`super::tasks`]). Each step happens
 //! at its own due time, however late the clock is read.
 //!
-//! Cancelling is asynchronous, as on Databricks: `runs/cancel` only asks; the run shows
-//! TERMINATING for [`CANCEL_MS`] and then ends TERMINATED/CANCELED.
+//! Cancelling is asynchronous, as on Databricks (see [`super::cancel`]).
 
 use std::collections::BTreeMap;
 
@@ -18,7 +17,7 @@ use crate::api::models::mlflow::RunStatus as MlflowStatus;
 use crate::sim::world::World;
 
 use super::training::{self, EPOCHS, Origin};
-use super::{CancelRequest, JobRunRecord, Plan, Progress, Script, tasks};
+use super::{JobRunRecord, Plan, Progress, Script, tasks};
 
 /// Cluster start-up.
 pub(crate) const PENDING_MS: i64 = 3_000;
@@ -27,7 +26,7 @@ pub(crate) const EPOCH_MS: i64 = 1_000;
 pub(crate) const REGISTER_MS: i64 = 2_000;
 /// A successful training run's whole length.
 pub(crate) const TRAINING_MS: i64 = PENDING_MS + EPOCHS as i64 * EPOCH_MS + REGISTER_MS;
-/// From `runs/cancel` to the run's end (TERMINATING meanwhile).
+/// From `runs/cancel` to the run's end (TERMINATING meanwhile, see [`super::cancel`]).
 pub(crate) const CANCEL_MS: i64 = 2_000;
 
 /// How a run ended.
@@ -333,7 +332,7 @@ fn advance_run(world: &mut World, run_id: i64, now: i64) {
     if let Some(cancel) = record.cancel.clone() {
         // Nothing else moves while a cancellation is under way.
         if now >= cancel.at + CANCEL_MS {
-            complete_cancel(world, run_id, &cancel.user, cancel.at + CANCEL_MS);
+            super::cancel::complete_cancel(world, run_id, &cancel.user, cancel.at + CANCEL_MS);
         }
         return;
     }
@@ -521,72 +520,5 @@ fn finish_record(world: &mut World, run_id: i64, ending: &Ending<'_>, at: i64) {
     if let Some(r) = world.jobs.run_mut(run_id) {
         terminate(&mut r.run, ending, at);
         r.progress = None;
-    }
-}
-
-/// Asks an active run to stop at `now`: it shows TERMINATING until [`CANCEL_MS`] later, when
-/// it ends CANCELED. A run that already ended, or is already stopping, is left alone, as the
-/// service does.
-pub(crate) fn cancel(world: &mut World, run_id: i64, user: &str, now: i64) {
-    let Some(record) = world.jobs.run_mut(run_id) else {
-        return;
-    };
-    if record.run.is_terminal() || record.cancel.is_some() {
-        return;
-    }
-    record.cancel = Some(CancelRequest {
-        at: now,
-        user: user.to_string(),
-    });
-    let message = format!("Run cancellation requested by {user}.");
-    set_run_state(&mut record.run, Life::Terminating, &message);
-    for task in &mut record.run.tasks {
-        if !task.is_terminal() {
-            set_task_state(task, Life::Terminating, &message);
-        }
-    }
-}
-
-/// Ends a run whose cancellation was asked for, at `at` (its MLflow run is KILLED, a
-/// registration in flight fails); tasks that had ended keep their result.
-fn complete_cancel(world: &mut World, run_id: i64, user: &str, at: i64) {
-    let now = at;
-    let Some(record) = world.jobs.run(run_id) else {
-        return;
-    };
-    let mlflow_run = record.mlflow_run_id.clone();
-    if let Some(Progress {
-        plan: Plan::Training(plan),
-        version: Some(v),
-        ..
-    }) = record.progress.clone()
-    {
-        training::settle_version(world, &plan.model, v, false, now);
-    }
-    if let Some(id) = mlflow_run {
-        let still_running = world
-            .run(&id)
-            .is_some_and(|r| r.run.info.status == Some(MlflowStatus::Running));
-        if still_running {
-            training::finish(world, &id, MlflowStatus::Killed, now);
-        }
-    }
-    let message = format!("Run cancelled by {user}.");
-    let ending = Ending {
-        life: Life::Terminated,
-        result: RunResultState::Canceled,
-        code: TerminationCode::UserCanceled,
-        kind: TerminationType::Success,
-        message: &message,
-    };
-    if let Some(r) = world.jobs.run_mut(run_id) {
-        for task in &mut r.run.tasks {
-            if !task.is_terminal() {
-                end_task(task, &ending, now);
-            }
-        }
-        end_run(&mut r.run, &ending, now);
-        r.progress = None;
-        r.cancel = None;
     }
 }

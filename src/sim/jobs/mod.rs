@@ -10,6 +10,7 @@
 //! clock), caught up whenever the world is looked at, and the driver task only looks at it when
 //! the clock moves.
 
+mod cancel;
 mod handlers;
 mod lifecycle;
 mod output;

@@ -30,7 +30,7 @@ pub(crate) async fn repair_run(
     let dependents = p.bool("rerun_dependent_tasks")?.unwrap_or(false);
     let latest = p.i64("latest_repair_id")?;
     let overrides = p.string_map("job_parameters")?;
-    if rerun_tasks.is_empty() == !all_failed {
+    if rerun_tasks.is_empty() != all_failed {
         return Err(ApiError::invalid(
             "Exactly one of rerun_tasks and rerun_all_failed_tasks must be given.",
         ));
