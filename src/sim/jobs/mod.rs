@@ -15,6 +15,7 @@ mod handlers;
 mod lifecycle;
 mod output;
 mod repair;
+mod run_state;
 pub(crate) mod tasks;
 mod training;
 
