@@ -38,6 +38,9 @@ def jobs(w):
 def test_jobs_list_and_get(w, jobs):
     assert set(jobs) == {"churn-retrain", "churn-batch-score", "feature-refresh"}
     assert len(list(w.jobs.list(limit=1))) == 3, "the SDK follows next_page_token"
+    assert len(list(w.jobs.list(limit=100))) == 3
+    with pytest.raises(BadRequest, match="limit"):
+        list(w.jobs.list(limit=101))
     retrain = w.jobs.get(jobs["churn-retrain"].job_id)
     assert retrain.job_id == 907245117743512
     defaults = {p.name: p.default for p in retrain.settings.parameters}
