@@ -229,3 +229,17 @@ def test_scale_large_serves_a_hundred_thousand_runs(large_sim):
         itertools.islice(w.experiments.search_experiments(filter="name LIKE '%/scale/%'", max_results=1000), 3000)
     )
     assert len(scaled) == 2001
+
+
+def test_scale_large_pages_a_job_and_a_run_of_a_hundred_and_fifty_tasks(large_sim):
+    """Jobs 2.2 answers 100 tasks at a time; the SDK's get and get_run follow next_page_token."""
+    w = WorkspaceClient(host=large_sim.base_url, token=large_sim.token, auth_type="pat")
+    (job,) = list(w.jobs.list(name="scale-fanout-backfill"))
+    full = w.jobs.get(job.job_id)
+    keys = [t.task_key for t in full.settings.tasks]
+    assert len(keys) == 150 and keys[100] == "backfill_day_100"
+    run = w.jobs.run_now_and_wait(job_id=job.job_id, timeout=timedelta(seconds=120))
+    assert run.state.result_state == RunResultState.SUCCESS
+    again = w.jobs.get_run(run.run_id)
+    assert [t.task_key for t in again.tasks] == keys
+    assert len({t.run_id for t in again.tasks}) == 150
