@@ -280,7 +280,7 @@ pub(crate) fn advance(record: &mut JobRunRecord, plan: &TasksPlan, now: i64) -> 
     true
 }
 
-/// Task run ids of `run` by task key (what `repair` names tasks by).
+/// The index of each task of `run` by its key (what `repair` names tasks by).
 pub(crate) fn task_indexes(run: &JobRun) -> BTreeMap<String, usize> {
     run.tasks
         .iter()
