@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod journal;
 pub mod launch;
+pub mod model_versions;
 pub mod models;
 pub mod prometheus;
 pub mod promote;
@@ -27,6 +28,7 @@ pub mod stats;
 pub mod sweep;
 pub mod traffic;
 pub mod training;
+pub mod wait;
 pub mod workspace;
 
 pub use change::execute::{ChangeContext, ChangeOutcome, execute};
