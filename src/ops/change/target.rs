@@ -402,4 +402,32 @@ mod tests {
         };
         assert_eq!(s.describe(), "request open; v3 Production, v4 Staging");
     }
+
+    #[test]
+    fn a_cancelled_run_is_judged_by_whether_it_ended() {
+        let t = Target::Run {
+            run_id: 7,
+            job: "nightly".into(),
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"kind":"run","run_id":7,"job":"nightly"}"#);
+        assert_eq!(serde_json::from_str::<Target>(&json).unwrap(), t);
+        assert_eq!(t.describe(), "run 7 of nightly");
+        let life = |ended, state: &str| ObjectState::RunLife {
+            ended,
+            state: Some(state.to_string()),
+        };
+        let after = ObjectState::RunLife {
+            ended: true,
+            state: None,
+        };
+        assert!(after.satisfied_by(&life(true, "TERMINATED CANCELED")));
+        assert!(!after.satisfied_by(&life(false, "TERMINATING")));
+        assert_eq!(life(false, "RUNNING").describe(), "running (RUNNING)");
+        assert_eq!(
+            serde_json::to_string(&after).unwrap(),
+            r#"{"kind":"run_life","ended":true}"#
+        );
+        assert_eq!(Action::CancelRun.as_str(), "cancel_run");
+    }
 }
