@@ -18,7 +18,7 @@ use mlops_console::app::{
     Action, Effect, ExperimentPage, Msg, Payload, ResourceKey, RunPage, ScreenId, Session, State,
     update,
 };
-use mlops_console::config::keymap::Keymap;
+use mlops_console::app::keymap::Keymap;
 use mlops_console::theme::Theme;
 
 const RUNS: usize = 100_000;

@@ -8,7 +8,7 @@ use mlops_console::app::remote::LoadError;
 use mlops_console::app::{
     Effect, Fetch, Msg, Overlay, Payload, ResourceKey, Route, ScreenId, ToastLevel,
 };
-use mlops_console::config::keymap::Keymap;
+use mlops_console::app::keymap::Keymap;
 use mlops_console::theme::Theme;
 use support::*;
 

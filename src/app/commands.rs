@@ -1,7 +1,7 @@
 //! Which actions are valid right now, with their live keys: the source of the hint bar and the
 //! `?` help, so both always match the keymap in force (user overrides included).
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::action::Action;
 use super::screen::{Route, ScreenId};

@@ -11,6 +11,7 @@ pub mod context;
 pub mod effect;
 mod fetch;
 pub mod form;
+pub mod keymap;
 pub mod format;
 pub mod list;
 pub mod msg;

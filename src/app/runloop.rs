@@ -10,7 +10,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::config::keymap::Keymap;
+use crate::app::keymap::Keymap;
 use crate::theme::{self, Theme};
 
 use super::context::{AppContext, Session};

@@ -1,6 +1,6 @@
 //! The whole state of the console. `update` is the only writer; views only read it.
 
-use crate::config::keymap::Keymap;
+use crate::app::keymap::Keymap;
 use crate::theme::Theme;
 
 use super::context::Session;

@@ -12,7 +12,7 @@ use crate::app::State;
 use crate::app::action::Action;
 use crate::app::format;
 use crate::app::screens::canary::PlanView;
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 use crate::ops::canary::{Canary, CanaryPlan, CanaryState, Judgement, Phase, Verdict};
 use crate::ops::traffic::Split;
 use crate::theme::{Role, Theme};

@@ -12,7 +12,7 @@ use crate::app::action::Action;
 use crate::app::form::{Confirm, ConfirmAction, LaunchForm};
 use crate::app::format;
 use crate::app::screens::launch::PRODUCED_TRIES;
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;

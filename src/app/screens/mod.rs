@@ -18,7 +18,7 @@ pub mod runs;
 pub mod serving;
 pub mod sweep;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::action::Action;
 use super::chart::{ChartSpec, ChartView};
