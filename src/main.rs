@@ -361,7 +361,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
                 ScreenArg::Experiments => ScreenId::Experiments,
                 _ => ScreenId::Serving,
             };
-            mlops_console::app::render_offscreen(ctx, screen, a.width, a.height).await
+            mlops_console::tui::render_offscreen(ctx, screen, a.width, a.height).await
         }
         ScreenArg::Endpoint => {
             let wait = std::time::Duration::from_secs(a.wait_secs);
@@ -369,7 +369,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
                 name: "churn-prod".to_string(),
             };
             // Rendered when the deadline passes: the charts fill as scrapes arrive.
-            mlops_console::app::render_route_offscreen(
+            mlops_console::tui::render_route_offscreen(
                 ctx,
                 route,
                 a.width,

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
-use mlops_console::app::{AppContext, ScreenId, render_offscreen};
+use mlops_console::app::{AppContext, ScreenId};
+use mlops_console::tui::render_offscreen;
 use mlops_console::sim::{self, SimOptions};
 
 #[tokio::test]
