@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use ratatui::style::Color;
 
-use super::chart::ChartSpec;
+use crate::export::chart_spec::ChartSpec;
 use super::msg::ResourceKey;
 use super::remote::RequestId;
 use super::screens::logs::LogKind;

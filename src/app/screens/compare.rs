@@ -6,7 +6,8 @@ use crate::api::models::mlflow::Run;
 use crate::ops::compare;
 
 use super::super::action::Action;
-use super::super::chart::{self, ChartSpec, ChartView, History};
+use super::super::chart::{self, ChartView, History};
+use crate::export::chart_spec::ChartSpec;
 use super::super::effect::{Effect, Fetch};
 use super::super::msg::CompareHistories;
 use super::super::picker::{PickItem, PickValue, Picker, PickerPurpose};

@@ -21,7 +21,8 @@ pub mod sweep;
 use crate::app::keymap::Context;
 
 use super::action::Action;
-use super::chart::{ChartSpec, ChartView};
+use super::chart::ChartView;
+use crate::export::chart_spec::ChartSpec;
 use super::effect::Effect;
 use super::list::ListView;
 use super::msg::{Payload, ResourceKey};

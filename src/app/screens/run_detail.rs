@@ -7,7 +7,8 @@ use crate::api::ApiResult;
 use crate::api::models::mlflow::{FileInfo, Run, RunStatus};
 
 use super::super::action::Action;
-use super::super::chart::{self, ChartSpec, ChartView, History};
+use super::super::chart::{self, ChartView, History};
+use crate::export::chart_spec::ChartSpec;
 use super::super::effect::{Effect, Fetch};
 use super::super::picker::{PickItem, PickValue, Picker, PickerPurpose};
 use super::super::remote::{Accepted, Remote, RequestId};

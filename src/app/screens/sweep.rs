@@ -5,7 +5,8 @@ use crate::api::ApiResult;
 use crate::ops::sweep::{self, Trial};
 
 use super::super::action::Action;
-use super::super::chart::{self, ChartSpec, Series, SeriesKind};
+use super::super::chart;
+use crate::export::chart_spec::{ChartSpec, Series, SeriesKind};
 use super::super::effect::{Effect, Fetch};
 use super::super::format;
 use super::super::list::ListView;
