@@ -3,7 +3,7 @@
 
 use crate::api::Client;
 use crate::api::models::mlflow::Metric;
-use crate::cli::MetricsArgs;
+use super::tracking_args::MetricsArgs;
 
 use super::fetch::{self, Reading, is_missing};
 use super::{exit, output, report, runview};

@@ -3,7 +3,7 @@
 
 use crate::api::Client;
 use crate::api::models::mlflow::{Run, SearchRunsRequest, ViewType};
-use crate::cli::{RunView, RunsArgs};
+use super::tracking_args::{RunView, RunsArgs};
 
 use super::fetch::{self, Lookup, Reading};
 use super::json_array::JsonArrayWriter;
