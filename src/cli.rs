@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 
 pub use crate::headless::change_args::{
     ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
@@ -24,7 +24,7 @@ pub struct Cli {
     pub global: GlobalArgs,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Subcommand>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -58,8 +58,8 @@ pub struct GlobalArgs {
     pub version: bool,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
     /// Open the console against the embedded simulated workspace.
     Demo(SimArgs),
     /// Run the simulated workspace standalone (prints base_url= and token= first).
@@ -210,7 +210,7 @@ mod tests {
             "--json",
         ])
         .unwrap();
-        let Some(Command::Train(t)) = cli.command else {
+        let Some(Subcommand::Train(t)) = cli.command else {
             panic!("not train");
         };
         assert_eq!(
@@ -225,12 +225,12 @@ mod tests {
         assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "=v"]).is_err());
 
         let cli = Cli::try_parse_from(["mlops-console", "sim", "--scale", "large"]).unwrap();
-        let Some(Command::Sim(s)) = cli.command else {
+        let Some(Subcommand::Sim(s)) = cli.command else {
             panic!("not sim");
         };
         assert_eq!(s.sim.scale, ScaleArg::Large);
         let cli = Cli::try_parse_from(["mlops-console", "demo"]).unwrap();
-        let Some(Command::Demo(d)) = cli.command else {
+        let Some(Subcommand::Demo(d)) = cli.command else {
             panic!("not demo");
         };
         assert_eq!(d.scale, ScaleArg::Small);

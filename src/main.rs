@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use mlops_console::app::{AppContext, ScreenId};
-use mlops_console::cli::{Cli, Command, GlobalArgs, ScreenArg, ScreenshotArgs};
+use mlops_console::cli::{Cli, GlobalArgs, ScreenArg, ScreenshotArgs, Subcommand};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
@@ -64,7 +64,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
             Err(code) => code,
         },
-        Some(Command::Demo(args)) => {
+        Some(Subcommand::Demo(args)) => {
             let faults = args.faults.as_deref();
             let demo =
                 match launch::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
@@ -80,7 +80,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             demo.sim.shutdown().await;
             code
         }
-        Some(Command::Sim(args)) => {
+        Some(Subcommand::Sim(args)) => {
             let faults = match args
                 .sim
                 .faults
@@ -116,31 +116,31 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 }
             }
         }
-        Some(Command::Status(o)) => match connect(&g, &paths) {
+        Some(Subcommand::Status(o)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
                 headless::status::run(&client, &profile_label(&resolved), o.json).await
             }
             Err(code) => code,
         },
-        Some(Command::Experiments(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Experiments(a)) => match connect(&g, &paths) {
             Ok((_, client)) => {
                 headless::experiments::run(&client, a.filter.as_deref(), a.max, a.output.json).await
             }
             Err(code) => code,
         },
-        Some(Command::Runs(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Runs(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::runs::run(&client, &a).await,
             Err(code) => code,
         },
-        Some(Command::Run(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Run(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::run::run(&client, &a.run_id, a.output.json).await,
             Err(code) => code,
         },
-        Some(Command::Metrics(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Metrics(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::metrics::run(&client, &a).await,
             Err(code) => code,
         },
-        Some(Command::Train(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Train(a)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
                 let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
                 let ctx = mlops_console::ops::ChangeContext {
@@ -161,7 +161,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
             Err(code) => code,
         },
-        Some(Command::Profiles(o)) => match config::profiles::list_profiles(&env, &paths) {
+        Some(Subcommand::Profiles(o)) => match config::profiles::list_profiles(&env, &paths) {
             Ok((file, profiles)) => {
                 if o.json {
                     let doc = serde_json::json!({ "config_file": file, "profiles": profiles });
@@ -176,51 +176,51 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 exit::CONFIG
             }
         },
-        Some(Command::Screenshot(a)) => screenshot(&g, &paths, a).await,
-        Some(Command::Promote(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Screenshot(a)) => screenshot(&g, &paths, a).await,
+        Some(Subcommand::Promote(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::promote::promote(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Rollback(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Rollback(a)) => match change_session(&g, &paths) {
             Ok((s, client)) if a.endpoint.is_some() => {
                 headless::serving_change::rollback(&client, &s, &a).await
             }
             Ok((s, client)) => headless::promote::rollback(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Endpoints(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Endpoints(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::endpoints::list(&client, a.json).await,
             Err(code) => code,
         },
-        Some(Command::Endpoint(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Endpoint(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::endpoints::show(&client, &a.name, a.json).await,
             Err(code) => code,
         },
-        Some(Command::Traffic(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Traffic(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::serving_change::traffic(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Canary(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Canary(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::canary::run(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Query(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Query(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::query::run(&client, &a).await,
             Err(code) => code,
         },
-        Some(Command::Approve(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Approve(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Approve).await,
             Err(code) => code,
         },
-        Some(Command::Reject(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Reject(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Reject).await,
             Err(code) => code,
         },
-        Some(Command::Approvals(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Approvals(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::list(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Audit(a)) => {
+        Some(Subcommand::Audit(a)) => {
             let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
             if !a.verify {
                 return headless::audit::run(&journal, None, &a).await;
@@ -230,7 +230,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 Err(code) => code,
             }
         }
-        Some(Command::Completions { shell }) => {
+        Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cmd, "mlops-console", &mut script);
