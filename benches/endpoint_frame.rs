@@ -16,8 +16,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use mlops_console::api::models::serving::ServingEndpoint;
-use mlops_console::app::{Effect, Fetch, Msg, Payload, Route, Session, State, update};
 use mlops_console::app::keymap::Keymap;
+use mlops_console::app::{Effect, Fetch, Msg, Payload, Route, Session, State, update};
 use mlops_console::ops::serving_metrics::{Bucket, EntityCounters, Snapshot};
 use mlops_console::theme::Theme;
 

@@ -4,11 +4,11 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use mlops_console::app::keymap::Keymap;
 use mlops_console::app::remote::LoadError;
 use mlops_console::app::{
     Effect, Fetch, Msg, Overlay, Payload, ResourceKey, Route, ScreenId, ToastLevel,
 };
-use mlops_console::app::keymap::Keymap;
 use mlops_console::theme::Theme;
 use support::*;
 

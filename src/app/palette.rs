@@ -145,13 +145,22 @@ mod tests {
     fn parses_commands_aliases_and_objects() {
         assert_eq!(parse("q"), PaletteCommand::Quit);
         assert_eq!(parse(" quit "), PaletteCommand::Quit);
-        assert_eq!(parse("exp"), PaletteCommand::Screen(ScreenId::Experiments, None));
+        assert_eq!(
+            parse("exp"),
+            PaletteCommand::Screen(ScreenId::Experiments, None)
+        );
         assert_eq!(
             parse("experiments  churn "),
             PaletteCommand::Screen(ScreenId::Experiments, Some("churn".into()))
         );
-        assert_eq!(parse("theme light"), PaletteCommand::Theme(Some("light".into())));
-        assert_eq!(parse("models"), PaletteCommand::Screen(ScreenId::Models, None));
+        assert_eq!(
+            parse("theme light"),
+            PaletteCommand::Theme(Some("light".into()))
+        );
+        assert_eq!(
+            parse("models"),
+            PaletteCommand::Screen(ScreenId::Models, None)
+        );
         assert_eq!(parse("bogus 1"), PaletteCommand::Unknown("bogus 1".into()));
         assert_eq!(parse(""), PaletteCommand::Nothing);
     }

@@ -11,8 +11,8 @@ use crate::app::State;
 use crate::app::action::Action;
 use crate::app::form::{Confirm, ConfirmAction, LaunchForm};
 use crate::app::format;
-use crate::app::screens::launch::PRODUCED_TRIES;
 use crate::app::keymap::Context;
+use crate::app::screens::launch::PRODUCED_TRIES;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;

@@ -22,13 +22,13 @@ use crate::app::keymap::Context;
 
 use super::action::Action;
 use super::chart::ChartView;
-use crate::export::chart_spec::ChartSpec;
 use super::effect::Effect;
 use super::list::ListView;
 use super::msg::{Payload, ResourceKey};
 use super::remote::{Accepted, LoadError, RequestId};
 use super::screen::{Route, ScreenId};
 use super::state::{State, ToastLevel};
+use crate::export::chart_spec::ChartSpec;
 
 /// Buckets of an exported chart (the file is wider than a terminal).
 pub const EXPORT_BUCKETS: usize = 1000;

@@ -8,12 +8,12 @@ use crate::api::models::mlflow::{FileInfo, Run, RunStatus};
 
 use super::super::action::Action;
 use super::super::chart::{self, ChartView, History};
-use crate::export::chart_spec::ChartSpec;
 use super::super::effect::{Effect, Fetch};
 use super::super::picker::{PickItem, PickValue, Picker, PickerPurpose};
 use super::super::remote::{Accepted, Remote, RequestId};
 use super::super::screen::Route;
 use super::super::state::{Overlay, State, ToastLevel};
+use crate::export::chart_spec::ChartSpec;
 
 /// Metrics charted by default at most.
 const DEFAULT_CHARTED: usize = 3;

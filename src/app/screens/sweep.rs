@@ -6,7 +6,6 @@ use crate::ops::sweep::{self, Trial};
 
 use super::super::action::Action;
 use super::super::chart;
-use crate::export::chart_spec::{ChartSpec, Series, SeriesKind};
 use super::super::effect::{Effect, Fetch};
 use super::super::format;
 use super::super::list::ListView;
@@ -14,6 +13,7 @@ use super::super::msg::SweepData;
 use super::super::remote::{Accepted, Remote, RequestId};
 use super::super::screen::Route;
 use super::super::state::State;
+use crate::export::chart_spec::{ChartSpec, Series, SeriesKind};
 
 #[derive(Debug, Clone, Default)]
 pub struct SweepState {

@@ -5,8 +5,8 @@
 use ratatui::style::Color;
 
 use crate::app::chart::padded_y;
-use crate::export::chart_spec::{ChartSpec, Series, SeriesKind, drawable_bounds};
 use crate::app::format;
+use crate::export::chart_spec::{ChartSpec, Series, SeriesKind, drawable_bounds};
 use crate::theme::Theme;
 
 use super::live_series::{EntitySeries, LiveSeries};
