@@ -263,9 +263,9 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
 fn change_session(
     g: &GlobalArgs,
     paths: &Paths,
-) -> Result<(headless::change::Session, mlops_console::api::Client), i32> {
+) -> Result<(headless::change::ChangeProfile, mlops_console::api::Client), i32> {
     let (resolved, client) = connect(g, paths)?;
-    let session = headless::change::Session::for_profile(
+    let session = headless::change::ChangeProfile::for_profile(
         &resolved,
         &paths.app_config_file(),
         &paths.data_dir,
