@@ -365,7 +365,7 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
         }
         ScreenArg::Endpoint => {
             let wait = std::time::Duration::from_secs(a.wait_secs);
-            let route = mlops_console::app::Route::Endpoint {
+            let route = mlops_console::app::ScreenRoute::Endpoint {
                 name: "churn-prod".to_string(),
             };
             // Rendered when the deadline passes: the charts fill as scrapes arrive.

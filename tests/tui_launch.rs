@@ -10,7 +10,7 @@ use crossterm::event::KeyCode;
 
 use mlops_console::api::models::job_runs::{RunLifeCycleState, RunResultState};
 use mlops_console::app::commands;
-use mlops_console::app::{Effect, Fetch, Msg, Overlay, Payload, ResourceKey, Route};
+use mlops_console::app::{Effect, Fetch, Msg, Overlay, Payload, ResourceKey, ScreenRoute};
 use support::*;
 
 fn run_job(d: &Driver) -> Option<(u64, i64, BTreeMap<String, String>, String)> {
@@ -118,7 +118,7 @@ fn form_then_confirm_key_produces_the_run_job_effect() {
     assert!(token.len() <= 64);
     assert_eq!(
         d.state.route().clone(),
-        Route::Training {
+        ScreenRoute::Training {
             experiment_id: CHURN.into()
         }
     );
@@ -157,7 +157,7 @@ fn esc_cancels_at_every_step() {
         "n is a cancel key too"
     );
     assert!(run_job(&d).is_none());
-    assert!(matches!(d.state.route(), Route::Runs { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Runs { .. }));
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn the_job_run_is_polled_to_its_end_then_its_mlflow_run_opens() {
     // not logged yet: asked again on the clock
     let req = d.req(ResourceKey::ProducedRun);
     d.answer(req, Payload::ProducedRun(Ok(None)));
-    assert!(matches!(d.state.route(), Route::Training { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Training { .. }));
     d.send(Msg::Tick {
         now_ms: NOW + 6_000,
     });
@@ -297,7 +297,7 @@ fn the_job_run_is_polled_to_its_end_then_its_mlflow_run_opens() {
     d.answer(req, Payload::ProducedRun(Ok(Some("new-run".into()))));
     assert_eq!(
         d.state.route().clone(),
-        Route::RunDetail {
+        ScreenRoute::RunDetail {
             run_id: "new-run".into()
         }
     );
@@ -317,7 +317,7 @@ fn the_job_run_is_polled_to_its_end_then_its_mlflow_run_opens() {
     );
     // Esc goes back to the runs, not to the finished watch
     d.key(KeyCode::Esc);
-    assert!(matches!(d.state.route(), Route::Runs { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Runs { .. }));
 }
 
 #[test]

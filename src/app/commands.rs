@@ -4,7 +4,7 @@
 use crate::app::keymap::Context;
 
 use super::action::Action;
-use super::screen::{Route, ScreenId};
+use super::screen::{ScreenId, ScreenRoute};
 use super::screens;
 use super::state::{Overlay, State};
 
@@ -112,7 +112,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Submit, Some("roll back to it")),
             (Cancel, None),
         ],
-        (_, Route::ModelDetail { .. }) => vec![
+        (_, ScreenRoute::ModelDetail { .. }) => vec![
             (OpenRun, None),
             (Promote, None),
             (Rollback, None),
@@ -122,7 +122,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Screen(ScreenId::Approvals)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Approvals)) => vec![
             (Open, Some("details")),
             (Approve, None),
             (Reject, None),
@@ -132,7 +132,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::Screen(ScreenId::Audit)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Audit)) => vec![
             (Verify, None),
             (ThisWorkspace, None),
             (Filter, None),
@@ -142,7 +142,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        _ if filtering && matches!(state.route(), Route::Runs { .. }) => {
+        _ if filtering && matches!(state.route(), ScreenRoute::Runs { .. }) => {
             let text = state.runs.view.filter_text();
             let submit = if crate::ops::run_filter::is_filter(text) {
                 "search server"
@@ -151,12 +151,12 @@ pub fn hints(state: &State) -> Vec<Hint> {
             };
             vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
         }
-        _ if filtering && matches!(state.route(), Route::EndpointLogs { .. }) => {
+        _ if filtering && matches!(state.route(), ScreenRoute::EndpointLogs { .. }) => {
             vec![(Submit, Some("keep search")), (Cancel, Some("clear"))]
         }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
         // The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
-        (_, Route::Screen(ScreenId::Overview)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Overview)) => vec![
             (GotoServing, None),
             (GotoApprovals, None),
             (GotoAudit, None),
@@ -165,7 +165,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::ExperimentDetail { .. }) => vec![
+        (_, ScreenRoute::ExperimentDetail { .. }) => vec![
             (Open, Some("runs")),
             (MoveDown, Some("next")),
             (MoveUp, Some("prev")),
@@ -175,7 +175,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::Runs { .. }) => vec![
+        (_, ScreenRoute::Runs { .. }) => vec![
             (Open, None),
             (Filter, None),
             (ColumnLeft, None),
@@ -192,7 +192,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::RunDetail { .. }) => vec![
+        (_, ScreenRoute::RunDetail { .. }) => vec![
             (ChartMetrics, None),
             (XAxis, None),
             (ZoomIn, None),
@@ -204,7 +204,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Sweep { .. }) => vec![
+        (_, ScreenRoute::Sweep { .. }) => vec![
             (Open, None),
             (Objective, None),
             (FlipDirection, None),
@@ -214,7 +214,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, back),
             (Help, None),
         ],
-        (_, Route::Compare { .. }) => vec![
+        (_, ScreenRoute::Compare { .. }) => vec![
             (DiffOnly, None),
             (ChartMetrics, Some("metric")),
             (XAxis, None),
@@ -225,9 +225,11 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
+        (_, ScreenRoute::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
         // A running plan offers pause / abort; otherwise a new plan.
-        (_, Route::Canary { name }) if state.canary.plan(name).is_some_and(|p| p.is_live()) => {
+        (_, ScreenRoute::Canary { name })
+            if state.canary.plan(name).is_some_and(|p| p.is_live()) =>
+        {
             vec![
                 (CanaryPause, None),
                 (CanaryAbort, None),
@@ -236,14 +238,14 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 (Help, None),
             ]
         }
-        (_, Route::Canary { .. }) => vec![
+        (_, ScreenRoute::Canary { .. }) => vec![
             (CanaryNew, None),
             (CanaryLoad, None),
             (MoveUp, Some("scroll")),
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Endpoint { .. }) => vec![
+        (_, ScreenRoute::Endpoint { .. }) => vec![
             (ShiftUp, None),
             (ShiftDown, None),
             (SetSplit, None),
@@ -257,7 +259,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::EndpointLogs { .. }) => vec![
+        (_, ScreenRoute::EndpointLogs { .. }) => vec![
             (SwitchLogs, None),
             (Filter, Some("search")),
             (NextMatch, None),
@@ -268,7 +270,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::AbView { .. }) => vec![
+        (_, ScreenRoute::AbView { .. }) => vec![
             (MoveDown, Some("other B")),
             (Window, None),
             (Refresh, None),
@@ -276,7 +278,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
         ],
         // At 80 columns these fit; `y` and `:` are in the help.
-        (_, Route::Screen(ScreenId::Experiments)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Experiments)) => vec![
             (Open, Some("runs")),
             (Filter, None),
             (Info, None),
@@ -286,7 +288,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::Screen(_)) => vec![
+        (_, ScreenRoute::Screen(_)) => vec![
             (Open, None),
             (Filter, None),
             (CopyId, None),

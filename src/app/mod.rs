@@ -33,6 +33,6 @@ pub use msg::{
     CanaryNews, CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
     ResourceKey, RunPage, SweepData,
 };
-pub use screen::{Route, ScreenId};
+pub use screen::{ScreenId, ScreenRoute};
 pub use state::{Overlay, State, Toast, ToastLevel};
 pub use update::update;

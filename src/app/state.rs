@@ -9,7 +9,7 @@ use super::palette::Palette;
 use super::picker::Picker;
 use super::prompt::Prompt;
 use super::remote::RequestId;
-use super::screen::{Route, ScreenId};
+use super::screen::{ScreenId, ScreenRoute};
 use super::screens::ab::AbState;
 use super::screens::approvals::ApprovalsState;
 use super::screens::audit::AuditState;
@@ -87,7 +87,7 @@ pub struct State {
     /// Terminal size, for page sizes.
     pub size: (u16, u16),
     /// Back-stack; never empty, the root is Overview.
-    pub nav: Vec<Route>,
+    pub nav: Vec<ScreenRoute>,
     pub overlay: Overlay,
     pub toasts: Vec<Toast>,
     pub overview: OverviewState,
@@ -128,7 +128,7 @@ impl State {
             theme_names,
             now_ms: 0,
             size: (80, 24),
-            nav: vec![Route::Screen(ScreenId::Overview)],
+            nav: vec![ScreenRoute::Screen(ScreenId::Overview)],
             overlay: Overlay::None,
             toasts: Vec::new(),
             overview: OverviewState::default(),
@@ -154,7 +154,7 @@ impl State {
         }
     }
 
-    pub fn route(&self) -> &Route {
+    pub fn route(&self) -> &ScreenRoute {
         self.nav.last().expect("the back-stack always has its root")
     }
 
@@ -217,7 +217,7 @@ impl State {
         self.dirty = true;
     }
 
-    pub fn push_route(&mut self, route: Route) {
+    pub fn push_route(&mut self, route: ScreenRoute) {
         if let Some(pos) = self.nav.iter().position(|r| *r == route) {
             // Going to a screen already on the stack returns to it, so Esc never loops.
             self.nav.truncate(pos + 1);
@@ -231,7 +231,7 @@ impl State {
     }
 
     /// Replaces the top route (moving between siblings, e.g. next experiment in a detail view).
-    pub fn replace_route(&mut self, route: Route) {
+    pub fn replace_route(&mut self, route: ScreenRoute) {
         if let Some(top) = self.nav.last_mut() {
             *top = route;
         }

@@ -10,7 +10,7 @@ use ratatui::buffer::Buffer;
 use tokio::time::Instant;
 
 use crate::app::runtime::now_ms;
-use crate::app::{Action, AppContext, Msg, Route, ScreenId, State, screens};
+use crate::app::{Action, AppContext, Msg, ScreenId, ScreenRoute, State, screens};
 
 use super::runloop::{App, Startup};
 
@@ -42,7 +42,7 @@ pub async fn render_offscreen(
 /// once enough metrics scrapes arrived to draw its charts.
 pub async fn render_route_offscreen(
     ctx: AppContext,
-    route: Route,
+    route: ScreenRoute,
     width: u16,
     height: u16,
     done: impl Fn(&State) -> bool,

@@ -10,7 +10,7 @@ use crate::ops::training::{self, ParameterValue};
 use super::super::effect::{Effect, Fetch};
 use super::super::form::{Confirm, ConfirmAction, LaunchForm};
 use super::super::remote::{Accepted, Remote, RequestId, replace};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// How often a running job run is polled.
@@ -164,7 +164,7 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         job_parameters: overrides,
         idempotency_token,
     });
-    state.push_route(Route::Training { experiment_id });
+    state.push_route(ScreenRoute::Training { experiment_id });
     state.dirty = true;
 }
 
@@ -266,7 +266,7 @@ pub(crate) fn on_produced(
         state.launch.produced_misses += 1;
         return accepted;
     };
-    if matches!(state.route(), Route::Training { .. }) {
+    if matches!(state.route(), ScreenRoute::Training { .. }) {
         let outcome = state
             .launch
             .job_run
@@ -278,7 +278,7 @@ pub(crate) fn on_produced(
             ToastLevel::Info,
             format!("training {outcome}: opened its MLflow run"),
         );
-        state.replace_route(Route::RunDetail {
+        state.replace_route(ScreenRoute::RunDetail {
             run_id: run_id.clone(),
         });
         super::run_detail::open(state, &run_id, fx);

@@ -21,7 +21,7 @@ use super::super::action::Action;
 use super::super::effect::{Effect, Fetch};
 use super::super::list::ListView;
 use super::super::remote::{Accepted, Remote, RequestId, replace};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::State;
 
 pub use history::MetricsHistory;
@@ -225,7 +225,7 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
 
 /// Pushes the endpoint's route and starts loading it (`:ep NAME` and Enter on the list).
 pub(crate) fn open_endpoint(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
-    state.push_route(Route::Endpoint {
+    state.push_route(ScreenRoute::Endpoint {
         name: name.to_string(),
     });
     open(state, name, false, fx);
