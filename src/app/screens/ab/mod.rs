@@ -14,7 +14,7 @@ use super::super::screen::ScreenRoute;
 use super::super::state::{State, ToastLevel};
 use super::serving::{self, ServingState, WINDOWS_MS};
 
-pub use compare::{AbComparison, Outcome, compare};
+pub use compare::{AbComparison, AbOutcome, compare};
 
 /// The window the view opens with (5 minutes).
 const DEFAULT_WINDOW: usize = 1;
