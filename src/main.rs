@@ -11,7 +11,7 @@ use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
 use mlops_console::ops::approvals::Decision;
-use mlops_console::{api::Secret, config, launch, sim, theme, tui};
+use mlops_console::{api::Secret, config, connect, sim, theme, tui};
 
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok()
@@ -58,7 +58,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
     match cli.command {
         None => match connect(&g, &paths) {
             Ok((resolved, client)) => {
-                launch::learn_workspace_id(&client).await;
+                connect::learn_workspace_id(&client).await;
                 let ctx = context(&g, &paths, &resolved, client);
                 run_tui(ctx).await
             }
@@ -67,14 +67,14 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         Some(Subcommand::Demo(args)) => {
             let faults = args.faults.as_deref();
             let demo =
-                match launch::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
+                match connect::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
                     Ok(d) => d,
                     Err(e) => {
                         mlops_console::eprintln_escaped!("error: {e}");
                         return exit::FAILURE;
                     }
                 };
-            launch::learn_workspace_id(&demo.client).await;
+            connect::learn_workspace_id(&demo.client).await;
             let ctx = demo_context(&g, &paths, demo.client.clone());
             let code = run_tui(ctx).await;
             demo.sim.shutdown().await;
@@ -252,7 +252,7 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
         mlops_console::eprintln_escaped!("error: {e}");
         exit::CONFIG
     })?;
-    let client = launch::client_for(&resolved, &env).map_err(|e| {
+    let client = connect::client_for(&resolved, &env).map_err(|e| {
         mlops_console::eprintln_escaped!("error: {e}");
         exit::for_api_error(&e)
     })?;
@@ -345,7 +345,7 @@ async fn run_tui(ctx: AppContext) -> i32 {
 
 /// Renders one screen of the demo workspace offscreen and writes it as a PNG.
 async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
-    let demo = match launch::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
+    let demo = match connect::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
         Ok(d) => d,
         Err(e) => {
             mlops_console::eprintln_escaped!("error: {e}");
