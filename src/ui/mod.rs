@@ -11,13 +11,13 @@ pub mod chart;
 mod chrome;
 mod columns;
 mod compare;
+mod confirm;
 mod cut;
 mod endpoint;
 mod experiment_detail;
 mod experiments;
 pub mod glyphs;
 mod help;
-mod launch;
 mod logs;
 mod model_detail;
 mod overview;
@@ -32,6 +32,7 @@ mod serving;
 mod sweep;
 mod table;
 mod toast;
+mod training;
 mod widgets;
 
 use ratatui::Frame;
@@ -74,7 +75,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         ScreenRoute::RunDetail { .. } => run_detail::render(frame, areas.body, state),
         ScreenRoute::Sweep { .. } => sweep::render(frame, areas.body, state),
         ScreenRoute::Compare { .. } => compare::render(frame, areas.body, state),
-        ScreenRoute::Training { .. } => launch::render_training(frame, areas.body, state),
+        ScreenRoute::Training { .. } => training::render_training(frame, areas.body, state),
         ScreenRoute::Screen(ScreenId::Models) => registry::models(frame, areas.body, state),
         ScreenRoute::ModelDetail { .. } => model_detail::render(frame, areas.body, state),
         ScreenRoute::Screen(ScreenId::Approvals) => registry::approvals(frame, areas.body, state),
@@ -102,8 +103,8 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
         Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
         Overlay::Picker(p) => picker::render(frame, areas.body, state, p),
-        Overlay::Launch(f) => launch::render_form(frame, areas.body, state, f),
-        Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
+        Overlay::Launch(f) => training::render_form(frame, areas.body, state, f),
+        Overlay::Confirm(c) => confirm::render_confirm(frame, areas.body, state, c),
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
         Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),
