@@ -123,7 +123,7 @@ fn form_then_confirm_key_produces_the_run_job_effect() {
         }
     );
     assert!(matches!(d.state.overlay, Overlay::None));
-    assert!(d.state.launch.started.is_loading());
+    assert!(d.state.training.started.is_loading());
     assert!(req > 0);
 }
 
@@ -329,7 +329,7 @@ fn a_failed_run_now_is_shown_and_nothing_is_polled() {
     d.char('y');
     let (req, ..) = run_job(&d).unwrap();
     d.answer(req, Payload::JobStarted(Err(server_error())));
-    assert!(d.state.launch.started.error.is_some());
+    assert!(d.state.training.started.error.is_some());
     assert!(d.state.toasts.last().unwrap().text.starts_with("run-now: "));
     d.send(Msg::Tick {
         now_ms: NOW + 10_000,

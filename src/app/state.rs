@@ -17,7 +17,6 @@ use super::screens::canary::{CanaryForm, CanaryPanelState};
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
-use super::screens::launch::LaunchState;
 use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
@@ -26,6 +25,7 @@ use super::screens::runs::RunsState;
 use super::screens::serving::query::QueryView;
 use super::screens::serving::{MetricsStore, ServingState};
 use super::screens::sweep::SweepState;
+use super::screens::training::TrainingState;
 
 /// How long toasts stay up.
 pub const TOAST_INFO_MS: i64 = 4_000;
@@ -96,7 +96,7 @@ pub struct State {
     pub run_detail: RunDetailState,
     pub sweep: SweepState,
     pub compare: CompareState,
-    pub launch: LaunchState,
+    pub training: TrainingState,
     pub models: ModelsState,
     pub approvals: ApprovalsState,
     pub audit: AuditState,
@@ -137,7 +137,7 @@ impl State {
             run_detail: RunDetailState::default(),
             sweep: SweepState::default(),
             compare: CompareState::default(),
-            launch: LaunchState::default(),
+            training: TrainingState::default(),
             models: ModelsState::default(),
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
@@ -268,10 +268,10 @@ impl State {
                 self.compare.runs.is_loading(),
                 self.compare.histories.is_loading(),
                 self.run_detail.artifacts.is_loading(),
-                self.launch.job.is_loading(),
-                self.launch.started.is_loading(),
-                self.launch.job_run.is_loading(),
-                self.launch.produced.is_loading(),
+                self.training.job.is_loading(),
+                self.training.started.is_loading(),
+                self.training.job_run.is_loading(),
+                self.training.produced.is_loading(),
                 self.models.list.is_loading(),
                 self.models.detail.is_loading(),
                 self.approvals.list.is_loading(),

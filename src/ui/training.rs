@@ -10,7 +10,7 @@ use tui_input::Input;
 use crate::app::State;
 use crate::app::form::{Confirm, ConfirmAction, LaunchForm};
 use crate::app::format;
-use crate::app::screens::launch::PRODUCED_TRIES;
+use crate::app::screens::training::PRODUCED_TRIES;
 use crate::theme::{Role, Theme};
 
 use super::glyphs::glyphs;
@@ -152,7 +152,7 @@ pub(super) fn run_job_lines(state: &State, confirm: &Confirm) -> Vec<Line<'stati
             ])
         } else {
             let default = state
-                .launch
+                .training
                 .job
                 .data
                 .as_ref()
@@ -192,7 +192,7 @@ fn arrow(state: &State) -> &'static str {
 pub fn render_training(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
-    let l = &state.launch;
+    let l = &state.training;
     let title = format!(
         " Training {} {} {} {} ",
         g.sep.trim(),

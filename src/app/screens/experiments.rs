@@ -227,7 +227,7 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                 .selected(now)
                 .map(|e| e.experiment_id.clone())
             {
-                super::launch::start(state, &id, fx);
+                super::training::start(state, &id, fx);
             }
         }
         Action::CopyId => {
@@ -267,7 +267,7 @@ pub(crate) fn on_detail_action(
             return true;
         }
         Action::LaunchTraining => {
-            super::launch::start(state, id, fx);
+            super::training::start(state, id, fx);
             return true;
         }
         _ => return false,

@@ -9,7 +9,6 @@ pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
-pub mod launch;
 pub mod logs;
 pub mod models;
 pub mod overview;
@@ -17,6 +16,7 @@ pub mod run_detail;
 pub mod runs;
 pub mod serving;
 pub mod sweep;
+pub mod training;
 
 use crate::app::keymap::Context;
 
@@ -69,7 +69,7 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
                 compare::load(state, true, fx);
             }
         }
-        ScreenRoute::Training { .. } => launch::load(state, force, fx),
+        ScreenRoute::Training { .. } => training::load(state, force, fx),
         ScreenRoute::Screen(ScreenId::Models) => models::load(state, force, fx),
         ScreenRoute::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
         ScreenRoute::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
@@ -132,7 +132,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         ScreenRoute::RunDetail { .. } => state.run_detail.run.loaded_at,
         ScreenRoute::Sweep { .. } => state.sweep.data.loaded_at,
         ScreenRoute::Compare { .. } => state.compare.runs.loaded_at,
-        ScreenRoute::Training { .. } => launch::data_at(state),
+        ScreenRoute::Training { .. } => training::data_at(state),
         ScreenRoute::Screen(ScreenId::Models) => state.models.list.loaded_at,
         ScreenRoute::ModelDetail { .. } => state.models.detail.loaded_at,
         ScreenRoute::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
@@ -368,10 +368,10 @@ pub(crate) fn on_loaded(
         Payload::CompareRuns(r) => compare::on_runs(state, req, at, r, fx),
         Payload::CompareHistories(r) => compare::on_histories(state, req, at, r),
         Payload::Artifacts(r) => run_detail::on_artifacts(state, req, at, r),
-        Payload::TrainingJob(r) => launch::on_job(state, req, at, r),
-        Payload::JobStarted(r) => launch::on_started(state, req, at, r, fx),
-        Payload::JobRun(r) => launch::on_job_run(state, req, at, r, fx),
-        Payload::ProducedRun(r) => launch::on_produced(state, req, at, r, fx),
+        Payload::TrainingJob(r) => training::on_job(state, req, at, r),
+        Payload::JobStarted(r) => training::on_started(state, req, at, r, fx),
+        Payload::JobRun(r) => training::on_job_run(state, req, at, r, fx),
+        Payload::ProducedRun(r) => training::on_produced(state, req, at, r, fx),
         Payload::Models(r) => models::on_list(state, req, at, r),
         Payload::ModelDetail(r) => models::on_detail(state, req, at, r),
         Payload::Approvals(l) => approvals::on_loaded(state, req, at, *l),
@@ -411,10 +411,10 @@ pub(crate) fn on_task_failed(
         ResourceKey::CompareRuns => state.compare.runs.fail(req, at, e),
         ResourceKey::CompareHistories => state.compare.histories.fail(req, at, e),
         ResourceKey::Artifacts => state.run_detail.artifacts.fail(req, at, e),
-        ResourceKey::TrainingJob => state.launch.job.fail(req, at, e),
-        ResourceKey::RunNow => state.launch.started.fail(req, at, e),
-        ResourceKey::JobRun => state.launch.job_run.fail(req, at, e),
-        ResourceKey::ProducedRun => state.launch.produced.fail(req, at, e),
+        ResourceKey::TrainingJob => state.training.job.fail(req, at, e),
+        ResourceKey::RunNow => state.training.started.fail(req, at, e),
+        ResourceKey::JobRun => state.training.job_run.fail(req, at, e),
+        ResourceKey::ProducedRun => state.training.produced.fail(req, at, e),
         ResourceKey::Models => state.models.list.fail(req, at, e),
         ResourceKey::ModelDetail => state.models.detail.fail(req, at, e),
         ResourceKey::Approvals => state.approvals.list.fail(req, at, e),

@@ -9,9 +9,9 @@ use crate::app::keymap::Context;
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::form::ConfirmAction;
-use super::super::screens::{canary, change, launch};
+use super::super::screens::{canary, change, training};
 use super::super::state::{Overlay, State, ToastLevel};
-use super::training;
+use super::training_form;
 
 /// Off production the confirm key confirms (Enter does nothing). On production the job's name
 /// is typed and Enter confirms only if it matches. Esc always cancels.
@@ -69,7 +69,7 @@ fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         {
             canary::confirmed(state, fx)
         }
-        _ => launch::confirmed(state, fx),
+        _ => training::confirmed(state, fx),
     }
 }
 
@@ -88,5 +88,5 @@ fn cancel_confirm(state: &mut State) {
         state.toast(ToastLevel::Info, "cancelled: nothing was sent");
         return;
     }
-    training::cancel(state);
+    training_form::cancel(state);
 }

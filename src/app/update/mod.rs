@@ -11,7 +11,7 @@ mod keys;
 mod palette;
 mod picker;
 mod tick;
-mod training;
+mod training_form;
 
 use super::effect::Effect;
 use super::msg::Msg;

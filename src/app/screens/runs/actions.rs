@@ -101,7 +101,7 @@ pub(crate) fn on_action(
             let experiment_id = experiment_id.to_string();
             state.push_route(ScreenRoute::ExperimentDetail { experiment_id });
         }
-        Action::LaunchTraining => super::super::launch::start(state, experiment_id, fx),
+        Action::LaunchTraining => super::super::training::start(state, experiment_id, fx),
         Action::CopyId => {
             if let Some(id) = runs.selected_id() {
                 super::super::copy(state, id, fx);

@@ -7,7 +7,7 @@ use crate::app::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
-use super::super::screens::launch;
+use super::super::screens::training;
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// Tab / arrows move between fields, Enter reviews, Esc cancels; other keys edit the field.
@@ -19,7 +19,7 @@ pub(super) fn on_form_key(state: &mut State, key: KeyEvent, _fx: &mut Vec<Effect
     match action {
         Some(Action::MoveDown) => form.focus_by(1),
         Some(Action::MoveUp) => form.focus_by(-1),
-        Some(Action::Submit) => launch::review(state),
+        Some(Action::Submit) => training::review(state),
         Some(Action::Cancel) => cancel(state),
         Some(Action::Quit) => state.quit = true,
         _ => {
