@@ -47,13 +47,13 @@ fn t_opens_the_form_prefilled_from_the_jobs_parameters() {
         d.fetch_of(ResourceKey::TrainingJob),
         Some(Fetch::TrainingJob { job_id: JOB_ID })
     );
-    let Overlay::Launch(form) = &d.state.overlay else {
+    let Overlay::TrainingForm(form) = &d.state.overlay else {
         panic!("no form")
     };
     assert!(form.job_name.is_none(), "loading");
     let req = d.req(ResourceKey::TrainingJob);
     d.answer(req, Payload::TrainingJob(Ok(Box::new(job()))));
-    let Overlay::Launch(form) = &d.state.overlay else {
+    let Overlay::TrainingForm(form) = &d.state.overlay else {
         panic!("no form")
     };
     assert_eq!(form.job_name.as_deref(), Some("churn-retrain"));

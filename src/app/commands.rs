@@ -30,7 +30,9 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
         }
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
-        Overlay::Launch(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => vec![Context::Form],
+        Overlay::TrainingForm(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => {
+            vec![Context::Form]
+        }
         Overlay::Candidates(_) => vec![Context::Picker],
         // On production the job's name is typed, so the dialog reads keys like an input.
         Overlay::Confirm(_) if state.session.production => vec![Context::Input],
@@ -68,7 +70,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         }
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
         (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
-        (Overlay::Launch(_), _) => vec![
+        (Overlay::TrainingForm(_), _) => vec![
             (MoveDown, Some("next field")),
             (Submit, Some("review")),
             (Cancel, None),

@@ -4,7 +4,7 @@ use crate::app::keymap::Keymap;
 use crate::theme::Theme;
 
 use super::context::Session;
-use super::form::{Confirm, LaunchForm};
+use super::form::{Confirm, TrainingForm};
 use super::palette::Palette;
 use super::picker::Picker;
 use super::prompt::Prompt;
@@ -62,7 +62,7 @@ pub enum Overlay {
     Palette(Palette),
     Picker(Picker),
     /// The launch-training parameter form.
-    Launch(Box<LaunchForm>),
+    TrainingForm(Box<TrainingForm>),
     Confirm(Box<Confirm>),
     /// The comment of an approval / rejection, or the alias of a promotion.
     Prompt(Box<Prompt>),

@@ -103,7 +103,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
         Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
         Overlay::Picker(p) => picker::render(frame, areas.body, state, p),
-        Overlay::Launch(f) => training::render_form(frame, areas.body, state, f),
+        Overlay::TrainingForm(f) => training::render_form(frame, areas.body, state, f),
         Overlay::Confirm(c) => confirm::render_confirm(frame, areas.body, state, c),
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),

@@ -8,7 +8,7 @@ use ratatui::widgets::{Padding, Paragraph};
 use tui_input::Input;
 
 use crate::app::State;
-use crate::app::form::{Confirm, ConfirmAction, LaunchForm};
+use crate::app::form::{Confirm, ConfirmAction, TrainingForm};
 use crate::app::format;
 use crate::app::screens::training::PRODUCED_TRIES;
 use crate::theme::{Role, Theme};
@@ -35,7 +35,7 @@ fn input_text(input: &Input, width: usize) -> (String, u16) {
     (text, cursor as u16)
 }
 
-pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &LaunchForm) {
+pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &TrainingForm) {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
     let rows = 8 + form.fields.len().max(1) as u16;

@@ -8,7 +8,7 @@ use crate::api::models::jobs::{Job, RunNowResponse};
 use crate::ops::training::{self, ParameterValue};
 
 use super::super::effect::{Effect, Fetch};
-use super::super::form::{Confirm, ConfirmAction, LaunchForm};
+use super::super::form::{Confirm, ConfirmAction, TrainingForm};
 use super::super::remote::{Accepted, Remote, RequestId, replace};
 use super::super::screen::ScreenRoute;
 use super::super::state::{Overlay, State, ToastLevel};
@@ -72,8 +72,8 @@ pub(crate) fn start(state: &mut State, experiment_id: &str, fx: &mut Vec<Effect>
         req,
         fetch: Fetch::TrainingJob { job_id },
     });
-    let form = LaunchForm::new(exp.experiment_id, exp.name, job_id, link);
-    state.overlay = Overlay::Launch(Box::new(form));
+    let form = TrainingForm::new(exp.experiment_id, exp.name, job_id, link);
+    state.overlay = Overlay::TrainingForm(Box::new(form));
     state.dirty = true;
 }
 
@@ -86,7 +86,7 @@ pub(crate) fn on_job(
     let result = result.map(|j| *j);
     let error = result.as_ref().err().map(ToString::to_string);
     let accepted = state.training.job.accept(req, at, result, replace);
-    let Overlay::Launch(form) = &mut state.overlay else {
+    let Overlay::TrainingForm(form) = &mut state.overlay else {
         return accepted;
     };
     match (&accepted, &state.training.job.data, error) {
@@ -108,7 +108,7 @@ pub(crate) fn on_job(
 
 /// Enter in the form: the confirm dialog naming the target and every parameter.
 pub(crate) fn review(state: &mut State) {
-    let Overlay::Launch(form) = &state.overlay else {
+    let Overlay::TrainingForm(form) = &state.overlay else {
         return;
     };
     let Some(job_name) = form.job_name.clone() else {

@@ -13,7 +13,7 @@ use super::super::state::{Overlay, State, ToastLevel};
 /// Tab / arrows move between fields, Enter reviews, Esc cancels; other keys edit the field.
 pub(super) fn on_form_key(state: &mut State, key: KeyEvent, _fx: &mut Vec<Effect>) {
     let action = state.keymap.resolve(&[Context::Form], &key);
-    let Overlay::Launch(form) = &mut state.overlay else {
+    let Overlay::TrainingForm(form) = &mut state.overlay else {
         return;
     };
     match action {
