@@ -266,7 +266,7 @@ fn api_not_on_this_server_is_not_an_error() {
     let mut d = Driver::new(session());
     d.answer_overview(true);
     assert!(d.state.overview.uc_models.is_unavailable());
-    assert!(d.state.overview.serving.is_unavailable());
+    assert!(d.state.serving.endpoints.is_unavailable());
     assert!(d.state.toasts.is_empty(), "{:?}", d.state.toasts);
     // and the periodic refresh leaves unavailable APIs alone
     d.send(Msg::Tick {
@@ -410,7 +410,7 @@ fn a_panicked_task_becomes_an_error_toast() {
         at_ms: NOW,
         message: "index out of bounds".into(),
     });
-    assert!(d.state.overview.serving.is_settled());
+    assert!(d.state.serving.endpoints.is_settled());
     assert!(
         d.state
             .toasts

@@ -276,6 +276,7 @@ impl State {
                 self.models.detail.is_loading(),
                 self.approvals.list.is_loading(),
                 self.audit.journal.is_loading(),
+                self.serving.endpoints.is_loading(),
                 self.serving.endpoint.is_loading(),
                 // Background scrapes (canary endpoints off screen) are not the screen's loading.
                 super::screens::serving::scrape::on_screen(self).is_some()

@@ -116,7 +116,7 @@ fn screen_settled(state: &State, screen: ScreenId) -> bool {
         ScreenId::Models => state.models.list.is_settled(),
         ScreenId::Approvals => state.approvals.list.is_settled(),
         ScreenId::Audit => state.audit.journal.is_settled(),
-        ScreenId::Serving => state.overview.serving.is_settled(),
+        ScreenId::Serving => state.serving.endpoints.is_settled(),
         _ => true,
     }
 }
@@ -137,7 +137,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         ScreenRoute::ModelDetail { .. } => state.models.detail.loaded_at,
         ScreenRoute::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
         ScreenRoute::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
-        ScreenRoute::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
+        ScreenRoute::Screen(ScreenId::Serving) => state.serving.endpoints.loaded_at,
         ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => {
             state.serving.endpoint.loaded_at
         }
@@ -419,6 +419,7 @@ pub(crate) fn on_task_failed(
         ResourceKey::ModelDetail => state.models.detail.fail(req, at, e),
         ResourceKey::Approvals => state.approvals.list.fail(req, at, e),
         ResourceKey::Journal => state.audit.journal.fail(req, at, e),
+        ResourceKey::ServingEndpoints => state.serving.endpoints.fail(req, at, e),
         ResourceKey::Endpoint => state.serving.endpoint.fail(req, at, e),
         ResourceKey::EndpointMetrics => serving::scrape::on_failed(state, req, at, e),
         ResourceKey::TestQuery => serving::query::on_answered(state, req, Err(message.to_string())),

@@ -17,8 +17,8 @@ pub(super) fn vocabulary(state: &State) -> Vocabulary<'_> {
     Vocabulary {
         experiment_names: state.experiments.names(),
         endpoint_names: state
-            .overview
             .serving
+            .endpoints
             .data
             .iter()
             .flatten()
