@@ -16,8 +16,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use mlops_console::api::models::serving::ServingEndpoint;
-use mlops_console::app::{Effect, Fetch, Msg, Payload, Route, Session, State, update};
-use mlops_console::config::keymap::Keymap;
+use mlops_console::app::keymap::Keymap;
+use mlops_console::app::{Effect, Fetch, Msg, Payload, ScreenRoute, Session, State, update};
 use mlops_console::ops::serving_metrics::{Bucket, EntityCounters, Snapshot};
 use mlops_console::theme::Theme;
 
@@ -137,7 +137,7 @@ fn loaded_state() -> State {
     update(&mut s, Msg::Start { now_ms: NOW });
     let fx = update(
         &mut s,
-        Msg::Open(Route::Endpoint {
+        Msg::Open(ScreenRoute::Endpoint {
             name: "churn-prod".into(),
         }),
     );

@@ -1,14 +1,19 @@
-//! Command-line interface: global connection flags and the headless twins of the TUI.
+//! Command-line interface: global connection flags and the headless twins of the TUI. The
+//! arguments of each headless command live beside it in `headless` (`*_args`); this module
+//! gathers them into the subcommands.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 
 pub use crate::headless::change_args::{
     ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
 };
 pub use crate::headless::serving_args::{
     CanaryArgs, EndpointArgs, EndpointsArgs, QueryArgs, TrafficArgs,
+};
+pub use crate::headless::tracking_args::{
+    ExperimentsArgs, MetricsArgs, OutputArgs, RunArgs, RunView, RunsArgs,
 };
 
 /// Keyboard-driven terminal operations console for MLOps on Databricks and MLflow.
@@ -19,7 +24,7 @@ pub struct Cli {
     pub global: GlobalArgs,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Subcommand>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -53,8 +58,8 @@ pub struct GlobalArgs {
     pub version: bool,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
     /// Open the console against the embedded simulated workspace.
     Demo(SimArgs),
     /// Run the simulated workspace standalone (prints base_url= and token= first).
@@ -121,87 +126,6 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct OutputArgs {
-    /// Machine-readable JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct ExperimentsArgs {
-    /// Experiment filter in MLflow syntax, e.g. "name LIKE '%churn%'".
-    #[arg(long)]
-    pub filter: Option<String>,
-    /// Stop after this many experiments (all pages are read otherwise).
-    #[arg(long)]
-    pub max: Option<usize>,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// Which runs a search includes, by lifecycle stage (`run_view_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RunView {
-    Active,
-    Deleted,
-    All,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct RunsArgs {
-    /// Experiment name (e.g. /Shared/churn/training) or numeric id.
-    pub experiment: String,
-    /// Run filter in MLflow syntax, e.g. "metrics.auc > 0.8 AND params.max_depth = '6'".
-    #[arg(long)]
-    pub filter: Option<String>,
-    /// Server-side order, e.g. "metrics.auc DESC" (repeatable; earlier ones win).
-    #[arg(long = "order-by", value_name = "ORDER")]
-    pub order_by: Vec<String>,
-    /// Stop after this many runs.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "all")]
-    pub max: u64,
-    /// Read every page, however many runs match.
-    #[arg(long)]
-    pub all: bool,
-    /// Runs by lifecycle stage: active, deleted, or all of them.
-    #[arg(long, value_enum, default_value_t = RunView::Active)]
-    pub view: RunView,
-    /// Nested runs too (sweep trials, child runs), with their parent run id; without it only
-    /// top-level runs are listed.
-    #[arg(long)]
-    pub nested: bool,
-    /// Runs asked for per request (the server allows up to 50000).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=50_000))]
-    pub page_size: u64,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct RunArgs {
-    /// Run id, as `runs` lists it.
-    pub run_id: String,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct MetricsArgs {
-    /// Run id, as `runs` lists it.
-    pub run_id: String,
-    /// Metric key, e.g. loss.
-    pub key: String,
-    /// Stop after this many points (all are read otherwise).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub max: Option<u64>,
-    /// Points asked for per request (the server allows up to 25000).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=25_000))]
-    pub page_size: u64,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -286,7 +210,7 @@ mod tests {
             "--json",
         ])
         .unwrap();
-        let Some(Command::Train(t)) = cli.command else {
+        let Some(Subcommand::Train(t)) = cli.command else {
             panic!("not train");
         };
         assert_eq!(
@@ -301,12 +225,12 @@ mod tests {
         assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "=v"]).is_err());
 
         let cli = Cli::try_parse_from(["mlops-console", "sim", "--scale", "large"]).unwrap();
-        let Some(Command::Sim(s)) = cli.command else {
+        let Some(Subcommand::Sim(s)) = cli.command else {
             panic!("not sim");
         };
         assert_eq!(s.sim.scale, ScaleArg::Large);
         let cli = Cli::try_parse_from(["mlops-console", "demo"]).unwrap();
-        let Some(Command::Demo(d)) = cli.command else {
+        let Some(Subcommand::Demo(d)) = cli.command else {
             panic!("not demo");
         };
         assert_eq!(d.scale, ScaleArg::Small);

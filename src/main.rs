@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use mlops_console::app::{AppContext, ScreenId};
-use mlops_console::cli::{Cli, Command, GlobalArgs, ScreenArg, ScreenshotArgs};
+use mlops_console::cli::{Cli, GlobalArgs, ScreenArg, ScreenshotArgs, Subcommand};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
 use mlops_console::ops::approvals::Decision;
-use mlops_console::{api::Secret, config, launch, sim, theme, tui};
+use mlops_console::{api::Secret, config, connect, sim, theme, tui};
 
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok()
@@ -58,29 +58,29 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
     match cli.command {
         None => match connect(&g, &paths) {
             Ok((resolved, client)) => {
-                launch::learn_workspace_id(&client).await;
+                connect::learn_workspace_id(&client).await;
                 let ctx = context(&g, &paths, &resolved, client);
                 run_tui(ctx).await
             }
             Err(code) => code,
         },
-        Some(Command::Demo(args)) => {
+        Some(Subcommand::Demo(args)) => {
             let faults = args.faults.as_deref();
             let demo =
-                match launch::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
+                match connect::start_demo(args.seed, faults, args.scale.into(), g.readonly).await {
                     Ok(d) => d,
                     Err(e) => {
                         mlops_console::eprintln_escaped!("error: {e}");
                         return exit::FAILURE;
                     }
                 };
-            launch::learn_workspace_id(&demo.client).await;
+            connect::learn_workspace_id(&demo.client).await;
             let ctx = demo_context(&g, &paths, demo.client.clone());
             let code = run_tui(ctx).await;
             demo.sim.shutdown().await;
             code
         }
-        Some(Command::Sim(args)) => {
+        Some(Subcommand::Sim(args)) => {
             let faults = match args
                 .sim
                 .faults
@@ -116,31 +116,31 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 }
             }
         }
-        Some(Command::Status(o)) => match connect(&g, &paths) {
+        Some(Subcommand::Status(o)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
                 headless::status::run(&client, &profile_label(&resolved), o.json).await
             }
             Err(code) => code,
         },
-        Some(Command::Experiments(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Experiments(a)) => match connect(&g, &paths) {
             Ok((_, client)) => {
                 headless::experiments::run(&client, a.filter.as_deref(), a.max, a.output.json).await
             }
             Err(code) => code,
         },
-        Some(Command::Runs(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Runs(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::runs::run(&client, &a).await,
             Err(code) => code,
         },
-        Some(Command::Run(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Run(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::run::run(&client, &a.run_id, a.output.json).await,
             Err(code) => code,
         },
-        Some(Command::Metrics(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Metrics(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::metrics::run(&client, &a).await,
             Err(code) => code,
         },
-        Some(Command::Train(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Train(a)) => match connect(&g, &paths) {
             Ok((resolved, client)) => {
                 let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
                 let ctx = mlops_console::ops::ChangeContext {
@@ -161,7 +161,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
             Err(code) => code,
         },
-        Some(Command::Profiles(o)) => match config::profiles::list_profiles(&env, &paths) {
+        Some(Subcommand::Profiles(o)) => match config::profiles::list_profiles(&env, &paths) {
             Ok((file, profiles)) => {
                 if o.json {
                     let doc = serde_json::json!({ "config_file": file, "profiles": profiles });
@@ -176,51 +176,51 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 exit::CONFIG
             }
         },
-        Some(Command::Screenshot(a)) => screenshot(&g, &paths, a).await,
-        Some(Command::Promote(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Screenshot(a)) => screenshot(&g, &paths, a).await,
+        Some(Subcommand::Promote(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::promote::promote(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Rollback(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Rollback(a)) => match change_session(&g, &paths) {
             Ok((s, client)) if a.endpoint.is_some() => {
                 headless::serving_change::rollback(&client, &s, &a).await
             }
             Ok((s, client)) => headless::promote::rollback(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Endpoints(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Endpoints(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::endpoints::list(&client, a.json).await,
             Err(code) => code,
         },
-        Some(Command::Endpoint(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Endpoint(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::endpoints::show(&client, &a.name, a.json).await,
             Err(code) => code,
         },
-        Some(Command::Traffic(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Traffic(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::serving_change::traffic(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Canary(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Canary(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::canary::run(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Query(a)) => match connect(&g, &paths) {
+        Some(Subcommand::Query(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::query::run(&client, &a).await,
             Err(code) => code,
         },
-        Some(Command::Approve(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Approve(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Approve).await,
             Err(code) => code,
         },
-        Some(Command::Reject(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Reject(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Reject).await,
             Err(code) => code,
         },
-        Some(Command::Approvals(a)) => match change_session(&g, &paths) {
+        Some(Subcommand::Approvals(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::list(&client, &s, &a).await,
             Err(code) => code,
         },
-        Some(Command::Audit(a)) => {
+        Some(Subcommand::Audit(a)) => {
             let journal = mlops_console::ops::Journal::in_dir(&paths.data_dir);
             if !a.verify {
                 return headless::audit::run(&journal, None, &a).await;
@@ -230,7 +230,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 Err(code) => code,
             }
         }
-        Some(Command::Completions { shell }) => {
+        Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cmd, "mlops-console", &mut script);
@@ -252,7 +252,7 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
         mlops_console::eprintln_escaped!("error: {e}");
         exit::CONFIG
     })?;
-    let client = launch::client_for(&resolved, &env).map_err(|e| {
+    let client = connect::client_for(&resolved, &env).map_err(|e| {
         mlops_console::eprintln_escaped!("error: {e}");
         exit::for_api_error(&e)
     })?;
@@ -263,9 +263,9 @@ fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::ap
 fn change_session(
     g: &GlobalArgs,
     paths: &Paths,
-) -> Result<(headless::change::Session, mlops_console::api::Client), i32> {
+) -> Result<(headless::change::ChangeProfile, mlops_console::api::Client), i32> {
     let (resolved, client) = connect(g, paths)?;
-    let session = headless::change::Session::for_profile(
+    let session = headless::change::ChangeProfile::for_profile(
         &resolved,
         &paths.app_config_file(),
         &paths.data_dir,
@@ -345,7 +345,7 @@ async fn run_tui(ctx: AppContext) -> i32 {
 
 /// Renders one screen of the demo workspace offscreen and writes it as a PNG.
 async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
-    let demo = match launch::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
+    let demo = match connect::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
         Ok(d) => d,
         Err(e) => {
             mlops_console::eprintln_escaped!("error: {e}");
@@ -361,15 +361,15 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
                 ScreenArg::Experiments => ScreenId::Experiments,
                 _ => ScreenId::Serving,
             };
-            mlops_console::app::render_offscreen(ctx, screen, a.width, a.height).await
+            mlops_console::tui::render_offscreen(ctx, screen, a.width, a.height).await
         }
         ScreenArg::Endpoint => {
             let wait = std::time::Duration::from_secs(a.wait_secs);
-            let route = mlops_console::app::Route::Endpoint {
+            let route = mlops_console::app::ScreenRoute::Endpoint {
                 name: "churn-prod".to_string(),
             };
             // Rendered when the deadline passes: the charts fill as scrapes arrive.
-            mlops_console::app::render_route_offscreen(
+            mlops_console::tui::render_route_offscreen(
                 ctx,
                 route,
                 a.width,

@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
-use mlops_console::app::{AppContext, ScreenId, render_offscreen};
+use mlops_console::app::{AppContext, ScreenId};
 use mlops_console::sim::{self, SimOptions};
+use mlops_console::tui::render_offscreen;
 
 #[tokio::test]
 async fn screenshots_wait_until_nothing_is_loading() {

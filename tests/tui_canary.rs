@@ -5,7 +5,7 @@
 mod support;
 
 use crossterm::event::KeyCode;
-use mlops_console::app::{CanaryNews, Effect, Msg, Overlay, Route, Session, ToastLevel};
+use mlops_console::app::{CanaryNews, Effect, Msg, Overlay, ScreenRoute, Session, ToastLevel};
 use mlops_console::ops::canary::{Canary, CanaryState, Command, Phase, SavedPlans};
 use support::*;
 
@@ -40,7 +40,7 @@ fn c_on_the_endpoint_opens_its_canary_panel() {
     let d = panel(session());
     assert_eq!(
         d.state.route(),
-        &Route::Canary {
+        &ScreenRoute::Canary {
             name: CHURN_PROD.into()
         }
     );
@@ -124,7 +124,7 @@ fn esc_cancels_the_form_and_the_dialog_without_sending_anything() {
     assert!(d.state.canary.plan(CHURN_PROD).is_none());
     assert_eq!(
         d.state.route(),
-        &Route::Canary {
+        &ScreenRoute::Canary {
             name: CHURN_PROD.into()
         },
         "Esc closed the dialog, not the panel"
@@ -257,7 +257,7 @@ fn pause_and_abort_also_work_from_the_endpoint_screen() {
     let mut d = started();
     d.canary_step(holding_inconclusive(), vec![]);
     d.key(KeyCode::Esc);
-    assert!(matches!(d.state.route(), Route::Endpoint { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Endpoint { .. }));
     d.char(' ');
     assert_eq!(commands(&d), vec![Command::Pause]);
     d.char('X');
@@ -491,7 +491,7 @@ fn a_in_the_panel_compares_the_plans_canary_with_stable() {
     let mut d = started();
     d.canary_step(holding_inconclusive(), vec![]);
     d.char('A');
-    assert!(matches!(d.state.route(), Route::AbView { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::AbView { .. }));
     assert_eq!(d.state.ab.b.as_deref(), Some("churn_model-5"));
 }
 
@@ -512,7 +512,7 @@ fn traffic_keys_wait_for_a_running_plan_to_be_paused() {
     let mut d = started();
     d.canary_step(holding_inconclusive(), vec![]);
     d.key(KeyCode::Esc);
-    assert!(matches!(d.state.route(), Route::Endpoint { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Endpoint { .. }));
     d.char('+');
     assert!(!planned(&d), "+ while the plan runs: {:?}", d.effects);
     let toast = &d.state.toasts.last().unwrap().text;

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use mlops_console::app::Action;
-use mlops_console::config::keymap::{Context, KeyChord, Keymap, USER_KEYMAP_FILE};
+use mlops_console::app::keymap::{Context, KeyChord, Keymap, USER_KEYMAP_FILE};
 
 fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
     KeyEvent::new(code, mods)

@@ -10,7 +10,7 @@ use crossterm::event::KeyCode;
 
 use mlops_console::api::models::job_runs::{RunLifeCycleState, RunResultState};
 use mlops_console::app::commands;
-use mlops_console::app::{Effect, Fetch, Msg, Overlay, Payload, ResourceKey, Route};
+use mlops_console::app::{Effect, Fetch, Msg, Overlay, Payload, ResourceKey, ScreenRoute};
 use support::*;
 
 fn run_job(d: &Driver) -> Option<(u64, i64, BTreeMap<String, String>, String)> {
@@ -47,13 +47,13 @@ fn t_opens_the_form_prefilled_from_the_jobs_parameters() {
         d.fetch_of(ResourceKey::TrainingJob),
         Some(Fetch::TrainingJob { job_id: JOB_ID })
     );
-    let Overlay::Launch(form) = &d.state.overlay else {
+    let Overlay::TrainingForm(form) = &d.state.overlay else {
         panic!("no form")
     };
     assert!(form.job_name.is_none(), "loading");
     let req = d.req(ResourceKey::TrainingJob);
     d.answer(req, Payload::TrainingJob(Ok(Box::new(job()))));
-    let Overlay::Launch(form) = &d.state.overlay else {
+    let Overlay::TrainingForm(form) = &d.state.overlay else {
         panic!("no form")
     };
     assert_eq!(form.job_name.as_deref(), Some("churn-retrain"));
@@ -118,12 +118,12 @@ fn form_then_confirm_key_produces_the_run_job_effect() {
     assert!(token.len() <= 64);
     assert_eq!(
         d.state.route().clone(),
-        Route::Training {
+        ScreenRoute::Training {
             experiment_id: CHURN.into()
         }
     );
     assert!(matches!(d.state.overlay, Overlay::None));
-    assert!(d.state.launch.started.is_loading());
+    assert!(d.state.training.started.is_loading());
     assert!(req > 0);
 }
 
@@ -157,7 +157,7 @@ fn esc_cancels_at_every_step() {
         "n is a cancel key too"
     );
     assert!(run_job(&d).is_none());
-    assert!(matches!(d.state.route(), Route::Runs { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Runs { .. }));
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn the_job_run_is_polled_to_its_end_then_its_mlflow_run_opens() {
     // not logged yet: asked again on the clock
     let req = d.req(ResourceKey::ProducedRun);
     d.answer(req, Payload::ProducedRun(Ok(None)));
-    assert!(matches!(d.state.route(), Route::Training { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Training { .. }));
     d.send(Msg::Tick {
         now_ms: NOW + 6_000,
     });
@@ -297,7 +297,7 @@ fn the_job_run_is_polled_to_its_end_then_its_mlflow_run_opens() {
     d.answer(req, Payload::ProducedRun(Ok(Some("new-run".into()))));
     assert_eq!(
         d.state.route().clone(),
-        Route::RunDetail {
+        ScreenRoute::RunDetail {
             run_id: "new-run".into()
         }
     );
@@ -317,7 +317,7 @@ fn the_job_run_is_polled_to_its_end_then_its_mlflow_run_opens() {
     );
     // Esc goes back to the runs, not to the finished watch
     d.key(KeyCode::Esc);
-    assert!(matches!(d.state.route(), Route::Runs { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Runs { .. }));
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn a_failed_run_now_is_shown_and_nothing_is_polled() {
     d.char('y');
     let (req, ..) = run_job(&d).unwrap();
     d.answer(req, Payload::JobStarted(Err(server_error())));
-    assert!(d.state.launch.started.error.is_some());
+    assert!(d.state.training.started.error.is_some());
     assert!(d.state.toasts.last().unwrap().text.starts_with("run-now: "));
     d.send(Msg::Tick {
         now_ms: NOW + 10_000,

@@ -7,7 +7,7 @@ mod support;
 use crossterm::event::KeyCode;
 use mlops_console::app::screens::ab;
 use mlops_console::app::screens::logs::{LogKind, match_position};
-use mlops_console::app::{Fetch, Msg, ResourceKey, Route};
+use mlops_console::app::{Fetch, Msg, ResourceKey, ScreenRoute};
 use support::logs::{build_log, server_log};
 use support::*;
 
@@ -38,7 +38,7 @@ fn l_opens_the_server_log_of_the_selected_entity_and_keeps_the_metrics_polling()
     d.char('l');
     assert_eq!(
         d.state.route(),
-        &Route::EndpointLogs {
+        &ScreenRoute::EndpointLogs {
             name: CHURN_PROD.into(),
             entity: "churn_model-5".into()
         }
@@ -131,9 +131,9 @@ fn search_jumps_between_matching_lines() {
     // Esc clears the search first, then leaves.
     d.key(KeyCode::Esc);
     assert_eq!(d.state.logs.search.filter_text(), "");
-    assert!(matches!(d.state.route(), Route::EndpointLogs { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::EndpointLogs { .. }));
     d.key(KeyCode::Esc);
-    assert!(matches!(d.state.route(), Route::Endpoint { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Endpoint { .. }));
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn a_opens_the_ab_view_with_the_stable_entity_as_a() {
     d.char('A');
     assert_eq!(
         d.state.route(),
-        &Route::AbView {
+        &ScreenRoute::AbView {
             name: CHURN_PROD.into()
         }
     );

@@ -15,7 +15,8 @@ use tokio::time::Instant;
 
 use mlops_console::api::{Client, ClientOptions, Credentials};
 use mlops_console::app::screens;
-use mlops_console::app::{App, AppContext, Msg, ScreenId, Startup, render_offscreen};
+use mlops_console::app::{AppContext, Msg, ScreenId};
+use mlops_console::tui::{App, Startup, render_offscreen};
 
 fn context(config_dir: &std::path::Path) -> AppContext {
     let mut options = ClientOptions::new("http://127.0.0.1:9", Credentials::None);

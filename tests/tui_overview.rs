@@ -6,7 +6,7 @@ mod support;
 
 use mlops_console::app::commands::hints;
 use mlops_console::app::screens::overview::{RECENT_ACTIONS, canaries, recent_actions};
-use mlops_console::app::{Msg, Payload, ResourceKey, Route, ScreenId};
+use mlops_console::app::{Msg, Payload, ResourceKey, ScreenId, ScreenRoute};
 use support::*;
 
 fn tick(d: &mut Driver, at: i64) {
@@ -62,7 +62,7 @@ fn the_approvals_screen_takes_the_answer_the_overview_asked_for() {
     let overview_req = d.req(ResourceKey::Approvals);
     // Opened while the Overview's request is in flight: no second request.
     d.char('4');
-    assert_eq!(route_of(&d), Route::Screen(ScreenId::Approvals));
+    assert_eq!(route_of(&d), ScreenRoute::Screen(ScreenId::Approvals));
     assert!(d.try_req(ResourceKey::Approvals).is_none());
     d.answer(overview_req, Payload::Approvals(Box::new(pending())));
     assert_eq!(d.state.approvals.visible().len(), 2);
@@ -84,7 +84,7 @@ fn the_audit_screen_shows_the_journal_the_overview_read() {
     let mut d = Driver::new(session());
     d.answer_overview_with(false, pending(), journal_view());
     d.char('9');
-    assert_eq!(route_of(&d), Route::Screen(ScreenId::Audit));
+    assert_eq!(route_of(&d), ScreenRoute::Screen(ScreenId::Audit));
     assert!(d.try_req(ResourceKey::Journal).is_none(), "already read");
     assert_eq!(d.state.audit.visible().len(), 3);
 }
@@ -158,10 +158,10 @@ fn the_hint_bar_names_the_jumps_and_fits_80_columns() {
     ] {
         d.char('1');
         d.char(key);
-        assert_eq!(route_of(&d), Route::Screen(screen));
+        assert_eq!(route_of(&d), ScreenRoute::Screen(screen));
     }
 }
 
-fn route_of(d: &Driver) -> Route {
+fn route_of(d: &Driver) -> ScreenRoute {
     d.state.route().clone()
 }

@@ -332,7 +332,7 @@ fn enter_on_a_version_opens_its_run() {
     d.key(KeyCode::Enter);
     assert_eq!(
         *d.state.route(),
-        mlops_console::app::Route::RunDetail {
+        mlops_console::app::ScreenRoute::RunDetail {
             run_id: "run5abcdef0123".into()
         }
     );

@@ -6,7 +6,7 @@ mod support;
 use crossterm::event::KeyCode;
 
 use mlops_console::app::{
-    CompareHistories, Effect, Fetch, Msg, Overlay, Payload, ResourceKey, Route,
+    CompareHistories, Effect, Fetch, Msg, Overlay, Payload, ResourceKey, ScreenRoute,
 };
 use support::*;
 
@@ -69,7 +69,7 @@ fn sweep_ranks_trials_and_marks_the_best_finished_one() {
     d.char('S');
     assert_eq!(
         d.state.route().clone(),
-        Route::Sweep {
+        ScreenRoute::Sweep {
             run_id: SWEEP_PARENT.into()
         }
     );
@@ -122,7 +122,7 @@ fn sweep_ranks_trials_and_marks_the_best_finished_one() {
     d.char('p');
     assert_eq!(d.state.sweep.param().as_deref(), Some("max_depth"));
     d.key(KeyCode::Enter);
-    assert!(matches!(d.state.route(), Route::RunDetail { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::RunDetail { .. }));
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn parent_key_opens_the_parent_run() {
     d.char('P');
     assert_eq!(
         d.state.route().clone(),
-        Route::RunDetail {
+        ScreenRoute::RunDetail {
             run_id: SWEEP_PARENT.into()
         }
     );

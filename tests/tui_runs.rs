@@ -5,7 +5,7 @@ mod support;
 
 use crossterm::event::KeyCode;
 
-use mlops_console::app::{Fetch, Msg, Overlay, Payload, ResourceKey, Route, ToastLevel};
+use mlops_console::app::{Fetch, Msg, Overlay, Payload, ResourceKey, ScreenRoute, ToastLevel};
 use support::*;
 
 const TOP: &str = "tags.mlflow.parentRunId IS NULL";
@@ -23,7 +23,7 @@ fn enter_on_an_experiment_asks_for_its_top_level_runs_newest_first() {
     d.key(KeyCode::Enter);
     assert_eq!(
         d.state.route().clone(),
-        Route::Runs {
+        ScreenRoute::Runs {
             experiment_id: CHURN.into()
         }
     );
@@ -293,7 +293,7 @@ fn clearing_a_server_filter_reloads_without_it() {
     assert_eq!(filter.as_deref(), Some(TOP));
     assert_eq!(
         d.state.route().clone(),
-        Route::Runs {
+        ScreenRoute::Runs {
             experiment_id: CHURN.into()
         },
         "esc cleared the filter first"
@@ -322,7 +322,7 @@ fn marks_toggle_and_compare_needs_two() {
     d.open_runs();
     d.char('c');
     assert_eq!(d.state.toasts.last().unwrap().level, ToastLevel::Info);
-    assert!(matches!(d.state.route(), Route::Runs { .. }));
+    assert!(matches!(d.state.route(), ScreenRoute::Runs { .. }));
     d.char('j');
     d.char('j');
     d.char(' ');
@@ -343,7 +343,7 @@ fn marks_toggle_and_compare_needs_two() {
     let run_ids = vec![TUNED.to_string(), DEFAULT_XGB.to_string()];
     assert_eq!(
         d.state.route().clone(),
-        Route::Compare {
+        ScreenRoute::Compare {
             run_ids: run_ids.clone()
         }
     );

@@ -92,7 +92,7 @@ fn ab_view_with_a_minute_of_data() {
 fn ab_view_with_too_little_data() {
     let d = ab_view(3);
     let c = ab::comparison(&d.state).expect("two scrapes make a window");
-    assert_eq!(c.outcome, ab::Outcome::Undecided);
+    assert_eq!(c.outcome, ab::AbOutcome::Undecided);
     insta::assert_snapshot!("ab_little_data_100x30", d.render(100, 30).backend());
 }
 

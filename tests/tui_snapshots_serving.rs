@@ -4,7 +4,7 @@
 
 mod support;
 
-use mlops_console::app::{Msg, Route};
+use mlops_console::app::{Msg, ScreenRoute};
 use support::*;
 
 fn serving_list() -> Driver {
@@ -33,7 +33,7 @@ fn endpoint_detail_with_live_charts() {
     let d = endpoint(false, 31);
     assert_eq!(
         d.state.route(),
-        &Route::Endpoint {
+        &ScreenRoute::Endpoint {
             name: CHURN_PROD.into()
         }
     );

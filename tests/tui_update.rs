@@ -4,15 +4,15 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use mlops_console::app::keymap::Keymap;
 use mlops_console::app::remote::LoadError;
 use mlops_console::app::{
-    Effect, Fetch, Msg, Overlay, Payload, ResourceKey, Route, ScreenId, ToastLevel,
+    Effect, Fetch, Msg, Overlay, Payload, ResourceKey, ScreenId, ScreenRoute, ToastLevel,
 };
-use mlops_console::config::keymap::Keymap;
 use mlops_console::theme::Theme;
 use support::*;
 
-fn route(d: &Driver) -> Route {
+fn route(d: &Driver) -> ScreenRoute {
     d.state.route().clone()
 }
 
@@ -37,7 +37,7 @@ fn start_loads_the_overview_panels() {
 fn number_keys_and_esc_back_stack() {
     let mut d = Driver::new(session());
     d.char('2');
-    assert_eq!(route(&d), Route::Screen(ScreenId::Experiments));
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Experiments));
     assert!(matches!(
         d.fetch_of(ResourceKey::ExperimentList),
         Some(Fetch::Experiments {
@@ -51,26 +51,26 @@ fn number_keys_and_esc_back_stack() {
     d.key(KeyCode::Enter);
     assert_eq!(
         route(&d),
-        Route::Runs {
+        ScreenRoute::Runs {
             experiment_id: "3487120091811234".into()
         }
     );
     d.char('i');
     assert_eq!(
         route(&d),
-        Route::ExperimentDetail {
+        ScreenRoute::ExperimentDetail {
             experiment_id: "3487120091811234".into()
         }
     );
     d.key(KeyCode::Esc);
     d.key(KeyCode::Esc);
-    assert_eq!(route(&d), Route::Screen(ScreenId::Experiments));
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Experiments));
     d.key(KeyCode::Esc);
-    assert_eq!(route(&d), Route::Screen(ScreenId::Overview));
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Overview));
     d.key(KeyCode::Esc);
     assert_eq!(
         route(&d),
-        Route::Screen(ScreenId::Overview),
+        ScreenRoute::Screen(ScreenId::Overview),
         "the root stays"
     );
     assert!(!d.state.quit);
@@ -85,7 +85,7 @@ fn number_keys_and_esc_back_stack() {
 fn unimplemented_screens_say_coming_instead_of_doing_nothing() {
     let mut d = Driver::new(session());
     d.char('6');
-    assert_eq!(route(&d), Route::Screen(ScreenId::Overview));
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Overview));
     let toast = d.state.toasts.last().expect("a toast");
     assert!(
         toast.text.contains("Monitoring is not in this version yet"),
@@ -102,7 +102,7 @@ fn palette_exp_enter_opens_experiments() {
     d.type_text("exp");
     d.key(KeyCode::Enter);
     assert!(matches!(d.state.overlay, Overlay::None));
-    assert_eq!(route(&d), Route::Screen(ScreenId::Experiments));
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Experiments));
     assert!(d.try_req(ResourceKey::ExperimentList).is_some());
 }
 
@@ -129,7 +129,7 @@ fn palette_tab_completes_screens_and_loaded_experiment_names() {
     d.key(KeyCode::Enter);
     assert_eq!(
         route(&d),
-        Route::Runs {
+        ScreenRoute::Runs {
             experiment_id: "3487120091811301".into()
         }
     );
@@ -213,7 +213,7 @@ fn filter_narrows_rows_and_esc_clears() {
     assert_eq!(d.state.experiments.visible(NOW).len(), 1);
     d.key(KeyCode::Esc);
     assert_eq!(d.state.experiments.visible(NOW).len(), all);
-    assert_eq!(route(&d), Route::Screen(ScreenId::Experiments));
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Experiments));
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn api_not_on_this_server_is_not_an_error() {
     let mut d = Driver::new(session());
     d.answer_overview(true);
     assert!(d.state.overview.uc_models.is_unavailable());
-    assert!(d.state.overview.serving.is_unavailable());
+    assert!(d.state.serving.endpoints.is_unavailable());
     assert!(d.state.toasts.is_empty(), "{:?}", d.state.toasts);
     // and the periodic refresh leaves unavailable APIs alone
     d.send(Msg::Tick {
@@ -410,7 +410,7 @@ fn a_panicked_task_becomes_an_error_toast() {
         at_ms: NOW,
         message: "index out of bounds".into(),
     });
-    assert!(d.state.overview.serving.is_settled());
+    assert!(d.state.serving.endpoints.is_settled());
     assert!(
         d.state
             .toasts
@@ -454,7 +454,7 @@ fn detail_view_steps_through_the_list() {
     d.char('j');
     assert_eq!(
         route(&d),
-        Route::ExperimentDetail {
+        ScreenRoute::ExperimentDetail {
             experiment_id: "3487120091811301".into()
         }
     );

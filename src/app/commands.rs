@@ -1,10 +1,10 @@
 //! Which actions are valid right now, with their live keys: the source of the hint bar and the
 //! `?` help, so both always match the keymap in force (user overrides included).
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::action::Action;
-use super::screen::{Route, ScreenId};
+use super::screen::{ScreenId, ScreenRoute};
 use super::screens;
 use super::state::{Overlay, State};
 
@@ -30,7 +30,9 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
         }
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
-        Overlay::Launch(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => vec![Context::Form],
+        Overlay::TrainingForm(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => {
+            vec![Context::Form]
+        }
         Overlay::Candidates(_) => vec![Context::Picker],
         // On production the job's name is typed, so the dialog reads keys like an input.
         Overlay::Confirm(_) if state.session.production => vec![Context::Input],
@@ -68,7 +70,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         }
         (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
         (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
-        (Overlay::Launch(_), _) => vec![
+        (Overlay::TrainingForm(_), _) => vec![
             (MoveDown, Some("next field")),
             (Submit, Some("review")),
             (Cancel, None),
@@ -112,7 +114,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Submit, Some("roll back to it")),
             (Cancel, None),
         ],
-        (_, Route::ModelDetail { .. }) => vec![
+        (_, ScreenRoute::ModelDetail { .. }) => vec![
             (OpenRun, None),
             (Promote, None),
             (Rollback, None),
@@ -122,7 +124,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Screen(ScreenId::Approvals)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Approvals)) => vec![
             (Open, Some("details")),
             (Approve, None),
             (Reject, None),
@@ -132,7 +134,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::Screen(ScreenId::Audit)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Audit)) => vec![
             (Verify, None),
             (ThisWorkspace, None),
             (Filter, None),
@@ -142,7 +144,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        _ if filtering && matches!(state.route(), Route::Runs { .. }) => {
+        _ if filtering && matches!(state.route(), ScreenRoute::Runs { .. }) => {
             let text = state.runs.view.filter_text();
             let submit = if crate::ops::run_filter::is_filter(text) {
                 "search server"
@@ -151,12 +153,12 @@ pub fn hints(state: &State) -> Vec<Hint> {
             };
             vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
         }
-        _ if filtering && matches!(state.route(), Route::EndpointLogs { .. }) => {
+        _ if filtering && matches!(state.route(), ScreenRoute::EndpointLogs { .. }) => {
             vec![(Submit, Some("keep search")), (Cancel, Some("clear"))]
         }
         _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
         // The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
-        (_, Route::Screen(ScreenId::Overview)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Overview)) => vec![
             (GotoServing, None),
             (GotoApprovals, None),
             (GotoAudit, None),
@@ -165,7 +167,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::ExperimentDetail { .. }) => vec![
+        (_, ScreenRoute::ExperimentDetail { .. }) => vec![
             (Open, Some("runs")),
             (MoveDown, Some("next")),
             (MoveUp, Some("prev")),
@@ -175,7 +177,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::Runs { .. }) => vec![
+        (_, ScreenRoute::Runs { .. }) => vec![
             (Open, None),
             (Filter, None),
             (ColumnLeft, None),
@@ -192,7 +194,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::RunDetail { .. }) => vec![
+        (_, ScreenRoute::RunDetail { .. }) => vec![
             (ChartMetrics, None),
             (XAxis, None),
             (ZoomIn, None),
@@ -204,7 +206,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Sweep { .. }) => vec![
+        (_, ScreenRoute::Sweep { .. }) => vec![
             (Open, None),
             (Objective, None),
             (FlipDirection, None),
@@ -214,7 +216,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, back),
             (Help, None),
         ],
-        (_, Route::Compare { .. }) => vec![
+        (_, ScreenRoute::Compare { .. }) => vec![
             (DiffOnly, None),
             (ChartMetrics, Some("metric")),
             (XAxis, None),
@@ -225,9 +227,11 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
+        (_, ScreenRoute::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
         // A running plan offers pause / abort; otherwise a new plan.
-        (_, Route::Canary { name }) if state.canary.plan(name).is_some_and(|p| p.is_live()) => {
+        (_, ScreenRoute::Canary { name })
+            if state.canary.plan(name).is_some_and(|p| p.is_live()) =>
+        {
             vec![
                 (CanaryPause, None),
                 (CanaryAbort, None),
@@ -236,14 +240,14 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 (Help, None),
             ]
         }
-        (_, Route::Canary { .. }) => vec![
+        (_, ScreenRoute::Canary { .. }) => vec![
             (CanaryNew, None),
             (CanaryLoad, None),
             (MoveUp, Some("scroll")),
             (Back, None),
             (Help, None),
         ],
-        (_, Route::Endpoint { .. }) => vec![
+        (_, ScreenRoute::Endpoint { .. }) => vec![
             (ShiftUp, None),
             (ShiftDown, None),
             (SetSplit, None),
@@ -257,7 +261,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::EndpointLogs { .. }) => vec![
+        (_, ScreenRoute::EndpointLogs { .. }) => vec![
             (SwitchLogs, None),
             (Filter, Some("search")),
             (NextMatch, None),
@@ -268,7 +272,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Back, None),
             (Help, None),
         ],
-        (_, Route::AbView { .. }) => vec![
+        (_, ScreenRoute::AbView { .. }) => vec![
             (MoveDown, Some("other B")),
             (Window, None),
             (Refresh, None),
@@ -276,7 +280,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
         ],
         // At 80 columns these fit; `y` and `:` are in the help.
-        (_, Route::Screen(ScreenId::Experiments)) => vec![
+        (_, ScreenRoute::Screen(ScreenId::Experiments)) => vec![
             (Open, Some("runs")),
             (Filter, None),
             (Info, None),
@@ -286,7 +290,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Help, None),
             (Quit, None),
         ],
-        (_, Route::Screen(_)) => vec![
+        (_, ScreenRoute::Screen(_)) => vec![
             (Open, None),
             (Filter, None),
             (CopyId, None),

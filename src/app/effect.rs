@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use ratatui::style::Color;
 
-use super::chart::ChartSpec;
 use super::msg::ResourceKey;
 use super::remote::RequestId;
 use super::screens::logs::LogKind;
+use crate::export::chart_spec::ChartSpec;
 use crate::ops::Plan;
 use crate::ops::approvals::{DecisionRequest, PendingApproval};
 use crate::ops::canary::{CanaryState, Command};

@@ -1,5 +1,6 @@
-//! The launch form and the confirm dialog, as data. Pure: `update::launch` routes keys here and
-//! `screens::launch` decides what submitting and confirming do.
+//! The training form and the confirm dialog, as data. Pure: `update::training_form` and
+//! `update::confirm` route keys here and the rooms (`screens::training`, `change`, `canary`)
+//! decide what submitting and confirming do.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +22,7 @@ pub struct FormField {
 
 /// The parameter form of a training job (its fields appear once `jobs/get` answers).
 #[derive(Debug, Clone)]
-pub struct LaunchForm {
+pub struct TrainingForm {
     pub experiment_id: String,
     pub experiment_name: String,
     pub job_id: i64,
@@ -34,14 +35,14 @@ pub struct LaunchForm {
     pub error: Option<String>,
 }
 
-impl LaunchForm {
+impl TrainingForm {
     pub fn new(
         experiment_id: String,
         experiment_name: String,
         job_id: i64,
         link: LinkSource,
-    ) -> LaunchForm {
-        LaunchForm {
+    ) -> TrainingForm {
+        TrainingForm {
             experiment_id,
             experiment_name,
             job_id,
@@ -182,7 +183,7 @@ mod tests {
 
     #[test]
     fn overrides_are_the_changed_fields_only() {
-        let mut f = LaunchForm::new("1".into(), "/x".into(), 7, LinkSource::ExperimentTag);
+        let mut f = TrainingForm::new("1".into(), "/x".into(), 7, LinkSource::ExperimentTag);
         f.set_job(
             "churn-retrain".into(),
             &[

@@ -2,7 +2,8 @@
 //! effects.
 //!
 //! Data flows one way: input / network → [`Msg`] → [`update`] → state + [`Effect`]s → runtime →
-//! network → `Msg`. Views (`crate::ui`) read [`State`] and never change it.
+//! network → `Msg`. Views (`crate::ui`) read [`State`] and never change it; the loop that joins
+//! the two (`crate::tui::runloop`) sits above both.
 
 pub mod action;
 pub mod chart;
@@ -12,14 +13,13 @@ pub mod effect;
 mod fetch;
 pub mod form;
 pub mod format;
+pub mod keymap;
 pub mod list;
 pub mod msg;
-mod offscreen;
 pub mod palette;
 pub mod picker;
 pub mod prompt;
 pub mod remote;
-pub mod runloop;
 pub mod runtime;
 pub mod screen;
 pub mod screens;
@@ -33,8 +33,6 @@ pub use msg::{
     CanaryNews, CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,
     ResourceKey, RunPage, SweepData,
 };
-pub use offscreen::{render_offscreen, render_route_offscreen};
-pub use runloop::{App, ClipboardSink, Startup};
-pub use screen::{Route, ScreenId};
+pub use screen::{ScreenId, ScreenRoute};
 pub use state::{Overlay, State, Toast, ToastLevel};
 pub use update::update;

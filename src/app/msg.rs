@@ -47,7 +47,7 @@ pub enum Msg {
     /// An action not tied to a key (palette jumps, `render_offscreen`, tests).
     Action(Action),
     /// Opens a route directly (screenshots of a drill-down, tests).
-    Open(super::screen::Route),
+    Open(super::screen::ScreenRoute),
     /// The answer to fetch `req`, stamped with the time it arrived.
     Loaded {
         req: RequestId,

@@ -26,7 +26,7 @@ pub struct Vocabulary<'a> {
 
 /// A parsed palette line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum PaletteCommand {
     Nothing,
     Quit,
     Help,
@@ -39,20 +39,20 @@ pub enum Command {
 /// Fixed command words (besides screen names) in the order they are offered.
 const WORDS: [&str; 3] = ["theme", "help", "quit"];
 
-pub fn parse(line: &str) -> Command {
+pub fn parse(line: &str) -> PaletteCommand {
     let line = line.trim();
     let (head, rest) = match line.split_once(char::is_whitespace) {
         Some((h, r)) => (h, Some(r.trim()).filter(|r| !r.is_empty())),
         None => (line, None),
     };
     match head.to_ascii_lowercase().as_str() {
-        "" => Command::Nothing,
-        "q" | "q!" | "quit" | "exit" => Command::Quit,
-        "help" | "h" | "?" => Command::Help,
-        "theme" => Command::Theme(rest.map(str::to_string)),
+        "" => PaletteCommand::Nothing,
+        "q" | "q!" | "quit" | "exit" => PaletteCommand::Quit,
+        "help" | "h" | "?" => PaletteCommand::Help,
+        "theme" => PaletteCommand::Theme(rest.map(str::to_string)),
         other => match ScreenId::from_command(other) {
-            Some(id) => Command::Screen(id, rest.map(str::to_string)),
-            None => Command::Unknown(line.to_string()),
+            Some(id) => PaletteCommand::Screen(id, rest.map(str::to_string)),
+            None => PaletteCommand::Unknown(line.to_string()),
         },
     }
 }
@@ -143,17 +143,26 @@ mod tests {
 
     #[test]
     fn parses_commands_aliases_and_objects() {
-        assert_eq!(parse("q"), Command::Quit);
-        assert_eq!(parse(" quit "), Command::Quit);
-        assert_eq!(parse("exp"), Command::Screen(ScreenId::Experiments, None));
+        assert_eq!(parse("q"), PaletteCommand::Quit);
+        assert_eq!(parse(" quit "), PaletteCommand::Quit);
+        assert_eq!(
+            parse("exp"),
+            PaletteCommand::Screen(ScreenId::Experiments, None)
+        );
         assert_eq!(
             parse("experiments  churn "),
-            Command::Screen(ScreenId::Experiments, Some("churn".into()))
+            PaletteCommand::Screen(ScreenId::Experiments, Some("churn".into()))
         );
-        assert_eq!(parse("theme light"), Command::Theme(Some("light".into())));
-        assert_eq!(parse("models"), Command::Screen(ScreenId::Models, None));
-        assert_eq!(parse("bogus 1"), Command::Unknown("bogus 1".into()));
-        assert_eq!(parse(""), Command::Nothing);
+        assert_eq!(
+            parse("theme light"),
+            PaletteCommand::Theme(Some("light".into()))
+        );
+        assert_eq!(
+            parse("models"),
+            PaletteCommand::Screen(ScreenId::Models, None)
+        );
+        assert_eq!(parse("bogus 1"), PaletteCommand::Unknown("bogus 1".into()));
+        assert_eq!(parse(""), PaletteCommand::Nothing);
     }
 
     #[test]

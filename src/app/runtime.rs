@@ -16,9 +16,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use crate::export::chart::ChartColors;
+use crate::export::chart_spec::ChartSpec;
 use crate::theme::Theme;
 
-use super::chart::ChartSpec;
 use super::context::AppContext;
 
 use super::effect::{ChangeRequest, Effect, Fetch};

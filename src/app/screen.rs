@@ -119,7 +119,7 @@ impl std::str::FromStr for ScreenId {
 
 /// One entry of the back-stack: a screen, or a drill-down inside one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub enum ScreenRoute {
     Screen(ScreenId),
     ExperimentDetail {
         experiment_id: String,
@@ -167,20 +167,20 @@ pub enum Route {
     },
 }
 
-impl Route {
+impl ScreenRoute {
     /// The top-level screen this route belongs to (tab highlight, refresh policy).
     pub fn screen(&self) -> ScreenId {
         match self {
-            Route::Screen(id) => *id,
-            Route::ExperimentDetail { .. }
-            | Route::Runs { .. }
-            | Route::RunDetail { .. }
-            | Route::Sweep { .. }
-            | Route::Compare { .. }
-            | Route::Training { .. } => ScreenId::Experiments,
-            Route::ModelDetail { .. } => ScreenId::Models,
-            Route::Endpoint { .. } | Route::Canary { .. } => ScreenId::Serving,
-            Route::EndpointLogs { .. } | Route::AbView { .. } => ScreenId::Serving,
+            ScreenRoute::Screen(id) => *id,
+            ScreenRoute::ExperimentDetail { .. }
+            | ScreenRoute::Runs { .. }
+            | ScreenRoute::RunDetail { .. }
+            | ScreenRoute::Sweep { .. }
+            | ScreenRoute::Compare { .. }
+            | ScreenRoute::Training { .. } => ScreenId::Experiments,
+            ScreenRoute::ModelDetail { .. } => ScreenId::Models,
+            ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => ScreenId::Serving,
+            ScreenRoute::EndpointLogs { .. } | ScreenRoute::AbView { .. } => ScreenId::Serving,
         }
     }
 }

@@ -1,15 +1,15 @@
 //! The whole state of the console. `update` is the only writer; views only read it.
 
-use crate::config::keymap::Keymap;
+use crate::app::keymap::Keymap;
 use crate::theme::Theme;
 
 use super::context::Session;
-use super::form::{Confirm, LaunchForm};
+use super::form::{Confirm, TrainingForm};
 use super::palette::Palette;
 use super::picker::Picker;
 use super::prompt::Prompt;
 use super::remote::RequestId;
-use super::screen::{Route, ScreenId};
+use super::screen::{ScreenId, ScreenRoute};
 use super::screens::ab::AbState;
 use super::screens::approvals::ApprovalsState;
 use super::screens::audit::AuditState;
@@ -17,7 +17,6 @@ use super::screens::canary::{CanaryForm, CanaryPanelState};
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
-use super::screens::launch::LaunchState;
 use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
@@ -26,6 +25,7 @@ use super::screens::runs::RunsState;
 use super::screens::serving::query::QueryView;
 use super::screens::serving::{MetricsStore, ServingState};
 use super::screens::sweep::SweepState;
+use super::screens::training::TrainingState;
 
 /// How long toasts stay up.
 pub const TOAST_INFO_MS: i64 = 4_000;
@@ -62,7 +62,7 @@ pub enum Overlay {
     Palette(Palette),
     Picker(Picker),
     /// The launch-training parameter form.
-    Launch(Box<LaunchForm>),
+    TrainingForm(Box<TrainingForm>),
     Confirm(Box<Confirm>),
     /// The comment of an approval / rejection, or the alias of a promotion.
     Prompt(Box<Prompt>),
@@ -87,7 +87,7 @@ pub struct State {
     /// Terminal size, for page sizes.
     pub size: (u16, u16),
     /// Back-stack; never empty, the root is Overview.
-    pub nav: Vec<Route>,
+    pub nav: Vec<ScreenRoute>,
     pub overlay: Overlay,
     pub toasts: Vec<Toast>,
     pub overview: OverviewState,
@@ -96,7 +96,7 @@ pub struct State {
     pub run_detail: RunDetailState,
     pub sweep: SweepState,
     pub compare: CompareState,
-    pub launch: LaunchState,
+    pub training: TrainingState,
     pub models: ModelsState,
     pub approvals: ApprovalsState,
     pub audit: AuditState,
@@ -128,7 +128,7 @@ impl State {
             theme_names,
             now_ms: 0,
             size: (80, 24),
-            nav: vec![Route::Screen(ScreenId::Overview)],
+            nav: vec![ScreenRoute::Screen(ScreenId::Overview)],
             overlay: Overlay::None,
             toasts: Vec::new(),
             overview: OverviewState::default(),
@@ -137,7 +137,7 @@ impl State {
             run_detail: RunDetailState::default(),
             sweep: SweepState::default(),
             compare: CompareState::default(),
-            launch: LaunchState::default(),
+            training: TrainingState::default(),
             models: ModelsState::default(),
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
@@ -154,7 +154,7 @@ impl State {
         }
     }
 
-    pub fn route(&self) -> &Route {
+    pub fn route(&self) -> &ScreenRoute {
         self.nav.last().expect("the back-stack always has its root")
     }
 
@@ -217,7 +217,7 @@ impl State {
         self.dirty = true;
     }
 
-    pub fn push_route(&mut self, route: Route) {
+    pub fn push_route(&mut self, route: ScreenRoute) {
         if let Some(pos) = self.nav.iter().position(|r| *r == route) {
             // Going to a screen already on the stack returns to it, so Esc never loops.
             self.nav.truncate(pos + 1);
@@ -231,7 +231,7 @@ impl State {
     }
 
     /// Replaces the top route (moving between siblings, e.g. next experiment in a detail view).
-    pub fn replace_route(&mut self, route: Route) {
+    pub fn replace_route(&mut self, route: ScreenRoute) {
         if let Some(top) = self.nav.last_mut() {
             *top = route;
         }
@@ -268,14 +268,15 @@ impl State {
                 self.compare.runs.is_loading(),
                 self.compare.histories.is_loading(),
                 self.run_detail.artifacts.is_loading(),
-                self.launch.job.is_loading(),
-                self.launch.started.is_loading(),
-                self.launch.job_run.is_loading(),
-                self.launch.produced.is_loading(),
+                self.training.job.is_loading(),
+                self.training.started.is_loading(),
+                self.training.job_run.is_loading(),
+                self.training.produced.is_loading(),
                 self.models.list.is_loading(),
                 self.models.detail.is_loading(),
                 self.approvals.list.is_loading(),
                 self.audit.journal.is_loading(),
+                self.serving.endpoints.is_loading(),
                 self.serving.endpoint.is_loading(),
                 // Background scrapes (canary endpoints off screen) are not the screen's loading.
                 super::screens::serving::scrape::on_screen(self).is_some()

@@ -16,7 +16,6 @@ pub mod databrickscfg;
 pub mod error;
 pub mod host;
 mod ini_sections;
-pub mod keymap;
 mod layers;
 pub mod paths;
 pub mod profiles;

@@ -1,4 +1,4 @@
-//! A chart on screen (`app::chart::ChartSpec`) written as PNG and SVG with plotters: the same
+//! A chart on screen ([`ChartSpec`]) written as PNG and SVG with plotters: the same
 //! series (already windowed and downsampled), bounds, axis labels and title. PNG text uses the
 //! embedded font; SVG keeps text as `<text>` elements in a monospace family, measured with the
 //! same embedded font, so no system font library is involved.
@@ -12,8 +12,7 @@ use plotters::style::Color as _;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use ratatui::style::Color;
 
-use crate::app::chart::{ChartSpec, SeriesKind};
-
+use super::chart_spec::{ChartSpec, SeriesKind};
 use super::font::{MONO_TTF, ensure_registered};
 use super::palette::to_rgb;
 
@@ -310,7 +309,7 @@ fn legend<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::chart::Series;
+    use crate::export::chart_spec::Series;
 
     fn spec(kind: SeriesKind) -> ChartSpec {
         ChartSpec {

@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod chart;
+pub mod chart_spec;
 pub mod font;
 pub mod palette;
 pub mod screenshot;

@@ -8,13 +8,13 @@ use crate::ops::approvals::{
     ApprovalSource, Decision, DecisionRequest, PendingApproval, list_pending, prepare_decision,
 };
 
-use super::change::{self, Session};
+use super::change::{self, ChangeProfile};
 use super::change_args::{ApprovalsArgs, DecisionArgs};
 use super::{exit, output, report, table};
 
 pub async fn decide(
     client: &Client,
-    session: &Session,
+    session: &ChangeProfile,
     args: &DecisionArgs,
     decision: Decision,
 ) -> i32 {
@@ -74,7 +74,7 @@ fn row(p: &PendingApproval, now: i64) -> Vec<String> {
 }
 
 /// `approvals MODEL VERSION`: one waiting request or version in full.
-async fn show(client: &Client, session: &Session, args: &ApprovalsArgs, model: &str) -> i32 {
+async fn show(client: &Client, session: &ChangeProfile, args: &ApprovalsArgs, model: &str) -> i32 {
     let version = args.version.as_deref().unwrap_or_default();
     let version = version.trim().trim_start_matches(['v', 'V']);
     let pending = list_pending(client, &session.approvals).await;
@@ -139,7 +139,7 @@ async fn show(client: &Client, session: &Session, args: &ApprovalsArgs, model: &
     exit::OK
 }
 
-pub async fn list(client: &Client, session: &Session, args: &ApprovalsArgs) -> i32 {
+pub async fn list(client: &Client, session: &ChangeProfile, args: &ApprovalsArgs) -> i32 {
     if let Some(model) = &args.model {
         return show(client, session, args, model).await;
     }

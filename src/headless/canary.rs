@@ -21,7 +21,7 @@ use crate::ops::canary::{
 use crate::ops::traffic::Split;
 use crate::ops::{ChangeContext, Workspace};
 
-use super::change::{self, Session};
+use super::change::{self, ChangeProfile};
 use super::serving_args::CanaryArgs;
 use super::serving_change::{confirmed, progress_waiter};
 use super::{exit, output, report};
@@ -123,7 +123,7 @@ async fn first_step_cut_now(client: &Client, plan: &CanaryPlan) -> Option<String
     first_step_cut(plan, current)
 }
 
-pub async fn run(client: &Client, session: &Session, args: &CanaryArgs) -> i32 {
+pub async fn run(client: &Client, session: &ChangeProfile, args: &CanaryArgs) -> i32 {
     let ws = Workspace::of(client).await;
     let store = CanaryStore::for_workspace(&session.data_dir, &ws);
     if let Ok(view) = session.journal().read() {

@@ -19,7 +19,7 @@ use super::{exit, output};
 
 /// The profile a change runs under.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub struct ChangeProfile {
     /// Profile label as shown and journaled.
     pub profile: String,
     pub production: bool,
@@ -28,14 +28,14 @@ pub struct Session {
     pub approvals: ApprovalSettings,
 }
 
-impl Session {
+impl ChangeProfile {
     /// The session of a resolved profile; `config_file` holds `[approvals]`.
     pub fn for_profile(
         resolved: &Resolved,
         config_file: &Path,
         data_dir: &Path,
-    ) -> Result<Session, ConfigError> {
-        Ok(Session {
+    ) -> Result<ChangeProfile, ConfigError> {
+        Ok(ChangeProfile {
             profile: resolved
                 .profile
                 .clone()
@@ -84,7 +84,7 @@ pub fn code_for_outcome(o: &ChangeOutcome) -> i32 {
 }
 
 /// Refuses on read-only profiles; prints why. `what` names the command.
-pub fn refuse_read_only(client: &Client, session: &Session, what: &str) -> Option<i32> {
+pub fn refuse_read_only(client: &Client, session: &ChangeProfile, what: &str) -> Option<i32> {
     if !(session.readonly || client.readonly()) {
         return None;
     }
@@ -102,7 +102,13 @@ pub async fn actor(client: &Client) -> Option<String> {
     client.me().await.ok().map(|me| me.user_name)
 }
 
-fn print_plan(plan: &Plan, client: &Client, session: &Session, json_out: bool, applied: bool) {
+fn print_plan(
+    plan: &Plan,
+    client: &Client,
+    session: &ChangeProfile,
+    json_out: bool,
+    applied: bool,
+) {
     if json_out && !applied {
         output::json(&json!({ "plan": plan, "executed": false }));
     } else if !json_out {
@@ -145,7 +151,7 @@ impl Hold {
 pub fn confirmation(
     name: &str,
     what: &str,
-    session: &Session,
+    session: &ChangeProfile,
     args: &ConfirmArgs,
 ) -> Result<(), Hold> {
     if let Some(typed) = &args.confirm
@@ -170,7 +176,7 @@ pub fn confirmation(
 /// Prints `plan` and why it is not applied (nothing is sent); returns `code`.
 pub fn hold(
     client: &Client,
-    session: &Session,
+    session: &ChangeProfile,
     args: &ConfirmArgs,
     plan: &Plan,
     why: &str,
@@ -188,7 +194,7 @@ pub fn hold(
 /// Prints `plan`, and applies it when the confirmation rules allow. Returns the exit code.
 pub async fn apply(
     client: &Client,
-    session: &Session,
+    session: &ChangeProfile,
     args: &ConfirmArgs,
     actor: Option<String>,
     plan: &Plan,

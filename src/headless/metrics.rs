@@ -1,9 +1,9 @@
 //! `mlops-console metrics RUN_ID KEY`: every point of one metric's history, read page by page
 //! (`metrics/get-history`), ordered by step then timestamp, as a table or the wire's `Metric`s.
 
+use super::tracking_args::MetricsArgs;
 use crate::api::Client;
 use crate::api::models::mlflow::Metric;
-use crate::cli::MetricsArgs;
 
 use super::fetch::{self, Reading, is_missing};
 use super::{exit, output, report, runview};

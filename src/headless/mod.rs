@@ -26,4 +26,5 @@ pub mod serving_change;
 pub mod status;
 pub mod system_tags;
 pub mod table;
+pub mod tracking_args;
 pub mod train;

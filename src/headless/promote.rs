@@ -6,11 +6,11 @@ use crate::api::Client;
 use crate::ops::promote::{PromoteRequest, prepare};
 use crate::ops::rollback::{self, Candidates, RollbackPlan, RollbackRequest};
 
-use super::change::{self, Session};
+use super::change::{self, ChangeProfile};
 use super::change_args::{PromoteArgs, RollbackArgs};
 use super::{exit, output, table};
 
-pub async fn promote(client: &Client, session: &Session, args: &PromoteArgs) -> i32 {
+pub async fn promote(client: &Client, session: &ChangeProfile, args: &PromoteArgs) -> i32 {
     if let Some(code) = change::refuse_read_only(client, session, "promote") {
         return code;
     }
@@ -53,7 +53,7 @@ fn plan_version(typed: &str) -> &str {
     typed.trim().trim_start_matches(['v', 'V'])
 }
 
-pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -> i32 {
+pub async fn rollback(client: &Client, session: &ChangeProfile, args: &RollbackArgs) -> i32 {
     if let Some(code) = change::refuse_read_only(client, session, "rollback") {
         return code;
     }

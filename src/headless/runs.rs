@@ -1,9 +1,9 @@
 //! `mlops-console runs EXPERIMENT`: the runs of an experiment, filtered and ordered by the server,
 //! page after page up to `--max` (or `--all`), as a table or as the wire's `Run` objects.
 
+use super::tracking_args::{RunView, RunsArgs};
 use crate::api::Client;
 use crate::api::models::mlflow::{Run, SearchRunsRequest, ViewType};
-use crate::cli::{RunView, RunsArgs};
 
 use super::fetch::{self, Lookup, Reading};
 use super::json_array::JsonArrayWriter;

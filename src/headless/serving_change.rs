@@ -12,13 +12,13 @@ use crate::ops::change::target::Action;
 use crate::ops::journal::Outcome;
 use crate::ops::traffic::{self, Split, TrafficPlan, Waiter};
 
-use super::change::{self, Hold, Session};
+use super::change::{self, ChangeProfile, Hold};
 use super::change_args::{ConfirmArgs, RollbackArgs};
 use super::serving_args::TrafficArgs;
 use super::{exit, output};
 
 /// Whether `--yes` / `--confirm` allow applying a change to `endpoint`; why not otherwise.
-pub fn confirmed(endpoint: &str, session: &Session, args: &ConfirmArgs) -> Result<(), Hold> {
+pub fn confirmed(endpoint: &str, session: &ChangeProfile, args: &ConfirmArgs) -> Result<(), Hold> {
     change::confirmation(endpoint, "endpoint", session, args)
 }
 
@@ -58,7 +58,7 @@ fn target(wanted: &Wanted, live: &Split) -> Result<Split, String> {
 fn print_plan(
     plan: &TrafficPlan,
     client: &Client,
-    session: &Session,
+    session: &ChangeProfile,
     json_out: bool,
     applied: bool,
 ) {
@@ -76,7 +76,7 @@ fn print_plan(
 /// Prints `plan` and, when confirmed, applies it; the exit code.
 pub async fn apply_plan(
     client: &Client,
-    session: &Session,
+    session: &ChangeProfile,
     args: &ConfirmArgs,
     plan: &TrafficPlan,
 ) -> i32 {
@@ -131,7 +131,7 @@ pub async fn apply_plan(
     change::code_for_outcome(&outcome)
 }
 
-pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> i32 {
+pub async fn traffic(client: &Client, session: &ChangeProfile, args: &TrafficArgs) -> i32 {
     if let Some(code) = change::refuse_read_only(client, session, "traffic") {
         return code;
     }
@@ -169,7 +169,7 @@ pub async fn traffic(client: &Client, session: &Session, args: &TrafficArgs) -> 
 }
 
 /// `traffic NAME --remove ENTITY`: the endpoint without an entity at 0%.
-async fn remove(client: &Client, session: &Session, args: &TrafficArgs, entity: &str) -> i32 {
+async fn remove(client: &Client, session: &ChangeProfile, args: &TrafficArgs, entity: &str) -> i32 {
     let ep = match client.get_serving_endpoint(&args.endpoint).await {
         Ok(ep) => ep,
         Err(e) => {
@@ -186,7 +186,7 @@ async fn remove(client: &Client, session: &Session, args: &TrafficArgs, entity: 
     }
 }
 
-pub async fn rollback(client: &Client, session: &Session, args: &RollbackArgs) -> i32 {
+pub async fn rollback(client: &Client, session: &ChangeProfile, args: &RollbackArgs) -> i32 {
     let Some(endpoint) = args.endpoint.as_deref() else {
         return exit::USAGE;
     };

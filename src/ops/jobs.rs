@@ -1,96 +1,30 @@
 //! Following a job run to its end, the way the Databricks SDK's waiter does (reference §2.3):
-//! poll `runs/get` with a linear backoff of 1 s, 2 s, … capped at 10 s, until the run is
-//! TERMINATED, SKIPPED or INTERNAL_ERROR, or the timeout (20 min by default) passes.
-//!
-//! How the waiter sleeps is injected: production sleeps on tokio's timer; tests pass a sleep
-//! that advances the simulator's manual clock instead, so a 20-second run is followed in
-//! milliseconds and every poll lands at a known simulated instant. The SDK adds up to a second
-//! of jitter per poll to spread load across many waiters; one console following one run does
-//! not need it, and tests are deterministic without it.
-
-use std::time::Duration;
-
-use futures::future::BoxFuture;
+//! poll `runs/get` with the one waiter of [`crate::ops::wait`] until the run is TERMINATED,
+//! SKIPPED or INTERNAL_ERROR, or the timeout (20 min by default) passes. The progress callback
+//! hears every polled state of the run. Cancelling a run ([`cancel_run`]) goes through the
+//! change pipeline and follows the run the same way until it has ended.
 
 use crate::api::models::jobs::JobRun;
 use crate::api::{ApiError, Client};
+use crate::ops::change::judge::{Sent, judge};
+use crate::ops::change::outcome::{ChangeContext, ChangeOutcome};
+use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
+use crate::ops::change::readback::run_life;
+use crate::ops::change::replay::{AfterLost, Replay};
+use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::error::OpError;
+use crate::ops::journal::Journal;
 
-/// The polling schedule: the n-th wait is `min(n × step, cap)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Backoff {
-    pub step: Duration,
-    pub cap: Duration,
-    /// Give up once this much time has been spent waiting between polls.
-    pub timeout: Duration,
-}
+pub use crate::ops::wait::{Backoff, Sleep, WaitError, Waiter};
 
-impl Default for Backoff {
-    fn default() -> Self {
-        Backoff {
-            step: Duration::from_secs(1),
-            cap: Duration::from_secs(10),
-            timeout: Duration::from_secs(20 * 60),
-        }
+/// How following a job run waits; its progress is every polled state of the run.
+pub type Poll<'a> = Waiter<'a, JobRun>;
+
+impl<'a> Waiter<'a, JobRun> {
+    /// Called with every polled state of the run (for progress lines or a live view).
+    pub fn on_update(self, on_update: impl FnMut(&JobRun) + Send + 'a) -> Self {
+        self.on_progress(on_update)
     }
-}
-
-impl Backoff {
-    /// The wait before poll `attempt + 1` (`attempt` counts from 1).
-    pub fn delay(&self, attempt: u32) -> Duration {
-        self.step.saturating_mul(attempt).min(self.cap)
-    }
-}
-
-/// How to wait between polls.
-pub type Sleep<'a> = Box<dyn FnMut(Duration) -> BoxFuture<'static, ()> + Send + 'a>;
-/// Called with every polled state of the run (for progress lines or a live view).
-pub type OnUpdate<'a> = Box<dyn FnMut(&JobRun) + Send + 'a>;
-
-/// Everything [`wait_for_job_run`] needs besides the client and the run.
-pub struct Poll<'a> {
-    pub backoff: Backoff,
-    pub sleep: Sleep<'a>,
-    pub on_update: OnUpdate<'a>,
-}
-
-impl Poll<'static> {
-    /// The SDK's schedule on the real timer, reporting nothing.
-    pub fn real() -> Self {
-        Poll {
-            backoff: Backoff::default(),
-            sleep: Box::new(|d| Box::pin(tokio::time::sleep(d))),
-            on_update: Box::new(|_| {}),
-        }
-    }
-}
-
-impl<'a> Poll<'a> {
-    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
-        self.backoff = backoff;
-        self
-    }
-
-    pub fn with_sleep(mut self, sleep: Sleep<'a>) -> Self {
-        self.sleep = sleep;
-        self
-    }
-
-    pub fn on_update(mut self, on_update: impl FnMut(&JobRun) + Send + 'a) -> Self {
-        self.on_update = Box::new(on_update);
-        self
-    }
-}
-
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum WaitError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    #[error("run {run_id} had not ended after {waited:?} (last state {last})")]
-    TimedOut {
-        run_id: i64,
-        waited: Duration,
-        last: String,
-    },
 }
 
 /// Polls run `run_id` until it is terminal and returns its final state. A run that ends badly
@@ -101,46 +35,168 @@ pub async fn wait_for_job_run(
     run_id: i64,
     mut poll: Poll<'_>,
 ) -> Result<JobRun, WaitError> {
-    let mut waited = Duration::ZERO;
-    let mut attempt = 0;
-    loop {
-        let run = client.get_job_run(run_id).await?;
-        (poll.on_update)(&run);
-        if run.is_terminal() {
-            return Ok(run);
+    wait_for_run(client, run_id, &mut poll).await
+}
+
+async fn wait_for_run(
+    client: &Client,
+    run_id: i64,
+    poll: &mut Poll<'_>,
+) -> Result<JobRun, WaitError> {
+    poll.until(
+        || client.get_job_run(run_id),
+        JobRun::is_terminal,
+        |run, _, _| Some(run.clone()),
+        |run, waited| WaitError::TimedOut {
+            run_id,
+            waited,
+            last: run.state_label(),
+        },
+    )
+    .await
+}
+
+/// A cancel of one job run on its way through the change pipeline. Cancelling is asynchronous
+/// (the run is still running when the server answers), so the read-back follows the run with
+/// the waiter until it has ended.
+struct RunCancel<'a> {
+    run_id: i64,
+    /// The run's name and state before the cancel, once read.
+    name: String,
+    state: String,
+    poll: Poll<'a>,
+}
+
+impl RunCancel<'_> {
+    fn request_line(&self) -> String {
+        format!("POST /api/2.2/jobs/runs/cancel (run_id {})", self.run_id)
+    }
+
+    fn before(&self) -> ObjectState {
+        ObjectState::RunLife {
+            ended: false,
+            state: Some(self.state.clone()),
         }
-        if waited >= poll.backoff.timeout {
-            return Err(WaitError::TimedOut {
-                run_id,
-                waited,
-                last: run.state_label(),
-            });
-        }
-        attempt += 1;
-        let delay = poll
-            .backoff
-            .delay(attempt)
-            .min(poll.backoff.timeout - waited);
-        (poll.sleep)(delay).await;
-        waited += delay;
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_is_linear_then_capped() {
-        let b = Backoff::default();
-        let delays: Vec<u64> = (1..=12).map(|n| b.delay(n).as_secs()).collect();
-        assert_eq!(delays, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10]);
-        let fast = Backoff {
-            step: Duration::from_millis(5),
-            cap: Duration::from_millis(12),
-            timeout: Duration::from_secs(1),
-        };
-        assert_eq!(fast.delay(2), Duration::from_millis(10));
-        assert_eq!(fast.delay(3), Duration::from_millis(12));
+fn ended() -> ObjectState {
+    ObjectState::RunLife {
+        ended: true,
+        state: None,
     }
+}
+
+impl Change for RunCancel<'_> {
+    type Detail = ();
+
+    fn what(&self) -> String {
+        format!("cancelling run {}", self.run_id)
+    }
+
+    /// Cancelling a run twice does nothing more than cancelling it once.
+    fn replay(&self) -> Replay {
+        Replay::Idempotent
+    }
+
+    /// Refuses a run that has already ended.
+    async fn prepare(&mut self, client: &Client) -> Result<(), OpError> {
+        let run_id = self.run_id;
+        let run = client
+            .get_job_run(run_id)
+            .await
+            .map_err(|e| OpError::from_read(e, "jobs", || format!("run {run_id} not found")))?;
+        if run.is_terminal() {
+            return Err(OpError::NothingToDo(format!(
+                "run {run_id} has already ended ({})",
+                run.state_label()
+            )));
+        }
+        self.name = run
+            .run_name
+            .clone()
+            .unwrap_or_else(|| format!("job {}", run.job_id));
+        self.state = run.state_label();
+        Ok(())
+    }
+
+    fn entry(&self, _: &Stamp) -> Entry {
+        Entry {
+            action: Action::CancelRun,
+            target: Target::Run {
+                run_id: self.run_id,
+                job: self.name.clone(),
+            },
+            before: self.before(),
+            after: ended(),
+            comment: None,
+            reverts: None,
+            requests: vec![self.request_line()],
+        }
+    }
+
+    async fn send(&mut self, client: &Client, _: &Stamp) -> Sending<()> {
+        let mut sending = Sending::new(());
+        sending.log.push(self.request_line());
+        let mut answer = client.cancel_job_run(self.run_id).await;
+        if let Sent::Lost(lost) = Sent::of(&answer)
+            && self.replay().after_lost(&lost, None, false) == AfterLost::SendAgain
+        {
+            sending.log.push(format!(
+                "{} (again: cancelling twice is harmless)",
+                self.request_line()
+            ));
+            answer = client.cancel_job_run(self.run_id).await;
+        }
+        sending.last = Sent::of(&answer);
+        sending
+    }
+
+    /// Follows the run until it has ended; a run still running when the wait times out is
+    /// unknown (the cancel may still take effect), not failed.
+    async fn settle(
+        &mut self,
+        client: &Client,
+        _: &Journal,
+        _: &Stamp,
+        sending: &mut Sending<()>,
+    ) -> Settled {
+        let run_id = self.run_id;
+        let read = match &sending.last {
+            // Refused: nothing to wait for; one read shows where the run is.
+            Sent::Refused(_) => client.get_job_run(run_id).await.map(|r| run_life(&r)),
+            _ => match wait_for_run(client, run_id, &mut self.poll).await {
+                Ok(run) => Ok(run_life(&run)),
+                Err(WaitError::Api(e)) => Err(e),
+                Err(e) => Err(ApiError::Timeout {
+                    what: e.to_string(),
+                    secs: self.poll.backoff.timeout.as_secs_f64(),
+                    sent: true,
+                }),
+            },
+        };
+        let object = format!("run {run_id}");
+        let verdict = judge(&object, &self.before(), &ended(), &sending.last, &read);
+        Settled { read, verdict }
+    }
+}
+
+/// Cancels job run `run_id` through the change pipeline (refused read-only; journaled before
+/// and after) and follows it with `poll` until it has ended. Errors mean nothing was sent.
+pub async fn cancel_run(
+    client: &Client,
+    journal: &Journal,
+    ctx: &ChangeContext,
+    run_id: i64,
+    poll: Poll<'_>,
+) -> Result<ChangeOutcome, OpError> {
+    let mut change = RunCancel {
+        run_id,
+        name: String::new(),
+        state: String::new(),
+        poll,
+    };
+    Ok(pipeline::run(client, journal, ctx, &mut change)
+        .await?
+        .into())
 }

@@ -1,17 +1,21 @@
-//! Starting a job run (training launched from an experiment), journaled like every change:
-//! the attempt is written and fsynced, run-now is sent, the run is read back, the result is
-//! written. A lost answer is "unknown" and can be settled later by the journal's verify, which
-//! looks for a run of the job started since the attempt.
+//! Starting a job run (training launched from an experiment), through the change pipeline like
+//! every change: the attempt is written and fsynced, run-now is sent, the run is read back, the
+//! result is written. A lost answer is "unknown" and can be settled later by the journal's
+//! verify, which looks for a run of the job started since the attempt. With an idempotency
+//! token a lost answer is asked once more with the same token: the server answers with the run
+//! the first request started, never a second one.
 
 use crate::api::models::jobs::RunNowRequest;
 use crate::api::{ApiError, Client};
-use crate::ops::change::execute::{ChangeContext, FailureKind, record_result};
+use crate::ops::change::execute::{ChangeContext, FailureKind};
 use crate::ops::change::judge::{Sent, judge};
+use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::readback::read_state;
+use crate::ops::change::replay::{AfterLost, Replay};
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::change::verify::launched_run;
 use crate::ops::error::OpError;
-use crate::ops::journal::{Attempt, Journal, Outcome, Record};
+use crate::ops::journal::{Journal, Outcome};
 
 /// How a launch ended.
 #[derive(Debug, Clone)]
@@ -41,6 +45,140 @@ fn attempt_before() -> ObjectState {
     }
 }
 
+/// A `run-now` on its way through the pipeline.
+struct JobLaunch<'r> {
+    /// The job's display name, for the journal.
+    job: &'r str,
+    req: &'r RunNowRequest,
+}
+
+impl JobLaunch<'_> {
+    fn request_line(&self) -> String {
+        format!("POST /api/2.2/jobs/run-now (job_id {})", self.req.job_id)
+    }
+
+    /// The journaled target: runs of the job started since a little before the attempt.
+    fn target(&self, stamp: &Stamp) -> Target {
+        Target::JobRun {
+            job_id: self.req.job_id,
+            job: self.job.to_string(),
+            // A little slack for clocks that differ between the console and the workspace.
+            since_ms: stamp.ts_ms - 60_000,
+        }
+    }
+}
+
+impl Change for JobLaunch<'_> {
+    /// The run id the server answered with.
+    type Detail = Option<i64>;
+
+    fn what(&self) -> String {
+        format!("running job {}", self.job)
+    }
+
+    fn replay(&self) -> Replay {
+        if self.req.idempotency_token.is_some() {
+            Replay::Idempotent
+        } else {
+            Replay::Never
+        }
+    }
+
+    async fn prepare(&mut self, _: &Client) -> Result<(), OpError> {
+        Ok(())
+    }
+
+    fn entry(&self, stamp: &Stamp) -> Entry {
+        let params: Vec<String> = self
+            .req
+            .job_parameters
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        Entry {
+            action: Action::RunJob,
+            target: self.target(stamp),
+            before: attempt_before(),
+            after: ObjectState::JobRun {
+                started: true,
+                run_id: None,
+                state: None,
+            },
+            comment: (!params.is_empty()).then(|| format!("parameters: {}", params.join(", "))),
+            reverts: None,
+            requests: vec![self.request_line()],
+        }
+    }
+
+    async fn send(&mut self, client: &Client, _: &Stamp) -> Sending<Option<i64>> {
+        let request = self.request_line();
+        let mut sending = Sending::new(None);
+        sending.log.push(request.clone());
+        let mut answer = client.run_now(self.req).await;
+        if let Sent::Lost(lost) = Sent::of(&answer)
+            && self.replay().after_lost(&lost, None, false) == AfterLost::SendAgain
+        {
+            // With the same idempotency token a repeat answers with the run the first request
+            // started, or starts it if the first never arrived: never a second run.
+            sending
+                .log
+                .push(format!("{request} (again, same idempotency token)"));
+            answer = client.run_now(self.req).await;
+        }
+        sending.last = Sent::of(&answer);
+        sending.detail = answer.as_ref().ok().map(|started| started.run_id);
+        sending
+    }
+
+    async fn settle(
+        &mut self,
+        client: &Client,
+        journal: &Journal,
+        stamp: &Stamp,
+        sending: &mut Sending<Option<i64>>,
+    ) -> Settled {
+        let target = self.target(stamp);
+        let run_id = sending.detail;
+        let shape = ObjectState::JobRun {
+            started: true,
+            run_id,
+            state: None,
+        };
+        let read = match run_id {
+            Some(_) => read_state(client, &target, &shape).await,
+            // No answer: look for the run this launch started among the job's runs, leaving
+            // out the runs other launches in the journal account for.
+            None => match journal.read() {
+                Ok(view) => match view.entry(&stamp.id) {
+                    Some(entry) => {
+                        let since_ms = stamp.ts_ms - 60_000;
+                        launched_run(client, &view, entry, self.req.job_id, since_ms).await
+                    }
+                    None => read_state(client, &target, &shape).await,
+                },
+                Err(_) => read_state(client, &target, &shape).await,
+            },
+        };
+        let mut verdict = judge(
+            &target.describe(),
+            &attempt_before(),
+            &shape,
+            &sending.last,
+            &read,
+        );
+        if verdict.outcome == Outcome::Ok && verdict.error.is_none() {
+            if let Ok(r) = &read {
+                verdict.message = format!("started and verified: {}", r.describe());
+            }
+        } else if verdict.outcome == Outcome::VerifyFailed
+            && let Some(id) = run_id
+        {
+            verdict.message = format!("the server answered run {id} but it cannot be found");
+        }
+        Settled { read, verdict }
+    }
+}
+
 /// Journals and sends `run-now` for `job` (its display name is used in the journal).
 pub async fn launch_job(
     client: &Client,
@@ -49,111 +187,26 @@ pub async fn launch_job(
     job: &str,
     req: &RunNowRequest,
 ) -> Result<LaunchOutcome, OpError> {
-    if client.readonly() {
-        return Err(OpError::ReadOnly(format!("running job {job}")));
-    }
-    let id = journal.new_id();
-    let (ts_ms, time) = journal.now();
-    // A little slack for clocks that differ between the console and the workspace.
-    let since_ms = ts_ms - 60_000;
-    let target = Target::JobRun {
-        job_id: req.job_id,
-        job: job.to_string(),
-        since_ms,
-    };
-    let params: Vec<String> = req
-        .job_parameters
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let attempt = Attempt {
-        id: id.clone(),
-        time,
-        ts_ms,
-        profile: ctx.profile.clone(),
-        host: client.host().to_string(),
-        workspace_id: client.workspace_id().await,
-        actor: ctx.actor.clone(),
-        action: Action::RunJob,
-        target: target.clone(),
-        before: attempt_before(),
-        after: ObjectState::JobRun {
-            started: true,
-            run_id: None,
-            state: None,
-        },
-        comment: (!params.is_empty()).then(|| format!("parameters: {}", params.join(", "))),
-        reverts: None,
-        requests: vec![format!(
-            "POST /api/2.2/jobs/run-now (job_id {})",
-            req.job_id
-        )],
-    };
-    journal
-        .append_async(Record::Attempt(Box::new(attempt)))
-        .await
-        .map_err(|e| OpError::Journal {
-            path: journal.path().to_path_buf(),
-            message: e.to_string(),
-        })?;
-
-    let request = format!("POST /api/2.2/jobs/run-now (job_id {})", req.job_id);
-    let mut log = vec![request.clone()];
-    let mut answer = client.run_now(req).await;
-    if matches!(Sent::of(&answer), Sent::Lost(_)) && req.idempotency_token.is_some() {
-        // With the same idempotency token a repeat answers with the run the first request
-        // started, or starts it if the first never arrived: never a second run.
-        log.push(format!("{request} (again, same idempotency token)"));
-        answer = client.run_now(req).await;
-    }
-    let sent = Sent::of(&answer);
-    let run_id = answer.as_ref().ok().map(|started| started.run_id);
-    let shape = ObjectState::JobRun {
-        started: true,
-        run_id,
-        state: None,
-    };
-    let read = match run_id {
-        Some(_) => read_state(client, &target, &shape).await,
-        // No answer: look for the run this launch started among the job's runs, leaving out
-        // the runs other launches in the journal account for.
-        None => match journal.read() {
-            Ok(view) => match view.entry(&id) {
-                Some(entry) => launched_run(client, &view, entry, req.job_id, since_ms).await,
-                None => read_state(client, &target, &shape).await,
-            },
-            Err(_) => read_state(client, &target, &shape).await,
-        },
-    };
-    let mut verdict = judge(&target.describe(), &attempt_before(), &shape, &sent, &read);
-    if verdict.outcome == Outcome::Ok && verdict.error.is_none() {
-        if let Ok(r) = &read {
-            verdict.message = format!("started and verified: {}", r.describe());
-        }
-    } else if verdict.outcome == Outcome::VerifyFailed
-        && let Some(id) = run_id
-    {
-        verdict.message = format!("the server answered run {id} but it cannot be found");
-    }
-    let run_id = run_id.or(match &read {
+    let mut launch = JobLaunch { job, req };
+    let done = pipeline::run(client, journal, ctx, &mut launch).await?;
+    let verdict = done.verdict;
+    let run_id = done.detail.or(match &done.read {
         Ok(ObjectState::JobRun { run_id, .. }) if verdict.outcome == Outcome::Ok => *run_id,
         _ => None,
     });
-    let verified = read.as_ref().ok().cloned();
-    let sent_log = if log.len() == 1 { Vec::new() } else { log };
-    let journal_warning = record_result(journal, &id, &verdict, verified.clone(), sent_log).await;
-    let failure = verdict.failure;
-    let outcome = verdict.outcome;
-    let message = verdict.message;
-    let error = sent.error().cloned().or_else(|| read.err());
+    let error = done
+        .last
+        .error()
+        .cloned()
+        .or_else(|| done.read.clone().err());
     Ok(LaunchOutcome {
-        id,
-        outcome,
+        id: done.id,
+        outcome: verdict.outcome,
         run_id,
         error,
-        failure,
-        verified,
-        message,
-        journal_warning,
+        failure: verdict.failure,
+        verified: done.read.ok(),
+        message: verdict.message,
+        journal_warning: done.journal_warning,
     })
 }

@@ -1,8 +1,9 @@
 //! Domain logic with no UI: inventory counts, run filters, sweeps, comparisons, downsampling,
-//! following job runs and launching training, the registry changes (promote, roll back,
-//! approve, reject) with their blast radius and the audit journal, and serving (metrics,
-//! statistics, traffic changes, canary plans). The TUI and the headless twins call these;
-//! nothing else changes the workspace.
+//! following job runs (one waiter, `wait`) and launching or cancelling them, the registry
+//! changes (promote, roll back, approve, reject) with their blast radius and the audit journal,
+//! and serving (metrics, statistics, traffic changes, canary plans). Every change goes through
+//! the one pipeline of `change::pipeline`. The TUI and the headless twins call these; nothing
+//! else changes the workspace.
 
 pub mod approvals;
 pub mod blast_radius;
@@ -15,6 +16,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod journal;
 pub mod launch;
+pub mod model_versions;
 pub mod models;
 pub mod prometheus;
 pub mod promote;
@@ -27,6 +29,7 @@ pub mod stats;
 pub mod sweep;
 pub mod traffic;
 pub mod training;
+pub mod wait;
 pub mod workspace;
 
 pub use change::execute::{ChangeContext, ChangeOutcome, execute};

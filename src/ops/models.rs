@@ -7,6 +7,7 @@ use crate::api::models::uc_models::{ModelVersionInfo, RegisteredModelInfo};
 use crate::api::paging::{Page, collect_pages};
 use crate::api::{ApiResult, Client};
 use crate::config::ApprovalSettings;
+use crate::ops::model_versions::list_model_versions;
 
 /// Models listed at most (per registry).
 pub const MAX_MODELS: usize = 5_000;
@@ -282,26 +283,9 @@ async fn uc_detail(
 
 async fn ws_detail(client: &Client, name: &str) -> ApiResult<ModelDetail> {
     let model = client.get_registered_model(name).await?;
-    let filter = format!("name='{}'", name.replace('\'', "\\'"));
-    let found = collect_pages(
-        "model-versions/search",
-        |token| {
-            let filter = filter.clone();
-            async move {
-                let r = client
-                    .search_model_versions(Some(&filter), Some(1000), token.as_deref())
-                    .await?;
-                Ok(Page {
-                    items: r.model_versions,
-                    next_page_token: r.next_page_token,
-                })
-            }
-        },
-        Some(MAX_VERSIONS),
-    )
-    .await?;
+    let found = list_model_versions(client, name, MAX_VERSIONS).await?;
     let mut versions = Vec::new();
-    for v in found.into_iter().filter(|v| v.name == name) {
+    for v in found {
         let mut row = ws_version(v);
         if let Ok(open) = client.list_transition_requests(name, &row.version).await {
             for r in open {

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use crate::api::models::registry::Stage;
 use crate::api::models::uc_models::UcModelVersionStatus;
-use crate::api::paging::{Page, collect_pages};
 use crate::api::{ApiError, Client};
 use crate::config::ApprovalSettings;
 use crate::ops::approvals::gate;
@@ -19,6 +18,7 @@ use crate::ops::change::plan::{Plan, Step};
 use crate::ops::change::readback::read_registry_alias;
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
+use crate::ops::model_versions::list_model_versions;
 
 /// The alias a UC promotion moves unless told otherwise.
 pub const DEFAULT_ALIAS: &str = "champion";
@@ -97,27 +97,9 @@ pub async fn read_all_stages(
     client: &Client,
     model: &str,
 ) -> Result<BTreeMap<String, String>, OpError> {
-    let filter = format!("name='{}'", model.replace('\'', "\\'"));
-    let versions = collect_pages(
-        "model-versions/search",
-        |token| {
-            let filter = filter.clone();
-            async move {
-                let r = client
-                    .search_model_versions(Some(&filter), Some(1000), token.as_deref())
-                    .await?;
-                Ok(Page {
-                    items: r.model_versions,
-                    next_page_token: r.next_page_token,
-                })
-            }
-        },
-        Some(10_000),
-    )
-    .await?;
+    let versions = list_model_versions(client, model, 10_000).await?;
     Ok(versions
         .into_iter()
-        .filter(|v| v.name == model)
         .map(|v| {
             (
                 v.version,

@@ -17,6 +17,7 @@ use crate::ops::change::readback::read_state;
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Entry, JournalView, Standing};
+use crate::ops::model_versions::list_model_versions;
 use crate::ops::promote::{self, DEFAULT_ALIAS};
 use crate::ops::workspace::Workspace;
 
@@ -277,12 +278,9 @@ async fn candidates(
             })
             .collect::<Vec<_>>()
     } else {
-        let filter = format!("name='{}'", model.replace('\'', "\\'"));
-        let r = client
-            .search_model_versions(Some(&filter), Some(1000), None)
-            .await?;
+        let versions = list_model_versions(client, model, 1000).await?;
         let registry_alias = matches!(target, Target::RegistryAlias { .. });
-        r.model_versions
+        versions
             .into_iter()
             .filter(|v| {
                 registry_alias

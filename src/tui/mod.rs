@@ -1,8 +1,11 @@
-//! The real terminal: mode guard, panic hook, input task, clipboard, and `run`.
+//! The terminal side: the main loop that drives `app` and draws with `ui` (on the real terminal
+//! or a test backend), the mode guard, panic hook, input task, clipboard, and `run`.
 
 pub mod input;
+mod offscreen;
 pub mod osc52;
 pub mod panic;
+pub mod runloop;
 pub mod terminal;
 
 use std::io::{self, Write};
@@ -11,7 +14,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 pub use crate::app::AppContext;
-use crate::app::{App, Startup};
+pub use offscreen::{render_offscreen, render_route_offscreen};
+pub use runloop::{App, ClipboardSink, Startup};
 
 /// Runs the console on the terminal until the user quits. The terminal is restored on every
 /// way out: return, error (guard `Drop`) and panic (hook).

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::ab::compare::{CONFIDENCE, SideStats, p_value, points};
-use crate::app::screens::ab::{self, AbComparison, Outcome};
+use crate::app::screens::ab::{self, AbComparison, AbOutcome};
 use crate::ops::traffic::Split;
 use crate::theme::Role;
 
@@ -142,9 +142,9 @@ fn difference(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
     let muted = theme.style(Role::Muted);
     let text = theme.style(Role::Text);
     let verdict_role = match c.outcome {
-        Outcome::NotWorse => Role::Ok,
-        Outcome::Worse => Role::Error,
-        Outcome::Undecided => Role::Warn,
+        AbOutcome::NotWorse => Role::Ok,
+        AbOutcome::Worse => Role::Error,
+        AbOutcome::Undecided => Role::Warn,
     };
     let mut lines = vec![
         Line::from(vec![

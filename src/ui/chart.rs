@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use crate::app::State;
-use crate::app::chart::{ChartSpec, SeriesKind};
+use crate::export::chart_spec::{ChartSpec, SeriesKind};
 use crate::theme::Role;
 
 use super::glyphs::glyphs;

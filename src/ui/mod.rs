@@ -11,13 +11,13 @@ pub mod chart;
 mod chrome;
 mod columns;
 mod compare;
+mod confirm;
 mod cut;
 mod endpoint;
 mod experiment_detail;
 mod experiments;
 pub mod glyphs;
 mod help;
-mod launch;
 mod logs;
 mod model_detail;
 mod overview;
@@ -32,13 +32,14 @@ mod serving;
 mod sweep;
 mod table;
 mod toast;
+mod training;
 mod widgets;
 
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::app::{Overlay, Route, ScreenId, State};
+use crate::app::{Overlay, ScreenId, ScreenRoute, State};
 use crate::theme::Role;
 
 /// The smallest terminal the console draws its screens in; below it, it says so instead of
@@ -63,28 +64,30 @@ pub fn render(frame: &mut Frame, state: &State) {
     }
     chrome::tabs(frame, areas.tabs, state);
     match state.route() {
-        Route::Screen(ScreenId::Overview) => overview::render(frame, areas.body, state),
-        Route::Screen(ScreenId::Experiments) => experiments::render(frame, areas.body, state),
-        Route::ExperimentDetail { experiment_id } => {
+        ScreenRoute::Screen(ScreenId::Overview) => overview::render(frame, areas.body, state),
+        ScreenRoute::Screen(ScreenId::Experiments) => experiments::render(frame, areas.body, state),
+        ScreenRoute::ExperimentDetail { experiment_id } => {
             experiment_detail::render(frame, areas.body, state, experiment_id)
         }
-        Route::Runs { experiment_id } => runs::render(frame, areas.body, state, experiment_id),
-        Route::RunDetail { .. } => run_detail::render(frame, areas.body, state),
-        Route::Sweep { .. } => sweep::render(frame, areas.body, state),
-        Route::Compare { .. } => compare::render(frame, areas.body, state),
-        Route::Training { .. } => launch::render_training(frame, areas.body, state),
-        Route::Screen(ScreenId::Models) => registry::models(frame, areas.body, state),
-        Route::ModelDetail { .. } => model_detail::render(frame, areas.body, state),
-        Route::Screen(ScreenId::Approvals) => registry::approvals(frame, areas.body, state),
-        Route::Screen(ScreenId::Audit) => registry::audit(frame, areas.body, state),
-        Route::Screen(ScreenId::Serving) => serving::render(frame, areas.body, state),
-        Route::Endpoint { .. } => endpoint::render(frame, areas.body, state),
-        Route::EndpointLogs { .. } => logs::render(frame, areas.body, state),
-        Route::AbView { .. } => ab::render(frame, areas.body, state),
-        Route::Canary { name } => canary::render(frame, areas.body, state, name),
+        ScreenRoute::Runs { experiment_id } => {
+            runs::render(frame, areas.body, state, experiment_id)
+        }
+        ScreenRoute::RunDetail { .. } => run_detail::render(frame, areas.body, state),
+        ScreenRoute::Sweep { .. } => sweep::render(frame, areas.body, state),
+        ScreenRoute::Compare { .. } => compare::render(frame, areas.body, state),
+        ScreenRoute::Training { .. } => training::render_training(frame, areas.body, state),
+        ScreenRoute::Screen(ScreenId::Models) => registry::models(frame, areas.body, state),
+        ScreenRoute::ModelDetail { .. } => model_detail::render(frame, areas.body, state),
+        ScreenRoute::Screen(ScreenId::Approvals) => registry::approvals(frame, areas.body, state),
+        ScreenRoute::Screen(ScreenId::Audit) => registry::audit(frame, areas.body, state),
+        ScreenRoute::Screen(ScreenId::Serving) => serving::render(frame, areas.body, state),
+        ScreenRoute::Endpoint { .. } => endpoint::render(frame, areas.body, state),
+        ScreenRoute::EndpointLogs { .. } => logs::render(frame, areas.body, state),
+        ScreenRoute::AbView { .. } => ab::render(frame, areas.body, state),
+        ScreenRoute::Canary { name } => canary::render(frame, areas.body, state, name),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
-        Route::Screen(other) => frame.render_widget(
+        ScreenRoute::Screen(other) => frame.render_widget(
             Paragraph::new(Line::styled(
                 format!("{} is not in this version yet", other.title()),
                 state.theme.style(Role::Muted),
@@ -100,8 +103,8 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Help { scroll } => help::render(frame, areas.body, state, *scroll),
         Overlay::Palette(p) => palette::render(frame, areas.body, state, p),
         Overlay::Picker(p) => picker::render(frame, areas.body, state, p),
-        Overlay::Launch(f) => launch::render_form(frame, areas.body, state, f),
-        Overlay::Confirm(c) => launch::render_confirm(frame, areas.body, state, c),
+        Overlay::TrainingForm(f) => training::render_form(frame, areas.body, state, f),
+        Overlay::Confirm(c) => confirm::render_confirm(frame, areas.body, state, c),
         Overlay::Prompt(p) => change::render_prompt(frame, areas.body, state, p),
         Overlay::Candidates(c) => change::render_candidates(frame, areas.body, state, c),
         Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),

@@ -245,7 +245,7 @@ fn models_panel(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, state:
 fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
-    let remote = &state.overview.serving;
+    let remote = &state.serving.endpoints;
     let mut lines = Vec::new();
     if let Some(eps) = &remote.data {
         let EndpointHealth {

@@ -113,7 +113,7 @@ fn entities_text(ep: &ServingEndpoint) -> String {
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
-    let remote = &state.overview.serving;
+    let remote = &state.serving.endpoints;
     let all = remote.data.as_deref().unwrap_or_default();
     let rows = state
         .serving

@@ -19,7 +19,7 @@ use mlops_console::api::models::mlflow::{
 use mlops_console::api::models::registry::{ModelVersionResponse, SearchModelVersionsResponse};
 use mlops_console::api::models::serving::{ListEndpointsResponse, ServingEndpoint};
 use mlops_console::api::models::uc_models::ListModelVersionsResponse;
-use mlops_console::config::keymap::{Context, KeyChord, Keymap};
+use mlops_console::app::keymap::{Context, KeyChord, Keymap};
 use mlops_console::config::{AppConfig, DatabricksCfg, normalize_host};
 use mlops_console::ops::canary::store::decode;
 use mlops_console::ops::canary::{

@@ -115,7 +115,7 @@ pub fn app_config() -> Vec<Vec<u8>> {
 
 pub fn keymap() -> Vec<Vec<u8>> {
     corpus(&[
-        include_str!("../../src/config/default_keymap.toml"),
+        include_str!("../../src/app/default_keymap.toml"),
         "[global]\nquit = [\"x\", \"ctrl-c\"]\n[list]\nmove_down = [\"j\", \"down\", \"ctrl-n\"]\n",
         "[runs]\nsort = \"s\"\ncompare = [\"alt-shift-F5\", \"space\"]\n[nope]\nx = 1\n",
     ])

@@ -28,12 +28,12 @@ use mlops_console::api::models::serving::{
     ConfigUpdate, EndpointReady, EndpointState, ServingEndpoint,
 };
 use mlops_console::api::{ApiError, ErrorKind};
+use mlops_console::app::keymap::Keymap;
 use mlops_console::app::remote::RequestId;
 use mlops_console::app::{
     Count, Effect, ExperimentPage, ExperimentSummary, Fetch, Msg, Payload, ResourceKey, Session,
     State, update,
 };
-use mlops_console::config::keymap::Keymap;
 use mlops_console::ops::approvals::PendingList;
 use mlops_console::ops::journal::JournalView;
 use mlops_console::theme::Theme;

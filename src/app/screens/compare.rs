@@ -6,12 +6,13 @@ use crate::api::models::mlflow::Run;
 use crate::ops::compare;
 
 use super::super::action::Action;
-use super::super::chart::{self, ChartSpec, ChartView, History};
+use super::super::chart::{self, ChartView, History};
 use super::super::effect::{Effect, Fetch};
 use super::super::msg::CompareHistories;
 use super::super::picker::{PickItem, PickValue, Picker, PickerPurpose};
 use super::super::remote::{Accepted, Remote, RequestId, replace};
 use super::super::state::{Overlay, State};
+use crate::export::chart_spec::ChartSpec;
 
 #[derive(Debug, Clone, Default)]
 pub struct CompareState {

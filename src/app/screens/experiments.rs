@@ -13,7 +13,7 @@ use super::super::format;
 use super::super::list::ListView;
 use super::super::msg::ExperimentPage;
 use super::super::remote::{Accepted, Remote, RequestId};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::State;
 
 /// How experiments are listed, in the TUI and headless: most recently updated first.
@@ -215,10 +215,10 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
             };
             let experiment_id = e.experiment_id.clone();
             if action == Action::Open {
-                state.push_route(Route::Runs { experiment_id });
+                state.push_route(ScreenRoute::Runs { experiment_id });
                 super::load(state, false, fx);
             } else {
-                state.push_route(Route::ExperimentDetail { experiment_id });
+                state.push_route(ScreenRoute::ExperimentDetail { experiment_id });
             }
         }
         Action::LaunchTraining => {
@@ -227,7 +227,7 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                 .selected(now)
                 .map(|e| e.experiment_id.clone())
             {
-                super::launch::start(state, &id, fx);
+                super::training::start(state, &id, fx);
             }
         }
         Action::CopyId => {
@@ -262,12 +262,12 @@ pub(crate) fn on_detail_action(
         }
         Action::Open => {
             let experiment_id = id.to_string();
-            state.push_route(Route::Runs { experiment_id });
+            state.push_route(ScreenRoute::Runs { experiment_id });
             super::load(state, false, fx);
             return true;
         }
         Action::LaunchTraining => {
-            super::launch::start(state, id, fx);
+            super::training::start(state, id, fx);
             return true;
         }
         _ => return false,
@@ -278,7 +278,7 @@ pub(crate) fn on_detail_action(
     state.experiments.view.move_by(step, len, page);
     if let Some(next) = state.experiments.selected(now) {
         let experiment_id = next.experiment_id.clone();
-        state.replace_route(Route::ExperimentDetail { experiment_id });
+        state.replace_route(ScreenRoute::ExperimentDetail { experiment_id });
     }
     maybe_load_more(state, fx);
     true
@@ -297,7 +297,7 @@ pub(crate) fn show_named(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
         Some(id) => {
             state.experiments.view.clear_filter();
             state.experiments.select_id(&id, now, page);
-            state.push_route(Route::Runs { experiment_id: id });
+            state.push_route(ScreenRoute::Runs { experiment_id: id });
             super::load(state, false, fx);
         }
         None => {

@@ -9,7 +9,6 @@ pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
-pub mod launch;
 pub mod logs;
 pub mod models;
 pub mod overview;
@@ -17,17 +16,19 @@ pub mod run_detail;
 pub mod runs;
 pub mod serving;
 pub mod sweep;
+pub mod training;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::action::Action;
-use super::chart::{ChartSpec, ChartView};
+use super::chart::ChartView;
 use super::effect::Effect;
 use super::list::ListView;
 use super::msg::{Payload, ResourceKey};
 use super::remote::{Accepted, LoadError, RequestId};
-use super::screen::{Route, ScreenId};
+use super::screen::{ScreenId, ScreenRoute};
 use super::state::{State, ToastLevel};
+use crate::export::chart_spec::ChartSpec;
 
 /// Buckets of an exported chart (the file is wider than a terminal).
 pub const EXPORT_BUCKETS: usize = 1000;
@@ -41,45 +42,45 @@ pub(crate) fn refresh_every_ms(state: &State) -> Option<i64> {
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     match state.route().clone() {
-        Route::Screen(ScreenId::Overview) => overview::load(state, force, fx),
-        Route::Screen(ScreenId::Experiments) | Route::ExperimentDetail { .. } => {
+        ScreenRoute::Screen(ScreenId::Overview) => overview::load(state, force, fx),
+        ScreenRoute::Screen(ScreenId::Experiments) | ScreenRoute::ExperimentDetail { .. } => {
             experiments::load(state, force, fx)
         }
-        Route::Runs { experiment_id } if force => {
+        ScreenRoute::Runs { experiment_id } if force => {
             runs::open(state, &experiment_id, fx);
             runs::load(state, true, fx);
         }
-        Route::Runs { experiment_id } => runs::open(state, &experiment_id, fx),
-        Route::RunDetail { run_id } => {
+        ScreenRoute::Runs { experiment_id } => runs::open(state, &experiment_id, fx),
+        ScreenRoute::RunDetail { run_id } => {
             run_detail::open(state, &run_id, fx);
             if force {
                 run_detail::load(state, true, fx);
             }
         }
-        Route::Sweep { run_id } => {
+        ScreenRoute::Sweep { run_id } => {
             sweep::open(state, &run_id, fx);
             if force {
                 sweep::load(state, true, fx);
             }
         }
-        Route::Compare { run_ids } => {
+        ScreenRoute::Compare { run_ids } => {
             compare::open(state, &run_ids, fx);
             if force {
                 compare::load(state, true, fx);
             }
         }
-        Route::Training { .. } => launch::load(state, force, fx),
-        Route::Screen(ScreenId::Models) => models::load(state, force, fx),
-        Route::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
-        Route::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
-        Route::Screen(ScreenId::Audit) => audit::load(state, force, fx),
-        Route::Screen(ScreenId::Serving) => serving::load_list(state, force, fx),
-        Route::Endpoint { name } => serving::open(state, &name, force, fx),
-        Route::EndpointLogs { .. } => logs::load(state, force, fx),
-        Route::AbView { name } => serving::open(state, &name, force, fx),
+        ScreenRoute::Training { .. } => training::load(state, force, fx),
+        ScreenRoute::Screen(ScreenId::Models) => models::load(state, force, fx),
+        ScreenRoute::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
+        ScreenRoute::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
+        ScreenRoute::Screen(ScreenId::Audit) => audit::load(state, force, fx),
+        ScreenRoute::Screen(ScreenId::Serving) => serving::load_list(state, force, fx),
+        ScreenRoute::Endpoint { name } => serving::open(state, &name, force, fx),
+        ScreenRoute::EndpointLogs { .. } => logs::load(state, force, fx),
+        ScreenRoute::AbView { name } => serving::open(state, &name, force, fx),
         // The panel keeps the endpoint and its metrics polled, for the strip and the charts.
-        Route::Canary { name } => serving::open(state, &name, force, fx),
-        Route::Screen(_) => {}
+        ScreenRoute::Canary { name } => serving::open(state, &name, force, fx),
+        ScreenRoute::Screen(_) => {}
     }
 }
 
@@ -88,17 +89,21 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
 pub fn is_settled(state: &State, screen: ScreenId) -> bool {
     if state.screen() == screen {
         return match state.route() {
-            Route::Runs { .. } => state.runs.rows.is_settled(),
-            Route::RunDetail { .. } => state.run_detail.run.is_settled(),
-            Route::Sweep { .. } => state.sweep.data.is_settled(),
-            Route::Compare { .. } => state.compare.runs.is_settled(),
-            Route::Training { .. } => true,
-            Route::ModelDetail { .. } => state.models.detail.is_settled(),
-            Route::Endpoint { .. } | Route::AbView { .. } | Route::Canary { .. } => {
+            ScreenRoute::Runs { .. } => state.runs.rows.is_settled(),
+            ScreenRoute::RunDetail { .. } => state.run_detail.run.is_settled(),
+            ScreenRoute::Sweep { .. } => state.sweep.data.is_settled(),
+            ScreenRoute::Compare { .. } => state.compare.runs.is_settled(),
+            ScreenRoute::Training { .. } => true,
+            ScreenRoute::ModelDetail { .. } => state.models.detail.is_settled(),
+            ScreenRoute::Endpoint { .. }
+            | ScreenRoute::AbView { .. }
+            | ScreenRoute::Canary { .. } => {
                 state.serving.endpoint.is_settled() && state.endpoint_scrape().is_settled()
             }
-            Route::EndpointLogs { .. } => state.logs.pane().lines.is_settled(),
-            Route::Screen(_) | Route::ExperimentDetail { .. } => screen_settled(state, screen),
+            ScreenRoute::EndpointLogs { .. } => state.logs.pane().lines.is_settled(),
+            ScreenRoute::Screen(_) | ScreenRoute::ExperimentDetail { .. } => {
+                screen_settled(state, screen)
+            }
         };
     }
     screen_settled(state, screen)
@@ -111,7 +116,7 @@ fn screen_settled(state: &State, screen: ScreenId) -> bool {
         ScreenId::Models => state.models.list.is_settled(),
         ScreenId::Approvals => state.approvals.list.is_settled(),
         ScreenId::Audit => state.audit.journal.is_settled(),
-        ScreenId::Serving => state.overview.serving.is_settled(),
+        ScreenId::Serving => state.serving.endpoints.is_settled(),
         _ => true,
     }
 }
@@ -119,76 +124,80 @@ fn screen_settled(state: &State, screen: ScreenId) -> bool {
 /// When the route's (oldest) data arrived, for the "12s ago" in the status bar.
 pub fn data_at(state: &State) -> Option<i64> {
     match state.route() {
-        Route::Screen(ScreenId::Overview) => overview::data_at(state),
-        Route::Screen(ScreenId::Experiments) | Route::ExperimentDetail { .. } => {
+        ScreenRoute::Screen(ScreenId::Overview) => overview::data_at(state),
+        ScreenRoute::Screen(ScreenId::Experiments) | ScreenRoute::ExperimentDetail { .. } => {
             state.experiments.list.loaded_at
         }
-        Route::Runs { .. } => state.runs.rows.loaded_at,
-        Route::RunDetail { .. } => state.run_detail.run.loaded_at,
-        Route::Sweep { .. } => state.sweep.data.loaded_at,
-        Route::Compare { .. } => state.compare.runs.loaded_at,
-        Route::Training { .. } => launch::data_at(state),
-        Route::Screen(ScreenId::Models) => state.models.list.loaded_at,
-        Route::ModelDetail { .. } => state.models.detail.loaded_at,
-        Route::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
-        Route::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
-        Route::Screen(ScreenId::Serving) => state.overview.serving.loaded_at,
-        Route::Endpoint { .. } | Route::Canary { .. } => state.serving.endpoint.loaded_at,
-        Route::EndpointLogs { .. } => state.logs.pane().lines.loaded_at,
-        Route::AbView { .. } => state.endpoint_scrape().loaded_at,
-        Route::Screen(_) => None,
+        ScreenRoute::Runs { .. } => state.runs.rows.loaded_at,
+        ScreenRoute::RunDetail { .. } => state.run_detail.run.loaded_at,
+        ScreenRoute::Sweep { .. } => state.sweep.data.loaded_at,
+        ScreenRoute::Compare { .. } => state.compare.runs.loaded_at,
+        ScreenRoute::Training { .. } => training::data_at(state),
+        ScreenRoute::Screen(ScreenId::Models) => state.models.list.loaded_at,
+        ScreenRoute::ModelDetail { .. } => state.models.detail.loaded_at,
+        ScreenRoute::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
+        ScreenRoute::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
+        ScreenRoute::Screen(ScreenId::Serving) => state.serving.endpoints.loaded_at,
+        ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => {
+            state.serving.endpoint.loaded_at
+        }
+        ScreenRoute::EndpointLogs { .. } => state.logs.pane().lines.loaded_at,
+        ScreenRoute::AbView { .. } => state.endpoint_scrape().loaded_at,
+        ScreenRoute::Screen(_) => None,
     }
 }
 
 /// Keymap contexts of a route, innermost first (global always last).
-pub fn contexts(route: &Route) -> &'static [Context] {
+pub fn contexts(route: &ScreenRoute) -> &'static [Context] {
     match route {
-        Route::Screen(ScreenId::Experiments) => {
+        ScreenRoute::Screen(ScreenId::Experiments) => {
             &[Context::Experiments, Context::List, Context::Global]
         }
-        Route::ExperimentDetail { .. } => &[Context::Detail, Context::Global],
-        Route::Runs { .. } => &[Context::Runs, Context::List, Context::Global],
-        Route::RunDetail { .. } => &[Context::Run, Context::Chart, Context::Global],
-        Route::Sweep { .. } => &[Context::Sweep, Context::List, Context::Global],
-        Route::Compare { .. } => &[Context::Compare, Context::Chart, Context::Global],
-        Route::Screen(ScreenId::Models) => &[Context::List, Context::Global],
-        Route::ModelDetail { .. } => &[Context::Versions, Context::Global],
-        Route::Screen(ScreenId::Approvals) => &[Context::Approvals, Context::List, Context::Global],
-        Route::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
-        Route::Screen(ScreenId::Serving) => &[Context::List, Context::Global],
-        Route::Endpoint { .. } => &[Context::Endpoint, Context::Global],
-        Route::EndpointLogs { .. } => &[Context::Logs, Context::Global],
-        Route::AbView { .. } => &[Context::Ab, Context::Global],
-        Route::Canary { .. } => &[Context::Canary, Context::Global],
-        Route::Training { .. } | Route::Screen(_) => &[Context::Global],
+        ScreenRoute::ExperimentDetail { .. } => &[Context::Detail, Context::Global],
+        ScreenRoute::Runs { .. } => &[Context::Runs, Context::List, Context::Global],
+        ScreenRoute::RunDetail { .. } => &[Context::Run, Context::Chart, Context::Global],
+        ScreenRoute::Sweep { .. } => &[Context::Sweep, Context::List, Context::Global],
+        ScreenRoute::Compare { .. } => &[Context::Compare, Context::Chart, Context::Global],
+        ScreenRoute::Screen(ScreenId::Models) => &[Context::List, Context::Global],
+        ScreenRoute::ModelDetail { .. } => &[Context::Versions, Context::Global],
+        ScreenRoute::Screen(ScreenId::Approvals) => {
+            &[Context::Approvals, Context::List, Context::Global]
+        }
+        ScreenRoute::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
+        ScreenRoute::Screen(ScreenId::Serving) => &[Context::List, Context::Global],
+        ScreenRoute::Endpoint { .. } => &[Context::Endpoint, Context::Global],
+        ScreenRoute::EndpointLogs { .. } => &[Context::Logs, Context::Global],
+        ScreenRoute::AbView { .. } => &[Context::Ab, Context::Global],
+        ScreenRoute::Canary { .. } => &[Context::Canary, Context::Global],
+        ScreenRoute::Training { .. } | ScreenRoute::Screen(_) => &[Context::Global],
     }
 }
 
 /// The list under the cursor, if the route shows one (for `/` and Esc).
 pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
     match state.route() {
-        Route::Screen(ScreenId::Experiments) => Some(&mut state.experiments.view),
-        Route::Runs { .. } => Some(&mut state.runs.view),
-        Route::Sweep { .. } => Some(&mut state.sweep.view),
-        Route::Screen(ScreenId::Models) => Some(&mut state.models.view),
-        Route::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
-        Route::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
-        Route::Screen(ScreenId::Serving) => Some(&mut state.serving.view),
-        Route::EndpointLogs { .. } => Some(&mut state.logs.search),
+        ScreenRoute::Screen(ScreenId::Experiments) => Some(&mut state.experiments.view),
+        ScreenRoute::Runs { .. } => Some(&mut state.runs.view),
+        ScreenRoute::Sweep { .. } => Some(&mut state.sweep.view),
+        ScreenRoute::Screen(ScreenId::Models) => Some(&mut state.models.view),
+        ScreenRoute::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
+        ScreenRoute::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
+        ScreenRoute::Screen(ScreenId::Serving) => Some(&mut state.serving.view),
+        ScreenRoute::EndpointLogs { .. } => Some(&mut state.logs.search),
         _ => None,
     }
 }
 
 pub fn list_view(state: &State) -> Option<&ListView> {
     match state.route() {
-        Route::Screen(ScreenId::Experiments) => Some(&state.experiments.view),
-        Route::Runs { .. } => Some(&state.runs.view),
-        Route::Sweep { .. } => Some(&state.sweep.view),
-        Route::Screen(ScreenId::Models) => Some(&state.models.view),
-        Route::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
-        Route::Screen(ScreenId::Audit) => Some(&state.audit.view),
-        Route::Screen(ScreenId::Serving) => Some(&state.serving.view),
-        Route::EndpointLogs { .. } => Some(&state.logs.search),
+        ScreenRoute::Screen(ScreenId::Experiments) => Some(&state.experiments.view),
+        ScreenRoute::Runs { .. } => Some(&state.runs.view),
+        ScreenRoute::Sweep { .. } => Some(&state.sweep.view),
+        ScreenRoute::Screen(ScreenId::Models) => Some(&state.models.view),
+        ScreenRoute::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
+        ScreenRoute::Screen(ScreenId::Audit) => Some(&state.audit.view),
+        ScreenRoute::Screen(ScreenId::Serving) => Some(&state.serving.view),
+        ScreenRoute::EndpointLogs { .. } => Some(&state.logs.search),
         _ => None,
     }
 }
@@ -196,16 +205,16 @@ pub fn list_view(state: &State) -> Option<&ListView> {
 /// Called after a list's filter text changed.
 pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
     match state.route() {
-        Route::Screen(ScreenId::Experiments) => {
+        ScreenRoute::Screen(ScreenId::Experiments) => {
             let view = &mut state.experiments.view;
             view.selected = 0;
             view.offset = 0;
             experiments::maybe_load_more(state, fx);
         }
-        Route::Runs { .. } => runs::actions::filter_changed(state, fx),
-        Route::Sweep { .. } => sweep::filter_changed(state),
-        Route::EndpointLogs { .. } => logs::search_changed(state),
-        Route::Screen(
+        ScreenRoute::Runs { .. } => runs::actions::filter_changed(state, fx),
+        ScreenRoute::Sweep { .. } => sweep::filter_changed(state),
+        ScreenRoute::EndpointLogs { .. } => logs::search_changed(state),
+        ScreenRoute::Screen(
             ScreenId::Models | ScreenId::Approvals | ScreenId::Audit | ScreenId::Serving,
         ) => {
             if let Some(view) = list_view_mut(state) {
@@ -219,7 +228,7 @@ pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// Called when Enter keeps the filter.
 pub(crate) fn filter_submitted(state: &mut State, fx: &mut Vec<Effect>) {
-    if let Route::Runs { .. } = state.route() {
+    if let ScreenRoute::Runs { .. } = state.route() {
         runs::actions::filter_submitted(state, fx);
     }
 }
@@ -227,26 +236,28 @@ pub(crate) fn filter_submitted(state: &mut State, fx: &mut Vec<Effect>) {
 /// Route-specific actions; `false` when the route has no use for it.
 pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
     match state.route().clone() {
-        Route::Screen(ScreenId::Experiments) => experiments::on_list_action(state, action, fx),
-        Route::ExperimentDetail { experiment_id } => {
+        ScreenRoute::Screen(ScreenId::Experiments) => {
+            experiments::on_list_action(state, action, fx)
+        }
+        ScreenRoute::ExperimentDetail { experiment_id } => {
             experiments::on_detail_action(state, &experiment_id, action, fx)
         }
-        Route::Runs { experiment_id } => {
+        ScreenRoute::Runs { experiment_id } => {
             runs::actions::on_action(state, &experiment_id, action, fx)
         }
-        Route::RunDetail { .. } => run_detail::on_action(state, action, fx),
-        Route::Sweep { .. } => sweep::on_action(state, action, fx),
-        Route::Compare { .. } => compare::on_action(state, action, fx),
-        Route::Screen(ScreenId::Models) => models::on_list_action(state, action, fx),
-        Route::ModelDetail { .. } => models::on_detail_action(state, action, fx),
-        Route::Screen(ScreenId::Approvals) => approvals::on_action(state, action, fx),
-        Route::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
-        Route::Screen(ScreenId::Serving) => serving::on_list_action(state, action, fx),
-        Route::Endpoint { .. } => serving::on_detail_action(state, action, fx),
-        Route::EndpointLogs { .. } => logs::on_action(state, action, fx),
-        Route::AbView { .. } => ab::on_action(state, action),
-        Route::Canary { name } => canary::on_action(state, &name, action, fx),
-        Route::Training { .. } | Route::Screen(_) => false,
+        ScreenRoute::RunDetail { .. } => run_detail::on_action(state, action, fx),
+        ScreenRoute::Sweep { .. } => sweep::on_action(state, action, fx),
+        ScreenRoute::Compare { .. } => compare::on_action(state, action, fx),
+        ScreenRoute::Screen(ScreenId::Models) => models::on_list_action(state, action, fx),
+        ScreenRoute::ModelDetail { .. } => models::on_detail_action(state, action, fx),
+        ScreenRoute::Screen(ScreenId::Approvals) => approvals::on_action(state, action, fx),
+        ScreenRoute::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
+        ScreenRoute::Screen(ScreenId::Serving) => serving::on_list_action(state, action, fx),
+        ScreenRoute::Endpoint { .. } => serving::on_detail_action(state, action, fx),
+        ScreenRoute::EndpointLogs { .. } => logs::on_action(state, action, fx),
+        ScreenRoute::AbView { .. } => ab::on_action(state, action),
+        ScreenRoute::Canary { name } => canary::on_action(state, &name, action, fx),
+        ScreenRoute::Training { .. } | ScreenRoute::Screen(_) => false,
     }
 }
 
@@ -357,10 +368,10 @@ pub(crate) fn on_loaded(
         Payload::CompareRuns(r) => compare::on_runs(state, req, at, r, fx),
         Payload::CompareHistories(r) => compare::on_histories(state, req, at, r),
         Payload::Artifacts(r) => run_detail::on_artifacts(state, req, at, r),
-        Payload::TrainingJob(r) => launch::on_job(state, req, at, r),
-        Payload::JobStarted(r) => launch::on_started(state, req, at, r, fx),
-        Payload::JobRun(r) => launch::on_job_run(state, req, at, r, fx),
-        Payload::ProducedRun(r) => launch::on_produced(state, req, at, r, fx),
+        Payload::TrainingJob(r) => training::on_job(state, req, at, r),
+        Payload::JobStarted(r) => training::on_started(state, req, at, r, fx),
+        Payload::JobRun(r) => training::on_job_run(state, req, at, r, fx),
+        Payload::ProducedRun(r) => training::on_produced(state, req, at, r, fx),
         Payload::Models(r) => models::on_list(state, req, at, r),
         Payload::ModelDetail(r) => models::on_detail(state, req, at, r),
         Payload::Approvals(l) => approvals::on_loaded(state, req, at, *l),
@@ -400,14 +411,15 @@ pub(crate) fn on_task_failed(
         ResourceKey::CompareRuns => state.compare.runs.fail(req, at, e),
         ResourceKey::CompareHistories => state.compare.histories.fail(req, at, e),
         ResourceKey::Artifacts => state.run_detail.artifacts.fail(req, at, e),
-        ResourceKey::TrainingJob => state.launch.job.fail(req, at, e),
-        ResourceKey::RunNow => state.launch.started.fail(req, at, e),
-        ResourceKey::JobRun => state.launch.job_run.fail(req, at, e),
-        ResourceKey::ProducedRun => state.launch.produced.fail(req, at, e),
+        ResourceKey::TrainingJob => state.training.job.fail(req, at, e),
+        ResourceKey::RunNow => state.training.started.fail(req, at, e),
+        ResourceKey::JobRun => state.training.job_run.fail(req, at, e),
+        ResourceKey::ProducedRun => state.training.produced.fail(req, at, e),
         ResourceKey::Models => state.models.list.fail(req, at, e),
         ResourceKey::ModelDetail => state.models.detail.fail(req, at, e),
         ResourceKey::Approvals => state.approvals.list.fail(req, at, e),
         ResourceKey::Journal => state.audit.journal.fail(req, at, e),
+        ResourceKey::ServingEndpoints => state.serving.endpoints.fail(req, at, e),
         ResourceKey::Endpoint => state.serving.endpoint.fail(req, at, e),
         ResourceKey::EndpointMetrics => serving::scrape::on_failed(state, req, at, e),
         ResourceKey::TestQuery => serving::query::on_answered(state, req, Err(message.to_string())),

@@ -12,7 +12,7 @@ use super::super::effect::{ChangeRequest, Effect, Fetch};
 use super::super::list::ListView;
 use super::super::prompt::{Prompt, PromptPurpose};
 use super::super::remote::{Accepted, Remote, RequestId, replace};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{Overlay, State};
 
 /// The alias `p` offers first on a UC model.
@@ -149,7 +149,7 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                 return true;
             };
             let (name, source) = (m.name.clone(), m.source);
-            state.push_route(Route::ModelDetail {
+            state.push_route(ScreenRoute::ModelDetail {
                 name: name.clone(),
                 source,
             });
@@ -187,7 +187,7 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
     match action {
         Action::OpenRun => match v.run_id {
             Some(run_id) => {
-                state.push_route(Route::RunDetail {
+                state.push_route(ScreenRoute::RunDetail {
                     run_id: run_id.clone(),
                 });
                 super::run_detail::open(state, &run_id, fx);

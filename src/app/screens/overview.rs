@@ -4,7 +4,6 @@
 //! one place both read.
 
 use crate::api::models::scim::Me;
-use crate::api::models::serving::ServingEndpoint;
 
 use super::super::effect::{Effect, Fetch};
 use super::super::msg::{Count, ExperimentSummary, Payload, ResourceKey};
@@ -28,7 +27,6 @@ pub struct OverviewState {
     pub experiments: Remote<ExperimentSummary>,
     pub uc_models: Remote<Count>,
     pub workspace_models: Remote<Count>,
-    pub serving: Remote<Vec<ServingEndpoint>>,
 }
 
 pub use crate::ops::inventory::{Health, classify};
@@ -40,7 +38,6 @@ impl OverviewState {
             self.experiments.is_loading(),
             self.uc_models.is_loading(),
             self.workspace_models.is_loading(),
-            self.serving.is_loading(),
         ]
         .into_iter()
         .filter(|b| *b)
@@ -52,7 +49,6 @@ impl OverviewState {
             && self.experiments.is_settled()
             && self.uc_models.is_settled()
             && self.workspace_models.is_settled()
-            && self.serving.is_settled()
     }
 
     /// When the oldest refreshed panel's data arrived (identity is not refreshed).
@@ -61,7 +57,6 @@ impl OverviewState {
             self.experiments.loaded_at,
             self.uc_models.loaded_at,
             self.workspace_models.loaded_at,
-            self.serving.loaded_at,
         ]
         .into_iter()
         .flatten()
@@ -74,7 +69,6 @@ impl OverviewState {
             ResourceKey::ExperimentCount => &mut self.experiments.pending,
             ResourceKey::UcModelCount => &mut self.uc_models.pending,
             ResourceKey::WorkspaceModelCount => &mut self.workspace_models.pending,
-            ResourceKey::ServingEndpoints => &mut self.serving.pending,
             _ => return None,
         })
     }
@@ -102,7 +96,6 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
             ov.workspace_models.is_due(now, every),
             Fetch::WorkspaceModelCount { cap: COUNT_CAP },
         ),
-        (ov.serving.is_due(now, every), Fetch::ServingEndpoints),
     ];
     for (due, fetch) in wanted {
         if !(due || force) {
@@ -114,6 +107,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         }
         fx.push(Effect::Fetch { req, fetch });
     }
+    // The endpoints panel reads the Serving screen's list.
+    super::serving::load_list(state, force, fx);
     // Shared with the Approvals screen, on the same refresh interval.
     super::approvals::load(state, force, fx);
     // The Audit screen reads the journal once; the Overview keeps it fresh, since other consoles
@@ -126,6 +121,7 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
 /// Whether every Overview panel has answered at least once and nothing is in flight.
 pub fn is_settled(state: &State) -> bool {
     state.overview.is_settled()
+        && state.serving.endpoints.is_settled()
         && state.approvals.list.is_settled()
         && state.audit.journal.is_settled()
 }
@@ -134,6 +130,7 @@ pub fn is_settled(state: &State) -> bool {
 pub fn data_at(state: &State) -> Option<i64> {
     [
         state.overview.data_at(),
+        state.serving.endpoints.loaded_at,
         state.approvals.list.loaded_at,
         state.audit.journal.loaded_at,
     ]
@@ -189,7 +186,6 @@ pub(crate) fn on_loaded(
         Payload::ExperimentCount(r) => ov.experiments.accept(req, at, r, replace),
         Payload::UcModelCount(r) => ov.uc_models.accept(req, at, r, replace),
         Payload::WorkspaceModelCount(r) => ov.workspace_models.accept(req, at, r, replace),
-        Payload::ServingEndpoints(r) => ov.serving.accept(req, at, r, replace),
         _ => return None,
     })
 }
@@ -207,7 +203,6 @@ pub(crate) fn fail(
         ResourceKey::ExperimentCount => ov.experiments.fail(req, at, e),
         ResourceKey::UcModelCount => ov.uc_models.fail(req, at, e),
         ResourceKey::WorkspaceModelCount => ov.workspace_models.fail(req, at, e),
-        ResourceKey::ServingEndpoints => ov.serving.fail(req, at, e),
         _ => return None,
     })
 }

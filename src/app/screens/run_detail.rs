@@ -7,12 +7,13 @@ use crate::api::ApiResult;
 use crate::api::models::mlflow::{FileInfo, Run, RunStatus};
 
 use super::super::action::Action;
-use super::super::chart::{self, ChartSpec, ChartView, History};
+use super::super::chart::{self, ChartView, History};
 use super::super::effect::{Effect, Fetch};
 use super::super::picker::{PickItem, PickValue, Picker, PickerPurpose};
 use super::super::remote::{Accepted, Remote, RequestId};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{Overlay, State, ToastLevel};
+use crate::export::chart_spec::ChartSpec;
 
 /// Metrics charted by default at most.
 const DEFAULT_CHARTED: usize = 3;
@@ -239,14 +240,14 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::PageUp => d.scroll = d.scroll.saturating_sub(page),
         Action::OpenParent => match d.parent_id().map(String::from) {
             Some(run_id) => {
-                state.push_route(Route::RunDetail { run_id });
+                state.push_route(ScreenRoute::RunDetail { run_id });
                 super::load(state, false, fx);
             }
             None => state.toast(ToastLevel::Info, "this run has no parent run"),
         },
         Action::Sweep => {
             let run_id = d.run_id.clone();
-            state.push_route(Route::Sweep { run_id });
+            state.push_route(ScreenRoute::Sweep { run_id });
             super::load(state, false, fx);
         }
         Action::CopyId => {

@@ -5,14 +5,15 @@ use crate::api::ApiResult;
 use crate::ops::sweep::{self, Trial};
 
 use super::super::action::Action;
-use super::super::chart::{self, ChartSpec, Series, SeriesKind};
+use super::super::chart;
 use super::super::effect::{Effect, Fetch};
 use super::super::format;
 use super::super::list::ListView;
 use super::super::msg::SweepData;
 use super::super::remote::{Accepted, Remote, RequestId};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::State;
+use crate::export::chart_spec::{ChartSpec, Series, SeriesKind};
 
 #[derive(Debug, Clone, Default)]
 pub struct SweepState {
@@ -183,7 +184,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             let Some(run_id) = s.selected().map(|t| t.run_id.clone()) else {
                 return true;
             };
-            state.push_route(Route::RunDetail { run_id });
+            state.push_route(ScreenRoute::RunDetail { run_id });
             super::load(state, false, fx);
         }
         Action::CopyId => {

@@ -3,7 +3,7 @@
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::palette::Palette;
-use super::super::screen::{Route, ScreenId};
+use super::super::screen::{ScreenId, ScreenRoute};
 use super::super::screens;
 use super::super::state::{Overlay, State, ToastLevel};
 
@@ -45,10 +45,10 @@ pub(super) fn goto(state: &mut State, screen: ScreenId, fx: &mut Vec<Effect>) {
         state.toast(ToastLevel::Info, text);
         return;
     }
-    if *state.route() == Route::Screen(screen) {
+    if *state.route() == ScreenRoute::Screen(screen) {
         return;
     }
-    state.push_route(Route::Screen(screen));
+    state.push_route(ScreenRoute::Screen(screen));
     screens::load(state, false, fx);
 }
 

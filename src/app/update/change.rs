@@ -3,7 +3,7 @@
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;

@@ -4,7 +4,7 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
@@ -19,8 +19,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Help { .. } => on_help_key(state, key),
         Overlay::Palette(_) => super::palette::on_key(state, key, fx),
         Overlay::Picker(_) => super::picker::on_key(state, key, fx),
-        Overlay::Launch(_) => super::launch::on_form_key(state, key, fx),
-        Overlay::Confirm(_) => super::launch::on_confirm_key(state, key, fx),
+        Overlay::TrainingForm(_) => super::training_form::on_form_key(state, key, fx),
+        Overlay::Confirm(_) => super::confirm::on_confirm_key(state, key, fx),
         Overlay::Prompt(_) => super::change::on_prompt_key(state, key, fx),
         Overlay::Candidates(_) => super::change::on_candidates_key(state, key, fx),
         Overlay::Query(_) => on_query_key(state, key),

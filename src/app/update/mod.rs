@@ -6,11 +6,12 @@
 mod actions;
 mod canary;
 mod change;
+mod confirm;
 mod keys;
-mod launch;
 mod palette;
 mod picker;
 mod tick;
+mod training_form;
 
 use super::effect::Effect;
 use super::msg::Msg;

@@ -3,11 +3,11 @@
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
-use super::super::palette::{self as cmd, Command, Vocabulary};
+use super::super::palette::{self as cmd, PaletteCommand, Vocabulary};
 use super::super::screen::ScreenId;
 use super::super::screens::{experiments, serving};
 use super::super::state::{Overlay, State, ToastLevel};
@@ -17,8 +17,8 @@ pub(super) fn vocabulary(state: &State) -> Vocabulary<'_> {
     Vocabulary {
         experiment_names: state.experiments.names(),
         endpoint_names: state
-            .overview
             .serving
+            .endpoints
             .data
             .iter()
             .flatten()
@@ -68,17 +68,17 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-fn run(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
+fn run(state: &mut State, command: PaletteCommand, fx: &mut Vec<Effect>) {
     match command {
-        Command::Nothing => {}
-        Command::Quit => state.quit = true,
-        Command::Help => state.overlay = Overlay::Help { scroll: 0 },
-        Command::Theme(Some(name)) => fx.push(Effect::LoadTheme { name }),
-        Command::Theme(None) => {
+        PaletteCommand::Nothing => {}
+        PaletteCommand::Quit => state.quit = true,
+        PaletteCommand::Help => state.overlay = Overlay::Help { scroll: 0 },
+        PaletteCommand::Theme(Some(name)) => fx.push(Effect::LoadTheme { name }),
+        PaletteCommand::Theme(None) => {
             let text = format!("themes: {}", state.theme_names.join(", "));
             state.toast(ToastLevel::Info, text);
         }
-        Command::Screen(screen, object) => {
+        PaletteCommand::Screen(screen, object) => {
             super::actions::goto(state, screen, fx);
             match (screen, object) {
                 (ScreenId::Experiments, Some(name)) => experiments::show_named(state, &name, fx),
@@ -86,7 +86,7 @@ fn run(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
                 _ => {}
             }
         }
-        Command::Unknown(line) => {
+        PaletteCommand::Unknown(line) => {
             state.toast(ToastLevel::Error, format!("unknown command: {line}"))
         }
     }

@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;

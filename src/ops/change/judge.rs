@@ -6,7 +6,7 @@
 
 use crate::api::{ApiError, ApiResult};
 
-use super::execute::FailureKind;
+use super::outcome::FailureKind;
 use super::target::ObjectState;
 use crate::ops::journal::Outcome;
 

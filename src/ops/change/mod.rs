@@ -1,12 +1,17 @@
-//! The one place where registry changes happen: a [`plan::Plan`] says what will change (pure,
-//! shown in the confirm dialog or printed by the headless twin), [`execute::execute`] journals
-//! the attempt, sends, reads back and journals the result, and [`verify::verify`] settles
-//! changes whose outcome is unknown.
+//! The one place where changes happen. A registry [`plan::Plan`] says what will change (pure,
+//! shown in the confirm dialog or printed by the headless twin); every change — registry,
+//! traffic and canary steps, job launches — runs through [`pipeline::run`], which refuses on a
+//! read-only client, journals the attempt, sends (repeating only as the change's
+//! [`replay::Replay`] class allows), reads back, judges ([`judge`]) and journals the result;
+//! [`verify::verify`] settles changes whose outcome is unknown.
 
 pub mod execute;
 pub mod judge;
 pub mod model_ref;
+pub mod outcome;
+pub mod pipeline;
 pub mod plan;
 pub mod readback;
+pub mod replay;
 pub mod target;
 pub mod verify;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::models::job_runs::ListRunsRequest;
+use crate::api::models::job_runs::{JobRun, ListRunsRequest};
 use crate::api::models::mlflow::lookup;
 use crate::api::models::registry::Stage;
 use crate::api::{ApiResult, Client};
@@ -127,8 +127,17 @@ pub async fn read_state(
         Target::JobRun {
             job_id, since_ms, ..
         } => read_job_run(client, *job_id, *since_ms, shape).await?,
+        Target::Run { run_id, .. } => run_life(&client.get_job_run(*run_id).await?),
         Target::Unknown => ObjectState::Unknown,
     })
+}
+
+/// Whether `run` has ended, as a journal state.
+pub fn run_life(run: &JobRun) -> ObjectState {
+    ObjectState::RunLife {
+        ended: run.is_terminal(),
+        state: Some(run.state_label()),
+    }
 }
 
 /// The run `shape` names, or else the newest run of the job started since `since_ms` (what a

@@ -23,6 +23,8 @@ pub enum Action {
     Canary,
     /// Start a job run (training from an experiment).
     RunJob,
+    /// Cancel a job run.
+    CancelRun,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -38,6 +40,7 @@ impl Action {
             Action::Traffic => "traffic",
             Action::Canary => "canary",
             Action::RunJob => "run_job",
+            Action::CancelRun => "cancel_run",
             Action::Unknown => "unknown",
         }
     }
@@ -76,6 +79,8 @@ pub enum Target {
         job: String,
         since_ms: i64,
     },
+    /// One run of a job (`job` is the run's name, for people).
+    Run { run_id: i64, job: String },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -92,7 +97,7 @@ impl Target {
             | Target::TransitionRequest { model, .. } => model,
             // Endpoints are not models; their name keeps searches and grouping working.
             Target::Endpoint { name } => name,
-            Target::JobRun { job, .. } => job,
+            Target::JobRun { job, .. } | Target::Run { job, .. } => job,
             Target::Unknown => "",
         }
     }
@@ -120,6 +125,7 @@ impl Target {
             } => format!("{model} v{version} (request to {stage})"),
             Target::Endpoint { name } => format!("endpoint {name}"),
             Target::JobRun { job, job_id, .. } => format!("job {job} ({job_id})"),
+            Target::Run { run_id, job } => format!("run {run_id} of {job}"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -154,6 +160,12 @@ pub enum ObjectState {
         started: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         run_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+    },
+    /// Whether a job run has ended, and its state as read (`TERMINATED CANCELED`).
+    RunLife {
+        ended: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
     },
@@ -228,6 +240,9 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (ra.is_none() || ra == rb),
+            (ObjectState::RunLife { ended: a, .. }, ObjectState::RunLife { ended: b, .. }) => {
+                a == b
+            }
             _ => false,
         }
     }
@@ -288,6 +303,13 @@ impl ObjectState {
                 None => format!("run {id}"),
             },
             ObjectState::JobRun { .. } => "a new run".to_string(),
+            ObjectState::RunLife { ended, state } => {
+                let life = if *ended { "ended" } else { "running" };
+                match state {
+                    Some(s) => format!("{life} ({s})"),
+                    None => life.to_string(),
+                }
+            }
             ObjectState::Unknown => "(unknown)".to_string(),
         }
     }
@@ -379,5 +401,33 @@ mod tests {
             opened: None,
         };
         assert_eq!(s.describe(), "request open; v3 Production, v4 Staging");
+    }
+
+    #[test]
+    fn a_cancelled_run_is_judged_by_whether_it_ended() {
+        let t = Target::Run {
+            run_id: 7,
+            job: "nightly".into(),
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"kind":"run","run_id":7,"job":"nightly"}"#);
+        assert_eq!(serde_json::from_str::<Target>(&json).unwrap(), t);
+        assert_eq!(t.describe(), "run 7 of nightly");
+        let life = |ended, state: &str| ObjectState::RunLife {
+            ended,
+            state: Some(state.to_string()),
+        };
+        let after = ObjectState::RunLife {
+            ended: true,
+            state: None,
+        };
+        assert!(after.satisfied_by(&life(true, "TERMINATED CANCELED")));
+        assert!(!after.satisfied_by(&life(false, "TERMINATING")));
+        assert_eq!(life(false, "RUNNING").describe(), "running (RUNNING)");
+        assert_eq!(
+            serde_json::to_string(&after).unwrap(),
+            r#"{"kind":"run_life","ended":true}"#
+        );
+        assert_eq!(Action::CancelRun.as_str(), "cancel_run");
     }
 }

@@ -1,13 +1,14 @@
 //! Waiting for an endpoint to finish its config update, as the SDK's
 //! `wait_get_serving_endpoint_not_updating` does: poll `GET` with a linear backoff (1 s, 2 s, …
-//! capped at 10 s) until `config_update` is no longer `IN_PROGRESS`. How to sleep is injected,
-//! so tests (and the canary integration test) move a manual clock instead of waiting.
+//! capped at 10 s) until `config_update` is no longer `IN_PROGRESS` — the one waiter of
+//! [`crate::ops::wait`]. How to sleep is injected, so tests (and the canary integration test)
+//! move a manual clock instead of waiting.
 
 use std::time::Duration;
 
+use crate::api::Client;
 use crate::api::models::serving::{ConfigUpdate, ServingEndpoint};
-use crate::api::{ApiError, Client};
-use crate::ops::jobs::{Backoff, Sleep};
+pub use crate::ops::wait::WaitError;
 
 use super::split::Split;
 
@@ -48,48 +49,8 @@ impl std::fmt::Display for Progress {
     }
 }
 
-/// How a serving change waits.
-pub struct Waiter<'a> {
-    pub backoff: Backoff,
-    pub sleep: Sleep<'a>,
-    pub on_progress: Box<dyn FnMut(&Progress) + Send + 'a>,
-}
-
-impl Waiter<'static> {
-    /// The SDK's schedule on the real timer, reporting nothing.
-    pub fn real() -> Self {
-        Waiter {
-            backoff: Backoff::default(),
-            sleep: Box::new(|d| Box::pin(tokio::time::sleep(d))),
-            on_progress: Box::new(|_| {}),
-        }
-    }
-}
-
-impl<'a> Waiter<'a> {
-    pub fn with_sleep(mut self, sleep: Sleep<'a>) -> Self {
-        self.sleep = sleep;
-        self
-    }
-
-    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
-        self.backoff = backoff;
-        self
-    }
-
-    pub fn on_progress(mut self, f: impl FnMut(&Progress) + Send + 'a) -> Self {
-        self.on_progress = Box::new(f);
-        self
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum WaitError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    #[error("endpoint {endpoint} was still updating after {secs} s")]
-    TimedOut { endpoint: String, secs: u64 },
-}
+/// How a serving change waits: the one waiter, reporting [`Progress`].
+pub type Waiter<'a> = crate::ops::wait::Waiter<'a, Progress>;
 
 pub fn is_updating(ep: &ServingEndpoint) -> bool {
     ep.state.as_ref().and_then(|s| s.config_update.as_ref()) == Some(&ConfigUpdate::InProgress)
@@ -101,31 +62,27 @@ pub async fn until_idle(
     name: &str,
     waiter: &mut Waiter<'_>,
 ) -> Result<ServingEndpoint, WaitError> {
-    let mut waited = Duration::ZERO;
-    let mut attempt = 0;
-    loop {
-        let ep = client.get_serving_endpoint(name).await?;
-        if !is_updating(&ep) {
-            return Ok(ep);
-        }
-        let pending = ep.pending_config.as_ref().map(|p| {
-            Split::from_routes(
-                p.traffic_config
-                    .as_ref()
-                    .map(|t| t.routes.as_slice())
-                    .unwrap_or(&[]),
-            )
-        });
-        (waiter.on_progress)(&Progress::UpdateInProgress { pending, waited });
-        attempt += 1;
-        let delay = waiter.backoff.delay(attempt);
-        if waited + delay > waiter.backoff.timeout {
-            return Err(WaitError::TimedOut {
+    waiter
+        .until(
+            || client.get_serving_endpoint(name),
+            |ep| !is_updating(ep),
+            |ep, idle, waited| {
+                (!idle).then(|| Progress::UpdateInProgress {
+                    pending: ep.pending_config.as_ref().map(|p| {
+                        Split::from_routes(
+                            p.traffic_config
+                                .as_ref()
+                                .map(|t| t.routes.as_slice())
+                                .unwrap_or(&[]),
+                        )
+                    }),
+                    waited,
+                })
+            },
+            |_, waited| WaitError::StillUpdating {
                 endpoint: name.to_string(),
                 secs: waited.as_secs(),
-            });
-        }
-        (waiter.sleep)(delay).await;
-        waited += delay;
-    }
+            },
+        )
+        .await
 }

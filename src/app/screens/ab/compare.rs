@@ -65,7 +65,7 @@ impl SideStats {
 
 /// How the verdict reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum AbOutcome {
     NotWorse,
     Worse,
     /// Not decided yet: more requests needed (or undecidable at the rates seen).
@@ -81,7 +81,7 @@ pub struct AbComparison {
     /// p99 of B over p99 of A.
     pub p99_ratio: Option<f64>,
     pub judgement: Judgement,
-    pub outcome: Outcome,
+    pub outcome: AbOutcome,
     /// The verdict in words.
     pub verdict: String,
 }
@@ -103,9 +103,9 @@ pub fn compare(a: &EntityWindow, b: &EntityWindow, guards: &Guards, at_ms: i64) 
         _ => None,
     };
     let outcome = match judgement.verdict {
-        Verdict::Pass => Outcome::NotWorse,
-        Verdict::Fail => Outcome::Worse,
-        Verdict::Inconclusive => Outcome::Undecided,
+        Verdict::Pass => AbOutcome::NotWorse,
+        Verdict::Fail => AbOutcome::Worse,
+        Verdict::Inconclusive => AbOutcome::Undecided,
     };
     let evidence = format!(
         "error rate {} ({}% CI {} to {}, {}){}",
@@ -119,9 +119,9 @@ pub fn compare(a: &EntityWindow, b: &EntityWindow, guards: &Guards, at_ms: i64) 
             .map_or_else(String::new, |r| format!(", p99 {r:.2}× A")),
     );
     let verdict = match outcome {
-        Outcome::NotWorse => format!("B is not worse: {evidence}"),
-        Outcome::Worse => format!("B is worse: {evidence}"),
-        Outcome::Undecided => {
+        AbOutcome::NotWorse => format!("B is not worse: {evidence}"),
+        AbOutcome::Worse => format!("B is worse: {evidence}"),
+        AbOutcome::Undecided => {
             let short = |side: &str, have: u64| {
                 (have < guards.min_requests)
                     .then(|| format!("{side} needs ~{} more requests", guards.min_requests - have))
@@ -217,7 +217,7 @@ mod tests {
         let a = side("v4", 20_000.0, 20.0, 1.0);
         let b = side("v5", 20_000.0, 1_000.0, 1.0);
         let c = compare(&a, &b, &Guards::default(), 0);
-        assert_eq!(c.outcome, Outcome::Worse);
+        assert_eq!(c.outcome, AbOutcome::Worse);
         assert!(
             c.verdict.starts_with("B is worse: error rate +4.90 pts"),
             "{}",
@@ -236,7 +236,7 @@ mod tests {
         let a = side("v4", 20_000.0, 40.0, 1.0);
         let b = side("v5", 20_000.0, 44.0, 1.15);
         let c = compare(&a, &b, &Guards::default(), 0);
-        assert_eq!(c.outcome, Outcome::NotWorse, "{}", c.verdict);
+        assert_eq!(c.outcome, AbOutcome::NotWorse, "{}", c.verdict);
         assert!(
             c.verdict
                 .starts_with("B is not worse: error rate +0.02 pts (95% CI ")
@@ -255,7 +255,7 @@ mod tests {
         let a = side("v4", 5_000.0, 5.0, 1.0);
         let b = side("v5", 50.0, 0.0, 1.0);
         let c = compare(&a, &b, &Guards::default(), 0);
-        assert_eq!(c.outcome, Outcome::Undecided);
+        assert_eq!(c.outcome, AbOutcome::Undecided);
         assert!(
             c.verdict.starts_with("not enough data yet: B needs ~"),
             "{}",
@@ -267,7 +267,7 @@ mod tests {
 
         let none = side("v5", 0.0, 0.0, 1.0);
         let c = compare(&none, &none, &Guards::default(), 0);
-        assert_eq!(c.outcome, Outcome::Undecided);
+        assert_eq!(c.outcome, AbOutcome::Undecided);
         assert!(
             c.verdict.contains("A needs ~200 more requests"),
             "{}",

@@ -10,11 +10,11 @@ use crate::ops::traffic::Split;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{State, ToastLevel};
 use super::serving::{self, ServingState, WINDOWS_MS};
 
-pub use compare::{AbComparison, Outcome, compare};
+pub use compare::{AbComparison, AbOutcome, compare};
 
 /// The window the view opens with (5 minutes).
 const DEFAULT_WINDOW: usize = 1;
@@ -100,7 +100,7 @@ pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     let name = state.serving.name.clone();
     let selected = state.serving.selected_entity();
     state.ab.b = selected.filter(|s| Some(s) != entity_a(&state.serving).as_ref());
-    state.push_route(Route::AbView { name: name.clone() });
+    state.push_route(ScreenRoute::AbView { name: name.clone() });
     serving::open(state, &name, false, fx);
 }
 

@@ -16,7 +16,7 @@ use super::super::effect::Effect;
 use super::super::form::{Confirm, ConfirmAction};
 use super::super::msg::CanaryNews;
 use super::super::remote::RequestId;
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{Overlay, State, ToastLevel};
 
 pub use form::{CanaryForm, EntityInfo, FormMode};
@@ -77,7 +77,7 @@ impl CanaryPanelState {
 pub(crate) fn open_panel(state: &mut State, _fx: &mut Vec<Effect>) {
     let name = state.serving.name.clone();
     state.canary.scroll = 0;
-    state.push_route(Route::Canary { name });
+    state.push_route(ScreenRoute::Canary { name });
 }
 
 /// The served entities of `endpoint`, if it is the one loaded.
@@ -111,7 +111,7 @@ pub(crate) fn on_action(
                 .filter(|c| state.serving.entity_names().contains(c));
             super::ab::open(state, fx);
             if let Some(c) = canary
-                && matches!(state.route(), Route::AbView { .. })
+                && matches!(state.route(), ScreenRoute::AbView { .. })
             {
                 state.ab.b = Some(c);
             }
@@ -282,7 +282,7 @@ fn start(state: &mut State, plan: CanaryPlan, fx: &mut Vec<Effect>) {
         ToastLevel::Info,
         format!("canary plan started on {endpoint}"),
     );
-    let route = Route::Canary { name: endpoint };
+    let route = ScreenRoute::Canary { name: endpoint };
     if *state.route() != route {
         state.push_route(route);
     }

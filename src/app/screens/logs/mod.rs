@@ -11,7 +11,7 @@ use super::super::action::Action;
 use super::super::effect::{Effect, Fetch};
 use super::super::list::ListView;
 use super::super::remote::{Accepted, Remote, RequestId, replace};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{State, ToastLevel};
 use super::serving;
 
@@ -153,7 +153,7 @@ pub(crate) fn open_selected(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     let name = state.serving.name.clone();
-    state.push_route(Route::EndpointLogs { name, entity });
+    state.push_route(ScreenRoute::EndpointLogs { name, entity });
     // Opening the logs reads them afresh, even when they were read before.
     load(state, true, fx);
 }
@@ -161,7 +161,7 @@ pub(crate) fn open_selected(state: &mut State, fx: &mut Vec<Effect>) {
 /// Loads what the logs route shows: the endpoint (its metrics keep polling), and the log on
 /// screen when never read, when due while following, or when `force`.
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
-    let Route::EndpointLogs { name, entity } = state.route().clone() else {
+    let ScreenRoute::EndpointLogs { name, entity } = state.route().clone() else {
         return;
     };
     serving::open(state, &name, false, fx);

@@ -3,7 +3,7 @@
 use super::super::super::action::Action;
 use super::super::super::effect::Effect;
 use super::super::super::picker::{Picker, PickerPurpose};
-use super::super::super::screen::Route;
+use super::super::super::screen::ScreenRoute;
 use super::super::super::state::{Overlay, State, ToastLevel};
 use super::columns;
 use super::{RunQuery, maybe_load_more, requery};
@@ -82,7 +82,7 @@ pub(crate) fn on_action(
                 return true;
             }
             let run_ids = runs.marks.clone();
-            state.push_route(Route::Compare { run_ids });
+            state.push_route(ScreenRoute::Compare { run_ids });
             super::super::load(state, false, fx);
         }
         Action::Open | Action::Sweep => {
@@ -90,18 +90,18 @@ pub(crate) fn on_action(
                 return true;
             };
             let route = if action == Action::Open {
-                Route::RunDetail { run_id }
+                ScreenRoute::RunDetail { run_id }
             } else {
-                Route::Sweep { run_id }
+                ScreenRoute::Sweep { run_id }
             };
             state.push_route(route);
             super::super::load(state, false, fx);
         }
         Action::Info => {
             let experiment_id = experiment_id.to_string();
-            state.push_route(Route::ExperimentDetail { experiment_id });
+            state.push_route(ScreenRoute::ExperimentDetail { experiment_id });
         }
-        Action::LaunchTraining => super::super::launch::start(state, experiment_id, fx),
+        Action::LaunchTraining => super::super::training::start(state, experiment_id, fx),
         Action::CopyId => {
             if let Some(id) = runs.selected_id() {
                 super::super::copy(state, id, fx);

@@ -4,8 +4,9 @@
 
 use ratatui::style::Color;
 
-use crate::app::chart::{ChartSpec, Series, SeriesKind, padded_y};
+use crate::app::chart::padded_y;
 use crate::app::format;
+use crate::export::chart_spec::{ChartSpec, Series, SeriesKind, drawable_bounds};
 use crate::theme::Theme;
 
 use super::live_series::{EntitySeries, LiveSeries};
@@ -67,7 +68,7 @@ fn spec(title: String, y_title: &str, span_ms: i64, series: Vec<Series>) -> Char
     // Rates and latencies are never negative: the axis starts at zero.
     // The series are downsampled, so NaN and infinite readings are gone already.
     let [_, hi] = padded_y(ys.chain(std::iter::once(0.0)));
-    let y_bounds = crate::app::chart::drawable_bounds([0.0, hi.max(1e-9)]);
+    let y_bounds = drawable_bounds([0.0, hi.max(1e-9)]);
     ChartSpec {
         title,
         x_title: String::new(),

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::chart::{BREAK, is_break};
+use crate::export::chart_spec::{BREAK, is_break};
 use crate::ops::downsample;
 
 use super::history::{MetricsHistory, Point};

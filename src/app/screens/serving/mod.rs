@@ -1,9 +1,9 @@
 //! Serving room: the endpoint list (5) and one endpoint (its entities, routes, live metrics).
-//! The list shares the Overview's endpoint list; the endpoint on screen is polled (faster while
-//! an update runs), its metrics every [`METRICS_POLL_MS`] — and so are the metrics of endpoints
-//! with a running canary plan, on any screen (see [`scrape`]). Scrapes are kept in the state's
-//! metrics store ([`store`]) for the console's life, so an endpoint opened again shows its
-//! earlier charts at once.
+//! The list is this room's own (the Overview's endpoints panel reads it); the endpoint on screen
+//! is polled (faster while an update runs), its metrics every [`METRICS_POLL_MS`] — and so are
+//! the metrics of endpoints with a running canary plan, on any screen (see [`scrape`]). Scrapes
+//! are kept in the state's metrics store ([`store`]) for the console's life, so an endpoint
+//! opened again shows its earlier charts at once.
 
 pub mod charts;
 pub mod history;
@@ -21,7 +21,7 @@ use super::super::action::Action;
 use super::super::effect::{Effect, Fetch};
 use super::super::list::ListView;
 use super::super::remote::{Accepted, Remote, RequestId, replace};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::State;
 
 pub use history::MetricsHistory;
@@ -36,6 +36,8 @@ pub const WINDOWS_MS: [i64; 4] = [60_000, 300_000, 900_000, 3_600_000];
 
 #[derive(Debug, Clone, Default)]
 pub struct ServingState {
+    /// Every endpoint of the workspace (the Overview's endpoints panel reads it too).
+    pub endpoints: Remote<Vec<ServingEndpoint>>,
     pub view: ListView,
     /// The endpoint the detail shows.
     pub name: String,
@@ -52,7 +54,7 @@ pub struct ServingState {
 }
 
 impl ServingState {
-    /// The endpoints the `/` filter lets through (the list is the Overview's).
+    /// The endpoints the `/` filter lets through.
     pub fn visible<'a>(&self, all: &'a [ServingEndpoint]) -> Vec<&'a ServingEndpoint> {
         let needle = self.view.needle();
         all.iter()
@@ -118,12 +120,12 @@ fn matches(ep: &ServingEndpoint, needle: &str) -> bool {
     super::super::format::matches_any(needle, &cells)
 }
 
-/// The list: the Overview's endpoint list, loaded when due.
+/// The list of endpoints, loaded when due.
 pub(crate) fn load_list(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     let every = super::refresh_every_ms(state);
-    if force || state.overview.serving.is_due(state.now_ms, every) {
+    if force || state.serving.endpoints.is_due(state.now_ms, every) {
         let req = state.next_request();
-        state.overview.serving.start(req);
+        state.serving.endpoints.start(req);
         fx.push(Effect::Fetch {
             req,
             fetch: Fetch::ServingEndpoints,
@@ -167,9 +169,9 @@ pub(crate) fn on_list(
     at: i64,
     result: ApiResult<Vec<ServingEndpoint>>,
 ) -> Accepted {
-    let accepted = state.overview.serving.accept(req, at, result, replace);
+    let accepted = state.serving.endpoints.accept(req, at, result, replace);
     let page = state.list_page_rows();
-    let all = state.overview.serving.data.as_deref().unwrap_or_default();
+    let all = state.serving.endpoints.data.as_deref().unwrap_or_default();
     let len = state.serving.visible(all).len();
     state.serving.view.keep_visible(len, page);
     accepted
@@ -192,7 +194,7 @@ pub(crate) fn on_endpoint(
 
 pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
     let page = state.list_page_rows();
-    let all = state.overview.serving.data.as_deref().unwrap_or_default();
+    let all = state.serving.endpoints.data.as_deref().unwrap_or_default();
     let visible = state.serving.visible(all);
     let (len, selected) = (
         visible.len(),
@@ -225,7 +227,7 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
 
 /// Pushes the endpoint's route and starts loading it (`:ep NAME` and Enter on the list).
 pub(crate) fn open_endpoint(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
-    state.push_route(Route::Endpoint {
+    state.push_route(ScreenRoute::Endpoint {
         name: name.to_string(),
     });
     open(state, name, false, fx);

@@ -12,17 +12,17 @@ use crate::ops::serving_metrics::Snapshot;
 
 use super::super::super::effect::{Effect, Fetch};
 use super::super::super::remote::{Accepted, LoadError, RequestId};
-use super::super::super::screen::Route;
+use super::super::super::screen::ScreenRoute;
 use super::super::super::state::State;
 use super::{METRICS_POLL_MS, refresh_live};
 
 /// The endpoint the route shows, if any.
 pub fn on_screen(state: &State) -> Option<&str> {
     match state.route() {
-        Route::Endpoint { name }
-        | Route::EndpointLogs { name, .. }
-        | Route::AbView { name }
-        | Route::Canary { name } => Some(name),
+        ScreenRoute::Endpoint { name }
+        | ScreenRoute::EndpointLogs { name, .. }
+        | ScreenRoute::AbView { name }
+        | ScreenRoute::Canary { name } => Some(name),
         _ => None,
     }
 }

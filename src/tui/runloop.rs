@@ -1,6 +1,7 @@
 //! The main loop, generic over the ratatui `Backend` so tests drive the production loop on a
 //! `TestBackend`: wait for a message, drain everything queued, update, run effects, and draw
-//! once, only when something changed, at most ~60 times a second.
+//! once, only when something changed, at most ~60 times a second. It sits above `app` and `ui`:
+//! it drives the one and draws with the other, so neither depends on the other's caller.
 
 use std::io;
 use std::time::Duration;
@@ -10,15 +11,11 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::config::keymap::Keymap;
+use crate::app::keymap::Keymap;
+use crate::app::msg::CanaryNews;
+use crate::app::runtime::{Runtime, now_ms};
+use crate::app::{AppContext, Effect, Msg, Session, State, update};
 use crate::theme::{self, Theme};
-
-use super::context::{AppContext, Session};
-use super::effect::Effect;
-use super::msg::Msg;
-use super::runtime::{Runtime, now_ms};
-use super::state::State;
-use super::update::update;
 
 /// Minimum time between two frames (~60 fps).
 pub const FRAME: Duration = Duration::from_millis(16);
@@ -131,7 +128,7 @@ impl<B: Backend> App<B> {
     pub async fn run(&mut self) -> io::Result<()> {
         self.dispatch(Msg::Start { now_ms: now_ms() });
         // Only the interactive console picks up saved canary plans (not `screenshot`).
-        self.dispatch(Msg::Canary(Box::new(super::msg::CanaryNews::ResumeSaved)));
+        self.dispatch(Msg::Canary(Box::new(CanaryNews::ResumeSaved)));
         self.run_until(|s| s.quit, None).await
     }
 

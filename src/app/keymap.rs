@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::action::Action;
+use super::action::Action;
 
 const DEFAULT_KEYMAP: &str = include_str!("default_keymap.toml");
 

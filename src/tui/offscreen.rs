@@ -9,13 +9,10 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use tokio::time::Instant;
 
-use super::action::Action;
-use super::context::AppContext;
-use super::msg::Msg;
+use crate::app::runtime::now_ms;
+use crate::app::{Action, AppContext, Msg, ScreenId, ScreenRoute, State, screens};
+
 use super::runloop::{App, Startup};
-use super::runtime::now_ms;
-use super::screen::ScreenId;
-use super::screens;
 
 /// Gives up waiting for data after this long and renders what there is.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -45,10 +42,10 @@ pub async fn render_offscreen(
 /// once enough metrics scrapes arrived to draw its charts.
 pub async fn render_route_offscreen(
     ctx: AppContext,
-    route: super::screen::Route,
+    route: ScreenRoute,
     width: u16,
     height: u16,
-    done: impl Fn(&super::state::State) -> bool,
+    done: impl Fn(&State) -> bool,
     max_wait: Duration,
 ) -> io::Result<Buffer> {
     let mut app = started(&ctx, width, height)?;

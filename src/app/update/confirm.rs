@@ -1,40 +1,17 @@
-//! Keys of the launch form and the confirm dialog (shared by every change).
+//! Keys of the confirm dialog every change goes through, and handing the answer to the flow
+//! that opened it.
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::config::keymap::Context;
+use crate::app::keymap::Context;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::form::ConfirmAction;
-use super::super::screens::{canary, change, launch};
+use super::super::screens::{canary, change, training};
 use super::super::state::{Overlay, State, ToastLevel};
-
-/// Tab / arrows move between fields, Enter reviews, Esc cancels; other keys edit the field.
-pub(super) fn on_form_key(state: &mut State, key: KeyEvent, _fx: &mut Vec<Effect>) {
-    let action = state.keymap.resolve(&[Context::Form], &key);
-    let Overlay::Launch(form) = &mut state.overlay else {
-        return;
-    };
-    match action {
-        Some(Action::MoveDown) => form.focus_by(1),
-        Some(Action::MoveUp) => form.focus_by(-1),
-        Some(Action::Submit) => launch::review(state),
-        Some(Action::Cancel) => cancel(state),
-        Some(Action::Quit) => state.quit = true,
-        _ => {
-            let focus = form.focus;
-            let Some(field) = form.fields.get_mut(focus) else {
-                return;
-            };
-            if field.input.handle_event(&Event::Key(key)).is_none() {
-                return;
-            }
-        }
-    }
-    state.dirty = true;
-}
+use super::training_form;
 
 /// Off production the confirm key confirms (Enter does nothing). On production the job's name
 /// is typed and Enter confirms only if it matches. Esc always cancels.
@@ -92,7 +69,7 @@ fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         {
             canary::confirmed(state, fx)
         }
-        _ => launch::confirmed(state, fx),
+        _ => training::confirmed(state, fx),
     }
 }
 
@@ -111,10 +88,5 @@ fn cancel_confirm(state: &mut State) {
         state.toast(ToastLevel::Info, "cancelled: nothing was sent");
         return;
     }
-    cancel(state);
-}
-
-fn cancel(state: &mut State) {
-    state.overlay = Overlay::None;
-    state.toast(ToastLevel::Info, "launch cancelled: nothing was started");
+    training_form::cancel(state);
 }

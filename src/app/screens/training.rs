@@ -1,4 +1,4 @@
-//! Launch room: the training job linked to an experiment (experiment tag or config), its
+//! Training room: the training job linked to an experiment (experiment tag or config), its
 //! parameter form, the confirm dialog, `run-now` as an effect, then the job run polled on the
 //! clock until it ends, and finally the MLflow run it logged.
 
@@ -8,9 +8,9 @@ use crate::api::models::jobs::{Job, RunNowResponse};
 use crate::ops::training::{self, ParameterValue};
 
 use super::super::effect::{Effect, Fetch};
-use super::super::form::{Confirm, ConfirmAction, LaunchForm};
+use super::super::form::{Confirm, ConfirmAction, TrainingForm};
 use super::super::remote::{Accepted, Remote, RequestId, replace};
-use super::super::screen::Route;
+use super::super::screen::ScreenRoute;
 use super::super::state::{Overlay, State, ToastLevel};
 
 /// How often a running job run is polled.
@@ -19,7 +19,7 @@ pub const POLL_MS: i64 = 2_000;
 pub const PRODUCED_TRIES: u32 = 5;
 
 #[derive(Debug, Clone, Default)]
-pub struct LaunchState {
+pub struct TrainingState {
     pub experiment_id: String,
     pub experiment_name: String,
     pub job_id: i64,
@@ -34,7 +34,7 @@ pub struct LaunchState {
     pub produced_misses: u32,
 }
 
-impl LaunchState {
+impl TrainingState {
     pub fn job_run_id(&self) -> Option<i64> {
         self.started.data.as_ref().map(|r| r.run_id)
     }
@@ -60,20 +60,20 @@ pub(crate) fn start(state: &mut State, experiment_id: &str, fx: &mut Vec<Effect>
             return;
         }
     };
-    state.launch = LaunchState {
+    state.training = TrainingState {
         experiment_id: exp.experiment_id.clone(),
         experiment_name: exp.name.clone(),
         job_id,
-        ..LaunchState::default()
+        ..TrainingState::default()
     };
     let req = state.next_request();
-    state.launch.job.start(req);
+    state.training.job.start(req);
     fx.push(Effect::Fetch {
         req,
         fetch: Fetch::TrainingJob { job_id },
     });
-    let form = LaunchForm::new(exp.experiment_id, exp.name, job_id, link);
-    state.overlay = Overlay::Launch(Box::new(form));
+    let form = TrainingForm::new(exp.experiment_id, exp.name, job_id, link);
+    state.overlay = Overlay::TrainingForm(Box::new(form));
     state.dirty = true;
 }
 
@@ -85,11 +85,11 @@ pub(crate) fn on_job(
 ) -> Accepted {
     let result = result.map(|j| *j);
     let error = result.as_ref().err().map(ToString::to_string);
-    let accepted = state.launch.job.accept(req, at, result, replace);
-    let Overlay::Launch(form) = &mut state.overlay else {
+    let accepted = state.training.job.accept(req, at, result, replace);
+    let Overlay::TrainingForm(form) = &mut state.overlay else {
         return accepted;
     };
-    match (&accepted, &state.launch.job.data, error) {
+    match (&accepted, &state.training.job.data, error) {
         (Accepted::Ok, Some(job), _) => {
             let params: Vec<(String, String)> = job
                 .settings
@@ -98,7 +98,7 @@ pub(crate) fn on_job(
                 .map(|p| (p.name.clone(), p.default.clone()))
                 .collect();
             form.set_job(job.display_name(), &params);
-            state.launch.job_name = job.display_name();
+            state.training.job_name = job.display_name();
         }
         (Accepted::NewError(_) | Accepted::QuietError, _, Some(e)) => form.error = Some(e),
         _ => {}
@@ -108,7 +108,7 @@ pub(crate) fn on_job(
 
 /// Enter in the form: the confirm dialog naming the target and every parameter.
 pub(crate) fn review(state: &mut State) {
-    let Overlay::Launch(form) = &state.overlay else {
+    let Overlay::TrainingForm(form) = &state.overlay else {
         return;
     };
     let Some(job_name) = form.job_name.clone() else {
@@ -145,26 +145,26 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
     };
     let req = state.next_request();
     let idempotency_token = format!("mlops-console-{job_id}-{}", state.now_ms);
-    state.launch = LaunchState {
+    state.training = TrainingState {
         experiment_id: experiment_id.clone(),
         experiment_name,
         job_id,
         job_name,
         parameters,
-        ..std::mem::take(&mut state.launch)
+        ..std::mem::take(&mut state.training)
     };
-    state.launch.started = Remote::default();
-    state.launch.job_run = Remote::default();
-    state.launch.produced = Remote::default();
-    state.launch.produced_misses = 0;
-    state.launch.started.start(req);
+    state.training.started = Remote::default();
+    state.training.job_run = Remote::default();
+    state.training.produced = Remote::default();
+    state.training.produced_misses = 0;
+    state.training.started.start(req);
     fx.push(Effect::RunJob {
         req,
         job_id,
         job_parameters: overrides,
         idempotency_token,
     });
-    state.push_route(Route::Training { experiment_id });
+    state.push_route(ScreenRoute::Training { experiment_id });
     state.dirty = true;
 }
 
@@ -175,9 +175,9 @@ pub(crate) fn on_started(
     result: ApiResult<RunNowResponse>,
     fx: &mut Vec<Effect>,
 ) -> Accepted {
-    let accepted = state.launch.started.accept(req, at, result, replace);
+    let accepted = state.training.started.accept(req, at, result, replace);
     if accepted == Accepted::Ok {
-        let id = state.launch.job_run_id().unwrap_or_default();
+        let id = state.training.job_run_id().unwrap_or_default();
         state.toast(ToastLevel::Info, format!("job run {id} started"));
         poll(state, fx);
     }
@@ -185,11 +185,11 @@ pub(crate) fn on_started(
 }
 
 fn poll(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(run_id) = state.launch.job_run_id() else {
+    let Some(run_id) = state.training.job_run_id() else {
         return;
     };
     let req = state.next_request();
-    state.launch.job_run.start(req);
+    state.training.job_run.start(req);
     fx.push(Effect::Fetch {
         req,
         fetch: Fetch::JobRun { run_id },
@@ -197,12 +197,12 @@ fn poll(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn search_produced(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(job_run_id) = state.launch.job_run_id() else {
+    let Some(job_run_id) = state.training.job_run_id() else {
         return;
     };
     let req = state.next_request();
-    state.launch.produced.start(req);
-    let experiment_id = state.launch.experiment_id.clone();
+    state.training.produced.start(req);
+    let experiment_id = state.training.experiment_id.clone();
     fx.push(Effect::Fetch {
         req,
         fetch: Fetch::ProducedRun {
@@ -216,7 +216,7 @@ fn search_produced(state: &mut State, fx: &mut Vec<Effect>) {
 /// for its MLflow run (a few times: it may be logged a moment later).
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     let now = state.now_ms;
-    let l = &state.launch;
+    let l = &state.training;
     if l.job_run_id().is_none() {
         return;
     }
@@ -241,10 +241,10 @@ pub(crate) fn on_job_run(
     fx: &mut Vec<Effect>,
 ) -> Accepted {
     let accepted = state
-        .launch
+        .training
         .job_run
         .accept(req, at, result, |slot, run| *slot = Some(*run));
-    if accepted == Accepted::Ok && state.launch.finished() {
+    if accepted == Accepted::Ok && state.training.finished() {
         search_produced(state, fx);
     }
     accepted
@@ -258,17 +258,17 @@ pub(crate) fn on_produced(
     result: ApiResult<Option<String>>,
     fx: &mut Vec<Effect>,
 ) -> Accepted {
-    let accepted = state.launch.produced.accept(req, at, result, replace);
+    let accepted = state.training.produced.accept(req, at, result, replace);
     if accepted != Accepted::Ok {
         return accepted;
     }
-    let Some(run_id) = state.launch.produced.data.clone().flatten() else {
-        state.launch.produced_misses += 1;
+    let Some(run_id) = state.training.produced.data.clone().flatten() else {
+        state.training.produced_misses += 1;
         return accepted;
     };
-    if matches!(state.route(), Route::Training { .. }) {
+    if matches!(state.route(), ScreenRoute::Training { .. }) {
         let outcome = state
-            .launch
+            .training
             .job_run
             .data
             .as_ref()
@@ -278,7 +278,7 @@ pub(crate) fn on_produced(
             ToastLevel::Info,
             format!("training {outcome}: opened its MLflow run"),
         );
-        state.replace_route(Route::RunDetail {
+        state.replace_route(ScreenRoute::RunDetail {
             run_id: run_id.clone(),
         });
         super::run_detail::open(state, &run_id, fx);
@@ -288,5 +288,5 @@ pub(crate) fn on_produced(
 
 /// When the watched job run was last read.
 pub fn data_at(state: &State) -> Option<i64> {
-    state.launch.job_run.loaded_at
+    state.training.job_run.loaded_at
 }
