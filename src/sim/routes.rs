@@ -129,6 +129,8 @@ fn jobs_routes(base: &str) -> Router<AppState> {
         .route(&format!("{base}/runs/get"), get(jobs::get_run))
         .route(&format!("{base}/runs/list"), get(jobs::list_runs))
         .route(&format!("{base}/runs/cancel"), post(jobs::cancel_run))
+        .route(&format!("{base}/runs/get-output"), get(jobs::get_output))
+        .route(&format!("{base}/runs/repair"), post(jobs::repair_run))
 }
 
 async fn not_found(req: Request) -> ApiError {

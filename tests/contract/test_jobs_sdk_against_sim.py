@@ -1,14 +1,25 @@
 """The official Databricks SDK drives the simulator's Jobs API and artifact listings: jobs list /
-get, run-now with its waiter (polling runs/get for ~20 s of real time), get_run, list_runs,
-cancel_run, and the MLflow run and model version a training run leaves behind (PRODUCT.md §9)."""
+get, run-now with its waiter (polling runs/get for ~20 s of real time), get_run, list_runs (with
+a time window), get_run_output of task runs (and the 400 of a multi-task parent),
+cancel_run_and_wait (cancel is asynchronous), repair_run, and the MLflow run and model version a
+training run leaves behind (PRODUCT.md §9)."""
 
 import itertools
+import json
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.service.jobs import RunLifeCycleState, RunResultState, TriggerType
+from databricks.sdk.errors import BadRequest
+from databricks.sdk.service.jobs import (
+    RunLifeCycleState,
+    RunLifecycleStateV2State,
+    RunResultState,
+    TerminationCodeCode,
+    TriggerType,
+)
 
 CHURN = "/Shared/churn/training"
 MODEL = "main.ml.churn_model"
@@ -27,6 +38,9 @@ def jobs(w):
 def test_jobs_list_and_get(w, jobs):
     assert set(jobs) == {"churn-retrain", "churn-batch-score", "feature-refresh"}
     assert len(list(w.jobs.list(limit=1))) == 3, "the SDK follows next_page_token"
+    assert len(list(w.jobs.list(limit=100))) == 3
+    with pytest.raises(BadRequest, match="limit"):
+        list(w.jobs.list(limit=101))
     retrain = w.jobs.get(jobs["churn-retrain"].job_id)
     assert retrain.job_id == 907245117743512
     defaults = {p.name: p.default for p in retrain.settings.parameters}
@@ -123,6 +137,80 @@ def test_cancel_run(w, jobs):
     assert run.state.user_cancelled_or_timedout
 
 
+def test_batch_score_run_now_and_wait_and_what_its_tasks_report(w, jobs):
+    score = jobs["churn-batch-score"].job_id
+    token = str(uuid.uuid4())
+    run = w.jobs.run_now_and_wait(
+        job_id=score,
+        job_parameters={"output_table": "main.ml.churn_scores_contract"},
+        idempotency_token=token,
+        timeout=timedelta(seconds=120),
+    )
+    assert run.status.state == RunLifecycleStateV2State.TERMINATED
+    assert run.status.termination_details.code == TerminationCodeCode.SUCCESS
+    assert run.state.result_state == RunResultState.SUCCESS
+    assert run.end_time - run.start_time == 15_000
+    assert [t.task_key for t in run.tasks] == ["load_features", "score", "write_predictions"]
+    assert all(t.state.result_state == RunResultState.SUCCESS for t in run.tasks)
+    # A retried request with the same token answers the same run and starts none.
+    assert w.jobs.run_now(job_id=score, idempotency_token=token).run_id == run.run_id
+    assert not list(w.jobs.list_runs(job_id=score, active_only=True))
+
+    with pytest.raises(BadRequest, match="multiple tasks is not supported"):
+        w.jobs.get_run_output(run.run_id)
+    write = next(t for t in run.tasks if t.task_key == "write_predictions")
+    out = w.jobs.get_run_output(write.run_id)
+    assert out.metadata.run_id == write.run_id
+    reported = json.loads(out.notebook_output.result)
+    assert reported["output_table"] == "main.ml.churn_scores_contract"
+    assert reported["rows_scored"] == reported["rows_written"] > 0
+    task = w.jobs.get_run(write.run_id)
+    assert task.run_id == write.run_id and task.job_run_id == run.run_id
+
+    # The window of the last minute holds this run alone.
+    now = int(time.time() * 1000)
+    recent = list(w.jobs.list_runs(job_id=score, start_time_from=now - 60_000, start_time_to=now))
+    assert [r.run_id for r in recent] == [run.run_id]
+
+
+def test_a_failed_run_shows_its_error_and_is_repaired(w, jobs):
+    score = jobs["churn-batch-score"].job_id
+    failed = [r for r in w.jobs.list_runs(job_id=score, completed_only=True) if r.state.result_state == RunResultState.FAILED]
+    assert len(failed) == 1
+    run = w.jobs.get_run(failed[0].run_id)
+    assert run.status.termination_details.code == TerminationCodeCode.RUN_EXECUTION_ERROR
+    states = {t.task_key: t.state.result_state for t in run.tasks}
+    assert states == {
+        "load_features": RunResultState.SUCCESS,
+        "score": RunResultState.FAILED,
+        "write_predictions": RunResultState.UPSTREAM_FAILED,
+    }
+    broken = next(t for t in run.tasks if t.task_key == "score")
+    out = w.jobs.get_run_output(broken.run_id)
+    assert "alias champion not found" in out.error
+    assert out.error_trace.startswith("-----") and "Traceback" in out.error_trace
+
+    repaired = w.jobs.repair_run(run.run_id, rerun_all_failed_tasks=True).result(timeout=timedelta(seconds=120))
+    assert repaired.state.result_state == RunResultState.SUCCESS
+    assert [h.type.value for h in repaired.repair_history] == ["ORIGINAL", "REPAIR"]
+    latest = repaired.repair_history[-1].id
+    with pytest.raises(BadRequest):
+        w.jobs.repair_run(run.run_id, rerun_tasks=["score"])
+    again = w.jobs.repair_run(run.run_id, rerun_tasks=["score"], latest_repair_id=latest)
+    assert again.result(timeout=timedelta(seconds=120)).state.result_state == RunResultState.SUCCESS
+
+
+def test_cancel_run_and_wait_on_a_multi_task_run(w, jobs):
+    waiter = w.jobs.run_now(job_id=jobs["feature-refresh"].job_id)
+    w.jobs.cancel_run(waiter.run_id)
+    stopping = w.jobs.get_run(waiter.run_id)
+    assert stopping.state.life_cycle_state == RunLifeCycleState.TERMINATING, "cancel only asks"
+    run = w.jobs.cancel_run_and_wait(waiter.run_id, timeout=timedelta(seconds=60))
+    assert run.state.result_state == RunResultState.CANCELED
+    assert run.status.termination_details.code == TerminationCodeCode.USER_CANCELED
+    assert {t.state.result_state for t in run.tasks} == {RunResultState.CANCELED}
+
+
 def test_scale_large_serves_a_hundred_thousand_runs(large_sim):
     w = WorkspaceClient(host=large_sim.base_url, token=large_sim.token, auth_type="pat")
     big = w.experiments.get_by_name("/Shared/scale/100k-runs").experiment
@@ -141,3 +229,17 @@ def test_scale_large_serves_a_hundred_thousand_runs(large_sim):
         itertools.islice(w.experiments.search_experiments(filter="name LIKE '%/scale/%'", max_results=1000), 3000)
     )
     assert len(scaled) == 2001
+
+
+def test_scale_large_pages_a_job_and_a_run_of_a_hundred_and_fifty_tasks(large_sim):
+    """Jobs 2.2 answers 100 tasks at a time; the SDK's get and get_run follow next_page_token."""
+    w = WorkspaceClient(host=large_sim.base_url, token=large_sim.token, auth_type="pat")
+    (job,) = list(w.jobs.list(name="scale-fanout-backfill"))
+    full = w.jobs.get(job.job_id)
+    keys = [t.task_key for t in full.settings.tasks]
+    assert len(keys) == 150 and keys[100] == "backfill_day_100"
+    run = w.jobs.run_now_and_wait(job_id=job.job_id, timeout=timedelta(seconds=120))
+    assert run.state.result_state == RunResultState.SUCCESS
+    again = w.jobs.get_run(run.run_id)
+    assert [t.task_key for t in again.tasks] == keys
+    assert len({t.run_id for t in again.tasks}) == 150

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::wire::{i64_or_zero, null_as_empty, opt_i64};
 use crate::lenient_enum;
 
+use super::jobs::{NotebookTask, TaskDependency};
+
 lenient_enum! {
     /// `state.life_cycle_state`.
     pub enum RunLifeCycleState {
@@ -204,6 +206,85 @@ pub struct RunTask {
     pub attempt_number: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_page_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub depends_on: Vec<TaskDependency>,
+    /// `ALL_SUCCESS`, `AT_LEAST_ONE_SUCCESS`, ...; kept as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_if: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notebook_task: Option<NotebookTask>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub setup_duration: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub execution_duration: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cleanup_duration: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run_duration: Option<i64>,
+}
+
+lenient_enum! {
+    /// `repair_history[].type`.
+    pub enum RepairType { Original => "ORIGINAL", Repair => "REPAIR" }
+}
+
+/// One entry of a run's `repair_history`: the original run, then each repair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RepairHistoryItem {
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RepairType>,
+    /// The repair id (absent on the `ORIGINAL` entry); what `latest_repair_id` names.
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_time: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<RunState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RunStatus>,
+    /// The task runs this attempt ran.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub task_run_ids: Vec<i64>,
 }
 
 /// `BaseRun` (list items) and `Run` (`runs/get`).
@@ -301,85 +382,24 @@ pub struct JobRun {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tasks: Vec<RunTask>,
+    /// The original attempt and every repair (2.2 pages it beyond 100 like `tasks`).
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub repair_history: Vec<RepairHistoryItem>,
+    /// The job run this run belongs to: itself for a job run, the parent for a task run.
+    #[serde(
+        default,
+        deserialize_with = "opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_run_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-}
-
-impl JobRun {
-    /// Where the run is. Prefers the legacy `state` (what the SDK waiter reads) and falls back
-    /// to the newer `status`, so an answer carrying only one of them still reads right.
-    pub fn life_cycle_state(&self) -> Option<RunLifeCycleState> {
-        if let Some(s) = self.state.as_ref().and_then(|s| s.life_cycle_state.clone()) {
-            return Some(s);
-        }
-        let status = self.status.as_ref()?.state.as_ref()?;
-        Some(match status {
-            RunStatusState::Queued => RunLifeCycleState::Queued,
-            RunStatusState::Pending => RunLifeCycleState::Pending,
-            RunStatusState::Running => RunLifeCycleState::Running,
-            RunStatusState::Terminating => RunLifeCycleState::Terminating,
-            RunStatusState::Terminated => RunLifeCycleState::Terminated,
-            RunStatusState::Blocked => RunLifeCycleState::Blocked,
-            RunStatusState::Waiting => RunLifeCycleState::WaitingForRetry,
-            RunStatusState::Other(s) => RunLifeCycleState::Other(s.clone()),
-        })
-    }
-
-    pub fn result_state(&self) -> Option<&RunResultState> {
-        self.state.as_ref()?.result_state.as_ref()
-    }
-
-    /// True once the run can no longer change.
-    pub fn is_terminal(&self) -> bool {
-        self.life_cycle_state().is_some_and(|s| s.is_terminal())
-    }
-
-    /// Terminated with `SUCCESS` (by the legacy result, or the newer termination code).
-    pub fn succeeded(&self) -> bool {
-        match self.result_state() {
-            Some(r) => *r == RunResultState::Success,
-            None => {
-                let details = self
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.termination_details.as_ref());
-                details.and_then(|d| d.code.as_ref()) == Some(&TerminationCode::Success)
-            }
-        }
-    }
-
-    /// The most useful human message: the state message, else the termination message.
-    pub fn message(&self) -> &str {
-        let state = self.state.as_ref().map_or("", |s| s.state_message.as_str());
-        if !state.is_empty() {
-            return state;
-        }
-        self.status
-            .as_ref()
-            .and_then(|s| s.termination_details.as_ref())
-            .map_or("", |d| d.message.as_str())
-    }
-
-    /// `RUNNING`, `TERMINATED SUCCESS`, ... for tables and progress lines.
-    pub fn state_label(&self) -> String {
-        let life = self
-            .life_cycle_state()
-            .map_or_else(|| "UNKNOWN".to_string(), |s| s.to_string());
-        match self.result_state() {
-            Some(r) => format!("{life} {r}"),
-            None => life,
-        }
-    }
-
-    /// The value a job parameter had in this run.
-    pub fn parameter(&self, name: &str) -> Option<&str> {
-        self.job_parameters
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(RunJobParameter::effective)
-    }
 }
 
 /// `GET /api/2.2/jobs/runs/list` answer.
@@ -409,4 +429,10 @@ pub struct ListRunsRequest {
     /// 1–25 (0 means the maximum); the server's default is 20.
     pub limit: Option<i64>,
     pub page_token: Option<String>,
+    /// Runs started at or after this time (epoch ms).
+    pub start_time_from: Option<i64>,
+    /// Runs started at or before this time (epoch ms).
+    pub start_time_to: Option<i64>,
+    /// Include each run's `tasks`.
+    pub expand_tasks: bool,
 }

@@ -1,5 +1,6 @@
 //! Jobs API 2.2 shapes (reference §9): jobs, their settings and parameters, `run-now`, and the
-//! list answers. Job runs live in [`super::job_runs`] and are re-exported here, so
+//! list answers. Job runs live in [`super::job_runs`], run outputs and repairs in
+//! [`super::job_output`]; both are re-exported here, so
 //! `models::jobs::*` is the whole Jobs vocabulary.
 //!
 //! Ids are 64-bit integers on the wire (tolerated as strings). Every collection may be absent.
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::wire::{i64_or_zero, null_as_empty, null_as_map, opt_i64};
 use crate::lenient_enum;
 
+pub use super::job_output::*;
 pub use super::job_runs::*;
 
 lenient_enum! {

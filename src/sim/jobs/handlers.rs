@@ -24,6 +24,9 @@ const RUNS_DEFAULT_LIMIT: usize = 20;
 /// `runs/list` answers at most this many; `limit=0` asks for exactly this.
 const RUNS_MAX_LIMIT: usize = 25;
 const MAX_IDEMPOTENCY_TOKEN: usize = 64;
+/// 2.2 answers at most this many elements of each array of `jobs/get` and `runs/get`, and pages
+/// the rest with `next_page_token`.
+const ARRAY_PAGE: usize = 100;
 
 fn missing_job(job_id: i64) -> ApiError {
     ApiError::invalid(format!("Job {job_id} does not exist."))
@@ -135,11 +138,33 @@ pub(crate) async fn list_jobs(
     }))
 }
 
+/// `items[offset..offset + ARRAY_PAGE]`, and whether more follow.
+fn array_page<T: Clone>(items: &mut Vec<T>, offset: usize) -> bool {
+    let all = std::mem::take(items);
+    let more = all.len() > offset.saturating_add(ARRAY_PAGE);
+    *items = all.into_iter().skip(offset).take(ARRAY_PAGE).collect();
+    more
+}
+
+fn array_token(offset: usize, more: bool) -> Option<String> {
+    more.then(|| paging::encode(&[("offset", (offset + ARRAY_PAGE) as i64)]))
+}
+
 pub(crate) async fn get_job(State(st): State<AppState>, p: Params) -> ApiResult<Json<Job>> {
     let job_id = required_id(&p, "job_id")?;
+    let offset = paging::offset(p.str("page_token")?.as_deref())?;
     let world = st.world();
-    let job = world.jobs.job(job_id).ok_or_else(|| missing_job(job_id))?;
-    Ok(Json(job.job.clone()))
+    let mut job = world
+        .jobs
+        .job(job_id)
+        .ok_or_else(|| missing_job(job_id))?
+        .job
+        .clone();
+    let more = array_page(&mut job.settings.tasks, offset)
+        | array_page(&mut job.settings.parameters, offset);
+    job.next_page_token = array_token(offset, more);
+    job.has_more = more.then_some(true);
+    Ok(Json(job))
 }
 
 pub(crate) async fn run_now(
@@ -190,11 +215,23 @@ pub(crate) async fn run_now(
     }))
 }
 
+/// `runs/get`: a job run (its arrays paged by 100), or a task run read on its own.
 pub(crate) async fn get_run(State(st): State<AppState>, p: Params) -> ApiResult<Json<JobRun>> {
     let run_id = required_id(&p, "run_id")?;
+    let offset = paging::offset(p.str("page_token")?.as_deref())?;
     let world = st.world();
-    let record = world.jobs.run(run_id).ok_or_else(|| missing_run(run_id))?;
-    Ok(Json(present(&world, &record.run, true)))
+    let Some(record) = world.jobs.run(run_id) else {
+        let task =
+            super::output::task_as_run(&world.jobs, run_id).ok_or_else(|| missing_run(run_id))?;
+        return Ok(Json(present(&world, &task, false)));
+    };
+    let mut run = present(&world, &record.run, true);
+    run.job_run_id = Some(run.run_id);
+    let more = array_page(&mut run.tasks, offset)
+        | array_page(&mut run.job_parameters, offset)
+        | array_page(&mut run.repair_history, offset);
+    run.next_page_token = array_token(offset, more);
+    Ok(Json(run))
 }
 
 pub(crate) async fn list_runs(
@@ -238,6 +275,13 @@ pub(crate) async fn list_runs(
         .filter(|r| from.is_none_or(|f| r.start_time.unwrap_or(0) >= f))
         .filter(|r| to.is_none_or(|t| r.start_time.unwrap_or(0) <= t))
         .collect();
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(ApiError::invalid(
+            "start_time_from must not be later than start_time_to.",
+        ));
+    }
     // Newest first, as the service lists them.
     runs.sort_by_key(|r| std::cmp::Reverse((r.start_time.unwrap_or(0), r.run_id)));
     let page = jobs_page(&runs, offset, size);
@@ -264,6 +308,6 @@ pub(crate) async fn cancel_run(
     if world.jobs.run(run_id).is_none() {
         return Err(missing_run(run_id));
     }
-    lifecycle::cancel(&mut world, run_id, principal.user_name(), now);
+    super::cancel::cancel(&mut world, run_id, principal.user_name(), now);
     Ok(Json(json!({})))
 }

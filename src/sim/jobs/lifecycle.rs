@@ -1,20 +1,22 @@
 //! A run's life on the simulator's clock. Every run waits [`PENDING_MS`] for its cluster; a
 //! training run then logs [`EPOCHS`](super::training::EPOCHS) epochs of [`EPOCH_MS`] (RUNNING),
 //! registers its model for [`REGISTER_MS`] (TERMINATING) and ends TERMINATED/SUCCESS about 20 s
-//! after it started. Each step happens at its own due time, however late the clock is read.
+//! after it started; a multi-task run goes task by task (see [`super::tasks`]). Each step happens
+//! at its own due time, however late the clock is read.
+//!
+//! Cancelling is asynchronous, as on Databricks (see [`super::cancel`]).
 
 use std::collections::BTreeMap;
 
 use crate::api::models::jobs::{
-    Job, JobRun, RunJobParameter, RunLifeCycleState as Life, RunResultState, RunState, RunStatus,
-    RunStatusState, RunTask, RunType, TerminationCode, TerminationDetails, TerminationType,
-    TriggerType,
+    Job, JobRun, RunJobParameter, RunLifeCycleState as Life, RunTask, RunType, TriggerType,
 };
 use crate::api::models::mlflow::RunStatus as MlflowStatus;
 use crate::sim::world::World;
 
+pub(crate) use super::run_state::*;
 use super::training::{self, EPOCHS, Origin};
-use super::{JobRunRecord, Plan, Progress, Script};
+use super::{JobRunRecord, Plan, Progress, Script, tasks};
 
 /// Cluster start-up.
 pub(crate) const PENDING_MS: i64 = 3_000;
@@ -23,88 +25,8 @@ pub(crate) const EPOCH_MS: i64 = 1_000;
 pub(crate) const REGISTER_MS: i64 = 2_000;
 /// A successful training run's whole length.
 pub(crate) const TRAINING_MS: i64 = PENDING_MS + EPOCHS as i64 * EPOCH_MS + REGISTER_MS;
-
-/// How a run ended.
-pub(crate) struct Ending<'a> {
-    /// `TERMINATED`, or `INTERNAL_ERROR` when the platform (not the code) failed.
-    pub life: Life,
-    pub result: RunResultState,
-    pub code: TerminationCode,
-    pub kind: TerminationType,
-    pub message: &'a str,
-}
-
-impl Ending<'_> {
-    pub const SUCCESS: Ending<'static> = Ending {
-        life: Life::Terminated,
-        result: RunResultState::Success,
-        code: TerminationCode::Success,
-        kind: TerminationType::Success,
-        message: "",
-    };
-}
-
-/// Sets the legacy `state` and the newer `status` together (and the task's), as the service
-/// keeps them in step.
-pub(crate) fn set_state(run: &mut JobRun, life: Life, message: &str) {
-    let status = match &life {
-        Life::Queued => RunStatusState::Queued,
-        Life::Pending => RunStatusState::Pending,
-        Life::Running => RunStatusState::Running,
-        Life::Terminating => RunStatusState::Terminating,
-        _ => RunStatusState::Terminated,
-    };
-    let state = RunState {
-        life_cycle_state: Some(life),
-        state_message: message.to_string(),
-        ..Default::default()
-    };
-    let status = RunStatus {
-        state: Some(status),
-        ..Default::default()
-    };
-    for task in &mut run.tasks {
-        task.state = Some(state.clone());
-        task.status = Some(status.clone());
-    }
-    run.state = Some(state);
-    run.status = Some(status);
-}
-
-/// Ends `run` at `at` (durations filled in; setup is the pending time, when known).
-pub(crate) fn terminate(run: &mut JobRun, ending: &Ending<'_>, at: i64) {
-    let start = run.start_time.unwrap_or(at);
-    let total = (at - start).max(0);
-    let setup = PENDING_MS.min(total);
-    let state = RunState {
-        life_cycle_state: Some(ending.life.clone()),
-        result_state: Some(ending.result.clone()),
-        state_message: ending.message.to_string(),
-        user_cancelled_or_timedout: Some(ending.code == TerminationCode::UserCanceled),
-        queue_reason: None,
-    };
-    let status = RunStatus {
-        state: Some(RunStatusState::Terminated),
-        termination_details: Some(TerminationDetails {
-            code: Some(ending.code.clone()),
-            kind: Some(ending.kind.clone()),
-            message: ending.message.to_string(),
-        }),
-        queue_details: None,
-    };
-    for task in &mut run.tasks {
-        task.state = Some(state.clone());
-        task.status = Some(status.clone());
-        task.end_time = Some(at);
-    }
-    run.state = Some(state);
-    run.status = Some(status);
-    run.end_time = Some(at);
-    run.setup_duration = Some(setup);
-    run.execution_duration = Some(total - setup);
-    run.cleanup_duration = Some(0);
-    run.run_duration = Some(total);
-}
+/// From `runs/cancel` to the run's end (TERMINATING meanwhile, see [`super::cancel`]).
+pub(crate) const CANCEL_MS: i64 = 2_000;
 
 /// A run of `job` in PENDING at `now`, with the job's parameters (overridden where given) and
 /// one task run per task.
@@ -191,23 +113,60 @@ pub(crate) fn new_run(
         .iter()
         .map(|p| (p.name.clone(), p.effective().unwrap_or("").to_string()))
         .collect();
-    let plan = match &sim_job.script {
-        Script::Training { experiment, model } => Plan::Training(Box::new(training::plan(
-            world.seed, run_id, experiment, model, effective,
-        ))),
-        Script::Batch { running_ms } => Plan::Batch {
-            running_ms: *running_ms,
-        },
-    };
-    Some(JobRunRecord {
+    let all: Vec<usize> = (0..run.tasks.len()).collect();
+    let job_id = sim_job.job.job_id;
+    let plan = attempt_plan(
+        world,
+        &sim_job.script,
+        job_id,
+        run_id,
+        &effective,
+        &all,
+        now,
+    );
+    let mut record = JobRunRecord {
         run,
         progress: Some(Progress {
             plan,
+            began: now,
             epochs_logged: 0,
             version: None,
         }),
-        mlflow_run_id: None,
-    })
+        ..Default::default()
+    };
+    if let Some(Progress {
+        plan: Plan::Tasks(_),
+        ..
+    }) = &record.progress
+    {
+        tasks::wait_for_start(&mut record.run);
+    }
+    Some(record)
+}
+
+/// What one attempt of a run of `job_id` (the first, or a repair) will do: `salt` tells
+/// attempts apart, `which` are the task indexes it runs.
+pub(crate) fn attempt_plan(
+    world: &World,
+    script: &Script,
+    job_id: i64,
+    salt: i64,
+    effective: &[(String, String)],
+    which: &[usize],
+    began: i64,
+) -> Plan {
+    match script {
+        Script::Training { experiment, model } => Plan::Training(Box::new(training::plan(
+            world.seed,
+            salt,
+            experiment,
+            model,
+            effective.to_vec(),
+        ))),
+        Script::Tasks(steps) => Plan::Tasks(tasks::plan(
+            world, steps, job_id, salt, effective, which, began,
+        )),
+    }
 }
 
 /// Brings every active run up to `now`.
@@ -216,7 +175,7 @@ pub(crate) fn advance(world: &mut World, now: i64) {
         .jobs
         .runs
         .iter()
-        .filter(|r| r.progress.is_some())
+        .filter(|r| r.progress.is_some() || r.cancel.is_some())
         .map(|r| r.run.run_id)
         .collect();
     for run_id in active {
@@ -228,24 +187,26 @@ fn advance_run(world: &mut World, run_id: i64, now: i64) {
     let Some(record) = world.jobs.run(run_id) else {
         return;
     };
-    let (Some(progress), Some(start)) = (record.progress.clone(), record.run.start_time) else {
+    if let Some(cancel) = record.cancel.clone() {
+        // Nothing else moves while a cancellation is under way.
+        if now >= cancel.at + CANCEL_MS {
+            super::cancel::complete_cancel(world, run_id, &cancel.user, cancel.at + CANCEL_MS);
+        }
+        return;
+    }
+    let Some(progress) = record.progress.clone() else {
         return;
     };
-    let elapsed = now - start;
-    if elapsed < PENDING_MS {
+    let start = progress.began;
+    if now - start < PENDING_MS {
         return;
     }
     match &progress.plan {
-        Plan::Batch { running_ms } => {
-            if elapsed >= PENDING_MS + running_ms {
-                finish_record(
-                    world,
-                    run_id,
-                    &Ending::SUCCESS,
-                    start + PENDING_MS + running_ms,
-                );
-            } else {
-                update_state(world, run_id, Life::Running, "");
+        Plan::Tasks(plan) => {
+            if let Some(r) = world.jobs.run_mut(run_id)
+                && tasks::advance(r, plan, now)
+            {
+                r.progress = None;
             }
         }
         Plan::Training(plan) => advance_training(world, run_id, start, progress.clone(), plan, now),
@@ -316,6 +277,12 @@ fn advance_training(
                 "Task train failed with message: {reason}. This caused all downstream tasks to \
                  get skipped."
             );
+            let trace = tasks::trace(
+                &notebook,
+                "max_depth = int(dbutils.widgets.get(\"max_depth\"))",
+                reason,
+            );
+            record_output(world, run_id, String::new(), Some((reason.clone(), trace)));
             finish_record(world, run_id, &failed(&message), first_epoch_end);
         }
         return;
@@ -350,6 +317,12 @@ fn advance_training(
         if let Some(version) = progress.version {
             training::settle_version(world, &plan.model, version, true, done_at);
         }
+        let result = serde_json::json!({
+            "mlflow_run_id": plan.mlflow_run_id,
+            "model": plan.model,
+            "model_version": progress.version,
+        });
+        record_output(world, run_id, result.to_string(), None);
         finish_record(world, run_id, &Ending::SUCCESS, done_at);
         return;
     }
@@ -358,15 +331,26 @@ fn advance_training(
     }
 }
 
-/// The notebook raised: TERMINATED/FAILED with a client error.
-pub(crate) fn failed(message: &str) -> Ending<'_> {
-    Ending {
-        life: Life::Terminated,
-        result: RunResultState::Failed,
-        code: TerminationCode::RunExecutionError,
-        kind: TerminationType::ClientError,
-        message,
-    }
+/// Stores the output of a single-task run's task: its exit value, or its error and trace.
+fn record_output(world: &mut World, run_id: i64, result: String, error: Option<(String, String)>) {
+    let Some(r) = world.jobs.run_mut(run_id) else {
+        return;
+    };
+    let Some(task_run_id) = r.run.tasks.first().map(|t| t.run_id) else {
+        return;
+    };
+    let output = match error {
+        Some((error, trace)) => super::TaskOutput {
+            error: Some(error),
+            error_trace: Some(trace),
+            ..Default::default()
+        },
+        None => super::TaskOutput {
+            result: Some(result),
+            ..Default::default()
+        },
+    };
+    r.outputs.insert(task_run_id, output);
 }
 
 fn update_state(world: &mut World, run_id: i64, life: Life, message: &str) {
@@ -384,41 +368,4 @@ fn finish_record(world: &mut World, run_id: i64, ending: &Ending<'_>, at: i64) {
         terminate(&mut r.run, ending, at);
         r.progress = None;
     }
-}
-
-/// Cancels an active run at `now` (its MLflow run is KILLED, a registration in flight fails);
-/// a run that already ended is left alone, as the service does.
-pub(crate) fn cancel(world: &mut World, run_id: i64, user: &str, now: i64) {
-    let Some(record) = world.jobs.run(run_id) else {
-        return;
-    };
-    if record.run.is_terminal() {
-        return;
-    }
-    let mlflow_run = record.mlflow_run_id.clone();
-    if let Some(Progress {
-        plan: Plan::Training(plan),
-        version: Some(v),
-        ..
-    }) = record.progress.clone()
-    {
-        training::settle_version(world, &plan.model, v, false, now);
-    }
-    if let Some(id) = mlflow_run {
-        let still_running = world
-            .run(&id)
-            .is_some_and(|r| r.run.info.status == Some(MlflowStatus::Running));
-        if still_running {
-            training::finish(world, &id, MlflowStatus::Killed, now);
-        }
-    }
-    let message = format!("Run cancelled by {user}.");
-    let ending = Ending {
-        life: Life::Terminated,
-        result: RunResultState::Canceled,
-        code: TerminationCode::UserCanceled,
-        kind: TerminationType::Success,
-        message: &message,
-    };
-    finish_record(world, run_id, &ending, now);
 }

@@ -1,15 +1,22 @@
 //! The simulated Jobs service (reference §9): `churn-retrain`, `churn-batch-score` and
 //! `feature-refresh` with a seeded history, `run-now` that really runs, and cancel.
 //!
-//! `handlers` answers the HTTP calls; `lifecycle` moves runs through PENDING → RUNNING →
-//! (TERMINATING →) TERMINATED on the simulator's clock; `training` is what `churn-retrain`'s
-//! notebook does meanwhile: an MLflow run in `/Shared/churn/training` that grows an epoch at a
-//! time, then a new version of `main.ml.churn_model`. Nothing here sleeps: runs are pure
-//! functions of (start, clock), caught up whenever the world is looked at, and the driver task
-//! only looks at it when the clock moves.
+//! `handlers` answers the HTTP calls (`output` and `repair` the newer ones); `lifecycle` moves
+//! runs through PENDING → RUNNING → (TERMINATING →) TERMINATED on the simulator's clock, and a
+//! cancelled run through TERMINATING to CANCELED; `training` is what `churn-retrain`'s notebook
+//! does meanwhile: an MLflow run in `/Shared/churn/training` that grows an epoch at a time, then a
+//! new version of `main.ml.churn_model`; `tasks` runs the multi-task jobs task by task, each
+//! reporting what it did in its output. Nothing here sleeps: runs are pure functions of (start,
+//! clock), caught up whenever the world is looked at, and the driver task only looks at it when
+//! the clock moves.
 
+mod cancel;
 mod handlers;
 mod lifecycle;
+mod output;
+mod repair;
+mod run_state;
+pub(crate) mod tasks;
 mod training;
 
 use std::collections::BTreeMap;
@@ -20,6 +27,9 @@ use super::state::AppState;
 
 pub(crate) use handlers::{cancel_run, get_job, get_run, list_jobs, list_runs, run_now};
 pub(crate) use lifecycle::{Ending, advance, blank_run, failed, set_state, terminate};
+pub(crate) use output::get_output;
+pub(crate) use repair::repair_run;
+pub(crate) use tasks::{Report, StepScript};
 
 /// Everything the Jobs service knows.
 #[derive(Debug, Clone, Default)]
@@ -52,6 +62,14 @@ impl JobsState {
         self.next_run_id += 1 + tasks as i64;
         id
     }
+
+    /// The job run holding task run `task_run_id`, and the task's index in it.
+    pub fn task_run(&self, task_run_id: i64) -> Option<(&JobRunRecord, usize)> {
+        self.runs.iter().find_map(|r| {
+            let i = r.run.tasks.iter().position(|t| t.run_id == task_run_id)?;
+            Some((r, i))
+        })
+    }
 }
 
 /// A job and what its runs do in the simulator.
@@ -66,8 +84,9 @@ pub(crate) struct SimJob {
 pub(crate) enum Script {
     /// Trains in `experiment` and registers the result as a new version of `model`.
     Training { experiment: String, model: String },
-    /// Runs for this long and succeeds, touching nothing the console reads.
-    Batch { running_ms: i64 },
+    /// Runs the job's tasks one after the other (one step per task, in the settings' order),
+    /// each reporting what it did as its notebook's exit value.
+    Tasks(Vec<StepScript>),
 }
 
 /// A job run as stored: the wire shape plus, while it is active, how far it has got.
@@ -78,6 +97,26 @@ pub(crate) struct JobRunRecord {
     pub progress: Option<Progress>,
     /// The MLflow run this job run logged, if any.
     pub mlflow_run_id: Option<String>,
+    /// What each ended task run left for `runs/get-output`, by task run id.
+    pub outputs: BTreeMap<i64, TaskOutput>,
+    /// A cancellation asked for and not yet done: the run is TERMINATING meanwhile.
+    pub cancel: Option<CancelRequest>,
+}
+
+/// The output of one task run, as `runs/get-output` answers it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct TaskOutput {
+    /// The notebook's exit value (`notebook_output.result`).
+    pub result: Option<String>,
+    pub error: Option<String>,
+    pub error_trace: Option<String>,
+}
+
+/// Who asked to cancel a run, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CancelRequest {
+    pub at: i64,
+    pub user: String,
 }
 
 /// How far an active run has got; every step of [`lifecycle::advance`] checks and moves these,
@@ -85,16 +124,18 @@ pub(crate) struct JobRunRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Progress {
     pub plan: Plan,
+    /// When this attempt began: the run's start, or the time of the repair that reran it.
+    pub began: i64,
     pub epochs_logged: usize,
     /// The model version registered at the end of training, while it is still registering.
     pub version: Option<i64>,
 }
 
-/// Decided at `run-now` from the job and its parameters.
+/// Decided at `run-now` (or `runs/repair`) from the job and its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Plan {
     Training(Box<training::TrainingPlan>),
-    Batch { running_ms: i64 },
+    Tasks(tasks::TasksPlan),
 }
 
 /// Background dynamics: whenever the clock may have moved, look at the world (which brings

@@ -1,6 +1,8 @@
 //! The Jobs story (PRODUCT §9): `churn-retrain` (nightly; a run takes ~20 s in the simulator
-//! and registers a new `main.ml.churn_model` version), `churn-batch-score` (daily) and
-//! `feature-refresh` (hourly), each with a seeded history that includes failures.
+//! and registers a new `main.ml.churn_model` version), `churn-batch-score` (daily; three tasks,
+//! load_features → score → write_predictions, ~15 s in the simulator, reporting the rows it scored
+//! and the table it wrote) and `feature-refresh` (hourly; two tasks), each with a seeded history
+//! that includes failures whose task outputs carry the error and its trace.
 //!
 //! `churn-retrain` is the job the seeded `xgb-nightly-retrain` MLflow run already names in its
 //! `mlflow.databricks.jobID` tag: that run is this job's run in progress. The churn experiment
@@ -14,8 +16,10 @@ use crate::api::models::jobs::{
     TerminationType, TriggerType,
 };
 use crate::api::models::mlflow::{Experiment, KeyValue, lookup};
+use crate::sim::jobs::tasks::{self, Failure, PlannedStep, TasksPlan};
 use crate::sim::jobs::{
-    Ending, JobRunRecord, JobsState, Script, SimJob, blank_run, failed, set_state, terminate,
+    Ending, JobRunRecord, JobsState, Report, Script, SimJob, StepScript, TaskOutput, blank_run,
+    failed, set_state, terminate,
 };
 use crate::sim::world::{DAY, HOUR, MINUTE, RunRecord, SECOND};
 
@@ -32,8 +36,8 @@ const CHURN_MODEL: &str = "main.ml.churn_model";
 /// How a seeded run turned out.
 enum Outcome {
     Success,
-    /// The notebook raised.
-    Failed(&'static str),
+    /// The notebook raised: the run's message, and the task's error.
+    Failed(&'static str, &'static str),
     /// The platform failed the run (life cycle `INTERNAL_ERROR`).
     Internal(&'static str),
     /// Still running (the nightly retrain in progress), with the MLflow run it is logging.
@@ -106,6 +110,10 @@ fn params(pairs: &[(&str, &str)]) -> Vec<JobParameterDefinition> {
         .collect()
 }
 
+fn step(running_ms: i64, report: Report) -> StepScript {
+    StepScript { running_ms, report }
+}
+
 fn jobs(g: &mut Gen, anchor: i64) -> Vec<SimJob> {
     let mut retrain = settings(
         "churn-retrain",
@@ -129,11 +137,23 @@ fn jobs(g: &mut Gen, anchor: i64) -> Vec<SimJob> {
         "churn-batch-score",
         "Scores every active customer with main.ml.churn_model@champion.",
         "0 0 6 * * ?",
-        vec![notebook_task(
-            "score",
-            "/Repos/ml-eng@acme.com/churn/notebooks/04_batch_score",
-            &[],
-        )],
+        vec![
+            notebook_task(
+                "load_features",
+                "/Repos/ml-eng@acme.com/churn/notebooks/04a_load_features",
+                &[],
+            ),
+            notebook_task(
+                "score",
+                "/Repos/ml-eng@acme.com/churn/notebooks/04_batch_score",
+                &["load_features"],
+            ),
+            notebook_task(
+                "write_predictions",
+                "/Repos/ml-eng@acme.com/churn/notebooks/04b_write_predictions",
+                &["score"],
+            ),
+        ],
     );
     score.parameters = params(&[
         ("model_uri", "models:/main.ml.churn_model@champion"),
@@ -167,7 +187,17 @@ fn jobs(g: &mut Gen, anchor: i64) -> Vec<SimJob> {
         },
         SimJob {
             job: job(g.digits(15).parse().unwrap_or(1), anchor - 85 * DAY, score),
-            script: Script::Batch { running_ms: 12_000 },
+            // With the cluster's 3 s, a run takes 15 s.
+            script: Script::Tasks(vec![
+                step(
+                    4_000,
+                    Report::Loaded {
+                        feature_table: "main.features.customer_features".to_string(),
+                    },
+                ),
+                step(6_000, Report::Scored),
+                step(2_000, Report::Written),
+            ]),
         },
         SimJob {
             job: job(
@@ -175,7 +205,20 @@ fn jobs(g: &mut Gen, anchor: i64) -> Vec<SimJob> {
                 anchor - 120 * DAY,
                 refresh,
             ),
-            script: Script::Batch { running_ms: 8_000 },
+            script: Script::Tasks(vec![
+                step(
+                    5_000,
+                    Report::Refreshed {
+                        table: "main.features.txn_agg_30d".to_string(),
+                    },
+                ),
+                step(
+                    3_000,
+                    Report::Refreshed {
+                        table: "main.features.customer_features".to_string(),
+                    },
+                ),
+            ]),
         },
     ]
 }
@@ -190,6 +233,8 @@ fn history(g: &mut Gen, jobs: &[SimJob], anchor: i64, nightly: Option<&RunRecord
                 "Task train failed with message: org.apache.spark.SparkException: Job aborted \
                  due to stage failure: Total size of serialized results is bigger than \
                  spark.driver.maxResultSize. This caused all downstream tasks to get skipped.",
+                "org.apache.spark.SparkException: Job aborted due to stage failure: Total size of \
+                 serialized results is bigger than spark.driver.maxResultSize.",
             ),
             9 => Outcome::Internal(
                 "Cluster 0601-182128-dcbte59m was terminated. Reason: Spot instance \
@@ -220,6 +265,8 @@ fn history(g: &mut Gen, jobs: &[SimJob], anchor: i64, nightly: Option<&RunRecord
                 "Task score failed with message: MlflowException: RESOURCE_DOES_NOT_EXIST: \
                  Registered model alias champion not found. This caused all downstream tasks \
                  to get skipped.",
+                "MlflowException: RESOURCE_DOES_NOT_EXIST: Registered model alias champion not \
+                 found.",
             )
         } else {
             Outcome::Success
@@ -237,6 +284,8 @@ fn history(g: &mut Gen, jobs: &[SimJob], anchor: i64, nightly: Option<&RunRecord
                 "Task refresh_txn_agg failed with message: ConcurrentAppendException: Files \
                  were added to the root of the table by a concurrent update. This caused all \
                  downstream tasks to get skipped.",
+                "ConcurrentAppendException: Files were added to the root of the table by a \
+                 concurrent update.",
             )
         } else {
             Outcome::Success
@@ -252,6 +301,76 @@ fn history(g: &mut Gen, jobs: &[SimJob], anchor: i64, nightly: Option<&RunRecord
     out
 }
 
+/// A seeded run of a multi-task job, played through its tasks: the seeded length shared
+/// among the steps in proportion to their simulated times; a failure fails the task it names.
+fn seeded_tasks_record(sim_job: &SimJob, run_id: i64, s: &Seeded, seed: u64) -> JobRunRecord {
+    let job = &sim_job.job;
+    let Script::Tasks(steps) = &sim_job.script else {
+        return JobRunRecord::default();
+    };
+    let run = blank_run(
+        job,
+        run_id,
+        &BTreeMap::new(),
+        OWNER,
+        TriggerType::Periodic,
+        s.start,
+    );
+    let params: Vec<(String, String)> = run
+        .job_parameters
+        .iter()
+        .map(|p| (p.name.clone(), p.effective().unwrap_or("").to_string()))
+        .collect();
+    let total: i64 = steps.iter().map(|st| st.running_ms).sum::<i64>().max(1);
+    let budget = (s.duration - tasks::SEEDED_PENDING_MS).max(total);
+    let failing = match &s.outcome {
+        Outcome::Failed(message, error) => Some((*message, *error)),
+        _ => None,
+    };
+    let mut g = Gen::new(seed, 0x5EED_0000 ^ run_id as u64);
+    let rows = g.int(46_000, 52_000);
+    let planned: Vec<PlannedStep> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let key = &job.settings.tasks[i].task_key;
+            let failure = failing
+                .filter(|(message, _)| message.starts_with(&format!("Task {key} failed")))
+                .map(|(_, error)| {
+                    let notebook = job.settings.tasks[i]
+                        .notebook_task
+                        .as_ref()
+                        .map_or("", |n| n.notebook_path.as_str());
+                    Failure {
+                        error: error.to_string(),
+                        trace: tasks::trace(notebook, "run()", error),
+                    }
+                });
+            PlannedStep {
+                task_index: i,
+                running_ms: budget * st.running_ms / total,
+                result: Some(tasks::report(&st.report, rows, &params).to_string()),
+                failure,
+            }
+        })
+        .collect();
+    let plan = TasksPlan {
+        began: s.start,
+        steps: planned,
+    };
+    let mut record = JobRunRecord {
+        run,
+        ..Default::default()
+    };
+    tasks::wait_for_start(&mut record.run);
+    tasks::advance(
+        &mut record,
+        &plan,
+        s.start + s.duration.max(budget) + tasks::SEEDED_PENDING_MS,
+    );
+    record
+}
+
 fn seeded_record(job: &Job, run_id: i64, s: Seeded) -> JobRunRecord {
     let mut run = blank_run(
         job,
@@ -263,9 +382,13 @@ fn seeded_record(job: &Job, run_id: i64, s: Seeded) -> JobRunRecord {
     );
     let end = s.start + s.duration;
     let mut mlflow_run_id = None;
+    let failure = match &s.outcome {
+        Outcome::Failed(_, error) => Some(*error),
+        _ => None,
+    };
     match s.outcome {
         Outcome::Success => terminate(&mut run, &Ending::SUCCESS, end),
-        Outcome::Failed(message) => terminate(&mut run, &failed(message), end),
+        Outcome::Failed(message, _) => terminate(&mut run, &failed(message), end),
         Outcome::Internal(message) => {
             let ending = Ending {
                 life: RunLifeCycleState::InternalError,
@@ -281,11 +404,27 @@ fn seeded_record(job: &Job, run_id: i64, s: Seeded) -> JobRunRecord {
             mlflow_run_id = Some(mlflow);
         }
     }
-    JobRunRecord {
+    let mut record = JobRunRecord {
         run,
-        progress: None,
         mlflow_run_id,
+        ..Default::default()
+    };
+    // What the failed notebook left: its error and trace.
+    if let (Some(error), Some(task)) = (failure, record.run.tasks.first()) {
+        let notebook = job.settings.tasks[0]
+            .notebook_task
+            .as_ref()
+            .map_or("", |n| n.notebook_path.as_str());
+        record.outputs.insert(
+            task.run_id,
+            TaskOutput {
+                error: Some(error.to_string()),
+                error_trace: Some(tasks::trace(notebook, "model.fit(train_df)", error)),
+                ..Default::default()
+            },
+        );
     }
+    record
 }
 
 /// Builds the jobs and their history; links the churn experiment and the nightly MLflow run
@@ -312,7 +451,11 @@ pub(crate) fn build(
             continue;
         };
         let run_id = state.allocate_run_id(job.job.settings.tasks.len());
-        state.runs.push(seeded_record(&job.job, run_id, s));
+        let record = match &job.script {
+            Script::Tasks(_) => seeded_tasks_record(job, run_id, &s, seed),
+            Script::Training { .. } => seeded_record(&job.job, run_id, s),
+        };
+        state.runs.push(record);
     }
     state.jobs = jobs;
 

@@ -1,6 +1,6 @@
 //! A `churn-retrain` run on a manual clock: PENDING → RUNNING → TERMINATING → TERMINATED, the
-//! MLflow run it logs growing epoch by epoch, the model version it registers; cancel, failure,
-//! idempotency, and the background driver.
+//! MLflow run it logs growing epoch by epoch, the model version it registers; cancel
+//! (asynchronous), failure, idempotency, and the background driver.
 
 use std::time::Duration;
 
@@ -207,6 +207,10 @@ async fn cancel_ends_the_run_and_kills_its_mlflow_run() {
     let id = run_now(&t, json!({"job_id": RETRAIN})).await;
     advance(&t, 6);
     t.ok_post(CANCEL, json!({"run_id": id})).await;
+    // Cancelling is asynchronous: the run stops logging and shows TERMINATING, then ends.
+    let stopping = job_run(&t, id).await;
+    assert_eq!(state(&stopping), ("TERMINATING".into(), None));
+    advance(&t, 2);
     let run = job_run(&t, id).await;
     assert_eq!(state(&run), ("TERMINATED".into(), Some("CANCELED".into())));
     assert_eq!(run["state"]["user_cancelled_or_timedout"], true);
@@ -288,4 +292,30 @@ async fn the_driver_moves_runs_on_when_the_clock_moves_with_nobody_asking() {
         assert!(std::time::Instant::now() < deadline, "the driver never ran");
         tokio::task::yield_now().await;
     }
+}
+
+#[tokio::test]
+async fn cancelling_the_seeded_nightly_run_ends_it_and_its_mlflow_run() {
+    let t = sim().await;
+    let active = t
+        .ok_get(
+            super::jobs::RUNS_LIST,
+            &[("job_id", &RETRAIN.to_string()), ("active_only", "true")],
+        )
+        .await;
+    let id = active["runs"][0]["run_id"].as_i64().unwrap();
+    let mlflow_id = mlflow_runs(&t, id).await[0]["info"]["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    t.ok_post(CANCEL, json!({"run_id": id})).await;
+    assert_eq!(state(&job_run(&t, id).await), ("TERMINATING".into(), None));
+    advance(&t, 2);
+    let run = job_run(&t, id).await;
+    assert_eq!(state(&run), ("TERMINATED".into(), Some("CANCELED".into())));
+    assert_eq!(run["tasks"][0]["state"]["result_state"], "CANCELED");
+    let mlflow = t
+        .ok_get("/api/2.0/mlflow/runs/get", &[("run_id", &mlflow_id)])
+        .await;
+    assert_eq!(mlflow["run"]["info"]["status"], "KILLED");
 }

@@ -5,6 +5,7 @@ mod artifacts;
 mod basics;
 mod faults;
 mod job_runs;
+mod job_tasks;
 mod jobs;
 mod models;
 mod oauth;
