@@ -229,6 +229,44 @@ mod tests {
         assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "nokey"]).is_err());
         assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "=v"]).is_err());
 
+        let cli = Cli::try_parse_from([
+            "mlops-console",
+            "jobs",
+            "run",
+            "churn-batch-score",
+            "--param",
+            "output_table=main.ml.x",
+            "--wait",
+            "--yes",
+        ])
+        .unwrap();
+        let Some(Subcommand::Jobs(JobsArgs {
+            action: Some(JobsAction::Run(r)),
+            ..
+        })) = cli.command
+        else {
+            panic!("not jobs run");
+        };
+        assert_eq!(r.job, "churn-batch-score");
+        assert_eq!(r.params, [("output_table".into(), "main.ml.x".into())]);
+        assert!(r.wait && r.confirm.yes && !r.confirm.json);
+        let cli = Cli::try_parse_from(["mlops-console", "jobs", "--json"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Subcommand::Jobs(JobsArgs {
+                action: None,
+                json: true
+            }))
+        ));
+        for bad in [
+            &["jobs", "cancel", "not-a-number"][..],
+            &["jobs", "run"],
+            &["job-run", "abc"],
+        ] {
+            let argv = [&["mlops-console"][..], bad].concat();
+            assert!(Cli::try_parse_from(argv).is_err(), "{bad:?}");
+        }
+
         let cli = Cli::try_parse_from(["mlops-console", "sim", "--scale", "large"]).unwrap();
         let Some(Subcommand::Sim(s)) = cli.command else {
             panic!("not sim");

@@ -218,6 +218,23 @@ async fn job_run_shows_tasks_the_error_of_a_failed_task_and_what_a_run_wrote() {
     assert_eq!(view["mlflow_run"]["experiment"], "/Shared/churn/training");
     assert_eq!(view["mlflow_run"]["run_name"], "xgb-nightly-retrain");
 
+    // The training job's history: a notebook failure and a platform failure.
+    let retrain = runs_of(&c, job_id(&c, RETRAIN).await).await;
+    let labels: Vec<String> = retrain.iter().map(|r| r.state_label()).collect();
+    assert!(
+        labels.iter().any(|l| l == "INTERNAL_ERROR FAILED"),
+        "{labels:?}"
+    );
+    let spark = retrain
+        .iter()
+        .find(|r| r.state_label() == "TERMINATED FAILED")
+        .unwrap();
+    let sid = spark.run_id.to_string();
+    let view = env.run_as("dev", &["job-run", &sid, "--json"]).await.json();
+    let train = &view["tasks"][0];
+    assert_eq!(train["task_key"], "train");
+    assert!(str_of(train, "error").starts_with("org.apache.spark.SparkException"));
+
     let missing = env.run_as("dev", &["job-run", "42"]).await;
     assert_eq!(missing.code, NOT_FOUND, "{}", missing.stderr);
     assert!(missing.stderr.starts_with("error: job run 42 not found"));
@@ -365,6 +382,36 @@ async fn jobs_cancel_wait_follows_the_run_to_canceled_and_journals_it() {
     assert_eq!(posts(&env.sim, CANCEL), 1);
     let missing = env.run_as("dev", &["jobs", "cancel", "42", "--yes"]).await;
     assert_eq!(missing.code, NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_run_wait_as_the_binary_ends_in_success_with_progress_on_stderr() {
+    let env = Env::new("").await;
+    let args = [
+        "jobs",
+        "run",
+        REFRESH,
+        "--param",
+        "lookback_days=7",
+        "--yes",
+        "--wait",
+    ];
+    let out = env.run_as("dev", &[&args[..], &["--json"]].concat()).await;
+    let doc = out.json();
+    let outcome = &doc["outcome"];
+    assert_eq!(outcome["succeeded"], Value::Bool(true), "{doc}");
+    assert_eq!(outcome["run"]["state"], "TERMINATED SUCCESS");
+    let id = outcome["run"]["run_id"].as_i64().unwrap();
+    for state in ["PENDING", "RUNNING", "TERMINATED SUCCESS"] {
+        assert!(
+            out.stderr.contains(&format!("run {id}: {state}")),
+            "{state}: {}",
+            out.stderr
+        );
+    }
+    let run = env.client().get_job_run(id).await.unwrap();
+    assert_eq!(run.parameter("lookback_days"), Some("7"));
+    assert_eq!(posts(&env.sim, RUN_NOW), 1);
 }
 
 async fn manual_sim() -> SimHandle {
