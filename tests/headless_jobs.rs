@@ -411,6 +411,12 @@ async fn jobs_run_wait_as_the_binary_ends_in_success_with_progress_on_stderr() {
     }
     let run = env.client().get_job_run(id).await.unwrap();
     assert_eq!(run.parameter("lookback_days"), Some("7"));
+    let tasks = outcome["ended"]["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert!(
+        tasks[1]["reported"]["rows_refreshed"].as_str().is_some(),
+        "{tasks:?}"
+    );
     assert_eq!(posts(&env.sim, RUN_NOW), 1);
 }
 
@@ -475,7 +481,12 @@ async fn a_started_run_is_followed_until_it_ends_in_success() {
     assert!(report.run.duration_ms.unwrap() > 0);
     let run = c.get_job_run(report.run.run_id).await.unwrap();
     assert_eq!(run.parameter("output_table"), Some("main.ml.scratch"));
+    // What the batch scoring wrote, as its tasks reported it.
+    let ended = report.ended.as_ref().expect("the run as it ended");
+    assert_eq!(ended.wrote["output_table"], "main.ml.scratch");
+    assert!(ended.tasks.iter().all(|t| t.succeeded), "{:?}", ended.tasks);
     let lines = lines.lock().unwrap().clone();
+    assert!(!lines.iter().any(|l| l.starts_with("warning")), "{lines:?}");
     let states: Vec<&str> = lines[1..]
         .iter()
         .map(|l| l.split(": ").nth(1).unwrap_or(""))

@@ -22,6 +22,7 @@ use crate::ops::launch::{LaunchOutcome, idempotency_token, launch_job};
 use crate::ops::training::{ParameterValue, effective_parameters, unknown_parameters};
 
 use super::change::{self, ChangeProfile};
+use super::job_run::{self, JobRunView};
 use super::jobs::{JobLookupError, RunSummary, resolve};
 use super::jobs_args::{JobCancelArgs, JobRunNowArgs};
 use super::{exit, output};
@@ -149,6 +150,9 @@ pub struct RunNowReport {
     pub run: RunSummary,
     /// Whether the run ended in SUCCESS; `None` without `--wait`.
     pub succeeded: Option<bool>,
+    /// With `--wait`, the run as it ended: its tasks with their errors, what it wrote, the
+    /// MLflow run it logged (`None` when it could not be read; a warning says why).
+    pub ended: Option<JobRunView>,
 }
 
 /// Follows `run_id` with `poll`, telling `log` each new state.
@@ -211,11 +215,18 @@ pub async fn start(
         journal_id: launched.id,
         run: RunSummary::of(&started),
         succeeded: None,
+        ended: None,
     };
     if wait {
-        let ended = follow(client, run_id, poll, log).await?;
+        let ended = follow(client, run_id, poll, log.clone()).await?;
         report.run = RunSummary::of(&ended);
         report.succeeded = Some(ended.succeeded());
+        match job_run::read(client, run_id, &BTreeMap::new()).await {
+            Ok(view) => report.ended = Some(view),
+            Err(e) => log(&format!(
+                "warning: cannot read the tasks of run {run_id}: {e}"
+            )),
+        }
     }
     Ok(report)
 }
@@ -228,6 +239,21 @@ fn render_started(r: &RunNowReport) -> String {
     }
     if let Some(d) = run.duration_ms {
         text.push_str(&format!("duration   {}\n", super::runview::duration(d)));
+    }
+    if let Some(view) = &r.ended {
+        if !view.wrote.is_empty() {
+            let w: Vec<String> = view.wrote.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            text.push_str(&format!("wrote      {}\n", w.join(" ")));
+        }
+        if let Some(m) = &view.mlflow_run {
+            let name = m.run_name.as_deref().unwrap_or("");
+            let status = m.status.as_deref().unwrap_or("-");
+            text.push_str(&format!("mlflow_run {} ({name}) {status}\n", m.run_id));
+        }
+        for t in view.tasks.iter().filter(|t| t.ended && !t.succeeded) {
+            let why = t.error.as_deref().unwrap_or(&t.message);
+            text.push_str(&format!("task       {} {}: {why}\n", t.task_key, t.state));
+        }
     }
     text.push_str(&format!(
         "url        {}\njournal    {}\n",
