@@ -41,15 +41,16 @@ impl JobLookupError {
     }
 }
 
-/// The job `spec` names: a job id, else the job whose name is exactly `spec`.
+/// The job `spec` names: the job with that id, else the one whose name is exactly `spec`.
 pub async fn resolve(client: &Client, spec: &str) -> Result<Job, JobLookupError> {
     let spec = spec.trim();
     if let Ok(id) = spec.parse::<i64>() {
-        return match client.get_job(id).await {
-            Ok(job) => Ok(job),
-            Err(e) if e.is_not_found() => Err(JobLookupError::NotFound(spec.to_string())),
-            Err(e) => Err(e.into()),
-        };
+        match client.get_job(id).await {
+            Ok(job) => return Ok(job),
+            // No job has that id: a job may still be named with digits.
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     // The server matches names case-insensitively; the console wants the exact name.
     let req = ListJobsRequest {
