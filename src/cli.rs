@@ -9,6 +9,9 @@ use clap::{Args, Parser, ValueEnum};
 pub use crate::headless::change_args::{
     ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
 };
+pub use crate::headless::jobs_args::{
+    JobArgs, JobCancelArgs, JobRunArgs, JobRunNowArgs, JobsAction, JobsArgs, parse_param,
+};
 pub use crate::headless::serving_args::{
     CanaryArgs, EndpointArgs, EndpointsArgs, QueryArgs, TrafficArgs,
 };
@@ -78,6 +81,15 @@ pub enum Subcommand {
     /// Start the training job linked to an experiment (Jobs run-now); --wait follows it to the
     /// MLflow run it produces.
     Train(TrainArgs),
+    /// Jobs: schedule, tags, creator, the last run and a failing marker; `jobs run` starts a
+    /// run, `jobs cancel` cancels one.
+    Jobs(JobsArgs),
+    /// One job's runs (JOB is its id or exact name): state, start, duration, trigger,
+    /// parameters, who ran it.
+    Job(JobArgs),
+    /// One job run task by task: state, duration, attempt, the error and output of failed
+    /// tasks, what it wrote, the MLflow run it logged.
+    JobRun(JobRunArgs),
     /// List the profiles of the Databricks config file (never secrets).
     Profiles(OutputArgs),
     /// Render a screen of the demo workspace to a PNG.
@@ -140,13 +152,6 @@ pub struct TrainArgs {
     pub wait: bool,
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-fn parse_param(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
-    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -223,6 +228,44 @@ mod tests {
         assert!(t.wait && t.output.json);
         assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "nokey"]).is_err());
         assert!(Cli::try_parse_from(["mlops-console", "train", "x", "--param", "=v"]).is_err());
+
+        let cli = Cli::try_parse_from([
+            "mlops-console",
+            "jobs",
+            "run",
+            "churn-batch-score",
+            "--param",
+            "output_table=main.ml.x",
+            "--wait",
+            "--yes",
+        ])
+        .unwrap();
+        let Some(Subcommand::Jobs(JobsArgs {
+            action: Some(JobsAction::Run(r)),
+            ..
+        })) = cli.command
+        else {
+            panic!("not jobs run");
+        };
+        assert_eq!(r.job, "churn-batch-score");
+        assert_eq!(r.params, [("output_table".into(), "main.ml.x".into())]);
+        assert!(r.wait && r.confirm.yes && !r.confirm.json);
+        let cli = Cli::try_parse_from(["mlops-console", "jobs", "--json"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Subcommand::Jobs(JobsArgs {
+                action: None,
+                json: true
+            }))
+        ));
+        for bad in [
+            &["jobs", "cancel", "not-a-number"][..],
+            &["jobs", "run"],
+            &["job-run", "abc"],
+        ] {
+            let argv = [&["mlops-console"][..], bad].concat();
+            assert!(Cli::try_parse_from(argv).is_err(), "{bad:?}");
+        }
 
         let cli = Cli::try_parse_from(["mlops-console", "sim", "--scale", "large"]).unwrap();
         let Some(Subcommand::Sim(s)) = cli.command else {

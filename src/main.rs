@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use mlops_console::app::{AppContext, ScreenId};
-use mlops_console::cli::{Cli, GlobalArgs, ScreenArg, ScreenshotArgs, Subcommand};
+use mlops_console::cli::{Cli, GlobalArgs, JobsAction, ScreenArg, ScreenshotArgs, Subcommand};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
@@ -158,6 +158,30 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                     ctx: &ctx,
                 };
                 headless::train::run(&client, &req, mlops_console::ops::jobs::Poll::real()).await
+            }
+            Err(code) => code,
+        },
+        Some(Subcommand::Jobs(a)) => match a.action {
+            None => match connect(&g, &paths) {
+                Ok((_, client)) => headless::jobs::list(&client, a.json).await,
+                Err(code) => code,
+            },
+            Some(JobsAction::Run(r)) => match change_session(&g, &paths) {
+                Ok((s, client)) => headless::jobs_change::run_now(&client, &s, &r).await,
+                Err(code) => code,
+            },
+            Some(JobsAction::Cancel(c)) => match change_session(&g, &paths) {
+                Ok((s, client)) => headless::jobs_change::cancel(&client, &s, &c).await,
+                Err(code) => code,
+            },
+        },
+        Some(Subcommand::Job(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::jobs::show(&client, &a).await,
+            Err(code) => code,
+        },
+        Some(Subcommand::JobRun(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                headless::job_run::show(&client, a.run_id, a.json, &resolved.training_jobs).await
             }
             Err(code) => code,
         },

@@ -9,6 +9,7 @@ mod headless_support;
 use std::path::Path;
 use std::time::Duration;
 
+use mlops_console::api::models::jobs::ListRunsRequest;
 use mlops_console::api::models::mlflow::SearchRunsRequest;
 use mlops_console::sim::{self, ScriptedFault, SimHandle, SimOptions};
 
@@ -62,6 +63,8 @@ fn empty_answer_target(args: &[String]) -> &'static str {
     match args.first().map(String::as_str) {
         Some("run") => "/api/2.0/mlflow/runs/get",
         Some("endpoint") => "/api/2.0/serving-endpoints/churn-prod",
+        Some("job") => "/api/2.2/jobs/get",
+        Some("job-run") => "/api/2.2/jobs/runs/get",
         _ => "/api/2.0/mlflow/experiments/get-by-name",
     }
 }
@@ -110,9 +113,38 @@ async fn a_run_id(sim: &SimHandle) -> String {
     runs.runs[0].info.run_id.clone()
 }
 
-/// `{run}` in a row's arguments stands for a real run id, `{plan}` for a canary plan file.
+/// A run of churn-batch-score (ended) and the nightly retrain's run in progress.
+async fn job_runs(sim: &SimHandle) -> (String, String) {
+    let client = client(sim);
+    let jobs = client.list_all_jobs(&Default::default()).await.unwrap();
+    let id = |name: &str| {
+        jobs.iter()
+            .find(|j| j.settings.name == name)
+            .unwrap()
+            .job_id
+    };
+    let runs = |job_id, active_only| ListRunsRequest {
+        job_id: Some(job_id),
+        active_only,
+        limit: Some(1),
+        ..Default::default()
+    };
+    let scored = client
+        .list_job_runs(&runs(id("churn-batch-score"), false))
+        .await;
+    let active = client.list_job_runs(&runs(id("churn-retrain"), true)).await;
+    (
+        scored.unwrap().runs[0].run_id.to_string(),
+        active.unwrap().runs[0].run_id.to_string(),
+    )
+}
+
+/// `{run}` in a row's arguments stands for a real run id, `{plan}` for a canary plan file,
+/// `{jobrun}` for an ended job run, `{active}` for a job run in progress.
 const RUN: &str = "{run}";
 const PLAN: &str = "{plan}";
+const JOB_RUN: &str = "{jobrun}";
+const ACTIVE: &str = "{active}";
 
 const CANARY_PLAN: &str = r#"endpoint = "churn-prod"
 stable = "churn_model-4"
@@ -145,6 +177,9 @@ fn table() -> Vec<(String, Cond, i32)> {
         ("endpoints", None),
         ("endpoint churn-prod", Some("endpoint no-such-endpoint")),
         ("query churn-prod", Some("query no-such-endpoint")),
+        ("jobs", None),
+        ("job churn-batch-score", Some("job no-such-job")),
+        ("job-run {jobrun}", Some("job-run 42")),
     ];
     // (the change, the change of a missing object): without --yes the plan is printed.
     let changes: &[(&str, &str)] = &[
@@ -202,6 +237,21 @@ fn table() -> Vec<(String, Cond, i32)> {
         ("train /Shared/churn/training", Unreachable, FAILURE),
         // The workspace lets every user run this job.
         ("train /Shared/churn/training", NonOwner, OK),
+        ("jobs run churn-batch-score", Ok, OK),
+        ("jobs run churn-batch-score --yes", Ok, OK),
+        ("jobs run no-such-job --yes", NotFound, NOT_FOUND),
+        ("jobs run churn-batch-score --yes", WrongToken, AUTH),
+        ("jobs run churn-batch-score --yes", ServerError, FAILURE),
+        ("jobs run churn-batch-score --yes", Unreachable, FAILURE),
+        ("jobs cancel {active}", Ok, OK),
+        ("jobs cancel {active} --yes", Ok, OK),
+        ("jobs cancel 42 --yes", NotFound, NOT_FOUND),
+        ("jobs cancel {active} --yes", WrongToken, AUTH),
+        ("jobs cancel {active} --yes", ServerError, FAILURE),
+        ("jobs cancel {active} --yes", Unreachable, FAILURE),
+        // The workspace lets every user run and cancel these jobs.
+        ("jobs run churn-batch-score --yes", NonOwner, OK),
+        ("jobs cancel {active} --yes", NonOwner, OK),
         // Local commands: the journal and the profiles file.
         ("audit", Ok, OK),
         ("audit --verify", Ok, OK),
@@ -211,6 +261,8 @@ fn table() -> Vec<(String, Cond, i32)> {
         ("run {run}", EmptyAnswer, FAILURE),
         ("endpoint churn-prod", EmptyAnswer, FAILURE),
         ("train /Shared/churn/training", EmptyAnswer, FAILURE),
+        ("job churn-batch-score", EmptyAnswer, FAILURE),
+        ("job-run {jobrun}", EmptyAnswer, FAILURE),
     ] {
         row(args, cond, code);
     }
@@ -245,11 +297,18 @@ async fn check_row(args: &str, cond: Cond, want: i32, plan: &Path) -> Option<Str
     } else {
         String::new()
     };
+    let (job_run, active) = if args.contains(JOB_RUN) || args.contains(ACTIVE) {
+        job_runs(&sim).await
+    } else {
+        Default::default()
+    };
     let argv: Vec<String> = args
         .split_whitespace()
         .map(|a| {
             a.replace(RUN, &run_id)
                 .replace(PLAN, &plan.display().to_string())
+                .replace(JOB_RUN, &job_run)
+                .replace(ACTIVE, &active)
         })
         .collect();
     let (out, host) = run(&sim, cond, &argv).await;
@@ -287,7 +346,9 @@ async fn check_row(args: &str, cond: Cond, want: i32, plan: &Path) -> Option<Str
     {
         problems.push("an empty listing is shown as well as the failure".to_string());
     }
-    let object = argv[1..]
+    // `jobs run JOB`, `jobs cancel RUN_ID`: the object follows the subcommand.
+    let subcommand = usize::from(argv[0] == "jobs" && argv.len() > 2);
+    let object = argv[1 + subcommand..]
         .iter()
         .find(|a| !a.starts_with("--"))
         .map(String::as_str)

@@ -13,6 +13,7 @@ use super::client::Client;
 use super::error::ApiResult;
 use super::models::jobs::*;
 use super::paging::PageGuard;
+use super::present::present;
 
 const JOBS: &str = "/api/2.2/jobs";
 /// The largest `jobs/list` page the service serves.
@@ -22,6 +23,16 @@ fn push_opt(q: &mut Vec<(&'static str, String)>, key: &'static str, v: Option<im
     if let Some(v) = v {
         q.push((key, v.to_string()));
     }
+}
+
+/// A get answered 2xx without the object's id (`{}` from a proxy) is a bad answer, not a job
+/// or run with id 0 and nothing in it.
+fn present_id<T>(value: T, id: impl Fn(&T) -> i64, path: &str, what: &str) -> ApiResult<T> {
+    let key = match id(&value) {
+        0 => String::new(),
+        n => n.to_string(),
+    };
+    present(value, &key, path, what)
 }
 
 impl Client {
@@ -61,7 +72,8 @@ impl Client {
     pub async fn get_job(&self, job_id: i64) -> ApiResult<Job> {
         let path = format!("{JOBS}/get");
         let id = job_id.to_string();
-        let mut job: Job = self.get_json(&path, &[("job_id", id.clone())]).await?;
+        let job: Job = self.get_json(&path, &[("job_id", id.clone())]).await?;
+        let mut job = present_id(job, |j| j.job_id, &path, "job")?;
         let mut guard = PageGuard::new("jobs/get");
         while let Some(token) = guard.next(job.next_page_token.take())? {
             let more: Job = self
@@ -95,7 +107,8 @@ impl Client {
     pub async fn get_job_run(&self, run_id: i64) -> ApiResult<JobRun> {
         let path = format!("{JOBS}/runs/get");
         let id = run_id.to_string();
-        let mut run: JobRun = self.get_json(&path, &[("run_id", id.clone())]).await?;
+        let run: JobRun = self.get_json(&path, &[("run_id", id.clone())]).await?;
+        let mut run = present_id(run, |r| r.run_id, &path, "job run")?;
         let mut guard = PageGuard::new("jobs/runs/get");
         while let Some(token) = guard.next(run.next_page_token.take())? {
             let more: JobRun = self

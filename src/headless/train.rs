@@ -20,7 +20,7 @@ use crate::ops::change::execute::ChangeContext;
 use crate::ops::error::OpError;
 use crate::ops::jobs::{Poll, WaitError, wait_for_job_run};
 use crate::ops::journal::{Journal, Outcome};
-use crate::ops::launch::{LaunchOutcome, launch_job};
+use crate::ops::launch::{LaunchOutcome, idempotency_token, launch_job};
 use crate::ops::training::{
     LinkError, LinkSource, ParameterValue, effective_parameters, linked_job, mlflow_run_of,
     unknown_parameters,
@@ -137,21 +137,6 @@ impl TrainError {
     }
 }
 
-/// A fresh idempotency token: the client retries a POST that hit a 429, 503 or a dropped
-/// connection, and without a token such a retry could start a second training run. std's
-/// randomly keyed `RandomState` over the time and process id is unique enough for that and
-/// spares an OS-seeded RNG dependency.
-fn idempotency_token() -> String {
-    use std::hash::BuildHasher;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let seed = (now, std::process::id());
-    let a = std::collections::hash_map::RandomState::new().hash_one(seed);
-    let b = std::collections::hash_map::RandomState::new().hash_one(seed);
-    format!("mlops-console-train-{a:016x}{b:016x}")
-}
-
 /// Starts the run (and follows it with `--wait`); announcements and progress go to `log`.
 pub async fn execute(
     client: &Client,
@@ -205,7 +190,7 @@ pub async fn execute(
     let run_now = RunNowRequest {
         job_id,
         job_parameters: req.params.iter().cloned().collect(),
-        idempotency_token: Some(idempotency_token()),
+        idempotency_token: Some(idempotency_token("train")),
         ..Default::default()
     };
     let launched = launch_job(client, req.journal, req.ctx, &job.display_name(), &run_now).await?;

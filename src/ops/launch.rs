@@ -179,6 +179,27 @@ impl Change for JobLaunch<'_> {
     }
 }
 
+/// A fresh idempotency token for one `run-now` (`kind` says which command starts it): the
+/// client retries a POST that hit a 429, 503 or a dropped connection, and without a token such
+/// a retry could start a second run. std's randomly keyed `RandomState` over the time and
+/// process id is unique enough for that and spares an OS-seeded RNG dependency. At most 64
+/// characters, as the service requires.
+pub fn idempotency_token(kind: &str) -> String {
+    use std::hash::BuildHasher;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = (now, std::process::id());
+    let a = std::collections::hash_map::RandomState::new().hash_one(seed);
+    let b = std::collections::hash_map::RandomState::new().hash_one(seed);
+    let kind: String = kind
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect();
+    format!("mlops-console-{kind}-{a:016x}{b:016x}")
+}
+
 /// Journals and sends `run-now` for `job` (its display name is used in the journal).
 pub async fn launch_job(
     client: &Client,
