@@ -196,3 +196,39 @@ async fn a_run_now_the_workspace_refuses_is_journaled_failed_and_exits_4() {
     let entry = view.entry(&launch.id).expect("journaled");
     assert_eq!(entry.latest().unwrap().outcome, Outcome::Failed);
 }
+
+/// A run that was started but could not be followed to its end (the wait timed out) is still
+/// reported as started, with its run id and journal entry: never as "not started", which would
+/// invite a second run.
+#[tokio::test]
+async fn a_started_run_that_cannot_be_followed_is_reported_started() {
+    let sim = manual_sim().await;
+    let c = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::in_dir(dir.path());
+    let plan = plan_run(&c, SCORE, &[]).await.unwrap();
+    let (log, _lines) = collecting();
+    let mut poll = simulated(&sim);
+    poll.backoff.timeout = Duration::from_secs(2);
+    let report = start(
+        &c,
+        &journal,
+        &ctx(),
+        &plan,
+        "test-token-unfollowed".to_string(),
+        true,
+        poll,
+        log,
+    )
+    .await
+    .map_err(|e| e.to_string())
+    .expect("started, even though the wait gave up");
+    assert!(report.run.run_id > 0);
+    assert_eq!(report.succeeded, None);
+    let why = report.unfollowed.as_deref().expect("why it was not followed");
+    assert!(!why.is_empty());
+    let view = journal.read().unwrap();
+    let entry = view.entry(&report.journal_id).expect("journaled");
+    assert_eq!(entry.standing().label(), "ok", "the start itself is verified");
+    assert_eq!(posts(&sim, RUN_NOW), 1);
+}

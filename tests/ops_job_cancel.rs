@@ -64,7 +64,9 @@ async fn a_cancel_is_journaled_and_followed_until_the_run_has_ended() {
         .unwrap();
     assert_eq!(out.outcome, Outcome::Ok, "{}", out.message);
     match &out.verified {
-        Some(ObjectState::RunLife { ended: true, state }) => {
+        Some(ObjectState::RunLife {
+            ended: true, state, ..
+        }) => {
             assert_eq!(state.as_deref(), Some("TERMINATED CANCELED"));
         }
         other => panic!("{other:?}"),

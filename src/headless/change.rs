@@ -29,7 +29,7 @@ pub struct ChangeProfile {
 }
 
 impl ChangeProfile {
-    /// The session of a resolved profile; `config_file` holds `[approvals]`.
+    /// The change profile of a resolved profile; `config_file` holds `[approvals]`.
     pub fn for_profile(
         resolved: &Resolved,
         config_file: &Path,

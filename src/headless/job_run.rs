@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::api::models::jobs::{JobRun, RunTask};
 use crate::api::models::mlflow::{SearchExperimentsRequest, ViewType};
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, ErrorKind};
 use crate::ops::training::{TRAINING_JOB_TAG, mlflow_run_of};
 
 use super::jobs::{RunSummary, parameters_text};
@@ -93,8 +93,9 @@ async fn read_outputs(client: &Client, tasks: &mut [TaskView]) -> Result<(), Api
         }
         let out = match client.get_job_run_output(t.run_id).await {
             Ok(o) => o,
-            // A task that left no output (skipped, never started) is not a failure to read.
-            Err(e) if e.is_not_found() => continue,
+            // A task that left no output (skipped, never started), or whose output the server
+            // will not give (400), is not a failure to read the run.
+            Err(e) if e.is_not_found() || e.kind() == Some(ErrorKind::BadRequest) => continue,
             Err(e) => return Err(e),
         };
         t.error = out.error.clone();

@@ -72,7 +72,7 @@ pub struct JobArgs {
     #[arg(long)]
     pub active_only: bool,
     /// At most this many runs, newest first.
-    #[arg(long, default_value_t = 25)]
+    #[arg(long, default_value_t = 25, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max: usize,
     #[arg(long)]
     pub json: bool,

@@ -153,6 +153,10 @@ pub struct RunNowReport {
     /// With `--wait`, the run as it ended: its tasks with their errors, what it wrote, the
     /// MLflow run it logged (`None` when it could not be read; a warning says why).
     pub ended: Option<JobRunView>,
+    /// Why the run could not be followed to its end (with `--wait`): it was started, but how
+    /// it ends is not known here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfollowed: Option<String>,
 }
 
 /// Follows `run_id` with `poll`, telling `log` each new state.
@@ -206,7 +210,20 @@ pub async fn start(
         (Outcome::Ok, Some(id)) => id,
         _ => return Err(JobsError::Launch(Box::new(launched))),
     };
-    let started = client.get_job_run(run_id).await?;
+    // The run is started and journaled: from here on a failed read is a warning, never an
+    // error that would read as "not started" and invite a second run.
+    let started = match client.get_job_run(run_id).await {
+        Ok(run) => run,
+        Err(e) => {
+            log(&format!(
+                "warning: run {run_id} was started, but reading it failed: {e}"
+            ));
+            JobRun {
+                run_id,
+                ..Default::default()
+            }
+        }
+    };
     log(&format!(
         "Started run {run_id}: {}",
         started.run_page_url.as_deref().unwrap_or("(no link)")
@@ -216,16 +233,21 @@ pub async fn start(
         run: RunSummary::of(&started),
         succeeded: None,
         ended: None,
+        unfollowed: None,
     };
     if wait {
-        let ended = follow(client, run_id, poll, log.clone()).await?;
-        report.run = RunSummary::of(&ended);
-        report.succeeded = Some(ended.succeeded());
-        match job_run::read(client, run_id, &BTreeMap::new()).await {
-            Ok(view) => report.ended = Some(view),
-            Err(e) => log(&format!(
-                "warning: cannot read the tasks of run {run_id}: {e}"
-            )),
+        match follow(client, run_id, poll, log.clone()).await {
+            Ok(ended) => {
+                report.run = RunSummary::of(&ended);
+                report.succeeded = Some(ended.succeeded());
+                match job_run::read(client, run_id, &BTreeMap::new()).await {
+                    Ok(view) => report.ended = Some(view),
+                    Err(e) => log(&format!(
+                        "warning: cannot read the tasks of run {run_id}: {e}"
+                    )),
+                }
+            }
+            Err(e) => report.unfollowed = Some(e.to_string()),
         }
     }
     Ok(report)
@@ -323,6 +345,15 @@ pub async fn run_now(client: &Client, session: &ChangeProfile, args: &JobRunNowA
                 output::json(&json!({ "plan": plan, "executed": true, "outcome": report }));
             } else {
                 output::print(&render_started(&report));
+            }
+            if let Some(why) = &report.unfollowed {
+                crate::eprintln_escaped!(
+                    "error: run {} was started, but it could not be followed to its end: \
+                     {why}; see `mlops-console job-run {}`",
+                    report.run.run_id,
+                    report.run.run_id
+                );
+                return exit::FAILURE;
             }
             match report.succeeded {
                 Some(false) => {
@@ -430,6 +461,9 @@ pub async fn cancel(client: &Client, session: &ChangeProfile, args: &JobCancelAr
     let outcome = match cancel_run(client, &session.journal(), &ctx, run_id, poll).await {
         Ok(o) => o,
         Err(OpError::NothingToDo(m)) => {
+            if json_out {
+                output::json(&json!({ "plan": plan, "executed": false }));
+            }
             crate::eprintln_escaped!("nothing to do: {m}");
             return exit::OK;
         }

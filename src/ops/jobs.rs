@@ -76,14 +76,17 @@ impl RunCancel<'_> {
         ObjectState::RunLife {
             ended: false,
             state: Some(self.state.clone()),
+            cancelled: None,
         }
     }
 }
 
+/// What a cancel wants: the run ended, cancelled (not ended on its own meanwhile).
 fn ended() -> ObjectState {
     ObjectState::RunLife {
         ended: true,
         state: None,
+        cancelled: Some(true),
     }
 }
 

@@ -77,7 +77,13 @@ impl Change for JobLaunch<'_> {
     }
 
     fn replay(&self) -> Replay {
-        if self.req.idempotency_token.is_some() {
+        // As the client decides: an empty token is not sent as a key, so it cannot be resent.
+        if self
+            .req
+            .idempotency_token
+            .as_deref()
+            .is_some_and(|t| !t.is_empty())
+        {
             Replay::Idempotent
         } else {
             Replay::Never

@@ -44,15 +44,6 @@ impl JsonBody {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }
-
-    /// How long the body is, in bytes.
-    pub fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
 }
 
 impl fmt::Debug for JsonBody {

@@ -165,6 +165,16 @@ impl JobRun {
         self.is_terminal() && !self.succeeded()
     }
 
+    /// Ended because it was cancelled (termination code `USER_CANCELED` or `CANCELED`, or the
+    /// legacy result `CANCELED`), not on its own.
+    pub fn was_cancelled(&self) -> bool {
+        self.is_terminal()
+            && (matches!(
+                self.termination().and_then(|d| d.code),
+                Some(TerminationCode::UserCanceled | TerminationCode::Canceled)
+            ) || self.result_state() == Some(&RunResultState::Canceled))
+    }
+
     /// The most useful human message: the termination message, else the state message.
     pub fn message(&self) -> &str {
         message(self.state.as_ref(), self.status.as_ref())

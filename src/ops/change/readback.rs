@@ -137,6 +137,7 @@ pub fn run_life(run: &JobRun) -> ObjectState {
     ObjectState::RunLife {
         ended: run.is_terminal(),
         state: Some(run.state_label()),
+        cancelled: run.is_terminal().then(|| run.was_cancelled()),
     }
 }
 

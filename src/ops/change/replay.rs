@@ -31,12 +31,6 @@ pub enum AfterLost {
 }
 
 impl Replay {
-    /// Whether a read-back is needed before deciding (the classes that never resend without
-    /// looking).
-    pub fn reads_back_first(self) -> bool {
-        !matches!(self, Replay::Idempotent)
-    }
-
     /// What to do after the answer to a request was lost with `lost`: `seen` is what reading
     /// back shows (`Some(true)` applied, `Some(false)` not applied, `None` not read or neither)
     /// and `resent` whether it was already sent once more.
@@ -105,13 +99,11 @@ mod tests {
             r.after_lost(&reset(), Some(true), false),
             AfterLost::Applied
         );
-        assert!(r.reads_back_first());
     }
 
     #[test]
     fn idempotent_requests_are_repeated_once_and_others_never() {
         let r = Replay::Idempotent;
-        assert!(!r.reads_back_first());
         assert_eq!(r.after_lost(&reset(), None, false), AfterLost::SendAgain);
         assert_eq!(r.after_lost(&reset(), None, true), AfterLost::Stop);
         let n = Replay::Never;

@@ -163,11 +163,14 @@ pub enum ObjectState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
     },
-    /// Whether a job run has ended, and its state as read (`TERMINATED CANCELED`).
+    /// Whether a job run has ended, and its state as read (`TERMINATED CANCELED`); once it has
+    /// ended, whether it was cancelled (a cancel's wanted state says `cancelled: true`).
     RunLife {
         ended: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cancelled: Option<bool>,
     },
     /// Written by a newer build.
     #[serde(other)]
@@ -240,9 +243,18 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (ra.is_none() || ra == rb),
-            (ObjectState::RunLife { ended: a, .. }, ObjectState::RunLife { ended: b, .. }) => {
-                a == b
-            }
+            (
+                ObjectState::RunLife {
+                    ended: a,
+                    cancelled: want,
+                    ..
+                },
+                ObjectState::RunLife {
+                    ended: b,
+                    cancelled: got,
+                    ..
+                },
+            ) => a == b && (want.is_none() || want == got),
             _ => false,
         }
     }
@@ -303,8 +315,16 @@ impl ObjectState {
                 None => format!("run {id}"),
             },
             ObjectState::JobRun { .. } => "a new run".to_string(),
-            ObjectState::RunLife { ended, state } => {
-                let life = if *ended { "ended" } else { "running" };
+            ObjectState::RunLife {
+                ended,
+                state,
+                cancelled,
+            } => {
+                let life = match (ended, cancelled) {
+                    (true, Some(true)) => "cancelled",
+                    (true, _) => "ended",
+                    (false, _) => "running",
+                };
                 match state {
                     Some(s) => format!("{life} ({s})"),
                     None => life.to_string(),
@@ -416,17 +436,24 @@ mod tests {
         let life = |ended, state: &str| ObjectState::RunLife {
             ended,
             state: Some(state.to_string()),
+            cancelled: ended.then(|| state.ends_with("CANCELED")),
         };
         let after = ObjectState::RunLife {
             ended: true,
             state: None,
+            cancelled: Some(true),
         };
         assert!(after.satisfied_by(&life(true, "TERMINATED CANCELED")));
         assert!(!after.satisfied_by(&life(false, "TERMINATING")));
+        assert!(
+            !after.satisfied_by(&life(true, "TERMINATED SUCCESS")),
+            "a run that ended on its own was not cancelled"
+        );
         assert_eq!(life(false, "RUNNING").describe(), "running (RUNNING)");
+        assert_eq!(after.describe(), "cancelled");
         assert_eq!(
             serde_json::to_string(&after).unwrap(),
-            r#"{"kind":"run_life","ended":true}"#
+            r#"{"kind":"run_life","ended":true,"cancelled":true}"#
         );
         assert_eq!(Action::CancelRun.as_str(), "cancel_run");
     }

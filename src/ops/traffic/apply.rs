@@ -39,6 +39,9 @@ pub enum Turn {
     Sent,
     /// While we waited our turn, someone else changed the config to something else.
     Overtaken(EndpointConfigState),
+    /// Our answer was lost and the endpoint then read as neither before nor after: the change
+    /// may have applied and been overwritten, or not applied at all.
+    LostThenChanged(EndpointConfigState),
     /// Waiting for the other update to finish failed.
     WaitFailed(WaitError),
 }
@@ -90,7 +93,8 @@ impl TrafficChange<'_, '_, '_> {
                     } else if plan.after.satisfied_by(&live) {
                         Some(true)
                     } else {
-                        return Ok(Turn::Overtaken(live));
+                        sending.answer_lost = Some(lost.to_string());
+                        return Ok(Turn::LostThenChanged(live));
                     };
                     match Replay::WhenNotApplied.after_lost(lost, seen, resent) {
                         AfterLost::Applied => {
@@ -213,6 +217,21 @@ impl Change for TrafficChange<'_, '_, '_> {
                 failure: None,
                 message: format!("the outcome is unknown ({e}); verify it before acting again"),
                 answer_lost: false,
+            },
+            Turn::LostThenChanged(live) => Verdict {
+                outcome: Outcome::Unknown,
+                error: Some(
+                    "answer lost; the endpoint then read as neither before nor after".into(),
+                ),
+                failure: None,
+                message: format!(
+                    "the outcome is unknown: the answer was lost and endpoint {} now reads {} \
+                     (changed by someone else, with or after this change); verify it before \
+                     acting again",
+                    plan.endpoint,
+                    live.describe()
+                ),
+                answer_lost: true,
             },
             Turn::Overtaken(live) => Verdict {
                 outcome: Outcome::Failed,
