@@ -225,10 +225,17 @@ async fn a_started_run_that_cannot_be_followed_is_reported_started() {
     .expect("started, even though the wait gave up");
     assert!(report.run.run_id > 0);
     assert_eq!(report.succeeded, None);
-    let why = report.unfollowed.as_deref().expect("why it was not followed");
+    let why = report
+        .unfollowed
+        .as_deref()
+        .expect("why it was not followed");
     assert!(!why.is_empty());
     let view = journal.read().unwrap();
     let entry = view.entry(&report.journal_id).expect("journaled");
-    assert_eq!(entry.standing().label(), "ok", "the start itself is verified");
+    assert_eq!(
+        entry.standing().label(),
+        "ok",
+        "the start itself is verified"
+    );
     assert_eq!(posts(&sim, RUN_NOW), 1);
 }

@@ -190,3 +190,54 @@ async fn a_uc_approval_cut_short_is_undone_and_journaled_failed() {
         "{tags:?}"
     );
 }
+
+/// A traffic change whose answer is lost, after which someone else changes the endpoint before
+/// it can be read back: this change may have applied and been overwritten, or not applied at
+/// all. The outcome is unknown, never "failed" (nor "not sent").
+#[tokio::test]
+async fn a_lost_traffic_answer_then_someone_elses_change_is_unknown() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let sim = sim().await;
+    let c = client(&sim);
+    let (_dir, journal) = temp_journal();
+    let plan = plan_shift(&c, 5).await;
+    let theirs = plan_shift(&c, 30).await.after.to_input();
+    let (other, clock) = (client(&sim), sim.clock.clone());
+    let changed = Arc::new(AtomicBool::new(false));
+    let done = changed.clone();
+    // Someone else's update goes in as soon as ours has finished (a 409 before that).
+    let mut waiter = Waiter::real()
+        .with_sleep(Box::new(move |d: Duration| {
+            clock.advance(d);
+            let (other, theirs, done) = (other.clone(), theirs.clone(), done.clone());
+            Box::pin(async move {
+                if !done.load(Ordering::SeqCst)
+                    && other
+                        .update_endpoint_config("churn-prod", &theirs)
+                        .await
+                        .is_ok()
+                {
+                    done.store(true, Ordering::SeqCst);
+                }
+            })
+        }))
+        .with_backoff(Backoff {
+            step: Duration::from_secs(1),
+            cap: Duration::from_secs(2),
+            timeout: Duration::from_secs(60),
+        });
+    sim.script_faults(vec![
+        ScriptedFault::Pass,
+        ScriptedFault::AfterApply(Box::new(ScriptedFault::Reset)),
+    ]);
+    let out = apply(&c, &journal, &ctx(), &plan, &mut waiter)
+        .await
+        .unwrap();
+    assert!(changed.load(Ordering::SeqCst), "the other update went in");
+    assert_eq!(out.outcome, Outcome::Unknown, "{}", out.message);
+    assert!(out.message.contains("unknown"), "{}", out.message);
+    let view = journal.read().unwrap();
+    assert_eq!(view.entries[0].standing(), Standing::Unknown);
+}
