@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use mlops_console::api::{ApiError, ApiResult, Client, ErrorKind};
 use mlops_console::ops::change::judge::{Sent, Verdict, judge};
 use mlops_console::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
-use mlops_console::ops::change::replay::Replay;
+use mlops_console::ops::change::resend::Resend;
 use mlops_console::ops::journal::{Outcome, Standing};
 use mlops_console::ops::{Action, ChangeOutcome, Journal, ObjectState, OpError, Target};
 use mlops_console::sim::{self, SimHandle, SimOptions};
@@ -79,8 +79,8 @@ impl Change for Scripted {
         "promote".into()
     }
 
-    fn replay(&self) -> Replay {
-        Replay::Never
+    fn resend(&self) -> Resend {
+        Resend::Never
     }
 
     async fn prepare(&mut self, _: &Client) -> Result<(), OpError> {

@@ -10,7 +10,7 @@ use crate::ops::change::judge::{Sent, judge};
 use crate::ops::change::outcome::{ChangeContext, ChangeOutcome};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::readback::run_life;
-use crate::ops::change::replay::{AfterLost, Replay};
+use crate::ops::change::resend::{AfterLost, Resend};
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::Journal;
@@ -98,8 +98,8 @@ impl Change for RunCancel<'_> {
     }
 
     /// Cancelling a run twice does nothing more than cancelling it once.
-    fn replay(&self) -> Replay {
-        Replay::Idempotent
+    fn resend(&self) -> Resend {
+        Resend::Idempotent
     }
 
     /// Refuses a run that has already ended.
@@ -143,7 +143,7 @@ impl Change for RunCancel<'_> {
         sending.log.push(self.request_line());
         let mut answer = client.cancel_job_run(self.run_id).await;
         if let Sent::Lost(lost) = Sent::of(&answer)
-            && self.replay().after_lost(&lost, None, false) == AfterLost::SendAgain
+            && self.resend().after_lost(&lost, None, false) == AfterLost::SendAgain
         {
             sending.log.push(format!(
                 "{} (again: cancelling twice is harmless)",

@@ -11,7 +11,7 @@ use crate::ops::change::execute::{ChangeContext, FailureKind};
 use crate::ops::change::judge::{Sent, judge};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::readback::read_state;
-use crate::ops::change::replay::{AfterLost, Replay};
+use crate::ops::change::resend::{AfterLost, Resend};
 use crate::ops::change::target::{Action, ObjectState, Target};
 use crate::ops::change::verify::launched_run;
 use crate::ops::error::OpError;
@@ -76,7 +76,7 @@ impl Change for JobLaunch<'_> {
         format!("running job {}", self.job)
     }
 
-    fn replay(&self) -> Replay {
+    fn resend(&self) -> Resend {
         // As the client decides: an empty token is not sent as a key, so it cannot be resent.
         if self
             .req
@@ -84,9 +84,9 @@ impl Change for JobLaunch<'_> {
             .as_deref()
             .is_some_and(|t| !t.is_empty())
         {
-            Replay::Idempotent
+            Resend::Idempotent
         } else {
-            Replay::Never
+            Resend::Never
         }
     }
 
@@ -122,7 +122,7 @@ impl Change for JobLaunch<'_> {
         sending.log.push(request.clone());
         let mut answer = client.run_now(self.req).await;
         if let Sent::Lost(lost) = Sent::of(&answer)
-            && self.replay().after_lost(&lost, None, false) == AfterLost::SendAgain
+            && self.resend().after_lost(&lost, None, false) == AfterLost::SendAgain
         {
             // With the same idempotency token a repeat answers with the run the first request
             // started, or starts it if the first never arrived: never a second run.

@@ -14,7 +14,7 @@ use super::judge::{Sent, Verdict, judge};
 use super::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use super::plan::{Plan, Step};
 use super::readback::read_state;
-use super::replay::{AfterLost, Replay};
+use super::resend::{AfterLost, Resend};
 use super::target::ObjectState;
 
 pub use super::outcome::{ChangeContext, ChangeOutcome, FailureKind};
@@ -36,7 +36,7 @@ struct RegistryChange<'p> {
 impl RegistryChange<'_> {
     /// Sends the plan's requests in order. After a lost answer the object is read back: a
     /// request that shows as applied counts as done; one that shows as not applied is sent
-    /// again only as the replay class allows; otherwise sending stops. A request is never
+    /// again only as the resend class allows; otherwise sending stops. A request is never
     /// repeated blindly.
     async fn send_all(&self, client: &Client) -> Sending<Steps> {
         let plan = self.plan;
@@ -61,7 +61,7 @@ impl RegistryChange<'_> {
                     .await
                     .ok()
                     .and_then(|now| step.applied_in(&now));
-                match self.replay().after_lost(lost, seen, resent) {
+                match self.resend().after_lost(lost, seen, resent) {
                     AfterLost::Applied => {
                         sending.answer_lost = Some(lost.to_string());
                         sending.last = Sent::Done;
@@ -90,8 +90,8 @@ impl Change for RegistryChange<'_> {
         self.plan.action.to_string()
     }
 
-    fn replay(&self) -> Replay {
-        Replay::WhenNotApplied
+    fn resend(&self) -> Resend {
+        Resend::WhenNotApplied
     }
 
     /// Refuses a no-op plan or an object that no longer is as planned.

@@ -2,7 +2,7 @@
 //! shown in the confirm dialog or printed by the headless twin); every change — registry,
 //! traffic and canary steps, job launches — runs through [`pipeline::run`], which refuses on a
 //! read-only client, journals the attempt, sends (repeating only as the change's
-//! [`replay::Replay`] class allows), reads back, judges ([`judge`]) and journals the result;
+//! [`resend::Resend`] class allows), reads back, judges ([`judge`]) and journals the result;
 //! [`verify::verify`] settles changes whose outcome is unknown.
 
 pub mod execute;
@@ -12,6 +12,6 @@ pub mod outcome;
 pub mod pipeline;
 pub mod plan;
 pub mod readback;
-pub mod replay;
+pub mod resend;
 pub mod target;
 pub mod verify;

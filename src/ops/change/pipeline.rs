@@ -6,7 +6,7 @@
 //! 2. the change's own checks (nothing to do, a plan gone stale): nothing journaled or sent;
 //! 3. journal the attempt and sync it to disk — a journal that cannot be written stops the
 //!    change before its first request;
-//! 4. send, repeating a request whose answer was lost only as its [`Replay`] class allows;
+//! 4. send, repeating a request whose answer was lost only as its [`Resend`] class allows;
 //! 5. read back and judge: the read-back decides, never the status of the send alone. Without a
 //!    read-back a change that may have gone through stays unknown: only a definite refusal can
 //!    still be reported failed, and nothing is reported applied;
@@ -21,7 +21,7 @@ use crate::ops::journal::{Attempt, Journal, Outcome, Record, ResultRecord, Via};
 
 use super::judge::{Sent, Verdict};
 use super::outcome::{ChangeContext, ChangeOutcome};
-use super::replay::Replay;
+use super::resend::Resend;
 use super::target::{Action, ObjectState, Target};
 
 /// The id and time of a change, given when its attempt is journaled.
@@ -90,7 +90,7 @@ pub trait Change: Send {
     fn what(&self) -> String;
 
     /// How a request of this change whose answer was lost may be sent again.
-    fn replay(&self) -> Replay;
+    fn resend(&self) -> Resend;
 
     /// The checks made before anything is journaled or sent (nothing to do, a stale plan). An
     /// error stops the change there.

@@ -22,7 +22,7 @@ use crate::ops::ObjectState;
 use crate::ops::change::execute::{ChangeContext, ChangeOutcome, FailureKind};
 use crate::ops::change::judge::{Sent, Verdict, judge};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
-use crate::ops::change::replay::{AfterLost, Replay};
+use crate::ops::change::resend::{AfterLost, Resend};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Journal, Outcome};
 
@@ -55,7 +55,7 @@ struct TrafficChange<'p, 'w, 'a> {
 impl TrafficChange<'_, '_, '_> {
     /// Sends the `PUT`. A 409 waits for the other update and sends again only while the
     /// endpoint still shows our "before". A lost answer is read back once the endpoint is idle:
-    /// applied → done; still "before" → sent again as the replay class allows; anything else
+    /// applied → done; still "before" → sent again as the resend class allows; anything else
     /// stops. `sending.log` receives every request.
     async fn put(
         &mut self,
@@ -96,7 +96,7 @@ impl TrafficChange<'_, '_, '_> {
                         sending.answer_lost = Some(lost.to_string());
                         return Ok(Turn::LostThenChanged(live));
                     };
-                    match Replay::WhenNotApplied.after_lost(lost, seen, resent) {
+                    match Resend::WhenNotApplied.after_lost(lost, seen, resent) {
                         AfterLost::Applied => {
                             sending.answer_lost = Some(lost.to_string());
                             sending.last = Sent::Done;
@@ -126,8 +126,8 @@ impl Change for TrafficChange<'_, '_, '_> {
         self.plan.action.to_string()
     }
 
-    fn replay(&self) -> Replay {
-        Replay::WhenNotApplied
+    fn resend(&self) -> Resend {
+        Resend::WhenNotApplied
     }
 
     /// Waits until no update runs, then refuses a change already there or a stale plan.

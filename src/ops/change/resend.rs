@@ -1,4 +1,4 @@
-//! A change's replay class: whether a request whose answer was lost may be sent again. A
+//! A change's resend class: whether a request whose answer was lost may be sent again. A
 //! request is never repeated blindly: what may be repeated, and after what read-back, is said
 //! once here for every change.
 
@@ -6,7 +6,7 @@ use crate::api::ApiError;
 
 /// How a request whose answer was lost may be sent again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Replay {
+pub enum Resend {
     /// Never sent again: the read-back alone decides how it ended.
     Never,
     /// Sent once more only when reading back shows it not applied after the server itself
@@ -30,7 +30,7 @@ pub enum AfterLost {
     Stop,
 }
 
-impl Replay {
+impl Resend {
     /// What to do after the answer to a request was lost with `lost`: `seen` is what reading
     /// back shows (`Some(true)` applied, `Some(false)` not applied, `None` not read or neither)
     /// and `resent` whether it was already sent once more.
@@ -42,11 +42,11 @@ impl Replay {
             return AfterLost::Stop;
         }
         match self {
-            Replay::WhenNotApplied if seen == Some(false) && lost.answered_by_server() => {
+            Resend::WhenNotApplied if seen == Some(false) && lost.answered_by_server() => {
                 AfterLost::SendAgain
             }
-            Replay::Idempotent => AfterLost::SendAgain,
-            Replay::Never | Replay::WhenNotApplied => AfterLost::Stop,
+            Resend::Idempotent => AfterLost::SendAgain,
+            Resend::Never | Resend::WhenNotApplied => AfterLost::Stop,
         }
     }
 }
@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn only_a_finished_failure_shown_not_applied_is_sent_again() {
-        let r = Replay::WhenNotApplied;
+        let r = Resend::WhenNotApplied;
         assert_eq!(
             r.after_lost(&server_error(), Some(false), false),
             AfterLost::SendAgain
@@ -103,10 +103,10 @@ mod tests {
 
     #[test]
     fn idempotent_requests_are_repeated_once_and_others_never() {
-        let r = Replay::Idempotent;
+        let r = Resend::Idempotent;
         assert_eq!(r.after_lost(&reset(), None, false), AfterLost::SendAgain);
         assert_eq!(r.after_lost(&reset(), None, true), AfterLost::Stop);
-        let n = Replay::Never;
+        let n = Resend::Never;
         assert_eq!(
             n.after_lost(&server_error(), Some(false), false),
             AfterLost::Stop
