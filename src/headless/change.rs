@@ -3,6 +3,7 @@
 //! required to apply; production profiles also need `--confirm NAME` with the model's name;
 //! the outcome is journaled and mapped to a distinct exit code.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -26,6 +27,8 @@ pub struct ChangeProfile {
     pub readonly: bool,
     pub data_dir: PathBuf,
     pub approvals: ApprovalSettings,
+    /// `[training_jobs]` of config.toml (as resolved): experiment → the job training into it.
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 impl ChangeProfile {
@@ -44,6 +47,7 @@ impl ChangeProfile {
             readonly: resolved.settings.readonly,
             data_dir: data_dir.to_path_buf(),
             approvals: AppConfig::load(config_file)?.approvals,
+            training_jobs: resolved.training_jobs.clone(),
         })
     }
 

@@ -44,6 +44,9 @@ pub struct RunNowPlan {
     /// Only the ones given (what `run-now` sends as `job_parameters`).
     #[serde(skip)]
     pub overrides: BTreeMap<String, String>,
+    /// `[training_jobs]` of config.toml, to find the MLflow run a followed run logged.
+    #[serde(skip)]
+    pub training_jobs: BTreeMap<String, i64>,
 }
 
 impl RunNowPlan {
@@ -139,6 +142,7 @@ pub async fn plan_run(
         job: job.display_name(),
         parameters: effective_parameters(&job, params),
         overrides: params.iter().cloned().collect(),
+        training_jobs: BTreeMap::new(),
     })
 }
 
@@ -240,7 +244,7 @@ pub async fn start(
             Ok(ended) => {
                 report.run = RunSummary::of(&ended);
                 report.succeeded = Some(ended.succeeded());
-                match job_run::read(client, run_id, &BTreeMap::new()).await {
+                match job_run::read(client, run_id, &plan.training_jobs).await {
                     Ok(view) => report.ended = Some(view),
                     Err(e) => log(&format!(
                         "warning: cannot read the tasks of run {run_id}: {e}"
@@ -308,7 +312,10 @@ pub async fn run_now(client: &Client, session: &ChangeProfile, args: &JobRunNowA
     }
     let json_out = args.confirm.json;
     let plan = match plan_run(client, &args.job, &args.params).await {
-        Ok(p) => p,
+        Ok(p) => RunNowPlan {
+            training_jobs: session.training_jobs.clone(),
+            ..p
+        },
         Err(e) => return report_error(&e, false, None),
     };
     let held = change::confirmation(&plan.job, "job", session, &args.confirm);
