@@ -6,51 +6,18 @@
 
 mod headless_support;
 
-use mlops_console::api::Client;
-use mlops_console::api::models::jobs::{ListRunsRequest, RunNowRequest};
-use mlops_console::sim::SimHandle;
+use mlops_console::api::models::jobs::RunNowRequest;
 use serde_json::Value;
 
-use headless_support::{CONFLICT_OR_PERMISSION, Env, NOT_FOUND, OK, PRODUCTION, USAGE};
+use headless_support::{
+    CONFLICT_OR_PERMISSION, Env, NOT_FOUND, OK, PRODUCTION, USAGE, job_id, posts, runs_of,
+};
 
 const SCORE: &str = "churn-batch-score";
 const REFRESH: &str = "feature-refresh";
 const RETRAIN: &str = "churn-retrain";
 const RUN_NOW: &str = "/api/2.2/jobs/run-now";
 const CANCEL: &str = "/api/2.2/jobs/runs/cancel";
-
-fn posts(sim: &SimHandle, path: &str) -> usize {
-    let log = sim.request_log();
-    log.iter()
-        .filter(|r| r.method == "POST" && r.path == path)
-        .count()
-}
-
-async fn job_id(c: &Client, name: &str) -> i64 {
-    let jobs = c.list_all_jobs(&Default::default()).await.unwrap();
-    jobs.iter()
-        .find(|j| j.settings.name == name)
-        .unwrap()
-        .job_id
-}
-
-/// Every run of the job, newest first (the demo's histories fit in a few pages).
-async fn runs_of(c: &Client, job: i64) -> Vec<mlops_console::api::models::jobs::JobRun> {
-    let mut req = ListRunsRequest {
-        job_id: Some(job),
-        limit: Some(25),
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    loop {
-        let page = c.list_job_runs(&req).await.unwrap();
-        out.extend(page.runs);
-        match page.next_page_token {
-            Some(t) => req.page_token = Some(t),
-            None => return out,
-        }
-    }
-}
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))

@@ -8,44 +8,17 @@ mod headless_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mlops_console::api::Client;
-use mlops_console::api::models::jobs::{JobRun, ListRunsRequest};
 use mlops_console::headless::jobs_change::{JobsError, Log, plan_run, start};
 use mlops_console::ops::jobs::Poll;
 use mlops_console::ops::journal::Outcome;
 use mlops_console::ops::{Action, ChangeContext, Journal};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
-use headless_support::{CONFLICT_OR_PERMISSION, client};
+use headless_support::{CONFLICT_OR_PERMISSION, client, posts, runs_of};
 
 const SCORE: &str = "churn-batch-score";
 const REFRESH: &str = "feature-refresh";
 const RUN_NOW: &str = "/api/2.2/jobs/run-now";
-
-fn posts(sim: &SimHandle, path: &str) -> usize {
-    let log = sim.request_log();
-    log.iter()
-        .filter(|r| r.method == "POST" && r.path == path)
-        .count()
-}
-
-/// Every run of the job, newest first.
-async fn runs_of(c: &Client, job: i64) -> Vec<JobRun> {
-    let mut req = ListRunsRequest {
-        job_id: Some(job),
-        limit: Some(25),
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    loop {
-        let page = c.list_job_runs(&req).await.unwrap();
-        out.extend(page.runs);
-        match page.next_page_token {
-            Some(t) => req.page_token = Some(t),
-            None => return out,
-        }
-    }
-}
 
 async fn manual_sim() -> SimHandle {
     sim::start(SimOptions {

@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mlops_console::api::Client;
-use mlops_console::api::models::jobs::ListJobsRequest;
 use mlops_console::api::models::mlflow::lookup;
 use mlops_console::headless::train::{Log, TrainRequest, execute};
 use mlops_console::ops::jobs::Poll;
@@ -18,7 +16,7 @@ use mlops_console::ops::{Action, ChangeContext, Journal};
 use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
 use serde_json::Value;
 
-use headless_support::{CHURN, Out, Sandbox, client};
+use headless_support::{CHURN, Out, Sandbox, client, job_id};
 
 async fn sim_on(clock: SimClock) -> SimHandle {
     sim::start(SimOptions {
@@ -51,14 +49,6 @@ fn ctx() -> ChangeContext {
         actor: None,
         production: false,
     }
-}
-
-async fn job_id(c: &Client, name: &str) -> i64 {
-    let req = ListJobsRequest {
-        name: Some(name.into()),
-        ..Default::default()
-    };
-    c.list_jobs(&req).await.unwrap().jobs[0].job_id
 }
 
 #[tokio::test]

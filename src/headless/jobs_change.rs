@@ -19,7 +19,9 @@ use crate::ops::error::OpError;
 use crate::ops::jobs::{Poll, WaitError, cancel_run, wait_for_job_run};
 use crate::ops::journal::{Journal, Outcome};
 use crate::ops::launch::{LaunchOutcome, idempotency_token, launch_job};
-use crate::ops::training::{ParameterValue, effective_parameters, unknown_parameters};
+use crate::ops::training::{
+    ParameterValue, UnknownParameters, check_parameters, effective_parameters,
+};
 
 use super::change::{self, ChangeProfile};
 use super::job_run::{self, JobRunView};
@@ -78,12 +80,8 @@ impl RunNowPlan {
 pub enum JobsError {
     #[error(transparent)]
     Lookup(#[from] JobLookupError),
-    #[error("job {job} has no parameter {names}; it takes: {known}")]
-    UnknownParameters {
-        job: String,
-        names: String,
-        known: String,
-    },
+    #[error(transparent)]
+    UnknownParameters(#[from] UnknownParameters),
     #[error(transparent)]
     Api(#[from] ApiError),
     /// Nothing was sent (read-only profile, journal not writable).
@@ -92,17 +90,14 @@ pub enum JobsError {
     /// Sent, but not started as intended (refused, lost or not read back); journaled.
     #[error("{} (journal {})", .0.message, .0.id)]
     Launch(Box<LaunchOutcome>),
-    #[error(transparent)]
-    Wait(#[from] WaitError),
 }
 
 impl JobsError {
     pub fn exit_code(&self) -> i32 {
         match self {
             JobsError::Lookup(e) => e.exit_code(),
-            JobsError::UnknownParameters { .. } => exit::USAGE,
-            JobsError::Api(e) | JobsError::Wait(WaitError::Api(e)) => exit::for_api_error(e),
-            JobsError::Wait(_) => exit::FAILURE,
+            JobsError::UnknownParameters(_) => exit::USAGE,
+            JobsError::Api(e) => exit::for_api_error(e),
             JobsError::Op(e) => change::code_for(e),
             JobsError::Launch(l) => match (l.outcome, &l.error) {
                 (Outcome::Failed, Some(e)) => exit::for_api_error(e),
@@ -119,24 +114,7 @@ pub async fn plan_run(
     params: &[(String, String)],
 ) -> Result<RunNowPlan, JobsError> {
     let job = resolve(client, job).await?;
-    let unknown = unknown_parameters(&job, params);
-    if !unknown.is_empty() {
-        let known: Vec<&str> = job
-            .settings
-            .parameters
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect();
-        return Err(JobsError::UnknownParameters {
-            job: job.display_name(),
-            names: unknown.join(", "),
-            known: if known.is_empty() {
-                "none".into()
-            } else {
-                known.join(", ")
-            },
-        });
-    }
+    check_parameters(&job, params)?;
     Ok(RunNowPlan {
         job_id: job.job_id,
         job: job.display_name(),

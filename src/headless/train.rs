@@ -22,8 +22,8 @@ use crate::ops::jobs::{Poll, WaitError, wait_for_job_run};
 use crate::ops::journal::{Journal, Outcome};
 use crate::ops::launch::{LaunchOutcome, idempotency_token, launch_job};
 use crate::ops::training::{
-    LinkError, LinkSource, ParameterValue, effective_parameters, linked_job, mlflow_run_of,
-    unknown_parameters,
+    LinkError, LinkSource, ParameterValue, UnknownParameters, check_parameters,
+    effective_parameters, linked_job, mlflow_run_of,
 };
 
 use super::fetch::{self, Lookup};
@@ -102,12 +102,8 @@ pub enum TrainError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Link(#[from] LinkError),
-    #[error("job {job} has no parameter {names}; it takes: {known}")]
-    UnknownParameters {
-        job: String,
-        names: String,
-        known: String,
-    },
+    #[error(transparent)]
+    UnknownParameters(#[from] UnknownParameters),
     #[error(transparent)]
     Wait(#[from] WaitError),
     /// The launch could not start (read-only profile, journal not writable): nothing was sent.
@@ -123,7 +119,7 @@ impl TrainError {
         match self {
             TrainError::Api(e) | TrainError::Wait(WaitError::Api(e)) => exit::for_api_error(e),
             TrainError::ExperimentNotFound(_) | TrainError::Link(_) => exit::NOT_FOUND,
-            TrainError::UnknownParameters { .. } => exit::USAGE,
+            TrainError::UnknownParameters(_) => exit::USAGE,
             TrainError::Wait(WaitError::TimedOut { .. } | WaitError::StillUpdating { .. }) => {
                 exit::FAILURE
             }
@@ -153,24 +149,7 @@ pub async fn execute(
     };
     let (job_id, linked_by) = linked_job(&experiment, req.training_jobs)?;
     let job = client.get_job(job_id).await?;
-    let unknown = unknown_parameters(&job, req.params);
-    if !unknown.is_empty() {
-        let known: Vec<&str> = job
-            .settings
-            .parameters
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect();
-        return Err(TrainError::UnknownParameters {
-            job: job.display_name(),
-            names: unknown.join(", "),
-            known: if known.is_empty() {
-                "none".into()
-            } else {
-                known.join(", ")
-            },
-        });
-    }
+    check_parameters(&job, req.params)?;
     let parameters = effective_parameters(&job, req.params);
     let shown: Vec<String> = parameters
         .iter()

@@ -79,6 +79,40 @@ pub fn unknown_parameters<'a>(job: &Job, params: &'a [(String, String)]) -> Vec<
         .collect()
 }
 
+/// A run asked with parameters its job does not define.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("job {job} has no parameter {names}; it takes: {known}")]
+pub struct UnknownParameters {
+    pub job: String,
+    /// The names given that the job does not define, comma-separated.
+    pub names: String,
+    /// The job's parameters, comma-separated (`none` without any).
+    pub known: String,
+}
+
+/// Refuses `params` naming a parameter `job` does not define (see [`unknown_parameters`]).
+pub fn check_parameters(job: &Job, params: &[(String, String)]) -> Result<(), UnknownParameters> {
+    let unknown = unknown_parameters(job, params);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<&str> = job
+        .settings
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    Err(UnknownParameters {
+        job: job.display_name(),
+        names: unknown.join(", "),
+        known: if known.is_empty() {
+            "none".into()
+        } else {
+            known.join(", ")
+        },
+    })
+}
+
 /// Every job parameter with the value a run started with `params` will use, and whether it is
 /// the job's default.
 pub fn effective_parameters(job: &Job, params: &[(String, String)]) -> Vec<ParameterValue> {

@@ -5,9 +5,11 @@
 #![allow(dead_code, unused_imports)] // each test crate uses a different part of this
 
 mod env;
+mod jobs;
 mod sandbox;
 
 pub use env::{Env, PRODUCTION, canary_plan, promote_confirmed};
+pub use jobs::{job_id, posts, runs_of};
 pub use sandbox::Sandbox;
 
 use serde_json::Value;
