@@ -59,7 +59,7 @@ fn terminal_events_match_file_keys() {
 fn defaults_parse_cleanly_without_conflicts() {
     // `Keymap::default()` debug-asserts that the embedded file has no warnings.
     let km = Keymap::default();
-    for ctx in Context::ALL {
+    for ctx in Context::all() {
         let mut seen = Vec::new();
         for (action, keys) in km.bindings(ctx) {
             for k in keys {
@@ -186,7 +186,7 @@ fn a_global_key_that_a_screen_binds_first_is_reported() {
     let (km, warnings) = Keymap::with_overrides("user", example);
     assert!(warnings.is_empty(), "{warnings:?}");
     let ctrl_q = key(KeyCode::Char('q'), KeyModifiers::CONTROL);
-    for ctx in Context::ALL {
+    for ctx in Context::all() {
         let bound = Keymap::default().resolve(&[ctx], &ctrl_q);
         assert!(bound.is_none(), "ctrl-q is taken in [{}]", ctx.name());
     }

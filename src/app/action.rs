@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::room::Verb;
 use super::screen::ScreenId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -117,6 +118,9 @@ pub enum Action {
     /// Jump to a screen (the palette's `:models`, `render_offscreen`); bound keys use `goto_*`.
     #[serde(skip)]
     Goto(ScreenId),
+    /// A verb a room declares for itself (bound in the room's own keymap context).
+    #[serde(skip)]
+    Verb(&'static Verb),
 }
 
 impl Action {
@@ -164,7 +168,7 @@ impl Action {
                 | Action::CanaryAbort
                 | Action::CanaryNew
                 | Action::CanaryLoad
-        )
+        ) || matches!(self, Action::Verb(v) if v.mutating)
     }
 
     /// A short label for the hint bar.
@@ -242,7 +246,17 @@ impl Action {
             Action::TestQuery => "test query",
             Action::Toggle => "toggle",
             Action::Confirm => "confirm",
-            _ => "",
+            Action::Verb(v) => v.label,
+            Action::GotoOverview
+            | Action::GotoExperiments
+            | Action::GotoModels
+            | Action::GotoApprovals
+            | Action::GotoServing
+            | Action::GotoMonitoring
+            | Action::GotoFeatures
+            | Action::GotoJobs
+            | Action::GotoAudit
+            | Action::Goto(_) => "",
         }
     }
 
@@ -337,7 +351,17 @@ impl Action {
             Action::TestQuery => "send a sample request and show the answer, entity and latency",
             Action::Toggle => "select / unselect",
             Action::Confirm => "confirm",
-            _ => "",
+            Action::Verb(v) => v.description,
+            Action::GotoOverview
+            | Action::GotoExperiments
+            | Action::GotoModels
+            | Action::GotoApprovals
+            | Action::GotoServing
+            | Action::GotoMonitoring
+            | Action::GotoFeatures
+            | Action::GotoJobs
+            | Action::GotoAudit
+            | Action::Goto(_) => "",
         }
         .to_string()
     }

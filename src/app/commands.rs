@@ -4,7 +4,8 @@
 use crate::app::keymap::Context;
 
 use super::action::Action;
-use super::screen::{ScreenId, ScreenRoute};
+use super::room::Offer;
+use super::screen::ScreenId;
 use super::screens;
 use super::state::{Overlay, State};
 
@@ -59,46 +60,31 @@ pub fn hints(state: &State) -> Vec<Hint> {
     let filtering = screens::list_view(state).is_some_and(|v| v.filtering);
     let has_filter = screens::list_view(state).is_some_and(|v| v.has_filter());
     let can_go_back = state.nav.len() > 1 || has_filter;
-    let back = if state.nav.len() > 1 {
-        None
-    } else {
-        Some("clear")
-    };
-    let wanted: Vec<(Action, Option<&'static str>)> = match (&state.overlay, state.route()) {
-        (Overlay::Help { .. } | Overlay::Query(_) | Overlay::ApprovalDetail(_), _) => {
+    let wanted: Vec<Offer> = match &state.overlay {
+        Overlay::Help { .. } | Overlay::Query(_) | Overlay::ApprovalDetail(_) => {
             vec![(Close, None), (MoveDown, Some("scroll"))]
         }
-        (Overlay::Palette(_), _) => vec![(Submit, None), (Complete, None), (Cancel, None)],
-        (Overlay::Picker(_), _) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
-        (Overlay::TrainingForm(_), _) => vec![
+        Overlay::Palette(_) => vec![(Submit, None), (Complete, None), (Cancel, None)],
+        Overlay::Picker(_) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
+        Overlay::TrainingForm(_) => vec![
             (MoveDown, Some("next field")),
             (Submit, Some("review")),
             (Cancel, None),
         ],
-        (Overlay::Confirm(_), _) if state.session.production => {
+        Overlay::Confirm(_) if state.session.production => {
             vec![
                 (Submit, Some("confirm (type the name first)")),
                 (Cancel, None),
             ]
         }
-        (Overlay::Confirm(c), _) => {
-            let label = match c.action {
-                super::form::ConfirmAction::RunJob { .. } => Some("run it"),
-                super::form::ConfirmAction::Change { .. }
-                | super::form::ConfirmAction::Traffic { .. } => None,
-                super::form::ConfirmAction::Canary { .. } => Some("start it"),
-                super::form::ConfirmAction::CanaryAbort { .. } => Some("abort it"),
-                super::form::ConfirmAction::CanaryResume { .. } => Some("resume it"),
-            };
-            vec![(Confirm, label), (Cancel, None)]
-        }
-        (Overlay::Prompt(p), _) if p.offers_archive() => vec![
+        Overlay::Confirm(c) => vec![(Confirm, c.action.confirm_label()), (Cancel, None)],
+        Overlay::Prompt(p) if p.offers_archive() => vec![
             (Submit, Some("review")),
             (MoveDown, Some("archive existing")),
             (Cancel, None),
         ],
-        (Overlay::Prompt(_), _) => vec![(Submit, Some("review")), (Cancel, None)],
-        (Overlay::CanaryForm(f), _) => vec![
+        Overlay::Prompt(_) => vec![(Submit, Some("review")), (Cancel, None)],
+        Overlay::CanaryForm(f) => vec![
             (MoveDown, Some("next field")),
             (
                 Submit,
@@ -109,197 +95,13 @@ pub fn hints(state: &State) -> Vec<Hint> {
             ),
             (Cancel, None),
         ],
-        (Overlay::Candidates(_), _) => vec![
+        Overlay::Candidates(_) => vec![
             (MoveDown, None),
             (Submit, Some("roll back to it")),
             (Cancel, None),
         ],
-        (_, ScreenRoute::ModelDetail { .. }) => vec![
-            (OpenRun, None),
-            (Promote, None),
-            (Rollback, None),
-            (Approve, None),
-            (Reject, None),
-            (CopyId, None),
-            (Back, None),
-            (Help, None),
-        ],
-        (_, ScreenRoute::Screen(ScreenId::Approvals)) => vec![
-            (Open, Some("details")),
-            (Approve, None),
-            (Reject, None),
-            (Filter, None),
-            (Refresh, None),
-            (Back, back),
-            (Help, None),
-            (Quit, None),
-        ],
-        (_, ScreenRoute::Screen(ScreenId::Audit)) => vec![
-            (Verify, None),
-            (ThisWorkspace, None),
-            (Filter, None),
-            (CopyId, None),
-            (Refresh, None),
-            (Back, back),
-            (Help, None),
-            (Quit, None),
-        ],
-        _ if filtering && matches!(state.route(), ScreenRoute::Runs { .. }) => {
-            let text = state.runs.view.filter_text();
-            let submit = if crate::ops::run_filter::is_filter(text) {
-                "search server"
-            } else {
-                "keep filter"
-            };
-            vec![(Submit, Some(submit)), (Cancel, Some("clear"))]
-        }
-        _ if filtering && matches!(state.route(), ScreenRoute::EndpointLogs { .. }) => {
-            vec![(Submit, Some("keep search")), (Cancel, Some("clear"))]
-        }
-        _ if filtering => vec![(Submit, Some("keep filter")), (Cancel, Some("clear"))],
-        // The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
-        (_, ScreenRoute::Screen(ScreenId::Overview)) => vec![
-            (GotoServing, None),
-            (GotoApprovals, None),
-            (GotoAudit, None),
-            (GotoExperiments, None),
-            (Refresh, None),
-            (Help, None),
-            (Quit, None),
-        ],
-        (_, ScreenRoute::ExperimentDetail { .. }) => vec![
-            (Open, Some("runs")),
-            (MoveDown, Some("next")),
-            (MoveUp, Some("prev")),
-            (LaunchTraining, None),
-            (CopyId, None),
-            (Back, None),
-            (Help, None),
-            (Quit, None),
-        ],
-        (_, ScreenRoute::Runs { .. }) => vec![
-            (Open, None),
-            (Filter, None),
-            (ColumnLeft, None),
-            (ColumnRight, None),
-            (Sort, None),
-            (Mark, None),
-            (Compare, None),
-            (Sweep, None),
-            (ToggleNested, None),
-            (Columns, None),
-            (LaunchTraining, None),
-            (Info, None),
-            (Back, back),
-            (Help, None),
-            (Quit, None),
-        ],
-        (_, ScreenRoute::RunDetail { .. }) => vec![
-            (ChartMetrics, None),
-            (XAxis, None),
-            (ZoomIn, None),
-            (ZoomOut, None),
-            (ExportChart, None),
-            (OpenParent, None),
-            (Sweep, None),
-            (MoveDown, Some("scroll")),
-            (Back, None),
-            (Help, None),
-        ],
-        (_, ScreenRoute::Sweep { .. }) => vec![
-            (Open, None),
-            (Objective, None),
-            (FlipDirection, None),
-            (ScatterParam, None),
-            (Filter, None),
-            (ExportChart, None),
-            (Back, back),
-            (Help, None),
-        ],
-        (_, ScreenRoute::Compare { .. }) => vec![
-            (DiffOnly, None),
-            (ChartMetrics, Some("metric")),
-            (XAxis, None),
-            (ZoomIn, None),
-            (ZoomOut, None),
-            (ExportChart, None),
-            (MoveDown, Some("scroll")),
-            (Back, None),
-            (Help, None),
-        ],
-        (_, ScreenRoute::Training { .. }) => vec![(Back, None), (Help, None), (Quit, None)],
-        // A running plan offers pause / abort; otherwise a new plan.
-        (_, ScreenRoute::Canary { name })
-            if state.canary.plan(name).is_some_and(|p| p.is_live()) =>
-        {
-            vec![
-                (CanaryPause, None),
-                (CanaryAbort, None),
-                (MoveUp, Some("scroll")),
-                (Back, None),
-                (Help, None),
-            ]
-        }
-        (_, ScreenRoute::Canary { .. }) => vec![
-            (CanaryNew, None),
-            (CanaryLoad, None),
-            (MoveUp, Some("scroll")),
-            (Back, None),
-            (Help, None),
-        ],
-        (_, ScreenRoute::Endpoint { .. }) => vec![
-            (ShiftUp, None),
-            (ShiftDown, None),
-            (SetSplit, None),
-            (PromoteCanary, None),
-            (Rollback, None),
-            (Canary, None),
-            (AbView, None),
-            (Logs, None),
-            (TestQuery, None),
-            (Window, None),
-            (Back, None),
-            (Help, None),
-        ],
-        (_, ScreenRoute::EndpointLogs { .. }) => vec![
-            (SwitchLogs, None),
-            (Filter, Some("search")),
-            (NextMatch, None),
-            (PrevMatch, None),
-            (Follow, None),
-            (PanRight, Some("long lines")),
-            (MoveDown, Some("scroll")),
-            (Back, None),
-            (Help, None),
-        ],
-        (_, ScreenRoute::AbView { .. }) => vec![
-            (MoveDown, Some("other B")),
-            (Window, None),
-            (Refresh, None),
-            (Back, None),
-            (Help, None),
-        ],
-        // At 80 columns these fit; `y` and `:` are in the help.
-        (_, ScreenRoute::Screen(ScreenId::Experiments)) => vec![
-            (Open, Some("runs")),
-            (Filter, None),
-            (Info, None),
-            (LaunchTraining, None),
-            (Refresh, None),
-            (Back, back),
-            (Help, None),
-            (Quit, None),
-        ],
-        (_, ScreenRoute::Screen(_)) => vec![
-            (Open, None),
-            (Filter, None),
-            (CopyId, None),
-            (Refresh, None),
-            (Back, back),
-            (Palette, None),
-            (Help, None),
-            (Quit, None),
-        ],
+        Overlay::None if filtering => screens::room(state.route()).filter_offers(state),
+        Overlay::None => screens::room(state.route()).offers(state, state.route()),
     };
     let contexts = active_contexts(state);
     let key = |a: Action| {
@@ -342,29 +144,7 @@ pub fn help(state: &State) -> Vec<HelpSection> {
     contexts
         .into_iter()
         .map(|ctx| HelpSection {
-            title: match ctx {
-                Context::Global => "Everywhere",
-                Context::List => "Lists",
-                Context::Detail => "Experiment",
-                Context::Experiments => "Experiments",
-                Context::Runs => "Runs",
-                Context::Run => "Run",
-                Context::Sweep => "Sweep",
-                Context::Compare => "Compare",
-                Context::Chart => "Charts",
-                Context::Versions => "Versions",
-                Context::Approvals => "Approvals",
-                Context::Audit => "Audit",
-                Context::Endpoint => "Endpoint",
-                Context::Canary => "Canary panel",
-                Context::Logs => "Logs",
-                Context::Ab => "A/B comparison",
-                Context::Input => "In the : palette and / filter",
-                Context::Picker => "Choice popup",
-                Context::Form => "Forms (launch, comment, alias)",
-                Context::Confirm => "Confirm dialog",
-                Context::Help => "Help",
-            },
+            title: ctx.title(),
             rows: state
                 .keymap
                 .bindings(ctx)

@@ -73,6 +73,12 @@ pub enum Effect {
     LoadCanaries,
     /// Read a plan file; answers `CanaryNews::PlanFile`.
     ReadPlanFile { path: String },
+    /// A confirmed change of a room (`screens::RoomChange`), sent through the change pipeline;
+    /// answers `Payload::Room` under `req`. Never aborted once started.
+    RoomChange {
+        req: RequestId,
+        change: super::screens::RoomChange,
+    },
     ExportChart {
         spec: Box<ChartSpec>,
         stem: String,
@@ -177,6 +183,8 @@ pub enum Fetch {
         entity: String,
         kind: LogKind,
     },
+    /// A read of a room that nests its own (`screens::RoomFetch`).
+    Room(super::screens::RoomFetch),
 }
 
 /// A registry change to plan.
@@ -217,6 +225,7 @@ impl Fetch {
             Fetch::Endpoint { .. } => ResourceKey::Endpoint,
             Fetch::EndpointMetrics { .. } => ResourceKey::EndpointMetrics,
             Fetch::EntityLogs { kind, .. } => ResourceKey::logs(*kind),
+            Fetch::Room(f) => ResourceKey::Room(f.key()),
         }
     }
 }

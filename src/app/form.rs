@@ -2,6 +2,7 @@
 //! `update::confirm` route keys here and the rooms (`screens::training`, `change`, `canary`)
 //! decide what submitting and confirming do.
 
+use super::screens::RoomChange;
 use std::collections::BTreeMap;
 
 use tui_input::Input;
@@ -122,9 +123,39 @@ pub enum ConfirmAction {
     CanaryAbort { state: Box<CanaryState> },
     /// Resume a plan that paused on an outside change: it puts the step's split back.
     CanaryResume { state: Box<CanaryState> },
+    /// A change of a room that nests its own (`screens::RoomChange`).
+    Room(Box<RoomConfirm>),
+}
+
+/// The dialog of a room's change: what the room says about it, and the change itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomConfirm {
+    /// "run job churn-batch-score now" (after "Confirm: ").
+    pub what: String,
+    /// Rows of the body: a label and its value.
+    pub rows: Vec<(String, String)>,
+    /// Lines in the warning colour under the rows.
+    pub warnings: Vec<String>,
+    /// What must be typed on a production profile.
+    pub name: String,
+    /// The confirm key's hint: "run it".
+    pub verb: &'static str,
+    pub change: RoomChange,
 }
 
 impl ConfirmAction {
+    /// The confirm key's hint ("run it"), where the dialog's title does not say it already.
+    pub fn confirm_label(&self) -> Option<&'static str> {
+        match self {
+            ConfirmAction::RunJob { .. } => Some("run it"),
+            ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. } => None,
+            ConfirmAction::Canary { .. } => Some("start it"),
+            ConfirmAction::CanaryAbort { .. } => Some("abort it"),
+            ConfirmAction::CanaryResume { .. } => Some("resume it"),
+            ConfirmAction::Room(c) => Some(c.verb),
+        }
+    }
+
     /// What must be typed on a production profile: the object's name.
     pub fn confirm_name(&self) -> &str {
         match self {
@@ -135,6 +166,7 @@ impl ConfirmAction {
             ConfirmAction::CanaryAbort { state } | ConfirmAction::CanaryResume { state } => {
                 &state.plan.endpoint
             }
+            ConfirmAction::Room(c) => &c.name,
         }
     }
 }

@@ -11,6 +11,8 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
+use super::screen::ScreenId;
+use super::screens::verbs;
 
 const DEFAULT_KEYMAP: &str = include_str!("default_keymap.toml");
 
@@ -178,10 +180,13 @@ pub enum Context {
     Form,
     Confirm,
     Help,
+    /// The keys of a room's own verbs (`[jobs]`): see `screens::verbs`.
+    Room(ScreenId),
 }
 
 impl Context {
-    pub const ALL: [Context; 21] = [
+    /// The fixed contexts; [`Context::all`] adds the rooms that declare verbs.
+    const FIXED: [Context; 21] = [
         Context::Global,
         Context::List,
         Context::Detail,
@@ -205,8 +210,18 @@ impl Context {
         Context::Help,
     ];
 
+    /// Every context: the fixed ones, then one per room that declares verbs.
+    pub fn all() -> Vec<Context> {
+        let rooms = ScreenId::ALL
+            .into_iter()
+            .filter(|id| !verbs(*id).is_empty())
+            .map(Context::Room);
+        Context::FIXED.into_iter().chain(rooms).collect()
+    }
+
     pub fn name(self) -> &'static str {
         match self {
+            Context::Room(id) => id.command(),
             Context::Global => "global",
             Context::List => "list",
             Context::Detail => "detail",
@@ -232,7 +247,43 @@ impl Context {
     }
 
     pub fn from_name(s: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| c.name() == s)
+        Context::all().into_iter().find(|c| c.name() == s)
+    }
+
+    /// The heading of this context's group in the `?` help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Lists",
+            Context::Detail => "Experiment",
+            Context::Experiments => "Experiments",
+            Context::Runs => "Runs",
+            Context::Run => "Run",
+            Context::Sweep => "Sweep",
+            Context::Compare => "Compare",
+            Context::Chart => "Charts",
+            Context::Versions => "Versions",
+            Context::Approvals => "Approvals",
+            Context::Audit => "Audit",
+            Context::Endpoint => "Endpoint",
+            Context::Canary => "Canary panel",
+            Context::Logs => "Logs",
+            Context::Ab => "A/B comparison",
+            Context::Input => "In the : palette and / filter",
+            Context::Picker => "Choice popup",
+            Context::Form => "Forms (launch, comment, alias)",
+            Context::Confirm => "Confirm dialog",
+            Context::Help => "Help",
+            Context::Room(id) => id.title(),
+        }
+    }
+
+    /// An action named in this context's section: a built-in one, or the room's own verb.
+    fn action(self, name: &str) -> Option<Action> {
+        Action::from_name(name).or_else(|| match self {
+            Context::Room(id) => verbs(id).iter().find(|v| v.name == name).map(Action::Verb),
+            _ => None,
+        })
     }
 
     /// Popups and text inputs: consulted alone, never on top of [global].
@@ -261,6 +312,12 @@ impl Default for Keymap {
         let mut warnings = Vec::new();
         km.apply("default keymap", DEFAULT_KEYMAP, &mut warnings);
         debug_assert!(warnings.is_empty(), "default keymap: {warnings:?}");
+        for id in ScreenId::ALL {
+            for verb in verbs(id) {
+                let keys = verb.keys.iter().filter_map(|k| KeyChord::parse(k).ok());
+                km.bind(Context::Room(id), Action::Verb(verb), keys.collect());
+            }
+        }
         km
     }
 }
@@ -305,7 +362,7 @@ impl Keymap {
             let mut claimed: Vec<(KeyChord, Action)> = Vec::new();
             for (action_name, value) in table {
                 let at = format!("{label}: [{ctx_name}] {action_name}");
-                let Some(action) = Action::from_name(action_name) else {
+                let Some(action) = ctx.action(action_name) else {
                     warnings.push(format!("{at}: unknown action"));
                     continue;
                 };
@@ -378,7 +435,7 @@ impl Keymap {
             if ctx != Context::Global {
                 continue;
             }
-            let shadowed: Vec<String> = Context::ALL
+            let shadowed: Vec<String> = Context::all()
                 .into_iter()
                 .filter(|c| !c.is_text_entry() && *c != Context::Global)
                 .filter_map(|c| holder(c).map(|a| format!("{a:?} in [{}]", c.name())))

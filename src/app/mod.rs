@@ -20,6 +20,7 @@ pub mod palette;
 pub mod picker;
 pub mod prompt;
 pub mod remote;
+pub mod room;
 pub mod runtime;
 pub mod screen;
 pub mod screens;

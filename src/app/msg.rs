@@ -139,6 +139,8 @@ pub enum ResourceKey {
     BuildLogs,
     /// A canary plan's runner (a panic is reported under its request id).
     Canary,
+    /// A resource of a room that nests its own (`screens::RoomKey`).
+    Room(super::screens::RoomKey),
 }
 
 impl ResourceKey {
@@ -242,6 +244,8 @@ pub enum Payload {
     QueryAnswered(Result<Box<QueryOutcome>, String>),
     /// A served entity's log text as the API returned it (whose, so late answers are dropped).
     EntityLogs(LogSource, ApiResult<String>),
+    /// An answer for a room that nests its own (`screens::RoomLoaded`).
+    Room(super::screens::RoomLoaded),
 }
 
 impl Payload {
@@ -277,6 +281,7 @@ impl Payload {
             Payload::ChangeProgress(_) => ResourceKey::ChangeProgress,
             Payload::QueryAnswered(_) => ResourceKey::TestQuery,
             Payload::EntityLogs(source, _) => ResourceKey::logs(source.kind),
+            Payload::Room(loaded) => ResourceKey::Room(loaded.key()),
         }
     }
 }

@@ -146,6 +146,7 @@ impl Runtime {
                 idempotency_token,
             } => self.run_job(req, job_id, job_parameters, idempotency_token),
             Effect::ApplyChange { req, plan } => self.apply_change(req, *plan),
+            Effect::RoomChange { req, change } => self.apply_room_change(req, change),
             Effect::VerifyUnknown { req } => self.verify_unknown(req),
             Effect::ExportChart { spec, stem, fg, bg } => {
                 self.export_chart(*spec, stem, ChartColors { fg, bg })
@@ -265,6 +266,20 @@ impl Runtime {
         let (env, tx) = (self.env.clone(), self.tx.clone());
         spawn_supervised(self.tx.clone(), ResourceKey::ApplyChange, req, async move {
             let payload = Payload::ChangeApplied(fetch::registry::apply(&env, &plan).await);
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload,
+            });
+        });
+    }
+
+    /// A room's change: like `run_job`, never aborted once started.
+    fn apply_room_change(&self, req: RequestId, change: super::screens::RoomChange) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        let key = ResourceKey::Room(change.key());
+        spawn_supervised(self.tx.clone(), key, req, async move {
+            let payload = super::screens::apply_room(&env, change).await;
             let _ = tx.send(Msg::Loaded {
                 req,
                 at_ms: now_ms(),

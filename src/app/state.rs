@@ -259,6 +259,7 @@ impl State {
     /// Requests in flight (one per loading resource); shown in the status bar.
     pub fn loading_count(&self) -> usize {
         self.overview.loading_count()
+            + super::screens::room_loading(self)
             + [
                 self.experiments.list.is_loading(),
                 self.runs.rows.is_loading(),

@@ -8,12 +8,12 @@ use ratatui::widgets::{Clear, Padding, Paragraph};
 
 use crate::app::State;
 use crate::app::action::Action;
-use crate::app::form::{Confirm, ConfirmAction};
+use crate::app::form::{Confirm, ConfirmAction, RoomConfirm};
 use crate::app::keymap::Context;
 use crate::theme::Role;
 
 use super::glyphs::glyphs;
-use super::widgets::{centered, panel};
+use super::widgets::{centered, escaped, panel};
 
 fn key_of(state: &State, ctx: Context, action: Action) -> String {
     state
@@ -22,6 +22,39 @@ fn key_of(state: &State, ctx: Context, action: Action) -> String {
         .first()
         .map(ToString::to_string)
         .unwrap_or_else(|| "?".into())
+}
+
+/// The body of a room's dialog: where it goes, then the room's rows and warnings.
+fn room_lines(state: &State, c: &RoomConfirm) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let profile = if state.session.production {
+        format!("{} (PRODUCTION)", state.session.profile)
+    } else {
+        state.session.profile.clone()
+    };
+    let mut rows = vec![
+        ("Profile".to_string(), profile),
+        ("Workspace".to_string(), state.session.host.clone()),
+    ];
+    rows.extend(c.rows.iter().cloned());
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut lines: Vec<Line<'static>> = rows
+        .into_iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                Span::styled(format!("{label:<width$}  "), theme.style(Role::Muted)),
+                Span::styled(escaped(&value), theme.style(Role::Text)),
+            ])
+        })
+        .collect();
+    for w in &c.warnings {
+        lines.push(Line::styled(escaped(w), theme.style(Role::Warn)));
+    }
+    lines
 }
 
 pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
@@ -59,6 +92,7 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
             format!("abort the canary plan on {}", s.plan.endpoint),
             " abort it   ",
         ),
+        ConfirmAction::Room(c) => (room_lines(state, c), c.what.clone(), " confirm   "),
     };
     let prompt_row = lines.len() as u16;
     match &confirm.type_to_confirm {

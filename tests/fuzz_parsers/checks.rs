@@ -128,7 +128,7 @@ pub fn keymap(data: &[u8]) {
     for w in &warnings {
         assert!(!w.is_empty());
     }
-    for ctx in Context::ALL {
+    for ctx in Context::all() {
         let _ = km.bindings(ctx);
     }
     for word in text.split(['"', '\n', ',', '[', ']']).take(64) {

@@ -111,6 +111,7 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Payload {
             };
             Payload::EntityLogs(LogSource { name, entity, kind }, logs)
         }
+        Fetch::Room(f) => super::screens::fetch_room(env, f).await,
     }
 }
 

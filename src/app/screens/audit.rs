@@ -140,3 +140,61 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     state.dirty = true;
     true
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// Screen 9: the audit journal.
+    pub struct AuditRoom;
+
+    impl Room for AuditRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Audit, Context::List, Context::Global]
+        }
+        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            load(state, force, fx)
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.audit.journal.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.audit.journal.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_action(state, action, fx)
+        }
+        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (Verify, None),
+                (ThisWorkspace, None),
+                (Filter, None),
+                (CopyId, None),
+                (Refresh, None),
+                (Back, back_label(state)),
+                (Help, None),
+                (Quit, None),
+            ]
+        }
+        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
+            Some(&state.audit.view)
+        }
+        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
+            Some(&mut state.audit.view)
+        }
+    }
+}

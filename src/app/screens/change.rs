@@ -143,7 +143,8 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         ConfirmAction::RunJob { .. }
         | ConfirmAction::Canary { .. }
         | ConfirmAction::CanaryAbort { .. }
-        | ConfirmAction::CanaryResume { .. } => return,
+        | ConfirmAction::CanaryResume { .. }
+        | ConfirmAction::Room(_) => return,
     }
     state.change.applying = Some(req);
     state.dirty = true;

@@ -192,3 +192,61 @@ pub(crate) fn set_metric(state: &mut State, key: String, fx: &mut Vec<Effect>) {
         load_histories(state, fx);
     }
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// Marked runs side by side.
+    pub struct CompareRoom;
+
+    impl Room for CompareRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Compare, Context::Chart, Context::Global]
+        }
+        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            if let ScreenRoute::Compare { run_ids } = route {
+                open(state, run_ids, fx);
+            }
+            if force {
+                load(state, true, fx);
+            }
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.compare.runs.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.compare.runs.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_action(state, action, fx)
+        }
+        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (DiffOnly, None),
+                (ChartMetrics, Some("metric")),
+                (XAxis, None),
+                (ZoomIn, None),
+                (ZoomOut, None),
+                (ExportChart, None),
+                (MoveDown, Some("scroll")),
+                (Back, None),
+                (Help, None),
+            ]
+        }
+    }
+}

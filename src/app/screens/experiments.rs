@@ -307,3 +307,113 @@ pub(crate) fn show_named(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
         }
     }
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// Screen 2: the experiments table.
+    pub struct ExperimentsRoom;
+
+    impl Room for ExperimentsRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Experiments, Context::List, Context::Global]
+        }
+        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            load(state, force, fx)
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.experiments.list.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.experiments.list.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_list_action(state, action, fx)
+        }
+        /// At 80 columns these fit; `y` and `:` are in the help.
+        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (Open, Some("runs")),
+                (Filter, None),
+                (Info, None),
+                (LaunchTraining, None),
+                (Refresh, None),
+                (Back, back_label(state)),
+                (Help, None),
+                (Quit, None),
+            ]
+        }
+        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
+            Some(&state.experiments.view)
+        }
+        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
+            Some(&mut state.experiments.view)
+        }
+        fn filter_changed(&self, state: &mut State, fx: &mut Vec<Effect>) {
+            let view = &mut state.experiments.view;
+            view.selected = 0;
+            view.offset = 0;
+            maybe_load_more(state, fx);
+        }
+    }
+
+    /// One experiment's page (ids, tags).
+    pub struct ExperimentDetailRoom;
+
+    impl Room for ExperimentDetailRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Detail, Context::Global]
+        }
+        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            load(state, force, fx)
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.experiments.list.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.experiments.list.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            route: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            match route {
+                ScreenRoute::ExperimentDetail { experiment_id } => {
+                    on_detail_action(state, &experiment_id.clone(), action, fx)
+                }
+                _ => false,
+            }
+        }
+        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (Open, Some("runs")),
+                (MoveDown, Some("next")),
+                (MoveUp, Some("prev")),
+                (LaunchTraining, None),
+                (CopyId, None),
+                (Back, None),
+                (Help, None),
+                (Quit, None),
+            ]
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! The rooms: one module per screen with its state and its reactions. This file is the only
-//! place that dispatches on the route, so adding a screen means adding a room and an arm in
-//! each function below.
+//! The rooms: one module per screen with its state and its reactions, and the registry that
+//! finds the room of a route ([`room`]). This file is the only place that dispatches on the
+//! route: adding a screen means adding its module, its arm in [`room`] (and [`verbs`]), and its
+//! nested fetch / answer / change enums below.
 
 pub mod ab;
 pub mod approvals;
@@ -19,10 +20,12 @@ pub mod sweep;
 pub mod training;
 
 use crate::app::keymap::Context;
+use crate::app::room::{Offer, Room, Verb};
 
 use super::action::Action;
 use super::chart::ChartView;
 use super::effect::Effect;
+use super::fetch::Env;
 use super::list::ListView;
 use super::msg::{Payload, ResourceKey};
 use super::remote::{Accepted, LoadError, RequestId};
@@ -39,226 +42,212 @@ pub(crate) fn refresh_every_ms(state: &State) -> Option<i64> {
     (secs > 0).then(|| secs as i64 * 1000)
 }
 
+/// The room that serves `route`: the one dispatch over routes.
+pub fn room(route: &ScreenRoute) -> &'static dyn Room {
+    match route {
+        ScreenRoute::Screen(id) => screen_room(*id),
+        ScreenRoute::ExperimentDetail { .. } => &experiments::room::ExperimentDetailRoom,
+        ScreenRoute::Runs { .. } => &runs::room::RunsRoom,
+        ScreenRoute::RunDetail { .. } => &run_detail::room::RunDetailRoom,
+        ScreenRoute::Sweep { .. } => &sweep::room::SweepRoom,
+        ScreenRoute::Compare { .. } => &compare::room::CompareRoom,
+        ScreenRoute::Training { .. } => &training::room::TrainingRoom,
+        ScreenRoute::ModelDetail { .. } => &models::room::ModelDetailRoom,
+        ScreenRoute::Endpoint { .. } => &serving::room::EndpointRoom,
+        ScreenRoute::EndpointLogs { .. } => &logs::room::LogsRoom,
+        ScreenRoute::AbView { .. } => &ab::room::AbRoom,
+        ScreenRoute::Canary { .. } => &canary::room::CanaryRoom,
+    }
+}
+
+/// The room of a numbered screen's top level.
+fn screen_room(id: ScreenId) -> &'static dyn Room {
+    match id {
+        ScreenId::Overview => &overview::room::OverviewRoom,
+        ScreenId::Experiments => &experiments::room::ExperimentsRoom,
+        ScreenId::Models => &models::room::ModelsRoom,
+        ScreenId::Approvals => &approvals::room::ApprovalsRoom,
+        ScreenId::Serving => &serving::room::ServingRoom,
+        ScreenId::Audit => &audit::room::AuditRoom,
+        ScreenId::Monitoring | ScreenId::Features | ScreenId::Jobs => &NotYet,
+    }
+}
+
+/// The verbs a screen's rooms add to the keymap (in the context named as the screen).
+pub fn verbs(id: ScreenId) -> &'static [Verb] {
+    match id {
+        ScreenId::Overview
+        | ScreenId::Experiments
+        | ScreenId::Models
+        | ScreenId::Approvals
+        | ScreenId::Serving
+        | ScreenId::Monitoring
+        | ScreenId::Features
+        | ScreenId::Jobs
+        | ScreenId::Audit => &[],
+    }
+}
+
+/// A screen this build does not have (never pushed: the jump says "not in this version yet").
+struct NotYet;
+
+impl Room for NotYet {
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Global]
+    }
+    fn load(&self, _: &mut State, _: &ScreenRoute, _: bool, _: &mut Vec<Effect>) {}
+    fn is_settled(&self, _: &State) -> bool {
+        true
+    }
+    fn data_at(&self, _: &State) -> Option<i64> {
+        None
+    }
+    fn on_action(&self, _: &mut State, _: &ScreenRoute, _: Action, _: &mut Vec<Effect>) -> bool {
+        false
+    }
+    fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+        crate::app::room::list_offers(state)
+    }
+}
+
+/// Reads of the rooms that nest their own (`Fetch::Room`): one variant per such room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomFetch {}
+
+/// Their answers (`Payload::Room`), and the answers of their changes.
+#[derive(Debug, Clone)]
+pub enum RoomLoaded {}
+
+/// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
+/// resource in an error toast ("job runs: cannot reach …").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoomKey {
+    pub screen: ScreenId,
+    pub what: &'static str,
+}
+
+/// Their changes (`Effect::RoomChange`), each sent through the change pipeline
+/// (`ops::change::pipeline`) and only ever after a confirm dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoomChange {}
+
+impl RoomFetch {
+    pub fn key(&self) -> RoomKey {
+        match *self {}
+    }
+}
+
+impl RoomLoaded {
+    pub fn key(&self) -> RoomKey {
+        match *self {}
+    }
+}
+
+impl RoomChange {
+    pub fn key(&self) -> RoomKey {
+        match *self {}
+    }
+}
+
+/// The async side of a room's read (runs in a runtime task).
+pub(crate) async fn fetch_room(_env: &Env, fetch: RoomFetch) -> Payload {
+    match fetch {}
+}
+
+/// The async side of a room's confirmed change (runs in a runtime task, never aborted).
+pub(crate) async fn apply_room(_env: &Env, change: RoomChange) -> Payload {
+    match change {}
+}
+
+/// The confirm key of a room's dialog: the room records the request and asks for the change.
+pub(crate) fn room_confirmed(_state: &mut State, change: RoomChange, _fx: &mut Vec<Effect>) {
+    match change {}
+}
+
+fn on_room_loaded(
+    _state: &mut State,
+    _req: RequestId,
+    _at: i64,
+    loaded: RoomLoaded,
+    _fx: &mut Vec<Effect>,
+) -> Accepted {
+    match loaded {}
+}
+
+fn on_room_failed(
+    _state: &mut State,
+    key: RoomKey,
+    _req: RequestId,
+    _at: i64,
+    _message: &str,
+) -> Accepted {
+    match key.screen {
+        ScreenId::Overview
+        | ScreenId::Experiments
+        | ScreenId::Models
+        | ScreenId::Approvals
+        | ScreenId::Serving
+        | ScreenId::Monitoring
+        | ScreenId::Features
+        | ScreenId::Jobs
+        | ScreenId::Audit => Accepted::Stale,
+    }
+}
+
+/// Requests in flight of the rooms that keep their own state.
+pub(crate) fn room_loading(_state: &State) -> usize {
+    0
+}
+
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
-    match state.route().clone() {
-        ScreenRoute::Screen(ScreenId::Overview) => overview::load(state, force, fx),
-        ScreenRoute::Screen(ScreenId::Experiments) | ScreenRoute::ExperimentDetail { .. } => {
-            experiments::load(state, force, fx)
-        }
-        ScreenRoute::Runs { experiment_id } if force => {
-            runs::open(state, &experiment_id, fx);
-            runs::load(state, true, fx);
-        }
-        ScreenRoute::Runs { experiment_id } => runs::open(state, &experiment_id, fx),
-        ScreenRoute::RunDetail { run_id } => {
-            run_detail::open(state, &run_id, fx);
-            if force {
-                run_detail::load(state, true, fx);
-            }
-        }
-        ScreenRoute::Sweep { run_id } => {
-            sweep::open(state, &run_id, fx);
-            if force {
-                sweep::load(state, true, fx);
-            }
-        }
-        ScreenRoute::Compare { run_ids } => {
-            compare::open(state, &run_ids, fx);
-            if force {
-                compare::load(state, true, fx);
-            }
-        }
-        ScreenRoute::Training { .. } => training::load(state, force, fx),
-        ScreenRoute::Screen(ScreenId::Models) => models::load(state, force, fx),
-        ScreenRoute::ModelDetail { name, source } => models::open(state, &name, source, force, fx),
-        ScreenRoute::Screen(ScreenId::Approvals) => approvals::load(state, force, fx),
-        ScreenRoute::Screen(ScreenId::Audit) => audit::load(state, force, fx),
-        ScreenRoute::Screen(ScreenId::Serving) => serving::load_list(state, force, fx),
-        ScreenRoute::Endpoint { name } => serving::open(state, &name, force, fx),
-        ScreenRoute::EndpointLogs { .. } => logs::load(state, force, fx),
-        ScreenRoute::AbView { name } => serving::open(state, &name, force, fx),
-        // The panel keeps the endpoint and its metrics polled, for the strip and the charts.
-        ScreenRoute::Canary { name } => serving::open(state, &name, force, fx),
-        ScreenRoute::Screen(_) => {}
-    }
+    let route = state.route().clone();
+    room(&route).load(state, &route, force, fx)
 }
 
-/// Whether the data of `screen` (as the route shows it) has arrived or failed at least once
-/// and nothing is in flight.
+/// Whether the data of `screen` (as the route shows it when it is up) has arrived or failed at
+/// least once and nothing is in flight.
 pub fn is_settled(state: &State, screen: ScreenId) -> bool {
     if state.screen() == screen {
-        return match state.route() {
-            ScreenRoute::Runs { .. } => state.runs.rows.is_settled(),
-            ScreenRoute::RunDetail { .. } => state.run_detail.run.is_settled(),
-            ScreenRoute::Sweep { .. } => state.sweep.data.is_settled(),
-            ScreenRoute::Compare { .. } => state.compare.runs.is_settled(),
-            ScreenRoute::Training { .. } => true,
-            ScreenRoute::ModelDetail { .. } => state.models.detail.is_settled(),
-            ScreenRoute::Endpoint { .. }
-            | ScreenRoute::AbView { .. }
-            | ScreenRoute::Canary { .. } => {
-                state.serving.endpoint.is_settled() && state.endpoint_scrape().is_settled()
-            }
-            ScreenRoute::EndpointLogs { .. } => state.logs.pane().lines.is_settled(),
-            ScreenRoute::Screen(_) | ScreenRoute::ExperimentDetail { .. } => {
-                screen_settled(state, screen)
-            }
-        };
-    }
-    screen_settled(state, screen)
-}
-
-fn screen_settled(state: &State, screen: ScreenId) -> bool {
-    match screen {
-        ScreenId::Overview => overview::is_settled(state),
-        ScreenId::Experiments => state.experiments.list.is_settled(),
-        ScreenId::Models => state.models.list.is_settled(),
-        ScreenId::Approvals => state.approvals.list.is_settled(),
-        ScreenId::Audit => state.audit.journal.is_settled(),
-        ScreenId::Serving => state.serving.endpoints.is_settled(),
-        _ => true,
+        room(state.route()).is_settled(state)
+    } else {
+        screen_room(screen).is_settled(state)
     }
 }
 
 /// When the route's (oldest) data arrived, for the "12s ago" in the status bar.
 pub fn data_at(state: &State) -> Option<i64> {
-    match state.route() {
-        ScreenRoute::Screen(ScreenId::Overview) => overview::data_at(state),
-        ScreenRoute::Screen(ScreenId::Experiments) | ScreenRoute::ExperimentDetail { .. } => {
-            state.experiments.list.loaded_at
-        }
-        ScreenRoute::Runs { .. } => state.runs.rows.loaded_at,
-        ScreenRoute::RunDetail { .. } => state.run_detail.run.loaded_at,
-        ScreenRoute::Sweep { .. } => state.sweep.data.loaded_at,
-        ScreenRoute::Compare { .. } => state.compare.runs.loaded_at,
-        ScreenRoute::Training { .. } => training::data_at(state),
-        ScreenRoute::Screen(ScreenId::Models) => state.models.list.loaded_at,
-        ScreenRoute::ModelDetail { .. } => state.models.detail.loaded_at,
-        ScreenRoute::Screen(ScreenId::Approvals) => state.approvals.list.loaded_at,
-        ScreenRoute::Screen(ScreenId::Audit) => state.audit.journal.loaded_at,
-        ScreenRoute::Screen(ScreenId::Serving) => state.serving.endpoints.loaded_at,
-        ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => {
-            state.serving.endpoint.loaded_at
-        }
-        ScreenRoute::EndpointLogs { .. } => state.logs.pane().lines.loaded_at,
-        ScreenRoute::AbView { .. } => state.endpoint_scrape().loaded_at,
-        ScreenRoute::Screen(_) => None,
-    }
+    room(state.route()).data_at(state)
 }
 
 /// Keymap contexts of a route, innermost first (global always last).
 pub fn contexts(route: &ScreenRoute) -> &'static [Context] {
-    match route {
-        ScreenRoute::Screen(ScreenId::Experiments) => {
-            &[Context::Experiments, Context::List, Context::Global]
-        }
-        ScreenRoute::ExperimentDetail { .. } => &[Context::Detail, Context::Global],
-        ScreenRoute::Runs { .. } => &[Context::Runs, Context::List, Context::Global],
-        ScreenRoute::RunDetail { .. } => &[Context::Run, Context::Chart, Context::Global],
-        ScreenRoute::Sweep { .. } => &[Context::Sweep, Context::List, Context::Global],
-        ScreenRoute::Compare { .. } => &[Context::Compare, Context::Chart, Context::Global],
-        ScreenRoute::Screen(ScreenId::Models) => &[Context::List, Context::Global],
-        ScreenRoute::ModelDetail { .. } => &[Context::Versions, Context::Global],
-        ScreenRoute::Screen(ScreenId::Approvals) => {
-            &[Context::Approvals, Context::List, Context::Global]
-        }
-        ScreenRoute::Screen(ScreenId::Audit) => &[Context::Audit, Context::List, Context::Global],
-        ScreenRoute::Screen(ScreenId::Serving) => &[Context::List, Context::Global],
-        ScreenRoute::Endpoint { .. } => &[Context::Endpoint, Context::Global],
-        ScreenRoute::EndpointLogs { .. } => &[Context::Logs, Context::Global],
-        ScreenRoute::AbView { .. } => &[Context::Ab, Context::Global],
-        ScreenRoute::Canary { .. } => &[Context::Canary, Context::Global],
-        ScreenRoute::Training { .. } | ScreenRoute::Screen(_) => &[Context::Global],
-    }
+    room(route).contexts()
 }
 
 /// The list under the cursor, if the route shows one (for `/` and Esc).
 pub(crate) fn list_view_mut(state: &mut State) -> Option<&mut ListView> {
-    match state.route() {
-        ScreenRoute::Screen(ScreenId::Experiments) => Some(&mut state.experiments.view),
-        ScreenRoute::Runs { .. } => Some(&mut state.runs.view),
-        ScreenRoute::Sweep { .. } => Some(&mut state.sweep.view),
-        ScreenRoute::Screen(ScreenId::Models) => Some(&mut state.models.view),
-        ScreenRoute::Screen(ScreenId::Approvals) => Some(&mut state.approvals.view),
-        ScreenRoute::Screen(ScreenId::Audit) => Some(&mut state.audit.view),
-        ScreenRoute::Screen(ScreenId::Serving) => Some(&mut state.serving.view),
-        ScreenRoute::EndpointLogs { .. } => Some(&mut state.logs.search),
-        _ => None,
-    }
+    room(&state.route().clone()).list_view_mut(state)
 }
 
 pub fn list_view(state: &State) -> Option<&ListView> {
-    match state.route() {
-        ScreenRoute::Screen(ScreenId::Experiments) => Some(&state.experiments.view),
-        ScreenRoute::Runs { .. } => Some(&state.runs.view),
-        ScreenRoute::Sweep { .. } => Some(&state.sweep.view),
-        ScreenRoute::Screen(ScreenId::Models) => Some(&state.models.view),
-        ScreenRoute::Screen(ScreenId::Approvals) => Some(&state.approvals.view),
-        ScreenRoute::Screen(ScreenId::Audit) => Some(&state.audit.view),
-        ScreenRoute::Screen(ScreenId::Serving) => Some(&state.serving.view),
-        ScreenRoute::EndpointLogs { .. } => Some(&state.logs.search),
-        _ => None,
-    }
+    room(state.route()).list_view(state)
 }
 
 /// Called after a list's filter text changed.
 pub(crate) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
-    match state.route() {
-        ScreenRoute::Screen(ScreenId::Experiments) => {
-            let view = &mut state.experiments.view;
-            view.selected = 0;
-            view.offset = 0;
-            experiments::maybe_load_more(state, fx);
-        }
-        ScreenRoute::Runs { .. } => runs::actions::filter_changed(state, fx),
-        ScreenRoute::Sweep { .. } => sweep::filter_changed(state),
-        ScreenRoute::EndpointLogs { .. } => logs::search_changed(state),
-        ScreenRoute::Screen(
-            ScreenId::Models | ScreenId::Approvals | ScreenId::Audit | ScreenId::Serving,
-        ) => {
-            if let Some(view) = list_view_mut(state) {
-                view.selected = 0;
-                view.offset = 0;
-            }
-        }
-        _ => {}
-    }
+    room(&state.route().clone()).filter_changed(state, fx)
 }
 
 /// Called when Enter keeps the filter.
 pub(crate) fn filter_submitted(state: &mut State, fx: &mut Vec<Effect>) {
-    if let ScreenRoute::Runs { .. } = state.route() {
-        runs::actions::filter_submitted(state, fx);
-    }
+    room(&state.route().clone()).filter_submitted(state, fx)
 }
 
 /// Route-specific actions; `false` when the route has no use for it.
 pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
-    match state.route().clone() {
-        ScreenRoute::Screen(ScreenId::Experiments) => {
-            experiments::on_list_action(state, action, fx)
-        }
-        ScreenRoute::ExperimentDetail { experiment_id } => {
-            experiments::on_detail_action(state, &experiment_id, action, fx)
-        }
-        ScreenRoute::Runs { experiment_id } => {
-            runs::actions::on_action(state, &experiment_id, action, fx)
-        }
-        ScreenRoute::RunDetail { .. } => run_detail::on_action(state, action, fx),
-        ScreenRoute::Sweep { .. } => sweep::on_action(state, action, fx),
-        ScreenRoute::Compare { .. } => compare::on_action(state, action, fx),
-        ScreenRoute::Screen(ScreenId::Models) => models::on_list_action(state, action, fx),
-        ScreenRoute::ModelDetail { .. } => models::on_detail_action(state, action, fx),
-        ScreenRoute::Screen(ScreenId::Approvals) => approvals::on_action(state, action, fx),
-        ScreenRoute::Screen(ScreenId::Audit) => audit::on_action(state, action, fx),
-        ScreenRoute::Screen(ScreenId::Serving) => serving::on_list_action(state, action, fx),
-        ScreenRoute::Endpoint { .. } => serving::on_detail_action(state, action, fx),
-        ScreenRoute::EndpointLogs { .. } => logs::on_action(state, action, fx),
-        ScreenRoute::AbView { .. } => ab::on_action(state, action),
-        ScreenRoute::Canary { name } => canary::on_action(state, &name, action, fx),
-        ScreenRoute::Training { .. } | ScreenRoute::Screen(_) => false,
-    }
+    let route = state.route().clone();
+    room(&route).on_action(state, &route, action, fx)
 }
 
 /// Zoom, pan and axis keys of a history chart; `false` for other actions.
@@ -346,6 +335,7 @@ fn label(key: ResourceKey) -> &'static str {
         ResourceKey::ServerLogs => "server logs",
         ResourceKey::BuildLogs => "build logs",
         ResourceKey::Canary => "canary plan",
+        ResourceKey::Room(k) => k.what,
     }
 }
 
@@ -386,7 +376,11 @@ pub(crate) fn on_loaded(
         Payload::ChangeProgress(text) => change::on_progress(state, req, text),
         Payload::QueryAnswered(r) => serving::query::on_answered(state, req, r),
         Payload::EntityLogs(source, r) => logs::on_loaded(state, req, at, source, r),
-        other => {
+        Payload::Room(loaded) => on_room_loaded(state, req, at, loaded, fx),
+        other @ (Payload::Me(_)
+        | Payload::ExperimentCount(_)
+        | Payload::UcModelCount(_)
+        | Payload::WorkspaceModelCount(_)) => {
             overview::on_loaded(&mut state.overview, req, at, other).unwrap_or(Accepted::Stale)
         }
     };
@@ -441,7 +435,15 @@ pub(crate) fn on_task_failed(
             canary::on_task_failed(state, req, message);
             Accepted::Stale
         }
-        _ => overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale),
+        ResourceKey::Room(k) => on_room_failed(state, k, req, at, message),
+        ResourceKey::Me
+        | ResourceKey::ExperimentCount
+        | ResourceKey::UcModelCount
+        | ResourceKey::WorkspaceModelCount
+        | ResourceKey::ApprovalDetail
+        | ResourceKey::ChangeProgress => {
+            overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale)
+        }
     };
     report(state, key, accepted);
 }

@@ -247,3 +247,93 @@ fn alias_of(v: &VersionRow) -> String {
     }
     v.aliases[0].clone()
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// Screen 3: UC and workspace-registry models.
+    pub struct ModelsRoom;
+
+    impl Room for ModelsRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::List, Context::Global]
+        }
+        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            load(state, force, fx)
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.models.list.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.models.list.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_list_action(state, action, fx)
+        }
+        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+            crate::app::room::list_offers(state)
+        }
+        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
+            Some(&state.models.view)
+        }
+        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
+            Some(&mut state.models.view)
+        }
+    }
+
+    /// A model and its versions.
+    pub struct ModelDetailRoom;
+
+    impl Room for ModelDetailRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Versions, Context::Global]
+        }
+        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            if let ScreenRoute::ModelDetail { name, source } = route {
+                open(state, name, *source, force, fx)
+            }
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.models.detail.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.models.detail.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_detail_action(state, action, fx)
+        }
+        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (OpenRun, None),
+                (Promote, None),
+                (Rollback, None),
+                (Approve, None),
+                (Reject, None),
+                (CopyId, None),
+                (Back, None),
+                (Help, None),
+            ]
+        }
+    }
+}

@@ -206,3 +206,55 @@ pub(crate) fn fail(
         _ => return None,
     })
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// Screen 1.
+    pub struct OverviewRoom;
+
+    impl Room for OverviewRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Global]
+        }
+        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            load(state, force, fx)
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            is_settled(state)
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            data_at(state)
+        }
+        fn on_action(
+            &self,
+            _: &mut State,
+            _: &ScreenRoute,
+            _: Action,
+            _: &mut Vec<Effect>,
+        ) -> bool {
+            false
+        }
+        /// The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
+        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (GotoServing, None),
+                (GotoApprovals, None),
+                (GotoAudit, None),
+                (GotoExperiments, None),
+                (Refresh, None),
+                (Help, None),
+                (Quit, None),
+            ]
+        }
+    }
+}

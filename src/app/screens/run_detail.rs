@@ -292,3 +292,62 @@ pub(crate) fn set_charted(state: &mut State, keys: Vec<String>, fx: &mut Vec<Eff
 fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// One run: params, metrics, charts, artifacts.
+    pub struct RunDetailRoom;
+
+    impl Room for RunDetailRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Run, Context::Chart, Context::Global]
+        }
+        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            if let ScreenRoute::RunDetail { run_id } = route {
+                open(state, run_id, fx);
+            }
+            if force {
+                load(state, true, fx);
+            }
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.run_detail.run.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.run_detail.run.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_action(state, action, fx)
+        }
+        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (ChartMetrics, None),
+                (XAxis, None),
+                (ZoomIn, None),
+                (ZoomOut, None),
+                (ExportChart, None),
+                (OpenParent, None),
+                (Sweep, None),
+                (MoveDown, Some("scroll")),
+                (Back, None),
+                (Help, None),
+            ]
+        }
+    }
+}

@@ -284,3 +284,69 @@ pub fn scatter_spec(state: &State) -> Option<ChartSpec> {
         series,
     })
 }
+
+/// The room of this screen's route(s).
+pub(crate) mod room {
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::keymap::Context;
+    #[allow(unused_imports)]
+    use crate::app::list::ListView;
+    #[allow(unused_imports)]
+    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::screen::ScreenRoute;
+
+    /// A parent run's child trials ranked.
+    pub struct SweepRoom;
+
+    impl Room for SweepRoom {
+        fn contexts(&self) -> &'static [Context] {
+            &[Context::Sweep, Context::List, Context::Global]
+        }
+        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+            if let ScreenRoute::Sweep { run_id } = route {
+                open(state, run_id, fx);
+            }
+            if force {
+                load(state, true, fx);
+            }
+        }
+        fn is_settled(&self, state: &State) -> bool {
+            state.sweep.data.is_settled()
+        }
+        fn data_at(&self, state: &State) -> Option<i64> {
+            state.sweep.data.loaded_at
+        }
+        fn on_action(
+            &self,
+            state: &mut State,
+            _: &ScreenRoute,
+            action: Action,
+            fx: &mut Vec<Effect>,
+        ) -> bool {
+            on_action(state, action, fx)
+        }
+        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+            use Action::*;
+            vec![
+                (Open, None),
+                (Objective, None),
+                (FlipDirection, None),
+                (ScatterParam, None),
+                (Filter, None),
+                (ExportChart, None),
+                (Back, back_label(state)),
+                (Help, None),
+            ]
+        }
+        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
+            Some(&state.sweep.view)
+        }
+        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
+            Some(&mut state.sweep.view)
+        }
+        fn filter_changed(&self, state: &mut State, _: &mut Vec<Effect>) {
+            filter_changed(state)
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::app::keymap::Context;
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::form::ConfirmAction;
-use super::super::screens::{canary, change, training};
+use super::super::screens::{self, canary, change, training};
 use super::super::state::{Overlay, State, ToastLevel};
 use super::training_form;
 
@@ -50,43 +50,42 @@ pub(super) fn on_confirm_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effe
 
 /// Hands the confirmed dialog to the flow that opened it.
 fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
-    match &state.overlay {
-        Overlay::Confirm(c)
-            if matches!(
-                c.action,
-                ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. }
-            ) =>
-        {
+    let Overlay::Confirm(c) = &state.overlay else {
+        return;
+    };
+    match &c.action {
+        ConfirmAction::Change { .. } | ConfirmAction::Traffic { .. } => {
             change::confirmed(state, fx)
         }
-        Overlay::Confirm(c)
-            if matches!(
-                c.action,
-                ConfirmAction::Canary { .. }
-                    | ConfirmAction::CanaryAbort { .. }
-                    | ConfirmAction::CanaryResume { .. }
-            ) =>
-        {
-            canary::confirmed(state, fx)
+        ConfirmAction::Canary { .. }
+        | ConfirmAction::CanaryAbort { .. }
+        | ConfirmAction::CanaryResume { .. } => canary::confirmed(state, fx),
+        ConfirmAction::RunJob { .. } => training::confirmed(state, fx),
+        ConfirmAction::Room(_) => {
+            if let Overlay::Confirm(c) = std::mem::take(&mut state.overlay)
+                && let ConfirmAction::Room(room) = c.action
+            {
+                screens::room_confirmed(state, room.change, fx);
+            }
         }
-        _ => training::confirmed(state, fx),
     }
 }
 
+/// Esc: nothing is sent. The launch dialog goes back to its form.
 fn cancel_confirm(state: &mut State) {
-    if let Overlay::Confirm(c) = &state.overlay
-        && matches!(
-            c.action,
-            ConfirmAction::Change { .. }
-                | ConfirmAction::Traffic { .. }
-                | ConfirmAction::Canary { .. }
-                | ConfirmAction::CanaryAbort { .. }
-                | ConfirmAction::CanaryResume { .. }
-        )
-    {
-        state.overlay = Overlay::None;
-        state.toast(ToastLevel::Info, "cancelled: nothing was sent");
+    let Overlay::Confirm(c) = &state.overlay else {
         return;
+    };
+    match &c.action {
+        ConfirmAction::RunJob { .. } => training_form::cancel(state),
+        ConfirmAction::Change { .. }
+        | ConfirmAction::Traffic { .. }
+        | ConfirmAction::Canary { .. }
+        | ConfirmAction::CanaryAbort { .. }
+        | ConfirmAction::CanaryResume { .. }
+        | ConfirmAction::Room(_) => {
+            state.overlay = Overlay::None;
+            state.toast(ToastLevel::Info, "cancelled: nothing was sent");
+        }
     }
-    training_form::cancel(state);
 }

@@ -4,6 +4,7 @@
 //! exactly what the endpoint screen has scraped.
 
 pub mod compare;
+pub(crate) mod room;
 
 use crate::ops::canary::plan::Guards;
 use crate::ops::traffic::Split;

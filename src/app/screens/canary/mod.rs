@@ -4,6 +4,7 @@
 //! back as `CanaryNews::Step`, and what is shown is always the runner's latest state.
 
 pub mod form;
+pub(crate) mod room;
 
 use std::collections::BTreeMap;
 
@@ -253,7 +254,11 @@ pub(crate) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
                 command: Command::Abort,
             });
         }
-        _ => {}
+        // Other flows confirm their own dialogs.
+        ConfirmAction::RunJob { .. }
+        | ConfirmAction::Change { .. }
+        | ConfirmAction::Traffic { .. }
+        | ConfirmAction::Room(_) => {}
     }
     state.dirty = true;
 }

@@ -3,6 +3,7 @@
 //! lines), moved sideways over long lines with `←`/`→` (`h`/`l`), and followed with `f` (the log on screen is re-read every [`FOLLOW_POLL_MS`] and the
 //! view stays on the newest line). A failed refresh keeps the lines already shown.
 
+pub(crate) mod room;
 pub mod text;
 
 use crate::api::ApiResult;

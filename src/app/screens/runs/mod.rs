@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod columns;
+pub(crate) mod room;
 pub mod table;
 
 use std::collections::HashMap;

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod history;
 pub mod live_series;
 pub mod query;
+pub(crate) mod room;
 pub mod scrape;
 pub mod store;
 pub mod traffic;

@@ -1,0 +1,104 @@
+//! A room serves one route: it loads what the route shows, reacts to the route's actions, says
+//! which keymap contexts have the keyboard there and which actions the hint bar offers. The
+//! registry (`screens::room`) looks a route's room up in one match; nothing else dispatches on
+//! the route. The view of a room lives in `ui` (views read state, the core never draws).
+
+use super::action::Action;
+use super::effect::Effect;
+use super::keymap::Context;
+use super::list::ListView;
+use super::screen::ScreenRoute;
+use super::state::State;
+
+/// One hint-bar entry a room offers: the action, and a label for it here (else its own).
+pub type Offer = (Action, Option<&'static str>);
+
+pub trait Room: Sync {
+    /// Keymap contexts, innermost first; `Context::Global` last.
+    fn contexts(&self) -> &'static [Context];
+
+    /// Loads what the route shows: what is due, or everything when `force` (the `r` key).
+    fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>);
+
+    /// Whether the route's data has arrived or failed at least once and nothing is in flight.
+    fn is_settled(&self, state: &State) -> bool;
+
+    /// When the route's (oldest) data arrived, for the "12s ago" in the status bar.
+    fn data_at(&self, state: &State) -> Option<i64>;
+
+    /// The route's own actions; `false` when it has no use for `action`.
+    fn on_action(
+        &self,
+        state: &mut State,
+        route: &ScreenRoute,
+        action: Action,
+        fx: &mut Vec<Effect>,
+    ) -> bool;
+
+    /// What the hint bar offers here, most useful first (keys come from the keymap).
+    fn offers(&self, state: &State, route: &ScreenRoute) -> Vec<Offer>;
+
+    /// The list under the cursor, if the route shows one (for `/` and Esc).
+    fn list_view<'s>(&self, _state: &'s State) -> Option<&'s ListView> {
+        None
+    }
+
+    fn list_view_mut<'s>(&self, _state: &'s mut State) -> Option<&'s mut ListView> {
+        None
+    }
+
+    /// After the list's filter text changed: back to the first row.
+    fn filter_changed(&self, state: &mut State, _fx: &mut Vec<Effect>) {
+        if let Some(view) = self.list_view_mut(state) {
+            view.selected = 0;
+            view.offset = 0;
+        }
+    }
+
+    /// Enter kept the filter.
+    fn filter_submitted(&self, _state: &mut State, _fx: &mut Vec<Effect>) {}
+
+    /// The hint bar while the list's filter is typed.
+    fn filter_offers(&self, _state: &State) -> Vec<Offer> {
+        vec![
+            (Action::Submit, Some("keep filter")),
+            (Action::Cancel, Some("clear")),
+        ]
+    }
+}
+
+/// A verb a room adds to the keymap: its name in `keymap.toml` (in the room's own context,
+/// named as the screen's command), its hint label, its help line, its default keys, and
+/// whether it changes the workspace (read-only profiles hide and refuse it).
+#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Verb {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub description: &'static str,
+    pub keys: &'static [&'static str],
+    pub mutating: bool,
+}
+
+/// Esc on a list: "back" when there is somewhere to go back to, else it clears the filter.
+pub fn back_label(state: &State) -> Option<&'static str> {
+    if state.nav.len() > 1 {
+        None
+    } else {
+        Some("clear")
+    }
+}
+
+/// What a plain list offers (open, filter, copy, refresh).
+pub fn list_offers(state: &State) -> Vec<Offer> {
+    use Action::*;
+    vec![
+        (Open, None),
+        (Filter, None),
+        (CopyId, None),
+        (Refresh, None),
+        (Back, back_label(state)),
+        (Palette, None),
+        (Help, None),
+        (Quit, None),
+    ]
+}
