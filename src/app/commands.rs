@@ -31,7 +31,10 @@ pub fn active_contexts(state: &State) -> Vec<Context> {
         }
         Overlay::Palette(_) => vec![Context::Input],
         Overlay::Picker(_) => vec![Context::Picker],
-        Overlay::TrainingForm(_) | Overlay::Prompt(_) | Overlay::CanaryForm(_) => {
+        Overlay::TrainingForm(_)
+        | Overlay::Prompt(_)
+        | Overlay::CanaryForm(_)
+        | Overlay::RoomForm(_) => {
             vec![Context::Form]
         }
         Overlay::Candidates(_) => vec![Context::Picker],
@@ -66,7 +69,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         }
         Overlay::Palette(_) => vec![(Submit, None), (Complete, None), (Cancel, None)],
         Overlay::Picker(_) => vec![(Toggle, None), (Submit, Some("apply")), (Cancel, None)],
-        Overlay::TrainingForm(_) => vec![
+        Overlay::TrainingForm(_) | Overlay::RoomForm(_) => vec![
             (MoveDown, Some("next field")),
             (Submit, Some("review")),
             (Cancel, None),

@@ -99,6 +99,72 @@ impl TrainingForm {
     }
 }
 
+/// A room's parameter form (`n` on Jobs): fields prefilled with their defaults. Enter hands it
+/// back to the room under it (`Room::form_submitted`), which opens its confirm dialog.
+#[derive(Debug, Clone)]
+pub struct RoomForm {
+    /// The popup's title: "Run churn-batch-score now".
+    pub title: String,
+    /// Rows above the fields: a label and its value.
+    pub rows: Vec<(String, String)>,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// Why the form cannot be submitted as it is (set by the room).
+    pub error: Option<String>,
+}
+
+impl RoomForm {
+    /// A form whose fields are `(name, default)`, each prefilled with its default.
+    pub fn new(
+        title: String,
+        rows: Vec<(String, String)>,
+        fields: &[(String, String)],
+    ) -> RoomForm {
+        RoomForm {
+            title,
+            rows,
+            fields: fields
+                .iter()
+                .map(|(name, default)| FormField {
+                    name: name.clone(),
+                    default: default.clone(),
+                    input: Input::new(default.clone()),
+                })
+                .collect(),
+            focus: 0,
+            error: None,
+        }
+    }
+
+    pub fn focus_by(&mut self, delta: isize) {
+        let n = self.fields.len() as isize;
+        if n > 0 {
+            self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
+        }
+    }
+
+    /// Every field with the value typed, and whether it is still the default.
+    pub fn values(&self) -> Vec<ParameterValue> {
+        self.fields
+            .iter()
+            .map(|f| ParameterValue {
+                name: f.name.clone(),
+                value: f.input.value().to_string(),
+                default: f.input.value() == f.default,
+            })
+            .collect()
+    }
+
+    /// Only the values that differ from their defaults.
+    pub fn overrides(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|f| f.input.value() != f.default)
+            .map(|f| (f.name.clone(), f.input.value().to_string()))
+            .collect()
+    }
+}
+
 /// What a confirm dialog will do when confirmed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmAction {

@@ -5,6 +5,7 @@
 
 use super::action::Action;
 use super::effect::Effect;
+use super::form::RoomForm;
 use super::keymap::Context;
 use super::list::ListView;
 use super::screen::ScreenRoute;
@@ -53,6 +54,16 @@ pub trait Room: Sync {
             view.selected = 0;
             view.offset = 0;
         }
+    }
+
+    /// Enter on the room's parameter form (the overlay is already closed).
+    fn form_submitted(
+        &self,
+        _state: &mut State,
+        _route: &ScreenRoute,
+        _form: RoomForm,
+        _fx: &mut Vec<Effect>,
+    ) {
     }
 
     /// Enter kept the filter.

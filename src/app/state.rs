@@ -74,6 +74,8 @@ pub enum Overlay {
     ApprovalDetail(Box<super::screens::approvals::DetailView>),
     /// Build a canary plan, or name a plan file.
     CanaryForm(Box<CanaryForm>),
+    /// A room's parameter form (run a job with parameters).
+    RoomForm(Box<super::form::RoomForm>),
 }
 
 #[derive(Debug, Clone)]

@@ -110,6 +110,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Query(q) => query::render_answer(frame, areas.body, state, q),
         Overlay::ApprovalDetail(v) => approval_detail::render(frame, areas.body, state, v),
         Overlay::CanaryForm(f) => canary_form::render(frame, areas.body, state, f),
+        Overlay::RoomForm(f) => training::render_room_form(frame, areas.body, state, f),
     }
     scrub_hazards(frame);
     if state.session.ascii {

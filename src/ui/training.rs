@@ -8,7 +8,7 @@ use ratatui::widgets::{Padding, Paragraph};
 use tui_input::Input;
 
 use crate::app::State;
-use crate::app::form::{Confirm, ConfirmAction, TrainingForm};
+use crate::app::form::{Confirm, ConfirmAction, FormField, RoomForm, TrainingForm};
 use crate::app::format;
 use crate::app::screens::training::PRODUCED_TRIES;
 use crate::theme::{Role, Theme};
@@ -35,6 +35,56 @@ fn input_text(input: &Input, width: usize) -> (String, u16) {
     (text, cursor as u16)
 }
 
+/// The input rows of a form (one per field, the focused one underlined), and where the
+/// cursor goes (relative to the first field row).
+fn field_lines(
+    state: &State,
+    fields: &[FormField],
+    focus: usize,
+    width: u16,
+) -> (Vec<Line<'static>>, Option<(u16, u16)>) {
+    let theme = &state.theme;
+    let g = glyphs(state.session.ascii);
+    let name_width = fields
+        .iter()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 24);
+    let box_width = usize::from(width).saturating_sub(name_width + 2).min(40);
+    let mut cursor = None;
+    let mut lines = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let focused = i == focus;
+        let (text, at) = input_text(&f.input, box_width);
+        if focused {
+            cursor = Some((name_width as u16 + 2 + at, i as u16));
+        }
+        let style = if focused {
+            theme
+                .style(Role::Input)
+                .add_modifier(ratatui::style::Modifier::UNDERLINED)
+        } else {
+            theme.style(Role::Text)
+        };
+        let mut spans = vec![
+            Span::styled(
+                format!("{:<name_width$}  ", truncate(&f.name, name_width, g.cut)),
+                theme.style(if focused { Role::Accent } else { Role::Muted }),
+            ),
+            Span::styled(format!("{text:<box_width$}"), style),
+        ];
+        if f.input.value() != f.default {
+            spans.push(Span::styled(
+                format!("  was {}", f.default),
+                theme.style(Role::Warn),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    (lines, cursor)
+}
+
 pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &TrainingForm) {
     let theme = &state.theme;
     let g = glyphs(state.session.ascii);
@@ -53,52 +103,55 @@ pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Training
         field(theme, "Linked by", form.link.to_string()),
         Line::default(),
     ];
-    let name_width = form
-        .fields
-        .iter()
-        .map(|f| f.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(6, 24);
-    let box_width = usize::from(inner.width)
-        .saturating_sub(name_width + 2)
-        .min(40);
     let first_field_row = lines.len() as u16;
-    let mut cursor = None;
-    for (i, f) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        let (text, at) = input_text(&f.input, box_width);
-        if focused {
-            cursor = Some((name_width as u16 + 2 + at, first_field_row + i as u16));
-        }
-        let style = if focused {
-            theme
-                .style(Role::Input)
-                .add_modifier(ratatui::style::Modifier::UNDERLINED)
-        } else {
-            theme.style(Role::Text)
-        };
-        let changed = f.input.value() != f.default;
-        let mut spans = vec![
-            Span::styled(
-                format!("{:<name_width$}  ", truncate(&f.name, name_width, g.cut)),
-                theme.style(if focused { Role::Accent } else { Role::Muted }),
-            ),
-            Span::styled(format!("{text:<box_width$}"), style),
-        ];
-        if changed {
-            spans.push(Span::styled(
-                format!("  was {}", f.default),
-                theme.style(Role::Warn),
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
+    let (fields, cursor) = field_lines(state, &form.fields, form.focus, inner.width);
+    let cursor = cursor.map(|(x, y)| (x, y + first_field_row));
+    lines.extend(fields);
     if form.job_name.is_some() && form.fields.is_empty() {
         lines.push(Line::styled(
             "this job takes no parameters",
             theme.style(Role::Muted),
         ));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(
+            format!("{} {e}", g.failed),
+            theme.style(Role::Error),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((x, y)) = cursor
+        && x < inner.width
+        && y < inner.height
+    {
+        frame.set_cursor_position(Position::new(inner.x + x, inner.y + y));
+    }
+}
+
+/// A room's parameter form: its rows, then one input per field.
+pub fn render_room_form(frame: &mut Frame, area: Rect, state: &State, form: &RoomForm) {
+    let theme = &state.theme;
+    let g = glyphs(state.session.ascii);
+    let height = 4 + form.rows.len() as u16 + form.fields.len().max(1) as u16;
+    let title = format!(" {} ", escaped(&form.title));
+    let inner = popup(frame, area, state, title, 70, height);
+    if inner.is_empty() {
+        return;
+    }
+    let mut lines: Vec<Line<'static>> = form
+        .rows
+        .iter()
+        .map(|(label, value)| field(theme, label, value.clone()))
+        .collect();
+    if !lines.is_empty() {
+        lines.push(Line::default());
+    }
+    let first_field_row = lines.len() as u16;
+    let (fields, cursor) = field_lines(state, &form.fields, form.focus, inner.width);
+    let cursor = cursor.map(|(x, y)| (x, y + first_field_row));
+    lines.extend(fields);
+    if form.fields.is_empty() {
+        lines.push(Line::styled("no parameters", theme.style(Role::Muted)));
     }
     if let Some(e) = &form.error {
         lines.push(Line::styled(

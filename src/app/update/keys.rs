@@ -26,6 +26,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Query(_) => on_query_key(state, key),
         Overlay::ApprovalDetail(_) => on_approval_detail_key(state, key),
         Overlay::CanaryForm(_) => super::canary::on_form_key(state, key, fx),
+        Overlay::RoomForm(_) => super::room_form::on_key(state, key, fx),
         Overlay::None => {
             if screens::list_view(state).is_some_and(|v| v.filtering) {
                 on_filter_key(state, key, fx);

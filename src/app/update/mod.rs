@@ -10,6 +10,7 @@ mod confirm;
 mod keys;
 mod palette;
 mod picker;
+mod room_form;
 mod tick;
 mod training_form;
 
