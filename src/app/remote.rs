@@ -188,3 +188,8 @@ mod tests {
         assert!(!r.is_due(11_000, None));
     }
 }
+
+/// How many of a room's requests are in flight, from its flags.
+pub fn in_flight(flags: &[bool]) -> usize {
+    flags.iter().filter(|b| **b).count()
+}

@@ -258,40 +258,26 @@ impl State {
         usize::from(self.size.1).saturating_sub(chrome).max(1)
     }
 
-    /// Requests in flight (one per loading resource); shown in the status bar.
+    /// Requests in flight (one per loading resource); shown in the status bar. Each room's
+    /// state counts its own.
     pub fn loading_count(&self) -> usize {
+        // Background scrapes (canary endpoints off screen) are not the screen's loading.
+        let scrape = super::screens::serving::scrape::on_screen(self).is_some()
+            && self.endpoint_scrape().is_loading();
         self.overview.loading_count()
             + super::screens::room_loading(self)
-            + [
-                self.experiments.list.is_loading(),
-                self.runs.rows.is_loading(),
-                self.run_detail.run.is_loading(),
-                self.run_detail.histories.is_loading(),
-                self.sweep.data.is_loading(),
-                self.compare.runs.is_loading(),
-                self.compare.histories.is_loading(),
-                self.run_detail.artifacts.is_loading(),
-                self.training.job.is_loading(),
-                self.training.started.is_loading(),
-                self.training.job_run.is_loading(),
-                self.training.produced.is_loading(),
-                self.models.list.is_loading(),
-                self.models.detail.is_loading(),
-                self.approvals.list.is_loading(),
-                self.audit.journal.is_loading(),
-                self.serving.endpoints.is_loading(),
-                self.serving.endpoint.is_loading(),
-                // Background scrapes (canary endpoints off screen) are not the screen's loading.
-                super::screens::serving::scrape::on_screen(self).is_some()
-                    && self.endpoint_scrape().is_loading(),
-                self.logs.server.lines.is_loading(),
-                self.logs.build.lines.is_loading(),
-                self.change.preparing.is_some(),
-                self.change.applying.is_some(),
-                self.audit.verifying.is_some(),
-            ]
-            .into_iter()
-            .filter(|b| *b)
-            .count()
+            + self.experiments.loading()
+            + self.runs.loading()
+            + self.run_detail.loading()
+            + self.sweep.loading()
+            + self.compare.loading()
+            + self.training.loading()
+            + self.models.loading()
+            + self.approvals.loading()
+            + self.audit.loading()
+            + self.serving.loading()
+            + usize::from(scrape)
+            + self.logs.loading()
+            + self.change.loading()
     }
 }

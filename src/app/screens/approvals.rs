@@ -152,6 +152,13 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     true
 }
 
+impl ApprovalsState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        usize::from(self.list.is_loading())
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

@@ -141,6 +141,13 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     true
 }
 
+impl AuditState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[self.journal.is_loading(), self.verifying.is_some()])
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

@@ -204,3 +204,10 @@ fn clear_progress(state: &mut State) {
         state.toasts.retain(|t| t.text != old);
     }
 }
+
+impl ChangeState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[self.preparing.is_some(), self.applying.is_some()])
+    }
+}

@@ -193,6 +193,13 @@ pub(crate) fn set_metric(state: &mut State, key: String, fx: &mut Vec<Effect>) {
     }
 }
 
+impl CompareState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[self.runs.is_loading(), self.histories.is_loading()])
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

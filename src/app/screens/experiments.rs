@@ -308,6 +308,13 @@ pub(crate) fn show_named(state: &mut State, name: &str, fx: &mut Vec<Effect>) {
     }
 }
 
+impl ExperimentsState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        usize::from(self.list.is_loading())
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

@@ -248,6 +248,13 @@ fn alias_of(v: &VersionRow) -> String {
     v.aliases[0].clone()
 }
 
+impl ModelsState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[self.list.is_loading(), self.detail.is_loading()])
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

@@ -293,6 +293,17 @@ fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
 
+impl RunDetailState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[
+            self.run.is_loading(),
+            self.histories.is_loading(),
+            self.artifacts.is_loading(),
+        ])
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

@@ -285,6 +285,13 @@ pub fn scatter_spec(state: &State) -> Option<ChartSpec> {
     })
 }
 
+impl SweepState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        usize::from(self.data.is_loading())
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

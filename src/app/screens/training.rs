@@ -291,6 +291,18 @@ pub fn data_at(state: &State) -> Option<i64> {
     state.training.job_run.loaded_at
 }
 
+impl TrainingState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[
+            self.job.is_loading(),
+            self.started.is_loading(),
+            self.job_run.is_loading(),
+            self.produced.is_loading(),
+        ])
+    }
+}
+
 /// The room of this screen's route(s).
 pub(crate) mod room {
     use super::*;

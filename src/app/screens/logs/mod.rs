@@ -330,3 +330,13 @@ pub fn match_position(logs: &LogsState) -> (Option<usize>, usize) {
     let at = matches.iter().position(|&i| i == cursor).map(|p| p + 1);
     (at, matches.len())
 }
+
+impl LogsState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[
+            self.server.lines.is_loading(),
+            self.build.lines.is_loading(),
+        ])
+    }
+}

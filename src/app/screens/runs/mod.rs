@@ -446,3 +446,10 @@ pub(crate) fn on_loaded(
     }
     accepted
 }
+
+impl RunsState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        usize::from(self.rows.is_loading())
+    }
+}

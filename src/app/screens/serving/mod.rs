@@ -271,3 +271,10 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
     state.dirty = true;
     true
 }
+
+impl ServingState {
+    /// Requests of this room in flight (the status bar's count).
+    pub fn loading(&self) -> usize {
+        crate::app::remote::in_flight(&[self.endpoints.is_loading(), self.endpoint.is_loading()])
+    }
+}

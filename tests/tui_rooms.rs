@@ -1,0 +1,111 @@
+//! The room shape: every route has a room whose contexts end in [global], whose hint-bar
+//! offers all have a key where they are offered, and whose verbs are bound, described and
+//! hidden on read-only profiles.
+
+mod support;
+
+use mlops_console::app::commands::{help, hints};
+use mlops_console::app::keymap::{Context, Keymap};
+use mlops_console::app::screens::{room, verbs};
+use mlops_console::app::{Action, ScreenId, ScreenRoute};
+use mlops_console::ops::models::Source;
+
+use support::{new_state, session};
+
+/// One route of every kind the console has.
+fn routes() -> Vec<ScreenRoute> {
+    let mut routes: Vec<ScreenRoute> = ScreenId::ALL
+        .into_iter()
+        .filter(|id| id.is_available())
+        .map(ScreenRoute::Screen)
+        .collect();
+    let name = "churn".to_string();
+    routes.extend([
+        ScreenRoute::ExperimentDetail {
+            experiment_id: "1".into(),
+        },
+        ScreenRoute::Runs {
+            experiment_id: "1".into(),
+        },
+        ScreenRoute::RunDetail { run_id: "r".into() },
+        ScreenRoute::Sweep { run_id: "r".into() },
+        ScreenRoute::Compare {
+            run_ids: vec!["a".into(), "b".into()],
+        },
+        ScreenRoute::Training {
+            experiment_id: "1".into(),
+        },
+        ScreenRoute::ModelDetail {
+            name: name.clone(),
+            source: Source::UnityCatalog,
+        },
+        ScreenRoute::Endpoint { name: name.clone() },
+        ScreenRoute::EndpointLogs {
+            name: name.clone(),
+            entity: "a".into(),
+        },
+        ScreenRoute::AbView { name: name.clone() },
+        ScreenRoute::Canary { name },
+    ]);
+    routes
+}
+
+#[test]
+fn every_room_ends_in_global_and_offers_only_bound_actions() {
+    let keymap = Keymap::default();
+    for route in routes() {
+        let r = room(&route);
+        let contexts = r.contexts();
+        assert_eq!(contexts.last(), Some(&Context::Global), "{route:?}");
+        let mut state = new_state(session());
+        state.size = (200, 40);
+        state.push_route(route.clone());
+        for (action, _) in r.offers(&state, &route) {
+            // Back is offered only where there is somewhere to go; the rest must have a key.
+            assert!(
+                !keymap.keys_for(contexts, action).is_empty(),
+                "{route:?} offers {action:?} but no context binds it"
+            );
+        }
+        let shown = hints(&state);
+        assert!(!shown.is_empty(), "{route:?} has an empty hint bar");
+        assert!(
+            shown
+                .iter()
+                .all(|h| !h.keys.is_empty() && !h.label.is_empty()),
+            "{route:?}: {shown:?}"
+        );
+    }
+}
+
+#[test]
+fn every_verb_has_a_default_key_a_label_and_a_help_line() {
+    let keymap = Keymap::default();
+    for id in ScreenId::ALL {
+        for verb in verbs(id) {
+            let action = Action::Verb(verb);
+            assert!(!action.label().is_empty() && !action.description().is_empty());
+            assert!(
+                !keymap.keys_for(&[Context::Room(id)], action).is_empty(),
+                "{} has no key",
+                verb.name
+            );
+        }
+    }
+}
+
+#[test]
+fn help_sections_follow_the_room_contexts() {
+    let mut state = new_state(session());
+    state.push_route(ScreenRoute::Screen(ScreenId::Audit));
+    let titles: Vec<&str> = help(&state).iter().map(|s| s.title).collect();
+    assert_eq!(
+        titles,
+        [
+            "Audit",
+            "Lists",
+            "Everywhere",
+            "In the : palette and / filter"
+        ]
+    );
+}
