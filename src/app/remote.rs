@@ -138,6 +138,11 @@ pub fn replace<T>(slot: &mut Option<T>, value: T) {
     *slot = Some(value);
 }
 
+/// How many of a room's requests are in flight, from its flags.
+pub fn in_flight(flags: &[bool]) -> usize {
+    flags.iter().filter(|b| **b).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,9 +192,4 @@ mod tests {
         assert!(r.is_due(11_000, Some(10_000)));
         assert!(!r.is_due(11_000, None));
     }
-}
-
-/// How many of a room's requests are in flight, from its flags.
-pub fn in_flight(flags: &[bool]) -> usize {
-    flags.iter().filter(|b| **b).count()
 }
