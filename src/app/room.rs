@@ -113,3 +113,70 @@ pub fn list_offers(state: &State) -> Vec<Offer> {
         (Quit, None),
     ]
 }
+
+/// The list of a plain room: how to reach its view in the state.
+pub struct ListAccess {
+    pub get: fn(&State) -> &ListView,
+    pub get_mut: fn(&mut State) -> &mut ListView,
+}
+
+/// A room made of plain functions, for a route that needs nothing from the route itself (the
+/// top-level screens): a table row instead of an `impl`.
+pub struct Plain {
+    pub contexts: &'static [Context],
+    pub load: fn(&mut State, bool, &mut Vec<Effect>),
+    pub settled: fn(&State) -> bool,
+    pub data_at: fn(&State) -> Option<i64>,
+    pub on_action: fn(&mut State, Action, &mut Vec<Effect>) -> bool,
+    pub offers: fn(&State) -> Vec<Offer>,
+    pub list: Option<ListAccess>,
+    /// Runs after a filter change has put the cursor back on the first row.
+    pub after_filter: Option<fn(&mut State, &mut Vec<Effect>)>,
+}
+
+impl Room for Plain {
+    fn contexts(&self) -> &'static [Context] {
+        self.contexts
+    }
+    fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+        (self.load)(state, force, fx)
+    }
+    fn is_settled(&self, state: &State) -> bool {
+        (self.settled)(state)
+    }
+    fn data_at(&self, state: &State) -> Option<i64> {
+        (self.data_at)(state)
+    }
+    fn on_action(
+        &self,
+        state: &mut State,
+        _: &ScreenRoute,
+        action: Action,
+        fx: &mut Vec<Effect>,
+    ) -> bool {
+        (self.on_action)(state, action, fx)
+    }
+    fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+        (self.offers)(state)
+    }
+    fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
+        self.list.as_ref().map(|l| (l.get)(state))
+    }
+    fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
+        self.list.as_ref().map(|l| (l.get_mut)(state))
+    }
+    fn filter_changed(&self, state: &mut State, fx: &mut Vec<Effect>) {
+        if let Some(view) = self.list_view_mut(state) {
+            view.selected = 0;
+            view.offset = 0;
+        }
+        if let Some(after) = self.after_filter {
+            after(state, fx);
+        }
+    }
+}
+
+/// A room that never takes an action of its own.
+pub fn no_actions(_: &mut State, _: Action, _: &mut Vec<Effect>) -> bool {
+    false
+}

@@ -164,38 +164,16 @@ pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
-    use crate::app::screen::ScreenRoute;
+    use crate::app::room::{ListAccess, Plain, back_label};
 
     /// Screen 4: what awaits approval.
-    pub struct ApprovalsRoom;
-
-    impl Room for ApprovalsRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Approvals, Context::List, Context::Global]
-        }
-        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-            load(state, force, fx)
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.approvals.list.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.approvals.list.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_action(state, action, fx)
-        }
-        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Approvals, Context::List, Context::Global],
+        load,
+        settled: |s| s.approvals.list.is_settled(),
+        data_at: |s| s.approvals.list.loaded_at,
+        on_action: on_action,
+        offers: |s| {
             use Action::*;
             vec![
                 (Open, Some("details")),
@@ -203,16 +181,15 @@ pub(crate) mod room {
                 (Reject, None),
                 (Filter, None),
                 (Refresh, None),
-                (Back, back_label(state)),
+                (Back, back_label(s)),
                 (Help, None),
                 (Quit, None),
             ]
-        }
-        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
-            Some(&state.approvals.view)
-        }
-        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
-            Some(&mut state.approvals.view)
-        }
-    }
+        },
+        list: Some(ListAccess {
+            get: |s| &s.approvals.view,
+            get_mut: |s| &mut s.approvals.view,
+        }),
+        after_filter: None,
+    };
 }

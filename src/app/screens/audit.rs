@@ -153,38 +153,16 @@ pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
-    use crate::app::screen::ScreenRoute;
+    use crate::app::room::{ListAccess, Plain, back_label};
 
     /// Screen 9: the audit journal.
-    pub struct AuditRoom;
-
-    impl Room for AuditRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Audit, Context::List, Context::Global]
-        }
-        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-            load(state, force, fx)
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.audit.journal.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.audit.journal.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_action(state, action, fx)
-        }
-        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Audit, Context::List, Context::Global],
+        load,
+        settled: |s| s.audit.journal.is_settled(),
+        data_at: |s| s.audit.journal.loaded_at,
+        on_action: on_action,
+        offers: |s| {
             use Action::*;
             vec![
                 (Verify, None),
@@ -192,16 +170,15 @@ pub(crate) mod room {
                 (Filter, None),
                 (CopyId, None),
                 (Refresh, None),
-                (Back, back_label(state)),
+                (Back, back_label(s)),
                 (Help, None),
                 (Quit, None),
             ]
-        }
-        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
-            Some(&state.audit.view)
-        }
-        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
-            Some(&mut state.audit.view)
-        }
-    }
+        },
+        list: Some(ListAccess {
+            get: |s| &s.audit.view,
+            get_mut: |s| &mut s.audit.view,
+        }),
+        after_filter: None,
+    };
 }

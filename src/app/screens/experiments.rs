@@ -315,44 +315,23 @@ impl ExperimentsState {
     }
 }
 
-/// The room of this screen's route(s).
+/// The rooms of screen 2 and of one experiment's page.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::room::{ListAccess, Offer, Plain, Room, back_label};
     use crate::app::screen::ScreenRoute;
 
-    /// Screen 2: the experiments table.
-    pub struct ExperimentsRoom;
-
-    impl Room for ExperimentsRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Experiments, Context::List, Context::Global]
-        }
-        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-            load(state, force, fx)
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.experiments.list.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.experiments.list.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_list_action(state, action, fx)
-        }
-        /// At 80 columns these fit; `y` and `:` are in the help.
-        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+    /// The experiments table.
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Experiments, Context::List, Context::Global],
+        load,
+        settled: |s| s.experiments.list.is_settled(),
+        data_at: |s| s.experiments.list.loaded_at,
+        on_action: on_list_action,
+        // At 80 columns these fit; `y` and `:` are in the help.
+        offers: |s| {
             use Action::*;
             vec![
                 (Open, Some("runs")),
@@ -360,24 +339,17 @@ pub(crate) mod room {
                 (Info, None),
                 (LaunchTraining, None),
                 (Refresh, None),
-                (Back, back_label(state)),
+                (Back, back_label(s)),
                 (Help, None),
                 (Quit, None),
             ]
-        }
-        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
-            Some(&state.experiments.view)
-        }
-        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
-            Some(&mut state.experiments.view)
-        }
-        fn filter_changed(&self, state: &mut State, fx: &mut Vec<Effect>) {
-            let view = &mut state.experiments.view;
-            view.selected = 0;
-            view.offset = 0;
-            maybe_load_more(state, fx);
-        }
-    }
+        },
+        list: Some(ListAccess {
+            get: |s| &s.experiments.view,
+            get_mut: |s| &mut s.experiments.view,
+        }),
+        after_filter: Some(maybe_load_more),
+    };
 
     /// One experiment's page (ids, tags).
     pub struct ExperimentDetailRoom;

@@ -51,7 +51,7 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
         ScreenRoute::RunDetail { .. } => &run_detail::room::RunDetailRoom,
         ScreenRoute::Sweep { .. } => &sweep::room::SweepRoom,
         ScreenRoute::Compare { .. } => &compare::room::CompareRoom,
-        ScreenRoute::Training { .. } => &training::room::TrainingRoom,
+        ScreenRoute::Training { .. } => &training::room::ROOM,
         ScreenRoute::ModelDetail { .. } => &models::room::ModelDetailRoom,
         ScreenRoute::Endpoint { .. } => &serving::room::EndpointRoom,
         ScreenRoute::EndpointLogs { .. } => &logs::room::LogsRoom,
@@ -63,12 +63,12 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
 /// The room of a numbered screen's top level.
 fn screen_room(id: ScreenId) -> &'static dyn Room {
     match id {
-        ScreenId::Overview => &overview::room::OverviewRoom,
-        ScreenId::Experiments => &experiments::room::ExperimentsRoom,
-        ScreenId::Models => &models::room::ModelsRoom,
-        ScreenId::Approvals => &approvals::room::ApprovalsRoom,
-        ScreenId::Serving => &serving::room::ServingRoom,
-        ScreenId::Audit => &audit::room::AuditRoom,
+        ScreenId::Overview => &overview::room::ROOM,
+        ScreenId::Experiments => &experiments::room::ROOM,
+        ScreenId::Models => &models::room::ROOM,
+        ScreenId::Approvals => &approvals::room::ROOM,
+        ScreenId::Serving => &serving::room::ROOM,
+        ScreenId::Audit => &audit::room::ROOM,
         ScreenId::Monitoring | ScreenId::Features | ScreenId::Jobs => &NotYet,
     }
 }

@@ -255,52 +255,28 @@ impl ModelsState {
     }
 }
 
-/// The room of this screen's route(s).
+/// The rooms of screen 3 and of one model.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::room::{ListAccess, Offer, Plain, Room, list_offers};
     use crate::app::screen::ScreenRoute;
 
     /// Screen 3: UC and workspace-registry models.
-    pub struct ModelsRoom;
-
-    impl Room for ModelsRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::List, Context::Global]
-        }
-        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-            load(state, force, fx)
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.models.list.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.models.list.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_list_action(state, action, fx)
-        }
-        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
-            crate::app::room::list_offers(state)
-        }
-        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
-            Some(&state.models.view)
-        }
-        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
-            Some(&mut state.models.view)
-        }
-    }
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::List, Context::Global],
+        load,
+        settled: |s| s.models.list.is_settled(),
+        data_at: |s| s.models.list.loaded_at,
+        on_action: on_list_action,
+        offers: list_offers,
+        list: Some(ListAccess {
+            get: |s| &s.models.view,
+            get_mut: |s| &mut s.models.view,
+        }),
+        after_filter: None,
+    };
 
     /// A model and its versions.
     pub struct ModelDetailRoom;

@@ -207,44 +207,21 @@ pub(crate) fn fail(
     })
 }
 
-/// The room of this screen's route(s).
+/// The room of screen 1.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
-    use crate::app::screen::ScreenRoute;
+    use crate::app::room::{Plain, no_actions};
 
-    /// Screen 1.
-    pub struct OverviewRoom;
-
-    impl Room for OverviewRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Global]
-        }
-        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-            load(state, force, fx)
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            is_settled(state)
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            data_at(state)
-        }
-        fn on_action(
-            &self,
-            _: &mut State,
-            _: &ScreenRoute,
-            _: Action,
-            _: &mut Vec<Effect>,
-        ) -> bool {
-            false
-        }
-        /// The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
-        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Global],
+        load,
+        settled: is_settled,
+        data_at,
+        on_action: no_actions,
+        // The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
+        offers: |_| {
             use Action::*;
             vec![
                 (GotoServing, None),
@@ -255,6 +232,8 @@ pub(crate) mod room {
                 (Help, None),
                 (Quit, None),
             ]
-        }
-    }
+        },
+        list: None,
+        after_filter: None,
+    };
 }

@@ -309,10 +309,7 @@ pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::room::{Offer, Room};
     use crate::app::screen::ScreenRoute;
 
     /// One run: params, metrics, charts, artifacts.

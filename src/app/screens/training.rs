@@ -303,45 +303,27 @@ impl TrainingState {
     }
 }
 
-/// The room of this screen's route(s).
+/// The room of a launched training run, watched until it ends.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    #[allow(unused_imports)]
-    use crate::app::list::ListView;
-    #[allow(unused_imports)]
-    use crate::app::room::{Offer, Room, back_label};
-    use crate::app::screen::ScreenRoute;
+    use crate::app::room::{Plain, no_actions};
 
-    /// A launched training run, watched until it ends.
-    pub struct TrainingRoom;
-
-    impl Room for TrainingRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Global]
-        }
-        fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-            load(state, force, fx)
-        }
-        fn is_settled(&self, _: &State) -> bool {
-            true
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            data_at(state)
-        }
-        fn on_action(
-            &self,
-            _: &mut State,
-            _: &ScreenRoute,
-            _: Action,
-            _: &mut Vec<Effect>,
-        ) -> bool {
-            false
-        }
-        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
-            use Action::*;
-            vec![(Back, None), (Help, None), (Quit, None)]
-        }
-    }
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Global],
+        load,
+        settled: |_| true,
+        data_at,
+        on_action: no_actions,
+        offers: |_| {
+            vec![
+                (Action::Back, None),
+                (Action::Help, None),
+                (Action::Quit, None),
+            ]
+        },
+        list: None,
+        after_filter: None,
+    };
 }

@@ -3,9 +3,7 @@
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap::Context;
-#[allow(unused_imports)]
 use crate::app::list::ListView;
-#[allow(unused_imports)]
 use crate::app::room::{Offer, Room, back_label};
 use crate::app::screen::ScreenRoute;
 use crate::app::state::State;

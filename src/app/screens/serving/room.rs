@@ -3,48 +3,24 @@
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap::Context;
-#[allow(unused_imports)]
-use crate::app::list::ListView;
-#[allow(unused_imports)]
-use crate::app::room::{Offer, Room, back_label};
+use crate::app::room::{ListAccess, Offer, Plain, Room, list_offers};
 use crate::app::screen::ScreenRoute;
 use crate::app::state::State;
 
 /// Screen 5: the serving endpoints.
-pub struct ServingRoom;
-
-impl Room for ServingRoom {
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::List, Context::Global]
-    }
-    fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-        super::load_list(state, force, fx)
-    }
-    fn is_settled(&self, state: &State) -> bool {
-        state.serving.endpoints.is_settled()
-    }
-    fn data_at(&self, state: &State) -> Option<i64> {
-        state.serving.endpoints.loaded_at
-    }
-    fn on_action(
-        &self,
-        state: &mut State,
-        _: &ScreenRoute,
-        action: Action,
-        fx: &mut Vec<Effect>,
-    ) -> bool {
-        super::on_list_action(state, action, fx)
-    }
-    fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
-        crate::app::room::list_offers(state)
-    }
-    fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
-        Some(&state.serving.view)
-    }
-    fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
-        Some(&mut state.serving.view)
-    }
-}
+pub static ROOM: Plain = Plain {
+    contexts: &[Context::List, Context::Global],
+    load: super::load_list,
+    settled: |s| s.serving.endpoints.is_settled(),
+    data_at: |s| s.serving.endpoints.loaded_at,
+    on_action: super::on_list_action,
+    offers: list_offers,
+    list: Some(ListAccess {
+        get: |s| &s.serving.view,
+        get_mut: |s| &mut s.serving.view,
+    }),
+    after_filter: None,
+};
 
 /// One serving endpoint: entities, routes, live charts, traffic keys.
 pub struct EndpointRoom;
