@@ -58,45 +58,65 @@ impl TrainingForm {
     /// Fills the fields with the job's parameters, each prefilled with its default.
     pub fn set_job(&mut self, name: String, parameters: &[(String, String)]) {
         self.job_name = Some(name);
-        self.fields = parameters
-            .iter()
-            .map(|(name, default)| FormField {
-                name: name.clone(),
-                default: default.clone(),
-                input: Input::new(default.clone()),
-            })
-            .collect();
+        self.fields = prefilled(parameters);
         self.focus = 0;
         self.error = None;
     }
 
     pub fn focus_by(&mut self, delta: isize) {
-        let n = self.fields.len() as isize;
-        if n > 0 {
-            self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
-        }
+        self.focus = next_focus(self.focus, self.fields.len(), delta);
     }
 
     /// Every parameter with the value the run will use.
     pub fn values(&self) -> Vec<ParameterValue> {
-        self.fields
-            .iter()
-            .map(|f| ParameterValue {
-                name: f.name.clone(),
-                value: f.input.value().to_string(),
-                default: f.input.value() == f.default,
-            })
-            .collect()
+        values(&self.fields)
     }
 
     /// Only the values that differ from the job's defaults (what `run-now` needs to send).
     pub fn overrides(&self) -> BTreeMap<String, String> {
-        self.fields
-            .iter()
-            .filter(|f| f.input.value() != f.default)
-            .map(|f| (f.name.clone(), f.input.value().to_string()))
-            .collect()
+        overrides(&self.fields)
     }
+}
+
+/// Fields named `(name, default)`, each prefilled with its default.
+fn prefilled(fields: &[(String, String)]) -> Vec<FormField> {
+    fields
+        .iter()
+        .map(|(name, default)| FormField {
+            name: name.clone(),
+            default: default.clone(),
+            input: Input::new(default.clone()),
+        })
+        .collect()
+}
+
+/// The focus moved by `delta` over `n` fields, wrapping around.
+fn next_focus(focus: usize, n: usize, delta: isize) -> usize {
+    if n == 0 {
+        return focus;
+    }
+    (focus as isize + delta).rem_euclid(n as isize) as usize
+}
+
+/// Every field with the value typed, and whether it is still the default.
+fn values(fields: &[FormField]) -> Vec<ParameterValue> {
+    fields
+        .iter()
+        .map(|f| ParameterValue {
+            name: f.name.clone(),
+            value: f.input.value().to_string(),
+            default: f.input.value() == f.default,
+        })
+        .collect()
+}
+
+/// Only the values that differ from their defaults.
+fn overrides(fields: &[FormField]) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter(|f| f.input.value() != f.default)
+        .map(|f| (f.name.clone(), f.input.value().to_string()))
+        .collect()
 }
 
 /// A room's parameter form (`n` on Jobs): fields prefilled with their defaults. Enter hands it
@@ -123,45 +143,24 @@ impl RoomForm {
         RoomForm {
             title,
             rows,
-            fields: fields
-                .iter()
-                .map(|(name, default)| FormField {
-                    name: name.clone(),
-                    default: default.clone(),
-                    input: Input::new(default.clone()),
-                })
-                .collect(),
+            fields: prefilled(fields),
             focus: 0,
             error: None,
         }
     }
 
     pub fn focus_by(&mut self, delta: isize) {
-        let n = self.fields.len() as isize;
-        if n > 0 {
-            self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
-        }
+        self.focus = next_focus(self.focus, self.fields.len(), delta);
     }
 
     /// Every field with the value typed, and whether it is still the default.
     pub fn values(&self) -> Vec<ParameterValue> {
-        self.fields
-            .iter()
-            .map(|f| ParameterValue {
-                name: f.name.clone(),
-                value: f.input.value().to_string(),
-                default: f.input.value() == f.default,
-            })
-            .collect()
+        values(&self.fields)
     }
 
     /// Only the values that differ from their defaults.
     pub fn overrides(&self) -> BTreeMap<String, String> {
-        self.fields
-            .iter()
-            .filter(|f| f.input.value() != f.default)
-            .map(|f| (f.name.clone(), f.input.value().to_string()))
-            .collect()
+        overrides(&self.fields)
     }
 }
 

@@ -120,11 +120,15 @@ pub struct ListAccess {
     pub get_mut: fn(&mut State) -> &mut ListView,
 }
 
-/// A room made of plain functions, for a route that needs nothing from the route itself (the
-/// top-level screens): a table row instead of an `impl`.
+/// A room made of plain functions: a table row instead of an `impl`. The top-level screens need
+/// nothing from the route; a drill-down reads its id from the route in `open`.
 pub struct Plain {
     pub contexts: &'static [Context],
+    /// Loads what is due (or everything when forced).
     pub load: fn(&mut State, bool, &mut Vec<Effect>),
+    /// A drill-down: (re)opens the object the route names, loading it if it is new or due; `load`
+    /// then runs only when forced.
+    pub open: Option<fn(&mut State, &ScreenRoute, &mut Vec<Effect>)>,
     pub settled: fn(&State) -> bool,
     pub data_at: fn(&State) -> Option<i64>,
     pub on_action: fn(&mut State, Action, &mut Vec<Effect>) -> bool,
@@ -138,8 +142,16 @@ impl Room for Plain {
     fn contexts(&self) -> &'static [Context] {
         self.contexts
     }
-    fn load(&self, state: &mut State, _: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
-        (self.load)(state, force, fx)
+    fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+        match self.open {
+            Some(open) => {
+                open(state, route, fx);
+                if force {
+                    (self.load)(state, true, fx);
+                }
+            }
+            None => (self.load)(state, force, fx),
+        }
     }
     fn is_settled(&self, state: &State) -> bool {
         (self.settled)(state)

@@ -170,9 +170,10 @@ pub(crate) mod room {
     pub static ROOM: Plain = Plain {
         contexts: &[Context::Approvals, Context::List, Context::Global],
         load,
+        open: None,
         settled: |s| s.approvals.list.is_settled(),
         data_at: |s| s.approvals.list.loaded_at,
-        on_action: on_action,
+        on_action,
         offers: |s| {
             use Action::*;
             vec![

@@ -159,9 +159,10 @@ pub(crate) mod room {
     pub static ROOM: Plain = Plain {
         contexts: &[Context::Audit, Context::List, Context::Global],
         load,
+        open: None,
         settled: |s| s.audit.journal.is_settled(),
         data_at: |s| s.audit.journal.loaded_at,
-        on_action: on_action,
+        on_action,
         offers: |s| {
             use Action::*;
             vec![

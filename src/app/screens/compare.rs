@@ -200,45 +200,27 @@ impl CompareState {
     }
 }
 
-/// The room of this screen's route(s).
+/// The room of this drill-down.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    use crate::app::room::{Offer, Room};
+    use crate::app::room::Plain;
     use crate::app::screen::ScreenRoute;
 
     /// Marked runs side by side.
-    pub struct CompareRoom;
-
-    impl Room for CompareRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Compare, Context::Chart, Context::Global]
-        }
-        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Compare, Context::Chart, Context::Global],
+        load,
+        open: Some(|s, route, fx| {
             if let ScreenRoute::Compare { run_ids } = route {
-                open(state, run_ids, fx);
+                open(s, run_ids, fx)
             }
-            if force {
-                load(state, true, fx);
-            }
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.compare.runs.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.compare.runs.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_action(state, action, fx)
-        }
-        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+        }),
+        settled: |s| s.compare.runs.is_settled(),
+        data_at: |s| s.compare.runs.loaded_at,
+        on_action,
+        offers: |_| {
             use Action::*;
             vec![
                 (DiffOnly, None),
@@ -251,6 +233,8 @@ pub(crate) mod room {
                 (Back, None),
                 (Help, None),
             ]
-        }
-    }
+        },
+        list: None,
+        after_filter: None,
+    };
 }

@@ -327,6 +327,7 @@ pub(crate) mod room {
     pub static ROOM: Plain = Plain {
         contexts: &[Context::Experiments, Context::List, Context::Global],
         load,
+        open: None,
         settled: |s| s.experiments.list.is_settled(),
         data_at: |s| s.experiments.list.loaded_at,
         on_action: on_list_action,

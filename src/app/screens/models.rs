@@ -267,6 +267,7 @@ pub(crate) mod room {
     pub static ROOM: Plain = Plain {
         contexts: &[Context::List, Context::Global],
         load,
+        open: None,
         settled: |s| s.models.list.is_settled(),
         data_at: |s| s.models.list.loaded_at,
         on_action: on_list_action,

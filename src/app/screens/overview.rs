@@ -217,6 +217,7 @@ pub(crate) mod room {
     pub static ROOM: Plain = Plain {
         contexts: &[Context::Global],
         load,
+        open: None,
         settled: is_settled,
         data_at,
         on_action: no_actions,

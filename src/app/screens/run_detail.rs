@@ -304,45 +304,27 @@ impl RunDetailState {
     }
 }
 
-/// The room of this screen's route(s).
+/// The room of this drill-down.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    use crate::app::room::{Offer, Room};
+    use crate::app::room::Plain;
     use crate::app::screen::ScreenRoute;
 
     /// One run: params, metrics, charts, artifacts.
-    pub struct RunDetailRoom;
-
-    impl Room for RunDetailRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Run, Context::Chart, Context::Global]
-        }
-        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Run, Context::Chart, Context::Global],
+        load,
+        open: Some(|s, route, fx| {
             if let ScreenRoute::RunDetail { run_id } = route {
-                open(state, run_id, fx);
+                open(s, run_id, fx)
             }
-            if force {
-                load(state, true, fx);
-            }
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.run_detail.run.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.run_detail.run.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_action(state, action, fx)
-        }
-        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+        }),
+        settled: |s| s.run_detail.run.is_settled(),
+        data_at: |s| s.run_detail.run.loaded_at,
+        on_action,
+        offers: |_| {
             use Action::*;
             vec![
                 (ChartMetrics, None),
@@ -356,6 +338,8 @@ pub(crate) mod room {
                 (Back, None),
                 (Help, None),
             ]
-        }
-    }
+        },
+        list: None,
+        after_filter: None,
+    };
 }

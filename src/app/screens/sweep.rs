@@ -292,46 +292,27 @@ impl SweepState {
     }
 }
 
-/// The room of this screen's route(s).
+/// The room of this drill-down.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    use crate::app::list::ListView;
-    use crate::app::room::{Offer, Room, back_label};
+    use crate::app::room::{ListAccess, Plain, back_label};
     use crate::app::screen::ScreenRoute;
 
     /// A parent run's child trials ranked.
-    pub struct SweepRoom;
-
-    impl Room for SweepRoom {
-        fn contexts(&self) -> &'static [Context] {
-            &[Context::Sweep, Context::List, Context::Global]
-        }
-        fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+    pub static ROOM: Plain = Plain {
+        contexts: &[Context::Sweep, Context::List, Context::Global],
+        load,
+        open: Some(|s, route, fx| {
             if let ScreenRoute::Sweep { run_id } = route {
-                open(state, run_id, fx);
+                open(s, run_id, fx)
             }
-            if force {
-                load(state, true, fx);
-            }
-        }
-        fn is_settled(&self, state: &State) -> bool {
-            state.sweep.data.is_settled()
-        }
-        fn data_at(&self, state: &State) -> Option<i64> {
-            state.sweep.data.loaded_at
-        }
-        fn on_action(
-            &self,
-            state: &mut State,
-            _: &ScreenRoute,
-            action: Action,
-            fx: &mut Vec<Effect>,
-        ) -> bool {
-            on_action(state, action, fx)
-        }
-        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
+        }),
+        settled: |s| s.sweep.data.is_settled(),
+        data_at: |s| s.sweep.data.loaded_at,
+        on_action,
+        offers: |s| {
             use Action::*;
             vec![
                 (Open, None),
@@ -340,18 +321,14 @@ pub(crate) mod room {
                 (ScatterParam, None),
                 (Filter, None),
                 (ExportChart, None),
-                (Back, back_label(state)),
+                (Back, back_label(s)),
                 (Help, None),
             ]
-        }
-        fn list_view<'s>(&self, state: &'s State) -> Option<&'s ListView> {
-            Some(&state.sweep.view)
-        }
-        fn list_view_mut<'s>(&self, state: &'s mut State) -> Option<&'s mut ListView> {
-            Some(&mut state.sweep.view)
-        }
-        fn filter_changed(&self, state: &mut State, _: &mut Vec<Effect>) {
-            filter_changed(state)
-        }
-    }
+        },
+        list: Some(ListAccess {
+            get: |s| &s.sweep.view,
+            get_mut: |s| &mut s.sweep.view,
+        }),
+        after_filter: Some(|s, _| filter_changed(s)),
+    };
 }

@@ -313,6 +313,7 @@ pub(crate) mod room {
     pub static ROOM: Plain = Plain {
         contexts: &[Context::Global],
         load,
+        open: None,
         settled: |_| true,
         data_at,
         on_action: no_actions,

@@ -11,6 +11,7 @@ use crate::app::state::State;
 pub static ROOM: Plain = Plain {
     contexts: &[Context::List, Context::Global],
     load: super::load_list,
+    open: None,
     settled: |s| s.serving.endpoints.is_settled(),
     data_at: |s| s.serving.endpoints.loaded_at,
     on_action: super::on_list_action,
