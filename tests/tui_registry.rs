@@ -400,3 +400,28 @@ fn enter_on_a_request_shows_it_in_full_with_metrics_and_lineage() {
         "reading never changes anything"
     );
 }
+
+#[test]
+fn a_detail_read_that_dies_closes_the_popup_with_the_reason() {
+    let mut d = Driver::new(session());
+    d.open_approvals();
+    d.key(KeyCode::Enter);
+    let req = d
+        .fetch_req(|f| matches!(f, Fetch::ApprovalDetail(_)))
+        .expect("the detail is read");
+    d.send(mlops_console::app::Msg::TaskFailed {
+        key: mlops_console::app::ResourceKey::ApprovalDetail,
+        req,
+        at_ms: 0,
+        message: "index out of bounds".into(),
+    });
+    assert!(matches!(d.state.overlay, Overlay::None));
+    assert!(
+        d.state
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("internal error: index out of bounds")),
+        "{:?}",
+        d.state.toasts
+    );
+}

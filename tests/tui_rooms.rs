@@ -109,3 +109,45 @@ fn help_sections_follow_the_room_contexts() {
         ]
     );
 }
+
+#[test]
+fn context_names_are_unique_and_verbs_are_reachable() {
+    let names: Vec<&str> = Context::all().into_iter().map(Context::name).collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    for id in ScreenId::ALL {
+        if verbs(id).is_empty() {
+            continue;
+        }
+        assert!(
+            room(&ScreenRoute::Screen(id))
+                .contexts()
+                .contains(&Context::Room(id)),
+            "{id}: its verbs are in no context of its room"
+        );
+        for verb in verbs(id) {
+            assert!(
+                Action::from_name(verb.name).is_none(),
+                "verb {} hides the built-in action of that name",
+                verb.name
+            );
+        }
+    }
+}
+
+/// Typing a filter on Approvals or Audit offers keep / clear (it used to show only quit).
+#[test]
+fn typing_a_filter_offers_keep_and_clear_on_every_list() {
+    for id in [ScreenId::Approvals, ScreenId::Audit, ScreenId::Models] {
+        let mut d = support::Driver::new(session());
+        d.send(mlops_console::app::Msg::Action(Action::Goto(id)));
+        d.char('/');
+        let bar: Vec<String> = hints(&d.state)
+            .into_iter()
+            .map(|h| format!("{} {}", h.keys, h.label))
+            .collect();
+        assert_eq!(bar, ["enter keep filter", "esc clear"], "{id}");
+    }
+}

@@ -119,7 +119,7 @@ fn overrides(fields: &[FormField]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A room's parameter form (`n` on Jobs): fields prefilled with their defaults. Enter hands it
+/// A room's parameter form (run a job with parameters): fields prefilled with their defaults. Enter hands it
 /// back to the room under it (`Room::form_submitted`), which opens its confirm dialog.
 #[derive(Debug, Clone)]
 pub struct RoomForm {

@@ -278,12 +278,13 @@ impl Context {
         }
     }
 
-    /// An action named in this context's section: a built-in one, or the room's own verb.
+    /// An action named in this context's section: the room's own verb, or a built-in one.
     fn action(self, name: &str) -> Option<Action> {
-        Action::from_name(name).or_else(|| match self {
-            Context::Room(id) => verbs(id).iter().find(|v| v.name == name).map(Action::Verb),
+        let verb = match self {
+            Context::Room(id) => verbs(id).iter().find(|v| v.name == name),
             _ => None,
-        })
+        };
+        verb.map(Action::Verb).or_else(|| Action::from_name(name))
     }
 
     /// Popups and text inputs: consulted alone, never on top of [global].
@@ -314,8 +315,22 @@ impl Default for Keymap {
         debug_assert!(warnings.is_empty(), "default keymap: {warnings:?}");
         for id in ScreenId::ALL {
             for verb in verbs(id) {
-                let keys = verb.keys.iter().filter_map(|k| KeyChord::parse(k).ok());
-                km.bind(Context::Room(id), Action::Verb(verb), keys.collect());
+                let keys: Vec<KeyChord> = verb
+                    .keys
+                    .iter()
+                    .filter_map(|k| {
+                        let key = KeyChord::parse(k);
+                        debug_assert!(key.is_ok(), "verb {}: {key:?}", verb.name);
+                        key.ok()
+                    })
+                    .collect();
+                debug_assert!(
+                    keys.iter()
+                        .all(|k| km.resolve_chord(&[Context::Room(id)], k).is_none()),
+                    "verb {}: a default key is taken by another verb",
+                    verb.name
+                );
+                km.bind(Context::Room(id), Action::Verb(verb), keys);
             }
         }
         km
@@ -482,11 +497,14 @@ impl Keymap {
 
     /// The first context in `contexts` that binds the key decides.
     pub fn resolve(&self, contexts: &[Context], key: &KeyEvent) -> Option<Action> {
-        let chord = KeyChord::from_event(key);
+        self.resolve_chord(contexts, &KeyChord::from_event(key))
+    }
+
+    fn resolve_chord(&self, contexts: &[Context], chord: &KeyChord) -> Option<Action> {
         contexts.iter().find_map(|ctx| {
             self.bindings(*ctx)
                 .iter()
-                .find(|(_, keys)| keys.contains(&chord))
+                .find(|(_, keys)| keys.contains(chord))
                 .map(|(a, _)| *a)
         })
     }

@@ -1,7 +1,8 @@
 //! A room serves one route: it loads what the route shows, reacts to the route's actions, says
 //! which keymap contexts have the keyboard there and which actions the hint bar offers. The
-//! registry (`screens::room`) looks a route's room up in one match; nothing else dispatches on
-//! the route. The view of a room lives in `ui` (views read state, the core never draws).
+//! registry (`screens::room`) looks a route's room up in one match; in the core nothing else
+//! dispatches on the route. The view of a room lives in `ui` and is looked up there the same
+//! way (`ui::render`), since views read state and the core never draws.
 
 use super::action::Action;
 use super::effect::Effect;
@@ -56,14 +57,20 @@ pub trait Room: Sync {
         }
     }
 
-    /// Enter on the room's parameter form (the overlay is already closed).
+    /// Enter on the room's parameter form (the overlay is already closed). A room that opens
+    /// a form must take it back here; the default says that nothing was sent.
     fn form_submitted(
         &self,
-        _state: &mut State,
+        state: &mut State,
         _route: &ScreenRoute,
-        _form: RoomForm,
+        form: RoomForm,
         _fx: &mut Vec<Effect>,
     ) {
+        debug_assert!(false, "no room took the form {:?}", form.title);
+        state.toast(
+            super::state::ToastLevel::Error,
+            format!("{}: nothing was sent", form.title),
+        );
     }
 
     /// Enter kept the filter.
@@ -81,7 +88,7 @@ pub trait Room: Sync {
 /// A verb a room adds to the keymap: its name in `keymap.toml` (in the room's own context,
 /// named as the screen's command), its hint label, its help line, its default keys, and
 /// whether it changes the workspace (read-only profiles hide and refuse it).
-#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Verb {
     pub name: &'static str,
     pub label: &'static str,
@@ -112,6 +119,13 @@ pub fn list_offers(state: &State) -> Vec<Offer> {
         (Help, None),
         (Quit, None),
     ]
+}
+
+/// A verb shows as its keymap name (in keymap warnings: "already bound to Verb(run_now)").
+impl std::fmt::Debug for Verb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 /// The list of a plain room: how to reach its view in the state.

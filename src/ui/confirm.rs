@@ -46,7 +46,10 @@ fn room_lines(state: &State, c: &RoomConfirm) -> Vec<Line<'static>> {
         .into_iter()
         .map(|(label, value)| {
             Line::from(vec![
-                Span::styled(format!("{label:<width$}  "), theme.style(Role::Muted)),
+                Span::styled(
+                    format!("{:<width$}  ", escaped(&label)),
+                    theme.style(Role::Muted),
+                ),
                 Span::styled(escaped(&value), theme.style(Role::Text)),
             ])
         })
@@ -65,34 +68,38 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Co
         ConfirmAction::RunJob { .. } => (
             super::training::run_job_lines(state, confirm),
             "start a training run".to_string(),
-            " run it   ",
+            " run it   ".to_string(),
         ),
         ConfirmAction::Change { plan } => (
             super::change::plan_lines(state, plan),
             format!("{} {}", plan.action, plan.target.describe()),
-            " confirm   ",
+            " confirm   ".to_string(),
         ),
         ConfirmAction::Traffic { plan } => (
             super::query::traffic_plan_lines(state, plan),
             format!("{} on endpoint {}", plan.action, plan.endpoint),
-            " confirm   ",
+            " confirm   ".to_string(),
         ),
         ConfirmAction::Canary { plan } => (
             super::canary_dialog::start_lines(state, plan),
             format!("start a canary plan on {}", plan.endpoint),
-            " start it   ",
+            " start it   ".to_string(),
         ),
         ConfirmAction::CanaryResume { state: s } => (
             super::canary_dialog::resume_lines(state, s),
             format!("resume the canary plan on {}", s.plan.endpoint),
-            " resume it   ",
+            " resume it   ".to_string(),
         ),
         ConfirmAction::CanaryAbort { state: s } => (
             super::canary_dialog::abort_lines(state, s),
             format!("abort the canary plan on {}", s.plan.endpoint),
-            " abort it   ",
+            " abort it   ".to_string(),
         ),
-        ConfirmAction::Room(c) => (room_lines(state, c), c.what.clone(), " confirm   "),
+        ConfirmAction::Room(c) => (
+            room_lines(state, c),
+            escaped(&c.what),
+            format!(" {}   ", c.verb),
+        ),
     };
     let prompt_row = lines.len() as u16;
     match &confirm.type_to_confirm {

@@ -22,7 +22,7 @@ const LABEL: usize = 13;
 /// messages), escaped.
 fn field(theme: &Theme, k: &str, v: impl Into<String>) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{k:<LABEL$}"), theme.style(Role::Muted)),
+        Span::styled(format!("{:<LABEL$}", escaped(k)), theme.style(Role::Muted)),
         Span::styled(escaped(&v.into()), theme.style(Role::Text)),
     ])
 }
@@ -69,14 +69,17 @@ fn field_lines(
         };
         let mut spans = vec![
             Span::styled(
-                format!("{:<name_width$}  ", truncate(&f.name, name_width, g.cut)),
+                format!(
+                    "{:<name_width$}  ",
+                    truncate(&escaped(&f.name), name_width, g.cut)
+                ),
                 theme.style(if focused { Role::Accent } else { Role::Muted }),
             ),
             Span::styled(format!("{text:<box_width$}"), style),
         ];
         if f.input.value() != f.default {
             spans.push(Span::styled(
-                format!("  was {}", f.default),
+                format!("  was {}", escaped(&f.default)),
                 theme.style(Role::Warn),
             ));
         }
@@ -115,7 +118,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Training
     }
     if let Some(e) = &form.error {
         lines.push(Line::styled(
-            format!("{} {e}", g.failed),
+            format!("{} {}", g.failed, escaped(e)),
             theme.style(Role::Error),
         ));
     }
@@ -155,7 +158,7 @@ pub fn render_room_form(frame: &mut Frame, area: Rect, state: &State, form: &Roo
     }
     if let Some(e) = &form.error {
         lines.push(Line::styled(
-            format!("{} {e}", g.failed),
+            format!("{} {}", g.failed, escaped(e)),
             theme.style(Role::Error),
         ));
     }

@@ -94,6 +94,17 @@ pub(crate) fn on_detail(state: &mut State, req: RequestId, detail: ApprovalDetai
     }
 }
 
+/// The detail read died (a panic in its task): the popup closes and says why.
+pub(crate) fn on_detail_failed(state: &mut State, req: RequestId, message: &str) -> Accepted {
+    match &state.overlay {
+        Overlay::ApprovalDetail(view) if view.req == req => {
+            state.overlay = Overlay::None;
+            Accepted::NewError(format!("internal error: {message}"))
+        }
+        _ => Accepted::Stale,
+    }
+}
+
 /// `Enter`: the selected request or version in full.
 fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(item) = state.approvals.selected().cloned() else {

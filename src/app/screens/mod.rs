@@ -436,12 +436,13 @@ pub(crate) fn on_task_failed(
             Accepted::Stale
         }
         ResourceKey::Room(k) => on_room_failed(state, k, req, at, message),
+        ResourceKey::ApprovalDetail => approvals::on_detail_failed(state, req, message),
+        // Progress lines ride on the request of the change they belong to; no task of their own.
+        ResourceKey::ChangeProgress => Accepted::Stale,
         ResourceKey::Me
         | ResourceKey::ExperimentCount
         | ResourceKey::UcModelCount
-        | ResourceKey::WorkspaceModelCount
-        | ResourceKey::ApprovalDetail
-        | ResourceKey::ChangeProgress => {
+        | ResourceKey::WorkspaceModelCount => {
             overview::fail(&mut state.overview, key, req, at, e).unwrap_or(Accepted::Stale)
         }
     };
