@@ -13,6 +13,8 @@ pub mod compare;
 pub mod downsample;
 pub mod error;
 pub mod inventory;
+pub mod job_list;
+pub mod job_run_view;
 pub mod jobs;
 pub mod journal;
 pub mod launch;
