@@ -14,6 +14,7 @@ pub mod downsample;
 pub mod error;
 pub mod inventory;
 pub mod job_list;
+pub mod job_repair;
 pub mod job_run_view;
 pub mod jobs;
 pub mod journal;
