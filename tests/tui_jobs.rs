@@ -273,6 +273,10 @@ fn cancel_confirms_then_sends_one_change_and_shows_an_unknown_outcome_as_unknown
         d.try_req(key(jobs::RUNS)).is_some(),
         "the runs are read again"
     );
+    assert!(
+        d.try_req(ResourceKey::Journal).is_some(),
+        "the journal is read again for the Audit screen"
+    );
 
     // An ended run is not cancelled.
     d.char('G');

@@ -233,6 +233,8 @@ pub(crate) fn on_changed(
         _ => None,
     };
     state.jobs.last = Some(done);
+    // The journal has a new entry: the Audit screen shows it without an `r`.
+    super::super::audit::fetch_journal(state, fx);
     match open {
         Some(run_id) => {
             state.push_route(ScreenRoute::JobRun { run_id });
