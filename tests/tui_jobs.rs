@@ -308,6 +308,17 @@ fn repair_of_a_failed_run_confirms_then_sends_one_change() {
 }
 
 #[test]
+fn repair_from_the_runs_list_names_every_failed_task() {
+    let mut d = job_runs(session());
+    d.char('R');
+    assert!(matches!(d.state.overlay, Overlay::None), "a running run");
+    d.char('G');
+    d.char('R');
+    let text = d.screen_text(100, 30);
+    assert!(text.contains("every failed task"), "{text}");
+}
+
+#[test]
 fn a_task_that_dies_leaves_the_change_unknown() {
     let mut d = job_runs(session());
     d.char('X');

@@ -151,7 +151,14 @@ pub(crate) fn repair(state: &mut State, run_id: i64, job_name: String, failed: V
     }
     let rows = vec![
         ("run".to_string(), format!("{run_id} of {job_name}")),
-        ("rerun".to_string(), failed.join(", ")),
+        (
+            "rerun".to_string(),
+            if failed.is_empty() {
+                "every failed task".to_string()
+            } else {
+                failed.join(", ")
+            },
+        ),
     ];
     let change = Change::Repair { run_id, job_name };
     open_confirm(state, change, rows, Vec::new(), "repair it");
