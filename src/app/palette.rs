@@ -169,7 +169,16 @@ mod tests {
     fn completes_words_then_objects() {
         let v = vocab();
         assert_eq!(complete("ex", &v), vec!["experiments"]);
-        assert_eq!(complete("", &v).len(), 9, "6 screens, theme, help, quit");
+        let screens = ScreenId::ALL.iter().filter(|s| s.is_available()).count();
+        assert_eq!(
+            complete("", &v).len(),
+            screens + 3,
+            "the screens this build has, theme, help, quit"
+        );
+        assert!(
+            !complete("", &v).contains(&"monitoring".to_string()),
+            "a screen this build lacks is not offered"
+        );
         assert_eq!(complete("ep chu", &v), vec!["serving churn-prod"]);
         assert_eq!(complete("th", &v), vec!["theme"]);
         assert_eq!(complete("theme l", &v), vec!["theme light"]);

@@ -91,6 +91,7 @@ impl ScreenId {
                 | ScreenId::Models
                 | ScreenId::Approvals
                 | ScreenId::Serving
+                | ScreenId::Jobs
                 | ScreenId::Audit
         )
     }
@@ -165,6 +166,14 @@ pub enum ScreenRoute {
     Canary {
         name: String,
     },
+    /// One job's runs.
+    Job {
+        job_id: i64,
+    },
+    /// One job run: its tasks, the output of failed ones, its MLflow run.
+    JobRun {
+        run_id: i64,
+    },
 }
 
 impl ScreenRoute {
@@ -181,6 +190,7 @@ impl ScreenRoute {
             ScreenRoute::ModelDetail { .. } => ScreenId::Models,
             ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => ScreenId::Serving,
             ScreenRoute::EndpointLogs { .. } | ScreenRoute::AbView { .. } => ScreenId::Serving,
+            ScreenRoute::Job { .. } | ScreenRoute::JobRun { .. } => ScreenId::Jobs,
         }
     }
 }

@@ -17,6 +17,7 @@ use super::screens::canary::{CanaryForm, CanaryPanelState};
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
+use super::screens::jobs::JobsState;
 use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
 use super::screens::overview::OverviewState;
@@ -102,6 +103,7 @@ pub struct State {
     pub models: ModelsState,
     pub approvals: ApprovalsState,
     pub audit: AuditState,
+    pub jobs: JobsState,
     pub serving: ServingState,
     /// Every endpoint's metrics scraped since the console started (bounded), whichever screen
     /// is up.
@@ -143,6 +145,7 @@ impl State {
             models: ModelsState::default(),
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
+            jobs: JobsState::default(),
             endpoint_metrics,
             serving: ServingState::default(),
             logs: LogsState::default(),

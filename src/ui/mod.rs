@@ -18,6 +18,7 @@ mod experiment_detail;
 mod experiments;
 pub mod glyphs;
 mod help;
+mod jobs;
 mod logs;
 mod model_detail;
 mod overview;
@@ -85,6 +86,9 @@ pub fn render(frame: &mut Frame, state: &State) {
         ScreenRoute::EndpointLogs { .. } => logs::render(frame, areas.body, state),
         ScreenRoute::AbView { .. } => ab::render(frame, areas.body, state),
         ScreenRoute::Canary { name } => canary::render(frame, areas.body, state, name),
+        ScreenRoute::Screen(ScreenId::Jobs) => jobs::list(frame, areas.body, state),
+        ScreenRoute::Job { job_id } => jobs::runs(frame, areas.body, state, *job_id),
+        ScreenRoute::JobRun { run_id } => jobs::run(frame, areas.body, state, *run_id),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         ScreenRoute::Screen(other) => frame.render_widget(

@@ -10,6 +10,7 @@ pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
+pub mod jobs;
 pub mod logs;
 pub mod models;
 pub mod overview;
@@ -57,6 +58,8 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
         ScreenRoute::EndpointLogs { .. } => &logs::room::LogsRoom,
         ScreenRoute::AbView { .. } => &ab::room::AbRoom,
         ScreenRoute::Canary { .. } => &canary::room::CanaryRoom,
+        ScreenRoute::Job { .. } => &jobs::room::JobRoom,
+        ScreenRoute::JobRun { .. } => &jobs::JobRunRoom,
     }
 }
 
@@ -69,7 +72,8 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
         ScreenId::Approvals => &approvals::room::ROOM,
         ScreenId::Serving => &serving::room::ROOM,
         ScreenId::Audit => &audit::room::ROOM,
-        ScreenId::Monitoring | ScreenId::Features | ScreenId::Jobs => &NotYet,
+        ScreenId::Jobs => &jobs::room::JobsRoom,
+        ScreenId::Monitoring | ScreenId::Features => &NotYet,
     }
 }
 
@@ -83,8 +87,8 @@ pub fn verbs(id: ScreenId) -> &'static [Verb] {
         | ScreenId::Serving
         | ScreenId::Monitoring
         | ScreenId::Features
-        | ScreenId::Jobs
         | ScreenId::Audit => &[],
+        ScreenId::Jobs => &jobs::room::VERBS,
     }
 }
 
@@ -112,11 +116,15 @@ impl Room for NotYet {
 
 /// Reads of the rooms that nest their own (`Fetch::Room`): one variant per such room.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoomFetch {}
+pub enum RoomFetch {
+    Jobs(jobs::Fetch),
+}
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
 #[derive(Debug, Clone)]
-pub enum RoomLoaded {}
+pub enum RoomLoaded {
+    Jobs(jobs::Loaded),
+}
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
 /// resource in an error toast ("job runs: cannot reach …").
@@ -129,59 +137,76 @@ pub struct RoomKey {
 /// Their changes (`Effect::RoomChange`), each sent through the change pipeline
 /// (`ops::change::pipeline`) and only ever after a confirm dialog.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RoomChange {}
+pub enum RoomChange {
+    Jobs(jobs::Change),
+}
 
 impl RoomFetch {
     pub fn key(&self) -> RoomKey {
-        match *self {}
+        match self {
+            RoomFetch::Jobs(f) => f.key(),
+        }
     }
 }
 
 impl RoomLoaded {
     pub fn key(&self) -> RoomKey {
-        match *self {}
+        match self {
+            RoomLoaded::Jobs(l) => l.key(),
+        }
     }
 }
 
 impl RoomChange {
     pub fn key(&self) -> RoomKey {
-        match *self {}
+        match self {
+            RoomChange::Jobs(_) => jobs::CHANGE,
+        }
     }
 }
 
 /// The async side of a room's read (runs in a runtime task).
-pub(crate) async fn fetch_room(_env: &Env, fetch: RoomFetch) -> Payload {
-    match fetch {}
+pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
+    match fetch {
+        RoomFetch::Jobs(f) => Payload::Room(RoomLoaded::Jobs(jobs::fetch::run(env, f).await)),
+    }
 }
 
 /// The async side of a room's confirmed change (runs in a runtime task, never aborted).
-pub(crate) async fn apply_room(_env: &Env, change: RoomChange) -> Payload {
-    match change {}
+pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
+    match change {
+        RoomChange::Jobs(c) => Payload::Room(RoomLoaded::Jobs(jobs::fetch::apply(env, c).await)),
+    }
 }
 
 /// The confirm key of a room's dialog: the room records the request and asks for the change.
-pub(crate) fn room_confirmed(_state: &mut State, change: RoomChange, _fx: &mut Vec<Effect>) {
-    match change {}
+pub(crate) fn room_confirmed(state: &mut State, change: RoomChange, fx: &mut Vec<Effect>) {
+    match change {
+        RoomChange::Jobs(c) => jobs::change::confirmed(state, c, fx),
+    }
 }
 
 fn on_room_loaded(
-    _state: &mut State,
-    _req: RequestId,
-    _at: i64,
+    state: &mut State,
+    req: RequestId,
+    at: i64,
     loaded: RoomLoaded,
-    _fx: &mut Vec<Effect>,
+    fx: &mut Vec<Effect>,
 ) -> Accepted {
-    match loaded {}
+    match loaded {
+        RoomLoaded::Jobs(l) => jobs::on_loaded(state, req, at, l, fx),
+    }
 }
 
 fn on_room_failed(
-    _state: &mut State,
+    state: &mut State,
     key: RoomKey,
-    _req: RequestId,
-    _at: i64,
-    _message: &str,
+    req: RequestId,
+    at: i64,
+    message: &str,
 ) -> Accepted {
     match key.screen {
+        ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Overview
         | ScreenId::Experiments
         | ScreenId::Models
@@ -189,14 +214,13 @@ fn on_room_failed(
         | ScreenId::Serving
         | ScreenId::Monitoring
         | ScreenId::Features
-        | ScreenId::Jobs
         | ScreenId::Audit => Accepted::Stale,
     }
 }
 
 /// Requests in flight of the rooms that keep their own state.
-pub(crate) fn room_loading(_state: &State) -> usize {
-    0
+pub(crate) fn room_loading(state: &State) -> usize {
+    jobs::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::models::job_runs::{JobRun, ListRunsRequest};
+use crate::api::models::job_runs::{JobRun, ListRunsRequest, RepairType};
 use crate::api::models::mlflow::lookup;
 use crate::api::models::registry::Stage;
 use crate::api::{ApiResult, Client};
@@ -127,9 +127,28 @@ pub async fn read_state(
         Target::JobRun {
             job_id, since_ms, ..
         } => read_job_run(client, *job_id, *since_ms, shape).await?,
-        Target::Run { run_id, .. } => run_life(&client.get_job_run(*run_id).await?),
+        Target::Run { run_id, .. } => {
+            let run = client.get_job_run(*run_id).await?;
+            match shape {
+                ObjectState::RunRepairs { .. } => run_repairs(&run),
+                _ => run_life(&run),
+            }
+        }
         Target::Unknown => ObjectState::Unknown,
     })
+}
+
+/// How many times `run` was repaired, as a journal state.
+pub fn run_repairs(run: &JobRun) -> ObjectState {
+    let repairs = run
+        .repair_history
+        .iter()
+        .filter(|r| r.kind == Some(RepairType::Repair))
+        .count();
+    ObjectState::RunRepairs {
+        repairs,
+        state: Some(run.state_label()),
+    }
 }
 
 /// Whether `run` has ended, as a journal state.

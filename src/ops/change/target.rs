@@ -25,6 +25,8 @@ pub enum Action {
     RunJob,
     /// Cancel a job run.
     CancelRun,
+    /// Rerun the failed tasks of an ended job run.
+    RepairRun,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -41,6 +43,7 @@ impl Action {
             Action::Canary => "canary",
             Action::RunJob => "run_job",
             Action::CancelRun => "cancel_run",
+            Action::RepairRun => "repair_run",
             Action::Unknown => "unknown",
         }
     }
@@ -172,6 +175,13 @@ pub enum ObjectState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cancelled: Option<bool>,
     },
+    /// How many times a job run was repaired (its failed tasks rerun), and its state as read.
+    /// A repair wants one more than before.
+    RunRepairs {
+        repairs: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -255,6 +265,10 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (want.is_none() || want == got),
+            (
+                ObjectState::RunRepairs { repairs: want, .. },
+                ObjectState::RunRepairs { repairs: got, .. },
+            ) => got >= want,
             _ => false,
         }
     }
@@ -328,6 +342,17 @@ impl ObjectState {
                 match state {
                     Some(s) => format!("{life} ({s})"),
                     None => life.to_string(),
+                }
+            }
+            ObjectState::RunRepairs { repairs, state } => {
+                let n = match repairs {
+                    0 => "never repaired".to_string(),
+                    1 => "repaired once".to_string(),
+                    n => format!("repaired {n} times"),
+                };
+                match state {
+                    Some(s) => format!("{n} ({s})"),
+                    None => n,
                 }
             }
             ObjectState::Unknown => "(unknown)".to_string(),
@@ -456,5 +481,27 @@ mod tests {
             r#"{"kind":"run_life","ended":true,"cancelled":true}"#
         );
         assert_eq!(Action::CancelRun.as_str(), "cancel_run");
+    }
+
+    #[test]
+    fn a_repair_wants_one_more_repair_than_before() {
+        let seen = |repairs| ObjectState::RunRepairs {
+            repairs,
+            state: Some("RUNNING".into()),
+        };
+        let after = ObjectState::RunRepairs {
+            repairs: 1,
+            state: None,
+        };
+        assert!(after.satisfied_by(&seen(1)));
+        assert!(!after.satisfied_by(&seen(0)), "not repaired yet");
+        assert!(!after.satisfied_by(&ObjectState::Unknown));
+        assert_eq!(seen(1).describe(), "repaired once (RUNNING)");
+        assert_eq!(after.describe(), "repaired once");
+        assert_eq!(
+            serde_json::to_string(&after).unwrap(),
+            r#"{"kind":"run_repairs","repairs":1}"#
+        );
+        assert_eq!(Action::RepairRun.as_str(), "repair_run");
     }
 }
