@@ -165,3 +165,37 @@ fn the_hint_bar_names_the_jumps_and_fits_80_columns() {
 fn route_of(d: &Driver) -> ScreenRoute {
     d.state.route().clone()
 }
+
+#[test]
+fn the_jobs_panel_names_failing_jobs_and_running_runs_and_j_opens_the_first() {
+    let mut d = Driver::new(session());
+    d.answer_overview(false);
+    let screen = d.screen_text(120, 36);
+    for shown in [
+        "1 failing",
+        "1 running",
+        "feature-refresh",
+        "churn-batch-score",
+    ] {
+        assert!(screen.contains(shown), "{shown} missing:\n{screen}");
+    }
+    d.char('J');
+    assert_eq!(
+        *d.state.route(),
+        mlops_console::app::ScreenRoute::JobRun { run_id: 9001 },
+        "the newest failure first"
+    );
+}
+
+#[test]
+fn without_a_jobs_api_the_panel_says_so_and_j_is_not_offered() {
+    let mut d = Driver::new(session());
+    d.answer_overview(true);
+    let labels: Vec<String> = hints(&d.state).into_iter().map(|h| h.label).collect();
+    assert!(!labels.iter().any(|l| l == "job run"), "{labels:?}");
+    d.char('J');
+    assert_eq!(
+        *d.state.route(),
+        mlops_console::app::ScreenRoute::Screen(ScreenId::Overview)
+    );
+}

@@ -27,10 +27,11 @@ fn start_loads_the_overview_panels() {
         ResourceKey::ServingEndpoints,
         ResourceKey::Approvals,
         ResourceKey::Journal,
+        ResourceKey::Room(mlops_console::app::screens::jobs::ATTENTION),
     ] {
         assert!(d.try_req(key).is_some(), "{key:?} not requested");
     }
-    assert_eq!(d.state.loading_count(), 7);
+    assert_eq!(d.state.loading_count(), 8);
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod compare;
 pub mod downsample;
 pub mod error;
 pub mod inventory;
+pub mod job_attention;
 pub mod job_list;
 pub mod job_repair;
 pub mod job_run_view;

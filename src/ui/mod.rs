@@ -23,6 +23,7 @@ mod logs;
 mod model_detail;
 mod overview;
 mod overview_activity;
+mod overview_jobs;
 mod palette;
 mod picker;
 mod query;

@@ -1,5 +1,5 @@
-//! Overview (PRODUCT §3, screen 1): who you are, model and experiment counts and serving
-//! health on top; canary plans in progress beside pending approvals below them; the console's
+//! Overview (PRODUCT §3, screen 1): who you are, model counts, jobs needing attention,
+//! experiments and serving health on top; canary plans in progress beside pending approvals below them; the console's
 //! latest changes along the bottom. The number keys jump to the screen behind each panel (the
 //! hint bar names them). Every panel shows its own load state, so one missing API never hides
 //! the others. Under 26 rows the panels give up space in order of use: the workspace keeps one
@@ -22,6 +22,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::overview_activity as activity;
+use super::overview_jobs as jobs;
 use super::widgets::{escaped, load_state_line, panel};
 
 /// Below this many rows the panels take their compact forms.
@@ -66,10 +67,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let [left, serving] = Layout::horizontal(columns).areas(top);
     let model_lines = models_lines(state, compact);
     let models_height = model_lines.len() as u16 + 2;
-    let [models, exp] =
-        Layout::vertical([Constraint::Length(models_height), Constraint::Min(0)]).areas(left);
+    let job_lines = jobs::lines(state, compact);
+    let jobs_height = job_lines.len() as u16 + 2;
+    let [models, jobs_area, exp] = Layout::vertical([
+        Constraint::Length(models_height),
+        Constraint::Length(jobs_height),
+        Constraint::Min(0),
+    ])
+    .areas(left);
     experiments(frame, exp, state);
     models_panel(frame, models, model_lines, state);
+    jobs::render(frame, jobs_area, state, job_lines);
     serving_panel(frame, serving, state);
     let [approvals, canaries] = Layout::horizontal(columns).areas(middle);
     activity::approvals_panel(frame, approvals, state);

@@ -30,11 +30,14 @@ use mlops_console::api::models::serving::{
 use mlops_console::api::{ApiError, ErrorKind};
 use mlops_console::app::keymap::Keymap;
 use mlops_console::app::remote::RequestId;
+use mlops_console::app::screens::{RoomFetch, RoomLoaded, jobs};
 use mlops_console::app::{
     Count, Effect, ExperimentPage, ExperimentSummary, Fetch, Msg, Payload, ResourceKey, Session,
     State, update,
 };
 use mlops_console::ops::approvals::PendingList;
+use mlops_console::ops::job_attention::{AttentionRun, JobsAttention};
+use mlops_console::ops::job_list::RunSummary;
 use mlops_console::ops::journal::JournalView;
 use mlops_console::theme::Theme;
 
@@ -179,6 +182,14 @@ impl Driver {
                 Fetch::ServingEndpoints => Payload::ServingEndpoints(Ok(endpoints())),
                 Fetch::Approvals => Payload::Approvals(Box::new(approvals.clone())),
                 Fetch::Journal => Payload::Journal(Ok(Box::new(journal.clone()))),
+                Fetch::Room(RoomFetch::Jobs(jobs::Fetch::Attention)) => {
+                    let read = if oss {
+                        Err(not_available().into())
+                    } else {
+                        Ok(Box::new(jobs_attention()))
+                    };
+                    Payload::Room(RoomLoaded::Jobs(jobs::Loaded::Attention(read)))
+                }
                 _ => continue,
             };
             self.answer(req, payload);
@@ -339,4 +350,35 @@ pub fn many_experiments(from: usize, n: usize) -> Vec<Experiment> {
             )
         })
         .collect()
+}
+
+/// The Overview's jobs: `feature-refresh` failed an hour and a half ago, `churn-batch-score` has
+/// been running for two minutes.
+pub fn jobs_attention() -> JobsAttention {
+    let run = |run_id: i64, state: &str, ended: bool, min_ago: i64| RunSummary {
+        run_id,
+        state: state.into(),
+        ended,
+        succeeded: false,
+        start_time: Some(NOW - min_ago * MIN),
+        duration_ms: None,
+        trigger: Some("PERIODIC".into()),
+        parameters: vec![],
+        run_by: Some("ops@example.com".into()),
+        message: String::new(),
+        run_page_url: None,
+    };
+    JobsAttention {
+        failing: vec![AttentionRun {
+            job_id: 12,
+            name: "feature-refresh".into(),
+            run: run(9001, "INTERNAL_ERROR FAILED", true, 95),
+        }],
+        running: vec![AttentionRun {
+            job_id: 11,
+            name: "churn-batch-score".into(),
+            run: run(9010, "RUNNING", false, 2),
+        }],
+        more_running: false,
+    }
 }

@@ -80,8 +80,8 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
 /// The verbs a screen's rooms add to the keymap (in the context named as the screen).
 pub fn verbs(id: ScreenId) -> &'static [Verb] {
     match id {
-        ScreenId::Overview
-        | ScreenId::Experiments
+        ScreenId::Overview => &overview::room::VERBS,
+        ScreenId::Experiments
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving

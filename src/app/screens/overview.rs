@@ -109,6 +109,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     }
     // The endpoints panel reads the Serving screen's list.
     super::serving::load_list(state, force, fx);
+    // The jobs panel: runs in progress and failing jobs, read by the Jobs room.
+    super::jobs::load_attention(state, force, fx);
     // Shared with the Approvals screen, on the same refresh interval.
     super::approvals::load(state, force, fx);
     // The Audit screen reads the journal once; the Overview keeps it fresh, since other consoles
@@ -124,6 +126,7 @@ pub fn is_settled(state: &State) -> bool {
         && state.serving.endpoints.is_settled()
         && state.approvals.list.is_settled()
         && state.audit.journal.is_settled()
+        && state.jobs.attention.is_settled()
 }
 
 /// When the oldest refreshed Overview panel's data arrived.
@@ -133,6 +136,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         state.serving.endpoints.loaded_at,
         state.approvals.list.loaded_at,
         state.audit.journal.loaded_at,
+        state.jobs.attention.loaded_at,
     ]
     .into_iter()
     .flatten()
@@ -207,32 +211,77 @@ pub(crate) fn fail(
     })
 }
 
+/// `J`: the run of the job that needs a look first (the newest failure, else the newest run in
+/// progress), as the jobs panel marks it.
+fn open_attention(state: &mut State, fx: &mut Vec<Effect>) {
+    let first = state.jobs.attention.data.as_ref().and_then(|a| a.first());
+    match first.map(|r| r.run.run_id) {
+        Some(run_id) => {
+            state.push_route(super::super::screen::ScreenRoute::JobRun { run_id });
+            super::load(state, false, fx);
+        }
+        None => {
+            let read = state.jobs.attention.data.is_some();
+            state.toast(
+                super::super::state::ToastLevel::Info,
+                if read {
+                    "no job needs attention: nothing failing, nothing running"
+                } else {
+                    "the jobs panel has nothing to open: the jobs were not read (see the panel)"
+                },
+            )
+        }
+    }
+}
+
 /// The room of screen 1.
 pub(crate) mod room {
     use super::*;
     use crate::app::action::Action;
     use crate::app::keymap::Context;
-    use crate::app::room::{Plain, no_actions};
+    use crate::app::room::{Plain, Verb};
+    use crate::app::screen::ScreenId;
+
+    /// The Overview's own verb, in `[overview]`.
+    pub static VERBS: [Verb; 1] = [Verb {
+        name: "open_job_attention",
+        label: "job run",
+        description: "Open the run the jobs panel marks: the newest failure, else a run in progress",
+        keys: &["J"],
+        mutating: false,
+    }];
+
+    fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
+        match action {
+            Action::Verb(v) if std::ptr::eq(v, &VERBS[0]) => open_attention(state, fx),
+            _ => return false,
+        }
+        true
+    }
 
     pub static ROOM: Plain = Plain {
-        contexts: &[Context::Global],
+        contexts: &[Context::Room(ScreenId::Overview), Context::Global],
         load,
         open: None,
         settled: is_settled,
         data_at,
-        on_action: no_actions,
-        // The jumps to what the Overview summarises; at 80 columns `:` is left to the help.
-        offers: |_| {
+        on_action,
+        // The jumps to what the Overview summarises (`J` while a job needs a look); at 80
+        // columns `:` and `2` are left to the help and the tab bar.
+        offers: |s| {
             use Action::*;
-            vec![
-                (GotoServing, None),
-                (GotoApprovals, None),
+            let attention = s.jobs.attention.data.as_ref().and_then(|a| a.first());
+            let mut offers = vec![(GotoServing, None), (GotoApprovals, None), (GotoJobs, None)];
+            if attention.is_some() {
+                offers.push((Verb(&VERBS[0]), None));
+            }
+            offers.extend([
                 (GotoAudit, None),
-                (GotoExperiments, None),
                 (Refresh, None),
                 (Help, None),
                 (Quit, None),
-            ]
+            ]);
+            offers
         },
         list: None,
         after_filter: None,

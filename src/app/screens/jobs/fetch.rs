@@ -40,6 +40,12 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
                 .map(Box::new)
                 .map_err(Into::into),
         ),
+        Fetch::Attention => Loaded::Attention(
+            crate::ops::job_attention::read(client)
+                .await
+                .map(Box::new)
+                .map_err(Into::into),
+        ),
         Fetch::Job { job_id } => Loaded::Job(
             client
                 .get_job(job_id)

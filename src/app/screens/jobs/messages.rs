@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::models::jobs::Job;
+use crate::ops::job_attention::JobsAttention;
 use crate::ops::job_list::{JobRow, JobRuns};
 use crate::ops::job_run_view::JobRunView;
 use crate::ops::journal::Outcome;
@@ -28,6 +29,11 @@ pub const JOB: RoomKey = RoomKey {
     screen: ScreenId::Jobs,
     what: "job",
 };
+/// Runs in progress and failing jobs, for the Overview.
+pub const ATTENTION: RoomKey = RoomKey {
+    screen: ScreenId::Jobs,
+    what: "jobs needing attention",
+};
 pub const CHANGE: RoomKey = RoomKey {
     screen: ScreenId::Jobs,
     what: "job change",
@@ -50,6 +56,8 @@ pub enum Fetch {
     Job {
         job_id: i64,
     },
+    /// Runs in progress and failing jobs, from the recent runs of every job (the Overview).
+    Attention,
 }
 
 impl Fetch {
@@ -59,6 +67,7 @@ impl Fetch {
             Fetch::Runs { .. } => RUNS,
             Fetch::Run { .. } => RUN,
             Fetch::Job { .. } => JOB,
+            Fetch::Attention => ATTENTION,
         }
     }
 }
@@ -70,6 +79,7 @@ pub enum Loaded {
     Runs(Result<JobRuns, LoadError>),
     Run(Result<Box<JobRunView>, LoadError>),
     Job(Result<Box<Job>, String>),
+    Attention(Result<Box<JobsAttention>, LoadError>),
     Changed(Box<ChangeDone>),
 }
 
@@ -80,6 +90,7 @@ impl Loaded {
             Loaded::Runs(_) => RUNS,
             Loaded::Run(_) => RUN,
             Loaded::Job(_) => JOB,
+            Loaded::Attention(_) => ATTENTION,
             Loaded::Changed(_) => CHANGE,
         }
     }

@@ -14,6 +14,7 @@ pub use messages::*;
 pub use run_room::JobRunRoom;
 
 use crate::api::models::jobs::Job;
+use crate::ops::job_attention::JobsAttention;
 use crate::ops::job_list::{JobRow, JobRuns, RunSummary};
 use crate::ops::job_run_view::{JobRunView, TaskView};
 
@@ -48,6 +49,8 @@ pub struct JobsState {
     pub applying: Option<(RequestId, Change)>,
     /// The last change's outcome, shown until the next one.
     pub last: Option<ChangeDone>,
+    /// Runs in progress and failing jobs (the Overview's panel).
+    pub attention: Remote<JobsAttention>,
 }
 
 impl JobsState {
@@ -192,6 +195,15 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
     }
 }
 
+/// The Overview's jobs panel: read when due (all of it when `force`).
+pub(crate) fn load_attention(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    let every = refresh_every_ms(state);
+    if force || state.jobs.attention.is_due(state.now_ms, every) {
+        let req = fetch(state, Fetch::Attention, fx);
+        state.jobs.attention.start(req);
+    }
+}
+
 /// Re-reads the list, the open job's runs and the open run (after a change).
 pub(crate) fn reload(state: &mut State, fx: &mut Vec<Effect>) {
     let route = state.route().clone();
@@ -226,6 +238,7 @@ pub(crate) fn on_loaded(
             j.tasks_view.keep_visible(len, page);
             accepted
         }
+        Loaded::Attention(r) => j.attention.accept(req, at, r.map(|a| *a), replace),
         Loaded::Job(r) => change::on_job(state, req, at, r),
         Loaded::Changed(done) => change::on_changed(state, req, *done, fx),
     }
@@ -245,6 +258,7 @@ pub(crate) fn on_failed(
         RUNS => j.runs.fail(req, at, e),
         RUN => j.run.fail(req, at, e),
         JOB => j.job.fail(req, at, e),
+        ATTENTION => j.attention.fail(req, at, e),
         _ => change::on_task_failed(state, req, message),
     }
 }
@@ -257,6 +271,7 @@ pub(crate) fn loading(state: &State) -> usize {
         j.runs.is_loading(),
         j.run.is_loading(),
         j.job.is_loading(),
+        j.attention.is_loading(),
         j.applying.is_some(),
     ]
     .into_iter()
