@@ -60,7 +60,7 @@ fn binned(r: &[f64], x: &[f64]) -> Vec<f64> {
     let edges: Vec<f64> = (1..BINS)
         .map(|k| r[(k * r.len() / BINS).min(r.len() - 1)])
         .collect();
-    let mut counts = vec![0.0; BINS];
+    let mut counts = [0.0; BINS];
     for v in x.iter().filter(|v| v.is_finite()) {
         counts[edges.partition_point(|e| e < v)] += 1.0;
     }

@@ -22,7 +22,7 @@ use super::failure::Failure;
 use super::rewrite::{self, Parsed, Rewritten};
 
 /// How long one statement may run.
-const TIME_BUDGET: Duration = Duration::from_secs(5);
+const TIME_BUDGET: Duration = Duration::from_secs(2);
 /// The longest string or blob a statement may make.
 const MAX_LENGTH: i32 = 8 * 1024 * 1024;
 

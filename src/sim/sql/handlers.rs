@@ -117,18 +117,25 @@ pub(crate) async fn execute(State(st): State<AppState>, body: Bytes) -> ApiResul
     let catalog = req.catalog.clone().unwrap_or_else(|| "main".into());
     let schema = req.schema.clone().unwrap_or_else(|| "default".into());
     // The engine runs it now (outside the state lock); the clock decides when it shows.
-    let outcome = st
-        .sql
-        .with_engine(|e| {
-            e.run(
-                &req.statement,
-                &req.parameters,
-                &catalog,
-                &schema,
-                row_limit,
-            )
+    // On a blocking thread: the first call builds the demo tables, and a query may take a while.
+    let outcome = {
+        let (st, req) = (st.clone(), req.clone());
+        tokio::task::spawn_blocking(move || {
+            st.sql
+                .with_engine(|e| {
+                    e.run(
+                        &req.statement,
+                        &req.parameters,
+                        &catalog,
+                        &schema,
+                        row_limit,
+                    )
+                })
+                .and_then(|r| r)
         })
-        .and_then(|r| r);
+        .await
+        .unwrap_or_else(|_| Err(super::failure::Failure::from_engine("the query stopped")))
+    };
     let submitted = st.clock().now_ms();
     let latency = i64::try_from(st.sql.latency.as_millis()).unwrap_or(i64::MAX);
     let id = {
