@@ -46,6 +46,11 @@ fn profile_columns() -> Vec<ColumnDef> {
         c("stddev", "double"),
         c("num_zeros", "bigint"),
         c("num_nan", "bigint"),
+        c("min_length", "double"),
+        c("max_length", "double"),
+        c("avg_length", "double"),
+        c("non_null_columns", "array<string>"),
+        c("frequent_items", "array<struct<item:string,count:bigint>>"),
         c("median", "double"),
         c("distinct_count", "bigint"),
         c("percent_nan", "double"),
@@ -237,7 +242,13 @@ fn table_profile(
     out.push(SqlValue::Integer(rows.len() as i64));
     out.push(SqlValue::Null); // data_type
     out.push(SqlValue::Integer(0)); // num_nulls
-    out.extend(std::iter::repeat_n(SqlValue::Null, 13)); // avg … percent_distinct
+    out.extend(std::iter::repeat_n(SqlValue::Null, 10)); // avg … avg_length
+    let columns: Vec<String> = super::demo_data::inference_columns()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    out.push(SqlValue::Text(json!(columns).to_string())); // non_null_columns
+    out.extend(std::iter::repeat_n(SqlValue::Null, 7)); // frequent_items … percent_distinct
     let correct = rows.iter().filter(|r| r.prediction == r.label).count() as f64;
     out.push(SqlValue::Real(correct / n));
     // Per class (0, 1): precision, recall, F1; macro = mean, weighted = by label support.
@@ -296,7 +307,23 @@ fn column_profile(
     };
     if ty == "string" || sorted.is_empty() {
         out.extend(std::iter::repeat_n(SqlValue::Null, 5)); // avg, quantiles, min, max, stddev
-        out.extend([SqlValue::Null, SqlValue::Integer(0), SqlValue::Null]); // zeros, nan, median
+        out.extend([SqlValue::Null, SqlValue::Integer(0)]); // num_zeros, num_nan
+        let empty = BTreeMap::new();
+        let cats = g.categories.get(col).unwrap_or(&empty);
+        let lengths = || cats.keys().map(|k| k.chars().count() as f64);
+        let total: f64 = cats.iter().map(|(k, c)| k.chars().count() as f64 * c).sum();
+        out.push(real(lengths().reduce(f64::min)));
+        out.push(real(lengths().reduce(f64::max)));
+        out.push(real(Some(total / n)));
+        out.push(SqlValue::Null); // non_null_columns: `:table` only
+        let mut items: Vec<(&String, &f64)> = cats.iter().collect();
+        items.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
+        let items: Vec<serde_json::Value> = items
+            .iter()
+            .map(|(k, c)| json!({"item": k, "count": **c as i64}))
+            .collect();
+        out.push(SqlValue::Text(json!(items).to_string()));
+        out.push(SqlValue::Null); // median
     } else {
         let x = sorted;
         let q = |p: f64| x[((x.len() - 1) as f64 * p).round() as usize];
@@ -308,6 +335,8 @@ fn column_profile(
         out.push(real(st::stddev(x)));
         out.push(SqlValue::Integer(zeros as i64));
         out.push(SqlValue::Integer(0));
+        // min_length … frequent_items: strings only.
+        out.extend(std::iter::repeat_n(SqlValue::Null, 5));
         out.push(SqlValue::Real(q(0.5)));
     }
     out.push(SqlValue::Integer(distinct as i64));

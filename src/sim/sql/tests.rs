@@ -103,6 +103,29 @@ fn tenure_drifts_past_the_psi_threshold_in_the_last_windows_and_the_rest_stay_st
 }
 
 #[test]
+fn every_profile_row_has_a_value_for_every_column() {
+    let e = engine();
+    // A row of the wrong width would not have loaded; read a string column's profile back.
+    let a = run(
+        &e,
+        "SELECT min_length, max_length, frequent_items, non_null_columns, median \
+         FROM main.ml.churn_inference_profile_metrics WHERE column_name = 'contract_type' \
+         AND slice_key IS NULL AND model_id = '*' LIMIT 1",
+    );
+    assert_eq!(a.rows[0][0].as_deref(), Some("8"));
+    assert_eq!(a.rows[0][1].as_deref(), Some("14"));
+    let items: serde_json::Value = serde_json::from_str(a.rows[0][2].as_deref().unwrap()).unwrap();
+    assert_eq!(items[0]["item"], "month-to-month");
+    assert!(a.rows[0][3].is_none() && a.rows[0][4].is_none());
+    let t = run(
+        &e,
+        "SELECT non_null_columns FROM main.ml.churn_inference_profile_metrics \
+         WHERE column_name = ':table' LIMIT 1",
+    );
+    assert!(t.rows[0][0].as_deref().unwrap().contains("tenure_months"));
+}
+
+#[test]
 fn version_4_quality_falls_after_the_drift() {
     let e = engine();
     let p = [StatementParameter::new("model", "4", "STRING")];
