@@ -20,6 +20,7 @@ pub mod registry_aliases;
 pub mod scim;
 pub mod secret;
 pub mod serving;
+pub mod sql;
 pub mod transition_requests;
 pub mod uc_models;
 pub mod uc_tags;

@@ -17,7 +17,7 @@ use super::present::present;
 const EP: &str = "/api/2.0/serving-endpoints";
 
 /// A path segment with everything but unreserved characters percent-encoded (RFC 3986).
-fn seg(s: &str) -> String {
+pub(crate) fn seg(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -120,9 +120,11 @@ impl TrainError {
             TrainError::Api(e) | TrainError::Wait(WaitError::Api(e)) => exit::for_api_error(e),
             TrainError::ExperimentNotFound(_) | TrainError::Link(_) => exit::NOT_FOUND,
             TrainError::UnknownParameters(_) => exit::USAGE,
-            TrainError::Wait(WaitError::TimedOut { .. } | WaitError::StillUpdating { .. }) => {
-                exit::FAILURE
-            }
+            TrainError::Wait(
+                WaitError::TimedOut { .. }
+                | WaitError::StillUpdating { .. }
+                | WaitError::StatementRunning { .. },
+            ) => exit::FAILURE,
             TrainError::Op(OpError::ReadOnly(_)) => exit::CONFLICT_OR_PERMISSION,
             TrainError::Op(_) => exit::FAILURE,
             TrainError::Launch(l) => match (l.outcome, &l.error) {

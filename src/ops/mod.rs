@@ -29,6 +29,7 @@ pub mod read_failure;
 pub mod rollback;
 pub mod run_filter;
 pub mod serving_metrics;
+pub mod sql;
 pub mod stats;
 pub mod sweep;
 pub mod traffic;

@@ -62,6 +62,13 @@ pub enum WaitError {
     /// A serving endpoint was still updating when the timeout passed.
     #[error("endpoint {endpoint} was still updating after {secs} s")]
     StillUpdating { endpoint: String, secs: u64 },
+    /// A SQL statement was still pending or running when the timeout passed.
+    #[error("SQL statement {statement_id} was still {last} after {secs} s")]
+    StatementRunning {
+        statement_id: String,
+        secs: u64,
+        last: String,
+    },
 }
 
 /// How something waits: the schedule, how to sleep, and who hears of its progress (`P`: a

@@ -14,7 +14,8 @@
 //! Layout: `server` (accept loop that can reset connections), `gate` (auth, faults, request log),
 //! `oauth` (the sign-in services: workspace OAuth, Entra ID),
 //! `routes` (route table, identity, 404), one module per service (`experiments`, `runs`,
-//! `artifacts`, `uc`, `registry`, `serving` (endpoints, invocations, traffic, metrics), `jobs`), `search` (MLflow filter and order-by
+//! `artifacts`, `uc`, `registry`, `serving` (endpoints, invocations, traffic, metrics), `jobs`, `sql` (warehouses and
+//! SQL statements on a real SQL engine)), `search` (MLflow filter and order-by
 //! languages), `run_search` (runs/search over full and compact runs), `story` (the seeded data),
 //! `scale` (`--scale large`), `world` (the data model behind a mutex, moved on to the `clock`'s
 //! reading whenever it is read: job runs progress on simulated time).
@@ -42,6 +43,7 @@ mod scale;
 mod search;
 mod server;
 mod serving;
+mod sql;
 mod stages;
 mod state;
 mod story;
@@ -98,6 +100,9 @@ pub struct SimOptions {
     pub traffic_rps: f64,
     /// How long the OAuth and Entra ID tokens the simulator issues live, on its clock.
     pub token_ttl: std::time::Duration,
+    /// How long a SQL statement takes on a running warehouse (PENDING for its first quarter,
+    /// then RUNNING), on the simulator's clock.
+    pub sql_latency: std::time::Duration,
 }
 
 impl Default for SimOptions {
@@ -113,6 +118,7 @@ impl Default for SimOptions {
             serving_update_delay: std::time::Duration::from_secs(5),
             traffic_rps: 50.0,
             token_ttl: std::time::Duration::from_secs(3600),
+            sql_latency: std::time::Duration::from_millis(400),
         }
     }
 }
@@ -233,8 +239,10 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     let delay_ms = i64::try_from(opts.serving_update_delay.as_millis()).unwrap_or(i64::MAX);
     let runtime = Arc::new(serving::Runtime::new(opts.seed));
     serving::init(&mut world, runtime, delay_ms, opts.traffic_rps);
+    let sql = sql::SqlService::new(opts.seed, world.anchor_ms, opts.sql_latency);
     let shared = Arc::new(Shared::new(
         world,
+        sql,
         opts.clock.clone(),
         FaultState::new(opts.faults, opts.seed),
         opts.token.clone(),

@@ -14,7 +14,7 @@ use super::gate::{WELL_KNOWN, gate};
 use super::state::{AppState, Principal};
 use super::{
     artifacts, experiments, files_api, jobs, logged_models, oauth, paths, registry,
-    registry_routes, runs, serving, uc,
+    registry_routes, runs, serving, sql, uc,
 };
 
 pub(crate) fn router(state: AppState) -> Router {
@@ -83,6 +83,7 @@ fn routes(state: AppState) -> Router {
         // 2.1 paths are the same API (reference §9); older clients still use them.
         .merge(jobs_routes("/api/2.1/jobs"))
         .merge(serving_routes())
+        .merge(sql::routes())
         .merge(registry_routes::routes())
         .merge(oauth::routes())
         .fallback(not_found)

@@ -63,6 +63,8 @@ pub(crate) struct Shared {
     oauth: OAuthState,
     /// The serving data plane (also reachable from the world), read without the world lock.
     pub serving: Arc<Runtime>,
+    /// SQL warehouses and statements, with their own locks (a query does not hold the world).
+    pub sql: super::sql::SqlService,
     /// Print each rejected request on stderr (standalone `sim` only: the demo owns the terminal).
     echo_rejections: AtomicBool,
     /// Run searches answer `IS NULL` / `IS NOT NULL` with 400, as MLflow servers from before
@@ -80,6 +82,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub fn new(
         world: World,
+        sql: super::sql::SqlService,
         clock: SimClock,
         faults: FaultState,
         owner_token: String,
@@ -96,6 +99,7 @@ impl Shared {
             nonowner_token,
             oauth: OAuthState::new(token_ttl),
             serving,
+            sql,
             echo_rejections: AtomicBool::new(false),
             refuse_is_null: AtomicBool::new(false),
         }

@@ -18,6 +18,7 @@ use mlops_console::api::models::mlflow::{
 };
 use mlops_console::api::models::registry::{ModelVersionResponse, SearchModelVersionsResponse};
 use mlops_console::api::models::serving::{ListEndpointsResponse, ServingEndpoint};
+use mlops_console::api::models::sql::{ListWarehousesResponse, ResultData, StatementResponse};
 use mlops_console::api::models::uc_models::ListModelVersionsResponse;
 use mlops_console::app::keymap::{Context, KeyChord, Keymap};
 use mlops_console::config::{AppConfig, DatabricksCfg, normalize_host};
@@ -50,7 +51,8 @@ fn json_round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug
 }
 
 /// The API's JSON answers: runs search, run, metric history, experiments, model versions
-/// (workspace and Unity Catalog), serving endpoints, job runs, error bodies; and the error the
+/// (workspace and Unity Catalog), serving endpoints, job runs, error bodies, SQL statements,
+/// result chunks and warehouses; and the error the
 /// client makes of a non-2xx answer.
 pub fn api_json(data: &[u8]) {
     json_round_trip::<SearchRunsResponse>(data);
@@ -65,6 +67,9 @@ pub fn api_json(data: &[u8]) {
     json_round_trip::<ListRunsResponse>(data);
     json_round_trip::<JobRun>(data);
     json_round_trip::<ErrorBody>(data);
+    json_round_trip::<StatementResponse>(data);
+    json_round_trip::<ResultData>(data);
+    json_round_trip::<ListWarehousesResponse>(data);
     let body = String::from_utf8_lossy(data);
     let status = 400 + u16::from(data.first().copied().unwrap_or(0)) % 200;
     let error = error_for_answer(status, "/api/2.1/jobs/runs/get", &body);

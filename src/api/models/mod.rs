@@ -10,6 +10,7 @@ mod run_status;
 pub mod scim;
 pub mod serving;
 pub mod serving_config;
+pub mod sql;
 pub mod transition_requests;
 pub mod uc_models;
 pub mod uc_tags;
