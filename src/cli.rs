@@ -288,6 +288,8 @@ pub enum ScreenArg {
     Serving,
     /// The churn-prod endpoint with live charts (waits for `--wait-secs` of metrics).
     Endpoint,
+    /// The jobs list: schedules, last runs, failing markers.
+    Jobs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -379,11 +379,12 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
     let ctx = demo_context(g, paths, demo.client.clone());
     let theme_name = ctx.theme.clone();
     let result = match a.screen {
-        ScreenArg::Overview | ScreenArg::Experiments | ScreenArg::Serving => {
+        ScreenArg::Overview | ScreenArg::Experiments | ScreenArg::Serving | ScreenArg::Jobs => {
             let screen = match a.screen {
                 ScreenArg::Overview => ScreenId::Overview,
                 ScreenArg::Experiments => ScreenId::Experiments,
-                _ => ScreenId::Serving,
+                ScreenArg::Jobs => ScreenId::Jobs,
+                ScreenArg::Serving | ScreenArg::Endpoint => ScreenId::Serving,
             };
             mlops_console::tui::render_offscreen(ctx, screen, a.width, a.height).await
         }

@@ -17,7 +17,7 @@ use mlops_console::ops::canary::{
 use mlops_console::ops::change::execute::ChangeContext;
 use mlops_console::ops::journal::Standing;
 use mlops_console::ops::traffic::{Split, Waiter};
-use mlops_console::ops::{Action, Journal, Workspace};
+use mlops_console::ops::{ChangeAction, Journal, Workspace};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 const START_MS: i64 = 1_767_225_600_000;
@@ -97,7 +97,7 @@ fn canary_actions(dir: &std::path::Path) -> Vec<String> {
         .iter()
         .map(|e| {
             assert_eq!(e.standing(), Standing::Ok, "{:?}", e.results);
-            assert_eq!(e.attempt.action, Action::Canary);
+            assert_eq!(e.attempt.action, ChangeAction::Canary);
             e.attempt.after.describe()
         })
         .collect()

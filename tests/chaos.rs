@@ -30,7 +30,9 @@ use mlops_console::ops::launch::launch_job;
 use mlops_console::ops::promote::{PromoteRequest, prepare as prepare_promote};
 use mlops_console::ops::rollback::{RollbackPlan, RollbackRequest, prepare as prepare_rollback};
 use mlops_console::ops::traffic::{EndpointConfigState, Split, TrafficPlan, Waiter, apply};
-use mlops_console::ops::{Action, ChangeContext, Journal, ObjectState, OpError, Target, execute};
+use mlops_console::ops::{
+    ChangeAction, ChangeContext, Journal, ObjectState, OpError, Target, execute,
+};
 use mlops_console::sim::{self, FaultSpec, SimClock, SimHandle, SimOptions};
 
 const FAULTS: &str = "500=0.1,429=0.05,reset=0.01,lost=0.15,latency=0..3ms";
@@ -95,7 +97,7 @@ async fn add_spare(rig: &Rig) {
     }
     let mut spare = state.served_entities[0].clone();
     spare.name = Some(SPARE.to_string());
-    let plan = TrafficPlan::add_entity(&ep, spare, Action::Traffic);
+    let plan = TrafficPlan::add_entity(&ep, spare, ChangeAction::Traffic);
     let done = apply(
         &rig.client,
         &rig.journal,
@@ -261,12 +263,12 @@ async fn change(rig: &Rig, kind: Kind, n: usize) -> Result<Option<(String, Outco
             let target = Split::of_endpoint(&ep)
                 .shift("churn_model-5", points)
                 .map_err(|e| OpError::Invalid(e.to_string()))?;
-            let plan = TrafficPlan::routes(&ep, &target, Action::Traffic)?;
+            let plan = TrafficPlan::routes(&ep, &target, ChangeAction::Traffic)?;
             apply(c, j, &ctx(), &plan, &mut waiter(&rig.sim)).await?
         }
         Kind::RemoveEntity => {
             let ep = c.get_serving_endpoint("churn-prod").await?;
-            let plan = TrafficPlan::remove_entity(&ep, SPARE, Action::Traffic)?;
+            let plan = TrafficPlan::remove_entity(&ep, SPARE, ChangeAction::Traffic)?;
             apply(c, j, &ctx(), &plan, &mut waiter(&rig.sim)).await?
         }
         Kind::Launch => {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use mlops_console::headless::jobs_change::{JobsError, Log, plan_run, start};
 use mlops_console::ops::jobs::Poll;
 use mlops_console::ops::journal::Outcome;
-use mlops_console::ops::{Action, ChangeContext, Journal};
+use mlops_console::ops::{ChangeAction, ChangeContext, Journal};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 use headless_support::{CONFLICT_OR_PERMISSION, client, posts, runs_of};
@@ -99,7 +99,7 @@ async fn a_started_run_is_followed_until_it_ends_in_success() {
 
     let view = journal.read().unwrap();
     let entry = view.entry(&report.journal_id).expect("journaled");
-    assert_eq!(entry.attempt.action, Action::RunJob);
+    assert_eq!(entry.attempt.action, ChangeAction::RunJob);
     assert_eq!(entry.standing().label(), "ok");
 }
 

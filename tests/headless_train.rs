@@ -12,7 +12,7 @@ use mlops_console::api::models::mlflow::lookup;
 use mlops_console::headless::train::{Log, TrainRequest, execute};
 use mlops_console::ops::jobs::Poll;
 use mlops_console::ops::training::LinkSource;
-use mlops_console::ops::{Action, ChangeContext, Journal};
+use mlops_console::ops::{ChangeAction, ChangeContext, Journal};
 use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
 use serde_json::Value;
 
@@ -87,7 +87,7 @@ async fn train_wait_reports_the_run_and_the_mlflow_run_it_logged() {
     // The launch is in the journal: attempt and verified result, naming the run it started.
     let view = journal.read().unwrap();
     let entry = view.entries.last().expect("a journal entry");
-    assert_eq!(entry.attempt.action, Action::RunJob);
+    assert_eq!(entry.attempt.action, ChangeAction::RunJob);
     assert_eq!(entry.standing().label(), "ok");
     assert!(
         entry

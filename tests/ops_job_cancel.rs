@@ -11,7 +11,7 @@ use mlops_console::api::Client;
 use mlops_console::api::models::jobs::RunNowRequest;
 use mlops_console::ops::jobs::{Poll, cancel_run};
 use mlops_console::ops::journal::Outcome;
-use mlops_console::ops::{Action, ObjectState, OpError, Target};
+use mlops_console::ops::{ChangeAction, ObjectState, OpError, Target};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 use ops_support::{client_with, ctx, temp_journal};
@@ -74,7 +74,7 @@ async fn a_cancel_is_journaled_and_followed_until_the_run_has_ended() {
     assert_eq!(cancels(&sim), 1);
     let view = journal.read().unwrap();
     let entry = view.entry(&out.id).unwrap();
-    assert_eq!(entry.attempt.action, Action::CancelRun);
+    assert_eq!(entry.attempt.action, ChangeAction::CancelRun);
     assert!(matches!(entry.attempt.target, Target::Run { run_id, .. } if run_id == id));
     assert_eq!(entry.latest().unwrap().outcome, Outcome::Ok);
 

@@ -12,7 +12,7 @@ use mlops_console::api::models::jobs::{ListJobsRequest, ListRunsRequest, RunNowR
 use mlops_console::ops::job_repair::repair_run;
 use mlops_console::ops::jobs::{Poll, wait_for_job_run};
 use mlops_console::ops::journal::Outcome;
-use mlops_console::ops::{Action, ObjectState, OpError, Target};
+use mlops_console::ops::{ChangeAction, ObjectState, OpError, Target};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 use ops_support::{client_with, ctx, temp_journal};
@@ -80,7 +80,7 @@ async fn a_repair_is_journaled_and_verified_by_the_run_read_back() {
     assert_eq!(repairs(&sim), 1);
     let view = journal.read().unwrap();
     let entry = view.entry(&out.id).unwrap();
-    assert_eq!(entry.attempt.action, Action::RepairRun);
+    assert_eq!(entry.attempt.action, ChangeAction::RepairRun);
     assert!(matches!(entry.attempt.target, Target::Run { run_id, .. } if run_id == id));
     assert!(
         entry

@@ -13,7 +13,7 @@ use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::ops::change::verify::{verify, verify_unknown};
 use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Standing, Via};
 use mlops_console::ops::{
-    Action, ChangeContext, Journal, ObjectState, OpError, Plan, Step, Target, execute,
+    ChangeAction, ChangeContext, Journal, ObjectState, OpError, Plan, Step, Target, execute,
 };
 use mlops_console::sim::{self, SimHandle, SimOptions};
 
@@ -39,7 +39,7 @@ fn alias(v: &str) -> ObjectState {
 
 fn champion_plan(from: &str, to: &str) -> Plan {
     let mut plan = Plan::new(
-        Action::Promote,
+        ChangeAction::Promote,
         Target::UcAlias {
             model: MODEL.into(),
             alias: "champion".into(),
@@ -65,7 +65,7 @@ fn champion_attempt(id: &str, host: &str, from: &str, to: &str) -> Record {
         host: host.into(),
         workspace_id: None,
         actor: None,
-        action: Action::Promote,
+        action: ChangeAction::Promote,
         target: Target::UcAlias {
             model: MODEL.into(),
             alias: "champion".into(),

@@ -13,7 +13,7 @@ use mlops_console::ops::change::judge::{Sent, Verdict, judge};
 use mlops_console::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use mlops_console::ops::change::resend::Resend;
 use mlops_console::ops::journal::{Outcome, Standing};
-use mlops_console::ops::{Action, ChangeOutcome, Journal, ObjectState, OpError, Target};
+use mlops_console::ops::{ChangeAction, ChangeOutcome, Journal, ObjectState, OpError, Target};
 use mlops_console::sim::{self, SimHandle, SimOptions};
 
 use ops_support::{client_with, ctx, temp_journal};
@@ -90,7 +90,7 @@ impl Change for Scripted {
 
     fn entry(&self, _: &Stamp) -> Entry {
         Entry {
-            action: Action::Promote,
+            action: ChangeAction::Promote,
             target: Target::UcAlias {
                 model: "main.ml.churn".into(),
                 alias: "champion".into(),

@@ -12,7 +12,7 @@ use mlops_console::ops::change::execute::FailureKind;
 use mlops_console::ops::journal::{JournalView, Outcome, Standing};
 use mlops_console::ops::promote::prepare as prepare_promote;
 use mlops_console::ops::rollback::{RollbackPlan, RollbackRequest, prepare as prepare_rollback};
-use mlops_console::ops::{Action, Journal, ObjectState, OpError, Plan, execute};
+use mlops_console::ops::{ChangeAction, Journal, ObjectState, OpError, Plan, execute};
 use mlops_console::sim::{self, SimHandle, SimOptions};
 
 use ops_support::{
@@ -98,7 +98,7 @@ async fn promote_then_roll_back_from_the_journal() {
     assert_eq!(champion(&c).await, Some(4));
     let view = journal.read().unwrap();
     assert_eq!(view.entries.len(), 2);
-    assert_eq!(view.entries[1].attempt.action, Action::Rollback);
+    assert_eq!(view.entries[1].attempt.action, ChangeAction::Rollback);
     assert_eq!(
         view.entries[1].attempt.reverts.as_deref(),
         Some(done.id.as_str())
@@ -390,7 +390,7 @@ fn operations_are_send(c: &Client, j: &Journal, view: &JournalView) {
     let approve = decision("m", "1", Decision::Approve, None);
     send(prepare_decision(c, &settings, None, &approve));
     let plan = Plan::new(
-        Action::Promote,
+        ChangeAction::Promote,
         mlops_console::ops::Target::Stages { model: "m".into() },
         ObjectState::Unknown,
         ObjectState::Unknown,

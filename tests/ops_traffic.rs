@@ -12,7 +12,7 @@ use mlops_console::ops::journal::{Outcome, Standing};
 use mlops_console::ops::traffic::{
     EndpointConfigState, Progress, Split, TrafficPlan, Waiter, apply, plan_rollback,
 };
-use mlops_console::ops::{Action, Journal, ObjectState, OpError};
+use mlops_console::ops::{ChangeAction, Journal, ObjectState, OpError};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 use ops_support::{client_with, ctx, plan_shift, temp_journal};
@@ -80,7 +80,7 @@ async fn a_shift_waits_for_the_update_verifies_and_journals() {
     assert_eq!(view.entries.len(), 1);
     let entry = &view.entries[0];
     assert_eq!(entry.standing(), Standing::Ok);
-    assert_eq!(entry.attempt.action, Action::Traffic);
+    assert_eq!(entry.attempt.action, ChangeAction::Traffic);
     let ObjectState::Endpoint(before) = &entry.attempt.before else {
         panic!("not an endpoint state");
     };
@@ -88,7 +88,8 @@ async fn a_shift_waits_for_the_update_verifies_and_journals() {
     assert_eq!(entry.attempt.requests.len(), 1);
 
     // Nothing to do the second time.
-    let again = TrafficPlan::routes(&live, &Split::of_endpoint(&live), Action::Traffic).unwrap();
+    let again =
+        TrafficPlan::routes(&live, &Split::of_endpoint(&live), ChangeAction::Traffic).unwrap();
     assert!(again.is_noop());
     let e = apply(&c, &journal, &ctx(), &plan, &mut waiter(&sim, seen.clone()))
         .await
@@ -209,7 +210,7 @@ async fn roll_back_restores_the_whole_config_before_the_last_change() {
         "main.ml.churn_model",
         "3",
     );
-    let add = TrafficPlan::add_entity(&ep, v3, Action::Traffic);
+    let add = TrafficPlan::add_entity(&ep, v3, ChangeAction::Traffic);
     let out = apply(
         &c,
         &journal,
@@ -226,7 +227,7 @@ async fn roll_back_restores_the_whole_config_before_the_last_change() {
         &Split::of_endpoint(&with_v3)
             .exact(&[("churn_model-4".into(), 50), ("churn_model-3".into(), 50)])
             .unwrap(),
-        Action::Traffic,
+        ChangeAction::Traffic,
     )
     .unwrap();
     apply(
@@ -243,7 +244,7 @@ async fn roll_back_restores_the_whole_config_before_the_last_change() {
     let plan = plan_rollback(&c, &journal.read().unwrap(), "churn-prod", None)
         .await
         .unwrap();
-    assert_eq!(plan.action, Action::Rollback);
+    assert_eq!(plan.action, ChangeAction::Rollback);
     assert_eq!(plan.after.routes.percent("churn_model-3"), 0);
     assert_eq!(plan.after.entity_names().len(), 3);
     let out = apply(

@@ -317,9 +317,9 @@ mod tests {
 
     #[test]
     fn an_unapproved_version_needs_the_override_word_on_production() {
-        use crate::ops::{Action, ObjectState, Target};
+        use crate::ops::{ChangeAction, ObjectState, Target};
         let mut plan = Plan::new(
-            Action::Promote,
+            ChangeAction::Promote,
             Target::UcAlias {
                 model: "main.ml.m".into(),
                 alias: "champion".into(),

@@ -1,9 +1,10 @@
 //! The screen registry: one row per numbered screen (PRODUCT.md §3), and the routes of the
 //! back-stack.
 //!
-//! A new screen is added by flipping `is_available`, adding its state + update room + view
-//! room, and one arm in each dispatcher (`update::screens`, `ui::screens`); the loop, runtime,
-//! keymap and palette pick it up from this table.
+//! A new screen is added by flipping `is_available`, adding its routes here, its room (module
+//! under `app::screens`, registered in `screens::room`), its state field in `State` and its view
+//! arm in `ui::render`; the loop, runtime, keymap, hints, help and palette pick it up from
+//! there (the Jobs screen was added that way, editing those four files).
 
 /// The numbered top-level screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::api::Client;
 use crate::ops::ChangeContext;
-use crate::ops::change::target::Action;
+use crate::ops::change::target::ChangeAction;
 use crate::ops::journal::Outcome;
 use crate::ops::traffic::{self, Split, TrafficPlan, Waiter};
 
@@ -159,7 +159,7 @@ pub async fn traffic(client: &Client, session: &ChangeProfile, args: &TrafficArg
             return exit::USAGE;
         }
     };
-    match TrafficPlan::routes(&ep, &split, Action::Traffic) {
+    match TrafficPlan::routes(&ep, &split, ChangeAction::Traffic) {
         Ok(plan) => {
             let plan = plan.with_comment(args.comment.clone());
             apply_plan(client, session, &args.confirm, &plan).await
@@ -177,7 +177,7 @@ async fn remove(client: &Client, session: &ChangeProfile, args: &TrafficArgs, en
             return exit::for_api_error(&e);
         }
     };
-    match TrafficPlan::remove_entity(&ep, entity, Action::Traffic) {
+    match TrafficPlan::remove_entity(&ep, entity, ChangeAction::Traffic) {
         Ok(plan) => {
             let plan = plan.with_comment(args.comment.clone());
             apply_plan(client, session, &args.confirm, &plan).await

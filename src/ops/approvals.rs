@@ -21,7 +21,7 @@ use crate::config::ApprovalSettings;
 use crate::ops::blast_radius;
 use crate::ops::change::model_ref::{ModelRef, parse_version};
 use crate::ops::change::plan::{Plan, Step};
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::promote::{read_all_stages, version_missing};
 use crate::ops::read_failure::{ReadFailure, keep_first};
@@ -328,8 +328,8 @@ pub fn plan_uc_decision(
         .map(|t| (t.key.clone(), Some(t.value.clone())))
         .collect();
     let action = match req.decision {
-        Decision::Approve => Action::Approve,
-        Decision::Reject => Action::Reject,
+        Decision::Approve => ChangeAction::Approve,
+        Decision::Reject => ChangeAction::Reject,
     };
     let mut plan = Plan::new(
         action,
@@ -409,9 +409,9 @@ pub fn plan_ws_decision(
     };
     let mut plan = Plan::new(
         if approve {
-            Action::Approve
+            ChangeAction::Approve
         } else {
-            Action::Reject
+            ChangeAction::Reject
         },
         target,
         ObjectState::Request {

@@ -12,7 +12,7 @@ use crate::ops::change::outcome::{ChangeContext, ChangeOutcome};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::readback::run_repairs;
 use crate::ops::change::resend::Resend;
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::Journal;
 
@@ -99,7 +99,7 @@ impl Change for RunRepair {
 
     fn entry(&self, _: &Stamp) -> Entry {
         Entry {
-            action: Action::RepairRun,
+            action: ChangeAction::RepairRun,
             target: Target::Run {
                 run_id: self.run_id,
                 job: self.name.clone(),

@@ -11,7 +11,7 @@ use crate::ops::change::outcome::{ChangeContext, ChangeOutcome};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::readback::run_life;
 use crate::ops::change::resend::{AfterLost, Resend};
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::Journal;
 
@@ -125,7 +125,7 @@ impl Change for RunCancel<'_> {
 
     fn entry(&self, _: &Stamp) -> Entry {
         Entry {
-            action: Action::CancelRun,
+            action: ChangeAction::CancelRun,
             target: Target::Run {
                 run_id: self.run_id,
                 job: self.name.clone(),

@@ -12,7 +12,7 @@ use crate::ops::change::judge::{Sent, judge};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::readback::read_state;
 use crate::ops::change::resend::{AfterLost, Resend};
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::change::verify::launched_run;
 use crate::ops::error::OpError;
 use crate::ops::journal::{Journal, Outcome};
@@ -102,7 +102,7 @@ impl Change for JobLaunch<'_> {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         Entry {
-            action: Action::RunJob,
+            action: ChangeAction::RunJob,
             target: self.target(stamp),
             before: attempt_before(),
             after: ObjectState::JobRun {

@@ -39,7 +39,7 @@ pub mod workspace;
 
 pub use change::execute::{ChangeContext, ChangeOutcome, execute};
 pub use change::plan::{Plan, Step};
-pub use change::target::{Action, ObjectState, Target};
+pub use change::target::{ChangeAction, ObjectState, Target};
 pub use error::OpError;
 pub use journal::Journal;
 pub use workspace::Workspace;

@@ -16,7 +16,7 @@ use crate::ops::blast_radius;
 use crate::ops::change::model_ref::{ModelRef, parse_version};
 use crate::ops::change::plan::{Plan, Step};
 use crate::ops::change::readback::read_registry_alias;
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::model_versions::list_model_versions;
 
@@ -166,7 +166,7 @@ pub fn plan(
     version: &str,
     comment: Option<&str>,
     facts: &PromoteFacts,
-    action: Action,
+    action: ChangeAction,
 ) -> Plan {
     let comment = comment.map(str::to_string);
     let mut plan = match facts {
@@ -284,7 +284,7 @@ pub async fn prepare(
         &version,
         req.comment.as_deref(),
         &facts,
-        Action::Promote,
+        ChangeAction::Promote,
     );
     if !p.is_noop() {
         match gate::read_unapproved(client, &model, &version, approvals).await {
@@ -314,7 +314,13 @@ mod tests {
             current: Some("4".into()),
             not_ready: None,
         };
-        let p = plan("main.ml.churn_model", "5", None, &facts, Action::Promote);
+        let p = plan(
+            "main.ml.churn_model",
+            "5",
+            None,
+            &facts,
+            ChangeAction::Promote,
+        );
         assert_eq!(p.summary(), "promote main.ml.churn_model@champion: v4 → v5");
         assert_eq!(
             p.steps,
@@ -325,7 +331,13 @@ mod tests {
             }]
         );
         assert_eq!(p.confirm_name, "main.ml.churn_model");
-        let same = plan("main.ml.churn_model", "4", None, &facts, Action::Promote);
+        let same = plan(
+            "main.ml.churn_model",
+            "4",
+            None,
+            &facts,
+            ChangeAction::Promote,
+        );
         assert!(same.is_noop());
     }
 
@@ -339,7 +351,13 @@ mod tests {
                 ("5", "None"),
             ]),
         };
-        let p = plan("fraud_model", "4", Some("ship"), &facts, Action::Promote);
+        let p = plan(
+            "fraud_model",
+            "4",
+            Some("ship"),
+            &facts,
+            ChangeAction::Promote,
+        );
         assert_eq!(p.before.describe(), "v3 Production, v4 Staging");
         assert_eq!(p.after.describe(), "v3 Archived, v4 Production");
         assert_eq!(
@@ -353,9 +371,9 @@ mod tests {
             }]
         );
         assert_eq!(p.comment.as_deref(), Some("ship"));
-        let already = plan("fraud_model", "3", None, &facts, Action::Promote);
+        let already = plan("fraud_model", "3", None, &facts, ChangeAction::Promote);
         assert!(already.is_noop());
-        let archived = plan("fraud_model", "2", None, &facts, Action::Promote);
+        let archived = plan("fraud_model", "2", None, &facts, ChangeAction::Promote);
         assert_eq!(archived.warnings.len(), 1);
     }
 
@@ -366,7 +384,7 @@ mod tests {
             current: None,
             not_ready: Some("PENDING_REGISTRATION".into()),
         };
-        let p = plan("main.ml.m", "2", None, &facts, Action::Promote);
+        let p = plan("main.ml.m", "2", None, &facts, ChangeAction::Promote);
         assert_eq!(p.before.describe(), "(not set)");
         assert!(p.warnings[0].contains("PENDING_REGISTRATION"));
     }

@@ -14,7 +14,7 @@ use crate::ops::blast_radius;
 use crate::ops::change::model_ref::{ModelRef, parse_version};
 use crate::ops::change::plan::{Plan, Step};
 use crate::ops::change::readback::read_state;
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Entry, JournalView, Standing};
 use crate::ops::model_versions::list_model_versions;
@@ -142,7 +142,7 @@ pub fn plan_from_entry(entry: &Entry, current: &ObjectState, comment: Option<&st
             ObjectState::Alias { version },
         ) => {
             let mut p = Plan::new(
-                Action::Rollback,
+                ChangeAction::Rollback,
                 a.target.clone(),
                 current.clone(),
                 a.before.clone(),
@@ -185,7 +185,7 @@ pub fn plan_from_entry(entry: &Entry, current: &ObjectState, comment: Option<&st
             let want: BTreeMap<String, String> = before.stages().cloned().unwrap_or_default();
             let now: BTreeMap<String, String> = current.stages().cloned().unwrap_or_default();
             let mut p = Plan::new(
-                Action::Rollback,
+                ChangeAction::Rollback,
                 Target::Stages {
                     model: model.clone(),
                 },
@@ -339,7 +339,7 @@ pub async fn prepare(
             &version,
             req.comment.as_deref(),
             &facts,
-            Action::Rollback,
+            ChangeAction::Rollback,
         );
         p.blast_radius = Some(blast_radius::read(client, model.name()).await);
         return Ok(RollbackPlan::Plan(Box::new(p)));

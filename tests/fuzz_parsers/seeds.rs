@@ -9,7 +9,7 @@ use mlops_console::ops::canary::{CanaryPlan, CanaryState, Phase, Sample, judge};
 use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Via};
 use mlops_console::ops::serving_metrics::{Bucket, EntityCounters, window};
 use mlops_console::ops::traffic::{EndpointConfigState, Split};
-use mlops_console::ops::{Action, ObjectState, Target};
+use mlops_console::ops::{ChangeAction, ObjectState, Target};
 
 fn corpus(texts: &[&str]) -> Vec<Vec<u8>> {
     texts.iter().map(|t| t.as_bytes().to_vec()).collect()
@@ -252,7 +252,7 @@ pub fn journal() -> Vec<Vec<u8>> {
             host: "https://dbc-1.cloud.databricks.com".into(),
             workspace_id: None,
             actor: Some("ml-eng@acme.com".into()),
-            action: Action::Promote,
+            action: ChangeAction::Promote,
             target: Target::UcAlias {
                 model: "main.ml.churn_model".into(),
                 alias: "champion".into(),

@@ -8,7 +8,7 @@ use mlops_console::config::ApprovalSettings;
 use mlops_console::ops::approvals::{Decision, DecisionRequest, prepare_decision};
 use mlops_console::ops::promote::{PromoteRequest, prepare as prepare_promote};
 use mlops_console::ops::traffic::{EndpointConfigState, Split, TrafficPlan};
-use mlops_console::ops::{Action, ChangeContext, Journal, Plan};
+use mlops_console::ops::{ChangeAction, ChangeContext, Journal, Plan};
 use mlops_console::sim::SimHandle;
 
 /// Who the simulator's owner token belongs to.
@@ -88,7 +88,7 @@ pub async fn plan_shift(c: &Client, step: i32) -> TrafficPlan {
     let target = Split::of_endpoint(&ep)
         .shift("churn_model-5", step)
         .unwrap();
-    TrafficPlan::routes(&ep, &target, Action::Traffic).unwrap()
+    TrafficPlan::routes(&ep, &target, ChangeAction::Traffic).unwrap()
 }
 
 /// churn-prod's config version now.

@@ -6,7 +6,7 @@ use mlops_console::ops::approvals::{ApprovalSource, PendingApproval, PendingList
 use mlops_console::ops::blast_radius::{BlastRadius, EndpointUse, ServedUse};
 use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Via};
 use mlops_console::ops::models::{ModelDetail, ModelRow, Source, VersionRow};
-use mlops_console::ops::{Action, ObjectState, Plan, Step, Target};
+use mlops_console::ops::{ChangeAction, ObjectState, Plan, Step, Target};
 
 use super::{Driver, MIN, NOW};
 
@@ -90,7 +90,7 @@ pub fn pending() -> PendingList {
     }
 }
 
-fn attempt(id: &str, ts: i64, action: Action, before: &str, after: &str) -> Record {
+fn attempt(id: &str, ts: i64, action: ChangeAction, before: &str, after: &str) -> Record {
     Record::Attempt(Box::new(Attempt {
         id: id.into(),
         time: "2024-06-01T11:00:00Z".into(),
@@ -133,16 +133,16 @@ fn result(id: &str, ts: i64, outcome: Outcome, error: Option<&str>) -> Record {
 /// A promotion (ok), a refused one (403), a roll back that never got its result (unknown).
 pub fn journal_view() -> mlops_console::ops::journal::JournalView {
     let records = [
-        attempt("a1", NOW - 50 * MIN, Action::Promote, "4", "5"),
+        attempt("a1", NOW - 50 * MIN, ChangeAction::Promote, "4", "5"),
         result("a1", NOW - 50 * MIN, Outcome::Ok, None),
-        attempt("a2", NOW - 40 * MIN, Action::Promote, "5", "3"),
+        attempt("a2", NOW - 40 * MIN, ChangeAction::Promote, "5", "3"),
         result(
             "a2",
             NOW - 40 * MIN,
             Outcome::Failed,
             Some("PERMISSION_DENIED: not the owner"),
         ),
-        attempt("a3", NOW - 30 * MIN, Action::Rollback, "5", "4"),
+        attempt("a3", NOW - 30 * MIN, ChangeAction::Rollback, "5", "4"),
     ];
     let text: String = records
         .iter()
@@ -153,7 +153,7 @@ pub fn journal_view() -> mlops_console::ops::journal::JournalView {
 
 pub fn promote_plan() -> Plan {
     let mut p = Plan::new(
-        Action::Promote,
+        ChangeAction::Promote,
         Target::UcAlias {
             model: CHURN_MODEL.into(),
             alias: "champion".into(),

@@ -148,13 +148,13 @@ impl Driver {
 
 /// The traffic plan `+` on churn_model-5 makes from 90/10.
 pub fn shift_plan() -> mlops_console::ops::traffic::TrafficPlan {
-    use mlops_console::ops::Action;
+    use mlops_console::ops::ChangeAction;
     use mlops_console::ops::traffic::{Split, TrafficPlan};
     let ep = churn_prod(90, false);
     TrafficPlan::routes(
         &ep,
         &Split::new(&[("churn_model-4", 85), ("churn_model-5", 15)]),
-        Action::Traffic,
+        ChangeAction::Traffic,
     )
     .expect("a valid split")
 }
@@ -163,7 +163,7 @@ pub fn shift_plan() -> mlops_console::ops::traffic::TrafficPlan {
 /// workspace, 3 minutes ago.
 pub fn endpoint_journal() -> mlops_console::ops::journal::JournalView {
     use mlops_console::ops::journal::{Attempt, Outcome, Record, ResultRecord, Via};
-    use mlops_console::ops::{Action, ObjectState, Target};
+    use mlops_console::ops::{ChangeAction, ObjectState, Target};
     let plan = shift_plan();
     let ts = NOW - 3 * MIN;
     let records = [
@@ -175,7 +175,7 @@ pub fn endpoint_journal() -> mlops_console::ops::journal::JournalView {
             host: "https://dbc-1234.cloud.databricks.com".into(),
             workspace_id: None,
             actor: Some("ml-eng@acme.com".into()),
-            action: Action::Traffic,
+            action: ChangeAction::Traffic,
             target: Target::Endpoint {
                 name: CHURN_PROD.into(),
             },

@@ -1,7 +1,10 @@
 //! The rooms: one module per screen with its state and its reactions, and the registry that
-//! finds the room of a route ([`room`]). This file is the only place that dispatches on the
-//! route: adding a screen means adding its module, its arm in [`room`] (and [`verbs`]), and its
-//! nested fetch / answer / change enums below.
+//! finds the room of a route ([`room`]). In the core this file is the only place that
+//! dispatches on the route (the views are looked up the same way in `ui::render`). Adding a
+//! screen means adding its module, its arm in [`room`] / [`screen_room`] (and [`verbs`] for its
+//! own keys, listed in its rooms' contexts as `Context::Room`), and one variant in each nested
+//! enum below (`RoomFetch`, `RoomLoaded`, `RoomChange`) with its arms in their dispatchers,
+//! `on_room_failed` and `room_loading`.
 
 pub mod ab;
 pub mod approvals;
@@ -198,6 +201,8 @@ fn on_room_loaded(
     }
 }
 
+/// A room's task died (a panic): its room settles the resource. A key of a screen without
+/// such resources is still reported, never dropped.
 fn on_room_failed(
     state: &mut State,
     key: RoomKey,
@@ -214,7 +219,7 @@ fn on_room_failed(
         | ScreenId::Serving
         | ScreenId::Monitoring
         | ScreenId::Features
-        | ScreenId::Audit => Accepted::Stale,
+        | ScreenId::Audit => Accepted::NewError(format!("internal error: {message}")),
     }
 }
 

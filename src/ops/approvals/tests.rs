@@ -28,7 +28,7 @@ fn uc_approval_sets_the_tag_comment_and_approver() {
         Some("ml-eng@acme.com"),
         &current,
     );
-    assert_eq!(p.action, Action::Approve);
+    assert_eq!(p.action, ChangeAction::Approve);
     assert_eq!(
         p.before.describe(),
         "approval=pending, approval_by (absent), approval_comment (absent)"

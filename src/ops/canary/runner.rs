@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::api::{ApiError, Client};
 use crate::ops::change::execute::ChangeContext;
-use crate::ops::change::target::Action;
+use crate::ops::change::target::ChangeAction;
 use crate::ops::error::OpError;
 use crate::ops::journal::{Journal, Outcome};
 use crate::ops::prometheus;
@@ -147,8 +147,8 @@ impl<'a> Runner<'a> {
         let name = state.plan.endpoint.clone();
         let result = match self.client.get_serving_endpoint(&name).await {
             Ok(ep) => {
-                let plan =
-                    TrafficPlan::config(&ep, after, Action::Canary).with_comment(Some(comment));
+                let plan = TrafficPlan::config(&ep, after, ChangeAction::Canary)
+                    .with_comment(Some(comment));
                 traffic::apply(
                     self.client,
                     &self.journal,

@@ -22,7 +22,7 @@ use crate::ops::journal::{Attempt, Journal, Outcome, Record, ResultRecord, Via};
 use super::judge::{Sent, Verdict};
 use super::outcome::{ChangeContext, ChangeOutcome};
 use super::resend::Resend;
-use super::target::{Action, ObjectState, Target};
+use super::target::{ChangeAction, ObjectState, Target};
 
 /// The id and time of a change, given when its attempt is journaled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct Stamp {
 /// the pipeline fills in).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub action: Action,
+    pub action: ChangeAction,
     pub target: Target,
     pub before: ObjectState,
     pub after: ObjectState,

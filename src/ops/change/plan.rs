@@ -10,7 +10,7 @@ use crate::api::models::uc_tags::TagChanges;
 use crate::api::{ApiResult, Client};
 use crate::ops::blast_radius::BlastRadius;
 
-use super::target::{Action, ObjectState, Target};
+use super::target::{ChangeAction, ObjectState, Target};
 
 /// One request of a change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -321,7 +321,7 @@ impl Step {
 /// A change ready to be confirmed and executed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
-    pub action: Action,
+    pub action: ChangeAction,
     pub target: Target,
     /// The object as it is now.
     pub before: ObjectState,
@@ -350,7 +350,12 @@ pub struct Plan {
 
 impl Plan {
     /// A plan with no requests yet; builders fill in the rest.
-    pub fn new(action: Action, target: Target, before: ObjectState, after: ObjectState) -> Plan {
+    pub fn new(
+        action: ChangeAction,
+        target: Target,
+        before: ObjectState,
+        after: ObjectState,
+    ) -> Plan {
         Plan {
             confirm_name: target.model().to_string(),
             action,
@@ -432,7 +437,7 @@ mod tests {
     #[test]
     fn a_plan_reads_well_in_a_dialog() {
         let mut plan = Plan::new(
-            Action::Promote,
+            ChangeAction::Promote,
             Target::UcAlias {
                 model: "main.ml.churn_model".into(),
                 alias: "champion".into(),

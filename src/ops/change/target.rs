@@ -11,7 +11,7 @@ use crate::ops::traffic::EndpointConfigState;
 /// The kind of change, as the journal and the Audit screen name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Action {
+pub enum ChangeAction {
     Promote,
     Rollback,
     Approve,
@@ -32,24 +32,24 @@ pub enum Action {
     Unknown,
 }
 
-impl Action {
+impl ChangeAction {
     pub fn as_str(self) -> &'static str {
         match self {
-            Action::Promote => "promote",
-            Action::Rollback => "rollback",
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Traffic => "traffic",
-            Action::Canary => "canary",
-            Action::RunJob => "run_job",
-            Action::CancelRun => "cancel_run",
-            Action::RepairRun => "repair_run",
-            Action::Unknown => "unknown",
+            ChangeAction::Promote => "promote",
+            ChangeAction::Rollback => "rollback",
+            ChangeAction::Approve => "approve",
+            ChangeAction::Reject => "reject",
+            ChangeAction::Traffic => "traffic",
+            ChangeAction::Canary => "canary",
+            ChangeAction::RunJob => "run_job",
+            ChangeAction::CancelRun => "cancel_run",
+            ChangeAction::RepairRun => "repair_run",
+            ChangeAction::Unknown => "unknown",
         }
     }
 }
 
-impl std::fmt::Display for Action {
+impl std::fmt::Display for ChangeAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -423,8 +423,8 @@ mod tests {
         assert_eq!(t, Target::Unknown);
         let s: ObjectState = serde_json::from_str(r#"{"kind":"routes","routes":[]}"#).unwrap();
         assert_eq!(s, ObjectState::Unknown);
-        let a: Action = serde_json::from_str(r#""shift_traffic""#).unwrap();
-        assert_eq!(a, Action::Unknown);
+        let a: ChangeAction = serde_json::from_str(r#""shift_traffic""#).unwrap();
+        assert_eq!(a, ChangeAction::Unknown);
     }
 
     #[test]
@@ -480,7 +480,7 @@ mod tests {
             serde_json::to_string(&after).unwrap(),
             r#"{"kind":"run_life","ended":true,"cancelled":true}"#
         );
-        assert_eq!(Action::CancelRun.as_str(), "cancel_run");
+        assert_eq!(ChangeAction::CancelRun.as_str(), "cancel_run");
     }
 
     #[test]
@@ -502,6 +502,6 @@ mod tests {
             serde_json::to_string(&after).unwrap(),
             r#"{"kind":"run_repairs","repairs":1}"#
         );
-        assert_eq!(Action::RepairRun.as_str(), "repair_run");
+        assert_eq!(ChangeAction::RepairRun.as_str(), "repair_run");
     }
 }

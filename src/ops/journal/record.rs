@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -47,7 +47,7 @@ pub struct Attempt {
     /// The workspace user, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
-    pub action: Action,
+    pub action: ChangeAction,
     pub target: Target,
     pub before: ObjectState,
     pub after: ObjectState,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 
 const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
@@ -22,7 +22,7 @@ fn attempt(j: &Journal, id: &str) -> Record {
         host: "https://dbc-1.cloud.databricks.com".into(),
         workspace_id: None,
         actor: Some("ml-eng@acme.com".into()),
-        action: Action::Promote,
+        action: ChangeAction::Promote,
         target: Target::UcAlias {
             model: "main.ml.churn_model".into(),
             alias: "champion".into(),

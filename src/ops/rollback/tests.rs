@@ -48,7 +48,7 @@ fn entry(
             host: host.into(),
             workspace_id: None,
             actor: None,
-            action: Action::Promote,
+            action: ChangeAction::Promote,
             target,
             before,
             after,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::api::models::serving::ServingEndpoint;
 use crate::api::models::serving_config::ServedEntityInput;
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 
 use super::config::EndpointConfigState;
@@ -14,7 +14,7 @@ use super::split::Split;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrafficPlan {
     pub endpoint: String,
-    pub action: Action,
+    pub action: ChangeAction,
     pub before: EndpointConfigState,
     pub after: EndpointConfigState,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,7 +28,11 @@ pub struct TrafficPlan {
 impl TrafficPlan {
     /// New routes for `ep`, keeping its served entities. `target` must name exactly the
     /// endpoint's entities (0% allowed) and total 100.
-    pub fn routes(ep: &ServingEndpoint, target: &Split, action: Action) -> Result<Self, OpError> {
+    pub fn routes(
+        ep: &ServingEndpoint,
+        target: &Split,
+        action: ChangeAction,
+    ) -> Result<Self, OpError> {
         let before = EndpointConfigState::of(ep);
         if before.served_entities.is_empty() {
             return Err(OpError::Invalid(format!(
@@ -62,7 +66,7 @@ impl TrafficPlan {
     }
 
     /// `ep` to an arbitrary config (roll back, adding a canary entity).
-    pub fn config(ep: &ServingEndpoint, after: EndpointConfigState, action: Action) -> Self {
+    pub fn config(ep: &ServingEndpoint, after: EndpointConfigState, action: ChangeAction) -> Self {
         TrafficPlan {
             endpoint: ep.name.clone(),
             action,
@@ -75,7 +79,11 @@ impl TrafficPlan {
     }
 
     /// `ep` with `entity` added at 0% (routes unchanged).
-    pub fn add_entity(ep: &ServingEndpoint, entity: ServedEntityInput, action: Action) -> Self {
+    pub fn add_entity(
+        ep: &ServingEndpoint,
+        entity: ServedEntityInput,
+        action: ChangeAction,
+    ) -> Self {
         let before = EndpointConfigState::of(ep);
         let mut after = before.clone();
         let name = entity.effective_name();
@@ -92,7 +100,7 @@ impl TrafficPlan {
     pub fn remove_entity(
         ep: &ServingEndpoint,
         entity: &str,
-        action: Action,
+        action: ChangeAction,
     ) -> Result<Self, OpError> {
         let before = EndpointConfigState::of(ep);
         let names = before.entity_names();

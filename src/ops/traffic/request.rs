@@ -4,7 +4,7 @@
 //! a stale 5 twice.
 
 use crate::api::Client;
-use crate::ops::change::target::Action;
+use crate::ops::change::target::ChangeAction;
 use crate::ops::error::OpError;
 use crate::ops::journal::Journal;
 
@@ -79,7 +79,7 @@ pub async fn prepare(
             live.exact(&[(entity.clone(), 100)]).map_err(invalid)?
         }
         TrafficRequest::Remove { entity, .. } => {
-            return TrafficPlan::remove_entity(&ep, entity, Action::Traffic);
+            return TrafficPlan::remove_entity(&ep, entity, ChangeAction::Traffic);
         }
         TrafficRequest::Rollback { .. } => {
             let view = journal.read().map_err(|e| OpError::Journal {
@@ -89,5 +89,5 @@ pub async fn prepare(
             return plan_rollback(client, &view, name, None).await;
         }
     };
-    TrafficPlan::routes(&ep, &target, Action::Traffic)
+    TrafficPlan::routes(&ep, &target, ChangeAction::Traffic)
 }

@@ -8,7 +8,7 @@
 //! before the last.
 
 use crate::api::Client;
-use crate::ops::change::target::{Action, ObjectState, Target};
+use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Entry, JournalView, Standing};
 use crate::ops::rollback::last_change;
@@ -57,7 +57,8 @@ pub async fn plan_rollback(
     let ep = client.get_serving_endpoint(endpoint).await.map_err(|e| {
         OpError::from_read(e, "serving", || format!("endpoint {endpoint} not found"))
     })?;
-    let mut plan = TrafficPlan::config(&ep, before.clone(), Action::Rollback).with_comment(comment);
+    let mut plan =
+        TrafficPlan::config(&ep, before.clone(), ChangeAction::Rollback).with_comment(comment);
     plan.reverts = Some(entry.attempt.id.clone());
     plan.warnings = warnings;
     Ok(plan)
@@ -75,7 +76,7 @@ fn canary_comment(e: &Entry) -> &str {
 pub fn plan_start<'v>(view: &'v JournalView, ws: &Workspace, last: &'v Entry) -> &'v Entry {
     let is_added = |e: &Entry| canary_comment(e).ends_with(": added at 0%");
     let is_first_step = |e: &Entry| canary_comment(e).contains(": step 1/");
-    if last.attempt.action != Action::Canary {
+    if last.attempt.action != ChangeAction::Canary {
         return last;
     }
     let earlier = view
@@ -91,7 +92,7 @@ pub fn plan_start<'v>(view: &'v JournalView, ws: &Workspace, last: &'v Entry) ->
         });
     let mut first = last;
     for e in earlier {
-        let joins = e.attempt.action == Action::Canary
+        let joins = e.attempt.action == ChangeAction::Canary
             && !is_added(first)
             && (!is_first_step(first) || is_added(e));
         if !joins {
@@ -110,7 +111,7 @@ mod tests {
     const HOST: &str = "https://dbc-1.cloud.databricks.com";
 
     /// A journal of verified changes of `churn-prod`: (id, action, comment) each.
-    fn journal(changes: &[(&str, Action, &str)]) -> JournalView {
+    fn journal(changes: &[(&str, ChangeAction, &str)]) -> JournalView {
         let mut text = String::new();
         for (i, (id, action, comment)) in changes.iter().enumerate() {
             let attempt = Record::Attempt(Box::new(Attempt {
@@ -160,38 +161,42 @@ mod tests {
     fn a_finished_plan_rolls_back_to_before_its_first_change() {
         let c = "canary churn_model-5 on churn-prod";
         let view = journal(&[
-            ("t0", Action::Traffic, "by hand"),
-            ("a", Action::Canary, &format!("{c}: step 1/2 at 5%")),
-            ("b", Action::Canary, &format!("{c}: back to churn_model-4")),
+            ("t0", ChangeAction::Traffic, "by hand"),
+            ("a", ChangeAction::Canary, &format!("{c}: step 1/2 at 5%")),
+            (
+                "b",
+                ChangeAction::Canary,
+                &format!("{c}: back to churn_model-4"),
+            ),
             (
                 "add",
-                Action::Canary,
+                ChangeAction::Canary,
                 "canary churn_model-6 on churn-prod: added at 0%",
             ),
             (
                 "s1",
-                Action::Canary,
+                ChangeAction::Canary,
                 "canary churn_model-6 on churn-prod: step 1/3 at 5%",
             ),
             (
                 "s2",
-                Action::Canary,
+                ChangeAction::Canary,
                 "canary churn_model-6 on churn-prod: step 2/3 at 50%",
             ),
             (
                 "s3",
-                Action::Canary,
+                ChangeAction::Canary,
                 "canary churn_model-6 on churn-prod: step 3/3 at 100%",
             ),
         ]);
         assert_eq!(start_of(&view), "add", "the addition at 0% starts the plan");
         let aborted = journal(&[
-            ("t0", Action::Traffic, "by hand"),
-            ("s1", Action::Canary, &format!("{c}: step 1/3 at 5%")),
-            ("s2", Action::Canary, &format!("{c}: step 2/3 at 25%")),
+            ("t0", ChangeAction::Traffic, "by hand"),
+            ("s1", ChangeAction::Canary, &format!("{c}: step 1/3 at 5%")),
+            ("s2", ChangeAction::Canary, &format!("{c}: step 2/3 at 25%")),
             (
                 "back",
-                Action::Canary,
+                ChangeAction::Canary,
                 &format!("{c}: back to churn_model-4"),
             ),
         ]);
@@ -201,8 +206,12 @@ mod tests {
             "not into the change before the plan"
         );
         let by_hand = journal(&[
-            ("s1", Action::Canary, &format!("{c}: step 1/1 at 100%")),
-            ("t1", Action::Traffic, "by hand"),
+            (
+                "s1",
+                ChangeAction::Canary,
+                &format!("{c}: step 1/1 at 100%"),
+            ),
+            ("t1", ChangeAction::Traffic, "by hand"),
         ]);
         assert_eq!(start_of(&by_hand), "t1", "a change by hand is its own");
     }

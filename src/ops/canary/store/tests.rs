@@ -198,7 +198,7 @@ fn workspace_slugs_are_safe_readable_and_distinct() {
 }
 
 fn journaled(id: &str, host: &str, endpoint: &str, ts_ms: i64) -> crate::ops::journal::Entry {
-    use crate::ops::change::target::{Action, ObjectState, Target};
+    use crate::ops::change::target::{ChangeAction, ObjectState, Target};
     crate::ops::journal::Entry {
         attempt: crate::ops::journal::Attempt {
             id: id.into(),
@@ -208,7 +208,7 @@ fn journaled(id: &str, host: &str, endpoint: &str, ts_ms: i64) -> crate::ops::jo
             host: host.into(),
             workspace_id: None,
             actor: None,
-            action: Action::Traffic,
+            action: ChangeAction::Traffic,
             target: Target::Endpoint {
                 name: endpoint.into(),
             },
