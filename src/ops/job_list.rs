@@ -118,30 +118,41 @@ fn schedule(job: &Job) -> (Option<String>, Option<bool>) {
     }
 }
 
-/// Every job with its latest runs (one `runs/list` page each).
+/// How many jobs' runs are read at once.
+const RUNS_CONCURRENCY: usize = 8;
+
+/// Every job with its latest runs (one `runs/list` page each, `RUNS_CONCURRENCY` at a time, in
+/// the order `jobs/list` gave the jobs).
 pub async fn read_jobs(client: &Client) -> Result<Vec<JobRow>, ApiError> {
+    use futures::{StreamExt, TryStreamExt};
     let jobs = client.list_all_jobs(&ListJobsRequest::default()).await?;
-    let mut rows = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let req = ListRunsRequest {
-            job_id: Some(job.job_id),
-            limit: Some(RUNS_PAGE),
-            ..Default::default()
-        };
-        let runs = client.list_job_runs(&req).await?.runs;
-        let (schedule, paused) = schedule(&job);
-        rows.push(JobRow {
-            job_id: job.job_id,
-            name: job.display_name(),
-            schedule,
-            paused,
-            tags: job.settings.tags.clone(),
-            creator: job.creator_user_name.clone(),
-            last_run: runs.first().map(RunSummary::of),
-            failing: runs.iter().find(|r| r.is_terminal()).is_some_and(failed),
-        });
+    futures::stream::iter(jobs)
+        .map(|job| async move {
+            let req = ListRunsRequest {
+                job_id: Some(job.job_id),
+                limit: Some(RUNS_PAGE),
+                ..Default::default()
+            };
+            let runs = client.list_job_runs(&req).await?.runs;
+            Ok::<_, ApiError>(job_row(&job, &runs))
+        })
+        .buffered(RUNS_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+fn job_row(job: &Job, runs: &[JobRun]) -> JobRow {
+    let (schedule, paused) = schedule(job);
+    JobRow {
+        job_id: job.job_id,
+        name: job.display_name(),
+        schedule,
+        paused,
+        tags: job.settings.tags.clone(),
+        creator: job.creator_user_name.clone(),
+        last_run: runs.first().map(RunSummary::of),
+        failing: runs.iter().find(|r| r.is_terminal()).is_some_and(failed),
     }
-    Ok(rows)
 }
 
 /// One job and its runs, as `job --json` prints them.
