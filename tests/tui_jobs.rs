@@ -376,3 +376,31 @@ fn every_size_renders_without_panic() {
         }
     }
 }
+
+/// Following a run that has not ended: each poll hands over what cannot change (ended tasks'
+/// outputs, the MLflow run), so only the run itself is read again; `r` reads everything.
+#[test]
+fn following_a_run_keeps_its_ended_tasks_outputs_and_r_reads_them_again() {
+    let mut d = job_runs(session());
+    d.char('G');
+    d.key(KeyCode::Enter);
+    let mut view = failed_run_view();
+    view.run = jobs_support::run(FAILED, "RUNNING", false, false, 3);
+    view.tasks[1] = task("score", "RUNNING", false, false);
+    view.tasks.truncate(2);
+    let req = d.req(key(jobs::RUN));
+    d.answer(req, loaded(Loaded::Run(Ok(Box::new(view.clone())))));
+    let known = |d: &Driver| match d.fetch_of(key(jobs::RUN)) {
+        Some(mlops_console::app::Fetch::Room(RoomFetch::Jobs(Fetch::Run { known, .. }))) => *known,
+        other => panic!("no run read: {other:?}"),
+    };
+    d.send(Msg::Tick {
+        now_ms: NOW + jobs::FOLLOW_MS + 1,
+    });
+    let k = known(&d);
+    let kept: Vec<&str> = k.outputs.iter().map(|t| t.task_key.as_str()).collect();
+    assert_eq!(kept, ["load_features"], "only the ended task");
+    assert_eq!(k.mlflow_run, view.mlflow_run);
+    d.char('r');
+    assert_eq!(known(&d), Default::default(), "r reads everything again");
+}

@@ -21,7 +21,7 @@ const SUCCESS_OUTPUTS: usize = 25;
 const WROTE_KEYS: [&str; 3] = ["rows_scored", "rows_written", "output_table"];
 
 /// One task run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskView {
     pub task_key: String,
     pub run_id: i64,
@@ -41,7 +41,7 @@ pub struct TaskView {
 }
 
 /// The MLflow run a job run logged.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MlflowRunRef {
     pub experiment_id: String,
     pub experiment: String,
@@ -81,7 +81,11 @@ fn task_view(t: &RunTask) -> TaskView {
 }
 
 /// Reads each ended task's output: every failed task's, and the first successful ones'.
-async fn read_outputs(client: &Client, tasks: &mut [TaskView]) -> Result<(), ApiError> {
+async fn read_outputs(
+    client: &Client,
+    tasks: &mut [TaskView],
+    known: &Known,
+) -> Result<(), ApiError> {
     let mut successes = 0;
     for t in tasks.iter_mut().filter(|t| t.ended && t.run_id != 0) {
         if t.succeeded {
@@ -89,6 +93,15 @@ async fn read_outputs(client: &Client, tasks: &mut [TaskView]) -> Result<(), Api
             if successes > SUCCESS_OUTPUTS {
                 continue;
             }
+        }
+        // An ended task run's output never changes (a repair runs the task again under a new
+        // task run id): what an earlier read found is kept.
+        if let Some(k) = known.outputs.iter().find(|k| k.run_id == t.run_id) {
+            t.error = k.error.clone();
+            t.error_trace = k.error_trace.clone();
+            t.result = k.result.clone();
+            t.reported = k.reported.clone();
+            continue;
         }
         let out = match client.get_job_run_output(t.run_id).await {
             Ok(o) => o,
@@ -158,15 +171,44 @@ async fn mlflow_run(
     Ok(None)
 }
 
+/// What an earlier read of the same run found that cannot change: the outputs of its ended task
+/// runs and the MLflow run it logged. A console following a run reads these once, not on every
+/// poll.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    pub outputs: Vec<TaskView>,
+    pub mlflow_run: Option<MlflowRunRef>,
+}
+
+impl Known {
+    /// What `view` already holds that a later read of the same run may keep.
+    pub fn from_view(view: &JobRunView) -> Known {
+        Known {
+            outputs: view.tasks.iter().filter(|t| t.ended).cloned().collect(),
+            mlflow_run: view.mlflow_run.clone(),
+        }
+    }
+}
+
 /// Reads job run `run_id` with its tasks, their outputs and the MLflow run it logged.
 pub async fn read(
     client: &Client,
     run_id: i64,
     training_jobs: &BTreeMap<String, i64>,
 ) -> Result<JobRunView, ApiError> {
+    read_known(client, run_id, training_jobs, &Known::default()).await
+}
+
+/// [`read`], keeping what `known` (an earlier read of the same run) found.
+pub async fn read_known(
+    client: &Client,
+    run_id: i64,
+    training_jobs: &BTreeMap<String, i64>,
+    known: &Known,
+) -> Result<JobRunView, ApiError> {
     let run = client.get_job_run(run_id).await?;
     let mut tasks: Vec<TaskView> = run.tasks.iter().map(task_view).collect();
-    read_outputs(client, &mut tasks).await?;
+    read_outputs(client, &mut tasks, known).await?;
     let mut wrote = BTreeMap::new();
     for t in &tasks {
         for key in WROTE_KEYS {
@@ -180,6 +222,9 @@ pub async fn read(
         run: RunSummary::of(&run),
         tasks,
         wrote,
-        mlflow_run: mlflow_run(client, &run, training_jobs).await?,
+        mlflow_run: match &known.mlflow_run {
+            Some(m) => Some(m.clone()),
+            None => mlflow_run(client, &run, training_jobs).await?,
+        },
     })
 }

@@ -34,8 +34,9 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
         Fetch::Run {
             run_id,
             training_jobs,
+            known,
         } => Loaded::Run(
-            crate::ops::job_run_view::read(client, run_id, &training_jobs)
+            crate::ops::job_run_view::read_known(client, run_id, &training_jobs, &known)
                 .await
                 .map(Box::new)
                 .map_err(Into::into),

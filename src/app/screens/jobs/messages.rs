@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::api::models::jobs::Job;
 use crate::ops::job_attention::JobsAttention;
 use crate::ops::job_list::{JobRow, JobRuns};
-use crate::ops::job_run_view::JobRunView;
+use crate::ops::job_run_view::{JobRunView, Known};
 use crate::ops::journal::Outcome;
 
 use super::super::super::remote::LoadError;
@@ -47,10 +47,12 @@ pub enum Fetch {
         job_id: i64,
         active_only: bool,
     },
-    /// One run with its tasks; the config's training-job links find its MLflow run.
+    /// One run with its tasks; the config's training-job links find its MLflow run. What an
+    /// earlier read of the run found and cannot change (`known`) is not read again.
     Run {
         run_id: i64,
         training_jobs: BTreeMap<String, i64>,
+        known: Box<Known>,
     },
     /// The job's settings (its parameters and their defaults), for the run-now form.
     Job {

@@ -16,7 +16,7 @@ pub use run_room::JobRunRoom;
 use crate::api::models::jobs::Job;
 use crate::ops::job_attention::JobsAttention;
 use crate::ops::job_list::{JobRow, JobRuns, RunSummary};
-use crate::ops::job_run_view::{JobRunView, TaskView};
+use crate::ops::job_run_view::{JobRunView, Known, TaskView};
 
 use super::super::effect::{Effect, Fetch as AppFetch};
 use super::super::list::ListView;
@@ -178,9 +178,15 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
             let running = state.jobs.open_run().is_none_or(|r| !r.run.ended);
             let every = running.then(|| every.map_or(FOLLOW_MS, |e| e.min(FOLLOW_MS)));
             if force || other || state.jobs.run.is_due(now, every) {
+                // Following a run keeps its ended tasks' outputs; `r` reads everything again.
+                let known = match state.jobs.open_run() {
+                    Some(view) if !force => Known::from_view(view),
+                    _ => Known::default(),
+                };
                 let f = Fetch::Run {
                     run_id: *run_id,
                     training_jobs: state.session.training_jobs.clone(),
+                    known: Box::new(known),
                 };
                 let req = fetch(state, f, fx);
                 state.jobs.run.start(req);
