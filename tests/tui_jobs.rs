@@ -404,3 +404,20 @@ fn following_a_run_keeps_its_ended_tasks_outputs_and_r_reads_them_again() {
     d.char('r');
     assert_eq!(known(&d), Default::default(), "r reads everything again");
 }
+
+/// A state the server sends with a control character shows it escaped on the list and the runs,
+/// never dropped silently nor passed to the terminal.
+#[test]
+fn server_states_are_shown_escaped() {
+    let mut d = Driver::new(session());
+    d.char('8');
+    let req = d.req(key(jobs::LIST));
+    let mut odd = rows();
+    odd[0].last_run.as_mut().unwrap().state = "RUNNING\u{1b}[2J".into();
+    d.answer(req, loaded(Loaded::List(Ok(odd))));
+    let screen = d.screen_text(160, 30);
+    let shown = mlops_console::safe_text::line("RUNNING\u{1b}[2J").into_owned();
+    assert_ne!(shown, "RUNNING[2J");
+    assert!(screen.contains(&shown), "{screen}");
+    assert!(!screen.contains('\u{1b}'));
+}

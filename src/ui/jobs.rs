@@ -52,7 +52,7 @@ fn change_notes(state: &State, j: &JobsState) -> Vec<Line<'static>> {
     let mut notes = Vec::new();
     if let Some((_, c)) = &j.applying {
         notes.push(Line::styled(
-            format!("{}: under way…", c.what()),
+            format!("{}: under way…", escaped(&c.what())),
             theme.style(Role::Info),
         ));
     }
@@ -75,7 +75,7 @@ fn outcome_line(state: &State, d: &ChangeDone) -> Line<'static> {
         .unwrap_or_default();
     Line::from(vec![
         Span::styled(
-            format!("{}: {}", d.change.what(), d.label()),
+            format!("{}: {}", escaped(&d.change.what()), d.label()),
             state.theme.style(role),
         ),
         Span::styled(
@@ -100,7 +100,7 @@ pub fn list(frame: &mut Frame, area: Rect, state: &State) {
             let tags: Vec<String> = row.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
             let (last, role) = match &row.last_run {
                 Some(r) => (
-                    format!("{} {}", r.state, run_duration(state, r)),
+                    format!("{} {}", escaped(&r.state), run_duration(state, r)),
                     state_role(r.ended, r.succeeded),
                 ),
                 None => ("never run".to_string(), Role::Muted),
@@ -156,7 +156,7 @@ fn run_row(state: &State, r: &RunSummary) -> FitRow {
     FitRow::new(vec![
         Line::from(r.run_id.to_string()),
         Line::styled(
-            r.state.clone(),
+            escaped(&r.state),
             state.theme.style(state_role(r.ended, r.succeeded)),
         ),
         Line::from(format::datetime_short(r.start_time)),
