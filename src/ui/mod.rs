@@ -17,6 +17,7 @@ mod endpoint;
 mod experiment_detail;
 mod experiments;
 pub mod glyphs;
+pub mod heatmap;
 mod help;
 mod jobs;
 mod logs;
