@@ -133,6 +133,14 @@ pub enum Subcommand {
     ///
     /// --verify re-reads every change whose outcome is unknown and records what is there.
     Audit(AuditArgs),
+    /// Features of a monitored table ranked by drift in one window, judged against the
+    /// `[drift]` thresholds.
+    ///
+    /// Exit 7 when a threshold (warning or critical) is crossed, 0 when none is, 1 when it could
+    /// not run. The SQL warehouse is never started.
+    Drift(crate::headless::drift::DriftArgs),
+    /// Model quality metrics of a monitored table per model version (latest and change).
+    Quality(crate::headless::quality::QualityArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

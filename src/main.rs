@@ -254,6 +254,18 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                 Err(code) => code,
             }
         }
+        Some(Subcommand::Drift(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                headless::drift::run(&client, &resolved, &paths.app_config_file(), &a).await
+            }
+            Err(code) => code,
+        },
+        Some(Subcommand::Quality(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => {
+                headless::quality::run(&client, &resolved, &paths.app_config_file(), &a).await
+            }
+            Err(code) => code,
+        },
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();

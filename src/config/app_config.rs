@@ -132,6 +132,9 @@ pub struct AppConfig {
     /// How Unity Catalog versions carry approvals (tag names and values).
     #[serde(default)]
     pub approvals: ApprovalSettings,
+    /// Drift thresholds, per monitor table and feature.
+    #[serde(default)]
+    pub drift: super::drift::DriftSettings,
 }
 
 impl AppConfig {

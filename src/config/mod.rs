@@ -13,6 +13,7 @@ pub mod app_config;
 pub mod approvals;
 mod auth;
 pub mod databrickscfg;
+pub mod drift;
 pub mod error;
 pub mod host;
 mod ini_sections;

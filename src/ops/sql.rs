@@ -11,6 +11,7 @@
 //! used, and the answer says which.
 
 use crate::api::models::sql::*;
+use crate::api::sql_fixed::{FixedStatement, FixedStatementId};
 use crate::api::{ApiError, Client};
 
 pub use crate::ops::wait::{Backoff, Sleep, WaitError, Waiter};
@@ -170,28 +171,38 @@ pub fn pick_warehouse(
         .ok_or(SqlError::NoRunningWarehouse { stopped })
 }
 
+/// Which cancel call stops a statement: the write path's, or the fixed path's (allowed on
+/// read-only clients for the console's own statements).
+enum Started {
+    Free(String),
+    Fixed(FixedStatementId),
+}
+
 /// Cancels the statement when dropped while armed: the caller stopped waiting.
 struct CancelOnDrop {
     client: Client,
-    statement_id: Option<String>,
+    statement: Option<Started>,
 }
 
 impl CancelOnDrop {
     fn disarm(&mut self) {
-        self.statement_id = None;
+        self.statement = None;
     }
 }
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        let Some(id) = self.statement_id.take() else {
+        let Some(started) = self.statement.take() else {
             return;
         };
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             let client = self.client.clone();
             rt.spawn(async move {
                 // Best effort: the statement may have ended meanwhile.
-                let _ = client.cancel_statement(&id).await;
+                let _ = match started {
+                    Started::Free(id) => client.cancel_statement(&id).await,
+                    Started::Fixed(id) => client.cancel_fixed_statement(&id).await,
+                };
             });
         }
     }
@@ -199,14 +210,35 @@ impl Drop for CancelOnDrop {
 
 /// Runs `query` on `warehouse_id` and reads its result. The waiter polls a statement that is
 /// still on its way (its progress hears every polled answer); a timeout or a dropped future
-/// cancels the statement.
+/// cancels the statement. Free text: refused on read-only clients (see [`run_fixed_query`]).
 pub async fn run_query(
     client: &Client,
     warehouse_id: &str,
     query: &SqlQuery,
     waiter: &mut Waiter<'_, StatementResponse>,
 ) -> Result<SqlResult, SqlError> {
-    let req = ExecuteStatementRequest {
+    let req = request(warehouse_id, query);
+    let first = client.execute_statement(&req).await?;
+    let started = Started::Free(first.statement_id.clone());
+    follow(client, first, started, query.row_cap, waiter).await
+}
+
+/// [`run_query`] for one of the console's own statements (`api::sql_fixed`): allowed on
+/// read-only clients. `query` gives the parameters and limits; its `statement` is not used.
+pub async fn run_fixed_query(
+    client: &Client,
+    warehouse_id: &str,
+    statement: &FixedStatement,
+    query: &SqlQuery,
+    waiter: &mut Waiter<'_, StatementResponse>,
+) -> Result<SqlResult, SqlError> {
+    let req = request(warehouse_id, query);
+    let (first, id) = client.execute_fixed_statement(statement, req).await?;
+    follow(client, first, Started::Fixed(id), query.row_cap, waiter).await
+}
+
+fn request(warehouse_id: &str, query: &SqlQuery) -> ExecuteStatementRequest {
+    ExecuteStatementRequest {
         statement: query.statement.clone(),
         warehouse_id: warehouse_id.to_string(),
         catalog: query.catalog.clone(),
@@ -218,12 +250,22 @@ pub async fn run_query(
         format: Some("JSON_ARRAY".to_string()),
         row_limit: i64::try_from(query.row_cap.saturating_add(1)).ok(),
         byte_limit: None,
-    };
-    let first = client.execute_statement(&req).await?;
+    }
+}
+
+/// Polls a submitted statement to its end (cancelling it if the caller stops waiting) and reads
+/// its result.
+async fn follow(
+    client: &Client,
+    first: StatementResponse,
+    started: Started,
+    row_cap: usize,
+    waiter: &mut Waiter<'_, StatementResponse>,
+) -> Result<SqlResult, SqlError> {
     let id = first.statement_id.clone();
     let mut guard = CancelOnDrop {
         client: client.clone(),
-        statement_id: first.status.state.is_active().then(|| id.clone()),
+        statement: first.status.state.is_active().then_some(started),
     };
     let done = if first.status.state.is_active() {
         waiter.report(&first);
@@ -254,7 +296,7 @@ pub async fn run_query(
             sql_state: done.status.sql_state,
         });
     }
-    read_result(client, done, query.row_cap).await
+    read_result(client, done, row_cap).await
 }
 
 /// The rows of a succeeded statement: the inline first chunk, then every next chunk until the

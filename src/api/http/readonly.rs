@@ -6,7 +6,8 @@
 use crate::api::error::{ApiError, ApiResult};
 
 /// POST endpoints that read and never write. Kept explicit: a new endpoint is refused until it
-/// is proven harmless. `/api/2.0/sql/statements` is absent on purpose: a statement can write.
+/// is proven harmless. `/api/2.0/sql/statements` is absent on purpose: a statement can write
+/// (the console's own fixed statements pass through `api::sql_fixed`, whose text is constant).
 pub const READ_ONLY_POSTS: &[&str] = &[
     "/api/2.0/mlflow/experiments/search",
     "/api/2.0/mlflow/runs/search",

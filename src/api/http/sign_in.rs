@@ -284,6 +284,7 @@ impl Inner {
                 keep_headers: &[],
                 // A token request changes nothing: asking again just issues another.
                 replay: Replay::Safe,
+                fixed_read: false,
             })
             .await?;
         oauth::parse_token_response(&String::from_utf8_lossy(&body))

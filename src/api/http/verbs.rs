@@ -39,6 +39,7 @@ impl Client {
             accept: JSON,
             keep_headers: &[],
             replay,
+            fixed_read: false,
         }
     }
 
@@ -89,6 +90,20 @@ impl Client {
     ) -> ApiResult<T> {
         let mut call = Self::call(Method::POST, path, &[], json_body(path, body)?);
         call.replay = Replay::Keyed;
+        self.inner.json(call).await
+    }
+
+    /// `POST path` for one of the console's own fixed read statements (`api::sql_fixed`): allowed
+    /// on read-only clients, and repeated after a lost answer like a read (the statement only
+    /// reads; a repeat runs it again).
+    pub(crate) async fn post_json_fixed_read<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let mut call = Self::call(Method::POST, path, &[], json_body(path, body)?);
+        call.replay = Replay::Safe;
+        call.fixed_read = true;
         self.inner.json(call).await
     }
 

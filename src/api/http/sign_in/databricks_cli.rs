@@ -162,6 +162,7 @@ impl Inner {
                 accept: JSON,
                 keep_headers: &[],
                 replay: Replay::Safe,
+                fixed_read: false,
             })
             .await?;
         let raw = metadata

@@ -1,0 +1,105 @@
+//! `mlops-console quality TABLE [--json]`: the model quality metrics of a monitored table per
+//! model version: the latest value of each metric and its change against the version's first
+//! windows. The metrics are the ones the profile metrics table has (`ops::quality`).
+
+use std::path::Path;
+
+use clap::Args;
+
+use crate::api::Client;
+use crate::api::sql_fixed::TableName;
+use crate::config::Resolved;
+use crate::ops::quality::{QualityReport, QualityRequest, load_quality};
+use crate::ops::sql::Waiter;
+
+use super::drift::{failed, pick_warehouse};
+use super::{exit, output, table};
+
+#[derive(Debug, Clone, Args)]
+pub struct QualityArgs {
+    /// The monitored table (its profile table is TABLE_profile_metrics) or the profile metrics
+    /// table itself, as catalog.schema.table.
+    pub table: String,
+    /// The profile metrics table, when it is not TABLE_profile_metrics.
+    #[arg(long, value_name = "TABLE")]
+    pub metrics_table: Option<String>,
+    /// The monitor's model id column (detected when not given).
+    #[arg(long, value_name = "COLUMN")]
+    pub model_id_col: Option<String>,
+    /// Also the all-versions rows (`*`).
+    #[arg(long)]
+    pub all: bool,
+    /// SQL warehouse id (default: the profile's warehouse_id, else the first running one).
+    #[arg(long, value_name = "ID")]
+    pub warehouse: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn request(args: &QualityArgs) -> Result<QualityRequest, String> {
+    let t = TableName::parse(&args.table).map_err(|e| e.to_string())?;
+    let mut req = match &args.metrics_table {
+        Some(m) => QualityRequest::new(TableName::parse(m).map_err(|e| e.to_string())?),
+        None if t.table.as_str().ends_with("_profile_metrics") => QualityRequest::new(t),
+        None => QualityRequest::for_monitored(&t).map_err(|e| e.to_string())?,
+    };
+    req.model_id_col = args.model_id_col.clone();
+    req.include_all = args.all;
+    Ok(req)
+}
+
+pub async fn run(client: &Client, resolved: &Resolved, _config: &Path, args: &QualityArgs) -> i32 {
+    let req = match request(args) {
+        Ok(r) => r,
+        Err(e) => {
+            crate::eprintln_escaped!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let warehouse = match pick_warehouse(client, resolved, args.warehouse.as_deref()).await {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let report = match load_quality(client, &warehouse, &req, &mut Waiter::real()).await {
+        Ok(r) => r,
+        Err(e) => return failed(&e),
+    };
+    if args.json {
+        output::json(&report);
+    } else {
+        output::listing("model versions", report.versions.len(), || text(&report));
+    }
+    exit::OK
+}
+
+fn text(r: &QualityReport) -> String {
+    let mut header = vec!["VERSION", "WINDOWS", "LAST WINDOW", "COUNT"];
+    header.extend(r.metrics.iter().map(|m| m.name.as_str()));
+    let rows: Vec<Vec<String>> = r
+        .versions
+        .iter()
+        .map(|v| {
+            let last = v.points.last();
+            let mut row = vec![
+                v.version.clone(),
+                v.points.len().to_string(),
+                last.map_or("-".into(), |p| r.windows[p.window].label()),
+                last.and_then(|p| p.count)
+                    .map_or("-".into(), |c| c.to_string()),
+            ];
+            for (latest, change) in v.latest.iter().zip(&v.change) {
+                row.push(match (latest, change) {
+                    (Some(l), Some(c)) => format!("{l:.3} ({c:+.3})"),
+                    (Some(l), None) => format!("{l:.3}"),
+                    _ => "-".into(),
+                });
+            }
+            row
+        })
+        .collect();
+    format!(
+        "{}: latest value per version (change against its first windows)\n{}",
+        r.table,
+        table::render(&header, &rows)
+    )
+}
