@@ -325,6 +325,9 @@ fn context(
     r: &Resolved,
     client: mlops_console::api::Client,
 ) -> AppContext {
+    // A bad [approvals] or [drift] table is reported by the headless commands; the console keeps
+    // the defaults.
+    let app_config = mlops_console::config::AppConfig::load(&paths.app_config_file()).ok();
     AppContext {
         client,
         profile: profile_label(r),
@@ -342,11 +345,12 @@ fn context(
         config_dir: paths.config_dir.clone(),
         data_dir: paths.data_dir.clone(),
         training_jobs: r.training_jobs.clone(),
-        // A bad [approvals] table is reported by the headless commands; the console keeps the
-        // defaults.
-        approvals: mlops_console::config::AppConfig::load(&paths.app_config_file())
-            .map(|c| c.approvals)
+        approvals: app_config
+            .as_ref()
+            .map(|c| c.approvals.clone())
             .unwrap_or_default(),
+        warehouse_id: r.profile_value("warehouse_id"),
+        drift: app_config.map(|c| c.drift).unwrap_or_default(),
     }
 }
 
@@ -366,6 +370,8 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         // The demo workspace links its experiments by tag.
         training_jobs: Default::default(),
         approvals: Default::default(),
+        warehouse_id: None,
+        drift: Default::default(),
     }
 }
 

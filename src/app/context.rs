@@ -30,6 +30,11 @@ pub struct AppContext {
     pub training_jobs: BTreeMap<String, i64>,
     /// `[approvals]` of config.toml: the UC approval tag names and values.
     pub approvals: ApprovalSettings,
+    /// The SQL warehouse for monitoring reads: the profile's `warehouse_id` (else the first
+    /// running one; none is started).
+    pub warehouse_id: Option<String>,
+    /// `[drift]` thresholds of config.toml.
+    pub drift: crate::config::drift::DriftSettings,
 }
 
 /// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build

@@ -113,6 +113,8 @@ impl Runtime {
                 approvals: ctx.approvals.clone(),
                 profile: ctx.profile.clone(),
                 production: ctx.production,
+                warehouse_id: ctx.warehouse_id.clone(),
+                drift: ctx.drift.clone(),
             },
             tx,
             config_dir,

@@ -92,6 +92,7 @@ impl ScreenId {
                 | ScreenId::Models
                 | ScreenId::Approvals
                 | ScreenId::Serving
+                | ScreenId::Monitoring
                 | ScreenId::Jobs
                 | ScreenId::Audit
         )
@@ -175,6 +176,10 @@ pub enum ScreenRoute {
     JobRun {
         run_id: i64,
     },
+    /// One monitored table: its drift heatmap and model quality.
+    Monitor {
+        table: String,
+    },
 }
 
 impl ScreenRoute {
@@ -192,6 +197,7 @@ impl ScreenRoute {
             ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => ScreenId::Serving,
             ScreenRoute::EndpointLogs { .. } | ScreenRoute::AbView { .. } => ScreenId::Serving,
             ScreenRoute::Job { .. } | ScreenRoute::JobRun { .. } => ScreenId::Jobs,
+            ScreenRoute::Monitor { .. } => ScreenId::Monitoring,
         }
     }
 }

@@ -20,6 +20,7 @@ use super::screens::experiments::ExperimentsState;
 use super::screens::jobs::JobsState;
 use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
+use super::screens::monitoring::MonitoringState;
 use super::screens::overview::OverviewState;
 use super::screens::run_detail::RunDetailState;
 use super::screens::runs::RunsState;
@@ -104,6 +105,7 @@ pub struct State {
     pub approvals: ApprovalsState,
     pub audit: AuditState,
     pub jobs: JobsState,
+    pub monitoring: MonitoringState,
     pub serving: ServingState,
     /// Every endpoint's metrics scraped since the console started (bounded), whichever screen
     /// is up.
@@ -146,6 +148,7 @@ impl State {
             approvals: ApprovalsState::default(),
             audit: AuditState::default(),
             jobs: JobsState::default(),
+            monitoring: MonitoringState::default(),
             endpoint_metrics,
             serving: ServingState::default(),
             logs: LogsState::default(),

@@ -61,6 +61,14 @@ impl Resolved {
     pub fn auth_type(&self) -> &'static str {
         self.credentials.auth_type()
     }
+
+    /// Another key of the profile's `.databrickscfg` section (`warehouse_id`, `cluster_id`);
+    /// `None` without a profile, the file, or the key.
+    pub fn profile_value(&self, key: &str) -> Option<String> {
+        let cfg = super::DatabricksCfg::load(&self.config_file).ok()??;
+        let p = cfg.select(self.profile.as_deref()).ok()??;
+        p.other.get(key).cloned()
+    }
 }
 
 /// Resolves flags, `env` and the config files into a connection. `env` is injected so tests and

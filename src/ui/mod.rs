@@ -22,6 +22,7 @@ mod help;
 mod jobs;
 mod logs;
 mod model_detail;
+mod monitoring;
 mod overview;
 mod overview_activity;
 mod overview_jobs;
@@ -91,6 +92,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         ScreenRoute::Screen(ScreenId::Jobs) => jobs::list(frame, areas.body, state),
         ScreenRoute::Job { job_id } => jobs::runs(frame, areas.body, state, *job_id),
         ScreenRoute::JobRun { run_id } => jobs::run(frame, areas.body, state, *run_id),
+        ScreenRoute::Monitor { table } => monitoring::monitor(frame, areas.body, state, table),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         ScreenRoute::Screen(other) => frame.render_widget(

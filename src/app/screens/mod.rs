@@ -16,6 +16,7 @@ pub mod experiments;
 pub mod jobs;
 pub mod logs;
 pub mod models;
+pub mod monitoring;
 pub mod overview;
 pub mod run_detail;
 pub mod runs;
@@ -63,6 +64,7 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
         ScreenRoute::Canary { .. } => &canary::room::CanaryRoom,
         ScreenRoute::Job { .. } => &jobs::room::JobRoom,
         ScreenRoute::JobRun { .. } => &jobs::JobRunRoom,
+        ScreenRoute::Monitor { .. } => &monitoring::room::MonitorRoom,
     }
 }
 
@@ -76,7 +78,8 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
         ScreenId::Serving => &serving::room::ROOM,
         ScreenId::Audit => &audit::room::ROOM,
         ScreenId::Jobs => &jobs::room::JobsRoom,
-        ScreenId::Monitoring | ScreenId::Features => &NotYet,
+        ScreenId::Monitoring => &monitoring::room::MonitorRoom,
+        ScreenId::Features => &NotYet,
     }
 }
 
@@ -88,10 +91,10 @@ pub fn verbs(id: ScreenId) -> &'static [Verb] {
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving
-        | ScreenId::Monitoring
         | ScreenId::Features
         | ScreenId::Audit => &[],
         ScreenId::Jobs => &jobs::room::VERBS,
+        ScreenId::Monitoring => &monitoring::room::VERBS,
     }
 }
 
@@ -121,12 +124,14 @@ impl Room for NotYet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoomFetch {
     Jobs(jobs::Fetch),
+    Monitoring(monitoring::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
 #[derive(Debug, Clone)]
 pub enum RoomLoaded {
     Jobs(jobs::Loaded),
+    Monitoring(monitoring::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -148,6 +153,7 @@ impl RoomFetch {
     pub fn key(&self) -> RoomKey {
         match self {
             RoomFetch::Jobs(f) => f.key(),
+            RoomFetch::Monitoring(f) => f.key(),
         }
     }
 }
@@ -156,6 +162,7 @@ impl RoomLoaded {
     pub fn key(&self) -> RoomKey {
         match self {
             RoomLoaded::Jobs(l) => l.key(),
+            RoomLoaded::Monitoring(l) => l.key(),
         }
     }
 }
@@ -172,6 +179,9 @@ impl RoomChange {
 pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
     match fetch {
         RoomFetch::Jobs(f) => Payload::Room(RoomLoaded::Jobs(jobs::fetch::run(env, f).await)),
+        RoomFetch::Monitoring(f) => {
+            Payload::Room(RoomLoaded::Monitoring(monitoring::fetch::run(env, f).await))
+        }
     }
 }
 
@@ -198,6 +208,7 @@ fn on_room_loaded(
 ) -> Accepted {
     match loaded {
         RoomLoaded::Jobs(l) => jobs::on_loaded(state, req, at, l, fx),
+        RoomLoaded::Monitoring(l) => monitoring::on_loaded(state, req, at, l),
     }
 }
 
@@ -212,12 +223,12 @@ fn on_room_failed(
 ) -> Accepted {
     match key.screen {
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
+        ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
         ScreenId::Overview
         | ScreenId::Experiments
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving
-        | ScreenId::Monitoring
         | ScreenId::Features
         | ScreenId::Audit => Accepted::NewError(format!("internal error: {message}")),
     }
@@ -225,7 +236,7 @@ fn on_room_failed(
 
 /// Requests in flight of the rooms that keep their own state.
 pub(crate) fn room_loading(state: &State) -> usize {
-    jobs::loading(state)
+    jobs::loading(state) + monitoring::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -83,6 +83,9 @@ fn run(state: &mut State, command: PaletteCommand, fx: &mut Vec<Effect>) {
             match (screen, object) {
                 (ScreenId::Experiments, Some(name)) => experiments::show_named(state, &name, fx),
                 (ScreenId::Serving, Some(name)) => serving::open_endpoint(state, &name, fx),
+                (ScreenId::Monitoring, Some(table)) => {
+                    crate::app::screens::monitoring::open_table(state, &table, fx)
+                }
                 _ => {}
             }
         }

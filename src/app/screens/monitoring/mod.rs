@@ -1,0 +1,284 @@
+//! Monitoring room (screen 6): a monitored table's drift and model quality, read from its
+//! monitor's metric tables on a SQL warehouse (`ops::drift`, `ops::quality`). The drift view is
+//! a heatmap feature × window (features ranked by their worst recent drift, `b` consecutive /
+//! baseline, `m` all versions / one version), the cell under the cursor with every statistic
+//! and its sample count, and the chosen statistic of the feature over the windows with its
+//! threshold (`s` picks the statistic). `v` switches to model quality per version.
+
+pub mod charts;
+pub mod fetch;
+mod messages;
+pub mod room;
+
+pub use messages::*;
+
+use crate::ops::drift::{DriftMatrix, DriftOutcome, DriftType, ModelFilter, Statistic};
+use crate::ops::quality::QualityReport;
+
+use super::super::effect::{Effect, Fetch as AppFetch};
+use super::super::list::ListView;
+use super::super::remote::{Accepted, LoadError, Remote, RequestId, replace};
+use super::super::screen::ScreenRoute;
+use super::super::state::State;
+use super::{RoomFetch, RoomKey, refresh_every_ms};
+
+/// What the room shows of the table open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Drift,
+    Quality,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringState {
+    /// The monitored table open (`ScreenRoute::Monitor`).
+    pub table: Option<String>,
+    /// Its metric tables, when its monitor names them.
+    pub metrics: MetricTables,
+    pub tab: Tab,
+    pub query: DriftQuery,
+    pub drift: Remote<DriftOutcome>,
+    /// The query the drift shown answers (a toggle re-reads; until then the old one shows).
+    pub drift_query: Option<DriftQuery>,
+    /// Feature row of the cursor (in the matrix's ranked order).
+    pub row: usize,
+    /// Window column of the cursor; `None` follows the newest window.
+    pub column: Option<usize>,
+    /// The statistic charted; `None`: the one that decided the cell under the cursor.
+    pub statistic: Option<Statistic>,
+    pub quality: Remote<QualityReport>,
+    /// The quality metric charted (index into the report's metrics).
+    pub metric: usize,
+    pub versions_view: ListView,
+}
+
+impl MonitoringState {
+    pub fn matrix(&self) -> Option<&DriftMatrix> {
+        match self.drift.data.as_ref()? {
+            DriftOutcome::Matrix(m) => Some(m),
+            DriftOutcome::NoDriftYet { .. } => None,
+        }
+    }
+
+    /// (row, column) of the cursor within the matrix, if it has cells.
+    pub fn cursor(&self) -> Option<(usize, usize)> {
+        let m = self.matrix()?;
+        if m.features.is_empty() || m.windows.is_empty() {
+            return None;
+        }
+        let row = self.row.min(m.features.len() - 1);
+        let last = m.windows.len() - 1;
+        Some((row, self.column.map_or(last, |c| c.min(last))))
+    }
+
+    /// The statistic charted for the cursor's cell.
+    pub fn chart_statistic(&self) -> Statistic {
+        if let Some(s) = self.statistic {
+            return s;
+        }
+        let decided = self.cursor().and_then(|(r, c)| {
+            let cell = self.matrix()?.features[r].cell(c)?;
+            cell.judgement.statistic
+        });
+        decided.unwrap_or(Statistic::Psi)
+    }
+
+    /// The statistics the cursor's feature has a value for, in the fixed order.
+    pub fn statistics_at_cursor(&self) -> Vec<Statistic> {
+        let Some((r, _)) = self.cursor() else {
+            return Vec::new();
+        };
+        let Some(m) = self.matrix() else {
+            return Vec::new();
+        };
+        let f = &m.features[r];
+        Statistic::ALL
+            .into_iter()
+            .filter(|s| f.cells.iter().flatten().any(|c| c.stats.get(*s).is_some()))
+            .collect()
+    }
+
+    /// The model versions the quality report found (for `m`).
+    pub fn versions(&self) -> Vec<String> {
+        self.quality
+            .data
+            .iter()
+            .flat_map(|q| q.versions.iter())
+            .map(|v| v.version.clone())
+            .filter(|v| v != "*")
+            .collect()
+    }
+}
+
+fn fetch(state: &mut State, fetch: Fetch, fx: &mut Vec<Effect>) -> RequestId {
+    let req = state.next_request();
+    fx.push(Effect::Fetch {
+        req,
+        fetch: AppFetch::Room(RoomFetch::Monitoring(fetch)),
+    });
+    req
+}
+
+/// Opens `table` (pushed on the back-stack) and loads it.
+pub(crate) fn open_table(state: &mut State, table: &str, fx: &mut Vec<Effect>) {
+    let route = ScreenRoute::Monitor {
+        table: table.to_string(),
+    };
+    state.push_route(route.clone());
+    load(state, &route, false, fx);
+}
+
+/// Loads what `route` shows: what is due, or everything when `force`.
+pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
+    let ScreenRoute::Monitor { table } = route else {
+        return;
+    };
+    let every = refresh_every_ms(state);
+    let now = state.now_ms;
+    let m = &mut state.monitoring;
+    let other = m.table.as_deref() != Some(table);
+    if other {
+        *m = MonitoringState {
+            table: Some(table.clone()),
+            ..MonitoringState::default()
+        };
+    }
+    let query_changed = m.drift_query.as_ref() != Some(&m.query);
+    let drift_due = force || other || query_changed || m.drift.is_due(now, every);
+    // Quality is read with the drift: `m` offers its versions and the quality view is one key away.
+    let quality_due = force || other || m.quality.is_due(now, every);
+    let (metrics, query) = (m.metrics.clone(), m.query.clone());
+    if drift_due && (query_changed || !m.drift.is_loading()) {
+        let f = Fetch::Drift {
+            table: table.clone(),
+            metrics: metrics.clone(),
+            query: query.clone(),
+        };
+        let req = fetch(state, f, fx);
+        state.monitoring.drift.start(req);
+        state.monitoring.drift_query = Some(query);
+    }
+    if quality_due && !state.monitoring.quality.is_loading() {
+        let f = Fetch::Quality {
+            table: table.clone(),
+            metrics,
+        };
+        let req = fetch(state, f, fx);
+        state.monitoring.quality.start(req);
+    }
+}
+
+/// Re-reads the drift after the query changed (`b`, `m`), keeping the cursor's feature.
+pub(crate) fn requery(state: &mut State, fx: &mut Vec<Effect>) {
+    let route = state.route().clone();
+    load(state, &route, false, fx);
+}
+
+pub(crate) fn on_loaded(state: &mut State, req: RequestId, at: i64, loaded: Loaded) -> Accepted {
+    let m = &mut state.monitoring;
+    match loaded {
+        Loaded::Drift(r) => {
+            let before = m.cursor_feature();
+            let accepted = m.drift.accept(req, at, r.map(|d| *d), replace);
+            if let Some(name) = before {
+                m.keep_feature(&name);
+            }
+            accepted
+        }
+        Loaded::Quality(r) => {
+            let accepted = m.quality.accept(req, at, r.map(|q| *q), replace);
+            let metrics = m.quality.data.as_ref().map_or(0, |q| q.metrics.len());
+            m.metric = m.metric.min(metrics.saturating_sub(1));
+            let versions = m.quality.data.as_ref().map_or(0, |q| q.versions.len());
+            m.versions_view.keep_visible(versions, 10);
+            accepted
+        }
+    }
+}
+
+impl MonitoringState {
+    fn cursor_feature(&self) -> Option<String> {
+        let (r, _) = self.cursor()?;
+        Some(self.matrix()?.features[r].name.clone())
+    }
+
+    /// After a re-read the ranking may have changed: the cursor stays on its feature.
+    fn keep_feature(&mut self, name: &str) {
+        if let Some(i) = self
+            .matrix()
+            .and_then(|m| m.features.iter().position(|f| f.name == name))
+        {
+            self.row = i;
+        }
+    }
+}
+
+pub(crate) fn on_failed(
+    state: &mut State,
+    key: RoomKey,
+    req: RequestId,
+    at: i64,
+    message: &str,
+) -> Accepted {
+    let e = LoadError::Failed(format!("internal error: {message}"));
+    let m = &mut state.monitoring;
+    match key {
+        DRIFT => m.drift.fail(req, at, e),
+        QUALITY => m.quality.fail(req, at, e),
+        _ => Accepted::NewError(format!("internal error: {message}")),
+    }
+}
+
+/// Requests in flight.
+pub(crate) fn loading(state: &State) -> usize {
+    let m = &state.monitoring;
+    super::super::remote::in_flight(&[m.drift.is_loading(), m.quality.is_loading()])
+}
+
+/// The drift type after `b`.
+pub(crate) fn other_type(t: DriftType) -> DriftType {
+    match t {
+        DriftType::Consecutive => DriftType::Baseline,
+        DriftType::Baseline => DriftType::Consecutive,
+    }
+}
+
+/// The model filter after `m`: all versions, then each version in turn.
+pub(crate) fn next_model(current: &ModelFilter, versions: &[String]) -> ModelFilter {
+    let next = match current {
+        ModelFilter::All => versions.first(),
+        ModelFilter::Version(v) => versions
+            .iter()
+            .position(|x| x == v)
+            .and_then(|i| versions.get(i + 1)),
+    };
+    next.map_or(ModelFilter::All, |v| ModelFilter::Version(v.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_filter_cycles_through_versions_and_back_to_all() {
+        let v = vec!["4".to_string(), "5".to_string()];
+        let a = next_model(&ModelFilter::All, &v);
+        assert_eq!(a, ModelFilter::Version("4".into()));
+        let b = next_model(&a, &v);
+        assert_eq!(b, ModelFilter::Version("5".into()));
+        assert_eq!(next_model(&b, &v), ModelFilter::All);
+        assert_eq!(next_model(&ModelFilter::All, &[]), ModelFilter::All);
+        // A version no longer listed goes back to all.
+        assert_eq!(
+            next_model(&ModelFilter::Version("9".into()), &v),
+            ModelFilter::All
+        );
+    }
+
+    #[test]
+    fn drift_types_toggle() {
+        assert_eq!(other_type(DriftType::Consecutive), DriftType::Baseline);
+        assert_eq!(other_type(DriftType::Baseline), DriftType::Consecutive);
+    }
+}

@@ -1,0 +1,156 @@
+//! The Monitoring screen on the real runtime against the simulator (127.0.0.1): `:mon TABLE`
+//! reads the drift matrix and the quality report through the SQL Statement API on the demo's
+//! warehouse; the drifting feature ranks first, `b`, `m`, `s` and `v` change what is shown.
+
+mod support;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
+use mlops_console::app::runtime::Runtime;
+use mlops_console::app::screens::monitoring::Tab;
+use mlops_console::app::{AppContext, Msg, ScreenRoute};
+use mlops_console::ops::drift::{DriftOutcome, DriftType, ModelFilter, Severity};
+use mlops_console::sim::{self, SimHandle, SimOptions};
+use support::{Driver, session};
+
+const TABLE: &str = "main.ml.churn_inference";
+
+fn context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
+    let o = ClientOptions::new(
+        sim.base_url.clone(),
+        Credentials::Pat(Secret::new(sim.token.clone())),
+    );
+    AppContext {
+        client: Client::new(o).expect("client"),
+        profile: "sim".into(),
+        host: sim.base_url.clone(),
+        readonly: false,
+        production: false,
+        theme: "dark".into(),
+        refresh_secs: 0,
+        traffic_step: 5,
+        ascii: false,
+        config_dir: dir.to_path_buf(),
+        data_dir: dir.to_path_buf(),
+        training_jobs: Default::default(),
+        approvals: Default::default(),
+        warehouse_id: None,
+        drift: Default::default(),
+    }
+}
+
+async fn pump(
+    d: &mut Driver,
+    rt: &mut Runtime,
+    rx: &mut UnboundedReceiver<Msg>,
+    done: impl Fn(&Driver) -> bool,
+) {
+    for e in std::mem::take(&mut d.effects) {
+        rt.execute(e);
+    }
+    while !done(d) {
+        let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv())
+            .await
+            .expect("an answer within 60 s")
+            .expect("the runtime is alive");
+        d.send(msg);
+        for e in std::mem::take(&mut d.effects) {
+            rt.execute(e);
+        }
+    }
+}
+
+fn settled(d: &Driver) -> bool {
+    let m = &d.state.monitoring;
+    m.drift.is_settled() && m.quality.is_settled()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drift_heatmap_ranks_the_drifting_feature_first_and_the_keys_requery() {
+    let sim = sim::start(SimOptions::default())
+        .await
+        .expect("simulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(&sim, dir.path());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut rt = Runtime::new(&ctx, tx, true);
+    let mut d = Driver::new(session());
+
+    d.char(':');
+    d.type_text(&format!("mon {TABLE}"));
+    d.key(KeyCode::Enter);
+    assert_eq!(
+        *d.state.route(),
+        ScreenRoute::Monitor {
+            table: TABLE.into()
+        }
+    );
+    pump(&mut d, &mut rt, &mut rx, settled).await;
+    let m = &d.state.monitoring;
+    assert_eq!(m.drift.error, None);
+    let matrix = m.matrix().expect("a drift matrix");
+    assert_eq!(
+        matrix.features[0].name, "tenure_months",
+        "worst recent first"
+    );
+    assert!(matrix.features[0].recent.crossed());
+    let calm = matrix
+        .features
+        .iter()
+        .filter(|f| f.name != "tenure_months")
+        .all(|f| f.recent < Severity::Warning);
+    assert!(calm, "only tenure_months drifts in the demo");
+    assert!(matrix.windows.len() >= 20);
+    // The cursor starts on the newest window of the worst feature.
+    assert_eq!(m.cursor(), Some((0, matrix.windows.len() - 1)));
+    let text = d.screen_text(160, 48);
+    assert!(text.contains("tenure_months"), "{text}");
+    assert!(text.contains("critical"), "{text}");
+    assert!(text.contains("warehouse"), "{text}");
+
+    // h moves a window earlier; j the next feature.
+    let last = matrix.windows.len() - 1;
+    d.char('h');
+    d.char('j');
+    assert_eq!(d.state.monitoring.cursor(), Some((1, last - 1)));
+
+    // b reads baseline drift (the demo has no baseline table: honest "no drift yet").
+    d.char('b');
+    assert_eq!(d.state.monitoring.query.drift_type, DriftType::Baseline);
+    pump(&mut d, &mut rt, &mut rx, settled).await;
+    match d.state.monitoring.drift.data.as_ref().unwrap() {
+        DriftOutcome::NoDriftYet { .. } => {
+            let text = d.screen_text(120, 30);
+            assert!(text.contains("no drift yet"), "{text}");
+        }
+        DriftOutcome::Matrix(x) => assert_eq!(x.drift_type, DriftType::Baseline),
+    }
+    d.char('b');
+    pump(&mut d, &mut rt, &mut rx, settled).await;
+
+    // m: one model version at a time (the versions come from the quality report).
+    let versions = d.state.monitoring.versions();
+    assert!(
+        !versions.is_empty(),
+        "the demo's profile table has versions"
+    );
+    d.char('m');
+    assert_eq!(
+        d.state.monitoring.query.model,
+        ModelFilter::Version(versions[0].clone())
+    );
+    pump(&mut d, &mut rt, &mut rx, settled).await;
+    let x = d.state.monitoring.matrix().expect("drift of one version");
+    assert_eq!(x.model, ModelFilter::Version(versions[0].clone()));
+
+    // v: model quality per version.
+    d.char('v');
+    assert_eq!(d.state.monitoring.tab, Tab::Quality);
+    let text = d.screen_text(160, 40);
+    assert!(text.contains("Model quality per version"), "{text}");
+    assert!(text.contains(&versions[0]), "{text}");
+}
