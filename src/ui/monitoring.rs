@@ -245,8 +245,15 @@ fn cell_detail(frame: &mut Frame, area: Rect, state: &State, m: &MonitoringState
         )),
         Some(cell) => {
             let j = &cell.judgement;
-            let why = match (j.statistic, j.value) {
-                (Some(s), Some(v)) => format!(" by {} {}", s.as_str(), format::metric(v)),
+            let why = match (j.statistic, j.value, j.severity) {
+                (Some(s), Some(v), Severity::Ok) => {
+                    format!(
+                        ", nearest its threshold: {} {}",
+                        s.as_str(),
+                        format::metric(v)
+                    )
+                }
+                (Some(s), Some(v), _) => format!(" by {} {}", s.as_str(), format::metric(v)),
                 _ => String::new(),
             };
             lines.push(Line::from(vec![
