@@ -132,6 +132,9 @@ pub struct AppConfig {
     /// How Unity Catalog versions carry approvals (tag names and values).
     #[serde(default)]
     pub approvals: ApprovalSettings,
+    /// Model full name → id of the job that retrains it (`"main.ml.churn_model" = 123`).
+    #[serde(default)]
+    pub retraining: super::retraining::RetrainingJobs,
 }
 
 impl AppConfig {
