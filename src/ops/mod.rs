@@ -26,6 +26,7 @@ pub mod prometheus;
 pub mod promote;
 pub mod query;
 pub mod read_failure;
+pub mod retrain;
 pub mod rollback;
 pub mod run_filter;
 pub mod serving_metrics;
