@@ -19,6 +19,7 @@ pub mod output;
 pub mod promote;
 pub mod query;
 pub mod report;
+pub mod retrain;
 pub mod run;
 pub mod run_nesting;
 pub mod run_page;
