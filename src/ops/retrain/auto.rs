@@ -158,7 +158,7 @@ pub enum AutoOutcome {
     /// Nothing was sent, for this reason.
     Skipped(AutoDecision),
     /// The run was started (journaled as automatic).
-    Started(Started),
+    Started(Box<Started>),
 }
 
 /// Why an automatic retrain could not run.
@@ -209,7 +209,7 @@ pub async fn auto_retrain(
         ..req.clone()
     };
     let started = retrain(client, journal, ctx, job, &req, token).await?;
-    Ok(AutoOutcome::Started(started))
+    Ok(AutoOutcome::Started(Box::new(started)))
 }
 
 #[cfg(test)]
