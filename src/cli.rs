@@ -123,6 +123,12 @@ pub enum Subcommand {
     /// Send one scoring request to an endpoint and show the answer, the entity that answered
     /// and the latency.
     Query(QueryArgs),
+    /// Run a model's retraining job now, with parameters that say why (journaled).
+    ///
+    /// The job is the one `[retraining]` in config.toml names for the model, else the one
+    /// tagged `mlops.retrains = "MODEL"`. --wait follows the run and prints the version it
+    /// registered.
+    Retrain(crate::headless::retrain::RetrainArgs),
     /// Approve a version (workspace transition request or UC approval tag).
     Approve(DecisionArgs),
     /// Reject a version (workspace transition request or UC approval tag).

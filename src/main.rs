@@ -232,6 +232,16 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Ok((_, client)) => headless::query::run(&client, &a).await,
             Err(code) => code,
         },
+        Some(Subcommand::Retrain(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => {
+                // change_session has read config.toml already: a bad file stopped there.
+                let retraining = config::AppConfig::load(&paths.app_config_file())
+                    .map(|c| c.retraining)
+                    .unwrap_or_default();
+                headless::retrain::run(&client, &s, &retraining, &a).await
+            }
+            Err(code) => code,
+        },
         Some(Subcommand::Approve(a)) => match change_session(&g, &paths) {
             Ok((s, client)) => headless::approve::decide(&client, &s, &a, Decision::Approve).await,
             Err(code) => code,

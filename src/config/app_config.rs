@@ -135,6 +135,9 @@ pub struct AppConfig {
     /// Drift thresholds, per monitor table and feature.
     #[serde(default)]
     pub drift: super::drift::DriftSettings,
+    /// Model full name → id of the job that retrains it (`"main.ml.churn_model" = 123`).
+    #[serde(default)]
+    pub retraining: super::retraining::RetrainingJobs,
 }
 
 impl AppConfig {

@@ -21,6 +21,7 @@ mod layers;
 pub mod paths;
 pub mod profiles;
 pub mod resolve;
+pub mod retraining;
 
 pub use app_config::{AppConfig, ProfileSettings};
 pub use approvals::{ApprovalSettings, SelfApproval};

@@ -21,6 +21,7 @@ pub mod promote;
 pub mod quality;
 pub mod query;
 pub mod report;
+pub mod retrain;
 pub mod run;
 pub mod run_nesting;
 pub mod run_page;

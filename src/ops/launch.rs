@@ -45,11 +45,20 @@ fn attempt_before() -> ObjectState {
     }
 }
 
+/// Why a run is started, when the journal should say more than "run job": its kind of change
+/// and a comment (e.g. a retrain: which model, why, and whether it was automatic).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Purpose {
+    pub action: ChangeAction,
+    pub comment: String,
+}
+
 /// A `run-now` on its way through the pipeline.
 struct JobLaunch<'r> {
     /// The job's display name, for the journal.
     job: &'r str,
     req: &'r RunNowRequest,
+    purpose: Option<&'r Purpose>,
 }
 
 impl JobLaunch<'_> {
@@ -101,8 +110,14 @@ impl Change for JobLaunch<'_> {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        let parameters = (!params.is_empty()).then(|| format!("parameters: {}", params.join(", ")));
+        let comment = match (self.purpose, parameters) {
+            (Some(p), Some(params)) => Some(format!("{}; {params}", p.comment)),
+            (Some(p), None) => Some(p.comment.clone()),
+            (None, params) => params,
+        };
         Entry {
-            action: ChangeAction::RunJob,
+            action: self.purpose.map_or(ChangeAction::RunJob, |p| p.action),
             target: self.target(stamp),
             before: attempt_before(),
             after: ObjectState::JobRun {
@@ -110,7 +125,7 @@ impl Change for JobLaunch<'_> {
                 run_id: None,
                 state: None,
             },
-            comment: (!params.is_empty()).then(|| format!("parameters: {}", params.join(", "))),
+            comment,
             reverts: None,
             requests: vec![self.request_line()],
         }
@@ -214,7 +229,47 @@ pub async fn launch_job(
     job: &str,
     req: &RunNowRequest,
 ) -> Result<LaunchOutcome, OpError> {
-    let mut launch = JobLaunch { job, req };
+    launch(
+        client,
+        journal,
+        ctx,
+        JobLaunch {
+            job,
+            req,
+            purpose: None,
+        },
+    )
+    .await
+}
+
+/// [`launch_job`] journaled with `purpose`'s kind of change and comment.
+pub async fn launch_job_for(
+    client: &Client,
+    journal: &Journal,
+    ctx: &ChangeContext,
+    job: &str,
+    req: &RunNowRequest,
+    purpose: &Purpose,
+) -> Result<LaunchOutcome, OpError> {
+    launch(
+        client,
+        journal,
+        ctx,
+        JobLaunch {
+            job,
+            req,
+            purpose: Some(purpose),
+        },
+    )
+    .await
+}
+
+async fn launch(
+    client: &Client,
+    journal: &Journal,
+    ctx: &ChangeContext,
+    mut launch: JobLaunch<'_>,
+) -> Result<LaunchOutcome, OpError> {
     let done = pipeline::run(client, journal, ctx, &mut launch).await?;
     let verdict = done.verdict;
     let run_id = done.detail.or(match &done.read {

@@ -29,6 +29,7 @@ pub mod promote;
 pub mod quality;
 pub mod query;
 pub mod read_failure;
+pub mod retrain;
 pub mod rollback;
 pub mod run_filter;
 pub mod serving_metrics;

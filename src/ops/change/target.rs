@@ -27,6 +27,8 @@ pub enum ChangeAction {
     CancelRun,
     /// Rerun the failed tasks of an ended job run.
     RepairRun,
+    /// Start a model's retraining job (a job run whose comment says which model and why).
+    Retrain,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -44,6 +46,7 @@ impl ChangeAction {
             ChangeAction::RunJob => "run_job",
             ChangeAction::CancelRun => "cancel_run",
             ChangeAction::RepairRun => "repair_run",
+            ChangeAction::Retrain => "retrain",
             ChangeAction::Unknown => "unknown",
         }
     }

@@ -41,6 +41,18 @@ pub(crate) struct JobsState {
     pub next_run_id: i64,
     /// `idempotency_token` → the run it started.
     pub idempotency: BTreeMap<String, i64>,
+    /// Model versions training runs registered and that became READY, oldest first.
+    pub registered: Vec<Registered>,
+}
+
+/// A model version a training run registered (READY).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Registered {
+    /// UC model full name.
+    pub model: String,
+    pub version: i64,
+    /// When it became READY, in Unix milliseconds.
+    pub at: i64,
 }
 
 impl JobsState {

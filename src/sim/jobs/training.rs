@@ -202,24 +202,35 @@ pub(crate) fn register(
         updated_at: Some(at),
         updated_by: Some(origin.user.to_string()),
         aliases: Vec::new(),
-        tags: Vec::new(),
+        // A new version waits for a reviewer (the default `[approvals]` tag and value).
+        tags: vec![crate::api::models::mlflow::KeyValue::new(
+            "approval", "pending",
+        )],
         ..template
     });
     model.info.updated_at = Some(at);
     Some(version)
 }
 
-/// Ends a registration: READY, or FAILED_REGISTRATION when the run was cancelled meanwhile.
+/// Ends a registration: READY (remembered in `jobs.registered`, which the SQL service reads to
+/// add the version's quality rows), or FAILED_REGISTRATION when the run was cancelled meanwhile.
 pub(crate) fn settle_version(world: &mut World, model: &str, version: i64, ready: bool, at: i64) {
-    let Some(model) = world.uc_model_mut(model) else {
+    let Some(uc) = world.uc_model_mut(model) else {
         return;
     };
-    if let Some(v) = model.versions.iter_mut().find(|v| v.version == version) {
+    if let Some(v) = uc.versions.iter_mut().find(|v| v.version == version) {
         v.status = Some(if ready {
             UcModelVersionStatus::Ready
         } else {
             UcModelVersionStatus::FailedRegistration
         });
         v.updated_at = Some(at);
+    }
+    if ready {
+        world.jobs.registered.push(super::Registered {
+            model: model.to_string(),
+            version,
+            at,
+        });
     }
 }

@@ -90,6 +90,25 @@ impl Engine {
         Ok(())
     }
 
+    /// Adds `rows` to the loaded table `full_name` (one value per column, in order).
+    pub fn append(&self, full_name: &str, rows: &[Vec<SqlValue>]) -> rusqlite::Result<()> {
+        let Some(table) = self
+            .catalog
+            .tables
+            .iter()
+            .find(|t| t.full_name() == full_name)
+        else {
+            return Err(rusqlite::Error::InvalidParameterName(full_name.to_string()));
+        };
+        let marks = vec!["?"; table.columns.len()].join(", ");
+        let insert = format!("INSERT INTO {} VALUES ({marks})", quote(&table.full_name()));
+        let mut stmt = self.conn.prepare(&insert)?;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row.iter()))?;
+        }
+        Ok(())
+    }
+
     /// Builds `information_schema.tables` and `.columns` (per catalog, and in `system` for
     /// all) over the tables loaded so far.
     pub fn load_information_schema(&mut self) -> rusqlite::Result<()> {

@@ -118,18 +118,23 @@ pub(crate) async fn execute(State(st): State<AppState>, body: Bytes) -> ApiResul
     let schema = req.schema.clone().unwrap_or_else(|| "default".into());
     // The engine runs it now (outside the state lock); the clock decides when it shows.
     // On a blocking thread: the first call builds the demo tables, and a query may take a while.
+    // Versions registered since the tables were built get their quality rows first.
+    let registered = super::SqlService::registered_in(&st.world());
     let outcome = {
         let (st, req) = (st.clone(), req.clone());
         tokio::task::spawn_blocking(move || {
             st.sql
-                .with_engine(|e| {
-                    e.run(
-                        &req.statement,
-                        &req.parameters,
-                        &catalog,
-                        &schema,
-                        row_limit,
-                    )
+                .add_registered(&registered)
+                .and_then(|()| {
+                    st.sql.with_engine(|e| {
+                        e.run(
+                            &req.statement,
+                            &req.parameters,
+                            &catalog,
+                            &schema,
+                            row_limit,
+                        )
+                    })
                 })
                 .and_then(|r| r)
         })

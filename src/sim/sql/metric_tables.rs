@@ -93,7 +93,7 @@ fn drift_columns() -> Vec<ColumnDef> {
 }
 
 /// Every analysed column with its Spark type.
-fn analysed() -> Vec<(&'static str, &'static str)> {
+pub(super) fn analysed() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = NUMERIC.iter().map(|c| (*c, "double")).collect();
     out.extend(COUNTS.iter().map(|c| (*c, "bigint")));
     out.push((CATEGORICAL[0], "string"));
@@ -102,7 +102,7 @@ fn analysed() -> Vec<(&'static str, &'static str)> {
 }
 
 /// (slice_key, slice_value) of every slice; `None` is the whole table.
-fn slices() -> Vec<Option<(&'static str, &'static str)>> {
+pub(super) fn slices() -> Vec<Option<(&'static str, &'static str)>> {
     let mut out = vec![None];
     out.extend(CONTRACTS.iter().map(|c| Some(("contract_type", *c))));
     out
@@ -110,7 +110,11 @@ fn slices() -> Vec<Option<(&'static str, &'static str)>> {
 
 const MODELS: [&str; 3] = ["*", "4", "5"];
 
-fn select<'a>(rows: &'a [Request], slice: Option<(&str, &str)>, model: &str) -> Vec<&'a Request> {
+pub(super) fn select<'a>(
+    rows: &'a [Request],
+    slice: Option<(&str, &str)>,
+    model: &str,
+) -> Vec<&'a Request> {
     rows.iter()
         .filter(|r| model == "*" || r.model_id == model)
         .filter(|r| slice.is_none_or(|(_, v)| r.contract_type == v))
@@ -119,14 +123,14 @@ fn select<'a>(rows: &'a [Request], slice: Option<(&str, &str)>, model: &str) -> 
 
 /// The rows of one (window, slice, model) with each analysed column read once: numbers
 /// sorted, categories counted.
-struct Group<'a> {
-    rows: Vec<&'a Request>,
+pub(super) struct Group<'a> {
+    pub rows: Vec<&'a Request>,
     numbers: BTreeMap<&'static str, Vec<f64>>,
     categories: BTreeMap<&'static str, BTreeMap<String, f64>>,
 }
 
 impl<'a> Group<'a> {
-    fn new(rows: Vec<&'a Request>) -> Self {
+    pub fn new(rows: Vec<&'a Request>) -> Self {
         let mut numbers = BTreeMap::new();
         let mut categories = BTreeMap::new();
         for (col, ty) in analysed() {
@@ -231,7 +235,7 @@ fn head(w: i64, slice: Option<(&str, &str)>, model: &str, column: &str) -> Vec<S
 }
 
 /// The `:table` row: counts and the model-quality metrics of a binary classifier.
-fn table_profile(
+pub(super) fn table_profile(
     w: i64,
     slice: Option<(&str, &str)>,
     model: &str,
@@ -280,7 +284,7 @@ fn table_profile(
     out
 }
 
-fn column_profile(
+pub(super) fn column_profile(
     w: i64,
     slice: Option<(&str, &str)>,
     model: &str,

@@ -18,6 +18,7 @@ mod engine;
 mod failure;
 mod handlers;
 mod metric_tables;
+mod retrained;
 mod rewrite;
 mod statements;
 
@@ -42,6 +43,8 @@ pub(crate) struct SqlService {
     pub latency: Duration,
     engine: Mutex<Option<engine::Engine>>,
     state: Mutex<SqlState>,
+    /// Registered versions whose quality rows the profile metrics table holds.
+    retrained: Mutex<std::collections::BTreeSet<i64>>,
 }
 
 impl std::fmt::Debug for SqlService {
@@ -64,6 +67,7 @@ impl SqlService {
             latency,
             engine: Mutex::new(None),
             state: Mutex::new(SqlState::demo(anchor_ms)),
+            retrained: Mutex::default(),
         }
     }
 
@@ -84,6 +88,43 @@ impl SqlService {
             Some(e) => Ok(f(e)),
             None => Err(failure::Failure::unsupported("a warehouse without tables")),
         }
+    }
+}
+
+impl SqlService {
+    /// Adds the profile rows of `versions` of the monitored model (registered by training runs
+    /// since the simulator started) that the table does not hold yet; see [`retrained`].
+    pub(crate) fn add_registered(&self, versions: &[i64]) -> Result<(), failure::Failure> {
+        let mut done = lock(&self.retrained);
+        let new: Vec<i64> = versions
+            .iter()
+            .copied()
+            .filter(|v| !done.contains(v))
+            .collect();
+        if new.is_empty() {
+            return Ok(());
+        }
+        let inference = demo_data::inference(self.seed, self.anchor_ms);
+        self.with_engine(|e| {
+            for v in new {
+                let rows = retrained::profile_rows(&inference, self.seed, self.anchor_ms, v);
+                e.append(metric_tables::PROFILE_TABLE, &rows)?;
+                done.insert(v);
+            }
+            Ok::<(), rusqlite::Error>(())
+        })?
+        .map_err(|e| failure::Failure::from_engine(&format!("cannot add quality rows: {e}")))
+    }
+
+    /// The versions of the monitored model that training runs registered, from `world`.
+    pub(crate) fn registered_in(world: &crate::sim::world::World) -> Vec<i64> {
+        world
+            .jobs
+            .registered
+            .iter()
+            .filter(|r| r.model == retrained::MODEL)
+            .map(|r| r.version)
+            .collect()
     }
 }
 

@@ -6,7 +6,8 @@
 //!
 //! `churn-retrain` is the job the seeded `xgb-nightly-retrain` MLflow run already names in its
 //! `mlflow.databricks.jobID` tag: that run is this job's run in progress. The churn experiment
-//! is linked to the job by the tag `mlops.training_job_id`, which `train` and the console read.
+//! is linked to the job by the tag `mlops.training_job_id`, which `train` and the console read;
+//! the job names the model it retrains in its own tag `mlops.retrains`, which `retrain` reads.
 
 use std::collections::BTreeMap;
 
@@ -125,6 +126,11 @@ fn jobs(g: &mut Gen, anchor: i64) -> Vec<SimJob> {
             "/Repos/ml-eng@acme.com/churn/notebooks/03_retrain",
             &[],
         )],
+    );
+    // Names the model the job retrains, so the console finds the job without config.
+    retrain.tags.insert(
+        crate::config::retraining::RETRAINS_TAG.to_string(),
+        CHURN_MODEL.to_string(),
     );
     retrain.parameters = params(&[
         ("max_depth", "6"),
