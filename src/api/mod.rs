@@ -21,6 +21,7 @@ pub mod scim;
 pub mod secret;
 pub mod serving;
 pub mod sql;
+pub mod sql_alerts;
 pub mod transition_requests;
 pub mod uc_models;
 pub mod uc_tags;

@@ -27,6 +27,8 @@ pub enum ChangeAction {
     CancelRun,
     /// Rerun the failed tasks of an ended job run.
     RepairRun,
+    /// Create or update a Databricks SQL alert (a console alert rule saved server-side).
+    SaveSqlAlert,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -44,6 +46,7 @@ impl ChangeAction {
             ChangeAction::RunJob => "run_job",
             ChangeAction::CancelRun => "cancel_run",
             ChangeAction::RepairRun => "repair_run",
+            ChangeAction::SaveSqlAlert => "save_sql_alert",
             ChangeAction::Unknown => "unknown",
         }
     }
@@ -84,6 +87,8 @@ pub enum Target {
     },
     /// One run of a job (`job` is the run's name, for people).
     Run { run_id: i64, job: String },
+    /// A Databricks SQL alert, by its display name (unique among the console's alerts).
+    SqlAlert { name: String },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -101,6 +106,7 @@ impl Target {
             // Endpoints are not models; their name keeps searches and grouping working.
             Target::Endpoint { name } => name,
             Target::JobRun { job, .. } | Target::Run { job, .. } => job,
+            Target::SqlAlert { name } => name,
             Target::Unknown => "",
         }
     }
@@ -129,6 +135,7 @@ impl Target {
             Target::Endpoint { name } => format!("endpoint {name}"),
             Target::JobRun { job, job_id, .. } => format!("job {job} ({job_id})"),
             Target::Run { run_id, job } => format!("run {run_id} of {job}"),
+            Target::SqlAlert { name } => format!("SQL alert {name}"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -181,6 +188,17 @@ pub enum ObjectState {
         repairs: usize,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
+    },
+    /// Whether a SQL alert of that name exists (its id once known) and the query it runs.
+    SqlAlert {
+        exists: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        query_text: Option<String>,
+        /// The threshold of its evaluation, as text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        threshold: Option<String>,
     },
     /// Written by a newer build.
     #[serde(other)]
@@ -269,6 +287,20 @@ impl ObjectState {
                 ObjectState::RunRepairs { repairs: want, .. },
                 ObjectState::RunRepairs { repairs: got, .. },
             ) => got >= want,
+            (
+                ObjectState::SqlAlert {
+                    exists: a,
+                    query_text: qa,
+                    threshold: ta,
+                    ..
+                },
+                ObjectState::SqlAlert {
+                    exists: b,
+                    query_text: qb,
+                    threshold: tb,
+                    ..
+                },
+            ) => a == b && (qa.is_none() || qa == qb) && (ta.is_none() || ta == tb),
             _ => false,
         }
     }
@@ -353,6 +385,14 @@ impl ObjectState {
                 match state {
                     Some(s) => format!("{n} ({s})"),
                     None => n,
+                }
+            }
+            ObjectState::SqlAlert { exists: false, .. } => "(no alert)".to_string(),
+            ObjectState::SqlAlert { id, threshold, .. } => {
+                let id = id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
+                match threshold {
+                    Some(t) => format!("alert{id} (threshold {t})"),
+                    None => format!("alert{id}"),
                 }
             }
             ObjectState::Unknown => "(unknown)".to_string(),
