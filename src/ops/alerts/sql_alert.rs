@@ -70,9 +70,12 @@ pub fn drift_table_of(table: &str) -> String {
 
 /// The SQL alert a drift rule becomes: `table` is the monitored table (or its drift metrics
 /// table); the rule's own target when `None`.
+/// `model_id_col` names the monitor's model id column (InferenceLog monitors): the alert then
+/// judges the all-models rows (`'*'`) only, not each version's smaller samples.
 pub fn drift_alert(
     rule: &AlertRule,
     table: Option<&str>,
+    model_id_col: Option<&str>,
     warehouse_id: &str,
 ) -> Result<AlertV2, String> {
     let RuleKind::FeatureDrift {
@@ -115,6 +118,11 @@ pub fn drift_alert(
         Some(f) => return Err(format!("feature {f:?} is not a column name")),
         None => String::new(),
     };
+    let model_filter = match model_id_col {
+        Some(c) if identifier(c) => format!("\n  AND `{c}` = '*'"),
+        Some(c) => return Err(format!("{c:?} is not a column name")),
+        None => String::new(),
+    };
     if warehouse_id.trim().is_empty() || !warehouse_id.chars().all(|c| c.is_ascii_alphanumeric())
     {
         return Err(format!("{warehouse_id:?} is not a warehouse id"));
@@ -122,7 +130,7 @@ pub fn drift_alert(
     let worst = if pvalue { "min" } else { "max" };
     let query_text = format!(
         "SELECT {worst}({column}) AS value\nFROM {drift}\nWHERE column_name != ':table'\n  \
-         AND slice_key IS NULL{feature_filter}\n  AND window.end = (SELECT max(window.end) FROM \
+         AND slice_key IS NULL{feature_filter}{model_filter}\n  AND window.end = (SELECT max(window.end) FROM \
          {drift})"
     );
     Ok(AlertV2 {
