@@ -43,7 +43,11 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
     assert_eq!(failed["rule"], "endpoint-update-failed");
     assert_eq!(failed["object"]["kind"], "endpoint");
     assert!(failed["since_ms"].as_i64().is_some());
-    assert!(failed["detail"].as_str().unwrap().contains("config update failed"));
+    let detail = failed["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("config update failed: Container image build failed"),
+        "the failed entity's message, read from the endpoint: {detail}"
+    );
     // Drift is not read by this command yet: unknown, never OK; freshness is declared only.
     let unknown = ids(&v, "unknown", "rule");
     assert!(unknown.contains(&"feature-drift".to_string()), "{unknown:?}");

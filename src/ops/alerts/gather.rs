@@ -133,6 +133,24 @@ impl Gatherer {
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
+        // List answers carry no served-entity states: read the failed ones for their message.
+        let failed: Vec<String> = list
+            .iter()
+            .filter(|e| {
+                e.state.as_ref().and_then(|s| s.config_update.as_ref())
+                    == Some(&ConfigUpdate::UpdateFailed)
+            })
+            .map(|e| e.name.clone())
+            .collect();
+        let messages: BTreeMap<String, String> =
+            futures::stream::iter(failed.into_iter().map(|name| async move {
+                let detail = client.get_serving_endpoint(&name).await.ok();
+                (name, detail.as_ref().and_then(failed_entity_message))
+            }))
+            .buffer_unordered(CONCURRENCY)
+            .filter_map(|(name, m)| async move { m.map(|m| (name, m)) })
+            .collect()
+            .await;
         list.into_iter()
             .map(|e| {
                 let traffic = match scrapes.get(&e.name) {
@@ -148,7 +166,8 @@ impl Gatherer {
                 EndpointFacts {
                     update_failed: update == Some(ConfigUpdate::UpdateFailed),
                     config_update: update.map(|u| u.to_string()),
-                    update_message: failed_entity_message(&e),
+                    update_message: failed_entity_message(&e)
+                        .or_else(|| messages.get(&e.name).cloned()),
                     updated_ms: e.last_updated_timestamp.or(e.creation_timestamp),
                     name: e.name,
                     traffic,
