@@ -50,8 +50,14 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
     );
     // Drift is not read by this command yet: unknown, never OK; freshness is declared only.
     let unknown = ids(&v, "unknown", "rule");
-    assert!(unknown.contains(&"feature-drift".to_string()), "{unknown:?}");
-    assert!(unknown.contains(&"feature-table-stale".to_string()), "{unknown:?}");
+    assert!(
+        unknown.contains(&"feature-drift".to_string()),
+        "{unknown:?}"
+    );
+    assert!(
+        unknown.contains(&"feature-table-stale".to_string()),
+        "{unknown:?}"
+    );
     assert!(!unknown.contains(&"endpoint-update-failed".to_string()));
     assert_eq!(v["rules"], 8);
     let states = ids(&v, "sql_alerts", "state");
@@ -63,9 +69,15 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
     assert_eq!(out.code, GATE, "{}", out.stderr);
     let first = out.stdout.lines().next().unwrap();
     assert!(first.starts_with("SEVERITY  RULE"), "{}", out.stdout);
-    assert!(out.stdout.contains("critical  endpoint-update-failed  recsys-staging"));
+    assert!(
+        out.stdout
+            .contains("critical  endpoint-update-failed  recsys-staging")
+    );
     assert!(out.stdout.contains("not evaluated (unknown, not OK):"));
-    assert!(out.stdout.contains("TRIGGERED  churn tenure_months drift (PSI)"));
+    assert!(
+        out.stdout
+            .contains("TRIGGERED  churn tenure_months drift (PSI)")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,7 +101,10 @@ async fn the_rules_file_is_honoured_and_a_bad_one_is_refused_with_its_line() {
     let out = env.run_as("dev", &["alerts"]).await;
     assert_eq!(out.code, CONFIG);
     assert!(out.stderr.contains("alerts.toml:1:"), "{}", out.stderr);
-    assert!(out.stderr.contains("windows is not a parameter of kind job_run_failed"));
+    assert!(
+        out.stderr
+            .contains("windows is not a parameter of kind job_run_failed")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,7 +154,12 @@ async fn save_prints_the_alert_refuses_production_without_confirm_and_journals_t
     let save = ["alerts", "save", "tenure", "--warehouse", WAREHOUSE];
     let out = env.run_as("dev", &save).await;
     assert_eq!(out.code, OK, "{}", out.stderr);
-    assert!(out.stdout.contains("FROM `main`.`ml`.`churn_inference_drift_metrics`"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("FROM `main`.`ml`.`churn_inference_drift_metrics`"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.contains("add --yes"));
     let posts = || {
         env.sim
@@ -155,17 +175,40 @@ async fn save_prints_the_alert_refuses_production_without_confirm_and_journals_t
     assert_eq!(posts(), 0);
 
     let out = env
-        .run_as("prod", &[&save[..], &["--yes", "--confirm", "tenure"]].concat())
+        .run_as(
+            "prod",
+            &[&save[..], &["--yes", "--confirm", "tenure"]].concat(),
+        )
         .await;
     assert_eq!(out.code, OK, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("ok: done and verified"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("ok: done and verified"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(posts(), 1);
-    assert!(env.journal().contains("\"save_sql_alert\""), "{}", env.journal());
+    assert!(
+        env.journal().contains("\"save_sql_alert\""),
+        "{}",
+        env.journal()
+    );
     let out = env.run_as("dev", &["alerts", "--json"]).await;
     let names = ids(&out.stdout_json(), "sql_alerts", "display_name");
-    assert!(names.contains(&"mlops-console: tenure".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"mlops-console: tenure".to_string()),
+        "{names:?}"
+    );
 
-    let out = env.run_as("dev", &["alerts", "save", "job-run-failed", "--warehouse", WAREHOUSE]).await;
+    let out = env
+        .run_as(
+            "dev",
+            &["alerts", "save", "job-run-failed", "--warehouse", WAREHOUSE],
+        )
+        .await;
     assert_eq!(out.code, USAGE);
-    assert!(out.stderr.contains("only feature_drift rules"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("only feature_drift rules"),
+        "{}",
+        out.stderr
+    );
 }

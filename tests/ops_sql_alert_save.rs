@@ -13,7 +13,7 @@ use mlops_console::config::alert_rules::{AlertRule, RuleKind, Severity};
 use mlops_console::ops::alerts::sql_alert::{drift_alert, quoted_table, save};
 use mlops_console::ops::journal::{Outcome, Standing};
 use mlops_console::ops::sql::{SqlQuery, Waiter, run_query};
-use mlops_console::ops::{ChangeAction, OpError, ObjectState, Target};
+use mlops_console::ops::{ChangeAction, ObjectState, OpError, Target};
 use mlops_console::sim::{self, ScriptedFault, SimClock, SimHandle, SimOptions};
 
 use ops_support::{client_with, ctx, temp_journal};
@@ -82,12 +82,19 @@ async fn a_drift_rule_is_saved_journaled_verified_and_then_updated_in_place() {
     assert_eq!(done.outcome, Outcome::Ok, "{}", done.message);
     assert!(matches!(
         done.verified,
-        Some(ObjectState::SqlAlert { exists: true, id: Some(_), .. })
+        Some(ObjectState::SqlAlert {
+            exists: true,
+            id: Some(_),
+            ..
+        })
     ));
     let view = journal.read().unwrap();
     let entry = &view.entries[0];
     assert_eq!(entry.attempt.action, ChangeAction::SaveSqlAlert);
-    assert_eq!(entry.attempt.target, Target::SqlAlert { name: name.clone() });
+    assert_eq!(
+        entry.attempt.target,
+        Target::SqlAlert { name: name.clone() }
+    );
     assert_eq!(entry.standing(), Standing::Ok);
 
     let again = save(&c, &journal, &ctx(), alert).await.unwrap_err();
@@ -134,8 +141,14 @@ async fn read_only_refuses_before_the_journal_and_the_sql_runs_on_the_warehouse(
     let ro = client_with(&sim, &sim.token, |o| o.readonly = true);
     let (_dir, journal) = temp_journal();
     let alert = drift_alert(&rule(0.25), None, Some("model_id"), RUNNING).unwrap();
-    assert!(alert.query_text.contains("AND `model_id` = '*'"), "{}", alert.query_text);
-    let e = save(&ro, &journal, &ctx(), alert.clone()).await.unwrap_err();
+    assert!(
+        alert.query_text.contains("AND `model_id` = '*'"),
+        "{}",
+        alert.query_text
+    );
+    let e = save(&ro, &journal, &ctx(), alert.clone())
+        .await
+        .unwrap_err();
     assert!(matches!(e, OpError::ReadOnly(_)), "{e}");
     assert!(journal.read().unwrap().entries.is_empty());
 
@@ -154,11 +167,14 @@ async fn read_only_refuses_before_the_journal_and_the_sql_runs_on_the_warehouse(
 
 #[test]
 fn only_drift_rules_with_a_plain_table_become_alerts() {
-    assert_eq!(
-        quoted_table("main.ml.t").unwrap(),
-        "`main`.`ml`.`t`"
-    );
-    for bad in ["main.ml", "a.b.c.d", "main.ml.t`; DROP", "main.ml.t x", "main..t"] {
+    assert_eq!(quoted_table("main.ml.t").unwrap(), "`main`.`ml`.`t`");
+    for bad in [
+        "main.ml",
+        "a.b.c.d",
+        "main.ml.t`; DROP",
+        "main.ml.t x",
+        "main..t",
+    ] {
         assert!(quoted_table(bad).is_err(), "{bad}");
     }
     let mut r = rule(0.25);
@@ -175,7 +191,11 @@ fn only_drift_rules_with_a_plain_table_become_alerts() {
     assert!(drift_alert(&rule(0.25), None, Some("x y"), RUNNING).is_err());
     let mut r = rule(0.25);
     r.target = None;
-    assert!(drift_alert(&r, None, None, RUNNING).unwrap_err().contains("--table"));
+    assert!(
+        drift_alert(&r, None, None, RUNNING)
+            .unwrap_err()
+            .contains("--table")
+    );
     assert!(drift_alert(&r, Some("main.ml.churn_inference"), None, RUNNING).is_ok());
     let mut r = rule(0.25);
     r.kind = RuleKind::JobRunFailed;

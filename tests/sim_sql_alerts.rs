@@ -78,9 +78,21 @@ async fn the_demo_alerts_are_listed_and_their_states_agree_with_the_drift_table(
     assert!(page2.next_page_token.is_none());
 
     let id = triggered.id.clone().unwrap();
-    assert_eq!(c.get_sql_alert(&id).await.unwrap().display_name, triggered.display_name);
+    assert_eq!(
+        c.get_sql_alert(&id).await.unwrap().display_name,
+        triggered.display_name
+    );
     let e = c.get_sql_alert("nope").await.unwrap_err();
-    assert!(matches!(e, ApiError::Api { kind: ErrorKind::NotFound, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ApiError::Api {
+                kind: ErrorKind::NotFound,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -110,10 +122,23 @@ async fn alerts_are_created_updated_trashed_and_purged() {
         "only the masked field changes"
     );
     let e = c.update_sql_alert(&id, "id", &a).await.unwrap_err();
-    assert!(matches!(e, ApiError::Api { kind: ErrorKind::BadRequest, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ApiError::Api {
+                kind: ErrorKind::BadRequest,
+                ..
+            }
+        ),
+        "{e}"
+    );
 
     c.delete_sql_alert(&id, false).await.unwrap();
-    assert_eq!(c.list_sql_alerts().await.unwrap().len(), 2, "trashed: not listed");
+    assert_eq!(
+        c.list_sql_alerts().await.unwrap().len(),
+        2,
+        "trashed: not listed"
+    );
     let trashed = c.get_sql_alert(&id).await.unwrap();
     assert_eq!(trashed.lifecycle_state, Some(AlertLifecycleState::Deleted));
     c.delete_sql_alert(&id, true).await.unwrap();
@@ -131,14 +156,24 @@ async fn alerts_are_created_updated_trashed_and_purged() {
 async fn a_read_only_client_refuses_alert_changes_before_sending() {
     let sim = sim().await;
     let c = client(&sim, true);
-    assert_eq!(c.list_sql_alerts().await.unwrap().len(), 2, "reads are fine");
+    assert_eq!(
+        c.list_sql_alerts().await.unwrap().len(),
+        2,
+        "reads are fine"
+    );
     let a = AlertV2 {
         display_name: "x".into(),
         query_text: "SELECT 1".into(),
         warehouse_id: RUNNING.into(),
         ..Default::default()
     };
-    assert!(matches!(c.create_sql_alert(&a).await, Err(ApiError::ReadOnly { .. })));
-    assert!(matches!(c.delete_sql_alert("x", true).await, Err(ApiError::ReadOnly { .. })));
+    assert!(matches!(
+        c.create_sql_alert(&a).await,
+        Err(ApiError::ReadOnly { .. })
+    ));
+    assert!(matches!(
+        c.delete_sql_alert("x", true).await,
+        Err(ApiError::ReadOnly { .. })
+    ));
     assert!(!sim.request_log().iter().any(|r| r.method != "GET"));
 }

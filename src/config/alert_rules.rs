@@ -167,9 +167,17 @@ pub fn default_rules() -> Vec<AlertRule> {
             },
             Severity::Critical,
         ),
-        rule("endpoint-update-failed", EndpointUpdateFailed, Severity::Critical),
+        rule(
+            "endpoint-update-failed",
+            EndpointUpdateFailed,
+            Severity::Critical,
+        ),
         rule("job-run-failed", JobRunFailed, Severity::Warning),
-        rule("monitor-refresh-failed", MonitorRefreshFailed, Severity::Warning),
+        rule(
+            "monitor-refresh-failed",
+            MonitorRefreshFailed,
+            Severity::Warning,
+        ),
         rule(
             "feature-table-stale",
             FeatureTableStale {
@@ -344,8 +352,8 @@ fn max_age(r: &RawRule, default_ms: i64) -> Result<i64, String> {
 }
 
 fn build(r: RawRule) -> Result<AlertRule, String> {
-    let allowed = allowed(&r.kind)
-        .ok_or_else(|| format!("unknown kind {:?} (one of: {KINDS})", r.kind))?;
+    let allowed =
+        allowed(&r.kind).ok_or_else(|| format!("unknown kind {:?} (one of: {KINDS})", r.kind))?;
     if let Some(bad) = given(&r).into_iter().find(|k| !allowed.contains(k)) {
         return Err(format!(
             "{bad} is not a parameter of kind {} (it takes: {})",

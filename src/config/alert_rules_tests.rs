@@ -56,7 +56,11 @@ enabled = false
             feature: Some("tenure_months".into()),
         }
     );
-    assert_eq!(t.severity, Severity::Critical, "the kind's default severity");
+    assert_eq!(
+        t.severity,
+        Severity::Critical,
+        "the kind's default severity"
+    );
 }
 
 #[test]
@@ -102,20 +106,34 @@ fn a_parameter_of_another_kind_is_an_error_naming_the_rule_and_line() {
 fn bad_values_are_refused_clearly() {
     for (text, says) in [
         ("kind = \"nope\"", "unknown kind \"nope\""),
-        ("kind = \"feature_drift\"\nwindows = 0", "windows must be from 1"),
+        (
+            "kind = \"feature_drift\"\nwindows = 0",
+            "windows must be from 1",
+        ),
         ("kind = \"model_quality\"", "needs floor, drop or both"),
-        ("kind = \"endpoint_errors\"", "needs max_5xx_rate, max_p99_ms"),
+        (
+            "kind = \"endpoint_errors\"",
+            "needs max_5xx_rate, max_p99_ms",
+        ),
         (
             "kind = \"endpoint_errors\"\nmax_5xx_rate = 5.0",
             "fraction from 0 to 1",
         ),
-        ("kind = \"feature_drift\"\nthreshold = -1.0", "must not be negative"),
-        ("kind = \"approval_pending\"\nmax_age = \"3 days\"", "max_age:"),
+        (
+            "kind = \"feature_drift\"\nthreshold = -1.0",
+            "must not be negative",
+        ),
+        (
+            "kind = \"approval_pending\"\nmax_age = \"3 days\"",
+            "max_age:",
+        ),
         ("kind = \"job_run_failed\"\nseverity = \"loud\"", "loud"),
     ] {
         let e = err(&format!("[[rule]]\nname = \"r\"\n{text}\n"));
         assert!(e.contains(says), "{text}: {e}");
     }
-    let e = err("[[rule]]\nname = \"r\"\nkind = \"job_run_failed\"\n[[rule]]\nname = \"r\"\nkind = \"job_run_failed\"\n");
+    let e = err(
+        "[[rule]]\nname = \"r\"\nkind = \"job_run_failed\"\n[[rule]]\nname = \"r\"\nkind = \"job_run_failed\"\n",
+    );
     assert!(e.contains("defined twice"), "{e}");
 }

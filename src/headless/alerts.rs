@@ -13,9 +13,7 @@ use crate::api::models::sql_alerts::AlertV2;
 use crate::config::ApprovalSettings;
 use crate::config::alert_rules::AlertRules;
 use crate::ops::ChangeContext;
-use crate::ops::alerts::{
-    AlertState, Evaluation, Facts, Gatherer, Supplied, evaluate, sql_alert,
-};
+use crate::ops::alerts::{AlertState, Evaluation, Facts, Gatherer, Supplied, evaluate, sql_alert};
 use crate::ops::journal::Outcome;
 
 use super::alerts_args::{AlertSaveArgs, AlertsArgs};
@@ -81,7 +79,10 @@ pub async fn run(
         client.list_sql_alerts()
     );
     if nothing_read(&facts) {
-        crate::eprintln_escaped!("error: could not evaluate the alerts: {}", why_nothing(&facts));
+        crate::eprintln_escaped!(
+            "error: could not evaluate the alerts: {}",
+            why_nothing(&facts)
+        );
         return exit::FAILURE;
     }
     let eval = evaluate(&rules.rules, &facts);

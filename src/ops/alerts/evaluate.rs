@@ -162,7 +162,10 @@ fn unknown(source: &str, why: String) -> String {
 fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
     match &rule.kind {
         RuleKind::EndpointUpdateFailed => {
-            let eps = facts.endpoints.facts().map_err(|e| unknown("endpoints", e))?;
+            let eps = facts
+                .endpoints
+                .facts()
+                .map_err(|e| unknown("endpoints", e))?;
             Ok(eps
                 .iter()
                 .filter(|e| e.update_failed && targets(rule, &[&e.name]))
@@ -181,7 +184,10 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
             max_p99_ms,
             min_requests,
         } => {
-            let eps = facts.endpoints.facts().map_err(|e| unknown("endpoints", e))?;
+            let eps = facts
+                .endpoints
+                .facts()
+                .map_err(|e| unknown("endpoints", e))?;
             let mut out = Vec::new();
             let mut failed = Vec::new();
             for e in eps.iter().filter(|e| targets(rule, &[&e.name])) {
@@ -236,7 +242,10 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                     object: AlertObject::new(
                         ObjectKind::Job,
                         j.job.clone(),
-                        &[("job_id", j.job_id.to_string()), ("run_id", j.run_id.to_string())],
+                        &[
+                            ("job_id", j.job_id.to_string()),
+                            ("run_id", j.run_id.to_string()),
+                        ],
                     ),
                     since_ms: j.end_ms.or(j.start_ms),
                     detail: format!("run {} {}: {}", j.run_id, j.state, first_line(&j.message)),
@@ -244,7 +253,10 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                 .collect())
         }
         RuleKind::ApprovalPending { max_age_ms } => {
-            let waits = facts.approvals.facts().map_err(|e| unknown("approvals", e))?;
+            let waits = facts
+                .approvals
+                .facts()
+                .map_err(|e| unknown("approvals", e))?;
             Ok(waits
                 .iter()
                 .filter(|w| targets(rule, &[&w.model]))
@@ -278,7 +290,10 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                         object: AlertObject::new(
                             ObjectKind::Monitor,
                             m.table.clone(),
-                            &[("table", m.table.clone()), ("refresh_id", r.refresh_id.clone())],
+                            &[
+                                ("table", m.table.clone()),
+                                ("refresh_id", r.refresh_id.clone()),
+                            ],
                         ),
                         since_ms: r.end_ms.or(r.start_ms),
                         detail: match &r.message {
@@ -298,7 +313,10 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
             windows,
             feature,
         } => {
-            let tables = facts.drift.facts().map_err(|e| unknown("drift metrics", e))?;
+            let tables = facts
+                .drift
+                .facts()
+                .map_err(|e| unknown("drift metrics", e))?;
             let mut out = Vec::new();
             for t in tables.iter().filter(|t| targets(rule, &[&t.table])) {
                 for f in &t.features {
@@ -317,7 +335,10 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
             floor,
             drop,
         } => {
-            let tables = facts.quality.facts().map_err(|e| unknown("model quality", e))?;
+            let tables = facts
+                .quality
+                .facts()
+                .map_err(|e| unknown("model quality", e))?;
             let mut out = Vec::new();
             for t in tables {
                 let model = t.model.as_deref().unwrap_or("");
@@ -336,7 +357,11 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
 }
 
 fn endpoint(name: &str) -> AlertObject {
-    AlertObject::new(ObjectKind::Endpoint, name, &[("endpoint", name.to_string())])
+    AlertObject::new(
+        ObjectKind::Endpoint,
+        name,
+        &[("endpoint", name.to_string())],
+    )
 }
 
 /// Whether a statistic's value crosses the threshold: p-values cross below it, distances above.
@@ -379,12 +404,19 @@ fn drifting(
         }
     }
     let latest = values[values.len() - 1];
-    let cmp = if statistic.ends_with("pvalue") { "<" } else { ">" };
+    let cmp = if statistic.ends_with("pvalue") {
+        "<"
+    } else {
+        ">"
+    };
     Some(Found {
         object: AlertObject::new(
             ObjectKind::Feature,
             format!("{}.{}", table.table, f.feature),
-            &[("table", table.table.clone()), ("feature", f.feature.clone())],
+            &[
+                ("table", table.table.clone()),
+                ("feature", f.feature.clone()),
+            ],
         ),
         since_ms: Some(since),
         detail: format!(

@@ -8,20 +8,15 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// One source of facts: read, failed, or not available in this build.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(tag = "status", content = "value", rename_all = "snake_case")]
 pub enum Source<T> {
     Read(T),
     /// Reading it failed: why.
     Failed(String),
     /// Nothing supplies it yet.
+    #[default]
     NotWired,
-}
-
-impl<T> Default for Source<T> {
-    fn default() -> Self {
-        Source::NotWired
-    }
 }
 
 impl<T> Source<T> {

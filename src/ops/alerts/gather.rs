@@ -69,11 +69,7 @@ impl Gatherer {
                         state: r.run.state.clone(),
                         message: r.run.message.clone(),
                         start_ms: r.run.start_time,
-                        end_ms: r
-                            .run
-                            .start_time
-                            .zip(r.run.duration_ms)
-                            .map(|(s, d)| s + d),
+                        end_ms: r.run.start_time.zip(r.run.duration_ms).map(|(s, d)| s + d),
                     })
                     .collect(),
             ),

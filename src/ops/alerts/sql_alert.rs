@@ -123,8 +123,7 @@ pub fn drift_alert(
         Some(c) => return Err(format!("{c:?} is not a column name")),
         None => String::new(),
     };
-    if warehouse_id.trim().is_empty() || !warehouse_id.chars().all(|c| c.is_ascii_alphanumeric())
-    {
+    if warehouse_id.trim().is_empty() || !warehouse_id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(format!("{warehouse_id:?} is not a warehouse id"));
     }
     let worst = if pvalue { "min" } else { "max" };
@@ -202,11 +201,9 @@ fn state_of(found: Option<&AlertV2>) -> ObjectState {
 
 /// The live (not deleted) alert named `name`.
 pub async fn find_by_name(client: &Client, name: &str) -> ApiResult<Option<AlertV2>> {
-    Ok(client
-        .list_sql_alerts()
-        .await?
-        .into_iter()
-        .find(|a| a.display_name == name && a.lifecycle_state != Some(AlertLifecycleState::Deleted)))
+    Ok(client.list_sql_alerts().await?.into_iter().find(|a| {
+        a.display_name == name && a.lifecycle_state != Some(AlertLifecycleState::Deleted)
+    }))
 }
 
 /// The state of the alert named `name`, for the journal's read-backs.

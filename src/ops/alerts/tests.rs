@@ -71,8 +71,16 @@ fn drift_fires_only_after_n_consecutive_windows_over_the_threshold() {
     assert_eq!(a.id, "drift/main.ml.churn_inference.tenure_months");
     assert_eq!(a.object.kind, ObjectKind::Feature);
     assert_eq!(a.object.key("feature"), Some("tenure_months"));
-    assert_eq!(a.since_ms, Some(3 * DAY), "since the run of drifting windows began");
-    assert!(a.detail.contains("0.500 > 0.25 in the last 3 windows"), "{}", a.detail);
+    assert_eq!(
+        a.since_ms,
+        Some(3 * DAY),
+        "since the run of drifting windows began"
+    );
+    assert!(
+        a.detail.contains("0.500 > 0.25 in the last 3 windows"),
+        "{}",
+        a.detail
+    );
     assert!(eval.any_critical());
 
     let eval = evaluate(&[drift_rule(4)], &facts);
@@ -152,8 +160,16 @@ fn quality_fires_below_a_floor_or_after_falling_by_x() {
     );
     let eval = evaluate(std::slice::from_ref(&falling), &facts);
     let ids: Vec<&str> = eval.firing.iter().map(|a| a.id.as_str()).collect();
-    assert_eq!(ids, ["q/main.ml.churn_model v4"], "v4 fell 0.07 from its best; v5 0.02");
-    assert!(eval.firing[0].detail.contains("fell 0.070"), "{}", eval.firing[0].detail);
+    assert_eq!(
+        ids,
+        ["q/main.ml.churn_model v4"],
+        "v4 fell 0.07 from its best; v5 0.02"
+    );
+    assert!(
+        eval.firing[0].detail.contains("fell 0.070"),
+        "{}",
+        eval.firing[0].detail
+    );
     let floor = rule(
         "f",
         RuleKind::ModelQuality {
@@ -171,7 +187,14 @@ fn quality_fires_below_a_floor_or_after_falling_by_x() {
 fn endpoint(name: &str, failed: bool, traffic: Source<EndpointTraffic>) -> EndpointFacts {
     EndpointFacts {
         name: name.into(),
-        config_update: Some(if failed { "UPDATE_FAILED" } else { "NOT_UPDATING" }.into()),
+        config_update: Some(
+            if failed {
+                "UPDATE_FAILED"
+            } else {
+                "NOT_UPDATING"
+            }
+            .into(),
+        ),
         update_failed: failed,
         update_message: failed.then(|| "image build failed".to_string()),
         updated_ms: Some(DAY),
@@ -250,7 +273,11 @@ fn a_failed_source_makes_its_rules_unknown_never_ok() {
         ..Default::default()
     };
     let eval = evaluate(&default_rules(), &facts);
-    assert!(eval.unknown.iter().any(|u| u.rule == "endpoint-errors" && u.reason.contains("a: timeout")));
+    assert!(
+        eval.unknown
+            .iter()
+            .any(|u| u.rule == "endpoint-errors" && u.reason.contains("a: timeout"))
+    );
 }
 
 #[test]
@@ -331,16 +358,27 @@ fn jobs_approvals_and_monitors_fire_per_object_and_targets_filter() {
             "wait/m v5"
         ]
     );
-    assert_eq!(eval.firing[0].detail, "run 70 INTERNAL_ERROR FAILED: spot instance");
+    assert_eq!(
+        eval.firing[0].detail,
+        "run 70 INTERNAL_ERROR FAILED: spot instance"
+    );
     assert_eq!(eval.firing[0].since_ms, Some(DAY + H));
-    assert!(eval.firing[3].detail.contains("8d 0h"), "{}", eval.firing[3].detail);
+    assert!(
+        eval.firing[3].detail.contains("8d 0h"),
+        "{}",
+        eval.firing[3].detail
+    );
 
     jobs.target = Some("7".into());
     let eval = evaluate(&[jobs.clone()], &facts);
     assert_eq!(eval.firing.len(), 1, "a job named by id");
     jobs.enabled = false;
     let eval = evaluate(&[jobs], &facts);
-    assert_eq!((eval.firing.len(), eval.rules), (0, 0), "disabled rules are skipped");
+    assert_eq!(
+        (eval.firing.len(), eval.rules),
+        (0, 0),
+        "disabled rules are skipped"
+    );
 }
 
 fn with_drift(psi: &[f64], now_ms: i64) -> Evaluation {
@@ -357,11 +395,23 @@ fn the_state_says_fired_and_resolved_once_and_nothing_while_unchanged() {
     assert!(
         matches!(&changes[..], [AlertChange::Fired { at_ms: 2, alert }] if alert.rule == "drift")
     );
-    assert!(state.update(&with_drift(&[0.1, 0.3, 0.4, 0.5], 3)).is_empty(), "no repeat");
-    assert!(state.update(&with_drift(&[0.1, 0.3, 0.4, 0.5], 4)).is_empty());
+    assert!(
+        state
+            .update(&with_drift(&[0.1, 0.3, 0.4, 0.5], 3))
+            .is_empty(),
+        "no repeat"
+    );
+    assert!(
+        state
+            .update(&with_drift(&[0.1, 0.3, 0.4, 0.5], 4))
+            .is_empty()
+    );
     assert_eq!(state.active().count(), 1);
     let changes = state.update(&with_drift(&[0.1, 0.3, 0.4, 0.5, 0.01], 5));
-    assert!(matches!(&changes[..], [AlertChange::Resolved { at_ms: 5, .. }]));
+    assert!(matches!(
+        &changes[..],
+        [AlertChange::Resolved { at_ms: 5, .. }]
+    ));
     assert!(state.update(&with_drift(&[0.01], 6)).is_empty());
     assert_eq!(state.active().count(), 0);
 }

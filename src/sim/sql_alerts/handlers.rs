@@ -1,9 +1,9 @@
 //! HTTP handlers of the SQL alerts service.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -146,7 +146,9 @@ pub(crate) async fn create(
     alert.owner_user_name = Some(principal.user_name().to_string());
     alert.create_time = Some(iso(now));
     alert.update_time = Some(iso(now));
-    alert.parent_path.get_or_insert_with(|| format!("/Users/{}", principal.user_name()));
+    alert
+        .parent_path
+        .get_or_insert_with(|| format!("/Users/{}", principal.user_name()));
     if let Some(e) = alert.evaluation.as_mut() {
         // Output only: never evaluated yet.
         e.state = Some(AlertEvaluationState::Unknown);

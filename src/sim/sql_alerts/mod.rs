@@ -11,8 +11,8 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::api::models::sql_alerts::{
-    AlertEvaluation, AlertEvaluationState, AlertLifecycleState, AlertOperand,
-    AlertOperandColumn, AlertOperandValue, AlertV2, ComparisonOperator, CronSchedule,
+    AlertEvaluation, AlertEvaluationState, AlertLifecycleState, AlertOperand, AlertOperandColumn,
+    AlertOperandValue, AlertV2, ComparisonOperator, CronSchedule,
 };
 use crate::sim::state::AppState;
 use crate::sim::world::MINUTE;
@@ -38,7 +38,6 @@ fn demo_alert(
     id: &str,
     name: &str,
     query: String,
-    op: ComparisonOperator,
     threshold: f64,
     state: AlertEvaluationState,
     created_ms: i64,
@@ -55,7 +54,7 @@ fn demo_alert(
                 aggregation: None,
                 display: None,
             }),
-            comparison_operator: Some(op),
+            comparison_operator: Some(ComparisonOperator::GreaterThan),
             threshold: Some(AlertOperand {
                 value: Some(AlertOperandValue {
                     double_value: Some(threshold),
@@ -98,7 +97,6 @@ impl SqlAlerts {
                          WHERE column_name = 'tenure_months' AND slice_key IS NULL\n  AND \
                          model_id = '*' AND drift_type = 'BASELINE'\n  AND window.end = {latest}"
                     ),
-                    ComparisonOperator::GreaterThan,
                     0.25,
                     AlertEvaluationState::Triggered,
                     anchor_ms - 20 * 24 * hour,
@@ -112,7 +110,6 @@ impl SqlAlerts {
                          WHERE column_name = 'monthly_charges' AND slice_key IS NULL\n  AND \
                          model_id = '*' AND drift_type = 'BASELINE'\n  AND window.end = {latest}"
                     ),
-                    ComparisonOperator::GreaterThan,
                     0.25,
                     AlertEvaluationState::Ok,
                     anchor_ms - 20 * 24 * hour,
