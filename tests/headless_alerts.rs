@@ -8,7 +8,7 @@ mod headless_support;
 
 use serde_json::Value;
 
-use headless_support::{CONFIG, Env, FAILURE, OK, PRODUCTION, USAGE, cli, sim};
+use headless_support::{AUTH, CONFIG, Env, FAILURE, OK, PRODUCTION, USAGE, cli, sim};
 
 const GATE: i32 = 7;
 const WAREHOUSE: &str = "4b9f0e1c2a3d5e6f";
@@ -115,6 +115,15 @@ async fn nothing_readable_is_exit_1_not_a_clean_bill() {
     let out = cli(&url, &token, &["alerts"]).await;
     assert_eq!(out.code, FAILURE, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("could not evaluate"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+
+    let s = sim().await;
+    let out = cli(&s.base_url, "wrong", &["alerts", "--json"]).await;
+    assert_eq!(
+        out.code, AUTH,
+        "a refused token is an auth failure: {}",
+        out.stderr
+    );
     assert!(out.stdout.is_empty());
 }
 

@@ -83,7 +83,11 @@ pub async fn run(
             "error: could not evaluate the alerts: {}",
             why_nothing(&facts)
         );
-        return exit::FAILURE;
+        // The code of the failure, as every command gives it (a refused token is 5).
+        return match client.list_serving_endpoints().await {
+            Err(e) => exit::for_api_error(&e),
+            Ok(_) => exit::FAILURE,
+        };
     }
     let eval = evaluate(&rules.rules, &facts);
     let sql = sql.map(|list| list.iter().map(SqlAlertRow::of).collect::<Vec<_>>());
