@@ -202,3 +202,72 @@ fn failed_entity_message(e: &ServingEndpoint) -> Option<String> {
         .find(|s| s.deployment == Some(DeploymentState::Failed))
         .and_then(|s| s.deployment_state_message.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::serving_metrics::{Bucket, EntityCounters};
+
+    fn counters(requests: f64, errors_5xx: f64, slow: f64) -> EntityCounters {
+        // Requests answered within 10 ms except `slow` ones, answered within 2 s.
+        EntityCounters {
+            requests,
+            errors_5xx,
+            latency_buckets: vec![
+                Bucket {
+                    le: 10.0,
+                    count: requests - slow,
+                },
+                Bucket {
+                    le: 2000.0,
+                    count: requests,
+                },
+                Bucket {
+                    le: f64::INFINITY,
+                    count: requests,
+                },
+            ],
+            latency_count: requests,
+            ..Default::default()
+        }
+    }
+
+    fn snapshot(at_ms: i64, entities: &[(&str, EntityCounters)]) -> Snapshot {
+        Snapshot {
+            at_ms,
+            entities: entities
+                .iter()
+                .map(|(n, c)| (n.to_string(), c.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_first_reading_counts_since_start_and_later_ones_the_interval() {
+        let first = snapshot(
+            0,
+            &[
+                ("a", counters(1000.0, 100.0, 0.0)),
+                ("b", counters(1000.0, 0.0, 0.0)),
+            ],
+        );
+        let t = traffic(None, &first);
+        assert_eq!((t.requests, t.errors_5xx, t.seconds), (2000.0, 100.0, 0.0));
+        assert!((t.ratio_5xx() - 0.05).abs() < 1e-12);
+        assert!(t.p99_ms.unwrap() <= 10.0);
+        // 100 more requests to `a`, none failed, all slow; `b` idle.
+        let second = snapshot(
+            60_000,
+            &[
+                ("a", counters(1100.0, 100.0, 100.0)),
+                ("b", counters(1000.0, 0.0, 0.0)),
+            ],
+        );
+        let t = traffic(Some(&first), &second);
+        assert_eq!((t.requests, t.errors_5xx, t.seconds), (100.0, 0.0, 60.0));
+        assert!(
+            t.p99_ms.unwrap() > 10.0,
+            "the slow interval, not the history"
+        );
+    }
+}
