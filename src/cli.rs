@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, ValueEnum};
 
+pub use crate::headless::alerts_args::{AlertSaveArgs, AlertsAction, AlertsArgs};
 pub use crate::headless::change_args::{
     ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
 };
@@ -147,6 +148,13 @@ pub enum Subcommand {
     Drift(crate::headless::drift::DriftArgs),
     /// Model quality metrics of a monitored table per model version (latest and change).
     Quality(crate::headless::quality::QualityArgs),
+    /// Evaluate the console's alert rules (alerts.toml) once and list the firing alerts beside
+    /// the workspace's SQL alerts; exit 7 when a critical alert fires.
+    ///
+    /// --watch evaluates every --interval seconds and prints changes only (fired, resolved,
+    /// unknown) as JSON lines. `alerts save RULE --warehouse ID` saves a drift rule as a
+    /// Databricks SQL alert.
+    Alerts(AlertsArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

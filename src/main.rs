@@ -276,12 +276,37 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             }
             Err(code) => code,
         },
+        Some(Subcommand::Alerts(a)) => alerts(&g, &paths, a).await,
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cmd, "mlops-console", &mut script);
             output::print(&String::from_utf8_lossy(&script));
             exit::OK
+        }
+    }
+}
+
+/// `alerts`, `alerts --watch` and `alerts save`: the rules of alerts.toml (built-in without it).
+async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs) -> i32 {
+    let rules = match config::alert_rules::AlertRules::load(&paths.alert_rules_file()) {
+        Ok(r) => r,
+        Err(e) => {
+            mlops_console::eprintln_escaped!("error: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let (session, client) = match change_session(g, paths) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match &a.action {
+        Some(mlops_console::cli::AlertsAction::Save(s)) => {
+            headless::alerts::save(&client, &session, &rules, s).await
+        }
+        None => {
+            let clock = headless::alerts::wall_clock;
+            headless::alerts::run(&client, &rules, &session.approvals, &a, &clock).await
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod secret;
 pub mod serving;
 pub mod sql;
 pub mod sql_fixed;
+pub mod sql_alerts;
 pub mod transition_requests;
 pub mod uc_models;
 pub mod uc_tags;

@@ -9,6 +9,7 @@
 //! Every entry point takes the environment as a lookup function ([`Env`]) rather than reading
 //! the process environment, so tests never touch the real home directory or variables.
 
+pub mod alert_rules;
 pub mod app_config;
 pub mod approvals;
 mod auth;

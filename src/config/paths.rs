@@ -68,6 +68,11 @@ impl Paths {
         self.config_dir.join("keymap.toml")
     }
 
+    /// `config_dir/alerts.toml`: the console's alert rules (built-in defaults when absent).
+    pub fn alert_rules_file(&self) -> PathBuf {
+        self.config_dir.join("alerts.toml")
+    }
+
     /// `config_dir/themes`: user themes that override or add to the embedded ones.
     pub fn themes_dir(&self) -> PathBuf {
         self.config_dir.join("themes")

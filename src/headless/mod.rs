@@ -1,5 +1,7 @@
 //! Headless twins of the TUI: the same reads and rules, printed as tables or JSON.
 
+pub mod alerts;
+pub mod alerts_args;
 pub mod approve;
 pub mod audit;
 pub mod canary;

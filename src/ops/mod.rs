@@ -5,6 +5,7 @@
 //! the one pipeline of `change::pipeline`. The TUI and the headless twins call these; nothing
 //! else changes the workspace.
 
+pub mod alerts;
 pub mod approvals;
 pub mod blast_radius;
 pub mod canary;

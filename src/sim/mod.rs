@@ -44,6 +44,7 @@ mod search;
 mod server;
 mod serving;
 mod sql;
+mod sql_alerts;
 mod stages;
 mod state;
 mod story;

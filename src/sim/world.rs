@@ -45,6 +45,8 @@ pub(crate) struct World {
     pub scale: Option<ScaleRuns>,
     /// Serving's clock-driven state (config updates, background traffic).
     pub serving: ServingSim,
+    /// SQL alerts v2.
+    pub sql_alerts: super::sql_alerts::SqlAlerts,
 }
 
 /// A run plus its full metric histories (`run.data.metrics` holds only the latest values).

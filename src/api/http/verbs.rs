@@ -127,6 +127,18 @@ impl Client {
         self.inner.json(call).await
     }
 
+    /// `PATCH path?query` with a JSON body (e.g. an `update_mask`), decoded as `T`. Refused in
+    /// read-only mode.
+    pub async fn patch_json_query<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        body: &B,
+    ) -> ApiResult<T> {
+        let call = Self::call(Method::PATCH, path, query, json_body(path, body)?);
+        self.inner.json(call).await
+    }
+
     /// `DELETE path?query` (the Databricks convention), decoded as `T` (`{}` or empty bodies
     /// decode into `serde_json::Value` or any all-default struct). Refused in read-only mode.
     pub async fn delete_json<T: DeserializeOwned>(

@@ -11,6 +11,7 @@ pub mod scim;
 pub mod serving;
 pub mod serving_config;
 pub mod sql;
+pub mod sql_alerts;
 pub mod transition_requests;
 pub mod uc_models;
 pub mod uc_tags;

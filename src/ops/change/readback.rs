@@ -134,6 +134,9 @@ pub async fn read_state(
                 _ => run_life(&run),
             }
         }
+        Target::SqlAlert { name } => {
+            crate::ops::alerts::sql_alert::read_state(client, name).await?
+        }
         Target::Unknown => ObjectState::Unknown,
     })
 }

@@ -29,6 +29,8 @@ pub enum ChangeAction {
     RepairRun,
     /// Start a model's retraining job (a job run whose comment says which model and why).
     Retrain,
+    /// Create or update a Databricks SQL alert (a console alert rule saved server-side).
+    SaveSqlAlert,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -47,6 +49,7 @@ impl ChangeAction {
             ChangeAction::CancelRun => "cancel_run",
             ChangeAction::RepairRun => "repair_run",
             ChangeAction::Retrain => "retrain",
+            ChangeAction::SaveSqlAlert => "save_sql_alert",
             ChangeAction::Unknown => "unknown",
         }
     }
@@ -87,6 +90,8 @@ pub enum Target {
     },
     /// One run of a job (`job` is the run's name, for people).
     Run { run_id: i64, job: String },
+    /// A Databricks SQL alert, by its display name (unique among the console's alerts).
+    SqlAlert { name: String },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -104,6 +109,7 @@ impl Target {
             // Endpoints are not models; their name keeps searches and grouping working.
             Target::Endpoint { name } => name,
             Target::JobRun { job, .. } | Target::Run { job, .. } => job,
+            Target::SqlAlert { name } => name,
             Target::Unknown => "",
         }
     }
@@ -132,6 +138,7 @@ impl Target {
             Target::Endpoint { name } => format!("endpoint {name}"),
             Target::JobRun { job, job_id, .. } => format!("job {job} ({job_id})"),
             Target::Run { run_id, job } => format!("run {run_id} of {job}"),
+            Target::SqlAlert { name } => format!("SQL alert {name}"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -184,6 +191,17 @@ pub enum ObjectState {
         repairs: usize,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
+    },
+    /// Whether a SQL alert of that name exists (its id once known) and the query it runs.
+    SqlAlert {
+        exists: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        query_text: Option<String>,
+        /// The threshold of its evaluation, as text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        threshold: Option<String>,
     },
     /// Written by a newer build.
     #[serde(other)]
@@ -272,6 +290,20 @@ impl ObjectState {
                 ObjectState::RunRepairs { repairs: want, .. },
                 ObjectState::RunRepairs { repairs: got, .. },
             ) => got >= want,
+            (
+                ObjectState::SqlAlert {
+                    exists: a,
+                    query_text: qa,
+                    threshold: ta,
+                    ..
+                },
+                ObjectState::SqlAlert {
+                    exists: b,
+                    query_text: qb,
+                    threshold: tb,
+                    ..
+                },
+            ) => a == b && (qa.is_none() || qa == qb) && (ta.is_none() || ta == tb),
             _ => false,
         }
     }
@@ -356,6 +388,14 @@ impl ObjectState {
                 match state {
                     Some(s) => format!("{n} ({s})"),
                     None => n,
+                }
+            }
+            ObjectState::SqlAlert { exists: false, .. } => "(no alert)".to_string(),
+            ObjectState::SqlAlert { id, threshold, .. } => {
+                let id = id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
+                match threshold {
+                    Some(t) => format!("alert{id} (threshold {t})"),
+                    None => format!("alert{id}"),
                 }
             }
             ObjectState::Unknown => "(unknown)".to_string(),

@@ -54,6 +54,7 @@ pub(crate) fn build(seed: u64, anchor_ms: i64) -> World {
         jobs,
         scale: None,
         serving: Default::default(),
+        sql_alerts: crate::sim::sql_alerts::SqlAlerts::demo(anchor_ms),
     }
 }
 
