@@ -15,6 +15,7 @@ pub mod facts;
 pub mod gather;
 pub mod sql_alert;
 pub mod state;
+pub mod supply;
 
 pub use evaluate::{Alert, AlertObject, Evaluation, ObjectKind, UnknownRule, evaluate};
 pub use facts::*;
