@@ -84,6 +84,7 @@ fn routes(state: AppState) -> Router {
         .merge(jobs_routes("/api/2.1/jobs"))
         .merge(serving_routes())
         .merge(sql::routes())
+        .merge(super::monitors::routes())
         .merge(registry_routes::routes())
         .merge(oauth::routes())
         .fallback(not_found)
