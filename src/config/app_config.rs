@@ -132,6 +132,9 @@ pub struct AppConfig {
     /// How Unity Catalog versions carry approvals (tag names and values).
     #[serde(default)]
     pub approvals: ApprovalSettings,
+    /// `[monitoring]`: tables always listed, and the warehouse for monitoring queries.
+    #[serde(default)]
+    pub monitoring: super::monitoring::MonitoringSettings,
 }
 
 impl AppConfig {

@@ -22,6 +22,7 @@ pub mod journal;
 pub mod launch;
 pub mod model_versions;
 pub mod models;
+pub mod monitors;
 pub mod prometheus;
 pub mod promote;
 pub mod query;
