@@ -38,7 +38,9 @@ fn code(e: &ApiError) -> (u16, String) {
     match e {
         ApiError::Api { status, code, .. } => (
             *status,
-            code.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default(),
+            code.as_ref()
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
         ),
         other => panic!("not a server error: {other}"),
     }
@@ -84,21 +86,44 @@ async fn both_apis_show_the_demo_monitor_alike() {
         new.drift_metrics_table.as_deref(),
         Some("main.ml.churn_inference_drift_metrics")
     );
-    assert_eq!(new.baseline_table.as_deref(), Some("main.ml.churn_baseline"));
+    assert_eq!(
+        new.baseline_table.as_deref(),
+        Some("main.ml.churn_baseline")
+    );
     assert!(new.schedule.is_some());
     // The same monitor, whichever API answered (the output schema is an id in the new API).
     assert_eq!(new.kind, old.kind);
     assert_eq!(
-        (&new.status, &new.schedule, &new.profile_metrics_table, &new.slicing_exprs),
-        (&old.status, &old.schedule, &old.profile_metrics_table, &old.slicing_exprs)
+        (
+            &new.status,
+            &new.schedule,
+            &new.profile_metrics_table,
+            &new.slicing_exprs
+        ),
+        (
+            &old.status,
+            &old.schedule,
+            &old.profile_metrics_table,
+            &old.slicing_exprs
+        )
     );
     assert_eq!(old.output_schema.as_deref(), Some("main.ml"));
 
-    let history = c.list_monitor_refreshes(&new.reference(), 25).await.unwrap();
-    let legacy = c.list_monitor_refreshes(&old.reference(), 25).await.unwrap();
+    let history = c
+        .list_monitor_refreshes(&new.reference(), 25)
+        .await
+        .unwrap();
+    let legacy = c
+        .list_monitor_refreshes(&old.reference(), 25)
+        .await
+        .unwrap();
     assert_eq!(history, legacy);
     assert_eq!(history.len(), 5);
-    assert!(history.iter().all(|r| r.trigger == Some(RefreshTrigger::Schedule)));
+    assert!(
+        history
+            .iter()
+            .all(|r| r.trigger == Some(RefreshTrigger::Schedule))
+    );
     let failed: Vec<&Refresh> = history
         .iter()
         .filter(|r| r.state == RefreshState::Failed)
@@ -145,7 +170,12 @@ async fn a_refresh_runs_on_the_clock_one_at_a_time_and_can_be_cancelled() {
     assert_eq!(done.trigger, Some(RefreshTrigger::Manual));
     assert!(done.end_time_ms.unwrap() > done.start_time_ms.unwrap());
 
-    let second = c.legacy_run_refresh(CHURN).await.unwrap().refresh_id.unwrap();
+    let second = c
+        .legacy_run_refresh(CHURN)
+        .await
+        .unwrap()
+        .refresh_id
+        .unwrap();
     assert!(second > rid);
     let cancelled = c.dq_cancel_refresh(&id, second).await.unwrap();
     assert_eq!(
@@ -191,7 +221,11 @@ async fn refreshes_page_newest_first_and_the_legacy_list_is_unpaged() {
 async fn tables_without_a_monitor_unknown_tables_and_the_switch() {
     let sim = sim().await;
     let c = client(&sim);
-    match c.read_monitor("main.ml.churn_baseline", None).await.unwrap() {
+    match c
+        .read_monitor("main.ml.churn_baseline", None)
+        .await
+        .unwrap()
+    {
         MonitorLookup::Absent { table, api, .. } => {
             assert_eq!(table, "main.ml.churn_baseline");
             assert_eq!(api, MonitorApi::Legacy, "both APIs asked");
