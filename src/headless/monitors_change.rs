@@ -149,11 +149,8 @@ pub async fn refresh(
         ));
         if let Some(r) = &ended {
             let msg = r.message.as_deref().unwrap_or("");
-            output::println(
-                &format!("refresh {id} ended {} {msg}", r.state)
-                    .trim_end()
-                    .to_string(),
-            );
+            let line = format!("refresh {id} ended {} {msg}", r.state);
+            output::println(line.trim_end());
         }
     }
     if let Some(why) = unfollowed {
