@@ -319,3 +319,48 @@ async fn a_cancel_is_journaled_and_followed_until_the_refresh_has_ended() {
     assert!(matches!(e, OpError::NothingToDo(_)), "{e}");
     assert_eq!(requests(&sim, "POST", "/cancel"), 1);
 }
+
+#[tokio::test]
+async fn a_refresh_that_could_not_be_read_back_is_unknown_until_verified() {
+    let sim = sim().await;
+    let c = client_with(&sim, &sim.token, |_| {});
+    let (_dir, journal) = journal(&sim);
+    let m = match c.read_monitor(CHURN, None).await.unwrap() {
+        MonitorLookup::Found(m) => m.reference(),
+        other => panic!("{other:?}"),
+    };
+    // The list before the POST passes; the POST is applied and its answer lost; reading the
+    // refreshes back is refused.
+    sim.script_faults(vec![
+        ScriptedFault::Pass,
+        ScriptedFault::AfterApply(Box::new(ScriptedFault::Reset)),
+        ScriptedFault::Status(403),
+    ]);
+    let started = run_refresh(&c, &journal, &ctx(), &m).await.unwrap();
+    assert_eq!(
+        started.change.outcome,
+        Outcome::Unknown,
+        "{}",
+        started.change.message
+    );
+    assert_eq!(started.refresh_id, None);
+    let settled = mlops_console::ops::change::verify::verify_unknown(&c, &journal)
+        .await
+        .unwrap();
+    assert_eq!(settled.len(), 1);
+    let result = settled[0].1.as_ref().unwrap();
+    assert_eq!(result.outcome, Outcome::Ok);
+    assert!(matches!(
+        result.verified,
+        Some(ObjectState::MonitorRefresh {
+            started: true,
+            refresh_id: Some(_),
+            ..
+        })
+    ));
+    assert_eq!(
+        requests(&sim, "POST", "/refreshes"),
+        1,
+        "verifying sends nothing"
+    );
+}
