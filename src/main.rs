@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use mlops_console::app::{AppContext, ScreenId};
-use mlops_console::cli::{
-    Cli, GlobalArgs, JobsAction, MonitorAction, ScreenArg, ScreenshotArgs, Subcommand,
-};
+use mlops_console::cli::{Cli, GlobalArgs, JobsAction, ScreenArg, ScreenshotArgs, Subcommand};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
@@ -269,13 +267,15 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Err(code) => code,
         },
         Some(Subcommand::Monitor(a)) => match (a.action, a.table) {
-            (Some(MonitorAction::Refresh(r)), _) => match change_session(&g, &paths) {
-                Ok((s, client)) => {
-                    let poll = mlops_console::ops::monitors::RefreshPoll::real();
-                    headless::monitors_change::refresh(&client, &s, &r, poll).await
+            (Some(mlops_console::cli::MonitorAction::Refresh(r)), _) => {
+                match change_session(&g, &paths) {
+                    Ok((s, client)) => {
+                        let poll = mlops_console::ops::monitors::RefreshPoll::real();
+                        headless::monitors_change::refresh(&client, &s, &r, poll).await
+                    }
+                    Err(code) => code,
                 }
-                Err(code) => code,
-            },
+            }
             (None, Some(table)) => match connect(&g, &paths) {
                 Ok((_, client)) => {
                     headless::monitors::show(&client, &paths.data_dir, &table, a.json).await
