@@ -13,6 +13,9 @@ pub use crate::headless::change_args::{
 pub use crate::headless::jobs_args::{
     JobArgs, JobCancelArgs, JobRunArgs, JobRunNowArgs, JobsAction, JobsArgs, parse_param,
 };
+pub use crate::headless::monitors_args::{
+    MonitorAction, MonitorArgs, MonitorRefreshArgs, MonitorsArgs,
+};
 pub use crate::headless::serving_args::{
     CanaryArgs, EndpointArgs, EndpointsArgs, QueryArgs, TrafficArgs,
 };
@@ -155,6 +158,12 @@ pub enum Subcommand {
     /// unknown) as JSON lines. `alerts save RULE --warehouse ID` saves a drift rule as a
     /// Databricks SQL alert.
     Alerts(AlertsArgs),
+    /// Table monitors, found without a list call: the tables named in `[monitoring] tables`,
+    /// the inference tables of serving endpoints, and tables with metric-table siblings.
+    Monitors(MonitorsArgs),
+    /// One table monitor: kind, status, schedule, metric tables, refresh history; `monitor
+    /// refresh TABLE` starts a refresh (a journaled change).
+    Monitor(MonitorArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -277,6 +277,36 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             Err(code) => code,
         },
         Some(Subcommand::Alerts(a)) => alerts(&g, &paths, a).await,
+        Some(Subcommand::Monitors(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => match config::AppConfig::load(&paths.app_config_file()) {
+                Ok(c) => {
+                    headless::monitors::list(&client, &c.monitoring, &paths.data_dir, a.json).await
+                }
+                Err(e) => {
+                    mlops_console::eprintln_escaped!("error: {e}");
+                    exit::CONFIG
+                }
+            },
+            Err(code) => code,
+        },
+        Some(Subcommand::Monitor(a)) => match (a.action, a.table) {
+            (Some(mlops_console::cli::MonitorAction::Refresh(r)), _) => {
+                match change_session(&g, &paths) {
+                    Ok((s, client)) => {
+                        let poll = mlops_console::ops::monitors::RefreshPoll::real();
+                        headless::monitors_change::refresh(&client, &s, &r, poll).await
+                    }
+                    Err(code) => code,
+                }
+            }
+            (None, Some(table)) => match connect(&g, &paths) {
+                Ok((_, client)) => {
+                    headless::monitors::show(&client, &paths.data_dir, &table, a.json).await
+                }
+                Err(code) => code,
+            },
+            (None, None) => exit::USAGE,
+        },
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();

@@ -13,6 +13,7 @@ pub mod http;
 pub mod jobs;
 pub mod mlflow;
 pub mod models;
+pub mod monitors;
 pub mod paging;
 mod present;
 pub mod registry;

@@ -138,6 +138,9 @@ pub struct AppConfig {
     /// Model full name → id of the job that retrains it (`"main.ml.churn_model" = 123`).
     #[serde(default)]
     pub retraining: super::retraining::RetrainingJobs,
+    /// `[monitoring]`: tables always listed, and the warehouse for monitoring queries.
+    #[serde(default)]
+    pub monitoring: super::monitoring::MonitoringSettings,
 }
 
 impl AppConfig {

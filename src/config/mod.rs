@@ -19,6 +19,7 @@ pub mod error;
 pub mod host;
 mod ini_sections;
 mod layers;
+pub mod monitoring;
 pub mod paths;
 pub mod profiles;
 pub mod resolve;

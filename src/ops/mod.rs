@@ -25,6 +25,7 @@ pub mod launch;
 pub mod metric_tables;
 pub mod model_versions;
 pub mod models;
+pub mod monitors;
 pub mod prometheus;
 pub mod promote;
 pub mod quality;

@@ -29,6 +29,7 @@ mod files_api;
 mod gate;
 mod jobs;
 mod logged_models;
+mod monitors;
 pub mod oauth;
 mod paging;
 mod params;
@@ -165,6 +166,12 @@ impl SimHandle {
         self.shared
             .refuse_is_null
             .store(refuse, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// From now on, the Data Quality API answers as on a workspace without it (400
+    /// `FEATURE_NOT_ENABLED`); `true` offers it again. The legacy monitor API always answers.
+    pub fn set_data_quality_enabled(&self, enabled: bool) {
+        self.shared.monitors.set_data_quality(enabled);
     }
 
     /// The clock reading the story was built at: every seeded timestamp is this minus an offset.

@@ -85,6 +85,7 @@ fn routes(state: AppState) -> Router {
         .merge(serving_routes())
         .merge(sql::routes())
         .merge(super::sql_alerts::routes())
+        .merge(super::monitors::routes())
         .merge(registry_routes::routes())
         .merge(oauth::routes())
         .fallback(not_found)

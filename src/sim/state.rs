@@ -65,6 +65,8 @@ pub(crate) struct Shared {
     pub serving: Arc<Runtime>,
     /// SQL warehouses and statements, with their own locks (a query does not hold the world).
     pub sql: super::sql::SqlService,
+    /// Table monitors (both APIs over one store), with their own lock.
+    pub monitors: super::monitors::MonitorService,
     /// Print each rejected request on stderr (standalone `sim` only: the demo owns the terminal).
     echo_rejections: AtomicBool,
     /// Run searches answer `IS NULL` / `IS NOT NULL` with 400, as MLflow servers from before
@@ -90,6 +92,7 @@ impl Shared {
         token_ttl: std::time::Duration,
     ) -> Self {
         let serving = world.serving.runtime.clone();
+        let monitors = super::monitors::MonitorService::new(world.anchor_ms);
         Shared {
             world: Mutex::new(world),
             clock,
@@ -100,6 +103,7 @@ impl Shared {
             oauth: OAuthState::new(token_ttl),
             serving,
             sql,
+            monitors,
             echo_rejections: AtomicBool::new(false),
             refuse_is_null: AtomicBool::new(false),
         }

@@ -1,10 +1,12 @@
 //! Wire models shared by the client and the simulator, so the shapes cannot drift.
 
 pub mod error_body;
+pub mod inference_tables;
 pub mod job_output;
 pub mod job_runs;
 pub mod jobs;
 pub mod mlflow;
+pub mod monitors;
 pub mod registry;
 mod run_status;
 pub mod scim;

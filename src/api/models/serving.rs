@@ -165,6 +165,9 @@ pub struct EndpointConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<i64>,
+    /// Where the endpoint logs its requests (legacy inference tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_capture_config: Option<super::inference_tables::AutoCaptureConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -214,6 +217,9 @@ pub struct ServingEndpoint {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tags: Vec<EndpointTag>,
+    /// AI Gateway settings: the inference table (the rest kept as sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_gateway: Option<super::inference_tables::AiGatewayConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -137,6 +137,38 @@ pub async fn read_state(
         Target::SqlAlert { name } => {
             crate::ops::alerts::sql_alert::read_state(client, name).await?
         }
+        Target::MonitorRefreshes {
+            table,
+            table_id,
+            api,
+            since_ms,
+        } => {
+            let m = crate::api::models::monitors::MonitorRef {
+                table: table.clone(),
+                table_id: table_id.clone(),
+                api: *api,
+            };
+            let known = match shape {
+                ObjectState::MonitorRefresh { refresh_id, .. } => *refresh_id,
+                _ => None,
+            };
+            crate::ops::monitors::refresh::read_started(client, &m, known, *since_ms, &[]).await?
+        }
+        Target::MonitorRefresh {
+            table,
+            table_id,
+            api,
+            refresh_id,
+        } => {
+            let m = crate::api::models::monitors::MonitorRef {
+                table: table.clone(),
+                table_id: table_id.clone(),
+                api: *api,
+            };
+            crate::ops::monitors::refresh::refresh_life(
+                &client.get_monitor_refresh(&m, *refresh_id).await?,
+            )
+        }
         Target::Unknown => ObjectState::Unknown,
     })
 }

@@ -31,6 +31,10 @@ pub enum ChangeAction {
     Retrain,
     /// Create or update a Databricks SQL alert (a console alert rule saved server-side).
     SaveSqlAlert,
+    /// Start a refresh of a table monitor.
+    RefreshMonitor,
+    /// Cancel a refresh of a table monitor.
+    CancelMonitorRefresh,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -50,6 +54,8 @@ impl ChangeAction {
             ChangeAction::RepairRun => "repair_run",
             ChangeAction::Retrain => "retrain",
             ChangeAction::SaveSqlAlert => "save_sql_alert",
+            ChangeAction::RefreshMonitor => "refresh_monitor",
+            ChangeAction::CancelMonitorRefresh => "cancel_monitor_refresh",
             ChangeAction::Unknown => "unknown",
         }
     }
@@ -92,6 +98,24 @@ pub enum Target {
     Run { run_id: i64, job: String },
     /// A Databricks SQL alert, by its display name (unique among the console's alerts).
     SqlAlert { name: String },
+    /// Refreshes of the monitor of `table` started from the console: `since_ms` is when the
+    /// attempt was made, so a later verification can find the refresh it started. `api` and
+    /// `table_id` say how the monitor is reached (see `ops::monitors`).
+    MonitorRefreshes {
+        table: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table_id: Option<String>,
+        api: crate::api::models::monitors::MonitorApi,
+        since_ms: i64,
+    },
+    /// One refresh of the monitor of `table`.
+    MonitorRefresh {
+        table: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table_id: Option<String>,
+        api: crate::api::models::monitors::MonitorApi,
+        refresh_id: i64,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -110,6 +134,7 @@ impl Target {
             Target::Endpoint { name } => name,
             Target::JobRun { job, .. } | Target::Run { job, .. } => job,
             Target::SqlAlert { name } => name,
+            Target::MonitorRefreshes { table, .. } | Target::MonitorRefresh { table, .. } => table,
             Target::Unknown => "",
         }
     }
@@ -139,6 +164,10 @@ impl Target {
             Target::JobRun { job, job_id, .. } => format!("job {job} ({job_id})"),
             Target::Run { run_id, job } => format!("run {run_id} of {job}"),
             Target::SqlAlert { name } => format!("SQL alert {name}"),
+            Target::MonitorRefreshes { table, .. } => format!("monitor of {table}"),
+            Target::MonitorRefresh {
+                table, refresh_id, ..
+            } => format!("refresh {refresh_id} of the monitor of {table}"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
@@ -202,6 +231,24 @@ pub enum ObjectState {
         /// The threshold of its evaluation, as text.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         threshold: Option<String>,
+    },
+    /// Whether a refresh of a monitor was started by the change (and which, in what state,
+    /// once known).
+    MonitorRefresh {
+        started: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refresh_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+    },
+    /// Whether a monitor refresh has ended, its state as read, and (once ended) whether it was
+    /// cancelled.
+    RefreshLife {
+        ended: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cancelled: Option<bool>,
     },
     /// Written by a newer build.
     #[serde(other)]
@@ -304,6 +351,29 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (qa.is_none() || qa == qb) && (ta.is_none() || ta == tb),
+                ObjectState::MonitorRefresh {
+                    started: a,
+                    refresh_id: ra,
+                    ..
+                },
+                ObjectState::MonitorRefresh {
+                    started: b,
+                    refresh_id: rb,
+                    ..
+                },
+            ) => a == b && (ra.is_none() || ra == rb),
+            (
+                ObjectState::RefreshLife {
+                    ended: a,
+                    cancelled: want,
+                    ..
+                },
+                ObjectState::RefreshLife {
+                    ended: b,
+                    cancelled: got,
+                    ..
+                },
+            ) => a == b && (want.is_none() || want == got),
             _ => false,
         }
     }
@@ -396,6 +466,29 @@ impl ObjectState {
                 match threshold {
                     Some(t) => format!("alert{id} (threshold {t})"),
                     None => format!("alert{id}"),
+            ObjectState::MonitorRefresh { started: false, .. } => "(no refresh)".to_string(),
+            ObjectState::MonitorRefresh {
+                refresh_id: Some(id),
+                state,
+                ..
+            } => match state {
+                Some(s) => format!("refresh {id} ({s})"),
+                None => format!("refresh {id}"),
+            },
+            ObjectState::MonitorRefresh { .. } => "a new refresh".to_string(),
+            ObjectState::RefreshLife {
+                ended,
+                state,
+                cancelled,
+            } => {
+                let life = match (ended, cancelled) {
+                    (true, Some(true)) => "cancelled",
+                    (true, _) => "ended",
+                    (false, _) => "on its way",
+                };
+                match state {
+                    Some(s) => format!("{life} ({s})"),
+                    None => life.to_string(),
                 }
             }
             ObjectState::Unknown => "(unknown)".to_string(),

@@ -312,6 +312,29 @@ async fn from_server(
         let seen = launched_run(client, view, entry, *job_id, *since_ms).await?;
         return Ok(judge_state(entry, &seen, "among the job's runs"));
     }
+    if let (
+        Target::MonitorRefreshes {
+            table,
+            table_id,
+            api,
+            since_ms,
+        },
+        ObjectState::MonitorRefresh {
+            refresh_id: None, ..
+        },
+    ) = (&a.target, &a.after)
+    {
+        let m = crate::api::models::monitors::MonitorRef {
+            table: table.clone(),
+            table_id: table_id.clone(),
+            api: *api,
+        };
+        let claimed = crate::ops::monitors::refresh::claimed_refreshes(view, entry);
+        let seen =
+            crate::ops::monitors::refresh::read_started(client, &m, None, *since_ms, &claimed)
+                .await?;
+        return Ok(judge_state(entry, &seen, "among the monitor's refreshes"));
+    }
     let mut now = read_state(client, &a.target, &a.after).await?;
     if let (
         Target::TransitionRequest {

@@ -235,6 +235,7 @@ pub(crate) fn begin_update(
             routes: both_names(routes),
         }),
         start_time: Some(now),
+        auto_capture_config: current.and_then(|c| c.auto_capture_config.clone()),
     });
     let ready = ep
         .state

@@ -166,6 +166,7 @@ pub(crate) async fn create(
         description: req.description.clone(),
         task: None,
         permission_level: None,
+        ai_gateway: None,
         state: Some(EndpointState {
             ready: Some(EndpointReady::NotReady),
             config_update: Some(ConfigUpdate::NotUpdating),

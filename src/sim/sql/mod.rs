@@ -30,6 +30,8 @@ use axum::routing::{get, post};
 
 use super::state::AppState;
 
+pub(crate) use demo_data::{BASELINE_TABLE, INFERENCE_TABLE};
+pub(crate) use metric_tables::{DRIFT_TABLE, PROFILE_TABLE};
 pub(crate) use statements::SqlState;
 
 /// Rows per result chunk.

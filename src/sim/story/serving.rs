@@ -174,8 +174,10 @@ fn endpoint(g: &mut Gen, anchor: i64, def: EndpointDef) -> ServingEndpoint {
             served_models,
             traffic_config: Some(TrafficConfig { routes }),
             start_time: None,
+            auto_capture_config: crate::sim::monitors::auto_capture_of(def.name),
         }),
         pending_config: None,
+        ai_gateway: crate::sim::monitors::ai_gateway_of(def.name),
         tags: vec![EndpointTag {
             key: "team".to_string(),
             value: Some(def.team.to_string()),
