@@ -351,6 +351,7 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (qa.is_none() || qa == qb) && (ta.is_none() || ta == tb),
+            (
                 ObjectState::MonitorRefresh {
                     started: a,
                     refresh_id: ra,
@@ -466,6 +467,8 @@ impl ObjectState {
                 match threshold {
                     Some(t) => format!("alert{id} (threshold {t})"),
                     None => format!("alert{id}"),
+                }
+            }
             ObjectState::MonitorRefresh { started: false, .. } => "(no refresh)".to_string(),
             ObjectState::MonitorRefresh {
                 refresh_id: Some(id),
