@@ -19,6 +19,7 @@ mod failure;
 mod handlers;
 mod metric_tables;
 mod rewrite;
+mod scaled_tables;
 mod statements;
 
 use std::sync::{Mutex, MutexGuard};
