@@ -84,7 +84,7 @@ impl TableName {
             ))
         };
         let mut parts = Vec::new();
-        let mut rest = text.trim();
+        let mut rest = text;
         loop {
             let (part, after) = if let Some(inner) = rest.strip_prefix('`') {
                 let end = inner

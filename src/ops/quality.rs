@@ -237,7 +237,7 @@ pub async fn load_quality(
         v.points.sort_by_key(|p| p.window);
         summarise(v, metrics.len());
     }
-    versions.sort_by(|a, b| version_key(&a.version).cmp(&version_key(&b.version)));
+    versions.sort_by_key(|a| version_key(&a.version));
     Ok(QualityReport {
         table: req.table.to_string(),
         warehouse: WarehouseUsed {

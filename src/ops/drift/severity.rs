@@ -8,6 +8,9 @@
 //!   matters: on large windows a tiny p comes with a negligible shift. A p-value under
 //!   `p_value` with every effect size under its threshold is at most **notice**; a p-value
 //!   never makes a cell a warning on its own.
+//! - The other way round, an effect size over its threshold whose test says the difference
+//!   is not significant (every p-value of the cell at or above `p_value`) is noise of a small
+//!   window: at most **notice** too. A cell without a p-value is judged on effect size alone.
 //! - Otherwise the cell is **ok**; a cell with no statistic at all is **ok** too, with no
 //!   deciding statistic.
 
@@ -92,18 +95,22 @@ pub fn judge(s: &DriftStats, t: &Thresholds) -> Judgement {
             };
         }
     }
-    if best.severity >= Severity::Warning {
-        return best;
-    }
     let tests = [
         (Statistic::KsPvalue, s.ks_pvalue),
         (Statistic::Chi2Pvalue, s.chi2_pvalue),
     ];
-    let significant = tests
+    let smallest = tests
         .iter()
         .filter_map(|(stat, p)| p.map(|p| (*stat, p)))
-        .filter(|(_, p)| *p < t.p_value)
         .min_by(|a, b| a.1.total_cmp(&b.1));
+    if best.severity >= Severity::Warning {
+        if smallest.is_some_and(|(_, p)| p >= t.p_value) {
+            // Large but not significant: the window is too small to tell.
+            best.severity = Severity::Notice;
+        }
+        return best;
+    }
+    let significant = smallest.filter(|(_, p)| *p < t.p_value);
     if let Some((stat, p)) = significant {
         return Judgement {
             severity: Severity::Notice,
@@ -164,7 +171,7 @@ mod tests {
         // The same p with a large effect: the effect size decides.
         let big = DriftStats {
             wasserstein: Some(0.4),
-            ..s
+            ..s.clone()
         };
         let j = judge(&big, &t);
         assert_eq!(j.severity, Severity::Warning);
@@ -176,6 +183,31 @@ mod tests {
             ..s
         };
         assert_eq!(judge(&calm, &t).severity, Severity::Ok);
+    }
+
+    #[test]
+    fn a_large_effect_that_is_not_significant_is_a_notice() {
+        let t = Thresholds::default();
+        let s = DriftStats {
+            js: Some(0.12),
+            ks_pvalue: Some(0.4),
+            ..stats()
+        };
+        let j = judge(&s, &t);
+        assert_eq!(
+            (j.severity, j.statistic),
+            (Severity::Notice, Some(Statistic::Js))
+        );
+        let significant = DriftStats {
+            ks_pvalue: Some(0.01),
+            ..s.clone()
+        };
+        assert_eq!(judge(&significant, &t).severity, Severity::Warning);
+        let untested = DriftStats {
+            ks_pvalue: None,
+            ..s
+        };
+        assert_eq!(judge(&untested, &t).severity, Severity::Warning);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod handlers;
 mod metric_tables;
 mod retrained;
 mod rewrite;
+mod scaled_tables;
 mod statements;
 
 use std::sync::{Mutex, MutexGuard};
