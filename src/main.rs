@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use mlops_console::app::{AppContext, ScreenId};
+use mlops_console::app::{AppContext, MonitoringContext, ScreenId};
 use mlops_console::cli::{Cli, GlobalArgs, JobsAction, ScreenArg, ScreenshotArgs, Subcommand};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
@@ -414,8 +414,17 @@ fn context(
             .as_ref()
             .map(|c| c.approvals.clone())
             .unwrap_or_default(),
-        warehouse_id: r.profile_value("warehouse_id"),
-        drift: app_config.map(|c| c.drift).unwrap_or_default(),
+        monitoring: {
+            let c = app_config.unwrap_or_default();
+            MonitoringContext {
+                warehouse_id: r
+                    .profile_value("warehouse_id")
+                    .or_else(|| c.monitoring.warehouse_id.clone()),
+                settings: c.monitoring,
+                drift: c.drift,
+                retraining: c.retraining,
+            }
+        },
     }
 }
 
@@ -435,8 +444,7 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         // The demo workspace links its experiments by tag.
         training_jobs: Default::default(),
         approvals: Default::default(),
-        warehouse_id: None,
-        drift: Default::default(),
+        monitoring: Default::default(),
     }
 }
 

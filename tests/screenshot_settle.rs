@@ -32,6 +32,7 @@ async fn screenshots_wait_until_nothing_is_loading() {
             data_dir: dir.path().to_path_buf(),
             training_jobs: Default::default(),
             approvals: Default::default(),
+            monitoring: Default::default(),
         };
         let buffer = render_offscreen(ctx, screen, 120, 36).await.unwrap();
         let rows: Vec<String> = (0..buffer.area.height)

@@ -36,8 +36,7 @@ fn context(config_dir: &std::path::Path) -> AppContext {
         data_dir: config_dir.to_path_buf(),
         training_jobs: Default::default(),
         approvals: Default::default(),
-        warehouse_id: None,
-        drift: Default::default(),
+        monitoring: Default::default(),
     }
 }
 

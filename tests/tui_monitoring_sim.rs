@@ -38,8 +38,7 @@ fn context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
         data_dir: dir.to_path_buf(),
         training_jobs: Default::default(),
         approvals: Default::default(),
-        warehouse_id: None,
-        drift: Default::default(),
+        monitoring: Default::default(),
     }
 }
 

@@ -72,8 +72,7 @@ async fn monitoring_snapshots() {
         data_dir: dir.path().to_path_buf(),
         training_jobs: Default::default(),
         approvals: Default::default(),
-        warehouse_id: None,
-        drift: Default::default(),
+        monitoring: Default::default(),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);

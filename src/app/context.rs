@@ -30,11 +30,23 @@ pub struct AppContext {
     pub training_jobs: BTreeMap<String, i64>,
     /// `[approvals]` of config.toml: the UC approval tag names and values.
     pub approvals: ApprovalSettings,
-    /// The SQL warehouse for monitoring reads: the profile's `warehouse_id` (else the first
-    /// running one; none is started).
+    /// What the Monitoring screen, the alerts and retraining read from the profile and
+    /// config.toml.
+    pub monitoring: MonitoringContext,
+}
+
+/// The monitoring settings of one profile.
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringContext {
+    /// The SQL warehouse monitoring reads run on: the profile's `warehouse_id`, else
+    /// `[monitoring] warehouse_id` (else the first running one; none is started).
     pub warehouse_id: Option<String>,
-    /// `[drift]` thresholds of config.toml.
+    /// `[monitoring]`: tables always listed.
+    pub settings: crate::config::monitoring::MonitoringSettings,
+    /// `[drift]` thresholds.
     pub drift: crate::config::drift::DriftSettings,
+    /// `[retraining]`: model → the job that retrains it.
+    pub retraining: crate::config::retraining::RetrainingJobs,
 }
 
 /// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build

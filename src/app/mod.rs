@@ -28,7 +28,7 @@ pub mod state;
 mod update;
 
 pub use action::Action;
-pub use context::{AppContext, Session};
+pub use context::{AppContext, MonitoringContext, Session};
 pub use effect::{ChangeRequest, Effect, Fetch};
 pub use msg::{
     CanaryNews, CompareHistories, Count, ExperimentPage, ExperimentSummary, Msg, Payload, Prepared,

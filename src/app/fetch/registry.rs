@@ -25,10 +25,7 @@ pub(crate) struct Env {
     pub approvals: ApprovalSettings,
     pub profile: String,
     pub production: bool,
-    /// The SQL warehouse monitoring reads run on (else the first running one).
-    pub warehouse_id: Option<String>,
-    /// `[drift]` thresholds of config.toml.
-    pub drift: crate::config::drift::DriftSettings,
+    pub monitoring: crate::app::context::MonitoringContext,
 }
 
 impl Env {

@@ -32,7 +32,7 @@ fn failed(e: impl std::fmt::Display) -> LoadError {
 }
 
 async fn warehouse(env: &Env) -> Result<Warehouse, LoadError> {
-    choose_warehouse(&env.client, env.warehouse_id.as_deref())
+    choose_warehouse(&env.client, env.monitoring.warehouse_id.as_deref())
         .await
         .map_err(failed)
 }
@@ -57,9 +57,15 @@ async fn drift(
     req.slice = query.slice;
     req.model_id_col = metrics.model_id_col.clone();
     let wh = warehouse(env).await?;
-    load_drift(&env.client, &wh, &req, &env.drift, &mut Waiter::real())
-        .await
-        .map_err(failed)
+    load_drift(
+        &env.client,
+        &wh,
+        &req,
+        &env.monitoring.drift,
+        &mut Waiter::real(),
+    )
+    .await
+    .map_err(failed)
 }
 
 async fn quality(
