@@ -321,6 +321,8 @@ pub enum ScreenArg {
     Endpoint,
     /// The jobs list: schedules, last runs, failing markers.
     Jobs,
+    /// The drift heatmap of the demo's monitored table, its worst feature charted.
+    Monitoring,
 }
 
 #[derive(Debug, Clone, Args)]

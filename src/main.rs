@@ -475,7 +475,9 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
                 ScreenArg::Overview => ScreenId::Overview,
                 ScreenArg::Experiments => ScreenId::Experiments,
                 ScreenArg::Jobs => ScreenId::Jobs,
-                ScreenArg::Serving | ScreenArg::Endpoint => ScreenId::Serving,
+                ScreenArg::Serving | ScreenArg::Endpoint | ScreenArg::Monitoring => {
+                    ScreenId::Serving
+                }
             };
             mlops_console::tui::render_offscreen(ctx, screen, a.width, a.height).await
         }
@@ -492,6 +494,24 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
                 a.height,
                 |_| false,
                 wait,
+            )
+            .await
+        }
+        ScreenArg::Monitoring => {
+            let route = mlops_console::app::ScreenRoute::Monitor {
+                table: "main.ml.churn_inference".to_string(),
+            };
+            let settled = |s: &mlops_console::app::State| {
+                let m = &s.monitoring;
+                m.drift.is_settled() && m.quality.is_settled() && m.detail.is_settled()
+            };
+            mlops_console::tui::render_route_offscreen(
+                ctx,
+                route,
+                a.width,
+                a.height,
+                settled,
+                std::time::Duration::from_secs(a.wait_secs),
             )
             .await
         }

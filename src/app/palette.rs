@@ -176,7 +176,7 @@ mod tests {
             "the screens this build has, theme, help, quit"
         );
         assert!(
-            !complete("", &v).contains(&"monitoring".to_string()),
+            !complete("", &v).contains(&"features".to_string()),
             "a screen this build lacks is not offered"
         );
         assert_eq!(complete("ep chu", &v), vec!["serving churn-prod"]);

@@ -23,6 +23,7 @@ mod jobs;
 mod logs;
 mod model_detail;
 mod monitoring;
+mod monitoring_list;
 mod overview;
 mod overview_activity;
 mod overview_jobs;
@@ -93,6 +94,9 @@ pub fn render(frame: &mut Frame, state: &State) {
         ScreenRoute::Job { job_id } => jobs::runs(frame, areas.body, state, *job_id),
         ScreenRoute::JobRun { run_id } => jobs::run(frame, areas.body, state, *run_id),
         ScreenRoute::Monitor { table } => monitoring::monitor(frame, areas.body, state, table),
+        ScreenRoute::Screen(ScreenId::Monitoring) => {
+            monitoring_list::list(frame, areas.body, state)
+        }
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         ScreenRoute::Screen(other) => frame.render_widget(

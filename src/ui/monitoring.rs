@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::monitoring::charts::{self, Palette};
-use crate::app::screens::monitoring::{MonitoringState, Tab};
+use crate::app::screens::monitoring::{DriftRead, MonitoringState, Tab};
 use crate::ops::drift::{
     CountSource, DriftCell, DriftMatrix, DriftOutcome, DriftType, FeatureDrift, ModelFilter,
     Severity, SliceFilter, Statistic,
@@ -71,6 +71,7 @@ pub fn monitor(frame: &mut Frame, area: Rect, state: &State, table: &str) {
     match m.tab {
         Tab::Drift => drift(frame, body, state, m),
         Tab::Quality => quality(frame, body, state, m),
+        Tab::Monitor => super::monitoring_list::monitor_tab(frame, body, state, m),
     }
 }
 
@@ -90,9 +91,9 @@ fn header(state: &State, m: &MonitoringState, table: &str) -> Line<'static> {
         SliceFilter::Slice { key, value } => format!("slice {}={}", escaped(key), escaped(value)),
     };
     let warehouse = match m.drift.data.as_ref() {
-        Some(DriftOutcome::Matrix(x)) => Some(&x.warehouse),
-        Some(DriftOutcome::NoDriftYet { warehouse, .. }) => Some(warehouse),
-        None => None,
+        Some(DriftRead::Outcome(DriftOutcome::Matrix(x))) => Some(&x.warehouse),
+        Some(DriftRead::Outcome(DriftOutcome::NoDriftYet { warehouse, .. })) => Some(warehouse),
+        _ => None,
     };
     let mut spans = vec![
         Span::styled(escaped(table), t.style(Role::Title)),
@@ -109,7 +110,24 @@ fn header(state: &State, m: &MonitoringState, table: &str) -> Line<'static> {
 
 fn drift(frame: &mut Frame, area: Rect, state: &State, m: &MonitoringState) {
     let theme = &state.theme;
-    let Some(outcome) = m.drift.data.as_ref() else {
+    if let Some(DriftRead::NoMetricTables { status }) = m.drift.data.as_ref() {
+        let lines = vec![
+            Line::styled("metric tables not created yet", theme.style(Role::Warn)),
+            Line::styled(
+                format!(
+                    "the monitor is {}: the service creates its profile and drift tables minutes after the monitor (v shows the monitor)",
+                    escaped(status)
+                ),
+                theme.style(Role::Muted),
+            ),
+        ];
+        let block = panel(state, " Drift ", false);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    let Some(DriftRead::Outcome(outcome)) = m.drift.data.as_ref() else {
         let line = load_state_line(state, &m.drift)
             .unwrap_or_else(|| Line::styled("reading drift…", theme.style(Role::Muted)));
         let block = panel(state, " Drift ", false);

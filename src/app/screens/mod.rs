@@ -78,7 +78,7 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
         ScreenId::Serving => &serving::room::ROOM,
         ScreenId::Audit => &audit::room::ROOM,
         ScreenId::Jobs => &jobs::room::JobsRoom,
-        ScreenId::Monitoring => &monitoring::room::MonitorRoom,
+        ScreenId::Monitoring => &monitoring::list::MonitorsRoom,
         ScreenId::Features => &NotYet,
     }
 }
@@ -147,6 +147,7 @@ pub struct RoomKey {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoomChange {
     Jobs(jobs::Change),
+    Monitoring(monitoring::Change),
 }
 
 impl RoomFetch {
@@ -171,6 +172,7 @@ impl RoomChange {
     pub fn key(&self) -> RoomKey {
         match self {
             RoomChange::Jobs(_) => jobs::CHANGE,
+            RoomChange::Monitoring(_) => monitoring::CHANGE,
         }
     }
 }
@@ -189,6 +191,9 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
 pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
     match change {
         RoomChange::Jobs(c) => Payload::Room(RoomLoaded::Jobs(jobs::fetch::apply(env, c).await)),
+        RoomChange::Monitoring(c) => Payload::Room(RoomLoaded::Monitoring(
+            monitoring::fetch::apply(env, c).await,
+        )),
     }
 }
 
@@ -196,6 +201,7 @@ pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
 pub(crate) fn room_confirmed(state: &mut State, change: RoomChange, fx: &mut Vec<Effect>) {
     match change {
         RoomChange::Jobs(c) => jobs::change::confirmed(state, c, fx),
+        RoomChange::Monitoring(c) => monitoring::change::confirmed(state, c, fx),
     }
 }
 
@@ -208,7 +214,7 @@ fn on_room_loaded(
 ) -> Accepted {
     match loaded {
         RoomLoaded::Jobs(l) => jobs::on_loaded(state, req, at, l, fx),
-        RoomLoaded::Monitoring(l) => monitoring::on_loaded(state, req, at, l),
+        RoomLoaded::Monitoring(l) => monitoring::on_loaded(state, req, at, l, fx),
     }
 }
 

@@ -130,7 +130,7 @@ mod tests {
         };
         assert_eq!(
             window_ms(&w),
-            Some((1_761_955_200_000, 1_761_955_200_000 + 86_400_000))
+            Some((1_793_491_200_000, 1_793_491_200_000 + 86_400_000))
         );
         let bad = Window {
             start: "yesterday".into(),

@@ -103,7 +103,10 @@ pub async fn endpoint_tables(client: &Client) -> Result<Vec<(String, String)>, S
         .list_serving_endpoints()
         .await
         .map_err(|e| format!("serving endpoints could not be listed: {e}"))?;
-    let details: Vec<_> = futures::stream::iter(list.iter().map(|e| e.name.clone()))
+    // The names are collected first: a stream over a borrowing iterator would make this future
+    // not `Send` for every lifetime, and the console runs it in a spawned task.
+    let names: Vec<String> = list.iter().map(|e| e.name.clone()).collect();
+    let details: Vec<_> = futures::stream::iter(names)
         .map(|name| async move { client.get_serving_endpoint(&name).await.ok() })
         .buffered(READ_CONCURRENCY)
         .collect()

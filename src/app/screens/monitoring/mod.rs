@@ -5,15 +5,19 @@
 //! and its sample count, and the chosen statistic of the feature over the windows with its
 //! threshold (`s` picks the statistic). `v` switches to model quality per version.
 
+pub mod change;
 pub mod charts;
 pub mod fetch;
+pub mod list;
 mod messages;
 pub mod room;
 
 pub use messages::*;
 
 use crate::ops::drift::{DriftMatrix, DriftOutcome, DriftType, ModelFilter, Statistic};
+use crate::ops::monitors::{Discovery, MonitorDetail};
 use crate::ops::quality::QualityReport;
+use crate::ops::retrain::{RegisteredVersion, RetrainJob, RetrainRequest};
 
 use super::super::effect::{Effect, Fetch as AppFetch};
 use super::super::list::ListView;
@@ -28,17 +32,38 @@ pub enum Tab {
     #[default]
     Drift,
     Quality,
+    /// The monitor itself: kind, status, schedule, metric tables, refresh history.
+    Monitor,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringState {
+    /// Every monitor found (screen 6's list).
+    pub monitors: Remote<Discovery>,
+    /// The tables found before on this workspace, listed until discovery answers.
+    pub remembered: Vec<String>,
+    pub monitors_view: ListView,
+    /// The monitor of the table open, with its refreshes (`None`: the table has no monitor).
+    pub detail: Remote<Option<MonitorDetail>>,
+    pub refreshes_view: ListView,
+    /// The change in flight.
+    pub applying: Option<(RequestId, Change)>,
+    /// The last change's outcome, shown until the next one.
+    pub last: Option<ChangeDone>,
+    /// `T`: the request whose job is being looked up.
+    pub retrain_job: Remote<(RetrainRequest, RetrainJob)>,
+    /// A retraining run started here and followed to its end: (run, model).
+    pub retraining: Option<(i64, String)>,
+    pub retrain_end: Remote<RetrainEnded>,
+    /// The version the last retraining registered (`o` opens it).
+    pub new_version: Option<RegisteredVersion>,
     /// The monitored table open (`ScreenRoute::Monitor`).
     pub table: Option<String>,
     /// Its metric tables, when its monitor names them.
     pub metrics: MetricTables,
     pub tab: Tab,
     pub query: DriftQuery,
-    pub drift: Remote<DriftOutcome>,
+    pub drift: Remote<DriftRead>,
     /// The query the drift shown answers (a toggle re-reads; until then the old one shows).
     pub drift_query: Option<DriftQuery>,
     /// Feature row of the cursor (in the matrix's ranked order).
@@ -56,9 +81,30 @@ pub struct MonitoringState {
 impl MonitoringState {
     pub fn matrix(&self) -> Option<&DriftMatrix> {
         match self.drift.data.as_ref()? {
-            DriftOutcome::Matrix(m) => Some(m),
-            DriftOutcome::NoDriftYet { .. } => None,
+            DriftRead::Outcome(DriftOutcome::Matrix(m)) => Some(m),
+            _ => None,
         }
+    }
+
+    /// The monitor of the table open, when read.
+    pub fn monitor(&self) -> Option<&MonitorDetail> {
+        self.detail.data.as_ref()?.as_ref()
+    }
+
+    /// A refresh of the open monitor still on its way.
+    pub fn active_refresh(&self) -> Option<i64> {
+        self.monitor()?
+            .refreshes
+            .iter()
+            .find(|r| r.state.is_active())
+            .map(|r| r.refresh_id)
+    }
+
+    /// The feature and window under the cursor (for `T`).
+    pub fn cursor_cell(&self) -> Option<(String, String)> {
+        let (r, c) = self.cursor()?;
+        let m = self.matrix()?;
+        Some((m.features[r].name.clone(), m.windows[c].start.clone()))
     }
 
     /// (row, column) of the cursor within the matrix, if it has cells.
@@ -132,7 +178,7 @@ pub(crate) fn open_table(state: &mut State, table: &str, fx: &mut Vec<Effect>) {
 /// Loads what `route` shows: what is due, or everything when `force`.
 pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
     let ScreenRoute::Monitor { table } = route else {
-        return;
+        return list::load(state, force, fx);
     };
     let every = refresh_every_ms(state);
     let now = state.now_ms;
@@ -159,6 +205,19 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         state.monitoring.drift.start(req);
         state.monitoring.drift_query = Some(query);
     }
+    let detail_due = force
+        || other
+        || state
+            .monitoring
+            .detail
+            .is_due(now, follow_every(state, every));
+    if detail_due && !state.monitoring.detail.is_loading() {
+        let f = Fetch::Detail {
+            table: table.clone(),
+        };
+        let req = fetch(state, f, fx);
+        state.monitoring.detail.start(req);
+    }
     if quality_due && !state.monitoring.quality.is_loading() {
         let f = Fetch::Quality {
             table: table.clone(),
@@ -169,15 +228,52 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
     }
 }
 
+/// How often the monitor is re-read: every 2 s while one of its refreshes is on its way.
+fn follow_every(state: &State, every: Option<i64>) -> Option<i64> {
+    match state.monitoring.active_refresh() {
+        Some(_) => Some(every.map_or(FOLLOW_MS, |e| e.min(FOLLOW_MS))),
+        None => every,
+    }
+}
+
+/// How often a refresh on its way is re-read (at most).
+pub const FOLLOW_MS: i64 = 2_000;
+
 /// Re-reads the drift after the query changed (`b`, `m`), keeping the cursor's feature.
 pub(crate) fn requery(state: &mut State, fx: &mut Vec<Effect>) {
     let route = state.route().clone();
     load(state, &route, false, fx);
 }
 
-pub(crate) fn on_loaded(state: &mut State, req: RequestId, at: i64, loaded: Loaded) -> Accepted {
+pub(crate) fn on_loaded(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    loaded: Loaded,
+    fx: &mut Vec<Effect>,
+) -> Accepted {
+    let page = state.list_page_rows();
     let m = &mut state.monitoring;
     match loaded {
+        Loaded::Monitors(r) => {
+            let accepted = m.monitors.accept(req, at, r.map(|d| *d), replace);
+            let len = m.visible_monitors().len();
+            m.monitors_view.keep_visible(len, page);
+            accepted
+        }
+        Loaded::Remembered(tables) => {
+            m.remembered = tables;
+            Accepted::Ok
+        }
+        Loaded::Detail(r) => {
+            let accepted = m.detail.accept(req, at, r.map(|d| d.map(|d| *d)), replace);
+            let len = m.monitor().map_or(0, |d| d.refreshes.len());
+            m.refreshes_view.keep_visible(len, page);
+            accepted
+        }
+        Loaded::RetrainJob(r) => change::on_retrain_job(state, req, at, r),
+        Loaded::RetrainEnd(r) => change::on_retrain_end(state, req, at, r),
+        Loaded::Changed(done) => change::on_changed(state, req, *done, fx),
         Loaded::Drift(r) => {
             let before = m.cursor_feature();
             let accepted = m.drift.accept(req, at, r.map(|d| *d), replace);
@@ -226,14 +322,25 @@ pub(crate) fn on_failed(
     match key {
         DRIFT => m.drift.fail(req, at, e),
         QUALITY => m.quality.fail(req, at, e),
-        _ => Accepted::NewError(format!("internal error: {message}")),
+        MONITORS => m.monitors.fail(req, at, e),
+        DETAIL => m.detail.fail(req, at, e),
+        RETRAIN_JOB => m.retrain_job.fail(req, at, e),
+        RETRAIN_END => m.retrain_end.fail(req, at, e),
+        _ => change::on_task_failed(state, req, message),
     }
 }
 
 /// Requests in flight.
 pub(crate) fn loading(state: &State) -> usize {
     let m = &state.monitoring;
-    super::super::remote::in_flight(&[m.drift.is_loading(), m.quality.is_loading()])
+    super::super::remote::in_flight(&[
+        m.drift.is_loading(),
+        m.quality.is_loading(),
+        m.monitors.is_loading(),
+        m.detail.is_loading(),
+        m.retrain_job.is_loading(),
+        m.applying.is_some(),
+    ])
 }
 
 /// The drift type after `b`.

@@ -3,16 +3,17 @@
 
 use crate::app::action::Action;
 use crate::app::effect::Effect;
+use crate::app::form::RoomForm;
 use crate::app::keymap::Context;
 use crate::app::list::ListView;
 use crate::app::room::{Offer, Room, Verb, back_label};
 use crate::app::screen::{ScreenId, ScreenRoute};
 use crate::app::state::State;
 
-use super::{Tab, next_model, other_type, requery};
+use super::{Tab, change, next_model, other_type, requery};
 
 /// The verbs of the Monitoring screen, in the order help lists them.
-pub static VERBS: [Verb; 6] = [
+pub static VERBS: [Verb; 10] = [
     Verb {
         name: "window_earlier",
         label: "earlier",
@@ -49,10 +50,38 @@ pub static VERBS: [Verb; 6] = [
         mutating: false,
     },
     Verb {
-        name: "quality_view",
-        label: "quality/drift",
-        description: "Model quality per version / the drift heatmap",
+        name: "next_view",
+        label: "view",
+        description: "Drift heatmap, model quality per version, the monitor and its refreshes",
         keys: &["v"],
+        mutating: false,
+    },
+    Verb {
+        name: "refresh_monitor",
+        label: "refresh monitor",
+        description: "Refresh the monitor's metric tables (asks first; journaled; followed)",
+        keys: &["R"],
+        mutating: true,
+    },
+    Verb {
+        name: "cancel_refresh",
+        label: "cancel refresh",
+        description: "Cancel the monitor's refresh on its way (asks first; journaled)",
+        keys: &["X"],
+        mutating: true,
+    },
+    Verb {
+        name: "retrain",
+        label: "retrain",
+        description: "Run the model's retraining job with the drifting feature and window as its reason",
+        keys: &["T"],
+        mutating: true,
+    },
+    Verb {
+        name: "open_new_version",
+        label: "open new version",
+        description: "Open the model version the last retraining registered",
+        keys: &["o"],
         mutating: false,
     },
 ];
@@ -63,6 +92,10 @@ const DRIFT_TYPE: &Verb = &VERBS[2];
 const MODEL: &Verb = &VERBS[3];
 const STATISTIC: &Verb = &VERBS[4];
 const VIEW: &Verb = &VERBS[5];
+const REFRESH: &Verb = &VERBS[6];
+const CANCEL: &Verb = &VERBS[7];
+const RETRAIN: &Verb = &VERBS[8];
+const OPEN_VERSION: &Verb = &VERBS[9];
 
 pub(super) const CONTEXTS: &[Context] = &[
     Context::Room(ScreenId::Monitoring),
@@ -97,23 +130,82 @@ impl Room for MonitorRoom {
     fn on_action(
         &self,
         state: &mut State,
-        _: &ScreenRoute,
+        route: &ScreenRoute,
         action: Action,
         fx: &mut Vec<Effect>,
     ) -> bool {
+        let ScreenRoute::Monitor { table } = route else {
+            return false;
+        };
         let name = verb(action);
-        if name == Some(VIEW.name) {
-            let m = &mut state.monitoring;
-            m.tab = match m.tab {
-                Tab::Drift => Tab::Quality,
-                Tab::Quality => Tab::Drift,
-            };
-            state.dirty = true;
-            return true;
+        match name {
+            Some(n) if n == VIEW.name => {
+                let m = &mut state.monitoring;
+                m.tab = match m.tab {
+                    Tab::Drift => Tab::Quality,
+                    Tab::Quality => Tab::Monitor,
+                    Tab::Monitor => Tab::Drift,
+                };
+                state.dirty = true;
+                return true;
+            }
+            Some(n) if n == REFRESH.name => {
+                change::refresh(state, table.clone());
+                return true;
+            }
+            Some(n) if n == CANCEL.name => {
+                change::cancel(state, table.clone());
+                return true;
+            }
+            Some(n) if n == RETRAIN.name => {
+                change::retrain(state, table.clone());
+                return true;
+            }
+            Some(n) if n == OPEN_VERSION.name => {
+                let Some(v) = state.monitoring.new_version.clone() else {
+                    state.toast(
+                        crate::app::state::ToastLevel::Info,
+                        "no version registered by a retraining started here yet",
+                    );
+                    return true;
+                };
+                let route = ScreenRoute::ModelDetail {
+                    name: v.model.clone(),
+                    source: crate::ops::models::Source::UnityCatalog,
+                };
+                state.push_route(route.clone());
+                super::super::load(state, false, fx);
+                return true;
+            }
+            _ => {}
         }
         match state.monitoring.tab {
             Tab::Drift => drift_action(state, action, name, fx),
             Tab::Quality => quality_action(state, action, name),
+            Tab::Monitor => {
+                let len = state.monitoring.monitor().map_or(0, |d| d.refreshes.len());
+                let page = state.list_page_rows();
+                let moved = state.monitoring.refreshes_view.navigate(action, len, page);
+                state.dirty |= moved;
+                moved
+            }
+        }
+    }
+    fn form_submitted(
+        &self,
+        state: &mut State,
+        route: &ScreenRoute,
+        form: RoomForm,
+        fx: &mut Vec<Effect>,
+    ) {
+        match route {
+            ScreenRoute::Monitor { table } if form.title == change::RETRAIN_FORM => {
+                change::retrain_submitted(state, table.clone(), form, fx)
+            }
+            _ => state.toast(
+                crate::app::state::ToastLevel::Error,
+                format!("{}: nothing was sent", form.title),
+            ),
         }
     }
     fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
@@ -125,13 +217,26 @@ impl Room for MonitorRoom {
                 (Verb(DRIFT_TYPE), None),
                 (Verb(MODEL), None),
                 (Verb(STATISTIC), None),
+                (Verb(RETRAIN), None),
                 (Verb(VIEW), Some("quality")),
             ],
             Tab::Quality => vec![
                 (Verb(STATISTIC), Some("metric")),
-                (Verb(VIEW), Some("drift")),
+                (Verb(RETRAIN), None),
+                (Verb(VIEW), Some("monitor")),
             ],
+            Tab::Monitor => {
+                let mut v = vec![(Verb(REFRESH), None)];
+                if state.monitoring.active_refresh().is_some() {
+                    v.push((Verb(CANCEL), None));
+                }
+                v.extend([(Verb(RETRAIN), None), (Verb(VIEW), Some("drift"))]);
+                v
+            }
         };
+        if state.monitoring.new_version.is_some() {
+            out.insert(0, (Verb(OPEN_VERSION), None));
+        }
         out.extend([
             (Refresh, None),
             (Back, back_label(state)),
