@@ -85,11 +85,11 @@ fn number_keys_and_esc_back_stack() {
 #[test]
 fn unimplemented_screens_say_coming_instead_of_doing_nothing() {
     let mut d = Driver::new(session());
-    d.char('6');
+    d.char('7');
     assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Overview));
     let toast = d.state.toasts.last().expect("a toast");
     assert!(
-        toast.text.contains("Monitoring is not in this version yet"),
+        toast.text.contains("Features is not in this version yet"),
         "{toast:?}"
     );
     assert!(d.effects.is_empty());
@@ -425,7 +425,7 @@ fn a_panicked_task_becomes_an_error_toast() {
 #[test]
 fn toasts_expire_with_the_clock() {
     let mut d = Driver::new(session());
-    d.char('6');
+    d.char('7');
     assert_eq!(d.state.toasts.len(), 1);
     d.send(Msg::Tick {
         now_ms: NOW + 60_000,

@@ -29,6 +29,9 @@ pub enum Effect {
     LoadTheme { name: String },
     /// Put text on the clipboard via OSC 52.
     CopyToClipboard { text: String },
+    /// Abort the running fetch of a resource (its answer is no longer wanted: the route that
+    /// asked was left). Dropping a SQL statement's read cancels the statement on the warehouse.
+    AbortFetch { key: super::msg::ResourceKey },
     /// Write the chart as `<data_dir>/charts/<stem>.png` and `.svg`; answers
     /// `Msg::ChartExported`.
     /// `jobs/run-now` (a change to the workspace, only ever after a confirm dialog); answers

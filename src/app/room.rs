@@ -76,6 +76,17 @@ pub trait Room: Sync {
     /// Enter kept the filter.
     fn filter_submitted(&self, _state: &mut State, _fx: &mut Vec<Effect>) {}
 
+    /// The route was left for `to` (another route, or another object of the same kind): the
+    /// room may abort reads whose answers are no longer wanted.
+    fn on_leave(
+        &self,
+        _state: &mut State,
+        _left: &ScreenRoute,
+        _to: &ScreenRoute,
+        _fx: &mut Vec<Effect>,
+    ) {
+    }
+
     /// The hint bar while the list's filter is typed.
     fn filter_offers(&self, _state: &State) -> Vec<Offer> {
         vec![

@@ -140,6 +140,11 @@ impl Runtime {
             } => self.test_query(req, endpoint, source),
             Effect::LoadTheme { name } => self.load_theme(name),
             Effect::CopyToClipboard { .. } => {}
+            Effect::AbortFetch { key } => {
+                if let Some(task) = self.tasks.remove(&TaskSlot::Resource(key)) {
+                    task.abort();
+                }
+            }
             Effect::RunJob {
                 req,
                 job_id,

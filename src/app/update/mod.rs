@@ -21,6 +21,16 @@ use super::state::{State, ToastLevel};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
+    let before = state.route().clone();
+    handle(state, msg, &mut fx);
+    if *state.route() != before {
+        let to = state.route().clone();
+        screens::room(&before).on_leave(state, &before, &to, &mut fx);
+    }
+    fx
+}
+
+fn handle(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
         Msg::Start { now_ms } => {
             state.now_ms = now_ms;
@@ -29,26 +39,26 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 let text = summarize_warnings(&warnings);
                 state.toast(ToastLevel::Error, text);
             }
-            screens::load(state, false, &mut fx);
+            screens::load(state, false, fx);
             state.dirty = true;
         }
-        Msg::Tick { now_ms } => tick::on_tick(state, now_ms, &mut fx),
-        Msg::Key(key) => keys::on_key(state, key, &mut fx),
+        Msg::Tick { now_ms } => tick::on_tick(state, now_ms, fx),
+        Msg::Key(key) => keys::on_key(state, key, fx),
         Msg::Resize { width, height } => {
             state.size = (width, height);
             super::screens::serving::refresh_live(state);
             state.dirty = true;
         }
-        Msg::Action(action) => actions::perform(state, action, &mut fx),
+        Msg::Action(action) => actions::perform(state, action, fx),
         Msg::Open(route) => {
             state.push_route(route);
-            super::screens::load(state, false, &mut fx);
+            super::screens::load(state, false, fx);
         }
         Msg::Loaded {
             req,
             at_ms,
             payload,
-        } => screens::on_loaded(state, req, at_ms, payload, &mut fx),
+        } => screens::on_loaded(state, req, at_ms, payload, fx),
         Msg::TaskFailed {
             key,
             req,
@@ -70,7 +80,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => state.toast(ToastLevel::Error, format!("chart export failed: {e}")),
         },
-        Msg::Canary(news) => screens::canary::on_news(state, *news, &mut fx),
+        Msg::Canary(news) => screens::canary::on_news(state, *news, fx),
         Msg::ThemeLoaded { theme, warnings } => {
             let name = theme.name().to_string();
             state.theme = *theme;
@@ -82,7 +92,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
         }
     }
-    fx
 }
 
 /// One toast line for a list of config warnings.

@@ -191,6 +191,30 @@ impl Room for MonitorRoom {
             }
         }
     }
+    /// Leaving the table (for anything but the same table) aborts its SQL reads: dropping a
+    /// read cancels its statement on the warehouse.
+    fn on_leave(
+        &self,
+        state: &mut State,
+        left: &ScreenRoute,
+        to: &ScreenRoute,
+        fx: &mut Vec<Effect>,
+    ) {
+        if left == to {
+            return;
+        }
+        let m = &mut state.monitoring;
+        for (key, pending) in [
+            (super::DRIFT, &mut m.drift.pending),
+            (super::QUALITY, &mut m.quality.pending),
+        ] {
+            if pending.take().is_some() {
+                fx.push(Effect::AbortFetch {
+                    key: crate::app::msg::ResourceKey::Room(key),
+                });
+            }
+        }
+    }
     fn form_submitted(
         &self,
         state: &mut State,
