@@ -13,7 +13,7 @@ use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::monitoring::{DriftRead, Tab};
 use mlops_console::app::{AppContext, Msg, ScreenRoute};
-use mlops_console::ops::drift::{DriftOutcome, DriftType, ModelFilter, Severity};
+use mlops_console::ops::drift::{DriftOutcome, DriftType, ModelFilter, Severity, SliceFilter};
 use mlops_console::ops::journal::{Journal, Outcome};
 use mlops_console::sim::{self, SimHandle, SimOptions};
 use support::{Driver, session};
@@ -149,6 +149,34 @@ async fn the_drift_heatmap_ranks_the_drifting_feature_first_and_the_keys_requery
     pump(&mut d, &mut rt, &mut rx, settled).await;
     let x = d.state.monitoring.matrix().expect("drift of one version");
     assert_eq!(x.model, ModelFilter::Version(versions[0].clone()));
+
+    // S: one slice of the table (the demo's monitor slices by a column).
+    d.char('m');
+    while d.state.monitoring.query.model != ModelFilter::All {
+        d.char('m');
+    }
+    pump(&mut d, &mut rt, &mut rx, settled).await;
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.monitoring.slices.is_settled()
+    })
+    .await;
+    let slices = d.state.monitoring.slices.data.clone().expect("slices read");
+    assert!(!slices.is_empty(), "the demo's drift table has slices");
+    d.char('S');
+    pump(&mut d, &mut rt, &mut rx, settled).await;
+    let x = d.state.monitoring.matrix().expect("drift of one slice");
+    assert_eq!(
+        x.slice,
+        SliceFilter::Slice {
+            key: slices[0].0.clone(),
+            value: slices[0].1.clone()
+        }
+    );
+    let text = d.screen_text(160, 40);
+    assert!(
+        text.contains(&format!("slice {}={}", slices[0].0, slices[0].1)),
+        "{text}"
+    );
 
     // v: model quality per version.
     d.char('v');

@@ -11,6 +11,7 @@
 
 mod matrix;
 pub mod severity;
+pub mod slices;
 mod statement;
 
 use serde::Serialize;

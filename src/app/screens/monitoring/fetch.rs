@@ -31,6 +31,7 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
         Fetch::Quality { table, metrics } => {
             Loaded::Quality(quality(env, &table, &metrics).await.map(Box::new))
         }
+        Fetch::Slices { table, metrics } => Loaded::Slices(slices(env, &table, &metrics).await),
         Fetch::Monitors => {
             let memory = memory(env);
             let d = discover(&env.client, &settings(env), Some(&memory)).await;
@@ -278,6 +279,29 @@ async fn drift(
     .await
     .map(DriftRead::Outcome)
     .map_err(failed)
+}
+
+async fn slices(
+    env: &Env,
+    table: &str,
+    metrics: &MetricTables,
+) -> Result<Vec<(String, String)>, LoadError> {
+    let metrics = match monitor_tables(env, table, metrics).await {
+        Ok(m) => m,
+        Err(_) => return Ok(Vec::new()),
+    };
+    let drift = match &metrics.drift {
+        Some(t) => TableName::parse(t).map_err(failed)?,
+        None => {
+            DriftRequest::for_monitored(TableName::parse(table).map_err(failed)?)
+                .map_err(failed)?
+                .table
+        }
+    };
+    let wh = warehouse(env).await?;
+    crate::ops::drift::slices::load_slices(&env.client, &wh.id, &drift, &mut Waiter::real())
+        .await
+        .map_err(failed)
 }
 
 async fn quality(

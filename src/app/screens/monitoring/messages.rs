@@ -19,6 +19,10 @@ pub const QUALITY: RoomKey = RoomKey {
     screen: ScreenId::Monitoring,
     what: "model quality",
 };
+pub const SLICES: RoomKey = RoomKey {
+    screen: ScreenId::Monitoring,
+    what: "slices",
+};
 pub const MONITORS: RoomKey = RoomKey {
     screen: ScreenId::Monitoring,
     what: "monitors",
@@ -65,6 +69,11 @@ pub enum Fetch {
         table: String,
         metrics: MetricTables,
     },
+    /// The slices of the table's drift metrics (for choosing one).
+    Slices {
+        table: String,
+        metrics: MetricTables,
+    },
     /// Every monitor found (config, endpoints' inference tables, metric-table siblings).
     Monitors,
     /// The tables found on this workspace before (shown while discovery runs).
@@ -90,6 +99,7 @@ impl Fetch {
         match self {
             Fetch::Drift { .. } => DRIFT,
             Fetch::Quality { .. } => QUALITY,
+            Fetch::Slices { .. } => SLICES,
             Fetch::Monitors => MONITORS,
             Fetch::Remembered => REMEMBERED,
             Fetch::Detail { .. } => DETAIL,
@@ -105,6 +115,7 @@ impl Fetch {
 pub enum Loaded {
     Drift(Result<Box<DriftRead>, LoadError>),
     Quality(Result<Box<QualityReport>, LoadError>),
+    Slices(Result<Vec<(String, String)>, LoadError>),
     Monitors(Result<Box<Discovery>, LoadError>),
     Remembered(Vec<String>),
     /// `None`: the table has no monitor.
@@ -173,6 +184,7 @@ impl Loaded {
         match self {
             Loaded::Drift(_) => DRIFT,
             Loaded::Quality(_) => QUALITY,
+            Loaded::Slices(_) => SLICES,
             Loaded::Monitors(_) => MONITORS,
             Loaded::Remembered(_) => REMEMBERED,
             Loaded::Detail(_) => DETAIL,

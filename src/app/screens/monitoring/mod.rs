@@ -14,7 +14,9 @@ pub mod room;
 
 pub use messages::*;
 
-use crate::ops::drift::{DriftMatrix, DriftOutcome, DriftType, ModelFilter, Statistic};
+use crate::ops::drift::{
+    DriftMatrix, DriftOutcome, DriftType, ModelFilter, SliceFilter, Statistic,
+};
 use crate::ops::monitors::{Discovery, MonitorDetail};
 use crate::ops::quality::QualityReport;
 use crate::ops::retrain::{RegisteredVersion, RetrainJob, RetrainRequest};
@@ -73,6 +75,8 @@ pub struct MonitoringState {
     /// The statistic charted; `None`: the one that decided the cell under the cursor.
     pub statistic: Option<Statistic>,
     pub quality: Remote<QualityReport>,
+    /// The slices of the drift table (`S` steps through them).
+    pub slices: Remote<Vec<(String, String)>>,
     /// The quality metric charted (index into the report's metrics).
     pub metric: usize,
     pub versions_view: ListView,
@@ -218,6 +222,14 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         let req = fetch(state, f, fx);
         state.monitoring.detail.start(req);
     }
+    if quality_due && !state.monitoring.slices.is_loading() {
+        let f = Fetch::Slices {
+            table: table.clone(),
+            metrics: state.monitoring.metrics.clone(),
+        };
+        let req = fetch(state, f, fx);
+        state.monitoring.slices.start(req);
+    }
     if quality_due && !state.monitoring.quality.is_loading() {
         let f = Fetch::Quality {
             table: table.clone(),
@@ -255,6 +267,7 @@ pub(crate) fn on_loaded(
     let page = state.list_page_rows();
     let m = &mut state.monitoring;
     match loaded {
+        Loaded::Slices(r) => m.slices.accept(req, at, r, replace),
         Loaded::Monitors(r) => {
             let accepted = m.monitors.accept(req, at, r.map(|d| *d), replace);
             let len = m.visible_monitors().len();
@@ -322,6 +335,7 @@ pub(crate) fn on_failed(
     match key {
         DRIFT => m.drift.fail(req, at, e),
         QUALITY => m.quality.fail(req, at, e),
+        SLICES => m.slices.fail(req, at, e),
         MONITORS => m.monitors.fail(req, at, e),
         DETAIL => m.detail.fail(req, at, e),
         RETRAIN_JOB => m.retrain_job.fail(req, at, e),
@@ -349,6 +363,21 @@ pub(crate) fn other_type(t: DriftType) -> DriftType {
         DriftType::Consecutive => DriftType::Baseline,
         DriftType::Baseline => DriftType::Consecutive,
     }
+}
+
+/// The slice after `S`: the whole table, then each slice in turn.
+pub(crate) fn next_slice(current: &SliceFilter, slices: &[(String, String)]) -> SliceFilter {
+    let next = match current {
+        SliceFilter::Total => slices.first(),
+        SliceFilter::Slice { key, value } => slices
+            .iter()
+            .position(|(k, v)| k == key && v == value)
+            .and_then(|i| slices.get(i + 1)),
+    };
+    next.map_or(SliceFilter::Total, |(k, v)| SliceFilter::Slice {
+        key: k.clone(),
+        value: v.clone(),
+    })
 }
 
 /// The model filter after `m`: all versions, then each version in turn.
@@ -381,6 +410,26 @@ mod tests {
             next_model(&ModelFilter::Version("9".into()), &v),
             ModelFilter::All
         );
+    }
+
+    #[test]
+    fn slices_cycle_and_come_back_to_the_whole_table() {
+        let s = vec![
+            ("contract_type".to_string(), "monthly".to_string()),
+            ("contract_type".to_string(), "yearly".to_string()),
+        ];
+        let a = next_slice(&SliceFilter::Total, &s);
+        assert_eq!(
+            a,
+            SliceFilter::Slice {
+                key: "contract_type".into(),
+                value: "monthly".into()
+            }
+        );
+        let b = next_slice(&a, &s);
+        assert!(matches!(&b, SliceFilter::Slice { value, .. } if value == "yearly"));
+        assert_eq!(next_slice(&b, &s), SliceFilter::Total);
+        assert_eq!(next_slice(&SliceFilter::Total, &[]), SliceFilter::Total);
     }
 
     #[test]

@@ -10,10 +10,10 @@ use crate::app::room::{Offer, Room, Verb, back_label};
 use crate::app::screen::{ScreenId, ScreenRoute};
 use crate::app::state::State;
 
-use super::{Tab, change, next_model, other_type, requery};
+use super::{Tab, change, next_model, next_slice, other_type, requery};
 
 /// The verbs of the Monitoring screen, in the order help lists them.
-pub static VERBS: [Verb; 10] = [
+pub static VERBS: [Verb; 11] = [
     Verb {
         name: "window_earlier",
         label: "earlier",
@@ -78,6 +78,13 @@ pub static VERBS: [Verb; 10] = [
         mutating: true,
     },
     Verb {
+        name: "slice",
+        label: "slice",
+        description: "Drift of the whole table, then of each slice (slice_key = slice_value)",
+        keys: &["S"],
+        mutating: false,
+    },
+    Verb {
         name: "open_new_version",
         label: "open new version",
         description: "Open the model version the last retraining registered",
@@ -95,7 +102,8 @@ const VIEW: &Verb = &VERBS[5];
 const REFRESH: &Verb = &VERBS[6];
 const CANCEL: &Verb = &VERBS[7];
 const RETRAIN: &Verb = &VERBS[8];
-const OPEN_VERSION: &Verb = &VERBS[9];
+const SLICE: &Verb = &VERBS[9];
+const OPEN_VERSION: &Verb = &VERBS[10];
 
 pub(super) const CONTEXTS: &[Context] = &[
     Context::Room(ScreenId::Monitoring),
@@ -240,6 +248,7 @@ impl Room for MonitorRoom {
                 (Verb(LATER), None),
                 (Verb(DRIFT_TYPE), None),
                 (Verb(MODEL), None),
+                (Verb(SLICE), None),
                 (Verb(STATISTIC), None),
                 (Verb(RETRAIN), None),
                 (Verb(VIEW), Some("quality")),
@@ -288,7 +297,9 @@ fn drift_action(
     let Some((row, column)) = m.cursor() else {
         // Nothing to move over; the query keys still apply.
         return match name {
-            Some(n) if n == DRIFT_TYPE.name || n == MODEL.name => query_key(state, n, fx),
+            Some(n) if n == DRIFT_TYPE.name || n == MODEL.name || n == SLICE.name => {
+                query_key(state, n, fx)
+            }
             _ => false,
         };
     };
@@ -316,7 +327,7 @@ fn drift_action(
                 .map_or(0, |i| (i + 1) % all.len().max(1));
             m.statistic = all.get(next).copied();
         }
-        (_, Some(n)) if n == DRIFT_TYPE.name || n == MODEL.name => {
+        (_, Some(n)) if n == DRIFT_TYPE.name || n == MODEL.name || n == SLICE.name => {
             return query_key(state, n, fx);
         }
         _ => return false,
@@ -330,6 +341,22 @@ fn query_key(state: &mut State, name: &str, fx: &mut Vec<Effect>) -> bool {
     let m = &mut state.monitoring;
     if name == DRIFT_TYPE.name {
         m.query.drift_type = other_type(m.query.drift_type);
+    } else if name == SLICE.name {
+        let Some(slices) = m.slices.data.clone() else {
+            state.toast(
+                crate::app::state::ToastLevel::Info,
+                "the table's slices have not been read yet",
+            );
+            return true;
+        };
+        if slices.is_empty() {
+            state.toast(
+                crate::app::state::ToastLevel::Info,
+                "the monitor has no slices (slicing_exprs): only the whole table",
+            );
+            return true;
+        }
+        m.query.slice = next_slice(&m.query.slice, &slices);
     } else {
         let versions = m.versions();
         if versions.is_empty() && m.quality.data.is_none() {
