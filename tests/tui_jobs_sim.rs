@@ -6,65 +6,15 @@
 
 mod support;
 
-use std::time::Duration;
-
 use crossterm::event::KeyCode;
-use tokio::sync::mpsc::UnboundedReceiver;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::jobs::Change;
-use mlops_console::app::{AppContext, Msg, Overlay, ScreenRoute};
+use mlops_console::app::{Overlay, ScreenRoute};
 use mlops_console::ops::journal::{Journal, Outcome};
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+use mlops_console::sim::{self, SimClock, SimOptions};
+use support::sim_runtime::{pump, sim_context};
 use support::{Driver, session};
-
-fn context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
-    let mut o = ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    );
-    o.retry_budget = Duration::from_secs(20);
-    AppContext {
-        client: Client::new(o).expect("client"),
-        profile: "sim".into(),
-        host: sim.base_url.clone(),
-        readonly: false,
-        production: false,
-        theme: "dark".into(),
-        refresh_secs: 0,
-        traffic_step: 5,
-        ascii: false,
-        config_dir: dir.to_path_buf(),
-        data_dir: dir.to_path_buf(),
-        training_jobs: Default::default(),
-        approvals: Default::default(),
-        monitoring: Default::default(),
-    }
-}
-
-/// Executes the last effects, then feeds answers to `update` (executing what they ask for)
-/// until `done` holds; fails after 60 s without it.
-async fn pump(
-    d: &mut Driver,
-    rt: &mut Runtime,
-    rx: &mut UnboundedReceiver<Msg>,
-    done: impl Fn(&Driver) -> bool,
-) {
-    for e in std::mem::take(&mut d.effects) {
-        rt.execute(e);
-    }
-    while !done(d) {
-        let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer within 60 s")
-            .expect("the runtime is alive");
-        d.send(msg);
-        for e in std::mem::take(&mut d.effects) {
-            rt.execute(e);
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_now_then_cancel_through_the_runtime_and_the_journal() {
@@ -75,7 +25,7 @@ async fn run_now_then_cancel_through_the_runtime_and_the_journal() {
     .await
     .expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
+    let ctx = sim_context(&sim, dir.path());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());
@@ -179,7 +129,7 @@ async fn repair_of_the_failed_run_through_the_runtime_and_the_journal() {
     .await
     .expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
+    let ctx = sim_context(&sim, dir.path());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());

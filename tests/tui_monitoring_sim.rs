@@ -4,65 +4,18 @@
 
 mod support;
 
-use std::time::Duration;
-
 use crossterm::event::KeyCode;
-use tokio::sync::mpsc::UnboundedReceiver;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
+use mlops_console::app::ScreenRoute;
 use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::monitoring::{DriftRead, Tab};
-use mlops_console::app::{AppContext, Msg, ScreenRoute};
 use mlops_console::ops::drift::{DriftOutcome, DriftType, ModelFilter, Severity, SliceFilter};
 use mlops_console::ops::journal::{Journal, Outcome};
-use mlops_console::sim::{self, SimHandle, SimOptions};
+use mlops_console::sim::{self, SimOptions};
+use support::sim_runtime::{pump, sim_context};
 use support::{Driver, session};
 
 const TABLE: &str = "main.ml.churn_inference";
-
-fn context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
-    let o = ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    );
-    AppContext {
-        client: Client::new(o).expect("client"),
-        profile: "sim".into(),
-        host: sim.base_url.clone(),
-        readonly: false,
-        production: false,
-        theme: "dark".into(),
-        refresh_secs: 0,
-        traffic_step: 5,
-        ascii: false,
-        config_dir: dir.to_path_buf(),
-        data_dir: dir.to_path_buf(),
-        training_jobs: Default::default(),
-        approvals: Default::default(),
-        monitoring: Default::default(),
-    }
-}
-
-async fn pump(
-    d: &mut Driver,
-    rt: &mut Runtime,
-    rx: &mut UnboundedReceiver<Msg>,
-    done: impl Fn(&Driver) -> bool,
-) {
-    for e in std::mem::take(&mut d.effects) {
-        rt.execute(e);
-    }
-    while !done(d) {
-        let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer within 60 s")
-            .expect("the runtime is alive");
-        d.send(msg);
-        for e in std::mem::take(&mut d.effects) {
-            rt.execute(e);
-        }
-    }
-}
 
 fn settled(d: &Driver) -> bool {
     let m = &d.state.monitoring;
@@ -75,7 +28,7 @@ async fn the_drift_heatmap_ranks_the_drifting_feature_first_and_the_keys_requery
         .await
         .expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
+    let ctx = sim_context(&sim, dir.path());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());
@@ -192,7 +145,7 @@ async fn the_monitors_list_refresh_and_retrain_from_a_drifting_feature() {
         .await
         .expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
+    let ctx = sim_context(&sim, dir.path());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());

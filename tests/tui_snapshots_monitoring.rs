@@ -7,34 +7,17 @@ mod support;
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use tokio::sync::mpsc::UnboundedReceiver;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
 use mlops_console::app::runtime::Runtime;
-use mlops_console::app::{AppContext, Msg};
 use mlops_console::sim::{self, SimClock, SimOptions};
+use support::sim_runtime::{pump, sim_context};
 use support::{Driver, session};
 
 const START_MS: i64 = 1_767_225_600_000;
 
-async fn pump(d: &mut Driver, rt: &mut Runtime, rx: &mut UnboundedReceiver<Msg>) {
-    let settled = |d: &Driver| {
-        let m = &d.state.monitoring;
-        m.drift.is_settled() && m.quality.is_settled()
-    };
-    for e in std::mem::take(&mut d.effects) {
-        rt.execute(e);
-    }
-    while !settled(d) {
-        let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer within 60 s")
-            .expect("the runtime is alive");
-        d.send(msg);
-        for e in std::mem::take(&mut d.effects) {
-            rt.execute(e);
-        }
-    }
+fn settled(d: &Driver) -> bool {
+    let m = &d.state.monitoring;
+    m.drift.is_settled() && m.quality.is_settled()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -54,33 +37,14 @@ async fn monitoring_snapshots() {
         }
     });
     let dir = tempfile::tempdir().unwrap();
-    let ctx = AppContext {
-        client: Client::new(ClientOptions::new(
-            sim.base_url.clone(),
-            Credentials::Pat(Secret::new(sim.token.clone())),
-        ))
-        .expect("client"),
-        profile: "sim".into(),
-        host: sim.base_url.clone(),
-        readonly: false,
-        production: false,
-        theme: "dark".into(),
-        refresh_secs: 0,
-        traffic_step: 5,
-        ascii: false,
-        config_dir: dir.path().to_path_buf(),
-        data_dir: dir.path().to_path_buf(),
-        training_jobs: Default::default(),
-        approvals: Default::default(),
-        monitoring: Default::default(),
-    };
+    let ctx = sim_context(&sim, dir.path());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());
     d.char(':');
     d.type_text("mon main.ml.churn_inference");
     d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx).await;
+    pump(&mut d, &mut rt, &mut rx, settled).await;
     insta::assert_snapshot!("monitoring_heatmap", d.screen_text(120, 40));
 
     // Two features down, five windows back, the next statistic charted.

@@ -7,6 +7,7 @@ pub mod logs;
 pub mod registry;
 pub mod runs;
 pub mod serving;
+pub mod sim_runtime;
 #[allow(unused_imports)]
 pub use canary::*;
 #[allow(unused_imports)]
