@@ -3,8 +3,10 @@
 //! a quarter of an hour of background traffic and judgements runs in well under a second.
 //!
 //! * The seeded challenger (v5) is healthy: the plan walks 5 → 25 → 50 → 100% and promotes it.
-//! * The version `churn-retrain` registers (v6) degrades above 20% of the traffic: the plan adds
-//!   it at 0%, passes 5%, fails its guard at 25% and returns all traffic to stable on its own.
+//! * A version `churn-retrain` registers with an oversized grid (800 trees of depth 8: a heavy
+//!   model, see `sim::serving::build`) degrades above 20% of the traffic: the plan adds it at 0%,
+//!   passes 5%, fails its guard at 25% and returns all traffic to stable on its own.
+//! * One it registers with its default parameters is healthy: the plan takes it to 80%.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -156,12 +158,18 @@ async fn the_healthy_challenger_is_promoted_step_by_step() {
 }
 
 #[tokio::test]
-async fn a_degrading_retrained_version_fails_at_25_percent_and_rolls_back_alone() {
+async fn a_heavy_retrained_version_fails_at_25_percent_and_rolls_back_alone() {
     let sim = sim().await;
     let c = client(&sim);
-    // Retrain: the job registers main.ml.churn_model v6 about 20 s later.
+    // Retrain with an oversized grid: the job registers main.ml.churn_model v6 about 20 s later,
+    // its MLflow run logging 800 trees of depth 8.
+    let heavy = [("n_estimators", "800"), ("max_depth", "8")];
     c.run_now(&RunNowRequest {
         job_id: RETRAIN,
+        job_parameters: heavy
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         ..Default::default()
     })
     .await
@@ -227,6 +235,55 @@ async fn a_degrading_retrained_version_fails_at_25_percent_and_rolls_back_alone(
             .unwrap()
             .1
             .contains("all traffic back on churn_model-4")
+    );
+}
+
+#[tokio::test]
+async fn a_retrain_with_default_parameters_stays_healthy_far_past_20_percent() {
+    let sim = sim().await;
+    let c = client(&sim);
+    // The job's own parameters (350 trees of depth 6): a normal model, whatever its number.
+    c.run_now(&RunNowRequest {
+        job_id: RETRAIN,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    sim.clock.advance(Duration::from_secs(30));
+    let v6 = c.get_uc_model_version("main.ml.churn_model", 6).await;
+    assert!(v6.is_ok(), "v6 registered: {v6:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    // Far past the 20% a heavy version saturates at, while the stable entity still takes
+    // traffic to be judged against (churn_model-5 keeps its 10%; the full loop, with the
+    // challenger retired first, is `headless_retrain_loop.rs`).
+    let guards = GUARDS.replace("[5, 25, 50, 100]", "[5, 25, 50, 80]");
+    let plan = CanaryPlan::parse(&format!(
+        "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary_model = \
+         \"main.ml.churn_model\"\ncanary_version = \"6\"\n{guards}"
+    ))
+    .unwrap();
+    let alerts = Arc::new(Mutex::new(Vec::new()));
+    let state = CanaryState::new(plan, sim.clock.now_ms());
+    let mut r = runner(&sim, &c, dir.path(), alerts.clone());
+    r.until = RunUntil::Finished;
+    let done = r.run(state).await.unwrap();
+
+    assert_eq!(
+        done.phase,
+        Phase::Completed,
+        "{}\n{:#?}",
+        done.describe(),
+        done.history
+    );
+    let split = Split::of_endpoint(&c.get_serving_endpoint("churn-prod").await.unwrap());
+    assert_eq!(split.percent("churn_model-6"), 80);
+    assert_eq!(split.percent("churn_model-4"), 10);
+    assert_eq!(split.percent("churn_model-5"), 10);
+    assert!(
+        done.judgements >= 12,
+        "judged on traffic: {}",
+        done.judgements
     );
 }
 

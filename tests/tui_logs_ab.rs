@@ -238,3 +238,98 @@ fn w_cycles_the_ab_window() {
     d.char('w');
     assert_eq!(d.state.ab.window_ms(), 60_000);
 }
+
+/// churn-prod logging into `main.ml.churn_prod_payload` through the AI Gateway.
+fn logging_endpoint() -> mlops_console::api::models::serving::ServingEndpoint {
+    let mut v = serde_json::to_value(churn_prod(90, false)).unwrap();
+    v["ai_gateway"] = serde_json::json!({"inference_table_config": {
+        "catalog_name": "main", "schema_name": "ml", "table_name_prefix": "churn_prod",
+        "enabled": true
+    }});
+    serde_json::from_value(v).unwrap()
+}
+
+#[test]
+fn the_ab_quality_row_reads_the_inference_tables_monitor_and_shows_each_versions_latest_value() {
+    use mlops_console::app::Payload;
+    use mlops_console::app::screens::RoomLoaded;
+    use mlops_console::app::screens::ab::quality::{
+        AbQuality, Fetch as QualityFetch, Loaded, QUALITY,
+    };
+
+    let mut d = Driver::new(session());
+    d.open_endpoint(logging_endpoint(), 3);
+    d.char('A');
+    let req = d.req(ResourceKey::Room(QUALITY));
+    let want = QualityFetch {
+        endpoint: CHURN_PROD.into(),
+        table: Some("main.ml.churn_prod_payload".into()),
+        a_version: "4".into(),
+        b_version: "5".into(),
+    };
+    assert!(
+        d.effects.iter().any(|e| matches!(e,
+            mlops_console::app::Effect::Fetch { fetch: Fetch::Room(mlops_console::app::screens::RoomFetch::Ab(f)), .. } if *f == want)),
+        "{:?}",
+        d.effects
+    );
+    let screen = format!("{}", d.render(100, 30).backend());
+    assert!(
+        screen.contains("reading the endpoint's monitor"),
+        "{screen}"
+    );
+
+    // Read once: the next tick does not ask again.
+    tick(&mut d, 2_000);
+    assert!(d.try_req(ResourceKey::Room(QUALITY)).is_none());
+
+    d.answer(
+        req,
+        Payload::Room(RoomLoaded::Ab(Loaded {
+            fetch: want.clone(),
+            result: Ok(AbQuality::Values {
+                metric: "accuracy_score".into(),
+                table: "main.ml.churn_prod_payload_profile_metrics".into(),
+                a: Some(0.7412),
+                b: None,
+            }),
+        })),
+    );
+    let screen = format!("{}", d.render(100, 30).backend());
+    assert!(screen.contains("accuracy (latest window)"), "{screen}");
+    assert!(screen.contains("0.741"), "{screen}");
+    assert!(screen.contains("no labeled window"), "{screen}");
+
+    // A late answer for another pair is not shown as this one's.
+    let mut other = want.clone();
+    other.b_version = "6".into();
+    d.answer(
+        req,
+        Payload::Room(RoomLoaded::Ab(Loaded {
+            fetch: other,
+            result: Ok(AbQuality::Unavailable("stale".into())),
+        })),
+    );
+    assert!(matches!(
+        d.state.ab.quality.data,
+        Some(AbQuality::Values { .. })
+    ));
+}
+
+#[test]
+fn an_endpoint_without_an_inference_table_says_so_in_the_quality_row() {
+    let mut d = endpoint(90);
+    d.char('A');
+    assert!(
+        d.try_req(ResourceKey::Room(
+            mlops_console::app::screens::ab::quality::QUALITY
+        ))
+        .is_none(),
+        "nothing to read"
+    );
+    let screen = format!("{}", d.render(100, 30).backend());
+    assert!(
+        screen.contains("quality  no inference table on churn-prod"),
+        "{screen}"
+    );
+}

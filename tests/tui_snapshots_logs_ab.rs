@@ -112,3 +112,40 @@ fn no_panic_at_any_size() {
         }
     }
 }
+
+#[test]
+fn ab_view_with_a_quality_row() {
+    use mlops_console::app::screens::RoomLoaded;
+    use mlops_console::app::screens::ab::quality::{AbQuality, Loaded, QUALITY};
+    use mlops_console::app::{Payload, ResourceKey};
+
+    // churn-prod logging into an inference table through the AI Gateway.
+    let mut v = serde_json::to_value(churn_prod(90, false)).unwrap();
+    v["ai_gateway"] = serde_json::json!({"inference_table_config": {
+        "catalog_name": "main", "schema_name": "ml", "table_name_prefix": "churn_prod",
+        "enabled": true
+    }});
+    let mut d = Driver::new(session());
+    d.open_endpoint(serde_json::from_value(v).unwrap(), 31);
+    d.char('A');
+    let req = d.req(ResourceKey::Room(QUALITY));
+    let fetch = d
+        .state
+        .ab
+        .quality_of
+        .clone()
+        .expect("the row was asked for");
+    d.answer(
+        req,
+        Payload::Room(RoomLoaded::Ab(Loaded {
+            fetch,
+            result: Ok(AbQuality::Values {
+                metric: "accuracy_score".into(),
+                table: "main.ml.churn_prod_payload_profile_metrics".into(),
+                a: Some(0.7412),
+                b: Some(0.8123),
+            }),
+        })),
+    );
+    insta::assert_snapshot!("ab_quality_120x36", d.render(120, 36).backend());
+}

@@ -1,5 +1,6 @@
-//! The A/B view: the window (and how much of it has data), A and B side by side, then the
-//! difference B − A and the verdict in words.
+//! The A/B view: the window (and how much of it has data), A and B side by side with their model
+//! quality when labels exist (or why it is not shown), then the difference B − A and the verdict
+//! in words.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,7 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::format;
+use crate::app::remote::LoadError;
 use crate::app::screens::ab::compare::{CONFIDENCE, SideStats, p_value, points};
+use crate::app::screens::ab::quality::AbQuality;
 use crate::app::screens::ab::{self, AbComparison, AbOutcome};
 use crate::ops::traffic::Split;
 use crate::theme::Role;
@@ -31,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     };
     let [head, table, between] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(12),
+        Constraint::Length(13),
         Constraint::Min(0),
     ])
     .areas(inner);
@@ -43,8 +46,39 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(line), table);
         return;
     };
-    sides(frame, table, state, &c);
+    let values = match &state.ab.quality.data {
+        Some(AbQuality::Values { metric, a, b, .. }) => Some((metric.as_str(), *a, *b)),
+        _ => None,
+    };
+    sides(frame, table, state, &c, values);
+    if values.is_none() {
+        let line = Rect {
+            y: table.y + table.height.saturating_sub(1),
+            height: 1.min(table.height),
+            ..table
+        };
+        let text = format!("quality  {}", quality_reason(state));
+        frame.render_widget(Paragraph::new(Line::styled(text, muted)), line);
+    }
     difference(frame, between, state, &c);
+}
+
+/// Why the quality row shows no values: reading, failed, or the row's own reason.
+fn quality_reason(state: &State) -> String {
+    let q = &state.ab.quality;
+    match (&q.data, &q.error) {
+        (Some(AbQuality::Unavailable(why)), _) => why.clone(),
+        (_, Some(LoadError::Failed(e))) => format!("could not be read: {e}"),
+        (_, Some(LoadError::NotAvailable)) => "not offered by this server".into(),
+        _ if q.is_loading() => "reading the endpoint's monitor…".into(),
+        _ => "-".into(),
+    }
+}
+
+/// A quality value, or why a side has none.
+fn quality_cell(v: Option<f64>) -> String {
+    v.filter(|x| x.is_finite())
+        .map_or_else(|| "no labeled window".to_string(), |x| format!("{x:.3}"))
 }
 
 fn header(frame: &mut Frame, area: Rect, state: &State) {
@@ -72,13 +106,19 @@ fn rate(x: f64) -> String {
     crate::safe_text::percent(x, 2)
 }
 
-fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
+fn sides(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    c: &AbComparison,
+    quality: Option<(&str, Option<f64>, Option<f64>)>,
+) {
     let theme = &state.theme;
     let split = state.serving.current().map(Split::of_endpoint);
     let share = |name: &str| split.as_ref().map_or(0, |s| s.percent(name));
     let level = (CONFIDENCE * 100.0).round();
     let cells = |f: &dyn Fn(&SideStats) -> String| [f(&c.a), f(&c.b)];
-    let rows: Vec<(String, [String; 2])> = vec![
+    let mut rows: Vec<(String, [String; 2])> = vec![
         (
             "".into(),
             [format!("A  {}", c.a.entity), format!("B  {}", c.b.entity)],
@@ -110,6 +150,13 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
         ("p99".into(), cells(&|s| ms(s.p99_ms))),
         ("mean".into(), cells(&|s| ms(s.mean_ms))),
     ];
+    if let Some((metric, a, b)) = quality {
+        let short = metric.strip_suffix("_score").unwrap_or(metric);
+        rows.push((
+            format!("{short} (latest window)"),
+            [quality_cell(a), quality_cell(b)],
+        ));
+    }
     let rows: Vec<FitRow> = rows
         .into_iter()
         .enumerate()
@@ -123,7 +170,7 @@ fn sides(frame: &mut Frame, area: Rect, state: &State, c: &AbComparison) {
         })
         .collect();
     let columns = [
-        Column::text("", 9).min(17).max(17),
+        Column::text("", 9).min(17).max(24),
         Column::text("", 8).min(12).fill(1),
         Column::text("", 8).min(12).fill(1),
     ];

@@ -125,6 +125,8 @@ impl Room for NotYet {
 pub enum RoomFetch {
     Jobs(jobs::Fetch),
     Monitoring(monitoring::Fetch),
+    /// The A/B view's quality row.
+    Ab(ab::quality::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
@@ -132,6 +134,7 @@ pub enum RoomFetch {
 pub enum RoomLoaded {
     Jobs(jobs::Loaded),
     Monitoring(monitoring::Loaded),
+    Ab(ab::quality::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -155,6 +158,7 @@ impl RoomFetch {
         match self {
             RoomFetch::Jobs(f) => f.key(),
             RoomFetch::Monitoring(f) => f.key(),
+            RoomFetch::Ab(f) => f.key(),
         }
     }
 }
@@ -164,6 +168,7 @@ impl RoomLoaded {
         match self {
             RoomLoaded::Jobs(l) => l.key(),
             RoomLoaded::Monitoring(l) => l.key(),
+            RoomLoaded::Ab(l) => l.key(),
         }
     }
 }
@@ -184,6 +189,7 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
         RoomFetch::Monitoring(f) => {
             Payload::Room(RoomLoaded::Monitoring(monitoring::fetch::run(env, f).await))
         }
+        RoomFetch::Ab(f) => Payload::Room(RoomLoaded::Ab(ab::quality_fetch::run(env, f).await)),
     }
 }
 
@@ -215,6 +221,7 @@ fn on_room_loaded(
     match loaded {
         RoomLoaded::Jobs(l) => jobs::on_loaded(state, req, at, l, fx),
         RoomLoaded::Monitoring(l) => monitoring::on_loaded(state, req, at, l, fx),
+        RoomLoaded::Ab(l) => ab::quality::on_loaded(state, req, at, l),
     }
 }
 
@@ -230,6 +237,9 @@ fn on_room_failed(
     match key.screen {
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
+        ScreenId::Serving if key == ab::quality::QUALITY => {
+            ab::quality::on_failed(state, req, at, message)
+        }
         ScreenId::Overview
         | ScreenId::Experiments
         | ScreenId::Models
@@ -242,7 +252,7 @@ fn on_room_failed(
 
 /// Requests in flight of the rooms that keep their own state.
 pub(crate) fn room_loading(state: &State) -> usize {
-    jobs::loading(state) + monitoring::loading(state)
+    jobs::loading(state) + monitoring::loading(state) + ab::quality::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -180,7 +180,8 @@ pub(crate) async fn create(
     }
     let answer = detailed(&ep, principal);
     let rps = world.serving.traffic_rps;
-    world.serving.runtime.publish(&ep, rps);
+    let build_of = |name: &str, version: &str| super::build::Build::of(&world, name, version);
+    world.serving.runtime.publish(&ep, rps, &build_of);
     world.endpoints.push(ep);
     super::refresh_next_due(&world);
     Ok(Json(answer))

@@ -13,9 +13,13 @@ use crate::api::models::serving_config::LogsResponse;
 use crate::sim::errors::{ApiError, ApiResult};
 use crate::sim::state::AppState;
 
+use super::build::Build;
 use super::profile::{Rng, name_hash, profile};
 
-fn find(st: &AppState, endpoint: &str, served: &str) -> ApiResult<(ServedEntity, f64, u64, i64)> {
+/// The entity, its share, what it is, the seed and now.
+type Found = (ServedEntity, f64, Build, u64, i64);
+
+fn find(st: &AppState, endpoint: &str, served: &str) -> ApiResult<Found> {
     let world = st.world();
     let ep = world.endpoint(endpoint).ok_or_else(|| {
         ApiError::not_found(format!("Endpoint with name '{endpoint}' does not exist."))
@@ -33,7 +37,12 @@ fn find(st: &AppState, endpoint: &str, served: &str) -> ApiResult<(ServedEntity,
             ))
         })?;
     let share = crate::ops::traffic::Split::of_endpoint(ep).percent(served) as f64 / 100.0;
-    Ok((entity, share, world.seed, st.clock().now_ms()))
+    let build = Build::of(
+        &world,
+        entity.entity_name.as_deref().unwrap_or_default(),
+        entity.entity_version.as_deref().unwrap_or_default(),
+    );
+    Ok((entity, share, build, world.seed, st.clock().now_ms()))
 }
 
 fn stamp(ms: i64) -> String {
@@ -56,7 +65,7 @@ pub(crate) async fn server_logs(
     State(st): State<AppState>,
     Path((endpoint, served)): Path<(String, String)>,
 ) -> ApiResult<Json<LogsResponse>> {
-    let (e, share, seed, now) = find(&st, &endpoint, &served)?;
+    let (e, share, build, seed, now) = find(&st, &endpoint, &served)?;
     let mut out = String::new();
     let replica: String = format!("{:05x}", name_hash(&e.name) & 0xFFFFF);
     if matches!(
@@ -89,7 +98,7 @@ pub(crate) async fn server_logs(
          {version} (flavor sklearn)",
         iso(started + 2_600)
     );
-    let p = profile(&entity_name, &version, share);
+    let p = profile(&entity_name, &version, build, share);
     if share == 0.0 {
         return Ok(Json(LogsResponse { logs: out }));
     }
@@ -136,7 +145,7 @@ pub(crate) async fn build_logs(
     State(st): State<AppState>,
     Path((endpoint, served)): Path<(String, String)>,
 ) -> ApiResult<Json<LogsResponse>> {
-    let (e, _, _, now) = find(&st, &endpoint, &served)?;
+    let (e, _, _, _, now) = find(&st, &endpoint, &served)?;
     let entity_name = e.entity_name.clone().unwrap_or_default();
     let version = e.entity_version.clone().unwrap_or_default();
     let created = e.creation_timestamp.unwrap_or(now).min(now);

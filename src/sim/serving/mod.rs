@@ -13,6 +13,7 @@
 //! synthesises background traffic tick by tick and completes config updates at their due time,
 //! in time order, so a manual clock gives the same answers however it is read.
 
+mod build;
 mod config;
 mod endpoints;
 mod invocations;
@@ -59,7 +60,8 @@ pub(crate) fn init(world: &mut World, runtime: Arc<Runtime>, update_delay_ms: i6
         runtime,
     };
     for ep in &world.endpoints {
-        world.serving.runtime.publish(ep, rps);
+        let build_of = |name: &str, version: &str| build::Build::of(world, name, version);
+        world.serving.runtime.publish(ep, rps, &build_of);
     }
     refresh_next_due(world);
 }
@@ -96,7 +98,11 @@ fn complete_due(world: &mut World, t: i64) {
         };
         if due <= t {
             config::complete_update(world, i, due);
-            world.serving.runtime.publish(&world.endpoints[i], rps);
+            let build_of = |name: &str, version: &str| build::Build::of(world, name, version);
+            world
+                .serving
+                .runtime
+                .publish(&world.endpoints[i], rps, &build_of);
         }
     }
     refresh_next_due(world);

@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 use crate::api::models::serving::{DeploymentState, EndpointReady, ServingEndpoint};
 use crate::ops::traffic::Split;
 
+use super::build::Build;
 use super::model::Model;
 use super::profile::{BUCKETS, Profile, Rng, mix, name_hash, profile};
 
@@ -131,6 +132,8 @@ pub(crate) struct EntityRuntime {
     pub name: String,
     pub entity_name: String,
     pub version: String,
+    /// What the version is (its training parameters' serving cost), looked up at publish.
+    pub build: Build,
     pub workload_size: String,
     pub scale_to_zero: bool,
     pub model: Model,
@@ -162,7 +165,7 @@ impl EndpointView {
 
     /// The profile an entity of this view follows now.
     pub fn profile_of(entity: &EntityRuntime, share: f64) -> Profile {
-        profile(&entity.entity_name, &entity.version, share)
+        profile(&entity.entity_name, &entity.version, entity.build, share)
     }
 }
 
@@ -233,8 +236,14 @@ impl Runtime {
         write(&self.views).remove(endpoint);
     }
 
-    /// Publishes `ep`'s active config (entities that continue keep their counters).
-    pub fn publish(&self, ep: &ServingEndpoint, base_rps: f64) {
+    /// Publishes `ep`'s active config (entities that continue keep their counters); `build_of`
+    /// says what each new (entity name, version) is.
+    pub fn publish(
+        &self,
+        ep: &ServingEndpoint,
+        base_rps: f64,
+        build_of: &dyn Fn(&str, &str) -> Build,
+    ) {
         let old = self.view(&ep.name);
         let split = Split::of_endpoint(ep);
         let ready = ep.state.as_ref().and_then(|s| s.ready.as_ref()) == Some(&EndpointReady::Ready);
@@ -265,6 +274,7 @@ impl Runtime {
                 Arc::new(EntityRuntime {
                     name: e.name.clone(),
                     model: Model::for_entity(&entity_name, &version),
+                    build: build_of(&entity_name, &version),
                     entity_name,
                     version,
                     workload_size: e.workload_size.clone().unwrap_or_else(|| "Small".into()),

@@ -127,7 +127,12 @@ mod tests {
 
     #[test]
     fn aggregate_and_per_request_draws_agree_on_average() {
-        let p = super::super::profile::profile("main.ml.churn_model", "4", 0.9);
+        let p = super::super::profile::profile(
+            "main.ml.churn_model",
+            "4",
+            super::super::build::Build::default(),
+            0.9,
+        );
         let mut rng = Rng::new(3);
         let mut one_by_one = Batch::default();
         for _ in 0..50_000 {

@@ -4,6 +4,8 @@
 //! exactly what the endpoint screen has scraped.
 
 pub mod compare;
+pub mod quality;
+pub(crate) mod quality_fetch;
 pub(crate) mod room;
 
 use crate::ops::canary::plan::Guards;
@@ -11,6 +13,7 @@ use crate::ops::traffic::Split;
 
 use super::super::action::Action;
 use super::super::effect::Effect;
+use super::super::remote::Remote;
 use super::super::screen::ScreenRoute;
 use super::super::state::{State, ToastLevel};
 use super::serving::{self, ServingState, WINDOWS_MS};
@@ -26,6 +29,9 @@ pub struct AbState {
     pub b: Option<String>,
     /// Index into [`WINDOWS_MS`].
     pub window: usize,
+    /// The quality row (`quality`), and the endpoint and pair it answers.
+    pub quality: Remote<quality::AbQuality>,
+    pub quality_of: Option<quality::Fetch>,
 }
 
 impl Default for AbState {
@@ -33,6 +39,8 @@ impl Default for AbState {
         AbState {
             b: None,
             window: DEFAULT_WINDOW,
+            quality: Remote::default(),
+            quality_of: None,
         }
     }
 }
@@ -103,6 +111,7 @@ pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     state.ab.b = selected.filter(|s| Some(s) != entity_a(&state.serving).as_ref());
     state.push_route(ScreenRoute::AbView { name: name.clone() });
     serving::open(state, &name, false, fx);
+    quality::load(state, false, fx);
 }
 
 pub(crate) fn on_action(state: &mut State, action: Action) -> bool {

@@ -17,7 +17,8 @@ impl Room for AbRoom {
     /// The endpoint and its metrics stay polled.
     fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
         if let ScreenRoute::AbView { name } = route {
-            crate::app::screens::serving::open(state, name, force, fx)
+            crate::app::screens::serving::open(state, name, force, fx);
+            super::quality::load(state, force, fx);
         }
     }
     fn is_settled(&self, state: &State) -> bool {
