@@ -84,8 +84,10 @@ pub async fn supply(
         None
     };
     let wh = warehouse.as_ref().map(|w| w.as_ref());
-    let read: Vec<MonitorFacts> = futures::stream::iter(list.iter())
-        .map(|m| one(client, ctx, m, wh))
+    // The futures are made first: a closure in the stream trips the `Send` proof of the
+    // console's runtime tasks.
+    let reads: Vec<_> = list.iter().map(|m| one(client, ctx, m, wh)).collect();
+    let read: Vec<MonitorFacts> = futures::stream::iter(reads)
         .buffered(CONCURRENCY)
         .collect()
         .await;

@@ -218,11 +218,14 @@ pub async fn read_candidates(
     candidates: Vec<Candidate>,
     prefer: Option<MonitorApi>,
 ) -> (Vec<MonitorRow>, Option<MonitorApi>) {
-    let reads: Vec<_> = futures::stream::iter(candidates)
+    let reads: Vec<_> = candidates
+        .into_iter()
         .map(|c| async move {
             let read = client.read_monitor(&c.table, prefer).await;
             (c, read)
         })
+        .collect();
+    let reads: Vec<_> = futures::stream::iter(reads)
         .buffered(READ_CONCURRENCY)
         .collect()
         .await;
