@@ -292,7 +292,10 @@ pub(crate) mod room {
             if attention.is_some() {
                 offers.push((Verb(&VERBS[0]), None));
             }
-            offers.push((Verb(&VERBS[1]), None));
+            // `!` works always; the hint names it while an alert fires.
+            if !s.alerts.firing().is_empty() {
+                offers.push((Verb(&VERBS[1]), None));
+            }
             offers.extend([
                 (GotoAudit, None),
                 (Refresh, None),
