@@ -239,3 +239,38 @@ async fn read_quality(
         .map(|q| quality_table(&m.table, &q))
         .map_err(|e| fail(&e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::alert_rules::AlertRules;
+    use crate::ops::alerts::{Facts, evaluate};
+
+    #[test]
+    fn one_failed_read_fails_the_source_with_every_reason() {
+        assert_eq!(source(vec![1, 2], Vec::new()), Source::Read(vec![1, 2]));
+        let failed = source(vec![1], vec!["a: drift not read".into(), "b: gone".into()]);
+        assert_eq!(failed, Source::Failed("a: drift not read; b: gone".into()));
+    }
+
+    #[test]
+    fn failed_sources_leave_the_monitoring_rules_unknown_never_ok() {
+        let s = failed_all("no warehouse to read the metric tables on: none running");
+        let facts = Facts {
+            drift: s.drift,
+            quality: s.quality,
+            monitors: s.monitors,
+            ..Facts::default()
+        };
+        let eval = evaluate(&AlertRules::defaults().rules, &facts);
+        for rule in ["feature-drift", "model-quality", "monitor-refresh-failed"] {
+            let u = eval.unknown.iter().find(|u| u.rule == rule);
+            assert!(
+                u.is_some_and(|u| u.reason.contains("none running")),
+                "{rule}: {:?}",
+                eval.unknown
+            );
+        }
+        assert!(eval.firing.is_empty());
+    }
+}
