@@ -335,10 +335,45 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
             headless::alerts::save(&client, &session, &rules, s).await
         }
         None => {
+            let monitoring = match monitoring_context(g, paths) {
+                Ok(m) => m,
+                Err(code) => return code,
+            };
+            let memory = headless::monitors::memory(&client, &paths.data_dir).await;
+            let supply = headless::alerts::MonitoringFacts {
+                inputs: monitoring.inputs(),
+                memory: Some(&memory),
+            };
             let clock = headless::alerts::wall_clock;
-            headless::alerts::run(&client, &rules, &session.approvals, &a, &clock).await
+            headless::alerts::run(&client, &rules, &session.approvals, supply, &a, &clock).await
         }
     }
+}
+
+/// The monitoring settings of the profile (its `warehouse_id`, else `[monitoring]`'s;
+/// `[monitoring]` and `[drift]` of config.toml), a bad config.toml reported.
+fn monitoring_context(g: &GlobalArgs, paths: &Paths) -> Result<MonitoringContext, i32> {
+    let overrides = Overrides {
+        profile: g.profile.clone(),
+        host: g.host.clone(),
+        token: g.token.clone().map(Secret::new),
+        readonly: g.readonly,
+    };
+    let report = |e: &dyn std::fmt::Display| {
+        mlops_console::eprintln_escaped!("error: {e}");
+        exit::CONFIG
+    };
+    let r = resolve(&overrides, &env, paths).map_err(|e| report(&e))?;
+    let c = config::AppConfig::load(&paths.app_config_file()).map_err(|e| report(&e))?;
+    Ok(MonitoringContext {
+        warehouse_id: r
+            .profile_value("warehouse_id")
+            .or_else(|| c.monitoring.warehouse_id.clone()),
+        settings: c.monitoring,
+        drift: c.drift,
+        retraining: c.retraining,
+        ..MonitoringContext::default()
+    })
 }
 
 /// Resolves the profile and builds its client; prints one clear error otherwise.
@@ -423,6 +458,7 @@ fn context(
                 settings: c.monitoring,
                 drift: c.drift,
                 retraining: c.retraining,
+                alert_rules: alert_rules(paths),
             }
         },
     }
@@ -444,8 +480,18 @@ fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Clien
         // The demo workspace links its experiments by tag.
         training_jobs: Default::default(),
         approvals: Default::default(),
-        monitoring: Default::default(),
+        monitoring: MonitoringContext {
+            alert_rules: alert_rules(paths),
+            ..Default::default()
+        },
     }
+}
+
+/// The rules of alerts.toml for the console; a bad file is reported by `alerts` and the console
+/// keeps the built-in rules.
+fn alert_rules(paths: &Paths) -> config::alert_rules::AlertRules {
+    config::alert_rules::AlertRules::load(&paths.alert_rules_file())
+        .unwrap_or_else(|_| config::alert_rules::AlertRules::defaults())
 }
 
 async fn run_tui(ctx: AppContext) -> i32 {

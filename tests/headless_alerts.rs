@@ -48,10 +48,32 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
         detail.starts_with("config update failed: Container image build failed"),
         "the failed entity's message, read from the endpoint: {detail}"
     );
-    // Drift is not read by this command yet: unknown, never OK; freshness is declared only.
+    // The demo's monitor is discovered and its drift read: tenure_months has drifted for the
+    // last windows, so the built-in drift rule fires; freshness is declared only.
+    let drift: Vec<&Value> = v["firing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["rule"] == "feature-drift")
+        .collect();
+    assert_eq!(drift.len(), 1, "{drift:?}");
+    assert_eq!(drift[0]["object"]["kind"], "feature");
+    assert!(
+        drift[0]["object"]["name"]
+            .as_str()
+            .unwrap()
+            .contains("tenure_months"),
+        "{}",
+        drift[0]
+    );
+    assert_eq!(drift[0]["severity"], "critical");
     let unknown = ids(&v, "unknown", "rule");
     assert!(
-        unknown.contains(&"feature-drift".to_string()),
+        !unknown.contains(&"feature-drift".to_string()),
+        "{unknown:?}"
+    );
+    assert!(
+        !unknown.contains(&"model-quality".to_string()),
         "{unknown:?}"
     );
     assert!(

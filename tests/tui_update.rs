@@ -28,10 +28,11 @@ fn start_loads_the_overview_panels() {
         ResourceKey::Approvals,
         ResourceKey::Journal,
         ResourceKey::Room(mlops_console::app::screens::jobs::ATTENTION),
+        ResourceKey::Room(mlops_console::app::screens::alerts::EVALUATE),
     ] {
         assert!(d.try_req(key).is_some(), "{key:?} not requested");
     }
-    assert_eq!(d.state.loading_count(), 8);
+    assert_eq!(d.state.loading_count(), 9);
 }
 
 #[test]

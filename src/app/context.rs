@@ -36,7 +36,7 @@ pub struct AppContext {
 }
 
 /// The monitoring settings of one profile.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MonitoringContext {
     /// The SQL warehouse monitoring reads run on: the profile's `warehouse_id`, else
     /// `[monitoring] warehouse_id` (else the first running one; none is started).
@@ -47,6 +47,31 @@ pub struct MonitoringContext {
     pub drift: crate::config::drift::DriftSettings,
     /// `[retraining]`: model → the job that retrains it.
     pub retraining: crate::config::retraining::RetrainingJobs,
+    /// The alert rules of `alerts.toml` (the built-in ones without it).
+    pub alert_rules: crate::config::alert_rules::AlertRules,
+}
+
+impl Default for MonitoringContext {
+    fn default() -> Self {
+        MonitoringContext {
+            warehouse_id: None,
+            settings: Default::default(),
+            drift: Default::default(),
+            retraining: Default::default(),
+            alert_rules: crate::config::alert_rules::AlertRules::defaults(),
+        }
+    }
+}
+
+impl MonitoringContext {
+    /// Where the alerts' monitoring facts are read (`ops::alerts::monitoring`).
+    pub fn inputs(&self) -> crate::ops::alerts::monitoring::MonitoringInputs<'_> {
+        crate::ops::alerts::monitoring::MonitoringInputs {
+            warehouse_id: self.warehouse_id.as_deref(),
+            settings: &self.settings,
+            drift: &self.drift,
+        }
+    }
 }
 
 /// The parts of [`AppContext`] that state and views need: plain data, no client, so tests build

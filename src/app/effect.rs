@@ -32,6 +32,8 @@ pub enum Effect {
     /// Abort the running fetch of a resource (its answer is no longer wanted: the route that
     /// asked was left). Dropping a SQL statement's read cancels the statement on the warehouse.
     AbortFetch { key: super::msg::ResourceKey },
+    /// Ring the terminal bell (BEL), as an alert rule with `bell = true` asks.
+    Bell,
     /// Write the chart as `<data_dir>/charts/<stem>.png` and `.svg`; answers
     /// `Msg::ChartExported`.
     /// `jobs/run-now` (a change to the workspace, only ever after a confirm dialog); answers

@@ -114,6 +114,7 @@ impl Runtime {
                 profile: ctx.profile.clone(),
                 production: ctx.production,
                 monitoring: ctx.monitoring.clone(),
+                alerts: Default::default(),
             },
             tx,
             config_dir,
@@ -145,6 +146,7 @@ impl Runtime {
                     task.abort();
                 }
             }
+            Effect::Bell => {}
             Effect::RunJob {
                 req,
                 job_id,

@@ -180,6 +180,8 @@ pub enum ScreenRoute {
     Monitor {
         table: String,
     },
+    /// The console's alerts: firing, not judged, and the workspace's SQL alerts.
+    Alerts,
 }
 
 impl ScreenRoute {
@@ -197,7 +199,7 @@ impl ScreenRoute {
             ScreenRoute::Endpoint { .. } | ScreenRoute::Canary { .. } => ScreenId::Serving,
             ScreenRoute::EndpointLogs { .. } | ScreenRoute::AbView { .. } => ScreenId::Serving,
             ScreenRoute::Job { .. } | ScreenRoute::JobRun { .. } => ScreenId::Jobs,
-            ScreenRoute::Monitor { .. } => ScreenId::Monitoring,
+            ScreenRoute::Monitor { .. } | ScreenRoute::Alerts => ScreenId::Monitoring,
         }
     }
 }

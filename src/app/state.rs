@@ -11,6 +11,7 @@ use super::prompt::Prompt;
 use super::remote::RequestId;
 use super::screen::{ScreenId, ScreenRoute};
 use super::screens::ab::AbState;
+use super::screens::alerts::AlertsState;
 use super::screens::approvals::ApprovalsState;
 use super::screens::audit::AuditState;
 use super::screens::canary::{CanaryForm, CanaryPanelState};
@@ -106,6 +107,7 @@ pub struct State {
     pub audit: AuditState,
     pub jobs: JobsState,
     pub monitoring: MonitoringState,
+    pub alerts: AlertsState,
     pub serving: ServingState,
     /// Every endpoint's metrics scraped since the console started (bounded), whichever screen
     /// is up.
@@ -149,6 +151,7 @@ impl State {
             audit: AuditState::default(),
             jobs: JobsState::default(),
             monitoring: MonitoringState::default(),
+            alerts: AlertsState::default(),
             endpoint_metrics,
             serving: ServingState::default(),
             logs: LogsState::default(),

@@ -124,6 +124,11 @@ pub struct AlertRules {
 /// The drift statistic rules use unless they say otherwise.
 pub const DEFAULT_DRIFT_STATISTIC: &str = "population_stability_index";
 
+/// The drift threshold rules use unless they say otherwise: the warning level `[drift]` gives
+/// PSI (and JS) by default. Held over several consecutive windows it is a lasting shift, not
+/// one noisy window (0.25, the critical level, is rarely held window after window).
+pub const DEFAULT_DRIFT_THRESHOLD: f64 = 0.1;
+
 fn rule(name: &str, kind: RuleKind, severity: Severity) -> AlertRule {
     AlertRule {
         name: name.to_string(),
@@ -143,7 +148,7 @@ pub fn default_rules() -> Vec<AlertRule> {
             "feature-drift",
             FeatureDrift {
                 statistic: DEFAULT_DRIFT_STATISTIC.to_string(),
-                threshold: 0.25,
+                threshold: DEFAULT_DRIFT_THRESHOLD,
                 windows: 3,
                 feature: None,
             },
@@ -388,7 +393,7 @@ fn build(r: RawRule) -> Result<AlertRule, String> {
             }
             RuleKind::FeatureDrift {
                 statistic,
-                threshold: finite("threshold", r.threshold)?.unwrap_or(0.25),
+                threshold: finite("threshold", r.threshold)?.unwrap_or(DEFAULT_DRIFT_THRESHOLD),
                 windows: windows as u32,
                 feature: r.feature.clone(),
             }

@@ -13,8 +13,10 @@ use crate::api::models::sql_alerts::AlertV2;
 use crate::config::ApprovalSettings;
 use crate::config::alert_rules::AlertRules;
 use crate::ops::ChangeContext;
+use crate::ops::alerts::monitoring::{self, MonitoringInputs};
 use crate::ops::alerts::{AlertState, Evaluation, Facts, Gatherer, Supplied, evaluate, sql_alert};
 use crate::ops::journal::Outcome;
+use crate::ops::monitors::MonitorMemory;
 
 use super::alerts_args::{AlertSaveArgs, AlertsArgs};
 use super::change::{self, ChangeProfile};
@@ -26,6 +28,20 @@ pub type Clock<'a> = &'a (dyn Fn() -> i64 + Sync);
 /// The wall clock.
 pub fn wall_clock() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// Where the drift, quality and monitor facts are read (`ops::alerts::monitoring`).
+#[derive(Debug, Clone, Copy)]
+pub struct MonitoringFacts<'a> {
+    pub inputs: MonitoringInputs<'a>,
+    /// The workspace's remembered monitors (`None`: nothing remembered or saved).
+    pub memory: Option<&'a MonitorMemory>,
+}
+
+impl MonitoringFacts<'_> {
+    async fn read(&self, client: &Client) -> Supplied {
+        monitoring::supply(client, self.inputs, self.memory).await
+    }
 }
 
 /// A workspace SQL alert as listed.
@@ -67,17 +83,16 @@ pub async fn run(
     client: &Client,
     rules: &AlertRules,
     approvals: &ApprovalSettings,
+    monitoring: MonitoringFacts<'_>,
     args: &AlertsArgs,
     clock: Clock<'_>,
 ) -> i32 {
     if args.watch {
-        return watch(client, rules, approvals, args, clock).await;
+        return watch(client, rules, approvals, monitoring, args, clock).await;
     }
     let mut gatherer = Gatherer::new();
-    let (facts, sql) = futures::join!(
-        gatherer.gather(client, approvals, Supplied::default(), clock()),
-        client.list_sql_alerts()
-    );
+    let (supplied, sql) = futures::join!(monitoring.read(client), client.list_sql_alerts());
+    let facts = gatherer.gather(client, approvals, supplied, clock()).await;
     if nothing_read(&facts) {
         crate::eprintln_escaped!(
             "error: could not evaluate the alerts: {}",
@@ -178,6 +193,7 @@ async fn watch(
     client: &Client,
     rules: &AlertRules,
     approvals: &ApprovalSettings,
+    monitoring: MonitoringFacts<'_>,
     args: &AlertsArgs,
     clock: Clock<'_>,
 ) -> i32 {
@@ -185,9 +201,8 @@ async fn watch(
     let mut state = AlertState::new();
     let mut cycle = 0u64;
     loop {
-        let facts = gatherer
-            .gather(client, approvals, Supplied::default(), clock())
-            .await;
+        let supplied = monitoring.read(client).await;
+        let facts = gatherer.gather(client, approvals, supplied, clock()).await;
         if nothing_read(&facts) {
             crate::eprintln_escaped!("warning: could not evaluate: {}", why_nothing(&facts));
         } else {

@@ -15,7 +15,7 @@ use ratatui::backend::CrosstermBackend;
 
 pub use crate::app::AppContext;
 pub use offscreen::{render_offscreen, render_route_offscreen};
-pub use runloop::{App, ClipboardSink, Startup};
+pub use runloop::{App, BellSink, ClipboardSink, Startup};
 
 /// Runs the console on the terminal until the user quits. The terminal is restored on every
 /// way out: return, error (guard `Drop`) and panic (hook).
@@ -31,6 +31,11 @@ pub async fn run(ctx: AppContext) -> io::Result<()> {
         app.set_clipboard(Box::new(move |text| {
             let mut out = io::stdout();
             out.write_all(osc52::sequence(text, in_tmux).as_bytes())?;
+            out.flush()
+        }));
+        app.set_bell(Box::new(|| {
+            let mut out = io::stdout();
+            out.write_all(b"\x07")?;
             out.flush()
         }));
         let input = input::spawn(app.sender());

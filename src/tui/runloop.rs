@@ -26,6 +26,8 @@ const MAX_BATCH: usize = 1024;
 
 /// Receives the text of `y` (OSC 52 in the terminal; a recorder in tests).
 pub type ClipboardSink = Box<dyn FnMut(&str) -> io::Result<()> + Send>;
+/// Rings the terminal bell.
+pub type BellSink = Box<dyn FnMut() -> io::Result<()> + Send>;
 
 /// Settings read from files before the loop starts (the reducer does no I/O).
 pub struct Startup {
@@ -65,6 +67,7 @@ pub struct App<B: Backend> {
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     clipboard: ClipboardSink,
+    bell: BellSink,
 }
 
 /// Backend errors differ per backend (`Infallible` for `TestBackend`); the loop speaks io.
@@ -93,6 +96,7 @@ impl<B: Backend> App<B> {
             tx,
             rx,
             clipboard: Box::new(|_| Ok(())),
+            bell: Box::new(|| Ok(())),
         }
     }
 
@@ -113,12 +117,18 @@ impl<B: Backend> App<B> {
         self.clipboard = sink;
     }
 
+    /// Where the bell rings (the terminal writes BEL; tests count).
+    pub fn set_bell(&mut self, sink: BellSink) {
+        self.bell = sink;
+    }
+
     /// Feeds one message through `update` and performs its effects.
     pub fn dispatch(&mut self, msg: Msg) {
         for effect in update(&mut self.state, msg) {
             match effect {
                 // Failing to reach the clipboard is not worth interrupting anything for.
                 Effect::CopyToClipboard { text } => drop((self.clipboard)(&text)),
+                Effect::Bell => drop((self.bell)()),
                 other => self.runtime.execute(other),
             }
         }

@@ -2,6 +2,7 @@
 //! One module per screen, plus the chrome and the popups.
 
 mod ab;
+mod alerts;
 mod approval_detail;
 mod canary;
 mod canary_dialog;
@@ -26,6 +27,7 @@ mod monitoring;
 mod monitoring_list;
 mod overview;
 mod overview_activity;
+mod overview_alerts;
 mod overview_jobs;
 mod palette;
 mod picker;
@@ -97,6 +99,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         ScreenRoute::Screen(ScreenId::Monitoring) => {
             monitoring_list::list(frame, areas.body, state)
         }
+        ScreenRoute::Alerts => alerts::render(frame, areas.body, state),
         // Not reachable (unavailable screens are never pushed), but harmless if a later
         // refactor makes it so.
         ScreenRoute::Screen(other) => frame.render_widget(

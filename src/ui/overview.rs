@@ -22,6 +22,7 @@ use crate::theme::Role;
 
 use super::glyphs::glyphs;
 use super::overview_activity as activity;
+use super::overview_alerts as alerts;
 use super::overview_jobs as jobs;
 use super::widgets::{escaped, load_state_line, panel};
 
@@ -75,9 +76,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Constraint::Min(0),
     ])
     .areas(left);
+    // The alerts under serving, whose list seldom fills the column.
+    let alert_lines = alerts::lines(state, compact);
+    let alerts_height = alert_lines.len() as u16 + 2;
+    let [serving, alerts_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(alerts_height)]).areas(serving);
     experiments(frame, exp, state);
     models_panel(frame, models, model_lines, state);
     jobs::render(frame, jobs_area, state, job_lines);
+    alerts::render(frame, alerts_area, state, alert_lines);
     serving_panel(frame, serving, state);
     let [approvals, canaries] = Layout::horizontal(columns).areas(middle);
     activity::approvals_panel(frame, approvals, state);

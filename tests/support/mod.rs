@@ -1,6 +1,7 @@
 //! Fixtures shared by the TUI tests: a session, model values, and a driver that feeds `update`.
 #![allow(dead_code)]
 
+pub mod alerts;
 pub mod canary;
 pub mod launch;
 pub mod logs;
@@ -8,6 +9,8 @@ pub mod registry;
 pub mod runs;
 pub mod serving;
 pub mod sim_runtime;
+#[allow(unused_imports)]
+pub use alerts::*;
 #[allow(unused_imports)]
 pub use canary::*;
 #[allow(unused_imports)]
@@ -191,6 +194,13 @@ impl Driver {
                     };
                     Payload::Room(RoomLoaded::Jobs(jobs::Loaded::Attention(read)))
                 }
+                // Nothing firing: the tests of alerts answer with their own.
+                Fetch::Room(RoomFetch::Alerts(_)) if oss => Payload::Room(RoomLoaded::Alerts(
+                    mlops_console::app::screens::alerts::Loaded::Evaluated(Err(
+                        not_available().into()
+                    )),
+                )),
+                Fetch::Room(RoomFetch::Alerts(_)) => evaluated(alerts_read(Vec::new())),
                 _ => continue,
             };
             self.answer(req, payload);

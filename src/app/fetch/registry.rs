@@ -26,6 +26,8 @@ pub(crate) struct Env {
     pub profile: String,
     pub production: bool,
     pub monitoring: crate::app::context::MonitoringContext,
+    /// The alerts' gatherer, kept across evaluations (it remembers endpoint scrapes).
+    pub alerts: std::sync::Arc<tokio::sync::Mutex<crate::ops::alerts::Gatherer>>,
 }
 
 impl Env {

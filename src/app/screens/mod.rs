@@ -7,6 +7,7 @@
 //! `on_room_failed` and `room_loading`.
 
 pub mod ab;
+pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod canary;
@@ -65,6 +66,7 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
         ScreenRoute::Job { .. } => &jobs::room::JobRoom,
         ScreenRoute::JobRun { .. } => &jobs::JobRunRoom,
         ScreenRoute::Monitor { .. } => &monitoring::room::MonitorRoom,
+        ScreenRoute::Alerts => &alerts::room::ROOM,
     }
 }
 
@@ -127,6 +129,7 @@ pub enum RoomFetch {
     Monitoring(monitoring::Fetch),
     /// The A/B view's quality row.
     Ab(ab::quality::Fetch),
+    Alerts(alerts::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
@@ -135,6 +138,7 @@ pub enum RoomLoaded {
     Jobs(jobs::Loaded),
     Monitoring(monitoring::Loaded),
     Ab(ab::quality::Loaded),
+    Alerts(alerts::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -159,6 +163,7 @@ impl RoomFetch {
             RoomFetch::Jobs(f) => f.key(),
             RoomFetch::Monitoring(f) => f.key(),
             RoomFetch::Ab(f) => f.key(),
+            RoomFetch::Alerts(f) => f.key(),
         }
     }
 }
@@ -169,6 +174,7 @@ impl RoomLoaded {
             RoomLoaded::Jobs(l) => l.key(),
             RoomLoaded::Monitoring(l) => l.key(),
             RoomLoaded::Ab(l) => l.key(),
+            RoomLoaded::Alerts(l) => l.key(),
         }
     }
 }
@@ -190,6 +196,7 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
             Payload::Room(RoomLoaded::Monitoring(monitoring::fetch::run(env, f).await))
         }
         RoomFetch::Ab(f) => Payload::Room(RoomLoaded::Ab(ab::quality_fetch::run(env, f).await)),
+        RoomFetch::Alerts(f) => Payload::Room(RoomLoaded::Alerts(alerts::fetch::run(env, f).await)),
     }
 }
 
@@ -220,8 +227,13 @@ fn on_room_loaded(
 ) -> Accepted {
     match loaded {
         RoomLoaded::Jobs(l) => jobs::on_loaded(state, req, at, l, fx),
-        RoomLoaded::Monitoring(l) => monitoring::on_loaded(state, req, at, l, fx),
         RoomLoaded::Ab(l) => ab::quality::on_loaded(state, req, at, l),
+        RoomLoaded::Monitoring(l) => {
+            let accepted = monitoring::on_loaded(state, req, at, l, fx);
+            alerts::after_monitoring_loaded(state);
+            accepted
+        }
+        RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
     }
 }
 
@@ -235,6 +247,7 @@ fn on_room_failed(
     message: &str,
 ) -> Accepted {
     match key.screen {
+        _ if key == alerts::EVALUATE => alerts::on_failed(state, req, at, message),
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {
@@ -252,7 +265,10 @@ fn on_room_failed(
 
 /// Requests in flight of the rooms that keep their own state.
 pub(crate) fn room_loading(state: &State) -> usize {
-    jobs::loading(state) + monitoring::loading(state) + ab::quality::loading(state)
+    jobs::loading(state)
+        + monitoring::loading(state)
+        + ab::quality::loading(state)
+        + alerts::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -111,6 +111,8 @@ pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     super::serving::load_list(state, force, fx);
     // The jobs panel: runs in progress and failing jobs, read by the Jobs room.
     super::jobs::load_attention(state, force, fx);
+    // The alerts are evaluated whenever the Overview refreshes.
+    super::alerts::load(state, force, fx);
     // Shared with the Approvals screen, on the same refresh interval.
     super::approvals::load(state, force, fx);
     // The Audit screen reads the journal once; the Overview keeps it fresh, since other consoles
@@ -127,6 +129,7 @@ pub fn is_settled(state: &State) -> bool {
         && state.approvals.list.is_settled()
         && state.audit.journal.is_settled()
         && state.jobs.attention.is_settled()
+        && state.alerts.read.is_settled()
 }
 
 /// When the oldest refreshed Overview panel's data arrived.
@@ -137,6 +140,7 @@ pub fn data_at(state: &State) -> Option<i64> {
         state.approvals.list.loaded_at,
         state.audit.journal.loaded_at,
         state.jobs.attention.loaded_at,
+        state.alerts.read.loaded_at,
     ]
     .into_iter()
     .flatten()
@@ -243,17 +247,30 @@ pub(crate) mod room {
     use crate::app::screen::ScreenId;
 
     /// The Overview's own verb, in `[overview]`.
-    pub static VERBS: [Verb; 1] = [Verb {
-        name: "open_job_attention",
-        label: "job run",
-        description: "Open the run the jobs panel marks: the newest failure, else a run in progress",
-        keys: &["J"],
-        mutating: false,
-    }];
+    pub static VERBS: [Verb; 2] = [
+        Verb {
+            name: "open_job_attention",
+            label: "job run",
+            description: "Open the run the jobs panel marks: the newest failure, else a run in progress",
+            keys: &["J"],
+            mutating: false,
+        },
+        Verb {
+            name: "open_alerts",
+            label: "alerts",
+            description: "Open the Alerts list: firing alerts, rules not judged, SQL alerts",
+            keys: &["!"],
+            mutating: false,
+        },
+    ];
 
     fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
         match action {
             Action::Verb(v) if std::ptr::eq(v, &VERBS[0]) => open_attention(state, fx),
+            Action::Verb(v) if std::ptr::eq(v, &VERBS[1]) => {
+                state.push_route(crate::app::screen::ScreenRoute::Alerts);
+                super::super::load(state, false, fx);
+            }
             _ => return false,
         }
         true
@@ -274,6 +291,10 @@ pub(crate) mod room {
             let mut offers = vec![(GotoServing, None), (GotoApprovals, None), (GotoJobs, None)];
             if attention.is_some() {
                 offers.push((Verb(&VERBS[0]), None));
+            }
+            // `!` works always; the hint names it while an alert fires.
+            if !s.alerts.firing().is_empty() {
+                offers.push((Verb(&VERBS[1]), None));
             }
             offers.extend([
                 (GotoAudit, None),

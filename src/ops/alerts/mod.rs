@@ -13,6 +13,7 @@
 pub mod evaluate;
 pub mod facts;
 pub mod gather;
+pub mod monitoring;
 pub mod sql_alert;
 pub mod state;
 pub mod supply;

@@ -12,8 +12,9 @@ use serde::Serialize;
 use crate::api::Client;
 use crate::api::models::monitors::{Monitor, MonitorApi};
 use crate::api::monitors::MonitorLookup;
+use crate::api::sql_fixed::FixedStatement;
 use crate::config::monitoring::MonitoringSettings;
-use crate::ops::sql::{SqlQuery, Waiter, choose_warehouse, run_query};
+use crate::ops::sql::{SqlQuery, Waiter, choose_warehouse, run_fixed_query};
 
 /// Monitor reads (and endpoint reads) in flight at once.
 pub const READ_CONCURRENCY: usize = 8;
@@ -21,7 +22,8 @@ pub const READ_CONCURRENCY: usize = 8;
 const PROFILE_SUFFIX: &str = "_profile_metrics";
 const DRIFT_SUFFIX: &str = "_drift_metrics";
 
-/// The one query of metric-table discovery: its values are bound, never written into it.
+/// The one query of metric-table discovery: its values are bound, never written into it; sent
+/// as one of the console's own statements, so read-only profiles may run it.
 pub const METRIC_TABLES_SQL: &str = "SELECT table_catalog, table_schema, table_name \
      FROM system.information_schema.tables \
      WHERE table_name LIKE :profile OR table_name LIKE :drift \
@@ -140,11 +142,12 @@ pub async fn metric_table_owners(
     let warehouse = choose_warehouse(client, warehouse_id)
         .await
         .map_err(|e| format!("metric tables not searched: {e}"))?;
-    let query = SqlQuery::new(METRIC_TABLES_SQL)
+    let query = SqlQuery::new("")
         .bind("profile", format!("%{PROFILE_SUFFIX}"), "STRING")
         .bind("drift", format!("%{DRIFT_SUFFIX}"), "STRING");
     let mut waiter = Waiter::real();
-    let result = run_query(client, &warehouse.id, &query, &mut waiter)
+    let statement = FixedStatement::new(METRIC_TABLES_SQL);
+    let result = run_fixed_query(client, &warehouse.id, &statement, &query, &mut waiter)
         .await
         .map_err(|e| format!("metric tables not searched on {}: {e}", warehouse.name))?;
     let col = |n: &str| result.column(n);
@@ -215,11 +218,14 @@ pub async fn read_candidates(
     candidates: Vec<Candidate>,
     prefer: Option<MonitorApi>,
 ) -> (Vec<MonitorRow>, Option<MonitorApi>) {
-    let reads: Vec<_> = futures::stream::iter(candidates)
+    let reads: Vec<_> = candidates
+        .into_iter()
         .map(|c| async move {
             let read = client.read_monitor(&c.table, prefer).await;
             (c, read)
         })
+        .collect();
+    let reads: Vec<_> = futures::stream::iter(reads)
         .buffered(READ_CONCURRENCY)
         .collect()
         .await;

@@ -83,6 +83,7 @@ mod tests {
             profile: "demo".into(),
             production: false,
             monitoring: Default::default(),
+            alerts: Default::default(),
         };
 
         // The monitored, labeled table: each version's latest accuracy.

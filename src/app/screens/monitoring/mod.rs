@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod list;
 mod messages;
 pub mod room;
+pub mod select;
 
 pub use messages::*;
 

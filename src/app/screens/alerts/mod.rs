@@ -1,0 +1,259 @@
+//! The console's alerts (PRODUCT §3 screen 6): the rules of `alerts.toml` evaluated whenever
+//! the Overview refreshes (and on `r`), in the runtime (`fetch`: the facts the console reads,
+//! the monitoring facts of `ops::alerts::monitoring`, the workspace's SQL alerts). The
+//! evaluations go through an [`AlertState`], so only changes speak: a fired alert raises one
+//! toast (an error toast when critical) and rings the bell when its rule asks; a resolved one
+//! an info toast; an alert still firing says nothing. The Overview shows a panel, the Alerts
+//! list (`ScreenRoute::Alerts`) the firing alerts with a jump to each one's object, the rules
+//! that could not be judged, and the SQL alerts.
+
+pub mod fetch;
+pub mod room;
+
+use crate::config::alert_rules::Severity;
+use crate::ops::alerts::{Alert, AlertChange, AlertState, Evaluation, ObjectKind};
+
+use super::super::effect::{Effect, Fetch as AppFetch};
+use super::super::list::ListView;
+use super::super::remote::{Accepted, LoadError, Remote, RequestId, replace};
+use super::super::screen::{ScreenId, ScreenRoute};
+use super::super::state::{State, ToastLevel};
+use super::{RoomFetch, RoomKey, refresh_every_ms};
+
+/// The one read of the alerts.
+pub const EVALUATE: RoomKey = RoomKey {
+    screen: ScreenId::Monitoring,
+    what: "alerts",
+};
+
+/// The reads of the alerts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetch {
+    /// Gather the facts and evaluate every rule once.
+    Evaluate,
+}
+
+impl Fetch {
+    pub fn key(&self) -> RoomKey {
+        EVALUATE
+    }
+}
+
+/// Their answers.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Evaluated(Result<Box<AlertsRead>, LoadError>),
+}
+
+impl Loaded {
+    pub fn key(&self) -> RoomKey {
+        EVALUATE
+    }
+}
+
+/// One workspace SQL alert as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlAlertRow {
+    pub name: String,
+    pub state: String,
+    pub last_evaluated_at: Option<String>,
+}
+
+/// One evaluation with the workspace's SQL alerts beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertsRead {
+    pub evaluation: Evaluation,
+    /// `Err`: why they could not be listed.
+    pub sql_alerts: Result<Vec<SqlAlertRow>, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AlertsState {
+    pub read: Remote<AlertsRead>,
+    /// What fired and resolved across evaluations.
+    pub tracker: AlertState,
+    /// The cursor in the firing alerts.
+    pub view: ListView,
+    /// A feature to put the Monitoring cursor on once its matrix arrives (table, feature).
+    pub select_feature: Option<(String, String)>,
+}
+
+impl AlertsState {
+    /// The alerts firing as of the last evaluation, most severe first (with the `since` of
+    /// when the console first saw them, when the facts did not tell).
+    pub fn firing(&self) -> Vec<&Alert> {
+        let Some(read) = self.read.data.as_ref() else {
+            return Vec::new();
+        };
+        read.evaluation
+            .firing
+            .iter()
+            .map(|a| self.tracker.active().find(|t| t.id == a.id).unwrap_or(a))
+            .collect()
+    }
+
+    /// Firing alerts of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.firing()
+            .iter()
+            .filter(|a| a.severity == severity)
+            .count()
+    }
+
+    pub fn selected(&self) -> Option<&Alert> {
+        self.firing().get(self.view.selected).copied()
+    }
+}
+
+/// Asks for an evaluation when due (always when `force`).
+pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
+    let every = refresh_every_ms(state);
+    if force || state.alerts.read.is_due(state.now_ms, every) {
+        let req = state.next_request();
+        fx.push(Effect::Fetch {
+            req,
+            fetch: AppFetch::Room(RoomFetch::Alerts(Fetch::Evaluate)),
+        });
+        state.alerts.read.start(req);
+    }
+}
+
+pub(crate) fn on_loaded(
+    state: &mut State,
+    req: RequestId,
+    at: i64,
+    loaded: Loaded,
+    fx: &mut Vec<Effect>,
+) -> Accepted {
+    let Loaded::Evaluated(r) = loaded;
+    let eval = r.as_ref().ok().map(|read| read.evaluation.clone());
+    let accepted = state.alerts.read.accept(req, at, r.map(|b| *b), replace);
+    if let (Accepted::Ok, Some(eval)) = (&accepted, eval) {
+        let changes = state.alerts.tracker.update(&eval);
+        announce(state, &changes, fx);
+        let len = state.alerts.firing().len();
+        let page = state.list_page_rows();
+        state.alerts.view.keep_visible(len, page);
+    }
+    accepted
+}
+
+/// The toasts (and bells) of what changed.
+fn announce(state: &mut State, changes: &[AlertChange], fx: &mut Vec<Effect>) {
+    let mut bell = false;
+    for c in changes {
+        match c {
+            AlertChange::Fired { alert, .. } => {
+                let level = if alert.severity == Severity::Critical {
+                    ToastLevel::Error
+                } else {
+                    ToastLevel::Info
+                };
+                state.toast(
+                    level,
+                    format!(
+                        "alert {} fired: {} — {}",
+                        alert.rule, alert.object.name, alert.detail
+                    ),
+                );
+                bell |= alert.bell;
+            }
+            AlertChange::Resolved { alert, .. } => state.toast(
+                ToastLevel::Info,
+                format!("alert {} resolved: {}", alert.rule, alert.object.name),
+            ),
+            // The panel counts the rules not judged; no toast for each.
+            AlertChange::Unknown { .. } => {}
+        }
+    }
+    if bell {
+        fx.push(Effect::Bell);
+    }
+}
+
+pub(crate) fn on_failed(state: &mut State, req: RequestId, at: i64, message: &str) -> Accepted {
+    let e = LoadError::Failed(format!("internal error: {message}"));
+    state.alerts.read.fail(req, at, e)
+}
+
+pub(crate) fn loading(state: &State) -> usize {
+    usize::from(state.alerts.read.is_loading())
+}
+
+/// The route that shows an alert's object (and, for a feature, the feature to select).
+pub fn jump(alert: &Alert) -> Option<(ScreenRoute, Option<(String, String)>)> {
+    let o = &alert.object;
+    let table = || o.key("table").map(str::to_string);
+    Some(match o.kind {
+        ObjectKind::Endpoint => (
+            ScreenRoute::Endpoint {
+                name: o.key("endpoint").unwrap_or(&o.name).to_string(),
+            },
+            None,
+        ),
+        ObjectKind::Job => (
+            ScreenRoute::JobRun {
+                run_id: o.key("run_id")?.parse().ok()?,
+            },
+            None,
+        ),
+        ObjectKind::Feature => {
+            let t = table()?;
+            let f = o.key("feature").map(|f| (t.clone(), f.to_string()));
+            (ScreenRoute::Monitor { table: t }, f)
+        }
+        ObjectKind::Monitor => (ScreenRoute::Monitor { table: table()? }, None),
+        ObjectKind::ModelVersion => match (table(), o.key("model")) {
+            (Some(t), _) => (ScreenRoute::Monitor { table: t }, None),
+            (None, Some(m)) => (model_route(m), None),
+            (None, None) => return None,
+        },
+        ObjectKind::Approval => (ScreenRoute::Screen(ScreenId::Approvals), None),
+        ObjectKind::FeatureTable => return None,
+    })
+}
+
+fn model_route(model: &str) -> ScreenRoute {
+    let source = if model.split('.').count() == 3 {
+        crate::ops::models::Source::UnityCatalog
+    } else {
+        crate::ops::models::Source::Workspace
+    };
+    ScreenRoute::ModelDetail {
+        name: model.to_string(),
+        source,
+    }
+}
+
+/// Enter on an alert: opens its object.
+pub(crate) fn open_selected(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(alert) = state.alerts.selected().cloned() else {
+        return;
+    };
+    match jump(&alert) {
+        Some((route, feature)) => {
+            state.alerts.select_feature = feature;
+            state.push_route(route);
+            super::load(state, false, fx);
+            after_monitoring_loaded(state);
+        }
+        None => state.toast(
+            ToastLevel::Info,
+            format!("{}: no screen shows this object yet", alert.object.name),
+        ),
+    }
+}
+
+/// After the Monitoring room took an answer: puts its cursor on the feature an alert jumped
+/// to, once that table's matrix is there.
+pub(crate) fn after_monitoring_loaded(state: &mut State) {
+    let Some((table, feature)) = state.alerts.select_feature.clone() else {
+        return;
+    };
+    if state.monitoring.table.as_deref() != Some(table.as_str()) {
+        return;
+    }
+    if super::monitoring::select::select_feature(&mut state.monitoring, &feature) {
+        state.alerts.select_feature = None;
+    }
+}
