@@ -8,6 +8,7 @@
 pub mod execute;
 pub mod judge;
 pub mod model_ref;
+pub mod object_state;
 pub mod outcome;
 pub mod pipeline;
 pub mod plan;
