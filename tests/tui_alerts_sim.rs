@@ -5,63 +5,16 @@
 
 mod support;
 
-use std::time::Duration;
-
 use crossterm::event::KeyCode;
-use tokio::sync::mpsc::UnboundedReceiver;
 
-use mlops_console::api::{Client, ClientOptions, Credentials, Secret};
+use mlops_console::app::ScreenRoute;
 use mlops_console::app::runtime::Runtime;
 use mlops_console::app::state::ToastLevel;
-use mlops_console::app::{AppContext, Msg, ScreenRoute};
-use mlops_console::sim::{self, SimHandle, SimOptions};
+use mlops_console::sim::{self, SimOptions};
+use support::sim_runtime::{pump, sim_context};
 use support::{Driver, session};
 
 const TABLE: &str = "main.ml.churn_inference";
-
-fn context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
-    let o = ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    );
-    AppContext {
-        client: Client::new(o).expect("client"),
-        profile: "sim".into(),
-        host: sim.base_url.clone(),
-        readonly: true,
-        production: false,
-        theme: "dark".into(),
-        refresh_secs: 0,
-        traffic_step: 5,
-        ascii: false,
-        config_dir: dir.to_path_buf(),
-        data_dir: dir.to_path_buf(),
-        training_jobs: Default::default(),
-        approvals: Default::default(),
-        monitoring: Default::default(),
-    }
-}
-
-async fn pump(
-    d: &mut Driver,
-    rt: &mut Runtime,
-    rx: &mut UnboundedReceiver<Msg>,
-    done: impl Fn(&Driver) -> bool,
-) {
-    for e in std::mem::take(&mut d.effects) {
-        rt.execute(e);
-    }
-    while !done(d) {
-        let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer within 60 s")
-            .expect("the runtime is alive");
-        d.send(msg);
-        for e in std::mem::take(&mut d.effects) {
-            rt.execute(e);
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_drift_alert_fires_in_the_console_and_enter_selects_the_feature() {
@@ -69,7 +22,9 @@ async fn the_demo_drift_alert_fires_in_the_console_and_enter_selects_the_feature
         .await
         .expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
+    // Read-only: the alerts and the monitors' reads need no change.
+    let mut ctx = sim_context(&sim, dir.path());
+    ctx.readonly = true;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());
