@@ -5,8 +5,10 @@
 //! * The seeded challenger (v5) is healthy: the plan walks 5 → 25 → 50 → 100% and promotes it.
 //! * A version `churn-retrain` registers with an oversized grid (800 trees of depth 8: a heavy
 //!   model, see `sim::serving::build`) degrades above 20% of the traffic: the plan adds it at 0%,
-//!   passes 5%, fails its guard at 25% and returns all traffic to stable on its own.
-//! * One it registers with its default parameters is healthy: the plan takes it to 80%.
+//!   passes 5%, fails its guard at 25% and puts back the split it started from on its own
+//!   (v5's 10%, scaled down with stable on the way up, included).
+//! * One it registers with its default parameters is healthy: the plan takes it to 100%, v5
+//!   scaled down with stable to 0% (still configured).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -208,7 +210,7 @@ async fn a_heavy_retrained_version_fails_at_25_percent_and_rolls_back_alone() {
     assert_eq!(
         split.percent("churn_model-5"),
         10,
-        "the other entity kept its share"
+        "the other entity is back at its share"
     );
     let v6 = ep
         .config
@@ -222,8 +224,8 @@ async fn a_heavy_retrained_version_fails_at_25_percent_and_rolls_back_alone() {
         canary_actions(dir.path()),
         [
             "churn_model-4=90, churn_model-5=10, churn_model-6=0",
-            "churn_model-4=85, churn_model-5=10, churn_model-6=5",
-            "churn_model-4=65, churn_model-5=10, churn_model-6=25",
+            "churn_model-4=86, churn_model-5=9, churn_model-6=5",
+            "churn_model-4=68, churn_model-5=7, churn_model-6=25",
             "churn_model-4=90, churn_model-5=10, churn_model-6=0",
         ]
     );
@@ -234,12 +236,12 @@ async fn a_heavy_retrained_version_fails_at_25_percent_and_rolls_back_alone() {
             .last()
             .unwrap()
             .1
-            .contains("all traffic back on churn_model-4")
+            .contains("back to the split the plan started from")
     );
 }
 
 #[tokio::test]
-async fn a_retrain_with_default_parameters_stays_healthy_far_past_20_percent() {
+async fn a_retrain_with_default_parameters_is_promoted_beside_the_earlier_challenger() {
     let sim = sim().await;
     let c = client(&sim);
     // The job's own parameters (350 trees of depth 6): a normal model, whatever its number.
@@ -254,10 +256,9 @@ async fn a_retrain_with_default_parameters_stays_healthy_far_past_20_percent() {
     assert!(v6.is_ok(), "v6 registered: {v6:?}");
 
     let dir = tempfile::tempdir().unwrap();
-    // Far past the 20% a heavy version saturates at, while the stable entity still takes
-    // traffic to be judged against (churn_model-5 keeps its 10%; the full loop, with the
-    // challenger retired first, is `headless_retrain_loop.rs`).
-    let guards = GUARDS.replace("[5, 25, 50, 100]", "[5, 25, 50, 80]");
+    // Far past the 20% a heavy version saturates at, up to 100%: churn_model-5's 10% is
+    // scaled down with stable on the way.
+    let guards = GUARDS;
     let plan = CanaryPlan::parse(&format!(
         "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary_model = \
          \"main.ml.churn_model\"\ncanary_version = \"6\"\n{guards}"
@@ -276,10 +277,26 @@ async fn a_retrain_with_default_parameters_stays_healthy_far_past_20_percent() {
         done.describe(),
         done.history
     );
-    let split = Split::of_endpoint(&c.get_serving_endpoint("churn-prod").await.unwrap());
-    assert_eq!(split.percent("churn_model-6"), 80);
-    assert_eq!(split.percent("churn_model-4"), 10);
-    assert_eq!(split.percent("churn_model-5"), 10);
+    let ep = c.get_serving_endpoint("churn-prod").await.unwrap();
+    let split = Split::of_endpoint(&ep);
+    assert_eq!(split.percent("churn_model-6"), 100);
+    assert_eq!(split.percent("churn_model-4"), 0);
+    assert_eq!(split.percent("churn_model-5"), 0);
+    assert_eq!(
+        ep.config.unwrap().served_entities.len(),
+        3,
+        "the earlier entities stay configured"
+    );
+    assert_eq!(
+        canary_actions(dir.path()),
+        [
+            "churn_model-4=90, churn_model-5=10, churn_model-6=0",
+            "churn_model-4=86, churn_model-5=9, churn_model-6=5",
+            "churn_model-4=68, churn_model-5=7, churn_model-6=25",
+            "churn_model-4=45, churn_model-5=5, churn_model-6=50",
+            "churn_model-4=0, churn_model-5=0, churn_model-6=100",
+        ]
+    );
     assert!(
         done.judgements >= 12,
         "judged on traffic: {}",

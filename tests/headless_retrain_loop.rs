@@ -126,8 +126,9 @@ async fn drift_to_retrain_to_approve_to_canary_closes_with_exit_0_and_every_chan
     let v6 = env.client().get_uc_model_version(MODEL, 6).await.unwrap();
     assert_eq!(lookup(&v6.tags, "approval"), Some("approved"));
 
-    // Step 4 — retire the earlier challenger (churn_model-5 takes 10% of churn-prod; a canary
-    // leaves other entities their shares, so the new version could not reach 100% beside it).
+    // Step 4 — retire the earlier challenger (churn_model-5 takes 10% of churn-prod): ending
+    // its trial is the operator's choice here; a canary beside it would scale it down with
+    // stable (`canary_sim.rs`, `tui_retrain_loop.rs`).
     let retire = env
         .run_as(
             "dev",

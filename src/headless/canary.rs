@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::api::Client;
-use crate::ops::canary::start::first_step_cut;
+use crate::ops::canary::start::{first_step_cut, scaling_notes};
 use crate::ops::canary::{
     CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunError, RunUntil, Runner,
 };
@@ -116,11 +116,16 @@ fn load_plan(args: &CanaryArgs) -> Result<Option<CanaryPlan>, i32> {
     Ok(Some(plan))
 }
 
-/// A new plan's first step below what the canary serves now, in words (see `canary::start`).
-async fn first_step_cut_now(client: &Client, plan: &CanaryPlan) -> Option<String> {
-    let ep = client.get_serving_endpoint(&plan.endpoint).await.ok()?;
-    let current = Split::of_endpoint(&ep).percent(&plan.canary_name());
-    first_step_cut(plan, current)
+/// What a new plan does besides moving stable and canary, in words (see `canary::start`): a
+/// first step below what the canary serves now, as a warning, then the other entities scaled
+/// down with stable and what a roll back restores.
+async fn start_notes_now(client: &Client, plan: &CanaryPlan) -> (Option<String>, Vec<String>) {
+    let Ok(ep) = client.get_serving_endpoint(&plan.endpoint).await else {
+        return (None, Vec::new());
+    };
+    let split = Split::of_endpoint(&ep);
+    let current = split.percent(&plan.canary_name());
+    (first_step_cut(plan, current), scaling_notes(plan, &split))
 }
 
 pub async fn run(client: &Client, session: &ChangeProfile, args: &CanaryArgs) -> i32 {
@@ -202,10 +207,14 @@ pub async fn run(client: &Client, session: &ChangeProfile, args: &CanaryArgs) ->
         }
     };
     eprint!("{}", plan_lines(&state.plan));
-    if state.phase == Phase::Starting
-        && let Some(cut) = first_step_cut_now(client, &state.plan).await
-    {
-        crate::eprintln_escaped!("  warning: {cut}");
+    if state.phase == Phase::Starting {
+        let (cut, notes) = start_notes_now(client, &state.plan).await;
+        if let Some(cut) = cut {
+            crate::eprintln_escaped!("  warning: {cut}");
+        }
+        for note in notes {
+            crate::eprintln_escaped!("  {note}");
+        }
     }
     if state.phase != Phase::Starting {
         crate::eprintln_escaped!("  resuming: {}", state.describe());

@@ -1,11 +1,12 @@
 //! The bodies of the canary dialogs: starting a plan (target, stable → canary, steps, hold,
-//! interval, guards, a version added at 0% first) and aborting one.
+//! interval, guards, a version added at 0% first, other entities scaled down with stable) and
+//! aborting one.
 
 use ratatui::text::{Line, Span};
 
 use crate::app::State;
 use crate::app::format;
-use crate::ops::canary::start::first_step_cut;
+use crate::ops::canary::start::{first_step_cut, scaling_notes};
 use crate::ops::canary::{Canary, CanaryPlan, CanaryState};
 use crate::ops::traffic::Split;
 use crate::theme::{Role, Theme};
@@ -43,6 +44,20 @@ pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
             theme.style(Role::Warn),
         ));
     }
+    // Other entities with traffic: scaled down with stable, and what a roll back restores.
+    let notes = state
+        .serving
+        .current()
+        .filter(|ep| ep.name == plan.endpoint)
+        .map(|ep| scaling_notes(plan, &Split::of_endpoint(ep)))
+        .unwrap_or_default();
+    for (i, note) in notes.iter().enumerate() {
+        lines.push(field(
+            theme,
+            if i == 0 { "Others" } else { "" },
+            escaped(note),
+        ));
+    }
     lines.push(field(theme, "Hold", format::duration_precise(plan.hold_ms)));
     lines.push(field(
         theme,
@@ -58,7 +73,11 @@ pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
         theme.style(Role::Text),
     ));
     lines.push(Line::styled(
-        "a FAIL sends all traffic back to stable.",
+        if notes.is_empty() {
+            "a FAIL sends all traffic back to stable."
+        } else {
+            "a FAIL puts back the split as it is now."
+        },
         theme.style(Role::Text),
     ));
     lines
@@ -69,20 +88,38 @@ pub fn abort_lines(state: &State, s: &CanaryState) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let mut lines = target_lines(state, &s.plan.endpoint);
     lines.push(field(theme, "Plan", s.describe()));
-    lines.push(field(
-        theme,
-        "Change",
-        format!(
-            "{} {}% {} 0%, {} back to 100%",
-            s.plan.canary_name(),
+    let canary = s.plan.canary_name();
+    // Plans that kept the split they started from go back to it.
+    let back = match (&s.split_at_start, &s.endpoint) {
+        (Some(base), Some(live)) if !base.third_entities(&s.plan.stable, &canary).is_empty() => {
+            live.routes
+                .canary_rollback(base, &s.plan.stable, &canary)
+                .ok()
+        }
+        _ => None,
+    };
+    let change = match &back {
+        Some(split) => format!(
+            "{canary} {}% {} 0%, back to {}",
+            s.percent(),
+            arrow(state),
+            split.describe()
+        ),
+        None => format!(
+            "{canary} {}% {} 0%, {} back to 100%",
             s.percent(),
             arrow(state),
             s.plan.stable
         ),
-    ));
+    };
+    lines.push(field(theme, "Change", change));
     lines.push(Line::default());
     lines.push(Line::styled(
-        "Aborting ends the plan: all traffic goes back to the stable entity.",
+        if back.is_some() {
+            "Aborting ends the plan: traffic goes back to the split it started from."
+        } else {
+            "Aborting ends the plan: all traffic goes back to the stable entity."
+        },
         theme.style(Role::Text),
     ));
     lines

@@ -4,7 +4,7 @@
 
 use crate::api::models::serving_config::ServedEntityInput;
 use crate::ops::serving_metrics::{EntityCounters, window};
-use crate::ops::traffic::EndpointConfigState;
+use crate::ops::traffic::{EndpointConfigState, Split, SplitError};
 
 use super::plan::Canary;
 use super::state::{
@@ -59,7 +59,39 @@ pub(super) fn pause(
     });
 }
 
-/// Traffic back to stable (the canary keeps its entity, at 0%), unless it is there already.
+/// The routes of `live` with the canary at `percent`: the others scaled from the split the
+/// plan started from (plans saved without it: the others keep their shares).
+fn step_split(s: &CanaryState, live: &Split, percent: u32) -> Result<Split, SplitError> {
+    let canary = s.plan.canary_name();
+    match &s.split_at_start {
+        Some(base) => live.canary_step(base, &s.plan.stable, &canary, percent),
+        None => live.with_canary(&s.plan.stable, &canary, percent),
+    }
+}
+
+/// The routes a roll back sets: the split the plan started from with the canary at 0% (plans
+/// saved without it: the canary's share to stable).
+fn rollback_split(s: &CanaryState, live: &Split) -> Result<Split, SplitError> {
+    let canary = s.plan.canary_name();
+    match &s.split_at_start {
+        Some(base) => live.canary_rollback(base, &s.plan.stable, &canary),
+        None => live.with_canary(&s.plan.stable, &canary, 0),
+    }
+}
+
+/// Entities besides stable and canary that served traffic when the plan started.
+fn third_entities(s: &CanaryState) -> Vec<String> {
+    s.split_at_start
+        .as_ref()
+        .map(|b| b.third_entities(&s.plan.stable, &s.plan.canary_name()))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect()
+}
+
+/// Traffic back where the plan started (the canary keeps its entity, at 0%), unless the canary
+/// serves nothing already.
 pub(super) fn start_rollback(
     s: &mut CanaryState,
     reason: String,
@@ -76,11 +108,16 @@ pub(super) fn start_rollback(
         finish_rollback(s, live, now, a);
         return;
     }
-    match live.routes.with_canary(&s.plan.stable, &canary, 0) {
+    match rollback_split(s, &live.routes) {
         Ok(split) => {
             let comment = format!(
                 "canary {canary} on {}: back to {}",
-                s.plan.endpoint, s.plan.stable
+                s.plan.endpoint,
+                if third_entities(s).is_empty() {
+                    s.plan.stable.clone()
+                } else {
+                    split.describe()
+                }
             );
             request(s, ChangeKind::Rollback, live.with_routes(split), comment, a);
         }
@@ -100,11 +137,18 @@ pub(super) fn finish_rollback(
     } else {
         Phase::RolledBack
     };
+    let back = if third_entities(s).is_empty() {
+        format!("all traffic back on {}", s.plan.stable)
+    } else {
+        format!(
+            "traffic back to the split the plan started from ({})",
+            live.routes.describe()
+        )
+    };
     let msg = format!(
-        "canary {} on {}: all traffic back on {} ({})",
+        "canary {} on {}: {back} ({})",
         s.plan.canary_name(),
         s.plan.endpoint,
-        s.plan.stable,
         s.rollback_reason.clone().unwrap_or_default()
     );
     s.log(now, msg.clone());
@@ -128,7 +172,7 @@ pub(super) fn shift_to(
 ) {
     let percent = s.plan.percent(index);
     let canary = s.plan.canary_name();
-    match live.routes.with_canary(&s.plan.stable, &canary, percent) {
+    match step_split(s, &live.routes, percent) {
         Ok(split) => {
             s.step = index;
             s.phase = Phase::Shifting;
@@ -182,6 +226,8 @@ pub(super) fn begin(s: &mut CanaryState, look: &EndpointLook, now: i64, a: &mut 
         return;
     }
     let live = &look.config;
+    // Nothing has moved yet: this is the split the steps scale from and a roll back restores.
+    s.split_at_start = Some(live.routes.clone());
     let canary = s.plan.canary_name();
     let Some(stable) = live.entity(&s.plan.stable).cloned() else {
         let msg = format!(
@@ -305,14 +351,22 @@ pub(super) fn hold(
 pub(super) fn complete(s: &mut CanaryState, now: i64, a: &mut Actions) {
     s.phase = Phase::Completed;
     let msg = if s.percent() == 100 {
-        // The stable entity stays served at 0%: say how to remove it (nothing does it unasked).
+        // The other entities stay served at 0%: say how to remove them (nothing does it
+        // unasked).
+        let mut left = vec![s.plan.stable.clone()];
+        left.extend(third_entities(s));
+        let (names, verb) = match left.as_slice() {
+            [one] => (one.clone(), "is"),
+            [init @ .., last] => (format!("{} and {last}", init.join(", ")), "are"),
+            [] => (String::new(), "is"),
+        };
         format!(
-            "canary {} on {} promoted: it takes 100% of the traffic; {stable} is left at 0% \
-             and can be removed (D on the endpoint, or `traffic {} --remove {stable}`)",
+            "canary {} on {} promoted: it takes 100% of the traffic; {names} {verb} left at \
+             0% and can be removed (D on the endpoint, or `traffic {} --remove {}`)",
             s.plan.canary_name(),
             s.plan.endpoint,
             s.plan.endpoint,
-            stable = s.plan.stable
+            s.plan.stable
         )
     } else {
         format!(

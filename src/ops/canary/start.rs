@@ -1,9 +1,11 @@
 //! Where a new plan starts from when the canary already takes traffic. A plan never cuts the
 //! canary's share silently: the console's form proposes steps from the canary's current share
 //! up, and a first step below that share is named in the confirm dialog and the headless plan,
-//! so the cut is seen before it is confirmed.
+//! so the cut is seen before it is confirmed. Entities besides stable and canary that serve
+//! traffic are scaled down with stable (to 0% at 100%): `scaling_notes` says so before `y`.
 
 use super::plan::CanaryPlan;
+use crate::ops::traffic::{Share, Split};
 
 /// The form's usual steps.
 pub const DEFAULT_STEPS: [u32; 4] = [5, 25, 50, 100];
@@ -29,6 +31,47 @@ pub fn first_step_cut(plan: &CanaryPlan, current: u32) -> Option<String> {
             plan.canary_name()
         )
     })
+}
+
+/// What a plan does to entities besides stable and canary that serve traffic `now` (the
+/// endpoint's split as read before the start), in words, one line each, then what a roll
+/// back restores. Empty when there are none.
+pub fn scaling_notes(plan: &CanaryPlan, now: &Split) -> Vec<String> {
+    let canary = plan.canary_name();
+    let thirds = now.third_entities(&plan.stable, &canary);
+    if thirds.is_empty() {
+        return Vec::new();
+    }
+    let mut with_canary = now.clone();
+    if !with_canary.entities().contains(&canary) {
+        with_canary.shares.push(Share {
+            entity: canary.clone(),
+            percent: 0,
+        });
+    }
+    let last = plan.steps.last().copied().unwrap_or(0);
+    let at_last = with_canary
+        .canary_step(&with_canary, &plan.stable, &canary, last)
+        .ok();
+    let mut lines: Vec<String> = thirds
+        .iter()
+        .map(|(entity, percent)| {
+            let then = at_last.as_ref().map_or(0, |s| s.percent(entity));
+            format!(
+                "{entity} ({percent}%) is scaled down with {}; at {last}% it serves {then}%",
+                plan.stable
+            )
+        })
+        .collect();
+    let mut back = with_canary
+        .canary_rollback(&with_canary, &plan.stable, &canary)
+        .unwrap_or_else(|_| now.clone());
+    back.shares.retain(|s| s.entity != canary);
+    lines.push(format!(
+        "a FAIL or abort puts back {} ({canary} at 0%)",
+        back.describe()
+    ));
+    lines
 }
 
 #[cfg(test)]
@@ -57,6 +100,27 @@ mod tests {
         assert_eq!(default_steps(25), vec![25, 50, 100]);
         assert_eq!(default_steps(60), vec![60, 100]);
         assert_eq!(default_steps(100), vec![100]);
+    }
+
+    #[test]
+    fn a_third_entity_is_named_with_what_it_serves_at_the_last_step() {
+        let mut p = plan(vec![5, 25, 50, 100]);
+        p.canary = Canary::New {
+            model: "main.ml.churn_model".into(),
+            version: "6".into(),
+        };
+        let now = Split::new(&[("churn_model-4", 90), ("churn_model-5", 10)]);
+        assert_eq!(
+            scaling_notes(&p, &now),
+            [
+                "churn_model-5 (10%) is scaled down with churn_model-4; at 100% it serves 0%",
+                "a FAIL or abort puts back churn_model-4=90, churn_model-5=10 (churn_model-6 at 0%)",
+            ]
+        );
+        p.steps = vec![5, 50];
+        assert!(scaling_notes(&p, &now)[0].ends_with("at 50% it serves 5%"));
+        // No third entity: nothing to say.
+        assert!(scaling_notes(&plan(vec![5, 100]), &now).is_empty());
     }
 
     #[test]

@@ -27,9 +27,9 @@ pub enum Phase {
     RollingBack,
     /// Finished: the last step passed (a last step of 100% is the promotion).
     Completed,
-    /// Finished: a guard failed and all traffic is back on stable.
+    /// Finished: a guard failed and traffic is back where the plan started (canary at 0%).
     RolledBack,
-    /// Finished: aborted by the user, all traffic back on stable.
+    /// Finished: aborted by the user, traffic back where the plan started (canary at 0%).
     Aborted,
 }
 
@@ -86,7 +86,7 @@ impl ChangeKind {
             ChangeKind::Step { index, percent } => {
                 format!("the move to step {} ({percent}%)", index + 1)
             }
-            ChangeKind::Rollback => "the roll back to stable".to_string(),
+            ChangeKind::Rollback => "the roll back".to_string(),
         }
     }
 }
@@ -185,6 +185,12 @@ pub struct CanaryState {
     pub baseline: Option<Sample>,
     /// The routes the plan last set: anything else on the endpoint is an outside change.
     pub expected: Option<Split>,
+    /// The endpoint's split when the plan started, before it moved any traffic: each step
+    /// scales the other entities from it, and a roll back puts it back (the canary at 0%).
+    /// Plans saved before it was kept have none: their steps leave other entities' shares as
+    /// they are, and a roll back gives the canary's share to stable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_at_start: Option<Split>,
     pub pending: Option<Pending>,
     pub pause: Option<Pause>,
     /// Why traffic is going (or went) back to stable.
@@ -229,6 +235,7 @@ impl CanaryState {
             step_started_ms: None,
             baseline: None,
             expected: None,
+            split_at_start: None,
             pending: None,
             pause: None,
             rollback_reason: None,

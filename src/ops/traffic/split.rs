@@ -11,6 +11,9 @@
 //! * `=` ([`Split::exact`]) takes a typed split such as `a=90,b=10`: every named entity must
 //!   exist, each share is an integer 0–100, names are unique, and the total is 100. Entities
 //!   not named get 0.
+//! * Canary plans ([`Split::canary_step`], [`Split::canary_rollback`], in `split/canary.rs`)
+//!   scale every other entity from the split the plan started from; plans saved before that
+//!   split was kept use [`Split::with_canary`].
 
 use std::collections::BTreeMap;
 
@@ -334,7 +337,8 @@ impl Split {
     }
 
     /// `canary` at `percent`, `stable` taking what the others leave; other entities keep their
-    /// shares. Fails when they leave too little.
+    /// shares. Fails when they leave too little. (The arithmetic of canary plans saved without
+    /// the split they started from.)
     pub fn with_canary(
         &self,
         stable: &str,
@@ -396,6 +400,8 @@ fn apportion(amount: u32, weights: &[u32]) -> Vec<u32> {
     }
     parts
 }
+
+mod canary;
 
 #[cfg(test)]
 mod tests;

@@ -1,3 +1,4 @@
 mod machine;
 mod plan;
+mod third_entity;
 mod verdict;
