@@ -1,5 +1,6 @@
 //! Canary safety against the simulator: a plan whose first step is below the canary's share
-//! says so before anything is sent; `rollback --endpoint` after a finished plan puts back the
+//! says so before anything is sent, and so does one beside a third entity with traffic (scaled
+//! down with stable); `rollback --endpoint` after a finished plan puts back the
 //! config from before the plan; a promotion says the stable entity is left at 0%, and
 //! `traffic --remove` takes it away (only at 0%).
 
@@ -33,6 +34,30 @@ async fn a_first_step_below_the_canarys_share_is_named_before_anything_is_sent()
         .run_as("dev", &["canary", "churn-prod", "--plan", &from_share])
         .await;
     assert!(!out.stderr.contains("cuts"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn a_plan_beside_another_entity_with_traffic_says_it_is_scaled_down_with_stable() {
+    let env = Env::serving().await;
+    let v6 = "endpoint = \"churn-prod\"\nstable = \"churn_model-4\"\ncanary_model = \
+              \"main.ml.churn_model\"\ncanary_version = \"6\"\nsteps = [5, 50, 100]\nhold = \"1s\"\n\
+              interval = \"1s\"\n";
+    let plan = env.file("v6.toml", v6);
+    let out = env
+        .run_as("dev", &["canary", "churn-prod", "--plan", &plan])
+        .await;
+    assert_eq!(
+        out.code, OK,
+        "no --yes: the plan is printed: {}",
+        out.stderr
+    );
+    for line in [
+        "churn_model-5 (10%) is scaled down with churn_model-4; at 100% it serves 0%",
+        "a FAIL or abort puts back churn_model-4=90, churn_model-5=10 (churn_model-6 at 0%)",
+    ] {
+        assert!(out.stderr.contains(line), "{line}: {}", out.stderr);
+    }
+    assert_eq!(env.puts(), 0, "nothing sent");
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::api::Client;
-use crate::ops::canary::start::{first_step_cut, scaling_notes};
+use crate::ops::canary::start::{first_step_cut, rollback_note, scaling_notes};
 use crate::ops::canary::{
     CanaryAction, CanaryPlan, CanaryState, CanaryStore, Command, Phase, RunError, RunUntil, Runner,
 };
@@ -125,7 +125,9 @@ async fn start_notes_now(client: &Client, plan: &CanaryPlan) -> (Option<String>,
     };
     let split = Split::of_endpoint(&ep);
     let current = split.percent(&plan.canary_name());
-    (first_step_cut(plan, current), scaling_notes(plan, &split))
+    let mut notes = scaling_notes(plan, &split);
+    notes.extend(rollback_note(plan, &split));
+    (first_step_cut(plan, current), notes)
 }
 
 pub async fn run(client: &Client, session: &ChangeProfile, args: &CanaryArgs) -> i32 {

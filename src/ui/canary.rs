@@ -517,7 +517,7 @@ fn empty_lines(state: &State, endpoint: &str, width: usize) -> Vec<Line<'static>
     } else {
         lines.push(offer_line(state, ""));
         let text = "A plan moves traffic to the canary step by step, judging it against stable \
-                    every interval; a FAIL sends all traffic back to stable.";
+                    every interval; a FAIL puts back the split it started from, the canary at 0%.";
         for part in wrap(text, width) {
             lines.push(Line::styled(part, theme.style(Role::Muted)));
         }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::State;
 use crate::app::format;
-use crate::ops::canary::start::{first_step_cut, scaling_notes};
+use crate::ops::canary::start::{first_step_cut, rollback_note, scaling_notes};
 use crate::ops::canary::{Canary, CanaryPlan, CanaryState};
 use crate::ops::traffic::Split;
 use crate::theme::{Role, Theme};
@@ -45,12 +45,13 @@ pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
         ));
     }
     // Other entities with traffic: scaled down with stable, and what a roll back restores.
-    let notes = state
+    let now = state
         .serving
         .current()
         .filter(|ep| ep.name == plan.endpoint)
-        .map(|ep| scaling_notes(plan, &Split::of_endpoint(ep)))
+        .map(Split::of_endpoint)
         .unwrap_or_default();
+    let notes = scaling_notes(plan, &now);
     for (i, note) in notes.iter().enumerate() {
         lines.push(field(
             theme,
@@ -72,14 +73,11 @@ pub fn start_lines(state: &State, plan: &CanaryPlan) -> Vec<Line<'static>> {
         "Each step is a PUT of the endpoint's traffic config (journaled);",
         theme.style(Role::Text),
     ));
-    lines.push(Line::styled(
-        if notes.is_empty() {
-            "a FAIL sends all traffic back to stable."
-        } else {
-            "a FAIL puts back the split as it is now."
-        },
-        theme.style(Role::Text),
-    ));
+    let back = rollback_note(plan, &now).map_or_else(
+        || "a FAIL sends all traffic back to stable".to_string(),
+        |n| escaped(&n),
+    );
+    lines.push(Line::styled(format!("{back}."), theme.style(Role::Text)));
     lines
 }
 

@@ -33,27 +33,29 @@ pub fn first_step_cut(plan: &CanaryPlan, current: u32) -> Option<String> {
     })
 }
 
-/// What a plan does to entities besides stable and canary that serve traffic `now` (the
-/// endpoint's split as read before the start), in words, one line each, then what a roll
-/// back restores. Empty when there are none.
-pub fn scaling_notes(plan: &CanaryPlan, now: &Split) -> Vec<String> {
+/// `now` (the endpoint's split as read before the start) with the plan's canary in it, at 0%
+/// when it is not served yet.
+fn with_canary_entity(plan: &CanaryPlan, now: &Split) -> Split {
     let canary = plan.canary_name();
-    let thirds = now.third_entities(&plan.stable, &canary);
-    if thirds.is_empty() {
-        return Vec::new();
-    }
-    let mut with_canary = now.clone();
-    if !with_canary.entities().contains(&canary) {
-        with_canary.shares.push(Share {
-            entity: canary.clone(),
+    let mut split = now.clone();
+    if !split.entities().contains(&canary) {
+        split.shares.push(Share {
+            entity: canary,
             percent: 0,
         });
     }
+    split
+}
+
+/// What a plan does to entities besides stable and canary that serve traffic `now` (the
+/// endpoint's split as read before the start), in words, one line each. Empty when there are
+/// none.
+pub fn scaling_notes(plan: &CanaryPlan, now: &Split) -> Vec<String> {
+    let canary = plan.canary_name();
+    let split = with_canary_entity(plan, now);
     let last = plan.steps.last().copied().unwrap_or(0);
-    let at_last = with_canary
-        .canary_step(&with_canary, &plan.stable, &canary, last)
-        .ok();
-    let mut lines: Vec<String> = thirds
+    let at_last = split.canary_step(&split, &plan.stable, &canary, last).ok();
+    now.third_entities(&plan.stable, &canary)
         .iter()
         .map(|(entity, percent)| {
             let then = at_last.as_ref().map_or(0, |s| s.percent(entity));
@@ -62,16 +64,25 @@ pub fn scaling_notes(plan: &CanaryPlan, now: &Split) -> Vec<String> {
                 plan.stable
             )
         })
-        .collect();
-    let mut back = with_canary
-        .canary_rollback(&with_canary, &plan.stable, &canary)
-        .unwrap_or_else(|_| now.clone());
+        .collect()
+}
+
+/// What a roll back of a plan started `now` puts back, in words, when entities besides stable
+/// and canary serve traffic (otherwise it is "all traffic back to stable").
+pub fn rollback_note(plan: &CanaryPlan, now: &Split) -> Option<String> {
+    let canary = plan.canary_name();
+    if now.third_entities(&plan.stable, &canary).is_empty() {
+        return None;
+    }
+    let split = with_canary_entity(plan, now);
+    let mut back = split
+        .canary_rollback(&split, &plan.stable, &canary)
+        .unwrap_or(split);
     back.shares.retain(|s| s.entity != canary);
-    lines.push(format!(
+    Some(format!(
         "a FAIL or abort puts back {} ({canary} at 0%)",
         back.describe()
-    ));
-    lines
+    ))
 }
 
 #[cfg(test)]
@@ -112,15 +123,19 @@ mod tests {
         let now = Split::new(&[("churn_model-4", 90), ("churn_model-5", 10)]);
         assert_eq!(
             scaling_notes(&p, &now),
-            [
-                "churn_model-5 (10%) is scaled down with churn_model-4; at 100% it serves 0%",
-                "a FAIL or abort puts back churn_model-4=90, churn_model-5=10 (churn_model-6 at 0%)",
-            ]
+            ["churn_model-5 (10%) is scaled down with churn_model-4; at 100% it serves 0%"]
+        );
+        assert_eq!(
+            rollback_note(&p, &now).as_deref(),
+            Some(
+                "a FAIL or abort puts back churn_model-4=90, churn_model-5=10 (churn_model-6 at 0%)"
+            )
         );
         p.steps = vec![5, 50];
         assert!(scaling_notes(&p, &now)[0].ends_with("at 50% it serves 5%"));
         // No third entity: nothing to say.
         assert!(scaling_notes(&plan(vec![5, 100]), &now).is_empty());
+        assert_eq!(rollback_note(&plan(vec![5, 100]), &now), None);
     }
 
     #[test]
