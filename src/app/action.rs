@@ -86,7 +86,7 @@ pub enum Action {
     Canary,
     /// Pause / resume the running canary plan.
     CanaryPause,
-    /// Abort the running canary plan: all traffic back to stable.
+    /// Abort the running canary plan: traffic back to the split it started from (canary at 0%).
     CanaryAbort,
     /// Build a canary plan in a form (then confirm to start it).
     CanaryNew,
@@ -338,7 +338,9 @@ impl Action {
                 "the canary panel: build or load a plan, follow its steps and verdicts"
             }
             Action::CanaryPause => "pause / resume the running canary plan",
-            Action::CanaryAbort => "abort the canary plan: all traffic back to stable (asks first)",
+            Action::CanaryAbort => {
+                "abort the canary plan: traffic back to where it started (asks first)"
+            }
             Action::CanaryNew => "build a canary plan in a form (asks before starting it)",
             Action::CanaryLoad => "load a canary plan from a TOML file (asks before starting it)",
             Action::AbView => "compare two served entities: error rates, latency, a verdict",

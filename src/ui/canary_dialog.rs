@@ -96,21 +96,28 @@ pub fn abort_lines(state: &State, s: &CanaryState) -> Vec<Line<'static>> {
         }
         _ => None,
     };
-    let change = match &back {
-        Some(split) => format!(
-            "{canary} {}% {} 0%, back to {}",
-            s.percent(),
-            arrow(state),
-            split.describe()
-        ),
-        None => format!(
-            "{canary} {}% {} 0%, {} back to 100%",
-            s.percent(),
-            arrow(state),
-            s.plan.stable
-        ),
-    };
-    lines.push(field(theme, "Change", change));
+    match &back {
+        Some(split) => {
+            let mut others = split.clone();
+            others.shares.retain(|x| x.entity != canary);
+            lines.push(field(
+                theme,
+                "Change",
+                format!("{canary} {}% {} 0%", s.percent(), arrow(state)),
+            ));
+            lines.push(field(theme, "", format!("back to {}", others.describe())));
+        }
+        None => lines.push(field(
+            theme,
+            "Change",
+            format!(
+                "{canary} {}% {} 0%, {} back to 100%",
+                s.percent(),
+                arrow(state),
+                s.plan.stable
+            ),
+        )),
+    }
     lines.push(Line::default());
     lines.push(Line::styled(
         if back.is_some() {
