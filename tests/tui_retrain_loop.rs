@@ -345,7 +345,7 @@ async fn drift_alert_to_retrain_to_approve_to_canary_to_promoted_from_the_keyboa
     c.until("the plan finished", Duration::from_secs(5), |s| {
         s.canary
             .plan("churn-prod")
-            .is_some_and(|p| p.state.is_finished())
+            .is_some_and(|p| p.state.is_finished() || p.state.phase == Phase::Paused)
     })
     .await;
     let plan = &c.state().canary.plan("churn-prod").unwrap().state;

@@ -298,6 +298,14 @@ impl CanaryState {
                 return Err(format!("timestamp {at} is out of range"));
             }
         }
+        if let Some(start) = &self.split_at_start {
+            let total: u64 = start.shares.iter().map(|s| u64::from(s.percent)).sum();
+            if total > 100 {
+                return Err(format!(
+                    "the split the plan started from adds up to {total}%"
+                ));
+            }
+        }
         Ok(())
     }
 

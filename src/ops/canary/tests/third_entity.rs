@@ -176,3 +176,12 @@ fn a_plan_saved_without_its_starting_split_keeps_the_old_arithmetic() {
         Split::new(&[(V4, 91), (V5, 9), (V6, 0)])
     );
 }
+
+#[test]
+fn a_saved_starting_split_over_100_percent_is_refused() {
+    let (mut s, _) = holding_at_5();
+    assert_eq!(s.check(), Ok(()));
+    s.split_at_start = Some(Split::new(&[(V4, 90), (V5, u32::MAX)]));
+    let err = s.check().unwrap_err();
+    assert!(err.contains("adds up to"), "{err}");
+}
