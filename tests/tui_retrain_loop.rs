@@ -74,7 +74,7 @@ impl Console {
     }
 
     /// Runs the loop until `done` holds, moving the simulator's clock `step` forward between
-    /// slices; fails with the screen after `slices` slices.
+    /// slices of the loop; fails with the screen when it does not hold after 1,500 of them.
     async fn until(&mut self, what: &str, step: Duration, done: impl Fn(&State) -> bool) {
         for _ in 0..1_500 {
             let slice = Some(Instant::now() + Duration::from_millis(40));
@@ -229,30 +229,19 @@ async fn drift_alert_to_retrain_to_approve_to_canary_to_promoted_from_the_keyboa
             && s.models.current_detail().is_some()
     })
     .await;
-    let rows: Vec<String> = c
+    // Versions newest first, the cursor on the first: `o` lands on v6.
+    let selected = c
         .state()
         .models
-        .current_detail()
-        .unwrap()
-        .versions
-        .iter()
-        .map(|v| v.version.clone())
-        .collect();
-    let at = rows.iter().position(|v| v == "6").expect("v6 listed");
-    let here = rows
-        .iter()
-        .position(|v| Some(v) == c.state().models.selected_version().map(|s| &s.version))
-        .unwrap_or(0);
-    let key = if at >= here { 'j' } else { 'k' };
-    for _ in 0..at.abs_diff(here) {
-        c.key(key);
-    }
-    c.settle("v6 selected", |s| {
-        s.models
-            .selected_version()
-            .is_some_and(|v| v.version == "6")
-    })
-    .await;
+        .selected_version()
+        .map(|v| v.version.clone());
+    assert_eq!(selected.as_deref(), Some("6"), "{}", c.screen());
+    let approval = c
+        .state()
+        .models
+        .selected_version()
+        .and_then(|v| v.approval.clone());
+    assert_eq!(approval.as_deref(), Some("pending"));
     let screen = c.screen();
     assert!(
         screen.contains("pending"),
@@ -273,7 +262,14 @@ async fn drift_alert_to_retrain_to_approve_to_canary_to_promoted_from_the_keyboa
     assert!(screen.contains(MODEL), "{screen}");
     c.key('y');
     c.settle("the approval done", |s| {
-        matches!(s.overlay, Overlay::None) && journal_actions_done(s)
+        matches!(s.overlay, Overlay::None) && change_came_back(s)
+    })
+    .await;
+    // The versions are read again after the change: v6 shows approved.
+    c.settle("v6 shown approved", |s| {
+        s.models
+            .selected_version()
+            .is_some_and(|v| v.version == "6" && v.approval.as_deref() == Some("approved"))
     })
     .await;
     let mv = c.sim_client().get_uc_model_version(MODEL, 6).await.unwrap();
@@ -409,7 +405,7 @@ async fn drift_alert_to_retrain_to_approve_to_canary_to_promoted_from_the_keyboa
 }
 
 /// The approval's change came back (the model detail shows the result of the last change).
-fn journal_actions_done(s: &State) -> bool {
+fn change_came_back(s: &State) -> bool {
     s.change.last.is_some() && s.change.applying.is_none() && s.change.preparing.is_none()
 }
 
