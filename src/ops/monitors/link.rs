@@ -202,7 +202,7 @@ pub fn parse_model_id(value: &str) -> Option<(Option<String>, String)> {
 }
 
 /// `given` (maybe a short name) names registered model `full`.
-fn same_model(given: &str, full: &str) -> bool {
+pub fn same_model(given: &str, full: &str) -> bool {
     given.eq_ignore_ascii_case(full)
         || full
             .rsplit('.')
