@@ -38,7 +38,11 @@ async fn quality_links_versions_to_the_registry_and_the_endpoint() {
         "{}",
         text.stdout
     );
-    assert!(!text.stderr.contains("no endpoint found"), "{}", text.stderr);
+    assert!(
+        !text.stderr.contains("no endpoint found"),
+        "{}",
+        text.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,20 +59,21 @@ async fn an_unlinked_table_says_how_to_link_it_and_the_config_links_it() {
         out.stderr
     );
     assert!(out.stdout.contains("not linked"), "{}", out.stdout);
-    let json = env
-        .run_as("dev", &[&args[..], &["--json"]].concat())
-        .await;
+    let json = env.run_as("dev", &[&args[..], &["--json"]].concat()).await;
     let v = json.json();
-    assert!(v["unlinked"].as_str().unwrap().starts_with("no endpoint found"));
+    assert!(
+        v["unlinked"]
+            .as_str()
+            .unwrap()
+            .starts_with("no endpoint found")
+    );
     assert_eq!(v["versions"][0]["link"]["model"], serde_json::Value::Null);
 
     let env = Env::new(&format!(
         "[monitoring]\nendpoints = {{ \"{BASELINE}\" = \"churn-prod\" }}\n"
     ))
     .await;
-    let out = env
-        .run_as("dev", &[&args[..], &["--json"]].concat())
-        .await;
+    let out = env.run_as("dev", &[&args[..], &["--json"]].concat()).await;
     assert_eq!(out.code, OK, "{}", out.stderr);
     let v = out.json();
     assert_eq!(v["endpoints"][0]["source"], "config");

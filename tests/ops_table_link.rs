@@ -63,7 +63,10 @@ async fn the_config_links_a_table() {
         "churn-prod".into(),
     );
     let l = link_table(&client(&sim), &settings, "main.ml.churn_inference_baseline").await;
-    assert_eq!(sources(&l), [("churn-prod".to_string(), LinkSource::Config)]);
+    assert_eq!(
+        sources(&l),
+        [("churn-prod".to_string(), LinkSource::Config)]
+    );
     let v4 = l.version("4");
     assert_eq!(v4.model.as_deref(), Some("main.ml.churn_model"));
     assert_eq!(v4.version.as_deref(), Some("4"));
@@ -131,8 +134,10 @@ async fn an_endpoints_tables_come_from_every_rule() {
         "main.ml.nowhere".to_string(),
     ];
     let (tables, notes) = tables_of_endpoint(&c, &settings, &ep, &known).await;
-    let found: Vec<(&str, LinkSource)> =
-        tables.iter().map(|t| (t.table.as_str(), t.source)).collect();
+    let found: Vec<(&str, LinkSource)> = tables
+        .iter()
+        .map(|t| (t.table.as_str(), t.source))
+        .collect();
     assert_eq!(
         found,
         [

@@ -336,7 +336,12 @@ fn an_endpoint_without_a_linked_table_says_so_in_the_quality_row() {
     let mut d = endpoint(90);
     d.char('A');
     let req = d.req(ResourceKey::Room(QUALITY));
-    let fetch = d.state.ab.quality_of.clone().expect("the row was asked for");
+    let fetch = d
+        .state
+        .ab
+        .quality_of
+        .clone()
+        .expect("the row was asked for");
     let why = "no table linked to churn-prod: no inference table; set [monitoring] endpoints or \
                the table property mlops.endpoint";
     d.answer(

@@ -60,7 +60,10 @@ async fn quality_rows_link_to_the_version_and_the_endpoint_serving_it() {
     })
     .await;
     assert_eq!(
-        d.state.models.selected_version().map(|v| v.version.as_str()),
+        d.state
+            .models
+            .selected_version()
+            .map(|v| v.version.as_str()),
         Some("4")
     );
 
@@ -74,7 +77,10 @@ async fn quality_rows_link_to_the_version_and_the_endpoint_serving_it() {
     })
     .await;
     assert_eq!(
-        d.state.models.selected_version().map(|v| v.version.as_str()),
+        d.state
+            .models
+            .selected_version()
+            .map(|v| v.version.as_str()),
         Some("5")
     );
 
@@ -87,4 +93,57 @@ async fn quality_rows_link_to_the_version_and_the_endpoint_serving_it() {
             name: "churn-prod".into()
         }
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_ab_view_shows_quality_from_the_table_that_names_the_endpoint() {
+    use mlops_console::app::screens::ab::quality::AbQuality;
+
+    let sim = sim::start(SimOptions::default())
+        .await
+        .expect("simulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = sim_context(&sim, dir.path());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut rt = Runtime::new(&ctx, tx, true);
+    let mut d = Driver::new(session());
+
+    // The Overview's first reads include the endpoints.
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.serving.endpoints.data.is_some()
+    })
+    .await;
+    d.char('5');
+    // churn-prod is the first endpoint.
+    d.key(KeyCode::Enter);
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state
+            .serving
+            .current()
+            .is_some_and(|e| e.name == "churn-prod")
+    })
+    .await;
+    d.char('A');
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.ab.quality.is_settled() && d.state.ab.quality.data.is_some()
+    })
+    .await;
+    // churn-prod's own payload table has a time-series monitor; main.ml.churn_inference names
+    // churn-prod in its property mlops.endpoint and has the labels.
+    match d.state.ab.quality.data.as_ref() {
+        Some(AbQuality::Values {
+            metric,
+            monitored,
+            a,
+            b,
+            ..
+        }) => {
+            assert_eq!(metric, "accuracy_score");
+            assert_eq!(monitored, TABLE);
+            let (a, b) = (a.as_ref().expect("v4"), b.as_ref().expect("v5"));
+            assert!((0.0..=1.0).contains(&a.value) && (0.0..=1.0).contains(&b.value));
+            assert_eq!(a.window, b.window, "both sides' latest window");
+        }
+        other => panic!("{other:?}"),
+    }
 }

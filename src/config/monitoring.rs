@@ -143,7 +143,10 @@ mod tests {
             c.monitoring.endpoint_of("MAIN.ml.churn_inference"),
             Some("churn-prod")
         );
-        assert_eq!(c.monitoring.tables_of("churn-prod"), ["main.ml.churn_inference"]);
+        assert_eq!(
+            c.monitoring.tables_of("churn-prod"),
+            ["main.ml.churn_inference"]
+        );
         assert_eq!(c.monitoring.endpoint_of("main.ml.other"), None);
         let c = parse("[monitoring]\n[monitoring.endpoints]\n\"main.ml.a\" = \"a\"\n").unwrap();
         assert_eq!(c.monitoring.endpoint_of("main.ml.a"), Some("a"));

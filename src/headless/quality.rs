@@ -126,7 +126,13 @@ fn json(r: &QualityReport, links: &TableLinks) -> serde_json::Value {
 }
 
 fn text(r: &QualityReport, links: &TableLinks) -> String {
-    let mut header = vec!["VERSION", "MODEL · SERVED BY", "WINDOWS", "LAST WINDOW", "COUNT"];
+    let mut header = vec![
+        "VERSION",
+        "MODEL · SERVED BY",
+        "WINDOWS",
+        "LAST WINDOW",
+        "COUNT",
+    ];
     header.extend(r.metrics.iter().map(|m| m.name.as_str()));
     let rows: Vec<Vec<String>> = r
         .versions

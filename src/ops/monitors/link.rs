@@ -309,8 +309,7 @@ async fn linked_endpoints(
     match uc {
         Ok(t) => {
             if let Some(v) = t.properties.get(ENDPOINT_PROPERTY) {
-                v.split(',')
-                    .for_each(|e| add(e, LinkSource::TableProperty));
+                v.split(',').for_each(|e| add(e, LinkSource::TableProperty));
             }
         }
         Err(e) => notes.push(format!("{table}'s properties could not be read: {e}")),
@@ -467,8 +466,14 @@ mod tests {
     fn versions_link_to_the_entity_that_serves_them() {
         let l = links();
         assert_eq!(l.version("4").label(), "churn_model v4 · churn-prod 90%");
-        assert_eq!(l.version("churn_model/5").label(), "churn_model v5 · churn-prod 10%");
-        assert_eq!(l.version("churn_model-5").entity.as_deref(), Some("churn_model-5"));
+        assert_eq!(
+            l.version("churn_model/5").label(),
+            "churn_model v5 · churn-prod 10%"
+        );
+        assert_eq!(
+            l.version("churn_model-5").entity.as_deref(),
+            Some("churn_model-5")
+        );
         let v6 = l.version("6");
         assert_eq!(v6.label(), "churn_model v6 · not served");
         assert_eq!(v6.model.as_deref(), Some("main.ml.churn_model"));

@@ -242,8 +242,8 @@ pub(crate) fn loading(state: &State) -> usize {
 mod tests {
     use super::*;
     use crate::api::models::monitors::MonitorApi;
-    use crate::ops::metric_tables::{TableColumn, WarehouseUsed};
     use crate::ops::metric_tables::Window;
+    use crate::ops::metric_tables::{TableColumn, WarehouseUsed};
     use crate::ops::quality::{QualityPoint, QualityReport, VersionQuality, quality_metrics};
 
     fn monitor(kind: MonitorKind, profile: Option<&str>) -> Monitor {
@@ -370,7 +370,13 @@ mod tests {
     #[test]
     fn a_side_is_its_entity_or_a_version_of_its_model() {
         let s = side("churn_model-4", "4");
-        for yes in ["4", "v4", "churn_model-4", "churn_model/4", "models:/main.ml.churn_model/4"] {
+        for yes in [
+            "4",
+            "v4",
+            "churn_model-4",
+            "churn_model/4",
+            "models:/main.ml.churn_model/4",
+        ] {
             assert!(s.is(yes), "{yes}");
         }
         for no in ["5", "fraud_model/4", "*", "champion"] {

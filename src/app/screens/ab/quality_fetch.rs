@@ -4,8 +4,8 @@
 //! in turn, the monitoring warehouse (the profile's or config's `warehouse_id`, else the first
 //! running one; none is started), then the profile metrics table through `ops::quality`.
 
-use crate::api::sql_fixed::TableName;
 use crate::api::models::sql::Warehouse;
+use crate::api::sql_fixed::TableName;
 use crate::ops::monitors::link::tables_of_endpoint;
 use crate::ops::monitors::{MonitorMemory, discover, read_detail};
 use crate::ops::quality::{QualityRequest, load_quality};
@@ -192,10 +192,9 @@ mod tests {
         // recsys-staging has no inference table and no table names it.
         let none = run(&env, fetch("recsys-staging")).await;
         match &none.result {
-            Ok(AbQuality::Unavailable(w)) => assert!(
-                w.starts_with("no table linked to recsys-staging"),
-                "{w}"
-            ),
+            Ok(AbQuality::Unavailable(w)) => {
+                assert!(w.starts_with("no table linked to recsys-staging"), "{w}")
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -42,7 +42,10 @@ fn unlinked_reason(state: &State) -> String {
 /// version the last retraining registered, else why not.
 pub(crate) fn open_version(state: &mut State, fx: &mut Vec<Effect>) {
     let link = state.monitoring.selected_link();
-    let target = match link.as_ref().and_then(|l| Some((l.model.clone()?, l.version.clone()?))) {
+    let target = match link
+        .as_ref()
+        .and_then(|l| Some((l.model.clone()?, l.version.clone()?)))
+    {
         Some(found) => Some(found),
         None => state
             .monitoring
