@@ -268,8 +268,8 @@ fn the_ab_quality_row_reads_the_inference_tables_monitor_and_shows_each_versions
     };
     let want = QualityFetch {
         endpoint: CHURN_PROD.into(),
-        a: side("4"),
-        b: side("5"),
+        a: Box::new(side("4")),
+        b: Box::new(side("5")),
     };
     assert!(
         d.effects.iter().any(|e| matches!(e,

@@ -53,12 +53,13 @@ impl Side {
     }
 }
 
-/// What to read: one endpoint and the two sides compared.
+/// What to read: one endpoint and the two sides compared (boxed: the answer travels in the
+/// app's message, which stays small).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetch {
     pub endpoint: String,
-    pub a: Side,
-    pub b: Side,
+    pub a: Box<Side>,
+    pub b: Box<Side>,
 }
 
 impl Fetch {
@@ -188,8 +189,8 @@ fn wanted(state: &State) -> Option<Fetch> {
     let (a, b) = super::pair(state)?;
     Some(Fetch {
         endpoint: ep.name.clone(),
-        a: side_of(ep, &a),
-        b: side_of(ep, &b),
+        a: Box::new(side_of(ep, &a)),
+        b: Box::new(side_of(ep, &b)),
     })
 }
 

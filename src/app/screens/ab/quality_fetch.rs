@@ -122,8 +122,8 @@ mod tests {
     fn fetch(endpoint: &str) -> Fetch {
         Fetch {
             endpoint: endpoint.into(),
-            a: side("4"),
-            b: side("5"),
+            a: Box::new(side("4")),
+            b: Box::new(side("5")),
         }
     }
 
@@ -176,11 +176,11 @@ mod tests {
 
         // fraud-scoring logs to a table nobody monitors, and nothing else names it.
         let mut f = fetch("fraud-scoring");
-        f.a = Side {
+        f.a = Box::new(Side {
             entity: "fraud_model-1".into(),
             model: "fraud_model".into(),
             version: "1".into(),
-        };
+        });
         let bare = run(&env, f).await;
         match &bare.result {
             Ok(AbQuality::Unavailable(w)) => {
