@@ -353,11 +353,21 @@ fn quality(frame: &mut Frame, area: Rect, state: &State, m: &MonitoringState) {
         .max(5);
     let [table_area, chart_area] =
         Layout::vertical([Constraint::Length(rows_h), Constraint::Min(4)]).areas(area);
-    let block = panel(
-        state,
-        " Model quality per version: latest (change since its first windows) ",
-        true,
-    );
+    let linked: Vec<String> = m
+        .links
+        .data
+        .iter()
+        .flat_map(|l| l.endpoints.iter())
+        .map(|e| format!("{} ({})", escaped(&e.endpoint), e.source.label()))
+        .collect();
+    let title = match linked.as_slice() {
+        [] => " Model quality per version: latest (change since its first windows) ".to_string(),
+        some => format!(
+            " Model quality per version: latest (change since its first windows) · {} ",
+            some.join(", ")
+        ),
+    };
+    let block = panel(state, title, true);
     let inner = block.inner(table_area);
     frame.render_widget(block, table_area);
     let mut lines = match q {

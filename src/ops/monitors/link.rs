@@ -45,11 +45,12 @@ pub enum LinkSource {
 }
 
 impl LinkSource {
+    /// A short name of the rule, for a title.
     pub fn label(self) -> &'static str {
         match self {
-            LinkSource::InferenceTable => "its inference table",
-            LinkSource::Config => "[monitoring] endpoints",
-            LinkSource::TableProperty => "table property mlops.endpoint",
+            LinkSource::InferenceTable => "inference table",
+            LinkSource::Config => "config",
+            LinkSource::TableProperty => "mlops.endpoint",
         }
     }
 }
