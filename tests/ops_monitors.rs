@@ -62,7 +62,7 @@ fn requests(sim: &SimHandle, method: &str, tail: &str) -> usize {
 fn settings(tables: &[&str]) -> MonitoringSettings {
     MonitoringSettings {
         tables: tables.iter().map(|t| t.to_string()).collect(),
-        warehouse_id: None,
+        ..MonitoringSettings::default()
     }
 }
 

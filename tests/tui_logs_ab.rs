@@ -254,18 +254,22 @@ fn the_ab_quality_row_reads_the_inference_tables_monitor_and_shows_each_versions
     use mlops_console::app::Payload;
     use mlops_console::app::screens::RoomLoaded;
     use mlops_console::app::screens::ab::quality::{
-        AbQuality, Fetch as QualityFetch, Loaded, QUALITY,
+        AbQuality, Fetch as QualityFetch, Loaded, QUALITY, Side, SideQuality,
     };
 
     let mut d = Driver::new(session());
     d.open_endpoint(logging_endpoint(), 3);
     d.char('A');
     let req = d.req(ResourceKey::Room(QUALITY));
+    let side = |version: &str| Side {
+        entity: format!("churn_model-{version}"),
+        model: "main.ml.churn_model".into(),
+        version: version.into(),
+    };
     let want = QualityFetch {
         endpoint: CHURN_PROD.into(),
-        table: Some("main.ml.churn_prod_payload".into()),
-        a_version: "4".into(),
-        b_version: "5".into(),
+        a: Box::new(side("4")),
+        b: Box::new(side("5")),
     };
     assert!(
         d.effects.iter().any(|e| matches!(e,
@@ -289,20 +293,25 @@ fn the_ab_quality_row_reads_the_inference_tables_monitor_and_shows_each_versions
             fetch: want.clone(),
             result: Ok(AbQuality::Values {
                 metric: "accuracy_score".into(),
-                table: "main.ml.churn_prod_payload_profile_metrics".into(),
-                a: Some(0.7412),
+                monitored: "main.ml.churn_inference".into(),
+                table: "main.ml.churn_inference_profile_metrics".into(),
+                a: Some(SideQuality {
+                    value: 0.7412,
+                    window: "2026-12-06 00:00".into(),
+                }),
                 b: None,
             }),
         })),
     );
     let screen = format!("{}", d.render(100, 30).backend());
     assert!(screen.contains("accuracy (latest window)"), "{screen}");
-    assert!(screen.contains("0.741"), "{screen}");
+    assert!(screen.contains("0.741 (2026-12-06)"), "{screen}");
     assert!(screen.contains("no labeled window"), "{screen}");
+    assert!(screen.contains("main.ml.churn_inference"), "{screen}");
 
     // A late answer for another pair is not shown as this one's.
     let mut other = want.clone();
-    other.b_version = "6".into();
+    other.b.version = "6".into();
     d.answer(
         req,
         Payload::Room(RoomLoaded::Ab(Loaded {
@@ -317,19 +326,34 @@ fn the_ab_quality_row_reads_the_inference_tables_monitor_and_shows_each_versions
 }
 
 #[test]
-fn an_endpoint_without_an_inference_table_says_so_in_the_quality_row() {
+fn an_endpoint_without_a_linked_table_says_so_in_the_quality_row() {
+    use mlops_console::app::Payload;
+    use mlops_console::app::screens::RoomLoaded;
+    use mlops_console::app::screens::ab::quality::{AbQuality, Loaded, QUALITY};
+
+    // No inference table: a table may still name the endpoint (config, table property), so the
+    // row is read; the runtime's answer says what is missing.
     let mut d = endpoint(90);
     d.char('A');
-    assert!(
-        d.try_req(ResourceKey::Room(
-            mlops_console::app::screens::ab::quality::QUALITY
-        ))
-        .is_none(),
-        "nothing to read"
+    let req = d.req(ResourceKey::Room(QUALITY));
+    let fetch = d
+        .state
+        .ab
+        .quality_of
+        .clone()
+        .expect("the row was asked for");
+    let why = "no table linked to churn-prod: no inference table; set [monitoring] endpoints or \
+               the table property mlops.endpoint";
+    d.answer(
+        req,
+        Payload::Room(RoomLoaded::Ab(Loaded {
+            fetch,
+            result: Ok(AbQuality::Unavailable(why.into())),
+        })),
     );
-    let screen = format!("{}", d.render(100, 30).backend());
+    let screen = format!("{}", d.render(160, 30).backend());
     assert!(
-        screen.contains("quality  no inference table on churn-prod"),
+        screen.contains("quality  no table linked to churn-prod"),
         "{screen}"
     );
 }

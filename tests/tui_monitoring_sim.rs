@@ -19,7 +19,7 @@ const TABLE: &str = "main.ml.churn_inference";
 
 fn settled(d: &Driver) -> bool {
     let m = &d.state.monitoring;
-    m.drift.is_settled() && m.quality.is_settled()
+    m.drift.is_settled() && m.quality.is_settled() && m.links.is_settled()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

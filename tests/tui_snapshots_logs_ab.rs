@@ -116,7 +116,7 @@ fn no_panic_at_any_size() {
 #[test]
 fn ab_view_with_a_quality_row() {
     use mlops_console::app::screens::RoomLoaded;
-    use mlops_console::app::screens::ab::quality::{AbQuality, Loaded, QUALITY};
+    use mlops_console::app::screens::ab::quality::{AbQuality, Loaded, QUALITY, SideQuality};
     use mlops_console::app::{Payload, ResourceKey};
 
     // churn-prod logging into an inference table through the AI Gateway.
@@ -141,9 +141,16 @@ fn ab_view_with_a_quality_row() {
             fetch,
             result: Ok(AbQuality::Values {
                 metric: "accuracy_score".into(),
-                table: "main.ml.churn_prod_payload_profile_metrics".into(),
-                a: Some(0.7412),
-                b: Some(0.8123),
+                monitored: "main.ml.churn_inference".into(),
+                table: "main.ml.churn_inference_profile_metrics".into(),
+                a: Some(SideQuality {
+                    value: 0.7412,
+                    window: "2026-12-06 00:00".into(),
+                }),
+                b: Some(SideQuality {
+                    value: 0.8123,
+                    window: "2026-12-06 00:00".into(),
+                }),
             }),
         })),
     );

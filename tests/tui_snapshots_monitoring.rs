@@ -17,7 +17,7 @@ const START_MS: i64 = 1_767_225_600_000;
 
 fn settled(d: &Driver) -> bool {
     let m = &d.state.monitoring;
-    m.drift.is_settled() && m.quality.is_settled()
+    m.drift.is_settled() && m.quality.is_settled() && m.links.is_settled()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

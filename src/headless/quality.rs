@@ -1,6 +1,8 @@
 //! `mlops-console quality TABLE [--json]`: the model quality metrics of a monitored table per
 //! model version: the latest value of each metric and its change against the version's first
-//! windows. The metrics are the ones the profile metrics table has (`ops::quality`).
+//! windows. The metrics are the ones the profile metrics table has (`ops::quality`). Each
+//! version is linked to its registered model version and the served entity serving it with its
+//! traffic share (`ops::monitors::link`), or the output says why nothing links the table.
 
 use std::path::Path;
 
@@ -8,7 +10,8 @@ use clap::Args;
 
 use crate::api::Client;
 use crate::api::sql_fixed::TableName;
-use crate::config::Resolved;
+use crate::config::{AppConfig, Resolved};
+use crate::ops::monitors::link::{TableLinks, UNLINKED, link_table};
 use crate::ops::quality::{QualityReport, QualityRequest, load_quality};
 use crate::ops::sql::Waiter;
 
@@ -48,12 +51,29 @@ fn request(args: &QualityArgs) -> Result<QualityRequest, String> {
     Ok(req)
 }
 
-pub async fn run(client: &Client, resolved: &Resolved, _config: &Path, args: &QualityArgs) -> i32 {
+/// The monitored table the versions are linked through: TABLE, or the table a profile
+/// metrics table given alone belongs to.
+fn monitored(args: &QualityArgs) -> String {
+    let t = args.table.trim();
+    match (&args.metrics_table, t.strip_suffix("_profile_metrics")) {
+        (None, Some(base)) if !base.ends_with('.') => base.to_string(),
+        _ => t.to_string(),
+    }
+}
+
+pub async fn run(client: &Client, resolved: &Resolved, config: &Path, args: &QualityArgs) -> i32 {
     let req = match request(args) {
         Ok(r) => r,
         Err(e) => {
             crate::eprintln_escaped!("error: {e}");
             return exit::USAGE;
+        }
+    };
+    let settings = match AppConfig::load(config) {
+        Ok(c) => c.monitoring,
+        Err(e) => {
+            crate::eprintln_escaped!("error: {e}");
+            return exit::CONFIG;
         }
     };
     let warehouse = match pick_warehouse(client, resolved, args.warehouse.as_deref()).await {
@@ -64,16 +84,55 @@ pub async fn run(client: &Client, resolved: &Resolved, _config: &Path, args: &Qu
         Ok(r) => r,
         Err(e) => return failed(&e),
     };
+    let links = link_table(client, &settings, &monitored(args)).await;
     if args.json {
-        output::json(&report);
+        output::json(&json(&report, &links));
     } else {
-        output::listing("model versions", report.versions.len(), || text(&report));
+        output::listing("model versions", report.versions.len(), || {
+            text(&report, &links)
+        });
+        if !links.is_linked() {
+            output::eprint_line(&format!("note: {UNLINKED}"));
+        }
+    }
+    for n in &links.notes {
+        output::eprint_line(&format!("note: {n}"));
     }
     exit::OK
 }
 
-fn text(r: &QualityReport) -> String {
-    let mut header = vec!["VERSION", "WINDOWS", "LAST WINDOW", "COUNT"];
+/// The report, each version with its `link` (model, version, endpoint, entity, traffic), and
+/// the table's linked endpoints (`unlinked` says why there are none).
+fn json(r: &QualityReport, links: &TableLinks) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    if let Some(versions) = v.get_mut("versions").and_then(|x| x.as_array_mut()) {
+        for (out, q) in versions.iter_mut().zip(&r.versions) {
+            if let Some(o) = out.as_object_mut() {
+                let link = serde_json::to_value(links.version(&q.version)).unwrap_or_default();
+                o.insert("link".into(), link);
+            }
+        }
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.insert(
+            "endpoints".into(),
+            serde_json::to_value(&links.endpoints).unwrap_or_default(),
+        );
+        if !links.is_linked() {
+            o.insert("unlinked".into(), UNLINKED.into());
+        }
+    }
+    v
+}
+
+fn text(r: &QualityReport, links: &TableLinks) -> String {
+    let mut header = vec![
+        "VERSION",
+        "MODEL · SERVED BY",
+        "WINDOWS",
+        "LAST WINDOW",
+        "COUNT",
+    ];
     header.extend(r.metrics.iter().map(|m| m.name.as_str()));
     let rows: Vec<Vec<String>> = r
         .versions
@@ -82,6 +141,7 @@ fn text(r: &QualityReport) -> String {
             let last = v.points.last();
             let mut row = vec![
                 v.version.clone(),
+                links.version(&v.version).label(),
                 v.points.len().to_string(),
                 last.map_or("-".into(), |p| r.windows[p.window].label()),
                 last.and_then(|p| p.count)

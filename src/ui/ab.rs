@@ -11,13 +11,13 @@ use crate::app::State;
 use crate::app::format;
 use crate::app::remote::LoadError;
 use crate::app::screens::ab::compare::{CONFIDENCE, SideStats, p_value, points};
-use crate::app::screens::ab::quality::AbQuality;
+use crate::app::screens::ab::quality::{AbQuality, SideQuality};
 use crate::app::screens::ab::{self, AbComparison, AbOutcome};
 use crate::ops::traffic::Split;
 use crate::theme::Role;
 
 use super::columns::{Column, FitRow, Look, table as fitted_table};
-use super::widgets::{load_state_line, panel};
+use super::widgets::{escaped, load_state_line, panel};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let s = &state.serving;
@@ -32,9 +32,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(line), inner);
         return;
     };
+    let values = match &state.ab.quality.data {
+        Some(q @ AbQuality::Values { .. }) => Some(q),
+        _ => None,
+    };
+    // With values the quality rows are two: the metric per side and the table it came from.
+    let rows = if values.is_some() { 14 } else { 13 };
     let [head, table, between] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(13),
+        Constraint::Length(rows),
         Constraint::Min(0),
     ])
     .areas(inner);
@@ -45,10 +51,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         });
         frame.render_widget(Paragraph::new(line), table);
         return;
-    };
-    let values = match &state.ab.quality.data {
-        Some(AbQuality::Values { metric, a, b, .. }) => Some((metric.as_str(), *a, *b)),
-        _ => None,
     };
     sides(frame, table, state, &c, values);
     if values.is_none() {
@@ -75,10 +77,16 @@ fn quality_reason(state: &State) -> String {
     }
 }
 
-/// A quality value, or why a side has none.
-fn quality_cell(v: Option<f64>) -> String {
-    v.filter(|x| x.is_finite())
-        .map_or_else(|| "no labeled window".to_string(), |x| format!("{x:.3}"))
+/// A quality value and its window (the day alone for a daily window), or why a side has none.
+fn quality_cell(v: Option<&SideQuality>) -> String {
+    let Some(q) = v.filter(|q| q.value.is_finite()) else {
+        return "no labeled window".to_string();
+    };
+    let window = match q.window.strip_suffix(" 00:00") {
+        Some(day) => day,
+        None => q.window.as_str(),
+    };
+    format!("{:.3} ({})", q.value, escaped(window))
 }
 
 fn header(frame: &mut Frame, area: Rect, state: &State) {
@@ -111,7 +119,7 @@ fn sides(
     area: Rect,
     state: &State,
     c: &AbComparison,
-    quality: Option<(&str, Option<f64>, Option<f64>)>,
+    quality: Option<&AbQuality>,
 ) {
     let theme = &state.theme;
     let split = state.serving.current().map(Split::of_endpoint);
@@ -150,12 +158,20 @@ fn sides(
         ("p99".into(), cells(&|s| ms(s.p99_ms))),
         ("mean".into(), cells(&|s| ms(s.mean_ms))),
     ];
-    if let Some((metric, a, b)) = quality {
+    if let Some(AbQuality::Values {
+        metric,
+        monitored,
+        a,
+        b,
+        ..
+    }) = quality
+    {
         let short = metric.strip_suffix("_score").unwrap_or(metric);
         rows.push((
-            format!("{short} (latest window)"),
-            [quality_cell(a), quality_cell(b)],
+            format!("{} (latest window)", escaped(short)),
+            [quality_cell(a.as_ref()), quality_cell(b.as_ref())],
         ));
+        rows.push(("  from".into(), [escaped(monitored), String::new()]));
     }
     let rows: Vec<FitRow> = rows
         .into_iter()

@@ -16,6 +16,7 @@ use crate::ops::drift::{
     CountSource, DriftCell, DriftMatrix, DriftOutcome, DriftType, FeatureDrift, ModelFilter,
     Severity, SliceFilter, Statistic,
 };
+use crate::ops::monitors::link::UNLINKED;
 use crate::ops::quality::QualityReport;
 use crate::theme::Role;
 
@@ -346,14 +347,27 @@ fn quality(frame: &mut Frame, area: Rect, state: &State, m: &MonitoringState) {
     let t = &state.theme;
     let q = m.quality.data.as_ref();
     let versions = q.map_or(0, |q| q.versions.len());
-    let rows_h = (versions as u16 + 4).min(area.height / 2).max(5);
+    let unlinked = m.links.data.as_ref().is_some_and(|l| !l.is_linked());
+    let rows_h = (versions as u16 + 4 + u16::from(unlinked))
+        .min(area.height / 2)
+        .max(5);
     let [table_area, chart_area] =
         Layout::vertical([Constraint::Length(rows_h), Constraint::Min(4)]).areas(area);
-    let block = panel(
-        state,
-        " Model quality per version: latest (change since its first windows) ",
-        true,
-    );
+    let linked: Vec<String> = m
+        .links
+        .data
+        .iter()
+        .flat_map(|l| l.endpoints.iter())
+        .map(|e| format!("{} ({})", escaped(&e.endpoint), e.source.label()))
+        .collect();
+    let title = match linked.as_slice() {
+        [] => " Model quality per version: latest (change since its first windows) ".to_string(),
+        some => format!(
+            " Model quality per version: latest (change since its first windows) · {} ",
+            some.join(", ")
+        ),
+    };
+    let block = panel(state, title, true);
     let inner = block.inner(table_area);
     frame.render_widget(block, table_area);
     let mut lines = match q {
@@ -393,10 +407,16 @@ fn quality_table(
     width: u16,
 ) -> Vec<Line<'static>> {
     let t = &state.theme;
-    let shown =
-        (usize::from(width).saturating_sub(20) / METRIC_WIDTH).clamp(1, q.metrics.len().max(1));
+    let shown = (usize::from(width).saturating_sub(20 + LINK_WIDTH) / METRIC_WIDTH)
+        .clamp(1, q.metrics.len().max(1));
     let mut header = vec![Span::styled(
-        format!("{:<12}{:>8}", "Version", "Windows"),
+        format!(
+            "{:<12}{:>8}  {:<w$}",
+            "Version",
+            "Windows",
+            "Model · served by",
+            w = LINK_WIDTH - 2
+        ),
         t.style(Role::Header),
     )];
     for x in q.metrics.iter().take(shown) {
@@ -416,10 +436,22 @@ fn quality_table(
             11,
             super::cut::mark(state.session.ascii),
         );
-        let mut spans = vec![Span::styled(
-            format!("{version:<12}{:>8}", v.points.len()),
-            t.style(if selected { Role::Selected } else { Role::Text }),
-        )];
+        let (link, link_role) = link_cell(m, &v.version);
+        let link = super::cut::text(
+            &escaped(&link),
+            LINK_WIDTH - 2,
+            super::cut::mark(state.session.ascii),
+        );
+        let mut spans = vec![
+            Span::styled(
+                format!("{version:<12}{:>8}", v.points.len()),
+                t.style(if selected { Role::Selected } else { Role::Text }),
+            ),
+            Span::styled(
+                format!("  {link:<w$}", w = LINK_WIDTH - 2),
+                t.style(if selected { Role::Selected } else { link_role }),
+            ),
+        ];
         for i in 0..shown {
             let latest = v.latest.get(i).copied().flatten();
             let change = v.change.get(i).copied().flatten();
@@ -437,5 +469,27 @@ fn quality_table(
         }
         lines.push(Line::from(spans));
     }
+    if m.links.data.as_ref().is_some_and(|l| !l.is_linked()) {
+        lines.push(Line::styled(UNLINKED, t.style(Role::Muted)));
+    }
     lines
+}
+
+/// Width of the link column (`churn_model v4 · churn-prod 90%`).
+const LINK_WIDTH: usize = 34;
+
+/// A version row's link: its model version and the entity serving it, or why there is none.
+fn link_cell(m: &MonitoringState, version: &str) -> (String, Role) {
+    match m.links.data.as_ref() {
+        Some(l) => {
+            let v = l.version(version);
+            let role = match (&v.model, &v.endpoint) {
+                (Some(_), Some(_)) => Role::Text,
+                _ => Role::Muted,
+            };
+            (v.label(), role)
+        }
+        None if m.links.is_loading() => ("reading links".into(), Role::Muted),
+        None => ("links not read".into(), Role::Muted),
+    }
 }

@@ -28,6 +28,8 @@ pub struct ModelsState {
     pub detail: Remote<ModelDetail>,
     /// The selected version in the detail.
     pub versions: ListView,
+    /// A version to select once the detail is read (a jump from another screen).
+    pub focus_version: Option<String>,
 }
 
 impl ModelsState {
@@ -58,6 +60,41 @@ impl ModelsState {
     pub fn selected_version(&self) -> Option<&VersionRow> {
         self.current_detail()?.versions.get(self.versions.selected)
     }
+
+    /// Selects the version a jump asked for, once the detail holds it.
+    fn apply_focus(&mut self, page: usize) {
+        let Some(want) = self.focus_version.as_deref() else {
+            return;
+        };
+        let Some(d) = self.current_detail() else {
+            return;
+        };
+        let len = d.versions.len();
+        if let Some(i) = d.versions.iter().position(|v| v.version == want) {
+            self.versions.selected = i;
+            self.versions.keep_visible(len, page);
+            self.focus_version = None;
+        }
+    }
+}
+
+/// Opens model `name`'s detail (pushed on the back-stack) with `version` selected once read.
+pub(crate) fn open_version(
+    state: &mut State,
+    name: &str,
+    source: Source,
+    version: &str,
+    fx: &mut Vec<Effect>,
+) {
+    state.push_route(ScreenRoute::ModelDetail {
+        name: name.to_string(),
+        source,
+    });
+    super::load(state, false, fx);
+    state.models.focus_version = Some(version.to_string());
+    let page = state.list_page_rows();
+    state.models.apply_focus(page);
+    state.dirty = true;
 }
 
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
@@ -132,6 +169,7 @@ pub(crate) fn on_detail(
         .map_or(0, |d| d.versions.len());
     let page = state.list_page_rows();
     state.models.versions.keep_visible(len, page);
+    state.models.apply_focus(page);
     accepted
 }
 

@@ -4,6 +4,7 @@
 //! through the one pipeline (`refresh`).
 
 pub mod discover;
+pub mod link;
 pub mod memory;
 pub mod refresh;
 

@@ -62,6 +62,11 @@ pub(crate) async fn get_table(
         data_source_format: Some("DELTA".into()),
         comment: t.comment.map(str::to_string),
         owner: Some("ml-eng@acme.com".into()),
+        properties: t
+            .properties
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     }))
 }
 

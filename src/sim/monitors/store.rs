@@ -16,6 +16,9 @@ const DAY_MS: i64 = 86_400_000;
 /// The AI Gateway inference table of churn-prod: monitored, its metric tables not created yet.
 pub(crate) const PAYLOAD_TABLE: &str = "main.ml.churn_prod_payload";
 
+/// The table property naming the serving endpoint whose requests a table holds.
+const ENDPOINT_PROPERTY: &str = "mlops.endpoint";
+
 /// How a refresh ends.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Course {
@@ -124,6 +127,9 @@ pub(crate) struct SimTable {
     pub full_name: String,
     pub table_id: String,
     pub comment: Option<&'static str>,
+    /// Table properties: the processed inference table names the endpoint it logs
+    /// (`mlops.endpoint`), so the console links its model versions to what serves them.
+    pub properties: Vec<(&'static str, &'static str)>,
 }
 
 /// A stable UUID-shaped id for a name (FNV-1a, twice), so a table keeps its id across runs.
@@ -169,6 +175,11 @@ pub(crate) fn demo_tables() -> Vec<SimTable> {
         full_name: name.to_string(),
         table_id: uuid_of(name),
         comment,
+        properties: if name == INFERENCE_TABLE {
+            vec![(ENDPOINT_PROPERTY, "churn-prod")]
+        } else {
+            Vec::new()
+        },
     })
     .collect()
 }

@@ -208,4 +208,11 @@ pub struct UcTableInfo {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// The table's properties (`mlops.endpoint` links it to a serving endpoint).
+    #[serde(
+        default,
+        deserialize_with = "crate::api::wire::null_as_map",
+        skip_serializing_if = "std::collections::BTreeMap::is_empty"
+    )]
+    pub properties: std::collections::BTreeMap<String, String>,
 }

@@ -1,15 +1,17 @@
 //! The A/B view's quality row: how well each side's model version predicts, once labels exist.
 //!
-//! The endpoint's inference table (its AI Gateway inference table, else its legacy
-//! auto-capture table) → that table's monitor → the monitor's profile metrics table →
-//! `ops::quality::load_quality` on the monitoring warehouse → the latest value of the first
-//! quality metric (`accuracy_score` when the table has it) for each side's version. Every link
-//! that is missing says so in the row (no inference table, no monitor, no label column, metric
-//! tables not created yet, no warehouse, no labeled window for a version) rather than leaving
-//! it blank.
+//! The endpoint's linked tables (`ops::monitors::link::tables_of_endpoint`: its own inference
+//! table, the tables `[monitoring] endpoints` links to it, and the known monitored tables whose
+//! property `mlops.endpoint` names it) → the first whose monitor is an inference-log monitor
+//! with labels and whose profile metrics hold either side's version → `ops::quality` on the
+//! monitoring warehouse → the latest value of the first quality metric (`accuracy_score` when
+//! the table has it) for each side, with its window and the table it came from. When no table
+//! gives numbers the row says why for each one (no monitor, a time-series monitor, no label
+//! column, metric tables not created yet, no rows for the versions), or that nothing is linked.
 
 use crate::api::models::monitors::{Monitor, MonitorKind};
 use crate::api::models::serving::ServingEndpoint;
+use crate::ops::monitors::link::{parse_model_id, same_model};
 use crate::ops::quality::QualityReport;
 
 use super::super::super::remote::{Accepted, LoadError, RequestId, replace};
@@ -25,14 +27,39 @@ pub const QUALITY: RoomKey = RoomKey {
 /// The metric the row prefers when the profile table has it.
 pub const PREFERRED_METRIC: &str = "accuracy_score";
 
-/// What to read: one endpoint's inference table and the two versions compared.
+/// One side of the comparison: its served entity and the model version it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Side {
+    pub entity: String,
+    /// The registered model (`entity_name`); empty when the entity names none.
+    pub model: String,
+    pub version: String,
+}
+
+impl Side {
+    /// `model_id` (a monitor's model id value) is this side's version: the entity's name, or
+    /// a version (bare or `model/version`-like) of its model.
+    pub fn is(&self, model_id: &str) -> bool {
+        if model_id.trim() == self.entity {
+            return true;
+        }
+        match parse_model_id(model_id) {
+            Some((model, version)) => {
+                version == self.version
+                    && model.is_none_or(|m| self.model.is_empty() || same_model(&m, &self.model))
+            }
+            None => false,
+        }
+    }
+}
+
+/// What to read: one endpoint and the two sides compared (boxed: the answer travels in the
+/// app's message, which stays small).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetch {
     pub endpoint: String,
-    /// `None`: the endpoint logs no inference table (answered without a request).
-    pub table: Option<String>,
-    pub a_version: String,
-    pub b_version: String,
+    pub a: Box<Side>,
+    pub b: Box<Side>,
 }
 
 impl Fetch {
@@ -41,16 +68,26 @@ impl Fetch {
     }
 }
 
+/// The latest value of one side and the window it is of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideQuality {
+    pub value: f64,
+    /// `YYYY-MM-DD HH:MM` of the window's start.
+    pub window: String,
+}
+
 /// The row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AbQuality {
     /// The latest value of `metric` per side; `None`: that version has no labeled window.
     Values {
         metric: String,
-        /// The profile metrics table read.
+        /// The monitored table the values came from.
+        monitored: String,
+        /// Its profile metrics table.
         table: String,
-        a: Option<f64>,
-        b: Option<f64>,
+        a: Option<SideQuality>,
+        b: Option<SideQuality>,
     },
     /// Why there is no value to show.
     Unavailable(String),
@@ -69,30 +106,22 @@ impl Loaded {
     }
 }
 
-/// The endpoint's inference table: the AI Gateway's, else the legacy auto-capture one.
-pub fn inference_table(ep: &ServingEndpoint) -> Option<String> {
-    let ai = ep
-        .ai_gateway
-        .as_ref()
-        .and_then(|g| g.inference_table_config.as_ref())
-        .and_then(|c| c.payload_table());
-    ai.or_else(|| {
-        ep.config
-            .as_ref()
-            .and_then(|c| c.auto_capture_config.as_ref())
-            .and_then(|c| c.payload_table())
-    })
-}
-
-/// The model version a served entity of `ep` serves.
-fn version_of(ep: &ServingEndpoint, entity: &str) -> Option<String> {
-    ep.config
-        .as_ref()?
-        .served_entities
-        .iter()
-        .find(|e| e.name == entity)?
-        .entity_version
-        .clone()
+/// A served entity of `ep` as a side.
+fn side_of(ep: &ServingEndpoint, entity: &str) -> Side {
+    let c = ep.config.as_ref();
+    let e = c.and_then(|c| c.served_entities.iter().find(|e| e.name == entity));
+    let m = c.and_then(|c| c.served_models.iter().find(|m| m.name == entity));
+    Side {
+        entity: entity.to_string(),
+        model: e
+            .and_then(|e| e.entity_name.clone())
+            .or_else(|| m.and_then(|m| m.model_name.clone()))
+            .unwrap_or_default(),
+        version: e
+            .and_then(|e| e.entity_version.clone())
+            .or_else(|| m.and_then(|m| m.model_version.clone()))
+            .unwrap_or_default(),
+    }
 }
 
 /// Where the quality of `table`'s rows is: (profile metrics table, model id column), or why
@@ -121,28 +150,37 @@ pub fn source(table: &str, monitor: Option<&Monitor>) -> Result<(String, Option<
     }
 }
 
-/// The row from a quality report: the preferred metric, else the first one.
-pub fn row(report: &QualityReport, a_version: &str, b_version: &str) -> AbQuality {
+/// The row from a quality report, when it holds either side's version: the preferred
+/// metric, else the first one. `None`: the report has neither version (another table may).
+pub fn row(report: &QualityReport, monitored: &str, a: &Side, b: &Side) -> Option<AbQuality> {
+    let has = |s: &Side| report.versions.iter().any(|v| s.is(&v.version));
+    if !(has(a) || has(b)) {
+        return None;
+    }
     let Some(i) = report
         .metric(PREFERRED_METRIC)
         .or((!report.metrics.is_empty()).then_some(0))
     else {
-        return AbQuality::Unavailable(format!(
+        return Some(AbQuality::Unavailable(format!(
             "no quality metrics in {}: no labels yet",
             report.table
-        ));
+        )));
     };
-    let latest = |v: &str| {
-        report
-            .version(v)
-            .and_then(|q| q.latest.get(i).copied().flatten())
+    let latest = |s: &Side| {
+        let v = report.versions.iter().find(|v| s.is(&v.version))?;
+        v.points.iter().rev().find_map(|p| {
+            let value = p.values.get(i).copied().flatten()?;
+            let window = report.windows.get(p.window)?.label();
+            Some(SideQuality { value, window })
+        })
     };
-    AbQuality::Values {
+    Some(AbQuality::Values {
         metric: report.metrics[i].name.clone(),
+        monitored: monitored.to_string(),
         table: report.table.clone(),
-        a: latest(a_version),
-        b: latest(b_version),
-    }
+        a: latest(a),
+        b: latest(b),
+    })
 }
 
 /// What the row should answer now: the endpoint shown and the pair compared.
@@ -151,14 +189,12 @@ fn wanted(state: &State) -> Option<Fetch> {
     let (a, b) = super::pair(state)?;
     Some(Fetch {
         endpoint: ep.name.clone(),
-        table: inference_table(ep),
-        a_version: version_of(ep, &a).unwrap_or_default(),
-        b_version: version_of(ep, &b).unwrap_or_default(),
+        a: Box::new(side_of(ep, &a)),
+        b: Box::new(side_of(ep, &b)),
     })
 }
 
-/// Reads the row when the pair changed, when it is due, or when `force`; an endpoint without
-/// an inference table is answered at once.
+/// Reads the row when the pair changed, when it is due, or when `force`.
 pub(crate) fn load(
     state: &mut State,
     force: bool,
@@ -178,15 +214,6 @@ pub(crate) fn load(
         ab.quality = Default::default();
     }
     ab.quality_of = Some(want.clone());
-    if want.table.is_none() {
-        ab.quality.data = Some(AbQuality::Unavailable(format!(
-            "no inference table on {}",
-            want.endpoint
-        )));
-        ab.quality.loaded_at = Some(now);
-        ab.quality.answered_at = Some(now);
-        return;
-    }
     let req = state.next_request();
     state.ab.quality.start(req);
     fx.push(super::super::super::effect::Effect::Fetch {
@@ -216,8 +243,9 @@ pub(crate) fn loading(state: &State) -> usize {
 mod tests {
     use super::*;
     use crate::api::models::monitors::MonitorApi;
+    use crate::ops::metric_tables::Window;
     use crate::ops::metric_tables::{TableColumn, WarehouseUsed};
-    use crate::ops::quality::{QualityReport, VersionQuality, quality_metrics};
+    use crate::ops::quality::{QualityPoint, QualityReport, VersionQuality, quality_metrics};
 
     fn monitor(kind: MonitorKind, profile: Option<&str>) -> Monitor {
         Monitor {
@@ -294,12 +322,37 @@ mod tests {
             },
             model_column: Some("model_id".into()),
             metrics: quality_metrics(&cols, None).unwrap(),
-            windows: Vec::new(),
+            windows: vec![
+                Window {
+                    start: "2026-12-05T00:00:00Z".into(),
+                    end: "2026-12-06T00:00:00Z".into(),
+                },
+                Window {
+                    start: "2026-12-06T00:00:00Z".into(),
+                    end: "2026-12-07T00:00:00Z".into(),
+                },
+            ],
             versions: versions
                 .iter()
                 .map(|(v, latest)| VersionQuality {
                     version: v.to_string(),
-                    points: Vec::new(),
+                    // The values in the first window; the last window has only the first metric.
+                    points: vec![
+                        QualityPoint {
+                            window: 0,
+                            count: Some(10),
+                            values: latest.clone(),
+                        },
+                        QualityPoint {
+                            window: 1,
+                            count: Some(10),
+                            values: latest
+                                .iter()
+                                .enumerate()
+                                .map(|(i, x)| if i == 0 { x.map(|x| x - 0.5) } else { None })
+                                .collect(),
+                        },
+                    ],
                     latest: latest.clone(),
                     change: Vec::new(),
                 })
@@ -307,8 +360,33 @@ mod tests {
         }
     }
 
+    fn side(entity: &str, version: &str) -> Side {
+        Side {
+            entity: entity.into(),
+            model: "main.ml.churn_model".into(),
+            version: version.into(),
+        }
+    }
+
     #[test]
-    fn the_row_prefers_accuracy_and_names_a_version_without_labels() {
+    fn a_side_is_its_entity_or_a_version_of_its_model() {
+        let s = side("churn_model-4", "4");
+        for yes in [
+            "4",
+            "v4",
+            "churn_model-4",
+            "churn_model/4",
+            "models:/main.ml.churn_model/4",
+        ] {
+            assert!(s.is(yes), "{yes}");
+        }
+        for no in ["5", "fraud_model/4", "*", "champion"] {
+            assert!(!s.is(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn the_row_prefers_accuracy_with_its_window_and_names_a_version_without_labels() {
         let r = report(
             &[
                 ("f1_score", "struct<macro:double>"),
@@ -317,21 +395,34 @@ mod tests {
             &[("4", vec![Some(0.71), Some(0.78)]), ("5", vec![None, None])],
         );
         assert_eq!(
-            row(&r, "4", "6"),
-            AbQuality::Values {
+            row(&r, "main.ml.t", &side("a", "4"), &side("b", "6")),
+            Some(AbQuality::Values {
                 metric: "accuracy_score".into(),
+                monitored: "main.ml.t".into(),
                 table: "main.ml.t_profile_metrics".into(),
-                a: Some(0.78),
+                a: Some(SideQuality {
+                    value: 0.78,
+                    window: "2026-12-05 00:00".into()
+                }),
                 b: None,
-            }
+            })
         );
+        // Neither version in the table: another table may have them.
+        assert_eq!(row(&r, "main.ml.t", &side("a", "7"), &side("b", "8")), None);
         let custom = report(&[("lift", "double")], &[("4", vec![Some(1.4)])]);
-        assert!(
-            matches!(row(&custom, "4", "5"), AbQuality::Values { metric, .. } if metric == "lift")
-        );
-        let none = report(&[], &[]);
-        assert!(
-            matches!(row(&none, "4", "5"), AbQuality::Unavailable(w) if w.contains("no labels"))
-        );
+        match row(&custom, "main.ml.t", &side("a", "4"), &side("b", "5")) {
+            Some(AbQuality::Values { metric, a, .. }) => {
+                assert_eq!(metric, "lift");
+                let a = a.unwrap();
+                assert!((a.value - 0.9).abs() < 1e-9);
+                assert_eq!(a.window, "2026-12-06 00:00");
+            }
+            other => panic!("{other:?}"),
+        }
+        let none = report(&[], &[("4", vec![])]);
+        assert!(matches!(
+            row(&none, "main.ml.t", &side("a", "4"), &side("b", "5")),
+            Some(AbQuality::Unavailable(w)) if w.contains("no labels")
+        ));
     }
 }

@@ -1,11 +1,16 @@
-//! The runtime side of the A/B quality row (see `quality`): the inference table's monitor, the
-//! monitoring warehouse (the profile's or config's `warehouse_id`, else the first running one;
-//! none is started), then the profile metrics table through `ops::quality`.
+//! The runtime side of the A/B quality row (see `quality`): the endpoint, its linked tables
+//! (`ops::monitors::link`; the known monitored tables are those remembered for this workspace
+//! and named in `[monitoring] tables`, else the candidates discovery finds), each one's monitor
+//! in turn, the monitoring warehouse (the profile's or config's `warehouse_id`, else the first
+//! running one; none is started), then the profile metrics table through `ops::quality`.
 
+use crate::api::models::sql::Warehouse;
 use crate::api::sql_fixed::TableName;
-use crate::ops::monitors::read_detail;
+use crate::ops::monitors::link::tables_of_endpoint;
+use crate::ops::monitors::{MonitorMemory, discover, read_detail};
 use crate::ops::quality::{QualityRequest, load_quality};
 use crate::ops::sql::{Waiter, choose_warehouse};
+use crate::ops::workspace::Workspace;
 
 use super::super::super::fetch::Env;
 use super::super::super::remote::LoadError;
@@ -21,45 +26,104 @@ fn failed(e: impl std::fmt::Display) -> LoadError {
     LoadError::Failed(e.to_string())
 }
 
+/// The monitored tables the console knows of: remembered ones and the config's, else the
+/// candidates of discovery (endpoints' inference tables, metric tables' owners).
+async fn known_tables(env: &Env) -> Vec<String> {
+    let ws = Workspace::new(env.client.host(), env.client.known_workspace_id());
+    let memory = MonitorMemory::for_workspace(&env.data_dir, &ws);
+    let mut known = memory.load().map(|r| r.tables).unwrap_or_default();
+    known.extend(env.monitoring.settings.tables.iter().cloned());
+    if known.is_empty() {
+        let mut settings = env.monitoring.settings.clone();
+        settings.warehouse_id = env.monitoring.warehouse_id.clone();
+        let (candidates, _) = discover::candidates(&env.client, &settings, &[]).await;
+        known = candidates.into_iter().map(|c| c.table).collect();
+    }
+    known
+}
+
 async fn read(env: &Env, f: &Fetch) -> Result<AbQuality, LoadError> {
-    let Some(table) = &f.table else {
+    let ep = env
+        .client
+        .get_serving_endpoint(&f.endpoint)
+        .await
+        .map_err(|e| failed(format!("{}: {e}", f.endpoint)))?;
+    let known = known_tables(env).await;
+    let (tables, _) = tables_of_endpoint(&env.client, &env.monitoring.settings, &ep, &known).await;
+    if tables.is_empty() {
         return Ok(AbQuality::Unavailable(format!(
-            "no inference table on {}",
+            "no table linked to {}: no inference table; set [monitoring] endpoints or the table \
+             property mlops.endpoint",
             f.endpoint
         )));
-    };
-    let detail = read_detail(&env.client, table, None)
-        .await
-        .map_err(|e| failed(format!("{table}'s monitor: {e}")))?;
-    let (profile, model_col) = match source(table, detail.as_ref().map(|d| &d.monitor)) {
-        Ok(found) => found,
-        Err(why) => return Ok(AbQuality::Unavailable(why)),
-    };
-    let warehouse =
-        match choose_warehouse(&env.client, env.monitoring.warehouse_id.as_deref()).await {
-            Ok(w) => w,
-            Err(e) => return Ok(AbQuality::Unavailable(format!("no warehouse: {e}"))),
+    }
+    let mut why: Vec<String> = Vec::new();
+    let mut warehouse: Option<Warehouse> = None;
+    for t in &tables {
+        let table = &t.table;
+        let detail = match read_detail(&env.client, table, None).await {
+            Ok(d) => d,
+            Err(e) => {
+                why.push(format!("{table}'s monitor: {e}"));
+                continue;
+            }
         };
-    let mut req = QualityRequest::new(TableName::parse(&profile).map_err(failed)?);
-    req.model_id_col = model_col;
-    let report = load_quality(&env.client, &warehouse, &req, &mut Waiter::real())
-        .await
-        .map_err(failed)?;
-    Ok(row(&report, &f.a_version, &f.b_version))
+        let (profile, model_col) = match source(table, detail.as_ref().map(|d| &d.monitor)) {
+            Ok(found) => found,
+            Err(w) => {
+                why.push(w);
+                continue;
+            }
+        };
+        if warehouse.is_none() {
+            match choose_warehouse(&env.client, env.monitoring.warehouse_id.as_deref()).await {
+                Ok(w) => warehouse = Some(w),
+                Err(e) => return Ok(AbQuality::Unavailable(format!("no warehouse: {e}"))),
+            }
+        }
+        let Some(wh) = warehouse.as_ref() else {
+            continue;
+        };
+        let mut req = QualityRequest::new(TableName::parse(&profile).map_err(failed)?);
+        req.model_id_col = model_col;
+        let report = match load_quality(&env.client, wh, &req, &mut Waiter::real()).await {
+            Ok(r) => r,
+            Err(e) => {
+                why.push(format!("{profile}: {e}"));
+                continue;
+            }
+        };
+        match row(&report, table, &f.a, &f.b) {
+            Some(r) => return Ok(r),
+            None => why.push(format!(
+                "{profile} has no rows for versions {} and {}",
+                f.a.version, f.b.version
+            )),
+        }
+    }
+    Ok(AbQuality::Unavailable(why.join("; ")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::{Client, ClientOptions, Credentials, Secret};
+    use crate::app::screens::ab::quality::Side;
     use crate::sim::{self, SimOptions};
 
-    fn fetch(table: &str) -> Fetch {
+    fn side(version: &str) -> Side {
+        Side {
+            entity: format!("churn_model-{version}"),
+            model: "main.ml.churn_model".into(),
+            version: version.into(),
+        }
+    }
+
+    fn fetch(endpoint: &str) -> Fetch {
         Fetch {
-            endpoint: "churn-prod".into(),
-            table: Some(table.into()),
-            a_version: "4".into(),
-            b_version: "5".into(),
+            endpoint: endpoint.into(),
+            a: Box::new(side("4")),
+            b: Box::new(side("5")),
         }
     }
 
@@ -86,38 +150,52 @@ mod tests {
             alerts: Default::default(),
         };
 
-        // The monitored, labeled table: each version's latest accuracy.
-        let labeled = run(&env, fetch("main.ml.churn_inference")).await;
+        // churn-prod's own payload table has a time-series monitor; the processed table that
+        // names it in its property mlops.endpoint has the labels: each version's latest value.
+        let labeled = run(&env, fetch("churn-prod")).await;
         match labeled.result {
-            Ok(AbQuality::Values { metric, a, b, .. }) => {
+            Ok(AbQuality::Values {
+                metric,
+                monitored,
+                table,
+                a,
+                b,
+            }) => {
                 assert_eq!(metric, "accuracy_score");
+                assert_eq!(monitored, "main.ml.churn_inference");
+                assert_eq!(table, "main.ml.churn_inference_profile_metrics");
                 let (a, b) = (a.expect("v4 has labels"), b.expect("v5 has labels"));
                 assert!(
-                    (0.0..=1.0).contains(&a) && (0.0..=1.0).contains(&b),
-                    "{a} {b}"
+                    (0.0..=1.0).contains(&a.value) && (0.0..=1.0).contains(&b.value),
+                    "{a:?} {b:?}"
                 );
+                assert!(!a.window.is_empty() && !b.window.is_empty());
             }
             other => panic!("{other:?}"),
         }
 
-        // churn-prod's own payload table is watched by a time-series monitor: the row says
-        // why it has no model quality instead of showing nothing.
-        let payload = run(&env, fetch("main.ml.churn_prod_payload")).await;
-        match payload.result {
-            Ok(AbQuality::Unavailable(why)) => assert_eq!(
-                why,
-                "main.ml.churn_prod_payload's monitor is a time series monitor: no model quality"
-            ),
+        // fraud-scoring logs to a table nobody monitors, and nothing else names it.
+        let mut f = fetch("fraud-scoring");
+        f.a = Box::new(Side {
+            entity: "fraud_model-1".into(),
+            model: "fraud_model".into(),
+            version: "1".into(),
+        });
+        let bare = run(&env, f).await;
+        match &bare.result {
+            Ok(AbQuality::Unavailable(w)) => {
+                assert!(w.contains("main.fraud.fraud_scoring_payload"), "{w}")
+            }
             other => panic!("{other:?}"),
         }
 
-        // A table nobody monitors.
-        let bare = run(&env, fetch("main.features.customer_features")).await;
-        assert!(
-            matches!(&bare.result, Ok(AbQuality::Unavailable(w)) if w.starts_with("no monitor"))
-                || bare.result.is_err(),
-            "{:?}",
-            bare.result
-        );
+        // recsys-staging has no inference table and no table names it.
+        let none = run(&env, fetch("recsys-staging")).await;
+        match &none.result {
+            Ok(AbQuality::Unavailable(w)) => {
+                assert!(w.starts_with("no table linked to recsys-staging"), "{w}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::api::sql_fixed::TableName;
 use crate::config::retraining::RETRAINS_TAG;
 use crate::ops::ChangeContext;
 use crate::ops::drift::{DriftRequest, load_drift};
+use crate::ops::monitors::link::link_table;
 use crate::ops::monitors::{MonitorMemory, cancel_refresh, discover, read_detail, run_refresh};
 use crate::ops::quality::{QualityRequest, load_quality};
 use crate::ops::retrain::{RetrainRequest, find_job, follow};
@@ -46,6 +47,9 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
                 .map(|d| d.map(Box::new))
                 .map_err(Into::into),
         ),
+        Fetch::Links { table } => Loaded::Links(Ok(Box::new(
+            link_table(&env.client, &settings(env), &table).await,
+        ))),
         Fetch::RetrainJob { request } => Loaded::RetrainJob(retrain_job(env, *request).await),
         Fetch::RetrainEnd { run_id, model } => {
             let end = follow(

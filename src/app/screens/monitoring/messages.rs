@@ -3,6 +3,7 @@
 
 use crate::ops::drift::{DriftOutcome, DriftType, ModelFilter, SliceFilter};
 use crate::ops::journal::Outcome;
+use crate::ops::monitors::link::TableLinks;
 use crate::ops::monitors::{Discovery, MonitorDetail};
 use crate::ops::quality::QualityReport;
 use crate::ops::retrain::{RegisteredVersion, RetrainJob, RetrainRequest};
@@ -43,6 +44,10 @@ pub const RETRAIN_END: RoomKey = RoomKey {
     screen: ScreenId::Monitoring,
     what: "retraining run",
 };
+pub const LINKS: RoomKey = RoomKey {
+    screen: ScreenId::Monitoring,
+    what: "endpoint links",
+};
 pub const CHANGE: RoomKey = RoomKey {
     screen: ScreenId::Monitoring,
     what: "monitoring change",
@@ -80,6 +85,8 @@ pub enum Fetch {
     Remembered,
     /// One monitor with its refresh history.
     Detail { table: String },
+    /// The endpoints and model versions the table is linked to (`ops::monitors::link`).
+    Links { table: String },
     /// The job that retrains the model of a `T` request.
     RetrainJob { request: Box<RetrainRequest> },
     /// Follows a started retraining run to its end and the version it registered.
@@ -103,6 +110,7 @@ impl Fetch {
             Fetch::Monitors => MONITORS,
             Fetch::Remembered => REMEMBERED,
             Fetch::Detail { .. } => DETAIL,
+            Fetch::Links { .. } => LINKS,
             Fetch::RetrainJob { .. } => RETRAIN_JOB,
             Fetch::RetrainEnd { .. } => RETRAIN_END,
         }
@@ -120,6 +128,7 @@ pub enum Loaded {
     Remembered(Vec<String>),
     /// `None`: the table has no monitor.
     Detail(Result<Option<Box<MonitorDetail>>, LoadError>),
+    Links(Result<Box<TableLinks>, LoadError>),
     RetrainJob(Result<Box<(RetrainRequest, RetrainJob)>, String>),
     RetrainEnd(Result<Box<RetrainEnded>, String>),
     Changed(Box<ChangeDone>),
@@ -188,6 +197,7 @@ impl Loaded {
             Loaded::Monitors(_) => MONITORS,
             Loaded::Remembered(_) => REMEMBERED,
             Loaded::Detail(_) => DETAIL,
+            Loaded::Links(_) => LINKS,
             Loaded::RetrainJob(_) => RETRAIN_JOB,
             Loaded::RetrainEnd(_) => RETRAIN_END,
             Loaded::Changed(_) => CHANGE,

@@ -8,6 +8,7 @@
 pub mod change;
 pub mod charts;
 pub mod fetch;
+pub mod links;
 pub mod list;
 mod messages;
 pub mod room;
@@ -18,6 +19,7 @@ pub use messages::*;
 use crate::ops::drift::{
     DriftMatrix, DriftOutcome, DriftType, ModelFilter, SliceFilter, Statistic,
 };
+use crate::ops::monitors::link::{TableLinks, VersionLink};
 use crate::ops::monitors::{Discovery, MonitorDetail};
 use crate::ops::quality::QualityReport;
 use crate::ops::retrain::{RegisteredVersion, RetrainJob, RetrainRequest};
@@ -76,6 +78,9 @@ pub struct MonitoringState {
     /// The statistic charted; `None`: the one that decided the cell under the cursor.
     pub statistic: Option<Statistic>,
     pub quality: Remote<QualityReport>,
+    /// The endpoints the table is linked to: each quality row's model version and the entity
+    /// serving it.
+    pub links: Remote<TableLinks>,
     /// The slices of the drift table (`S` steps through them).
     pub slices: Remote<Vec<(String, String)>>,
     /// The quality metric charted (index into the report's metrics).
@@ -148,6 +153,13 @@ impl MonitoringState {
             .into_iter()
             .filter(|s| f.cells.iter().flatten().any(|c| c.stats.get(*s).is_some()))
             .collect()
+    }
+
+    /// The quality row under the cursor and its link (`None` until both are read).
+    pub fn selected_link(&self) -> Option<VersionLink> {
+        let q = self.quality.data.as_ref()?;
+        let v = q.versions.get(self.versions_view.selected)?;
+        Some(self.links.data.as_ref()?.version(&v.version))
     }
 
     /// The model versions the quality report found (for `m`).
@@ -231,6 +243,13 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         let req = fetch(state, f, fx);
         state.monitoring.slices.start(req);
     }
+    if quality_due && !state.monitoring.links.is_loading() {
+        let f = Fetch::Links {
+            table: table.clone(),
+        };
+        let req = fetch(state, f, fx);
+        state.monitoring.links.start(req);
+    }
     if quality_due && !state.monitoring.quality.is_loading() {
         let f = Fetch::Quality {
             table: table.clone(),
@@ -285,6 +304,7 @@ pub(crate) fn on_loaded(
             m.refreshes_view.keep_visible(len, page);
             accepted
         }
+        Loaded::Links(r) => m.links.accept(req, at, r.map(|l| *l), replace),
         Loaded::RetrainJob(r) => change::on_retrain_job(state, req, at, r),
         Loaded::RetrainEnd(r) => change::on_retrain_end(state, req, at, r),
         Loaded::Changed(done) => change::on_changed(state, req, *done, fx),
@@ -339,6 +359,7 @@ pub(crate) fn on_failed(
         SLICES => m.slices.fail(req, at, e),
         MONITORS => m.monitors.fail(req, at, e),
         DETAIL => m.detail.fail(req, at, e),
+        LINKS => m.links.fail(req, at, e),
         RETRAIN_JOB => m.retrain_job.fail(req, at, e),
         RETRAIN_END => m.retrain_end.fail(req, at, e),
         _ => change::on_task_failed(state, req, message),
@@ -353,6 +374,7 @@ pub(crate) fn loading(state: &State) -> usize {
         m.quality.is_loading(),
         m.monitors.is_loading(),
         m.detail.is_loading(),
+        m.links.is_loading(),
         m.retrain_job.is_loading(),
         m.applying.is_some(),
     ])

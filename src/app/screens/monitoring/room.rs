@@ -13,7 +13,7 @@ use crate::app::state::State;
 use super::{Tab, change, next_model, next_slice, other_type, requery};
 
 /// The verbs of the Monitoring screen, in the order help lists them.
-pub static VERBS: [Verb; 11] = [
+pub static VERBS: [Verb; 12] = [
     Verb {
         name: "window_earlier",
         label: "earlier",
@@ -87,8 +87,16 @@ pub static VERBS: [Verb; 11] = [
     Verb {
         name: "open_new_version",
         label: "open new version",
-        description: "Open the model version the last retraining registered",
+        description: "Open a model version in the registry: the quality row's (also enter), else \
+                      the one the last retraining registered",
         keys: &["o"],
+        mutating: false,
+    },
+    Verb {
+        name: "open_endpoint",
+        label: "open endpoint",
+        description: "Model quality: open the endpoint serving the selected version",
+        keys: &["e"],
         mutating: false,
     },
 ];
@@ -104,6 +112,7 @@ const CANCEL: &Verb = &VERBS[7];
 const RETRAIN: &Verb = &VERBS[8];
 const SLICE: &Verb = &VERBS[9];
 const OPEN_VERSION: &Verb = &VERBS[10];
+const OPEN_ENDPOINT: &Verb = &VERBS[11];
 
 pub(super) const CONTEXTS: &[Context] = &[
     Context::Room(ScreenId::Monitoring),
@@ -130,7 +139,7 @@ impl Room for MonitorRoom {
     }
     fn is_settled(&self, state: &State) -> bool {
         let m = &state.monitoring;
-        m.drift.is_settled() && m.quality.is_settled()
+        m.drift.is_settled() && m.quality.is_settled() && m.links.is_settled()
     }
     fn data_at(&self, state: &State) -> Option<i64> {
         state.monitoring.drift.loaded_at
@@ -169,6 +178,14 @@ impl Room for MonitorRoom {
                 change::retrain(state, table.clone());
                 return true;
             }
+            Some(n) if n == OPEN_VERSION.name && state.monitoring.tab == Tab::Quality => {
+                super::links::open_version(state, fx);
+                return true;
+            }
+            Some(n) if n == OPEN_ENDPOINT.name => {
+                super::links::open_endpoint(state, fx);
+                return true;
+            }
             Some(n) if n == OPEN_VERSION.name => {
                 let Some(v) = state.monitoring.new_version.clone() else {
                     state.toast(
@@ -189,6 +206,10 @@ impl Room for MonitorRoom {
         }
         match state.monitoring.tab {
             Tab::Drift => drift_action(state, action, name, fx),
+            Tab::Quality if action == Action::Open => {
+                super::links::open_version(state, fx);
+                true
+            }
             Tab::Quality => quality_action(state, action, name),
             Tab::Monitor => {
                 let len = state.monitoring.monitor().map_or(0, |d| d.refreshes.len());
@@ -254,6 +275,8 @@ impl Room for MonitorRoom {
                 (Verb(VIEW), Some("quality")),
             ],
             Tab::Quality => vec![
+                (Verb(OPEN_VERSION), Some("version")),
+                (Verb(OPEN_ENDPOINT), Some("endpoint")),
                 (Verb(STATISTIC), Some("metric")),
                 (Verb(RETRAIN), None),
                 (Verb(VIEW), Some("monitor")),
@@ -267,7 +290,7 @@ impl Room for MonitorRoom {
                 v
             }
         };
-        if state.monitoring.new_version.is_some() {
+        if state.monitoring.new_version.is_some() && state.monitoring.tab != Tab::Quality {
             out.insert(0, (Verb(OPEN_VERSION), None));
         }
         out.extend([
