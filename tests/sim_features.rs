@@ -419,3 +419,61 @@ async fn lineage_ties_tables_features_models_and_online_tables() {
         assert_eq!(status(&e).0, 404, "{t} {f}");
     }
 }
+
+#[tokio::test]
+async fn describe_history_over_sql_lists_the_versions_newest_first() {
+    use mlops_console::api::models::sql::ExecuteStatementRequest;
+    let sim = sim::start(SimOptions {
+        clock: SimClock::manual(1_767_225_600_000),
+        traffic_rps: 0.0,
+        sql_latency: Duration::ZERO,
+        ..SimOptions::default()
+    })
+    .await
+    .unwrap();
+    let c = client(&sim);
+    let run = |statement: &str| ExecuteStatementRequest {
+        statement: statement.into(),
+        warehouse_id: "4b9f0e1c2a3d5e6f".into(),
+        wait_timeout: Some("10s".into()),
+        schema: Some("features".into()),
+        ..Default::default()
+    };
+    let r = c
+        .execute_statement(&run("DESCRIBE HISTORY txn_agg_30d"))
+        .await
+        .unwrap();
+    assert_eq!(r.status.state.as_str(), "SUCCEEDED");
+    let cols: Vec<String> = r
+        .manifest
+        .unwrap()
+        .schema
+        .columns
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    assert_eq!(
+        &cols[..4],
+        ["version", "timestamp", "userName", "operation"]
+    );
+    let rows = r.result.unwrap().data_array;
+    assert_eq!(rows.last().unwrap()[3].as_deref(), Some("CREATE TABLE"));
+    assert_eq!(rows.last().unwrap()[0].as_deref(), Some("0"));
+    // The newest version is the job's write: it names the job run.
+    let newest = &rows[0];
+    assert_eq!(newest[3].as_deref(), Some("MERGE"));
+    assert!(
+        newest[5].as_deref().unwrap().contains("runId"),
+        "{newest:?}"
+    );
+    assert_eq!(
+        newest[0].as_deref(),
+        Some((rows.len() - 1).to_string().as_str())
+    );
+    // Other tables are the engine's.
+    let e = c
+        .execute_statement(&run("DESCRIBE HISTORY main.features.nope"))
+        .await
+        .unwrap();
+    assert_eq!(e.status.state.as_str(), "FAILED");
+}

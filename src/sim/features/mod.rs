@@ -58,6 +58,22 @@ pub(crate) fn now(st: &AppState) -> Now {
     }
 }
 
+/// The Delta history of a feature table as of the clock, oldest first (`None`: not a table of
+/// the feature store). `DESCRIBE HISTORY` over SQL reads this.
+pub(crate) fn table_history(st: &AppState, full_name: &str) -> Option<Vec<delta::DeltaVersion>> {
+    let now = now(st);
+    let store = st.features.store();
+    let t = store.table(full_name)?;
+    Some(delta::history(t, &now.writes, now.ms))
+}
+
+/// A timestamp as a warehouse's JSON_ARRAY result writes it (`2026-01-01T00:00:00.000Z`).
+pub(crate) fn sql_timestamp(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_default()
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     const FS: &str = "/api/2.0/feature-store";
     Router::new()
