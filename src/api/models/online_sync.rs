@@ -167,10 +167,76 @@ impl OnlineSync {
         self.api == SyncApi::LegacyOnlineTable
     }
 
+    /// When the last sync ended, in epoch milliseconds (`None`: none, or a time that does not
+    /// read as RFC 3339 or as epoch milliseconds).
+    pub fn last_sync_end_ms(&self) -> Option<i64> {
+        let text = self.last_sync_end.as_deref()?.trim();
+        chrono::DateTime::parse_from_rfc3339(text)
+            .map(|d| d.timestamp_millis())
+            .ok()
+            .or_else(|| text.parse().ok())
+    }
+
     /// Whether the first sync has finished: the UC state alone does not say so.
     pub fn first_sync_done(&self) -> bool {
         self.sync_state
             .as_ref()
             .is_some_and(|s| s.is_online() || self.last_synced_version.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::uc_tables::TableInfo;
+
+    #[test]
+    fn the_three_shapes_read_into_one_model() {
+        let db: SyncedDatabaseTable = serde_json::from_str(
+            r#"{"name":"c.s.o","unity_catalog_provisioning_state":"ACTIVE",
+                "spec":{"source_table_full_name":"c.s.t","scheduling_policy":"TRIGGERED"},
+                "data_synchronization_status":{"detailed_state":"SYNCED_TABLED_OFFLINE",
+                  "pipeline_id":"p","last_sync":{"sync_end_timestamp":"2026-01-01T00:00:01Z",
+                  "delta_table_sync_info":{"delta_commit_version":"7"}}}}"#,
+        )
+        .unwrap();
+        let o = OnlineSync::from_database(&db);
+        assert_eq!(o.sync_state, Some(SyncState::Offline));
+        assert_eq!(o.last_synced_version, Some(7));
+        assert_eq!(o.last_sync_end_ms(), Some(1_767_225_601_000));
+        assert_eq!(o.mode, Some(PublishMode::Triggered));
+
+        let pg: PgSyncedTable = serde_json::from_str(
+            r#"{"name":"synced_tables/c.s.o","status":{"detailed_state":
+                "SYNCED_TABLE_PROVISIONING_INITIAL_SNAPSHOT","last_sync_time":"bad",
+                "ongoing_sync_progress":{"sync_progress_completion":0.25}}}"#,
+        )
+        .unwrap();
+        let o = OnlineSync::from_postgres(&pg);
+        assert_eq!(o.name, "c.s.o");
+        assert!(o.sync_state.as_ref().unwrap().is_provisioning());
+        assert!(!o.first_sync_done());
+        assert_eq!(o.last_sync_end_ms(), None);
+        assert_eq!(o.progress.unwrap().sync_progress_completion, Some(0.25));
+    }
+
+    #[test]
+    fn a_table_round_trips_with_its_base_fields_flat() {
+        let raw = r#"{"name":"t","catalog_name":"c","schema_name":"s","table_id":"id",
+            "table_constraints":[{"primary_key_constraint":{"name":"pk",
+              "child_columns":["k","ts"],"timeseries_columns":["ts"]}},
+              {"some_future_constraint":{}}],
+            "columns":[{"name":"k","type_text":"bigint","position":"0"}]}"#;
+        let t: TableInfo = serde_json::from_str(raw).unwrap();
+        assert_eq!(t.full_name(), "c.s.t");
+        assert_eq!(
+            (t.entity_keys(), t.timeseries_keys()),
+            (vec!["k".to_string()], vec!["ts".to_string()])
+        );
+        assert_eq!(t.columns[0].position, Some(0));
+        let back = serde_json::to_value(&t).unwrap();
+        assert_eq!(back["name"], "t");
+        assert_eq!(back["table_id"], "id");
+        assert!(back.get("base").is_none());
     }
 }
