@@ -25,6 +25,7 @@ mod clock;
 mod errors;
 mod experiments;
 mod faults;
+mod features;
 mod files_api;
 mod gate;
 mod jobs;

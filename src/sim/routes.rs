@@ -86,6 +86,7 @@ fn routes(state: AppState) -> Router {
         .merge(sql::routes())
         .merge(super::sql_alerts::routes())
         .merge(super::monitors::routes())
+        .merge(super::features::routes())
         .merge(registry_routes::routes())
         .merge(oauth::routes())
         .fallback(not_found)

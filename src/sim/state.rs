@@ -67,6 +67,8 @@ pub(crate) struct Shared {
     pub sql: super::sql::SqlService,
     /// Table monitors (both APIs over one store), with their own lock.
     pub monitors: super::monitors::MonitorService,
+    /// Feature tables, online stores and synced tables, with their own lock.
+    pub features: super::features::FeatureService,
     /// Print each rejected request on stderr (standalone `sim` only: the demo owns the terminal).
     echo_rejections: AtomicBool,
     /// Run searches answer `IS NULL` / `IS NOT NULL` with 400, as MLflow servers from before
@@ -93,6 +95,7 @@ impl Shared {
     ) -> Self {
         let serving = world.serving.runtime.clone();
         let monitors = super::monitors::MonitorService::new(world.anchor_ms);
+        let features = super::features::FeatureService::new(world.anchor_ms);
         Shared {
             world: Mutex::new(world),
             clock,
@@ -104,6 +107,7 @@ impl Shared {
             serving,
             sql,
             monitors,
+            features,
             echo_rejections: AtomicBool::new(false),
             refuse_is_null: AtomicBool::new(false),
         }

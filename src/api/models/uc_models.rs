@@ -129,6 +129,10 @@ pub struct ModelVersionInfo {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tags: Vec<KeyValue>,
+    /// The feature tables and functions the version was trained with (set when it was logged
+    /// through the feature-engineering client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_version_dependencies: Option<super::uc_tables::DependencyList>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

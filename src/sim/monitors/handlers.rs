@@ -43,16 +43,22 @@ fn not_enabled() -> ApiError {
 pub(crate) async fn get_table(
     State(st): State<AppState>,
     Path(full_name): Path<String>,
-) -> ApiResult<Json<UcTableInfo>> {
+) -> ApiResult<Json<crate::api::models::uc_tables::TableInfo>> {
     let store = st.monitors.store();
-    let t = store
+    let Some(t) = store
         .tables
         .iter()
         .find(|t| t.full_name.eq_ignore_ascii_case(&full_name))
-        .ok_or_else(|| no_table(&full_name))?;
+    else {
+        // Not a monitored table: maybe one of the feature store's.
+        drop(store);
+        return crate::sim::features::table_info(&st, &full_name)
+            .map(Json)
+            .ok_or_else(|| no_table(&full_name));
+    };
     let mut parts = t.full_name.splitn(3, '.');
     let (catalog, schema, name) = (parts.next(), parts.next(), parts.next());
-    Ok(Json(UcTableInfo {
+    let base = UcTableInfo {
         name: name.unwrap_or_default().to_string(),
         catalog_name: catalog.map(str::to_string),
         schema_name: schema.map(str::to_string),
@@ -67,6 +73,10 @@ pub(crate) async fn get_table(
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+    };
+    Ok(Json(crate::api::models::uc_tables::TableInfo {
+        base,
+        ..Default::default()
     }))
 }
 

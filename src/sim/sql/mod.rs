@@ -13,6 +13,7 @@
 
 mod catalog;
 mod demo_data;
+mod describe_history;
 mod drift_stats;
 mod engine;
 mod failure;

@@ -253,6 +253,10 @@ fn model(g: &mut Gen, anchor: i64, ids: &Ids<'_>, def: ModelDef) -> UcModel {
             updated_by: Some(def.owner.to_string()),
             aliases: Vec::new(),
             tags: v.tags.iter().map(|(k, v)| KeyValue::new(*k, *v)).collect(),
+            model_version_dependencies: crate::sim::features::dependencies_of(
+                &full_name,
+                i as i64 + 1,
+            ),
         });
     }
     let created = versions
