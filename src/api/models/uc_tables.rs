@@ -7,8 +7,6 @@
 //! The narrow table read of the monitors (`monitors::legacy::UcTableInfo`) is the base of
 //! [`TableInfo`] (flattened), so both read the same fields the same way.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::monitors::legacy::UcTableInfo;
