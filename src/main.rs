@@ -345,7 +345,11 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
                 memory: Some(&memory),
             };
             let clock = headless::alerts::wall_clock;
-            headless::alerts::run(&client, &rules, &session.approvals, supply, &a, &clock).await
+            let retraining = headless::alerts_retrain::AutoRetraining {
+                session: &session,
+                retraining: &monitoring.retraining,
+            };
+            headless::alerts::run(&client, &rules, supply, retraining, &a, &clock).await
         }
     }
 }

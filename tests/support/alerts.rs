@@ -34,6 +34,8 @@ pub fn alert(
         since_ms: Some(NOW - min_ago * MIN),
         detail: detail.into(),
         bell: false,
+        window_ms: None,
+        retrain: false,
     }
 }
 
