@@ -463,6 +463,7 @@ fn context(
                 drift: c.drift,
                 retraining: c.retraining,
                 alert_rules: alert_rules(paths),
+                alerts: c.alerts,
             }
         },
     }

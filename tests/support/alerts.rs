@@ -99,6 +99,7 @@ pub fn alerts_read(firing: Vec<Alert>) -> AlertsRead {
                 last_evaluated_at: Some("2024-06-01T11:30:00Z".into()),
             },
         ]),
+        monitoring_at_ms: Some(NOW),
     }
 }
 
