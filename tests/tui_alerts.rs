@@ -225,3 +225,62 @@ fn the_monitor_backed_facts_are_asked_for_every_five_minutes_and_on_r() {
     d.send(Msg::Tick { now_ms: NOW + MIN });
     assert_eq!(evaluate_fetch(&d), monitoring(true));
 }
+
+#[test]
+fn slash_filters_the_alerts_list_and_enter_on_a_sql_alert_shows_its_detail() {
+    let mut d = overview();
+    evaluate(&mut d, vec![drift_alert(), job_alert()]);
+    later(&mut d);
+    d.char('!');
+    assert_eq!(d.state.alerts.rows().len(), 4, "two firing, two SQL alerts");
+
+    // `/`: only the rows that match, Enter still jumps.
+    d.char('/');
+    d.type_text("refresh");
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.rows().len(), 1);
+    assert!(!d.screen_text(120, 36).contains("tenure_months drift"));
+    d.key(KeyCode::Enter);
+    assert_eq!(*d.state.route(), ScreenRoute::JobRun { run_id: 9001 });
+    d.key(KeyCode::Esc);
+    assert_eq!(*d.state.route(), ScreenRoute::Alerts);
+    d.char('/');
+    for _ in 0.."refresh".len() {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_text("sql");
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.rows().len(), 2, "the SQL alerts");
+
+    // Enter on the TRIGGERED one: its query, condition and state below the list.
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.sql_open.as_deref(), Some("7a1f"));
+    assert_eq!(*d.state.route(), ScreenRoute::Alerts, "no jump");
+    let text = d.screen_text(120, 36);
+    for want in [
+        "SQL alert churn tenure_months drift (PSI)",
+        "SELECT max(population_stability_index) AS max_psi",
+        "FROM main.ml.churn_inference_drift_metrics",
+        "condition      max_psi > 0.25",
+        "last evaluated 2024-06-01T11:00:00Z",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    insta::assert_snapshot!("alerts_sql_detail_120x36", d.render(120, 36).backend());
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.sql_open, None, "Enter again closes it");
+}
+
+#[test]
+fn colon_alerts_opens_the_alerts_list_from_anywhere() {
+    let mut d = overview();
+    evaluate(&mut d, vec![drift_alert()]);
+    d.char('8');
+    d.char(':');
+    d.type_text("alerts");
+    d.key(KeyCode::Enter);
+    assert_eq!(*d.state.route(), ScreenRoute::Alerts);
+    assert!(d.screen_text(120, 36).contains("tenure_months"));
+    d.key(KeyCode::Esc);
+    assert_ne!(*d.state.route(), ScreenRoute::Alerts, "Esc goes back");
+}

@@ -172,7 +172,10 @@ fn retrain_is_off_by_default_and_only_on_drift_and_quality_rules() {
             "kind = \"feature_drift\"\nretrain = true\nmodel = \"churn_model\"",
             "not a model full name",
         ),
-        ("kind = \"feature_drift\"\nretrain = \"yes\"", "retrain"),
+        (
+            "kind = \"feature_drift\"\nretrain = \"yes\"",
+            "expected a boolean",
+        ),
     ] {
         let e = err(&format!("[[rule]]\nname = \"r\"\n{text}\n"));
         assert!(e.starts_with("/c/alerts.toml:"), "{e}");

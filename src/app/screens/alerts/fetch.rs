@@ -53,15 +53,7 @@ async fn evaluate_once(env: &Env, anew: bool) -> AlertsRead {
         .await;
     let evaluation = evaluate(&env.monitoring.alert_rules.rules, &facts);
     let sql_alerts = sql
-        .map(|list| {
-            list.iter()
-                .map(|a| SqlAlertRow {
-                    name: a.display_name.clone(),
-                    state: a.state().to_string(),
-                    last_evaluated_at: a.last_evaluated_at().map(str::to_string),
-                })
-                .collect()
-        })
+        .map(|list| list.iter().map(SqlAlertRow::of).collect())
         .map_err(|e| e.to_string());
     AlertsRead {
         evaluation,

@@ -17,6 +17,7 @@
 pub mod auto;
 pub mod fetch;
 pub mod room;
+pub mod rows;
 
 use crate::config::alert_rules::Severity;
 use crate::ops::alerts::auto::AutoRetrain;
@@ -69,13 +70,7 @@ impl Loaded {
     }
 }
 
-/// One workspace SQL alert as listed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SqlAlertRow {
-    pub name: String,
-    pub state: String,
-    pub last_evaluated_at: Option<String>,
-}
+pub use rows::{Row, SqlAlertRow};
 
 /// One evaluation with the workspace's SQL alerts beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +97,8 @@ pub struct AlertsState {
     pub auto_pending: Vec<RequestId>,
     /// The latest automatic retraining outcomes, oldest first.
     pub retrained: Vec<AutoRetrain>,
+    /// The SQL alert whose detail is open (its id, else its name).
+    pub sql_open: Option<String>,
 }
 
 impl Default for AlertsState {
@@ -114,6 +111,7 @@ impl Default for AlertsState {
             monitoring_every_ms: DEFAULT_MONITORING_EVERY_MS,
             auto_pending: Vec::new(),
             retrained: Vec::new(),
+            sql_open: None,
         }
     }
 }
@@ -138,10 +136,6 @@ impl AlertsState {
             .iter()
             .filter(|a| a.severity == severity)
             .count()
-    }
-
-    pub fn selected(&self) -> Option<&Alert> {
-        self.firing().get(self.view.selected).copied()
     }
 }
 
@@ -196,7 +190,7 @@ pub(crate) fn on_loaded(
             })
             .collect();
         auto::on_fired(state, fired, fx);
-        let len = state.alerts.firing().len();
+        let len = state.alerts.rows().len();
         let page = state.list_page_rows();
         state.alerts.view.keep_visible(len, page);
     }
@@ -290,10 +284,21 @@ fn model_route(model: &str) -> ScreenRoute {
     }
 }
 
-/// Enter on an alert: opens its object.
+/// Enter on an alert: opens its object; on a SQL alert: shows (or hides) its detail.
 pub(crate) fn open_selected(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(alert) = state.alerts.selected().cloned() else {
-        return;
+    let alert = match state.alerts.selected_row() {
+        None => return,
+        Some(Row::Sql(s)) => {
+            let key = s.id.clone().unwrap_or_else(|| s.name.clone());
+            let open = &mut state.alerts.sql_open;
+            *open = if open.as_ref() == Some(&key) {
+                None
+            } else {
+                Some(key)
+            };
+            return;
+        }
+        Some(Row::Console(a)) => a.clone(),
     };
     match jump(&alert) {
         Some((route, feature)) => {
