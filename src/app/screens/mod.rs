@@ -19,6 +19,7 @@ pub mod logs;
 pub mod models;
 pub mod monitoring;
 pub mod overview;
+pub(crate) mod room_change;
 pub mod run_detail;
 pub mod runs;
 pub mod serving;
