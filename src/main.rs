@@ -343,6 +343,7 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
             let supply = headless::alerts::MonitoringFacts {
                 inputs: monitoring.inputs(),
                 memory: Some(&memory),
+                every_ms: monitoring.alerts.monitoring_interval_ms,
             };
             let clock = headless::alerts::wall_clock;
             let retraining = headless::alerts_retrain::AutoRetraining {
@@ -376,6 +377,7 @@ fn monitoring_context(g: &GlobalArgs, paths: &Paths) -> Result<MonitoringContext
         settings: c.monitoring,
         drift: c.drift,
         retraining: c.retraining,
+        alerts: c.alerts,
         ..MonitoringContext::default()
     })
 }

@@ -36,6 +36,9 @@ pub struct MonitoringFacts<'a> {
     pub inputs: MonitoringInputs<'a>,
     /// The workspace's remembered monitors (`None`: nothing remembered or saved).
     pub memory: Option<&'a MonitorMemory>,
+    /// `--watch` reads them again only this long after the last reading
+    /// (`[alerts] monitoring_interval`); the other facts are read every cycle.
+    pub every_ms: i64,
 }
 
 impl MonitoringFacts<'_> {
@@ -218,7 +221,17 @@ async fn watch(
     let mut state = AlertState::new();
     let mut cycle = 0u64;
     loop {
-        let supplied = monitoring.read(client).await;
+        let kept = gatherer
+            .kept_monitoring()
+            .filter(|(_, at)| clock().saturating_sub(*at) < monitoring.every_ms);
+        let supplied = match kept {
+            Some((supplied, _)) => supplied,
+            None => {
+                let supplied = monitoring.read(client).await;
+                gatherer.keep_monitoring(supplied.clone(), clock());
+                supplied
+            }
+        };
         let facts = gatherer.gather(client, approvals, supplied, clock()).await;
         if nothing_read(&facts) {
             crate::eprintln_escaped!("warning: could not evaluate: {}", why_nothing(&facts));
