@@ -343,9 +343,14 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
             let supply = headless::alerts::MonitoringFacts {
                 inputs: monitoring.inputs(),
                 memory: Some(&memory),
+                every_ms: monitoring.alerts.monitoring_interval_ms,
             };
             let clock = headless::alerts::wall_clock;
-            headless::alerts::run(&client, &rules, &session.approvals, supply, &a, &clock).await
+            let retraining = headless::alerts_retrain::AutoRetraining {
+                session: &session,
+                retraining: &monitoring.retraining,
+            };
+            headless::alerts::run(&client, &rules, supply, retraining, &a, &clock).await
         }
     }
 }
@@ -372,6 +377,7 @@ fn monitoring_context(g: &GlobalArgs, paths: &Paths) -> Result<MonitoringContext
         settings: c.monitoring,
         drift: c.drift,
         retraining: c.retraining,
+        alerts: c.alerts,
         ..MonitoringContext::default()
     })
 }
@@ -459,6 +465,7 @@ fn context(
                 drift: c.drift,
                 retraining: c.retraining,
                 alert_rules: alert_rules(paths),
+                alerts: c.alerts,
             }
         },
     }

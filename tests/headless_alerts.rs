@@ -243,3 +243,35 @@ async fn save_prints_the_alert_refuses_production_without_confirm_and_journals_t
         out.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_reads_the_monitor_backed_facts_once_per_monitoring_interval_not_every_cycle() {
+    let executions = |env: &Env| {
+        let log = env.sim.request_log();
+        log.iter()
+            .filter(|r| r.method == "POST" && r.path == "/api/2.0/sql/statements")
+            .count()
+    };
+    let endpoint_lists = |env: &Env| {
+        let log = env.sim.request_log();
+        log.iter()
+            .filter(|r| r.path == "/api/2.0/serving-endpoints")
+            .count()
+    };
+    let config = "[alerts]\nmonitoring_interval = \"10m\"\n";
+    let watch = |cycles: &'static str| ["alerts", "--watch", "--interval", "1", "--cycles", cycles];
+    let once = Env::new(config).await;
+    once.run_as("dev", &watch("1")).await;
+    let thrice = Env::new(config).await;
+    thrice.run_as("dev", &watch("3")).await;
+    assert!(executions(&once) > 0, "the first cycle reads them");
+    assert_eq!(
+        executions(&thrice),
+        executions(&once),
+        "three cycles within the interval: one reading"
+    );
+    assert!(
+        endpoint_lists(&thrice) >= endpoint_lists(&once) + 2,
+        "the endpoints are read every cycle"
+    );
+}

@@ -50,6 +50,8 @@ fn rule(threshold: f64) -> AlertRule {
         enabled: true,
         target: Some("main.ml.churn_inference".into()),
         bell: false,
+        retrain: false,
+        retrain_model: None,
     }
 }
 

@@ -8,7 +8,7 @@ mod support;
 use crossterm::event::KeyCode;
 
 use mlops_console::app::screens::RoomFetch;
-use mlops_console::app::screens::alerts::EVALUATE;
+use mlops_console::app::screens::alerts::{self, EVALUATE};
 use mlops_console::app::state::ToastLevel;
 use mlops_console::app::{Effect, Fetch, Msg, ResourceKey, ScreenId, ScreenRoute};
 use mlops_console::ops::alerts::Alert;
@@ -178,4 +178,109 @@ fn bang_opens_the_alerts_list_and_enter_jumps_to_the_object() {
     d.char('j');
     d.key(KeyCode::Enter);
     assert_eq!(*d.state.route(), ScreenRoute::JobRun { run_id: 9001 });
+}
+
+fn evaluate_fetch(d: &Driver) -> Option<alerts::Fetch> {
+    match d.fetch_of(ResourceKey::Room(EVALUATE)) {
+        Some(Fetch::Room(RoomFetch::Alerts(f))) => Some(f),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_monitor_backed_facts_are_asked_for_every_five_minutes_and_on_r() {
+    // The Overview refreshes every 10 s.
+    let mut d = Driver::new(session());
+    let monitoring = |m| Some(alerts::Fetch::Evaluate { monitoring: m });
+    assert_eq!(evaluate_fetch(&d), monitoring(true), "nothing read yet");
+    d.answer_overview(false);
+    let mut now = NOW;
+    for _ in 0..29 {
+        now += 10_000;
+        d.send(Msg::Tick { now_ms: now });
+        assert_eq!(
+            evaluate_fetch(&d),
+            monitoring(false),
+            "at {}s",
+            (now - NOW) / 1000
+        );
+        let req = d.req(ResourceKey::Room(EVALUATE));
+        d.answer(req, evaluated(alerts_read(Vec::new())));
+    }
+    d.send(Msg::Tick {
+        now_ms: NOW + 5 * MIN,
+    });
+    assert_eq!(evaluate_fetch(&d), monitoring(true), "five minutes on");
+    let req = d.req(ResourceKey::Room(EVALUATE));
+    let mut read = alerts_read(Vec::new());
+    read.monitoring_at_ms = Some(NOW + 5 * MIN);
+    d.answer(req, evaluated(read));
+    d.char('r');
+    assert_eq!(evaluate_fetch(&d), monitoring(true), "r reads everything");
+
+    // The interval is configurable.
+    let mut d = Driver::new(session());
+    d.state.alerts.monitoring_every_ms = MIN;
+    d.answer_overview(false);
+    d.send(Msg::Tick { now_ms: NOW + MIN });
+    assert_eq!(evaluate_fetch(&d), monitoring(true));
+}
+
+#[test]
+fn slash_filters_the_alerts_list_and_enter_on_a_sql_alert_shows_its_detail() {
+    let mut d = overview();
+    evaluate(&mut d, vec![drift_alert(), job_alert()]);
+    later(&mut d);
+    d.char('!');
+    assert_eq!(d.state.alerts.rows().len(), 4, "two firing, two SQL alerts");
+
+    // `/`: only the rows that match, Enter still jumps.
+    d.char('/');
+    d.type_text("refresh");
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.rows().len(), 1);
+    assert!(!d.screen_text(120, 36).contains("tenure_months drift"));
+    d.key(KeyCode::Enter);
+    assert_eq!(*d.state.route(), ScreenRoute::JobRun { run_id: 9001 });
+    d.key(KeyCode::Esc);
+    assert_eq!(*d.state.route(), ScreenRoute::Alerts);
+    d.char('/');
+    for _ in 0.."refresh".len() {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_text("sql");
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.rows().len(), 2, "the SQL alerts");
+
+    // Enter on the TRIGGERED one: its query, condition and state below the list.
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.sql_open.as_deref(), Some("7a1f"));
+    assert_eq!(*d.state.route(), ScreenRoute::Alerts, "no jump");
+    let text = d.screen_text(120, 36);
+    for want in [
+        "SQL alert churn tenure_months drift (PSI)",
+        "SELECT max(population_stability_index) AS max_psi",
+        "FROM main.ml.churn_inference_drift_metrics",
+        "condition      max_psi > 0.25",
+        "last evaluated 2024-06-01T11:00:00Z",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    insta::assert_snapshot!("alerts_sql_detail_120x36", d.render(120, 36).backend());
+    d.key(KeyCode::Enter);
+    assert_eq!(d.state.alerts.sql_open, None, "Enter again closes it");
+}
+
+#[test]
+fn colon_alerts_opens_the_alerts_list_from_anywhere() {
+    let mut d = overview();
+    evaluate(&mut d, vec![drift_alert()]);
+    d.char('8');
+    d.char(':');
+    d.type_text("alerts");
+    d.key(KeyCode::Enter);
+    assert_eq!(*d.state.route(), ScreenRoute::Alerts);
+    assert!(d.screen_text(120, 36).contains("tenure_months"));
+    d.key(KeyCode::Esc);
+    assert_ne!(*d.state.route(), ScreenRoute::Alerts, "Esc goes back");
 }

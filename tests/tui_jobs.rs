@@ -332,6 +332,15 @@ fn a_task_that_dies_leaves_the_change_unknown() {
     });
     assert!(d.state.jobs.applying.is_none());
     assert_eq!(d.state.jobs.last.as_ref().unwrap().label(), "unknown");
+    let toast = d.state.toasts.last().unwrap();
+    assert_eq!(
+        toast.text,
+        format!(
+            "cancel run {RUNNING}: unknown — outcome unknown after an internal error (panicked): \
+             check the Audit screen and verify (see the Audit screen)"
+        )
+    );
+    assert_eq!(toast.level, mlops_console::app::state::ToastLevel::Error);
 }
 
 #[test]

@@ -49,6 +49,8 @@ pub struct MonitoringContext {
     pub retraining: crate::config::retraining::RetrainingJobs,
     /// The alert rules of `alerts.toml` (the built-in ones without it).
     pub alert_rules: crate::config::alert_rules::AlertRules,
+    /// `[alerts]`: how often the console reads the alerts' monitor-backed facts.
+    pub alerts: crate::config::alerts_settings::AlertsSettings,
 }
 
 impl Default for MonitoringContext {
@@ -59,6 +61,7 @@ impl Default for MonitoringContext {
             drift: Default::default(),
             retraining: Default::default(),
             alert_rules: crate::config::alert_rules::AlertRules::defaults(),
+            alerts: Default::default(),
         }
     }
 }

@@ -31,13 +31,15 @@ pub enum PaletteCommand {
     Quit,
     Help,
     Theme(Option<String>),
+    /// The Alerts list.
+    Alerts,
     /// A screen, with an optional object (an experiment name) to select.
     Screen(ScreenId, Option<String>),
     Unknown(String),
 }
 
 /// Fixed command words (besides screen names) in the order they are offered.
-const WORDS: [&str; 3] = ["theme", "help", "quit"];
+const WORDS: [&str; 4] = ["alerts", "theme", "help", "quit"];
 
 pub fn parse(line: &str) -> PaletteCommand {
     let line = line.trim();
@@ -50,6 +52,7 @@ pub fn parse(line: &str) -> PaletteCommand {
         "q" | "q!" | "quit" | "exit" => PaletteCommand::Quit,
         "help" | "h" | "?" => PaletteCommand::Help,
         "theme" => PaletteCommand::Theme(rest.map(str::to_string)),
+        "alerts" | "alert" => PaletteCommand::Alerts,
         other => match ScreenId::from_command(other) {
             Some(id) => PaletteCommand::Screen(id, rest.map(str::to_string)),
             None => PaletteCommand::Unknown(line.to_string()),
@@ -172,9 +175,11 @@ mod tests {
         let screens = ScreenId::ALL.iter().filter(|s| s.is_available()).count();
         assert_eq!(
             complete("", &v).len(),
-            screens + 3,
-            "the screens this build has, theme, help, quit"
+            screens + 4,
+            "the screens this build has, alerts, theme, help, quit"
         );
+        assert_eq!(complete("ale", &v), vec!["alerts"]);
+        assert_eq!(parse("alerts"), PaletteCommand::Alerts);
         assert!(
             !complete("", &v).contains(&"features".to_string()),
             "a screen this build lacks is not offered"

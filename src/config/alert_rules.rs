@@ -13,7 +13,13 @@
 //! threshold = 0.25
 //! windows = 3
 //! bell = true
+//! retrain = true                # retrain the model when it fires (drift and quality rules)
+//! model = "main.ml.churn_model" # the model it retrains (else the one with a retraining job)
 //! ```
+//!
+//! `retrain` is off by default. When on, a firing of the rule runs the model's retraining job
+//! on its own (`ops::alerts::auto`): at most once per window, never on a read-only profile,
+//! journaled as automatic.
 //!
 //! Parsing is strict, like `config.toml`: an unknown key, a parameter that does not belong to
 //! the rule's kind, or a value out of range is an error naming the file and line.
@@ -111,6 +117,11 @@ pub struct AlertRule {
     pub target: Option<String>,
     /// Ring the terminal bell when it fires.
     pub bell: bool,
+    /// Retrain the model on its own when it fires (feature_drift and model_quality only).
+    pub retrain: bool,
+    /// The model `retrain` retrains (`catalog.schema.model`); unset, it is found
+    /// (`ops::alerts::auto`).
+    pub retrain_model: Option<String>,
 }
 
 /// The rules in effect.
@@ -137,6 +148,8 @@ fn rule(name: &str, kind: RuleKind, severity: Severity) -> AlertRule {
         enabled: true,
         target: None,
         bell: false,
+        retrain: false,
+        retrain_model: None,
     }
 }
 
@@ -221,6 +234,8 @@ struct RawRule {
     max_p99_ms: Option<f64>,
     min_requests: Option<i64>,
     max_age: Option<String>,
+    retrain: Option<bool>,
+    model: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,8 +318,15 @@ impl AlertRules {
 /// The parameters `kind` takes, for the error naming one that does not belong.
 fn allowed(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
-        "feature_drift" => &["statistic", "threshold", "windows", "feature"],
-        "model_quality" => &["metric", "floor", "drop"],
+        "feature_drift" => &[
+            "statistic",
+            "threshold",
+            "windows",
+            "feature",
+            "retrain",
+            "model",
+        ],
+        "model_quality" => &["metric", "floor", "drop", "retrain", "model"],
         "endpoint_errors" => &["max_5xx_rate", "max_p99_ms", "min_requests"],
         "endpoint_update_failed" | "job_run_failed" | "monitor_refresh_failed" => &[],
         "feature_table_stale" | "approval_pending" => &["max_age"],
@@ -334,6 +356,8 @@ fn given(r: &RawRule) -> Vec<&'static str> {
     add("max_p99_ms", r.max_p99_ms.is_some());
     add("min_requests", r.min_requests.is_some());
     add("max_age", r.max_age.is_some());
+    add("retrain", r.retrain.is_some());
+    add("model", r.model.is_some());
     out
 }
 
@@ -440,6 +464,22 @@ fn build(r: RawRule) -> Result<AlertRule, String> {
         },
         other => return Err(format!("unknown kind {other:?}")),
     };
+    let retrain = r.retrain.unwrap_or(false);
+    let retrain_model = match r.model.as_deref().map(str::trim) {
+        None => None,
+        Some(_) if !retrain => {
+            return Err(
+                "model names the model retrain = true retrains: add retrain = true or remove it"
+                    .into(),
+            );
+        }
+        Some(m) if !super::retraining::is_full_name(m) => {
+            return Err(format!(
+                "model '{m}' is not a model full name (catalog.schema.model)"
+            ));
+        }
+        Some(m) => Some(m.to_string()),
+    };
     Ok(AlertRule {
         name: r.name.trim().to_string(),
         severity: r.severity.unwrap_or_else(|| default_of(&r.kind)),
@@ -447,6 +487,8 @@ fn build(r: RawRule) -> Result<AlertRule, String> {
         enabled: r.enabled.unwrap_or(true),
         target: r.target.clone().filter(|t| !t.trim().is_empty()),
         bell: r.bell.unwrap_or(false),
+        retrain,
+        retrain_model,
     })
 }
 

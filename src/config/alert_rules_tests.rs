@@ -137,3 +137,48 @@ fn bad_values_are_refused_clearly() {
     );
     assert!(e.contains("defined twice"), "{e}");
 }
+
+#[test]
+fn retrain_is_off_by_default_and_only_on_drift_and_quality_rules() {
+    for r in default_rules() {
+        assert!(!r.retrain, "{} retrains by default", r.name);
+    }
+    let rules = parse(
+        "defaults = false\n[[rule]]\nname = \"d\"\nkind = \"feature_drift\"\nretrain = true\n\
+         [[rule]]\nname = \"q\"\nkind = \"model_quality\"\nfloor = 0.8\nretrain = true\n\
+         model = \"main.ml.churn_model\"\n[[rule]]\nname = \"off\"\nkind = \"feature_drift\"\n",
+    )
+    .unwrap();
+    let (d, q, off) = (&rules.rules[0], &rules.rules[1], &rules.rules[2]);
+    assert!(d.retrain && d.retrain_model.is_none());
+    assert!(q.retrain);
+    assert_eq!(q.retrain_model.as_deref(), Some("main.ml.churn_model"));
+    assert!(!off.retrain);
+
+    for (text, says) in [
+        (
+            "kind = \"job_run_failed\"\nretrain = true",
+            "retrain is not a parameter of kind job_run_failed",
+        ),
+        (
+            "kind = \"endpoint_errors\"\nmax_p99_ms = 9.0\nretrain = false",
+            "retrain is not a parameter of kind endpoint_errors",
+        ),
+        (
+            "kind = \"feature_drift\"\nmodel = \"main.ml.m\"",
+            "add retrain = true or remove it",
+        ),
+        (
+            "kind = \"feature_drift\"\nretrain = true\nmodel = \"churn_model\"",
+            "not a model full name",
+        ),
+        (
+            "kind = \"feature_drift\"\nretrain = \"yes\"",
+            "expected a boolean",
+        ),
+    ] {
+        let e = err(&format!("[[rule]]\nname = \"r\"\n{text}\n"));
+        assert!(e.starts_with("/c/alerts.toml:"), "{e}");
+        assert!(e.contains(says), "{text}: {e}");
+    }
+}

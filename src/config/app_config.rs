@@ -141,6 +141,9 @@ pub struct AppConfig {
     /// `[monitoring]`: tables always listed, and the warehouse for monitoring queries.
     #[serde(default)]
     pub monitoring: super::monitoring::MonitoringSettings,
+    /// `[alerts]`: how often the console reads the monitor-backed facts of its alert rules.
+    #[serde(default)]
+    pub alerts: super::alerts_settings::AlertsSettings,
 }
 
 impl AppConfig {

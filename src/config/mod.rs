@@ -10,6 +10,7 @@
 //! the process environment, so tests never touch the real home directory or variables.
 
 pub mod alert_rules;
+pub mod alerts_settings;
 pub mod app_config;
 pub mod approvals;
 mod auth;

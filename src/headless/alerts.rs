@@ -10,7 +10,6 @@ use serde_json::json;
 
 use crate::api::Client;
 use crate::api::models::sql_alerts::AlertV2;
-use crate::config::ApprovalSettings;
 use crate::config::alert_rules::AlertRules;
 use crate::ops::ChangeContext;
 use crate::ops::alerts::monitoring::{self, MonitoringInputs};
@@ -19,6 +18,7 @@ use crate::ops::journal::Outcome;
 use crate::ops::monitors::MonitorMemory;
 
 use super::alerts_args::{AlertSaveArgs, AlertsArgs};
+use super::alerts_retrain::{self as auto, AutoRetraining};
 use super::change::{self, ChangeProfile};
 use super::{exit, output, table};
 
@@ -36,6 +36,9 @@ pub struct MonitoringFacts<'a> {
     pub inputs: MonitoringInputs<'a>,
     /// The workspace's remembered monitors (`None`: nothing remembered or saved).
     pub memory: Option<&'a MonitorMemory>,
+    /// `--watch` reads them again only this long after the last reading
+    /// (`[alerts] monitoring_interval`); the other facts are read every cycle.
+    pub every_ms: i64,
 }
 
 impl MonitoringFacts<'_> {
@@ -78,17 +81,19 @@ fn why_nothing(f: &Facts) -> String {
         .unwrap_or_else(|| "no source could be read".into())
 }
 
-/// `alerts [--once] [--json]` and `alerts --watch`.
+/// `alerts [--once] [--retrain] [--json]` and `alerts --watch`; `retraining` is what an
+/// automatic retrain runs under.
 pub async fn run(
     client: &Client,
     rules: &AlertRules,
-    approvals: &ApprovalSettings,
     monitoring: MonitoringFacts<'_>,
+    retraining: AutoRetraining<'_>,
     args: &AlertsArgs,
     clock: Clock<'_>,
 ) -> i32 {
+    let approvals = &retraining.session.approvals;
     if args.watch {
-        return watch(client, rules, approvals, monitoring, args, clock).await;
+        return watch(client, rules, monitoring, retraining, args, clock).await;
     }
     let mut gatherer = Gatherer::new();
     let (supplied, sql) = futures::join!(monitoring.read(client), client.list_sql_alerts());
@@ -105,6 +110,15 @@ pub async fn run(
         };
     }
     let eval = evaluate(&rules.rules, &facts);
+    // Every alert firing on a first evaluation is a firing.
+    let changes = AlertState::new().update(&eval);
+    let fired = auto::fired(&changes);
+    let retrained = if args.retrain {
+        retraining.on_fired(client, &rules.rules, &fired).await
+    } else {
+        auto::note_not_asked(&fired);
+        Vec::new()
+    };
     let sql = sql.map(|list| list.iter().map(SqlAlertRow::of).collect::<Vec<_>>());
     if args.json {
         let (rows, error) = match &sql {
@@ -120,9 +134,14 @@ pub async fn run(
             "unknown": eval.unknown,
             "sql_alerts": rows,
             "sql_alerts_error": error,
+            "automatic_retraining": args.retrain.then_some(&retrained),
         }));
     } else {
-        output::print(&render(&eval, &sql));
+        output::print(&format!(
+            "{}{}",
+            render(&eval, &sql),
+            auto::render(&retrained)
+        ));
     }
     if eval.any_critical() {
         exit::GATE_FAILED
@@ -192,26 +211,41 @@ fn render(eval: &Evaluation, sql: &Result<Vec<SqlAlertRow>, crate::api::ApiError
 async fn watch(
     client: &Client,
     rules: &AlertRules,
-    approvals: &ApprovalSettings,
     monitoring: MonitoringFacts<'_>,
+    retraining: AutoRetraining<'_>,
     args: &AlertsArgs,
     clock: Clock<'_>,
 ) -> i32 {
+    let approvals = &retraining.session.approvals;
     let mut gatherer = Gatherer::new();
     let mut state = AlertState::new();
     let mut cycle = 0u64;
     loop {
-        let supplied = monitoring.read(client).await;
+        let kept = gatherer
+            .kept_monitoring()
+            .filter(|(_, at)| clock().saturating_sub(*at) < monitoring.every_ms);
+        let supplied = match kept {
+            Some((supplied, _)) => supplied,
+            None => {
+                let supplied = monitoring.read(client).await;
+                gatherer.keep_monitoring(supplied.clone(), clock());
+                supplied
+            }
+        };
         let facts = gatherer.gather(client, approvals, supplied, clock()).await;
         if nothing_read(&facts) {
             crate::eprintln_escaped!("warning: could not evaluate: {}", why_nothing(&facts));
         } else {
-            for change in state.update(&evaluate(&rules.rules, &facts)) {
-                match serde_json::to_string(&change) {
+            let changes = state.update(&evaluate(&rules.rules, &facts));
+            for change in &changes {
+                match serde_json::to_string(change) {
                     Ok(line) => output::println(&crate::safe_text::json(&line)),
                     Err(e) => crate::eprintln_escaped!("error: cannot encode JSON: {e}"),
                 }
             }
+            let fired = auto::fired(&changes);
+            let done = retraining.on_fired(client, &rules.rules, &fired).await;
+            auto::print_lines(facts.now_ms, &done);
         }
         cycle += 1;
         if args.cycles.is_some_and(|n| cycle >= n) {

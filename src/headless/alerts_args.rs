@@ -23,6 +23,11 @@ pub struct AlertsArgs {
     /// Stop --watch after this many evaluations (for tests and scripts).
     #[arg(long, hide = true, requires = "watch")]
     pub cycles: Option<u64>,
+    /// With --once: run the retraining job of each alert that fires whose rule says
+    /// `retrain = true` (at most once per window per rule; never on read-only profiles;
+    /// journaled as automatic). --watch does so without it.
+    #[arg(long, conflicts_with = "watch")]
+    pub retrain: bool,
     /// Machine-readable JSON.
     #[arg(long)]
     pub json: bool,

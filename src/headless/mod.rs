@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod alerts_args;
+pub mod alerts_retrain;
 pub mod approve;
 pub mod audit;
 pub mod canary;

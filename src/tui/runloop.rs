@@ -85,6 +85,7 @@ impl<B: Backend> App<B> {
             startup.warnings,
         );
         state.theme_names = startup.theme_names;
+        state.alerts.monitoring_every_ms = ctx.monitoring.alerts.monitoring_interval_ms;
         if let Ok(size) = terminal.size() {
             state.size = (size.width, size.height);
         }

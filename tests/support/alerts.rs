@@ -34,6 +34,8 @@ pub fn alert(
         since_ms: Some(NOW - min_ago * MIN),
         detail: detail.into(),
         bell: false,
+        window_ms: None,
+        retrain: false,
     }
 }
 
@@ -87,16 +89,34 @@ pub fn alerts_read(firing: Vec<Alert>) -> AlertsRead {
         },
         sql_alerts: Ok(vec![
             SqlAlertRow {
+                id: Some("7a1f".into()),
                 name: "churn tenure_months drift (PSI)".into(),
                 state: "TRIGGERED".into(),
                 last_evaluated_at: Some("2024-06-01T11:00:00Z".into()),
+                condition: "max_psi > 0.25".into(),
+                detail: vec![
+                    ("id".into(), "7a1f".into()),
+                    ("state".into(), "TRIGGERED".into()),
+                    ("last evaluated".into(), "2024-06-01T11:00:00Z".into()),
+                    ("condition".into(), "max_psi > 0.25".into()),
+                    ("schedule".into(), "0 0 * * * ? (UTC)".into()),
+                    ("warehouse".into(), "4b9f0e1c2a3d5e6f".into()),
+                    (
+                        "query".into(),
+                        "SELECT max(population_stability_index) AS max_psi\nFROM main.ml.churn_inference_drift_metrics".into(),
+                    ),
+                ],
             },
             SqlAlertRow {
+                id: Some("9c2e".into()),
                 name: "fraud scoring volume".into(),
                 state: "OK".into(),
                 last_evaluated_at: Some("2024-06-01T11:30:00Z".into()),
+                condition: "requests < 100".into(),
+                detail: Vec::new(),
             },
         ]),
+        monitoring_at_ms: Some(NOW),
     }
 }
 

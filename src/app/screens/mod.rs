@@ -19,6 +19,7 @@ pub mod logs;
 pub mod models;
 pub mod monitoring;
 pub mod overview;
+pub(crate) mod room_change;
 pub mod run_detail;
 pub mod runs;
 pub mod serving;
@@ -155,6 +156,8 @@ pub struct RoomKey {
 pub enum RoomChange {
     Jobs(jobs::Change),
     Monitoring(monitoring::Change),
+    /// Automatic retraining by fired alerts: the one change sent without a confirm dialog.
+    Alerts(alerts::auto::Change),
 }
 
 impl RoomFetch {
@@ -184,6 +187,7 @@ impl RoomChange {
         match self {
             RoomChange::Jobs(_) => jobs::CHANGE,
             RoomChange::Monitoring(_) => monitoring::CHANGE,
+            RoomChange::Alerts(_) => alerts::auto::AUTO_RETRAIN,
         }
     }
 }
@@ -207,6 +211,9 @@ pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
         RoomChange::Monitoring(c) => Payload::Room(RoomLoaded::Monitoring(
             monitoring::fetch::apply(env, c).await,
         )),
+        RoomChange::Alerts(c) => {
+            Payload::Room(RoomLoaded::Alerts(alerts::fetch::apply(env, c).await))
+        }
     }
 }
 
@@ -215,6 +222,8 @@ pub(crate) fn room_confirmed(state: &mut State, change: RoomChange, fx: &mut Vec
     match change {
         RoomChange::Jobs(c) => jobs::change::confirmed(state, c, fx),
         RoomChange::Monitoring(c) => monitoring::change::confirmed(state, c, fx),
+        // Never behind a dialog (`alerts::auto`).
+        RoomChange::Alerts(_) => {}
     }
 }
 
@@ -248,6 +257,7 @@ fn on_room_failed(
 ) -> Accepted {
     match key.screen {
         _ if key == alerts::EVALUATE => alerts::on_failed(state, req, at, message),
+        _ if key == alerts::auto::AUTO_RETRAIN => alerts::auto::on_failed(state, req, message),
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {

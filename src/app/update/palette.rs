@@ -8,7 +8,7 @@ use crate::app::keymap::Context;
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::palette::{self as cmd, PaletteCommand, Vocabulary};
-use super::super::screen::ScreenId;
+use super::super::screen::{ScreenId, ScreenRoute};
 use super::super::screens::{experiments, serving};
 use super::super::state::{Overlay, State, ToastLevel};
 
@@ -77,6 +77,12 @@ fn run(state: &mut State, command: PaletteCommand, fx: &mut Vec<Effect>) {
         PaletteCommand::Theme(None) => {
             let text = format!("themes: {}", state.theme_names.join(", "));
             state.toast(ToastLevel::Info, text);
+        }
+        PaletteCommand::Alerts => {
+            if *state.route() != ScreenRoute::Alerts {
+                state.push_route(ScreenRoute::Alerts);
+            }
+            crate::app::screens::load(state, false, fx);
         }
         PaletteCommand::Screen(screen, object) => {
             super::actions::goto(state, screen, fx);

@@ -68,6 +68,12 @@ pub struct Alert {
     pub since_ms: Option<i64>,
     pub detail: String,
     pub bell: bool,
+    /// The window the condition was last seen in (its start, Unix ms): drift and quality.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_ms: Option<i64>,
+    /// Its rule retrains the model on its own when it fires.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub retrain: bool,
 }
 
 /// A rule that could not be judged, and why.
@@ -130,6 +136,8 @@ struct Found {
     object: AlertObject,
     since_ms: Option<i64>,
     detail: String,
+    /// The latest window judged (drift, quality).
+    window_ms: Option<i64>,
 }
 
 impl Found {
@@ -143,6 +151,8 @@ impl Found {
             since_ms: self.since_ms,
             detail: self.detail,
             bell: rule.bell,
+            window_ms: self.window_ms,
+            retrain: rule.retrain,
         }
     }
 }
@@ -172,6 +182,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                 .map(|e| Found {
                     object: endpoint(&e.name),
                     since_ms: e.updated_ms,
+                    window_ms: None,
                     detail: match &e.update_message {
                         Some(m) => format!("config update failed: {m}"),
                         None => "config update failed".to_string(),
@@ -222,6 +233,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                     out.push(Found {
                         object: endpoint(&e.name),
                         since_ms: None,
+                        window_ms: None,
                         detail: over.join("; "),
                     });
                 }
@@ -248,6 +260,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                         ],
                     ),
                     since_ms: j.end_ms.or(j.start_ms),
+                    window_ms: None,
                     detail: format!("run {} {}: {}", j.run_id, j.state, first_line(&j.message)),
                 })
                 .collect())
@@ -270,6 +283,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                             &[("model", w.model.clone()), ("version", w.version.clone())],
                         ),
                         since_ms: Some(since),
+                        window_ms: None,
                         detail: format!(
                             "waiting for approval for {} (limit {})",
                             age_text(age),
@@ -296,6 +310,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                             ],
                         ),
                         since_ms: r.end_ms.or(r.start_ms),
+                        window_ms: None,
                         detail: match &r.message {
                             Some(msg) => format!("refresh {} {}: {msg}", r.refresh_id, r.state),
                             None => format!("refresh {} {}", r.refresh_id, r.state),
@@ -419,6 +434,7 @@ fn drifting(
             ],
         ),
         since_ms: Some(since),
+        window_ms: Some(last[n - 1].start_ms),
         detail: format!(
             "{statistic} {latest:.3} {cmp} {threshold} in the last {n} window{}",
             if n == 1 { "" } else { "s" }
@@ -475,6 +491,7 @@ fn quality_low(
             ],
         ),
         since_ms: Some(latest_w.start_ms),
+        window_ms: Some(latest_w.start_ms),
         detail: why.join("; "),
     })
 }

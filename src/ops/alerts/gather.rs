@@ -30,15 +30,27 @@ pub struct Supplied {
     pub monitors: Source<Vec<MonitorRefresh>>,
 }
 
-/// Reads facts, remembering each endpoint's last scrape between calls.
+/// Reads facts, remembering each endpoint's last scrape between calls (and, for callers that
+/// read the monitoring facts less often than the rest, the monitoring facts last read).
 #[derive(Debug, Default)]
 pub struct Gatherer {
     scrapes: BTreeMap<String, Snapshot>,
+    monitoring: Option<(Supplied, i64)>,
 }
 
 impl Gatherer {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keeps `supplied`, read at `at_ms`, for the evaluations that do not read them anew.
+    pub fn keep_monitoring(&mut self, supplied: Supplied, at_ms: i64) {
+        self.monitoring = Some((supplied, at_ms));
+    }
+
+    /// The monitoring facts last kept, with when they were read.
+    pub fn kept_monitoring(&self) -> Option<(Supplied, i64)> {
+        self.monitoring.clone()
     }
 
     /// Every fact as of `now_ms` (the caller's clock); sources that fail say so.

@@ -7,9 +7,12 @@
 //! * [`evaluate`]: a pure function from rules and facts to the firing alerts (one per rule and
 //!   object) and the rules that could not be judged;
 //! * [`state`]: compares with the previous evaluation and yields changes only;
+//! * [`auto`]: automatic retraining when a rule with `retrain = true` fires (the guard of
+//!   `ops::retrain::auto`, the model found, the outcome reported);
 //! * [`sql_alert`]: a drift rule as a Databricks SQL alert (fixed SQL over the drift metrics
 //!   table), saved through the change pipeline.
 
+pub mod auto;
 pub mod evaluate;
 pub mod facts;
 pub mod gather;

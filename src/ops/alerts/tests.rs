@@ -16,6 +16,8 @@ fn rule(name: &str, kind: RuleKind, severity: Severity) -> AlertRule {
         enabled: true,
         target: None,
         bell: false,
+        retrain: false,
+        retrain_model: None,
     }
 }
 

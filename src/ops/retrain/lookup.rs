@@ -77,6 +77,40 @@ pub enum LookupError {
     Api(#[from] ApiError),
 }
 
+/// The one model that has a retraining job: the one `[retraining]` names, else (when it names
+/// none) the one the jobs' `mlops.retrains` tags name. `Err` says why none can be chosen.
+pub async fn sole_model(client: &Client, config: &RetrainingJobs) -> Result<String, String> {
+    let mut models: Vec<String> = config.iter().map(|(m, _)| m.clone()).collect();
+    if models.is_empty() {
+        let jobs = client
+            .list_all_jobs(&ListJobsRequest::default())
+            .await
+            .map_err(|e| format!("the jobs could not be listed: {e}"))?;
+        models = jobs
+            .iter()
+            .filter_map(|j| {
+                j.settings
+                    .tags
+                    .get(RETRAINS_TAG)
+                    .map(|m| m.trim().to_string())
+            })
+            .collect();
+        models.sort();
+        models.dedup();
+    }
+    match models.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "no model has a retraining job: name it in [retraining] of config.toml, or tag its \
+             job {RETRAINS_TAG} = \"MODEL\""
+        )),
+        many => Err(format!(
+            "several models have a retraining job ({})",
+            many.join(", ")
+        )),
+    }
+}
+
 /// The job that retrains `model`: the one `config` names, else the one tagged for it.
 pub async fn find_job(
     client: &Client,

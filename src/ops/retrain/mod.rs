@@ -30,7 +30,7 @@ use crate::ops::jobs::{Poll, WaitError, wait_for_job_run};
 use crate::ops::journal::{Journal, Outcome};
 use crate::ops::launch::{LaunchOutcome, Purpose, launch_job_for};
 
-pub use lookup::{JobSource, LookupError, RetrainJob, find_job};
+pub use lookup::{JobSource, LookupError, RetrainJob, find_job, sole_model};
 pub use version::{RegisteredVersion, registered_version};
 
 /// What a retrain is asked for: the model, and why.

@@ -6,11 +6,21 @@
 //! an info toast; an alert still firing says nothing. The Overview shows a panel, the Alerts
 //! list (`ScreenRoute::Alerts`) the firing alerts with a jump to each one's object, the rules
 //! that could not be judged, and the SQL alerts.
+//!
+//! The monitor-backed facts (drift, quality, monitor refreshes: monitor discovery and a few SQL
+//! statements per monitor) are read at most every `[alerts] monitoring_interval` (5 minutes by
+//! default) and on `r`; between two readings the evaluations judge the endpoint, job and
+//! approval facts anew on every refresh and the monitoring rules on the facts last read, whose
+//! age the Alerts list shows. A fired alert of a rule with `retrain = true` retrains the model
+//! on its own ([`auto`]).
 
+pub mod auto;
 pub mod fetch;
 pub mod room;
+pub mod rows;
 
 use crate::config::alert_rules::Severity;
+use crate::ops::alerts::auto::AutoRetrain;
 use crate::ops::alerts::{Alert, AlertChange, AlertState, Evaluation, ObjectKind};
 
 use super::super::effect::{Effect, Fetch as AppFetch};
@@ -26,11 +36,15 @@ pub const EVALUATE: RoomKey = RoomKey {
     what: "alerts",
 };
 
+/// How often the monitor-backed facts are read unless `[alerts] monitoring_interval` says.
+pub const DEFAULT_MONITORING_EVERY_MS: i64 = 5 * 60_000;
+
 /// The reads of the alerts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fetch {
-    /// Gather the facts and evaluate every rule once.
-    Evaluate,
+    /// Gather the facts and evaluate every rule once; `monitoring`: read the monitor-backed
+    /// facts anew (else judge on the ones last read, when there are any).
+    Evaluate { monitoring: bool },
 }
 
 impl Fetch {
@@ -43,21 +57,20 @@ impl Fetch {
 #[derive(Debug, Clone)]
 pub enum Loaded {
     Evaluated(Result<Box<AlertsRead>, LoadError>),
+    /// The automatic retrains of fired alerts (one per alert whose rule retrains).
+    AutoRetrained(Vec<AutoRetrain>),
 }
 
 impl Loaded {
     pub fn key(&self) -> RoomKey {
-        EVALUATE
+        match self {
+            Loaded::Evaluated(_) => EVALUATE,
+            Loaded::AutoRetrained(_) => auto::AUTO_RETRAIN,
+        }
     }
 }
 
-/// One workspace SQL alert as listed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SqlAlertRow {
-    pub name: String,
-    pub state: String,
-    pub last_evaluated_at: Option<String>,
-}
+pub use rows::{Row, SqlAlertRow};
 
 /// One evaluation with the workspace's SQL alerts beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,9 +78,11 @@ pub struct AlertsRead {
     pub evaluation: Evaluation,
     /// `Err`: why they could not be listed.
     pub sql_alerts: Result<Vec<SqlAlertRow>, String>,
+    /// When the monitor-backed facts judged were read (Unix ms; `None`: never read).
+    pub monitoring_at_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AlertsState {
     pub read: Remote<AlertsRead>,
     /// What fired and resolved across evaluations.
@@ -76,6 +91,29 @@ pub struct AlertsState {
     pub view: ListView,
     /// A feature to put the Monitoring cursor on once its matrix arrives (table, feature).
     pub select_feature: Option<(String, String)>,
+    /// How often the monitor-backed facts are read (`[alerts] monitoring_interval`).
+    pub monitoring_every_ms: i64,
+    /// Automatic retrains asked for and not answered yet.
+    pub auto_pending: Vec<RequestId>,
+    /// The latest automatic retraining outcomes, oldest first.
+    pub retrained: Vec<AutoRetrain>,
+    /// The SQL alert whose detail is open (its id, else its name).
+    pub sql_open: Option<String>,
+}
+
+impl Default for AlertsState {
+    fn default() -> Self {
+        AlertsState {
+            read: Remote::default(),
+            tracker: AlertState::default(),
+            view: ListView::default(),
+            select_feature: None,
+            monitoring_every_ms: DEFAULT_MONITORING_EVERY_MS,
+            auto_pending: Vec::new(),
+            retrained: Vec::new(),
+            sql_open: None,
+        }
+    }
 }
 
 impl AlertsState {
@@ -99,20 +137,30 @@ impl AlertsState {
             .filter(|a| a.severity == severity)
             .count()
     }
-
-    pub fn selected(&self) -> Option<&Alert> {
-        self.firing().get(self.view.selected).copied()
-    }
 }
 
-/// Asks for an evaluation when due (always when `force`).
+/// Whether the monitor-backed facts are due: never read, or read at least
+/// `monitoring_every_ms` ago.
+pub fn monitoring_due(state: &State) -> bool {
+    let at = state
+        .alerts
+        .read
+        .data
+        .as_ref()
+        .and_then(|r| r.monitoring_at_ms);
+    at.is_none_or(|at| state.now_ms.saturating_sub(at) >= state.alerts.monitoring_every_ms)
+}
+
+/// Asks for an evaluation when due (always when `force`, which reads the monitor-backed
+/// facts anew too).
 pub(crate) fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
     let every = refresh_every_ms(state);
     if force || state.alerts.read.is_due(state.now_ms, every) {
+        let monitoring = force || monitoring_due(state);
         let req = state.next_request();
         fx.push(Effect::Fetch {
             req,
-            fetch: AppFetch::Room(RoomFetch::Alerts(Fetch::Evaluate)),
+            fetch: AppFetch::Room(RoomFetch::Alerts(Fetch::Evaluate { monitoring })),
         });
         state.alerts.read.start(req);
     }
@@ -125,13 +173,24 @@ pub(crate) fn on_loaded(
     loaded: Loaded,
     fx: &mut Vec<Effect>,
 ) -> Accepted {
-    let Loaded::Evaluated(r) = loaded;
+    let r = match loaded {
+        Loaded::Evaluated(r) => r,
+        Loaded::AutoRetrained(done) => return auto::on_done(state, req, done, fx),
+    };
     let eval = r.as_ref().ok().map(|read| read.evaluation.clone());
     let accepted = state.alerts.read.accept(req, at, r.map(|b| *b), replace);
     if let (Accepted::Ok, Some(eval)) = (&accepted, eval) {
         let changes = state.alerts.tracker.update(&eval);
         announce(state, &changes, fx);
-        let len = state.alerts.firing().len();
+        let fired: Vec<Alert> = changes
+            .into_iter()
+            .filter_map(|c| match c {
+                AlertChange::Fired { alert, .. } => Some(alert),
+                _ => None,
+            })
+            .collect();
+        auto::on_fired(state, fired, fx);
+        let len = state.alerts.rows().len();
         let page = state.list_page_rows();
         state.alerts.view.keep_visible(len, page);
     }
@@ -225,10 +284,21 @@ fn model_route(model: &str) -> ScreenRoute {
     }
 }
 
-/// Enter on an alert: opens its object.
+/// Enter on an alert: opens its object; on a SQL alert: shows (or hides) its detail.
 pub(crate) fn open_selected(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(alert) = state.alerts.selected().cloned() else {
-        return;
+    let alert = match state.alerts.selected_row() {
+        None => return,
+        Some(Row::Sql(s)) => {
+            let key = s.id.clone().unwrap_or_else(|| s.name.clone());
+            let open = &mut state.alerts.sql_open;
+            *open = if open.as_ref() == Some(&key) {
+                None
+            } else {
+                Some(key)
+            };
+            return;
+        }
+        Some(Row::Console(a)) => a.clone(),
     };
     match jump(&alert) {
         Some((route, feature)) => {

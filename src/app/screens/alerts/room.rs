@@ -1,5 +1,5 @@
-//! The room of the Alerts list (`ScreenRoute::Alerts`): Enter opens the alert's object, `r`
-//! evaluates again.
+//! The room of the Alerts list (`ScreenRoute::Alerts`): Enter opens the alert's object (on a
+//! SQL alert: its detail), `/` filters, `r` evaluates again.
 
 use crate::app::action::Action;
 use crate::app::effect::Effect;
@@ -12,16 +12,21 @@ fn load(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
 }
 
 fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> bool {
-    let (len, page) = (state.alerts.firing().len(), state.list_page_rows());
+    let (len, page) = (state.alerts.rows().len(), state.list_page_rows());
     if state.alerts.view.navigate(action, len, page) {
         state.dirty = true;
         return true;
     }
     match action {
         Action::Open => super::open_selected(state, fx),
+        Action::Filter => state.alerts.view.filtering = true,
         Action::CopyId => {
-            if let Some(a) = state.alerts.selected() {
-                let id = a.id.clone();
+            let id = match state.alerts.selected_row() {
+                Some(super::Row::Console(a)) => Some(a.id.clone()),
+                Some(super::Row::Sql(s)) => s.id.clone(),
+                None => None,
+            };
+            if let Some(id) = id {
                 super::super::copy(state, id, fx);
             }
         }
@@ -41,7 +46,8 @@ pub static ROOM: Plain = Plain {
     offers: |s| {
         use Action::*;
         vec![
-            (Open, Some("go to object")),
+            (Open, Some("open")),
+            (Filter, None),
             (CopyId, None),
             (Refresh, Some("evaluate")),
             (Back, back_label(s)),

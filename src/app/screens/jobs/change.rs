@@ -9,27 +9,17 @@ use crate::api::models::jobs::Job;
 use crate::ops::journal::Outcome;
 
 use super::super::super::effect::Effect;
-use super::super::super::form::{Confirm, ConfirmAction, RoomConfirm, RoomForm};
+use super::super::super::form::RoomForm;
 use super::super::super::remote::{Accepted, Remote, RequestId, replace};
 use super::super::super::screen::ScreenRoute;
 use super::super::super::state::{Overlay, State, ToastLevel};
-use super::super::RoomChange;
+use super::super::{RoomChange, room_change};
 use super::{Change, ChangeDone, Fetch};
-
-const READ_ONLY: &str = "read-only profile: changes are disabled";
 
 /// Refuses on a read-only profile, and while another change of the room is in flight.
 fn refused(state: &mut State) -> bool {
-    if state.session.readonly {
-        state.toast(ToastLevel::Info, READ_ONLY);
-        return true;
-    }
-    if let Some((_, c)) = &state.jobs.applying {
-        let text = format!("{} is still under way: wait for its outcome", c.what());
-        state.toast(ToastLevel::Info, text);
-        return true;
-    }
-    false
+    let in_flight = state.jobs.applying.as_ref().map(|(_, c)| c.what());
+    room_change::refused(state, in_flight)
 }
 
 /// `n`: reads the job (its parameters and their defaults now), then opens the form.
@@ -175,17 +165,9 @@ fn open_confirm(
         Change::RunNow { job_name, .. } => job_name.clone(),
         Change::Cancel { run_id, .. } | Change::Repair { run_id, .. } => run_id.to_string(),
     };
-    let confirm = RoomConfirm {
-        what: change.what(),
-        rows,
-        warnings,
-        name,
-        verb,
-        change: RoomChange::Jobs(change),
-    };
-    let action = ConfirmAction::Room(Box::new(confirm));
-    state.overlay = Overlay::Confirm(Box::new(Confirm::new(action, state.session.production)));
-    state.dirty = true;
+    let what = change.what();
+    let change = RoomChange::Jobs(change);
+    room_change::open_confirm(state, what, name, rows, warnings, verb, change);
 }
 
 /// The dialog was confirmed: one effect, run by the runtime through the change pipeline.
@@ -218,23 +200,7 @@ pub(crate) fn on_changed(
         return Accepted::Stale;
     }
     state.jobs.applying = None;
-    let level = match done.outcome {
-        Some(Outcome::Ok) => ToastLevel::Info,
-        _ => ToastLevel::Error,
-    };
-    let mut text = format!(
-        "{}: {} — {}",
-        done.change.what(),
-        done.label(),
-        done.message
-    );
-    if done
-        .outcome
-        .is_some_and(|o| o != Outcome::Ok && o != Outcome::Failed)
-    {
-        text.push_str(" (see the Audit screen)");
-    }
-    state.toast(level, text);
+    room_change::outcome_toast(state, &done.change.what(), done.outcome, &done.message);
     let open = match (&done.change, done.run_id) {
         (Change::RunNow { .. }, Some(run_id)) => Some(run_id),
         _ => None,
@@ -264,9 +230,7 @@ pub(crate) fn on_task_failed(state: &mut State, req: RequestId, message: &str) -
         change,
         outcome: Some(Outcome::Unknown),
         run_id: None,
-        message: format!(
-            "outcome unknown after an internal error ({message}): check the Audit screen and verify"
-        ),
+        message: room_change::unknown_after_crash(message),
         journal_id: None,
     };
     on_changed(state, req, done, &mut Vec::new())

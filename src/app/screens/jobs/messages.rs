@@ -140,13 +140,6 @@ pub struct ChangeDone {
 impl ChangeDone {
     /// "ok", "failed", "unknown", "not sent".
     pub fn label(&self) -> &'static str {
-        match self.outcome {
-            Some(Outcome::Ok) => "ok",
-            Some(Outcome::Failed) => "failed",
-            Some(Outcome::VerifyFailed) => "verify failed",
-            Some(Outcome::Partial) => "partial",
-            Some(Outcome::Unknown) => "unknown",
-            None => "not sent",
-        }
+        super::super::room_change::outcome_label(self.outcome)
     }
 }

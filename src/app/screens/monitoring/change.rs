@@ -9,29 +9,19 @@ use crate::ops::journal::Outcome;
 use crate::ops::retrain::{RetrainJob, RetrainRequest};
 
 use super::super::super::effect::Effect;
-use super::super::super::form::{Confirm, ConfirmAction, RoomConfirm, RoomForm};
+use super::super::super::form::RoomForm;
 use super::super::super::remote::{Accepted, LoadError, RequestId, replace};
 use super::super::super::screen::ScreenRoute;
 use super::super::super::state::{Overlay, State, ToastLevel};
-use super::super::RoomChange;
+use super::super::{RoomChange, room_change};
 use super::{Change, ChangeDone, Fetch, RetrainEnded, fetch};
-
-const READ_ONLY: &str = "read-only profile: changes are disabled";
 
 /// The form's title (the room takes the form back by it).
 pub const RETRAIN_FORM: &str = "Retrain the model";
 
 fn refused(state: &mut State) -> bool {
-    if state.session.readonly {
-        state.toast(ToastLevel::Info, READ_ONLY);
-        return true;
-    }
-    if let Some((_, c)) = &state.monitoring.applying {
-        let text = format!("{} is still under way: wait for its outcome", c.what());
-        state.toast(ToastLevel::Info, text);
-        return true;
-    }
-    false
+    let in_flight = state.monitoring.applying.as_ref().map(|(_, c)| c.what());
+    room_change::refused(state, in_flight)
 }
 
 /// `R`: the confirm dialog for a refresh of `table`'s monitor.
@@ -224,17 +214,9 @@ fn open_confirm(
         Change::Refresh { table } | Change::CancelRefresh { table, .. } => table.clone(),
         Change::Retrain { request, .. } => request.model.clone(),
     };
-    let confirm = RoomConfirm {
-        what: change.what(),
-        rows,
-        warnings,
-        name,
-        verb,
-        change: RoomChange::Monitoring(change),
-    };
-    let action = ConfirmAction::Room(Box::new(confirm));
-    state.overlay = Overlay::Confirm(Box::new(Confirm::new(action, state.session.production)));
-    state.dirty = true;
+    let what = change.what();
+    let change = RoomChange::Monitoring(change);
+    room_change::open_confirm(state, what, name, rows, warnings, verb, change);
 }
 
 /// The dialog was confirmed: one effect, run through the change pipeline.
@@ -263,29 +245,7 @@ pub(crate) fn on_changed(
     }
     state.monitoring.applying = None;
     let ok = done.outcome == Some(Outcome::Ok);
-    let label = match done.outcome {
-        Some(Outcome::Ok) => "ok",
-        Some(Outcome::Failed) => "failed",
-        Some(Outcome::VerifyFailed) => "verify failed",
-        Some(Outcome::Partial) => "partial",
-        Some(Outcome::Unknown) => "unknown",
-        None => "not sent",
-    };
-    let mut text = format!("{}: {label} — {}", done.change.what(), done.message);
-    if done
-        .outcome
-        .is_some_and(|o| o != Outcome::Ok && o != Outcome::Failed)
-    {
-        text.push_str(" (see the Audit screen)");
-    }
-    state.toast(
-        if ok {
-            ToastLevel::Info
-        } else {
-            ToastLevel::Error
-        },
-        text,
-    );
+    room_change::outcome_toast(state, &done.change.what(), done.outcome, &done.message);
     let started_run = match (&done.change, done.id, ok) {
         (Change::Retrain { request, .. }, Some(run_id), true) => {
             Some((run_id, request.model.clone()))
@@ -374,9 +334,7 @@ pub(crate) fn on_task_failed(state: &mut State, req: RequestId, message: &str) -
     let done = ChangeDone {
         change,
         outcome: Some(Outcome::Unknown),
-        message: format!(
-            "outcome unknown after an internal error ({message}): check the Audit screen and verify"
-        ),
+        message: room_change::unknown_after_crash(message),
         id: None,
     };
     on_changed(state, req, done, &mut Vec::new())
