@@ -7,13 +7,12 @@ use crate::api::models::monitors::{Monitor, MonitorKind};
 use crate::api::models::sql::Warehouse;
 use crate::api::monitors::MonitorLookup;
 use crate::api::sql_fixed::TableName;
-use crate::config::retraining::RETRAINS_TAG;
 use crate::ops::ChangeContext;
 use crate::ops::drift::{DriftRequest, load_drift};
 use crate::ops::monitors::link::link_table;
 use crate::ops::monitors::{MonitorMemory, cancel_refresh, discover, read_detail, run_refresh};
 use crate::ops::quality::{QualityRequest, load_quality};
-use crate::ops::retrain::{RetrainRequest, find_job, follow};
+use crate::ops::retrain::{RetrainRequest, find_job, follow, sole_model};
 use crate::ops::sql::{Waiter, choose_warehouse};
 use crate::ops::workspace::Workspace;
 
@@ -96,45 +95,9 @@ async fn retrain_job(
     mut request: RetrainRequest,
 ) -> Result<Box<(RetrainRequest, crate::ops::retrain::RetrainJob)>, String> {
     if request.model.trim().is_empty() {
-        let mut models: Vec<String> = env
-            .monitoring
-            .retraining
-            .iter()
-            .map(|(m, _)| m.clone())
-            .collect();
-        if models.is_empty() {
-            let jobs = env
-                .client
-                .list_all_jobs(&Default::default())
-                .await
-                .map_err(|e| e.to_string())?;
-            models = jobs
-                .iter()
-                .filter_map(|j| {
-                    j.settings
-                        .tags
-                        .get(RETRAINS_TAG)
-                        .map(|m| m.trim().to_string())
-                })
-                .collect();
-            models.sort();
-            models.dedup();
-        }
-        match models.as_slice() {
-            [one] => request.model = one.clone(),
-            [] => {
-                return Err(format!(
-                    "no model has a retraining job: name it in [retraining] of config.toml, or tag \
-                     its job {RETRAINS_TAG} = \"MODEL\""
-                ));
-            }
-            many => {
-                return Err(format!(
-                    "several models have a retraining job ({}): type the model in the form",
-                    many.join(", ")
-                ));
-            }
-        }
+        request.model = sole_model(&env.client, &env.monitoring.retraining)
+            .await
+            .map_err(|why| format!("{why}; type the model in the form"))?;
     }
     let job = find_job(&env.client, &env.monitoring.retraining, &request.model)
         .await
