@@ -307,6 +307,40 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             },
             (None, None) => exit::USAGE,
         },
+        Some(Subcommand::Features(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => match config::AppConfig::load(&paths.app_config_file()) {
+                Ok(c) => {
+                    let json = match a.action {
+                        Some(mlops_console::cli::FeaturesAction::List(l)) => l.json || a.json,
+                        None => a.json,
+                    };
+                    let now = headless::alerts::wall_clock();
+                    headless::features::list(&client, &c.features, json, now).await
+                }
+                Err(e) => {
+                    mlops_console::eprintln_escaped!("error: {e}");
+                    exit::CONFIG
+                }
+            },
+            Err(code) => code,
+        },
+        Some(Subcommand::Feature(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => match config::AppConfig::load(&paths.app_config_file()) {
+                Ok(c) => {
+                    let warehouse = resolved
+                        .profile_value("warehouse_id")
+                        .or_else(|| c.monitoring.warehouse_id.clone());
+                    let now = headless::alerts::wall_clock();
+                    headless::feature::show(&client, &c.features, warehouse.as_deref(), &a, now)
+                        .await
+                }
+                Err(e) => {
+                    mlops_console::eprintln_escaped!("error: {e}");
+                    exit::CONFIG
+                }
+            },
+            Err(code) => code,
+        },
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
@@ -340,9 +374,14 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
                 Err(code) => return code,
             };
             let memory = headless::monitors::memory(&client, &paths.data_dir).await;
+            // monitoring_context has read config.toml already: a bad file stopped there.
+            let features = config::AppConfig::load(&paths.app_config_file())
+                .map(|c| c.features)
+                .unwrap_or_default();
             let supply = headless::alerts::MonitoringFacts {
                 inputs: monitoring.inputs(),
                 memory: Some(&memory),
+                features: Some(&features),
             };
             let clock = headless::alerts::wall_clock;
             headless::alerts::run(&client, &rules, &session.approvals, supply, &a, &clock).await

@@ -141,6 +141,9 @@ pub struct AppConfig {
     /// `[monitoring]`: tables always listed, and the warehouse for monitoring queries.
     #[serde(default)]
     pub monitoring: super::monitoring::MonitoringSettings,
+    /// `[features]`: schemas searched for feature tables, freshness SLAs, bounds.
+    #[serde(default)]
+    pub features: super::features::FeaturesSettings,
 }
 
 impl AppConfig {

@@ -36,11 +36,18 @@ pub struct MonitoringFacts<'a> {
     pub inputs: MonitoringInputs<'a>,
     /// The workspace's remembered monitors (`None`: nothing remembered or saved).
     pub memory: Option<&'a MonitorMemory>,
+    /// `[features]`: where feature tables are found (`None`: their rules stay unknown).
+    pub features: Option<&'a crate::config::features::FeaturesSettings>,
 }
 
 impl MonitoringFacts<'_> {
     async fn read(&self, client: &Client) -> Supplied {
-        monitoring::supply(client, self.inputs, self.memory).await
+        let mut supplied = monitoring::supply(client, self.inputs, self.memory).await;
+        if let Some(settings) = self.features {
+            supplied.features =
+                crate::ops::features::alert_facts::supply(client, settings, wall_clock()).await;
+        }
+        supplied
     }
 }
 

@@ -304,8 +304,32 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                 })
                 .collect())
         }
-        RuleKind::FeatureTableStale { .. } => {
-            Err("not evaluated yet: feature table freshness is not read by this version".into())
+        RuleKind::FeatureTableStale { max_age_ms } => {
+            let tables = facts
+                .features
+                .facts()
+                .map_err(|e| unknown("feature tables", e))?;
+            Ok(tables
+                .iter()
+                .filter(|t| targets(rule, &[&t.table]))
+                .filter_map(|t| {
+                    let written = t.last_write_ms?;
+                    let age = facts.now_ms - written;
+                    (age > *max_age_ms).then(|| Found {
+                        object: AlertObject::new(
+                            ObjectKind::FeatureTable,
+                            t.table.clone(),
+                            &[("table", t.table.clone())],
+                        ),
+                        since_ms: Some(written + max_age_ms),
+                        detail: format!(
+                            "last written {} ago (limit {})",
+                            age_text(age),
+                            age_text(*max_age_ms)
+                        ),
+                    })
+                })
+                .collect())
         }
         RuleKind::FeatureDrift {
             statistic,
