@@ -374,14 +374,10 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
                 Err(code) => return code,
             };
             let memory = headless::monitors::memory(&client, &paths.data_dir).await;
-            // monitoring_context has read config.toml already: a bad file stopped there.
-            let features = config::AppConfig::load(&paths.app_config_file())
-                .map(|c| c.features)
-                .unwrap_or_default();
             let supply = headless::alerts::MonitoringFacts {
                 inputs: monitoring.inputs(),
                 memory: Some(&memory),
-                features: Some(&features),
+                features: Some(&monitoring.features),
             };
             let clock = headless::alerts::wall_clock;
             headless::alerts::run(&client, &rules, &session.approvals, supply, &a, &clock).await
@@ -411,6 +407,7 @@ fn monitoring_context(g: &GlobalArgs, paths: &Paths) -> Result<MonitoringContext
         settings: c.monitoring,
         drift: c.drift,
         retraining: c.retraining,
+        features: c.features,
         ..MonitoringContext::default()
     })
 }
@@ -498,6 +495,7 @@ fn context(
                 drift: c.drift,
                 retraining: c.retraining,
                 alert_rules: alert_rules(paths),
+                features: c.features,
             }
         },
     }

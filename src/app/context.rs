@@ -49,6 +49,8 @@ pub struct MonitoringContext {
     pub retraining: crate::config::retraining::RetrainingJobs,
     /// The alert rules of `alerts.toml` (the built-in ones without it).
     pub alert_rules: crate::config::alert_rules::AlertRules,
+    /// `[features]`: where the feature tables the freshness rule judges are found.
+    pub features: crate::config::features::FeaturesSettings,
 }
 
 impl Default for MonitoringContext {
@@ -59,6 +61,7 @@ impl Default for MonitoringContext {
             drift: Default::default(),
             retraining: Default::default(),
             alert_rules: crate::config::alert_rules::AlertRules::defaults(),
+            features: Default::default(),
         }
     }
 }

@@ -52,3 +52,55 @@ pub async fn supply(
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::alert_rules::default_rules;
+    use crate::ops::alerts::evaluate;
+    use crate::ops::alerts::facts::{Facts, FeatureTableFacts, Source};
+
+    const HOUR: i64 = 3_600_000;
+
+    #[test]
+    fn the_stale_rule_is_judged_on_the_last_writes() {
+        let now = 1_000 * HOUR;
+        let table = |name: &str, age: Option<i64>| FeatureTableFacts {
+            table: name.into(),
+            last_write_ms: age.map(|a| now - a),
+            online: Vec::new(),
+        };
+        let facts = Facts {
+            now_ms: now,
+            features: Source::Read(vec![
+                table("main.f.fresh", Some(HOUR)),
+                table("main.f.stale", Some(52 * HOUR)),
+                table("main.f.unknown", None),
+            ]),
+            ..Facts::default()
+        };
+        let eval = evaluate(&default_rules(), &facts);
+        let stale: Vec<_> = eval
+            .firing
+            .iter()
+            .filter(|a| a.rule == "feature-table-stale")
+            .collect();
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert_eq!(stale[0].object.name, "main.f.stale");
+        assert!(stale[0].detail.contains("2d 4h ago"), "{}", stale[0].detail);
+        assert!(!eval.unknown.iter().any(|u| u.rule == "feature-table-stale"));
+
+        // Not read: unknown, never OK.
+        let facts = Facts {
+            now_ms: now,
+            features: Source::Failed("HTTP 502".into()),
+            ..Facts::default()
+        };
+        let eval = evaluate(&default_rules(), &facts);
+        let u = eval
+            .unknown
+            .iter()
+            .find(|u| u.rule == "feature-table-stale")
+            .expect("unknown");
+        assert!(u.reason.contains("HTTP 502"), "{}", u.reason);
+    }
+}

@@ -101,7 +101,8 @@ mod tests {
         // A clock behind the server's: no negative age.
         let f = Freshness::new(Some(3_000), WriteSource::UpdatedAt, 5_000, 2_000);
         assert_eq!(f.age_ms, Some(0));
-        assert_eq!(age_text(52 * 3_600_000), "2d 4h");
+        assert_eq!(age_text(52 * 3_600_000), "52h");
+        assert_eq!(age_text(52 * 3_600_000 + 60_000), "2d 4h");
         assert_eq!(age_text(90 * 60_000), "1h 30m");
         assert_eq!(age_text(24 * 3_600_000), "24h");
         assert_eq!(age_text(9 * 86_400_000), "9d");

@@ -19,11 +19,13 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
 async fn evaluate_once(env: &Env) -> AlertsRead {
     let client = &env.client;
     let memory = MonitorMemory::for_workspace(&env.data_dir, &Workspace::of(client).await);
-    let (supplied, sql) = futures::join!(
-        monitoring::supply(client, env.monitoring.inputs(), Some(&memory)),
-        client.list_sql_alerts()
-    );
     let now_ms = chrono::Utc::now().timestamp_millis();
+    let (mut supplied, sql, features) = futures::join!(
+        monitoring::supply(client, env.monitoring.inputs(), Some(&memory)),
+        client.list_sql_alerts(),
+        crate::ops::features::alert_facts::supply(client, &env.monitoring.features, now_ms),
+    );
+    supplied.features = features;
     let facts = env
         .alerts
         .lock()
