@@ -104,3 +104,104 @@ mod tests {
         assert!(u.reason.contains("HTTP 502"), "{}", u.reason);
     }
 }
+
+#[cfg(test)]
+mod sync_tests {
+    use crate::config::alert_rules::{AlertRule, RuleKind, Severity};
+    use crate::ops::alerts::evaluate;
+    use crate::ops::alerts::facts::{Facts, FeatureTableFacts, OnlineTableFacts, Source};
+
+    const HOUR: i64 = 3_600_000;
+
+    fn rule(name: &str, kind: RuleKind) -> AlertRule {
+        AlertRule {
+            name: name.into(),
+            kind,
+            severity: Severity::Warning,
+            enabled: true,
+            target: None,
+            bell: false,
+        }
+    }
+
+    #[test]
+    fn sync_failures_and_lag_fire_per_online_table() {
+        let online = |name: &str, failed: bool, lag: Option<i64>| OnlineTableFacts {
+            name: name.into(),
+            sync_failed: failed,
+            sync_state: Some(
+                if failed {
+                    "SYNCED_TABLE_OFFLINE_FAILED"
+                } else {
+                    "ONLINE"
+                }
+                .into(),
+            ),
+            message: failed.then(|| "pipeline failed\nstack".to_string()),
+            lag_ms: lag,
+        };
+        let facts = Facts {
+            now_ms: 100 * HOUR,
+            features: Source::Read(vec![FeatureTableFacts {
+                table: "main.f.t".into(),
+                last_write_ms: Some(99 * HOUR),
+                online: vec![
+                    online("main.f_online.ok", false, Some(0)),
+                    online("main.f_online.broken", true, None),
+                    online("main.f.t_online", false, Some(9 * 24 * HOUR)),
+                    online("main.f_online.syncing", false, None),
+                ],
+            }]),
+            ..Facts::default()
+        };
+        let rules = [
+            rule("sync-failed", RuleKind::OnlineSyncFailed),
+            rule("sync-lag", RuleKind::OnlineSyncLag { max_age_ms: HOUR }),
+        ];
+        let eval = evaluate(&rules, &facts);
+        let fired: Vec<(&str, &str)> = eval
+            .firing
+            .iter()
+            .map(|a| (a.rule.as_str(), a.object.name.as_str()))
+            .collect();
+        assert_eq!(fired.len(), 2, "{fired:?}");
+        assert!(fired.contains(&("sync-failed", "main.f_online.broken")));
+        assert!(fired.contains(&("sync-lag", "main.f.t_online")));
+        let failed = eval
+            .firing
+            .iter()
+            .find(|a| a.rule == "sync-failed")
+            .unwrap();
+        assert_eq!(
+            failed.detail,
+            "sync SYNCED_TABLE_OFFLINE_FAILED: pipeline failed"
+        );
+    }
+
+    #[test]
+    fn the_sync_kinds_are_read_from_alerts_toml() {
+        use crate::config::alert_rules::AlertRules;
+        let parse = |t: &str| AlertRules::parse(std::path::Path::new("/c/alerts.toml"), t);
+        let r = parse(
+            "defaults = false\n[[rule]]\nname = \"a\"\nkind = \"online_sync_failed\"\n\
+             [[rule]]\nname = \"b\"\nkind = \"online_sync_lag\"\nmax_age = \"2h\"\n\
+             [[rule]]\nname = \"c\"\nkind = \"online_sync_lag\"\n",
+        )
+        .unwrap();
+        let kinds: Vec<&RuleKind> = r.rules.iter().map(|r| &r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &RuleKind::OnlineSyncFailed,
+                &RuleKind::OnlineSyncLag {
+                    max_age_ms: 2 * HOUR
+                },
+                &RuleKind::OnlineSyncLag { max_age_ms: HOUR },
+            ]
+        );
+        let e = parse("[[rule]]\nname = \"a\"\nkind = \"online_sync_failed\"\nmax_age = \"1h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("max_age"), "{e}");
+    }
+}
