@@ -12,15 +12,11 @@ pub async fn supply(
     settings: &FeaturesSettings,
     now_ms: i64,
 ) -> Source<Vec<FeatureTableFacts>> {
-    let list = match super::list(client, settings, now_ms).await {
+    let list = match super::list_freshness(client, settings, now_ms).await {
         Ok(l) => l,
         Err(e) => return Source::Failed(format!("feature tables not read: {e}")),
     };
-    let missed: Vec<&String> = list
-        .notes
-        .iter()
-        .filter(|n| !n.starts_with("models using") && !n.starts_with("versions of"))
-        .collect();
+    let missed: Vec<&String> = list.notes.iter().collect();
     if !missed.is_empty() {
         return Source::Failed(format!(
             "feature tables not all read: {}",

@@ -193,25 +193,46 @@ pub async fn list(
     settings: &FeaturesSettings,
     now_ms: i64,
 ) -> Result<FeatureList, ApiError> {
+    read(client, settings, now_ms, true).await
+}
+
+/// [`list`] without the monitors and the models (what the alert rules need, read on every
+/// evaluation): `monitor` is empty and `models` unread.
+pub async fn list_freshness(
+    client: &Client,
+    settings: &FeaturesSettings,
+    now_ms: i64,
+) -> Result<FeatureList, ApiError> {
+    read(client, settings, now_ms, false).await
+}
+
+async fn read(
+    client: &Client,
+    settings: &FeaturesSettings,
+    now_ms: i64,
+    extras: bool,
+) -> Result<FeatureList, ApiError> {
     let mut notes = Vec::new();
     let (schemas, tables) = read_feature_tables(client, settings, &mut notes).await?;
     let names: Vec<String> = tables.iter().map(TableInfo::full_name).collect();
+    let no_names: Vec<String> = Vec::new();
     let (online, models) = futures::join!(
         online::discover(client, &tables),
-        models::model_use(client, &names),
+        models::model_use(client, if extras { &names } else { &no_names }),
     );
     notes.extend(online.notes.iter().cloned());
     let (models, model_note) = models;
     notes.extend(model_note);
-    let monitors: Vec<String> = futures::stream::iter(
-        names
-            .iter()
-            .map(|n| monitor_status(client, n))
-            .collect::<Vec<_>>(),
-    )
-    .buffered(CONCURRENCY)
-    .collect()
-    .await;
+    let monitor_reads: Vec<_> = names
+        .iter()
+        .filter(|_| extras)
+        .map(|n| monitor_status(client, n))
+        .collect();
+    let mut monitors: Vec<String> = futures::stream::iter(monitor_reads)
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    monitors.resize(names.len(), String::new());
     let rows = tables
         .iter()
         .zip(monitors)
@@ -226,7 +247,11 @@ pub async fn list(
                 last_modified_ms: t.updated_at,
                 online: online.of(&name, freshness.last_write_ms),
                 monitor,
-                models: models.of(&name),
+                models: if extras {
+                    models.of(&name)
+                } else {
+                    ModelUse::default()
+                },
                 freshness,
                 lineage: None,
                 table: name,
