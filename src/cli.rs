@@ -10,6 +10,9 @@ pub use crate::headless::alerts_args::{AlertSaveArgs, AlertsAction, AlertsArgs};
 pub use crate::headless::change_args::{
     ApprovalsArgs, AuditArgs, DecisionArgs, PromoteArgs, RollbackArgs,
 };
+pub use crate::headless::features_args::{
+    FeatureArgs, FeaturesAction, FeaturesArgs, FeaturesListArgs,
+};
 pub use crate::headless::jobs_args::{
     JobArgs, JobCancelArgs, JobRunArgs, JobRunNowArgs, JobsAction, JobsArgs, parse_param,
 };
@@ -164,6 +167,16 @@ pub enum Subcommand {
     /// One table monitor: kind, status, schedule, metric tables, refresh history; `monitor
     /// refresh TABLE` starts a refresh (a journaled change).
     Monitor(MonitorArgs),
+    /// Feature tables (UC tables with a primary key in `[features] schemas`): keys, freshness
+    /// against the SLA, online tables, monitor, models using them. A subcommand group: the list
+    /// when no subcommand is given.
+    Features(FeaturesArgs),
+    /// One feature table: keys, columns, freshness, Delta versions, online tables (UC state and
+    /// sync state apart), the producing job.
+    ///
+    /// --max-age AGE makes it a pipeline gate: exit 7 when the last write is older, 1 when its
+    /// age is unknown, 0 otherwise; 3 when the table is not a feature table.
+    Feature(FeatureArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -307,6 +307,40 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             },
             (None, None) => exit::USAGE,
         },
+        Some(Subcommand::Features(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => match config::AppConfig::load(&paths.app_config_file()) {
+                Ok(c) => {
+                    let json = match a.action {
+                        Some(mlops_console::cli::FeaturesAction::List(l)) => l.json || a.json,
+                        None => a.json,
+                    };
+                    let now = headless::alerts::wall_clock();
+                    headless::features::list(&client, &c.features, json, now).await
+                }
+                Err(e) => {
+                    mlops_console::eprintln_escaped!("error: {e}");
+                    exit::CONFIG
+                }
+            },
+            Err(code) => code,
+        },
+        Some(Subcommand::Feature(a)) => match connect(&g, &paths) {
+            Ok((resolved, client)) => match config::AppConfig::load(&paths.app_config_file()) {
+                Ok(c) => {
+                    let warehouse = resolved
+                        .profile_value("warehouse_id")
+                        .or_else(|| c.monitoring.warehouse_id.clone());
+                    let now = headless::alerts::wall_clock();
+                    headless::feature::show(&client, &c.features, warehouse.as_deref(), &a, now)
+                        .await
+                }
+                Err(e) => {
+                    mlops_console::eprintln_escaped!("error: {e}");
+                    exit::CONFIG
+                }
+            },
+            Err(code) => code,
+        },
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
@@ -344,6 +378,7 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
                 inputs: monitoring.inputs(),
                 memory: Some(&memory),
                 every_ms: monitoring.alerts.monitoring_interval_ms,
+                features: Some(&monitoring.features),
             };
             let clock = headless::alerts::wall_clock;
             let retraining = headless::alerts_retrain::AutoRetraining {
@@ -378,6 +413,7 @@ fn monitoring_context(g: &GlobalArgs, paths: &Paths) -> Result<MonitoringContext
         drift: c.drift,
         retraining: c.retraining,
         alerts: c.alerts,
+        features: c.features,
         ..MonitoringContext::default()
     })
 }
@@ -466,6 +502,7 @@ fn context(
                 retraining: c.retraining,
                 alert_rules: alert_rules(paths),
                 alerts: c.alerts,
+                features: c.features,
             }
         },
     }

@@ -49,7 +49,7 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
         "the failed entity's message, read from the endpoint: {detail}"
     );
     // The demo's monitor is discovered and its drift read: tenure_months has drifted for the
-    // last windows, so the built-in drift rule fires; freshness is declared only.
+    // last windows, so the built-in drift rule fires.
     let drift: Vec<&Value> = v["firing"]
         .as_array()
         .unwrap()
@@ -77,8 +77,21 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
         "{unknown:?}"
     );
     assert!(
-        unknown.contains(&"feature-table-stale".to_string()),
+        !unknown.contains(&"feature-table-stale".to_string()),
         "{unknown:?}"
+    );
+    // The stale feature table (last written 52 h ago), and only it.
+    let stale: Vec<&Value> = v["firing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["rule"] == "feature-table-stale")
+        .collect();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert_eq!(stale[0]["object"]["kind"], "feature_table");
+    assert_eq!(
+        stale[0]["object"]["name"],
+        "main.features.support_interactions"
     );
     assert!(!unknown.contains(&"endpoint-update-failed".to_string()));
     assert_eq!(v["rules"], 8);
@@ -95,7 +108,13 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
         out.stdout
             .contains("critical  endpoint-update-failed  recsys-staging")
     );
-    assert!(out.stdout.contains("not evaluated (unknown, not OK):"));
+    // Every built-in rule is judged on the demo (freshness too): nothing is unknown.
+    assert!(
+        !out.stdout.contains("not evaluated (unknown, not OK):"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("feature-table-stale"), "{}", out.stdout);
     assert!(
         out.stdout
             .contains("TRIGGERED  churn tenure_months drift (PSI)")

@@ -27,6 +27,7 @@ pub mod sql_alerts;
 pub mod sql_fixed;
 pub mod synced_tables;
 pub mod transition_requests;
+pub mod uc_catalogs;
 pub mod uc_models;
 pub mod uc_tables;
 pub mod uc_tags;

@@ -51,6 +51,8 @@ pub struct MonitoringContext {
     pub alert_rules: crate::config::alert_rules::AlertRules,
     /// `[alerts]`: how often the console reads the alerts' monitor-backed facts.
     pub alerts: crate::config::alerts_settings::AlertsSettings,
+    /// `[features]`: where the feature tables the freshness rule judges are found.
+    pub features: crate::config::features::FeaturesSettings,
 }
 
 impl Default for MonitoringContext {
@@ -62,6 +64,7 @@ impl Default for MonitoringContext {
             retraining: Default::default(),
             alert_rules: crate::config::alert_rules::AlertRules::defaults(),
             alerts: Default::default(),
+            features: Default::default(),
         }
     }
 }

@@ -88,6 +88,12 @@ pub enum RuleKind {
     FeatureTableStale { max_age_ms: i64 },
     /// An approval waiting longer than `max_age_ms`.
     ApprovalPending { max_age_ms: i64 },
+    /// An online table (synced or legacy) of a feature table whose sync failed (opt-in: not
+    /// among the built-in rules).
+    OnlineSyncFailed,
+    /// An online table whose last sync ended more than `max_age_ms` before its source's last
+    /// write (opt-in).
+    OnlineSyncLag { max_age_ms: i64 },
 }
 
 impl RuleKind {
@@ -102,6 +108,8 @@ impl RuleKind {
             RuleKind::MonitorRefreshFailed => "monitor_refresh_failed",
             RuleKind::FeatureTableStale { .. } => "feature_table_stale",
             RuleKind::ApprovalPending { .. } => "approval_pending",
+            RuleKind::OnlineSyncFailed => "online_sync_failed",
+            RuleKind::OnlineSyncLag { .. } => "online_sync_lag",
         }
     }
 }
@@ -330,13 +338,15 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
         "endpoint_errors" => &["max_5xx_rate", "max_p99_ms", "min_requests"],
         "endpoint_update_failed" | "job_run_failed" | "monitor_refresh_failed" => &[],
         "feature_table_stale" | "approval_pending" => &["max_age"],
+        "online_sync_failed" => &[],
+        "online_sync_lag" => &["max_age"],
         _ => return None,
     })
 }
 
 const KINDS: &str = "feature_drift, model_quality, endpoint_errors, endpoint_update_failed, \
                      job_run_failed, monitor_refresh_failed, feature_table_stale, \
-                     approval_pending";
+                     approval_pending, online_sync_failed, online_sync_lag";
 
 fn given(r: &RawRule) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -461,6 +471,10 @@ fn build(r: RawRule) -> Result<AlertRule, String> {
         },
         "approval_pending" => RuleKind::ApprovalPending {
             max_age_ms: max_age(&r, 72 * 3_600_000)?,
+        },
+        "online_sync_failed" => RuleKind::OnlineSyncFailed,
+        "online_sync_lag" => RuleKind::OnlineSyncLag {
+            max_age_ms: max_age(&r, 3_600_000)?,
         },
         other => return Err(format!("unknown kind {other:?}")),
     };

@@ -144,6 +144,9 @@ pub struct AppConfig {
     /// `[alerts]`: how often the console reads the monitor-backed facts of its alert rules.
     #[serde(default)]
     pub alerts: super::alerts_settings::AlertsSettings,
+    /// `[features]`: schemas searched for feature tables, freshness SLAs, bounds.
+    #[serde(default)]
+    pub features: super::features::FeaturesSettings,
 }
 
 impl AppConfig {

@@ -17,6 +17,7 @@ mod auth;
 pub mod databrickscfg;
 pub mod drift;
 pub mod error;
+pub mod features;
 pub mod host;
 mod ini_sections;
 mod layers;

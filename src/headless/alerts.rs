@@ -39,11 +39,18 @@ pub struct MonitoringFacts<'a> {
     /// `--watch` reads them again only this long after the last reading
     /// (`[alerts] monitoring_interval`); the other facts are read every cycle.
     pub every_ms: i64,
+    /// `[features]`: where feature tables are found (`None`: their rules stay unknown).
+    pub features: Option<&'a crate::config::features::FeaturesSettings>,
 }
 
 impl MonitoringFacts<'_> {
     async fn read(&self, client: &Client) -> Supplied {
-        monitoring::supply(client, self.inputs, self.memory).await
+        let mut supplied = monitoring::supply(client, self.inputs, self.memory).await;
+        if let Some(settings) = self.features {
+            supplied.features =
+                crate::ops::features::alert_facts::supply(client, settings, wall_clock()).await;
+        }
+        supplied
     }
 }
 

@@ -319,8 +319,81 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                 })
                 .collect())
         }
-        RuleKind::FeatureTableStale { .. } => {
-            Err("not evaluated yet: feature table freshness is not read by this version".into())
+        RuleKind::FeatureTableStale { max_age_ms } => {
+            let tables = facts
+                .features
+                .facts()
+                .map_err(|e| unknown("feature tables", e))?;
+            Ok(tables
+                .iter()
+                .filter(|t| targets(rule, &[&t.table]))
+                .filter_map(|t| {
+                    let written = t.last_write_ms?;
+                    let age = facts.now_ms - written;
+                    (age > *max_age_ms).then(|| Found {
+                        object: AlertObject::new(
+                            ObjectKind::FeatureTable,
+                            t.table.clone(),
+                            &[("table", t.table.clone())],
+                        ),
+                        since_ms: Some(written + max_age_ms),
+                        detail: format!(
+                            "last written {} ago (limit {})",
+                            age_text(age),
+                            age_text(*max_age_ms)
+                        ),
+                    })
+                })
+                .collect())
+        }
+        RuleKind::OnlineSyncFailed | RuleKind::OnlineSyncLag { .. } => {
+            let tables = facts
+                .features
+                .facts()
+                .map_err(|e| unknown("feature tables", e))?;
+            let lag_limit = match &rule.kind {
+                RuleKind::OnlineSyncLag { max_age_ms } => Some(*max_age_ms),
+                _ => None,
+            };
+            let mut out = Vec::new();
+            for t in tables {
+                for o in t
+                    .online
+                    .iter()
+                    .filter(|o| targets(rule, &[&o.name, &t.table]))
+                {
+                    let detail = match lag_limit {
+                        None if o.sync_failed => format!(
+                            "sync {}{}",
+                            o.sync_state.as_deref().unwrap_or("failed"),
+                            o.message
+                                .as_deref()
+                                .map(|m| format!(": {}", first_line(m)))
+                                .unwrap_or_default()
+                        ),
+                        Some(limit) => match o.lag_ms.filter(|l| *l > limit) {
+                            Some(lag) => format!(
+                                "{} behind {} (limit {})",
+                                age_text(lag),
+                                t.table,
+                                age_text(limit)
+                            ),
+                            None => continue,
+                        },
+                        None => continue,
+                    };
+                    out.push(Found {
+                        object: AlertObject::new(
+                            ObjectKind::FeatureTable,
+                            o.name.clone(),
+                            &[("table", t.table.clone()), ("online_table", o.name.clone())],
+                        ),
+                        since_ms: None,
+                        detail,
+                    });
+                }
+            }
+            Ok(out)
         }
         RuleKind::FeatureDrift {
             statistic,

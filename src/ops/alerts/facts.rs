@@ -49,6 +49,8 @@ pub struct Facts {
     pub drift: Source<Vec<DriftTable>>,
     pub quality: Source<Vec<QualityTable>>,
     pub monitors: Source<Vec<MonitorRefresh>>,
+    /// Feature tables' last writes and their online tables (`ops::features::alert_facts`).
+    pub features: Source<Vec<FeatureTableFacts>>,
 }
 
 /// A serving endpoint: its update state, and its numbers when they could be read.
@@ -187,4 +189,24 @@ impl RefreshState {
     pub fn failed(&self) -> bool {
         self.state.eq_ignore_ascii_case("FAILED") || self.state.eq_ignore_ascii_case("ERROR")
     }
+}
+
+/// A feature table's last write and its online tables.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FeatureTableFacts {
+    pub table: String,
+    /// Unix ms; unknown ages never fire.
+    pub last_write_ms: Option<i64>,
+    pub online: Vec<OnlineTableFacts>,
+}
+
+/// An online table published from a feature table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OnlineTableFacts {
+    pub name: String,
+    pub sync_failed: bool,
+    pub sync_state: Option<String>,
+    pub message: Option<String>,
+    /// Offline last write − end of the last sync; `None` before the first sync.
+    pub lag_ms: Option<i64>,
 }

@@ -28,6 +28,7 @@ pub struct Supplied {
     pub drift: Source<Vec<DriftTable>>,
     pub quality: Source<Vec<QualityTable>>,
     pub monitors: Source<Vec<MonitorRefresh>>,
+    pub features: Source<Vec<FeatureTableFacts>>,
 }
 
 /// Reads facts, remembering each endpoint's last scrape between calls (and, for callers that
@@ -110,6 +111,7 @@ impl Gatherer {
             drift: supplied.drift,
             quality: supplied.quality,
             monitors: supplied.monitors,
+            features: supplied.features,
         }
     }
 

@@ -117,6 +117,7 @@ pub async fn supply(
         drift: source(drift, unread_monitors(drift_errors)),
         quality: source(quality, unread_monitors(quality_errors)),
         monitors: source(refreshes, unread.clone()),
+        features: Source::NotWired,
     }
 }
 
@@ -126,6 +127,7 @@ pub fn failed_all(why: &str) -> Supplied {
         drift: Source::Failed(why.to_string()),
         quality: Source::Failed(why.to_string()),
         monitors: Source::Failed(why.to_string()),
+        features: Source::NotWired,
     }
 }
 

@@ -261,7 +261,7 @@ fn a_failed_source_makes_its_rules_unknown_never_ok() {
     assert!(unknown["endpoint-update-failed"].contains("HTTP 503"));
     assert!(unknown["feature-drift"].contains("not available"));
     assert!(unknown["monitor-refresh-failed"].contains("not available"));
-    assert!(unknown["feature-table-stale"].contains("not evaluated yet"));
+    assert!(unknown["feature-table-stale"].contains("not available"));
     assert!(!unknown.contains_key("job-run-failed"));
     assert!(!unknown.contains_key("approval-pending"));
     assert_eq!(eval.rules, default_rules().len());

@@ -82,6 +82,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(uc_handlers::list_tables),
         )
         .route(
+            "/api/2.1/unity-catalog/catalogs",
+            get(uc_handlers::list_catalogs),
+        )
+        .route(
             "/api/2.1/unity-catalog/schemas",
             get(uc_handlers::list_schemas),
         )

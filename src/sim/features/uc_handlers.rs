@@ -224,3 +224,28 @@ pub(crate) async fn list_schemas(
         next_page_token,
     }))
 }
+
+/// `GET /api/2.1/unity-catalog/catalogs`: the catalogs of every schema the simulator knows.
+pub(crate) async fn list_catalogs(
+    State(st): State<AppState>,
+    p: Params,
+) -> ApiResult<Json<crate::api::uc_catalogs::ListCatalogsResponse>> {
+    use crate::api::uc_catalogs::CatalogInfo;
+    let size = page_size(&p)?;
+    let offset = paging::offset(p.str("page_token")?.as_deref())?;
+    let mut names: Vec<String> = schemas(&st).into_iter().map(|s| s.catalog_name).collect();
+    names.dedup();
+    let all: Vec<CatalogInfo> = names
+        .into_iter()
+        .map(|name| CatalogInfo {
+            name,
+            owner: Some("ml-eng@acme.com".into()),
+            comment: None,
+        })
+        .collect();
+    let (catalogs, next_page_token) = paging::page(&all, offset, size);
+    Ok(Json(crate::api::uc_catalogs::ListCatalogsResponse {
+        catalogs,
+        next_page_token,
+    }))
+}

@@ -1,9 +1,9 @@
 //! The runtime side of the alerts: the monitoring facts (`ops::alerts::monitoring`) and the
 //! workspace's SQL alerts read side by side, then the other facts gathered with the gatherer
 //! the runtime keeps across evaluations (so an endpoint's 5xx share is that of the interval
-//! between two refreshes), and every rule evaluated once. The monitoring facts are read only
-//! when the evaluation asks (else the ones the gatherer kept are judged again), and the
-//! automatic retrains of fired alerts run here, one at a time (`ops::alerts::auto`).
+//! between two refreshes), and every rule evaluated once. The monitoring facts (with the feature
+//! tables' freshness) are read only when the evaluation asks (else the ones the gatherer kept are
+//! judged again), and the automatic retrains of fired alerts run here, one at a time (`ops::alerts::auto`).
 
 use crate::ops::Workspace;
 use crate::ops::alerts::auto::{AutoInputs, on_each_fired};
@@ -31,13 +31,17 @@ async fn monitoring_facts(env: &Env, anew: bool) -> (Supplied, i64) {
     }
     let client = &env.client;
     let memory = MonitorMemory::for_workspace(&env.data_dir, &Workspace::of(client).await);
-    let supplied = monitoring::supply(client, env.monitoring.inputs(), Some(&memory)).await;
-    let at_ms = chrono::Utc::now().timestamp_millis();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let (mut supplied, features) = futures::join!(
+        monitoring::supply(client, env.monitoring.inputs(), Some(&memory)),
+        crate::ops::features::alert_facts::supply(client, &env.monitoring.features, now_ms),
+    );
+    supplied.features = features;
     env.alerts
         .lock()
         .await
-        .keep_monitoring(supplied.clone(), at_ms);
-    (supplied, at_ms)
+        .keep_monitoring(supplied.clone(), now_ms);
+    (supplied, now_ms)
 }
 
 async fn evaluate_once(env: &Env, anew: bool) -> AlertsRead {
