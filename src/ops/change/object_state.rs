@@ -85,6 +85,29 @@ pub enum ObjectState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cancelled: Option<bool>,
     },
+    /// Whether an online table exists, what it is published from and how (the states a
+    /// publish compares: `source` and `mode` when wanted), and its UC and sync states as read
+    /// (informational: a table is ACTIVE in UC before its first sync has finished).
+    OnlineTable {
+        exists: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mode: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uc_state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sync_state: Option<String>,
+    },
+    /// Whether a sync of an online table has run since the attempt (an update on its way, or
+    /// one that ended since), its sync state as read and the source version it last read.
+    OnlineSyncUpdate {
+        updated: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sync_state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_synced_version: Option<i64>,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -210,6 +233,31 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (want.is_none() || want == got),
+            (
+                ObjectState::OnlineTable {
+                    exists: a,
+                    source: sa,
+                    mode: ma,
+                    ..
+                },
+                ObjectState::OnlineTable {
+                    exists: b,
+                    source: sb,
+                    mode: mb,
+                    ..
+                },
+            ) => {
+                let same = |want: &Option<String>, got: &Option<String>| match (want, got) {
+                    (None, _) => true,
+                    (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
+                    (Some(_), None) => false,
+                };
+                a == b && same(sa, sb) && same(ma, mb)
+            }
+            (
+                ObjectState::OnlineSyncUpdate { updated: a, .. },
+                ObjectState::OnlineSyncUpdate { updated: b, .. },
+            ) => a == b,
             _ => false,
         }
     }
@@ -325,6 +373,40 @@ impl ObjectState {
                     (false, _) => "on its way",
                 };
                 match state {
+                    Some(s) => format!("{life} ({s})"),
+                    None => life.to_string(),
+                }
+            }
+            ObjectState::OnlineTable { exists: false, .. } => "(not published)".to_string(),
+            ObjectState::OnlineTable {
+                mode,
+                uc_state,
+                sync_state,
+                ..
+            } => {
+                let mut parts = vec![format!(
+                    "published{}",
+                    mode.as_deref().map(|m| format!(" {m}")).unwrap_or_default()
+                )];
+                if let Some(u) = uc_state {
+                    parts.push(format!("UC {u}"));
+                }
+                if let Some(s) = sync_state {
+                    parts.push(format!("sync {s}"));
+                }
+                parts.join(", ")
+            }
+            ObjectState::OnlineSyncUpdate {
+                updated,
+                sync_state,
+                ..
+            } => {
+                let life = if *updated {
+                    "synced since"
+                } else {
+                    "no new sync"
+                };
+                match sync_state {
                     Some(s) => format!("{life} ({s})"),
                     None => life.to_string(),
                 }
