@@ -164,6 +164,10 @@ pub enum Subcommand {
     /// One table monitor: kind, status, schedule, metric tables, refresh history; `monitor
     /// refresh TABLE` starts a refresh (a journaled change).
     Monitor(MonitorArgs),
+    /// Feature store changes: `features publish TABLE --store S` publishes a feature table to
+    /// an online store, `features sync TABLE` starts a sync of a TRIGGERED online table (both
+    /// journaled).
+    Features(crate::headless::features_group::FeaturesArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -307,6 +307,21 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             },
             (None, None) => exit::USAGE,
         },
+        Some(Subcommand::Features(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => {
+                use headless::features_group::FeaturesAction;
+                let poll = mlops_console::ops::feature_changes::SyncPoll::real();
+                match a.action {
+                    FeaturesAction::Publish(p) => {
+                        headless::features_publish::publish(&client, &s, &p, poll).await
+                    }
+                    FeaturesAction::Sync(p) => {
+                        headless::features_sync::sync(&client, &s, &p, poll).await
+                    }
+                }
+            }
+            Err(code) => code,
+        },
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();

@@ -340,11 +340,17 @@ async fn a_triggered_table_syncs_once_its_first_snapshot_is_done() {
     assert_eq!(entry.latest().unwrap().outcome, Outcome::Ok);
 
     let seen = std::sync::Arc::default();
-    let end = follow_update(&c, TXN_ONLINE, started.since_ms, &mut simulated(&sim, seen))
-        .await
-        .unwrap();
+    let end = follow_update(
+        &c,
+        TXN_ONLINE,
+        started.last_sync_before.as_deref(),
+        &mut simulated(&sim, seen),
+    )
+    .await
+    .unwrap();
     assert_eq!(end.sync_state, Some(SyncState::OnlineNoPendingUpdate));
     assert!(end.last_sync_end_ms().unwrap() >= started.since_ms);
+    assert_ne!(end.last_sync_end, before.last_sync_end);
 
     // The workspace answers 409 (an update started meanwhile): "already running", journaled
     // as refused, not sent again.

@@ -6,7 +6,7 @@ use crate::api::models::synced_tables::ProvisioningState;
 use crate::api::{ApiError, Client};
 use crate::ops::wait::{WaitError, Waiter};
 
-use super::{sync_running, synced_since};
+use super::sync_running;
 
 /// How following an online table waits; its progress is every state read.
 pub type SyncPoll<'a> = Waiter<'a, OnlineSync>;
@@ -82,17 +82,22 @@ pub async fn follow_first_sync(
     .map_err(follow_error)
 }
 
-/// Polls online table `name` until a sync since `since_ms` has ended (or it failed) and
-/// returns it as last read.
+/// Polls online table `name` until no sync is on its way and the last sync is another than
+/// `before` (when the last sync ended before the change, as read then), or it failed, and
+/// returns it as last read. Clocks are not compared: the console's and the workspace's may
+/// differ.
 pub async fn follow_update(
     client: &Client,
     name: &str,
-    since_ms: i64,
+    before: Option<&str>,
     poll: &mut SyncPoll<'_>,
 ) -> Result<OnlineSync, FollowError> {
     poll.until(
         || client.read_online_table(name),
-        |o: &OnlineSync| (synced_since(o, since_ms) && !sync_running(o)) || failed(o),
+        |o: &OnlineSync| {
+            (!sync_running(o) && o.last_sync_end.is_some() && o.last_sync_end.as_deref() != before)
+                || failed(o)
+        },
         |o, _, _| Some(o.clone()),
         timed_out,
     )

@@ -171,6 +171,9 @@ pub struct SyncStarted {
     pub update_id: Option<String>,
     pub pipeline_id: Option<String>,
     pub since_ms: i64,
+    /// When the last sync before this one ended, as read just before (what following the
+    /// update waits past).
+    pub last_sync_before: Option<String>,
 }
 
 impl SyncStarted {
@@ -193,6 +196,7 @@ pub async fn sync_online_table(
     let mut change = StartSync { name, table: None };
     let done = pipeline::run(client, journal, ctx, &mut change).await?;
     let pipeline_id = change.table.as_ref().and_then(|t| t.pipeline_id.clone());
+    let last_sync_before = change.table.as_ref().and_then(|t| t.last_sync_end.clone());
     let pipeline::Finished {
         id,
         verdict,
@@ -216,5 +220,6 @@ pub async fn sync_online_table(
         update_id,
         pipeline_id,
         since_ms,
+        last_sync_before,
     })
 }
