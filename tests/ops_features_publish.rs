@@ -352,23 +352,29 @@ async fn a_triggered_table_syncs_once_its_first_snapshot_is_done() {
     assert!(end.last_sync_end_ms().unwrap() >= started.since_ms);
     assert_ne!(end.last_sync_end, before.last_sync_end);
 
-    // The workspace answers 409 (an update started meanwhile): "already running", journaled
-    // as refused, not sent again.
+    // The workspace answers 409 while an update runs that someone else started meanwhile
+    // (played as the update applied, then a 409): "already running", journaled as refused —
+    // the running update read back is not ours — and not sent again.
     let posts = requests(&sim, "POST", "/updates");
     // The read before (the database API first, then the postgres one) passes.
     sim.script_faults(vec![
         ScriptedFault::Pass,
         ScriptedFault::Pass,
-        ScriptedFault::Status(409),
+        ScriptedFault::AfterApply(Box::new(ScriptedFault::Status(409))),
     ]);
     let busy = sync_online_table(&c, &j, &ctx(), TXN_ONLINE).await.unwrap();
     assert!(busy.already_running(), "{:?}", busy.change);
+    assert_eq!(busy.change.outcome, Outcome::Failed);
+    assert!(!busy.change.answer_lost);
     assert!(
         busy.change.message.contains("already running"),
         "{}",
         busy.change.message
     );
     assert_eq!(requests(&sim, "POST", "/updates"), posts + 1);
+    let view = j.read().unwrap();
+    let entry = view.entry(&busy.change.id).unwrap();
+    assert_eq!(entry.latest().unwrap().outcome, Outcome::Failed);
 }
 
 #[tokio::test]

@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::api::models::feature_store::PublishMode;
 use crate::api::models::online_sync::OnlineSync;
 use crate::api::{Client, ErrorKind};
-use crate::ops::change::judge::{Sent, judge};
-use crate::ops::change::outcome::{ChangeContext, ChangeOutcome};
+use crate::ops::change::judge::{Sent, Verdict, judge};
+use crate::ops::change::outcome::{ChangeContext, ChangeOutcome, FailureKind};
 use crate::ops::change::pipeline::{self, Change, Entry, Sending, Settled, Stamp};
 use crate::ops::change::resend::Resend;
 use crate::ops::change::target::{ChangeAction, ObjectState, Target};
@@ -148,16 +148,26 @@ impl Change for StartSync<'_> {
     ) -> Settled {
         let read = read_sync_update(client, self.name, stamp.ts_ms).await;
         let object = format!("online table {}", self.name);
-        let mut verdict = judge(&object, &self.before(), &UPDATED, &sending.last, &read);
-        if let Sent::Refused(e) = &sending.last
-            && e.kind() == Some(ErrorKind::Conflict)
-            && verdict.outcome == Outcome::Failed
-        {
-            verdict.message = format!(
-                "not started: a sync of {} is already running (the workspace answered: {e})",
-                self.name
-            );
-        }
+        let verdict = match &sending.last {
+            // A definite refusal started nothing of ours, whatever the table shows: an update
+            // on its way then is someone else's (that is what a 409 says).
+            Sent::Refused(e) => Verdict {
+                outcome: Outcome::Failed,
+                error: Some(e.to_string()),
+                failure: Some(FailureKind::of(e)),
+                message: if e.kind() == Some(ErrorKind::Conflict) {
+                    format!(
+                        "not started: a sync of {} is already running (the workspace answered: \
+                         {e})",
+                        self.name
+                    )
+                } else {
+                    format!("the sync of {} was refused: {e}", self.name)
+                },
+                answer_lost: false,
+            },
+            last => judge(&object, &self.before(), &UPDATED, last, &read),
+        };
         Settled { read, verdict }
     }
 }
@@ -179,8 +189,7 @@ pub struct SyncStarted {
 impl SyncStarted {
     /// The server refused because a sync was already running (409): not the console's error.
     pub fn already_running(&self) -> bool {
-        self.change.outcome == Outcome::Failed
-            && self.change.failure == Some(crate::ops::change::outcome::FailureKind::Conflict)
+        self.change.outcome == Outcome::Failed && self.change.failure == Some(FailureKind::Conflict)
     }
 }
 
