@@ -107,3 +107,80 @@ pub fn states_line(o: &OnlineSync) -> String {
     };
     format!("UC {uc} · sync {sync}{progress}{first}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::change::target::{ChangeAction, Target};
+
+    fn table(source: &str, mode: &str) -> ObjectState {
+        ObjectState::OnlineTable {
+            exists: true,
+            source: Some(source.into()),
+            mode: Some(mode.into()),
+            uc_state: Some("ACTIVE".into()),
+            sync_state: Some("PROVISIONING_INITIAL_SNAPSHOT".into()),
+        }
+    }
+
+    #[test]
+    fn a_publish_is_applied_only_with_our_source_and_mode() {
+        let want = ObjectState::OnlineTable {
+            exists: true,
+            source: Some("main.features.t".into()),
+            mode: Some("TRIGGERED".into()),
+            uc_state: None,
+            sync_state: None,
+        };
+        assert!(want.satisfied_by(&table("MAIN.features.t", "TRIGGERED")));
+        assert!(!want.satisfied_by(&table("main.features.other", "TRIGGERED")));
+        assert!(!want.satisfied_by(&table("main.features.t", "SNAPSHOT")));
+        assert!(!want.satisfied_by(&NOT_PUBLISHED));
+        assert!(NOT_PUBLISHED.satisfied_by(&NOT_PUBLISHED));
+        assert_eq!(NOT_PUBLISHED.describe(), "(not published)");
+        assert_eq!(
+            table("s", "TRIGGERED").describe(),
+            "published TRIGGERED, UC ACTIVE, sync PROVISIONING_INITIAL_SNAPSHOT"
+        );
+    }
+
+    #[test]
+    fn journal_kinds_round_trip() {
+        let t = Target::OnlineTable {
+            name: "main.features_online.t".into(),
+            source: "main.features.t".into(),
+            store: Some("fs-prod".into()),
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<Target>(&json).unwrap(), t);
+        assert_eq!(t.model(), "main.features.t");
+        assert_eq!(
+            t.describe(),
+            "online table main.features_online.t of main.features.t on fs-prod"
+        );
+        let s = ObjectState::OnlineSyncUpdate {
+            updated: true,
+            sync_state: Some("ONLINE_TRIGGERED_UPDATE".into()),
+            last_synced_version: Some(4),
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<ObjectState>(&json).unwrap(), s);
+        assert_eq!(s.describe(), "synced since (ONLINE_TRIGGERED_UPDATE)");
+        assert_eq!(
+            serde_json::to_string(&ChangeAction::PublishFeatureTable).unwrap(),
+            "\"publish_feature_table\""
+        );
+        assert_eq!(ChangeAction::SyncOnlineTable.as_str(), "sync_online_table");
+    }
+
+    #[test]
+    fn the_default_online_name_adds_online_to_the_schema() {
+        assert_eq!(
+            default_online_name("main.features.txn_agg_30d").unwrap(),
+            "main.features_online.txn_agg_30d"
+        );
+        for bad in ["t", "a.b", "a..c", "a.b.c.d", ""] {
+            assert!(default_online_name(bad).is_err(), "{bad}");
+        }
+    }
+}
