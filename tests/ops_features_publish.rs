@@ -118,13 +118,13 @@ async fn a_publish_to_fs_prod_is_verified_and_followed_to_its_first_sync() {
     );
     assert_eq!(publishes(&sim), 1);
 
-    let seen = std::sync::Arc::default();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<OnlineSync>>> = std::sync::Arc::default();
     let mut poll = simulated(&sim, std::sync::Arc::clone(&seen));
     let end = follow_first_sync(&c, name, &mut poll).await.unwrap();
     assert!(end.first_sync_done());
     assert_eq!(end.sync_state, Some(SyncState::OnlineNoPendingUpdate));
     assert!(end.last_synced_version.is_some());
-    let seen = seen.lock().unwrap();
+    let seen: Vec<OnlineSync> = seen.lock().unwrap().clone();
     let states: Vec<SyncState> = seen.iter().filter_map(|o| o.sync_state.clone()).collect();
     assert!(
         states.contains(&SyncState::ProvisioningInitialSnapshot),
@@ -176,7 +176,7 @@ async fn a_publish_answered_without_a_pipeline_id_is_verified_by_reading_the_tab
     );
     assert!(matches!(
         &done.change.verified,
-        Some(ObjectState::OnlineTable { exists: true, mode: Some(m), .. }) if m == "CONTINUOUS"
+        Some(ObjectState::OnlineTable(t)) if t.exists && t.mode.as_deref() == Some("CONTINUOUS")
     ));
 }
 

@@ -85,20 +85,9 @@ pub enum ObjectState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cancelled: Option<bool>,
     },
-    /// Whether an online table exists, what it is published from and how (the states a
-    /// publish compares: `source` and `mode` when wanted), and its UC and sync states as read
-    /// (informational: a table is ACTIVE in UC before its first sync has finished).
-    OnlineTable {
-        exists: bool,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        source: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        mode: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        uc_state: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        sync_state: Option<String>,
-    },
+    /// Whether an online table exists, what it is published from and how, and its UC and sync
+    /// states as read (see `ops::feature_changes::state`).
+    OnlineTable(Box<crate::ops::feature_changes::state::OnlineTableState>),
     /// Whether a sync of an online table has run since the attempt (an update on its way, or
     /// one that ended since), its sync state as read and the source version it last read.
     OnlineSyncUpdate {
@@ -233,27 +222,7 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (want.is_none() || want == got),
-            (
-                ObjectState::OnlineTable {
-                    exists: a,
-                    source: sa,
-                    mode: ma,
-                    ..
-                },
-                ObjectState::OnlineTable {
-                    exists: b,
-                    source: sb,
-                    mode: mb,
-                    ..
-                },
-            ) => {
-                let same = |want: &Option<String>, got: &Option<String>| match (want, got) {
-                    (None, _) => true,
-                    (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
-                    (Some(_), None) => false,
-                };
-                a == b && same(sa, sb) && same(ma, mb)
-            }
+            (ObjectState::OnlineTable(a), ObjectState::OnlineTable(b)) => a.satisfied_by(b),
             (
                 ObjectState::OnlineSyncUpdate { updated: a, .. },
                 ObjectState::OnlineSyncUpdate { updated: b, .. },
@@ -377,25 +346,7 @@ impl ObjectState {
                     None => life.to_string(),
                 }
             }
-            ObjectState::OnlineTable { exists: false, .. } => "(not published)".to_string(),
-            ObjectState::OnlineTable {
-                mode,
-                uc_state,
-                sync_state,
-                ..
-            } => {
-                let mut parts = vec![format!(
-                    "published{}",
-                    mode.as_deref().map(|m| format!(" {m}")).unwrap_or_default()
-                )];
-                if let Some(u) = uc_state {
-                    parts.push(format!("UC {u}"));
-                }
-                if let Some(s) = sync_state {
-                    parts.push(format!("sync {s}"));
-                }
-                parts.join(", ")
-            }
+            ObjectState::OnlineTable(t) => t.describe(),
             ObjectState::OnlineSyncUpdate {
                 updated,
                 sync_state,

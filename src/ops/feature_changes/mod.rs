@@ -10,6 +10,7 @@
 
 pub mod follow;
 pub mod publish;
+pub mod state;
 pub mod sync;
 
 pub use follow::{FollowError, SyncPoll, follow_first_sync, follow_update};
@@ -21,32 +22,23 @@ use crate::api::models::synced_tables::SyncState;
 use crate::api::{ApiResult, Client};
 
 use super::change::target::ObjectState;
+use state::OnlineTableState;
 
 /// An online table as a journal state.
 pub fn online_state(o: &OnlineSync) -> ObjectState {
-    ObjectState::OnlineTable {
-        exists: true,
-        source: o.source_table.clone(),
-        mode: o.mode.as_ref().map(|m| m.as_str().to_string()),
-        uc_state: o.uc_state.as_ref().map(|u| u.as_str().to_string()),
-        sync_state: o.sync_state.as_ref().map(|s| s.as_str().to_string()),
-    }
+    ObjectState::OnlineTable(Box::new(OnlineTableState::of(o)))
 }
 
-/// No online table of that name.
-pub const NOT_PUBLISHED: ObjectState = ObjectState::OnlineTable {
-    exists: false,
-    source: None,
-    mode: None,
-    uc_state: None,
-    sync_state: None,
-};
+/// No online table of that name, as a journal state.
+pub fn not_published() -> ObjectState {
+    ObjectState::OnlineTable(Box::new(OnlineTableState::missing()))
+}
 
 /// The online table `name` as a journal state; not found through any API → not published.
 pub async fn read_online_state(client: &Client, name: &str) -> ApiResult<ObjectState> {
     match client.read_online_table(name).await {
         Ok(o) => Ok(online_state(&o)),
-        Err(e) if e.is_not_found() => Ok(NOT_PUBLISHED),
+        Err(e) if e.is_not_found() => Ok(not_published()),
         Err(e) => Err(e),
     }
 }
@@ -114,33 +106,37 @@ mod tests {
     use crate::ops::change::target::{ChangeAction, Target};
 
     fn table(source: &str, mode: &str) -> ObjectState {
-        ObjectState::OnlineTable {
-            exists: true,
-            source: Some(source.into()),
-            mode: Some(mode.into()),
+        ObjectState::OnlineTable(Box::new(OnlineTableState {
             uc_state: Some("ACTIVE".into()),
             sync_state: Some("PROVISIONING_INITIAL_SNAPSHOT".into()),
-        }
+            ..OnlineTableState::wanted(source, mode)
+        }))
     }
 
     #[test]
     fn a_publish_is_applied_only_with_our_source_and_mode() {
-        let want = ObjectState::OnlineTable {
-            exists: true,
-            source: Some("main.features.t".into()),
-            mode: Some("TRIGGERED".into()),
-            uc_state: None,
-            sync_state: None,
-        };
+        let want = ObjectState::OnlineTable(Box::new(OnlineTableState::wanted(
+            "main.features.t",
+            "TRIGGERED",
+        )));
         assert!(want.satisfied_by(&table("MAIN.features.t", "TRIGGERED")));
         assert!(!want.satisfied_by(&table("main.features.other", "TRIGGERED")));
         assert!(!want.satisfied_by(&table("main.features.t", "SNAPSHOT")));
-        assert!(!want.satisfied_by(&NOT_PUBLISHED));
-        assert!(NOT_PUBLISHED.satisfied_by(&NOT_PUBLISHED));
-        assert_eq!(NOT_PUBLISHED.describe(), "(not published)");
+        assert!(!want.satisfied_by(&not_published()));
+        assert!(not_published().satisfied_by(&not_published()));
+        assert_eq!(not_published().describe(), "(not published)");
         assert_eq!(
             table("s", "TRIGGERED").describe(),
             "published TRIGGERED, UC ACTIVE, sync PROVISIONING_INITIAL_SNAPSHOT"
+        );
+        let json = serde_json::to_string(&table("s", "SNAPSHOT")).unwrap();
+        assert!(
+            json.starts_with(r#"{"kind":"online_table","exists":true"#),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<ObjectState>(&json).unwrap(),
+            table("s", "SNAPSHOT")
         );
     }
 

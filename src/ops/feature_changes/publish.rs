@@ -22,7 +22,8 @@ use crate::ops::change::target::{ChangeAction, ObjectState, Target};
 use crate::ops::error::OpError;
 use crate::ops::journal::{Journal, Outcome};
 
-use super::{NOT_PUBLISHED, read_online_state, states_line};
+use super::state::OnlineTableState;
+use super::{not_published, read_online_state, states_line};
 
 /// The table property that turns Change Data Feed on.
 const CDF: &str = "delta.enableChangeDataFeed";
@@ -95,13 +96,10 @@ impl PublishPlan {
 
     /// The state a publish wants: the table there, from our source, in our mode.
     fn after(&self) -> ObjectState {
-        ObjectState::OnlineTable {
-            exists: true,
-            source: Some(self.source.clone()),
-            mode: Some(self.mode.as_str().to_string()),
-            uc_state: None,
-            sync_state: None,
-        }
+        ObjectState::OnlineTable(Box::new(OnlineTableState::wanted(
+            &self.source,
+            self.mode.as_str(),
+        )))
     }
 }
 
@@ -187,7 +185,7 @@ async fn check_name_free(client: &Client, plan: &PublishPlan) -> Result<(), OpEr
     let now = read_online_state(client, &plan.online_table)
         .await
         .map_err(OpError::Api)?;
-    if now == NOT_PUBLISHED {
+    if now == not_published() {
         return Ok(());
     }
     if plan.after().satisfied_by(&now) {
@@ -241,7 +239,7 @@ impl Change for Publish<'_> {
         Entry {
             action: ChangeAction::PublishFeatureTable,
             target: self.plan.target(),
-            before: NOT_PUBLISHED,
+            before: not_published(),
             after: self.plan.after(),
             comment: None,
             reverts: None,
@@ -271,7 +269,7 @@ impl Change for Publish<'_> {
         let object = format!("online table {}", self.plan.online_table);
         let mut verdict = judge(
             &object,
-            &NOT_PUBLISHED,
+            &not_published(),
             &self.plan.after(),
             &sending.last,
             &read,
