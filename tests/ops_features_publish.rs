@@ -397,3 +397,72 @@ async fn a_continuous_table_is_not_synced_by_hand() {
     assert_eq!(requests(&sim, "POST", "/updates"), 0);
     assert!(j.read().unwrap().entries.is_empty());
 }
+
+#[tokio::test]
+async fn a_publish_that_could_not_be_read_back_is_unknown_until_verified() {
+    let sim = sim().await;
+    let c = client_with(&sim, &sim.token, |_| {});
+    let (_dir, j) = journal(&sim);
+    c.workspace_id().await;
+    let name = "main.features_online.customer_features_2";
+    let r = req(CUSTOMER, "fs-prod", PublishMode::Snapshot, Some(name));
+    let before = sim.request_log().len();
+    let plan = plan_publish(&c, &r).await.unwrap();
+    let reads = sim.request_log().len() - before;
+    // The reads before pass; the POST is applied and its answer lost; reading the online
+    // table back is refused.
+    let mut script = vec![ScriptedFault::Pass; reads];
+    script.push(ScriptedFault::AfterApply(Box::new(ScriptedFault::Reset)));
+    script.push(ScriptedFault::Status(403));
+    sim.script_faults(script);
+    let done = feature_changes::publish::publish(&c, &j, &ctx(), &plan)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.change.outcome,
+        Outcome::Unknown,
+        "{}",
+        done.change.message
+    );
+    let settled = mlops_console::ops::change::verify::verify_unknown(&c, &j)
+        .await
+        .unwrap();
+    assert_eq!(settled.len(), 1);
+    let result = settled[0].1.as_ref().unwrap();
+    assert_eq!(result.outcome, Outcome::Ok);
+    assert!(matches!(&result.verified, Some(ObjectState::OnlineTable(t)) if t.exists));
+    assert_eq!(publishes(&sim), 1, "verifying sends nothing");
+}
+
+#[tokio::test]
+async fn the_workspace_refusing_a_publish_is_failed_in_its_own_words() {
+    let sim = sim().await;
+    let c = client_with(&sim, &sim.token, |_| {});
+    let (_dir, j) = journal(&sim);
+    c.workspace_id().await;
+    let name = "main.features_online.customer_features_3";
+    let r = req(CUSTOMER, "fs-prod", PublishMode::Continuous, Some(name));
+    let before = sim.request_log().len();
+    let plan = plan_publish(&c, &r).await.unwrap();
+    let reads = sim.request_log().len() - before;
+    let body = r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"CONTINUOUS publishing needs Change Data Feed on 'main.features.customer_features'."}"#;
+    let mut script = vec![ScriptedFault::Pass; reads];
+    script.push(ScriptedFault::Json {
+        status: 400,
+        body: body.to_string(),
+    });
+    sim.script_faults(script);
+    let done = feature_changes::publish::publish(&c, &j, &ctx(), &plan)
+        .await
+        .unwrap();
+    assert_eq!(done.change.outcome, Outcome::Failed);
+    assert_eq!(
+        done.change.message,
+        "the publish was refused: CONTINUOUS publishing needs Change Data Feed on \
+         'main.features.customer_features'."
+    );
+    let view = j.read().unwrap();
+    let entry = view.entry(&done.change.id).unwrap();
+    assert_eq!(entry.latest().unwrap().outcome, Outcome::Failed);
+    assert!(c.read_online_table(name).await.unwrap_err().is_not_found());
+}
