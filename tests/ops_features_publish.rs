@@ -3,9 +3,9 @@
 //! online (UC ACTIVE before the first sync is not "synced"); a publish to fs-realtime whose
 //! answer names no pipeline, verified by reading the synced table; refusals before anything is
 //! sent (a STOPPED store, no Change Data Feed, read-only, a name taken); a lost answer settled
-//! by reading back, never sent twice; a sync of the TRIGGERED txn_agg_30d (nothing to do during
-//! its first snapshot, started and followed after it, a 409 read as "already running"); a
-//! CONTINUOUS table's sync refused; journal entries. Only 127.0.0.1 is contacted.
+//! by reading back, never sent twice; an outcome not read back left unknown until verified; the
+//! workspace's refusal in its own words; journal entries (syncs: `ops_features_sync`). Only
+//! 127.0.0.1 is contacted.
 
 mod ops_support;
 
@@ -16,8 +16,7 @@ use mlops_console::api::models::feature_store::PublishMode;
 use mlops_console::api::models::online_sync::OnlineSync;
 use mlops_console::api::models::synced_tables::{ProvisioningState, SyncState};
 use mlops_console::ops::feature_changes::{
-    self, PublishRequest, SyncPoll, follow_first_sync, follow_update, plan_publish,
-    sync_online_table,
+    self, PublishRequest, SyncPoll, follow_first_sync, plan_publish, sync_online_table,
 };
 use mlops_console::ops::journal::Outcome;
 use mlops_console::ops::{ChangeAction, Journal, ObjectState, OpError, Target};
@@ -297,105 +296,6 @@ async fn a_publish_whose_answer_is_lost_is_settled_by_reading_back_never_sent_tw
         assert_eq!(publishes(&sim), posts + 1, "{lost:?}: sent once");
         assert!(c.read_online_table(&name).await.is_ok());
     }
-}
-
-#[tokio::test]
-async fn a_triggered_table_syncs_once_its_first_snapshot_is_done() {
-    let sim = sim().await;
-    let c = client_with(&sim, &sim.token, |_| {});
-    let (_dir, j) = journal(&sim);
-    // Published three minutes ago: its first snapshot is a sync already on its way.
-    let e = sync_online_table(&c, &j, &ctx(), TXN_ONLINE)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&e, OpError::NothingToDo(why) if why.contains("already running")),
-        "{e}"
-    );
-    assert_eq!(requests(&sim, "POST", "/updates"), 0);
-
-    sim.clock.advance(Duration::from_secs(10 * 60));
-    let before = c.read_online_table(TXN_ONLINE).await.unwrap();
-    assert_eq!(before.sync_state, Some(SyncState::OnlineNoPendingUpdate));
-    let started = sync_online_table(&c, &j, &ctx(), TXN_ONLINE).await.unwrap();
-    assert_eq!(
-        started.change.outcome,
-        Outcome::Ok,
-        "{}",
-        started.change.message
-    );
-    assert!(started.update_id.is_some());
-    assert_eq!(started.pipeline_id, before.pipeline_id);
-    assert!(matches!(
-        &started.change.verified,
-        Some(ObjectState::OnlineSyncUpdate { updated: true, sync_state: Some(s), .. })
-            if s == "ONLINE_TRIGGERED_UPDATE"
-    ));
-    let view = j.read().unwrap();
-    let entry = view.entry(&started.change.id).unwrap();
-    assert_eq!(entry.attempt.action, ChangeAction::SyncOnlineTable);
-    assert!(
-        matches!(&entry.attempt.target, Target::OnlineTableSync { name, .. } if name == TXN_ONLINE)
-    );
-    assert_eq!(entry.latest().unwrap().outcome, Outcome::Ok);
-
-    let seen = std::sync::Arc::default();
-    let end = follow_update(
-        &c,
-        TXN_ONLINE,
-        started.last_sync_before.as_deref(),
-        &mut simulated(&sim, seen),
-    )
-    .await
-    .unwrap();
-    assert_eq!(end.sync_state, Some(SyncState::OnlineNoPendingUpdate));
-    assert!(end.last_sync_end_ms().unwrap() >= started.since_ms);
-    assert_ne!(end.last_sync_end, before.last_sync_end);
-
-    // The workspace answers 409 while an update runs that someone else started meanwhile
-    // (played as the update applied, then a 409): "already running", journaled as refused —
-    // the running update read back is not ours — and not sent again.
-    let posts = requests(&sim, "POST", "/updates");
-    // The read before (the database API first, then the postgres one) passes.
-    sim.script_faults(vec![
-        ScriptedFault::Pass,
-        ScriptedFault::Pass,
-        ScriptedFault::AfterApply(Box::new(ScriptedFault::Status(409))),
-    ]);
-    let busy = sync_online_table(&c, &j, &ctx(), TXN_ONLINE).await.unwrap();
-    assert!(busy.already_running(), "{:?}", busy.change);
-    assert_eq!(busy.change.outcome, Outcome::Failed);
-    assert!(!busy.change.answer_lost);
-    assert!(
-        busy.change.message.contains("already running"),
-        "{}",
-        busy.change.message
-    );
-    assert_eq!(requests(&sim, "POST", "/updates"), posts + 1);
-    let view = j.read().unwrap();
-    let entry = view.entry(&busy.change.id).unwrap();
-    assert_eq!(entry.latest().unwrap().outcome, Outcome::Failed);
-}
-
-#[tokio::test]
-async fn a_continuous_table_is_not_synced_by_hand() {
-    let sim = sim().await;
-    let c = client_with(&sim, &sim.token, |_| {});
-    let (_dir, j) = journal(&sim);
-    let e = sync_online_table(&c, &j, &ctx(), "main.features_online.customer_features")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&e, OpError::Refused(why) if why.contains("CONTINUOUS")
-            && why.contains("on its own")),
-        "{e}"
-    );
-    let e = sync_online_table(&c, &j, &ctx(), "main.features_online.nope")
-        .await
-        .unwrap_err();
-    assert!(matches!(e, OpError::NotFound(_)), "{e}");
-    assert_eq!(requests(&sim, "POST", "/updates"), 0);
-    assert!(j.read().unwrap().entries.is_empty());
 }
 
 #[tokio::test]
