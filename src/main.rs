@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use mlops_console::app::{AppContext, MonitoringContext, ScreenId};
-use mlops_console::cli::{Cli, GlobalArgs, JobsAction, ScreenArg, ScreenshotArgs, Subcommand};
+use mlops_console::cli::{
+    Cli, FeaturesAction, GlobalArgs, JobsAction, ScreenArg, ScreenshotArgs, Subcommand,
+};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
@@ -307,22 +309,38 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             },
             (None, None) => exit::USAGE,
         },
-        Some(Subcommand::Features(a)) => match connect(&g, &paths) {
-            Ok((_, client)) => match config::AppConfig::load(&paths.app_config_file()) {
-                Ok(c) => {
-                    let json = match a.action {
-                        Some(mlops_console::cli::FeaturesAction::List(l)) => l.json || a.json,
-                        None => a.json,
-                    };
-                    let now = headless::alerts::wall_clock();
-                    headless::features::list(&client, &c.features, json, now).await
+        Some(Subcommand::Features(a)) => match a.action {
+            Some(FeaturesAction::Publish(p)) => match change_session(&g, &paths) {
+                Ok((s, client)) => {
+                    let poll = mlops_console::ops::feature_changes::SyncPoll::real();
+                    headless::features_publish::publish(&client, &s, &p, poll).await
                 }
-                Err(e) => {
-                    mlops_console::eprintln_escaped!("error: {e}");
-                    exit::CONFIG
-                }
+                Err(code) => code,
             },
-            Err(code) => code,
+            Some(FeaturesAction::Sync(p)) => match change_session(&g, &paths) {
+                Ok((s, client)) => {
+                    let poll = mlops_console::ops::feature_changes::SyncPoll::real();
+                    headless::features_sync::sync(&client, &s, &p, poll).await
+                }
+                Err(code) => code,
+            },
+            action @ (Some(FeaturesAction::List(_)) | None) => match connect(&g, &paths) {
+                Ok((_, client)) => match config::AppConfig::load(&paths.app_config_file()) {
+                    Ok(c) => {
+                        let json = match action {
+                            Some(FeaturesAction::List(l)) => l.json || a.json,
+                            _ => a.json,
+                        };
+                        let now = headless::alerts::wall_clock();
+                        headless::features::list(&client, &c.features, json, now).await
+                    }
+                    Err(e) => {
+                        mlops_console::eprintln_escaped!("error: {e}");
+                        exit::CONFIG
+                    }
+                },
+                Err(code) => code,
+            },
         },
         Some(Subcommand::Feature(a)) => match connect(&g, &paths) {
             Ok((resolved, client)) => match config::AppConfig::load(&paths.app_config_file()) {

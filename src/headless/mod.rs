@@ -15,6 +15,8 @@ pub mod experiments;
 pub mod feature;
 pub mod features;
 pub mod features_args;
+pub mod features_publish;
+pub mod features_sync;
 pub mod fetch;
 pub mod job_run;
 pub mod jobs;

@@ -14,6 +14,7 @@ pub mod compare;
 pub mod downsample;
 pub mod drift;
 pub mod error;
+pub mod feature_changes;
 pub mod features;
 pub mod inventory;
 pub mod job_attention;

@@ -85,6 +85,18 @@ pub enum ObjectState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cancelled: Option<bool>,
     },
+    /// Whether an online table exists, what it is published from and how, and its UC and sync
+    /// states as read (see `ops::feature_changes::state`).
+    OnlineTable(Box<crate::ops::feature_changes::state::OnlineTableState>),
+    /// Whether a sync of an online table has run since the attempt (an update on its way, or
+    /// one that ended since), its sync state as read and the source version it last read.
+    OnlineSyncUpdate {
+        updated: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sync_state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_synced_version: Option<i64>,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -210,6 +222,11 @@ impl ObjectState {
                     ..
                 },
             ) => a == b && (want.is_none() || want == got),
+            (ObjectState::OnlineTable(a), ObjectState::OnlineTable(b)) => a.satisfied_by(b),
+            (
+                ObjectState::OnlineSyncUpdate { updated: a, .. },
+                ObjectState::OnlineSyncUpdate { updated: b, .. },
+            ) => a == b,
             _ => false,
         }
     }
@@ -325,6 +342,22 @@ impl ObjectState {
                     (false, _) => "on its way",
                 };
                 match state {
+                    Some(s) => format!("{life} ({s})"),
+                    None => life.to_string(),
+                }
+            }
+            ObjectState::OnlineTable(t) => t.describe(),
+            ObjectState::OnlineSyncUpdate {
+                updated,
+                sync_state,
+                ..
+            } => {
+                let life = if *updated {
+                    "synced since"
+                } else {
+                    "no new sync"
+                };
+                match sync_state {
                     Some(s) => format!("{life} ({s})"),
                     None => life.to_string(),
                 }

@@ -169,6 +169,12 @@ pub async fn read_state(
                 &client.get_monitor_refresh(&m, *refresh_id).await?,
             )
         }
+        Target::OnlineTable { name, .. } => {
+            crate::ops::feature_changes::read_online_state(client, name).await?
+        }
+        Target::OnlineTableSync { name, since_ms, .. } => {
+            crate::ops::feature_changes::read_sync_update(client, name, *since_ms).await?
+        }
         Target::Unknown => ObjectState::Unknown,
     })
 }

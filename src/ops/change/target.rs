@@ -32,6 +32,10 @@ pub enum ChangeAction {
     RefreshMonitor,
     /// Cancel a refresh of a table monitor.
     CancelMonitorRefresh,
+    /// Publish a feature table to an online store (a synced online table).
+    PublishFeatureTable,
+    /// Start a sync (a pipeline update) of a TRIGGERED or SNAPSHOT online table.
+    SyncOnlineTable,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -53,6 +57,8 @@ impl ChangeAction {
             ChangeAction::SaveSqlAlert => "save_sql_alert",
             ChangeAction::RefreshMonitor => "refresh_monitor",
             ChangeAction::CancelMonitorRefresh => "cancel_monitor_refresh",
+            ChangeAction::PublishFeatureTable => "publish_feature_table",
+            ChangeAction::SyncOnlineTable => "sync_online_table",
             ChangeAction::Unknown => "unknown",
         }
     }
@@ -113,6 +119,21 @@ pub enum Target {
         api: crate::api::models::monitors::MonitorApi,
         refresh_id: i64,
     },
+    /// The online (synced) table `name` a feature table `source` is published to, on the
+    /// online store `store` (see `ops::feature_changes`).
+    OnlineTable {
+        name: String,
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        store: Option<String>,
+    },
+    /// Syncs of the online table `name` started from the console through `pipeline_id`:
+    /// `since_ms` is when the attempt was made, so a read-back can tell a sync since then.
+    OnlineTableSync {
+        name: String,
+        pipeline_id: String,
+        since_ms: i64,
+    },
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -132,6 +153,8 @@ impl Target {
             Target::JobRun { job, .. } | Target::Run { job, .. } => job,
             Target::SqlAlert { name } => name,
             Target::MonitorRefreshes { table, .. } | Target::MonitorRefresh { table, .. } => table,
+            Target::OnlineTable { source, .. } => source,
+            Target::OnlineTableSync { name, .. } => name,
             Target::Unknown => "",
         }
     }
@@ -165,6 +188,15 @@ impl Target {
             Target::MonitorRefresh {
                 table, refresh_id, ..
             } => format!("refresh {refresh_id} of the monitor of {table}"),
+            Target::OnlineTable {
+                name,
+                source,
+                store,
+            } => match store {
+                Some(store) => format!("online table {name} of {source} on {store}"),
+                None => format!("online table {name} of {source}"),
+            },
+            Target::OnlineTableSync { name, .. } => format!("syncs of online table {name}"),
             Target::Unknown => "(unknown object)".to_string(),
         }
     }
