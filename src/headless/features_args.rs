@@ -134,7 +134,10 @@ mod tests {
             (p.table.as_str(), p.store.as_str()),
             ("main.features.t", "fs-prod")
         );
-        assert_eq!(p.mode, crate::headless::features_publish::ModeArg::Triggered);
+        assert_eq!(
+            p.mode,
+            crate::headless::features_publish::ModeArg::Triggered
+        );
         assert!(p.wait && p.confirm.yes && p.name.is_none());
         let cli = Cli::try_parse_from([
             "mlops-console",

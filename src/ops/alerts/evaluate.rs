@@ -337,6 +337,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                             &[("table", t.table.clone())],
                         ),
                         since_ms: Some(written + max_age_ms),
+                        window_ms: None,
                         detail: format!(
                             "last written {} ago (limit {})",
                             age_text(age),
@@ -389,6 +390,7 @@ fn judge(rule: &AlertRule, facts: &Facts) -> Result<Vec<Found>, String> {
                             &[("table", t.table.clone()), ("online_table", o.name.clone())],
                         ),
                         since_ms: None,
+                        window_ms: None,
                         detail,
                     });
                 }

@@ -117,6 +117,8 @@ mod sync_tests {
             enabled: true,
             target: None,
             bell: false,
+            retrain: false,
+            retrain_model: None,
         }
     }
 
