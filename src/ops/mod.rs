@@ -14,6 +14,7 @@ pub mod compare;
 pub mod downsample;
 pub mod drift;
 pub mod error;
+pub mod feature_lineage;
 pub mod inventory;
 pub mod job_attention;
 pub mod job_list;
