@@ -164,6 +164,9 @@ pub enum Subcommand {
     /// One table monitor: kind, status, schedule, metric tables, refresh history; `monitor
     /// refresh TABLE` starts a refresh (a journaled change).
     Monitor(MonitorArgs),
+    /// Feature lineage: a model version's or an endpoint's feature tables with their
+    /// freshness, or a feature table's models and the endpoints serving them.
+    Lineage(crate::headless::lineage_args::LineageArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
