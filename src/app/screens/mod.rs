@@ -14,6 +14,7 @@ pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
+pub mod feature_lineage;
 pub mod jobs;
 pub mod logs;
 pub mod models;
@@ -130,6 +131,7 @@ pub enum RoomFetch {
     /// The A/B view's quality row.
     Ab(ab::quality::Fetch),
     Alerts(alerts::Fetch),
+    FeatureLineage(feature_lineage::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
@@ -139,6 +141,7 @@ pub enum RoomLoaded {
     Monitoring(monitoring::Loaded),
     Ab(ab::quality::Loaded),
     Alerts(alerts::Loaded),
+    FeatureLineage(feature_lineage::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -164,6 +167,7 @@ impl RoomFetch {
             RoomFetch::Monitoring(f) => f.key(),
             RoomFetch::Ab(f) => f.key(),
             RoomFetch::Alerts(f) => f.key(),
+            RoomFetch::FeatureLineage(f) => f.key(),
         }
     }
 }
@@ -175,6 +179,7 @@ impl RoomLoaded {
             RoomLoaded::Monitoring(l) => l.key(),
             RoomLoaded::Ab(l) => l.key(),
             RoomLoaded::Alerts(l) => l.key(),
+            RoomLoaded::FeatureLineage(l) => l.key(),
         }
     }
 }
@@ -197,6 +202,9 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
         }
         RoomFetch::Ab(f) => Payload::Room(RoomLoaded::Ab(ab::quality_fetch::run(env, f).await)),
         RoomFetch::Alerts(f) => Payload::Room(RoomLoaded::Alerts(alerts::fetch::run(env, f).await)),
+        RoomFetch::FeatureLineage(f) => Payload::Room(RoomLoaded::FeatureLineage(
+            feature_lineage::fetch::run(env, f).await,
+        )),
     }
 }
 
@@ -234,6 +242,7 @@ fn on_room_loaded(
             accepted
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
+        RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
     }
 }
 
@@ -248,6 +257,9 @@ fn on_room_failed(
 ) -> Accepted {
     match key.screen {
         _ if key == alerts::EVALUATE => alerts::on_failed(state, req, at, message),
+        _ if key == feature_lineage::MARKS || key == feature_lineage::VERSIONS => {
+            feature_lineage::on_failed(state, key, req, at, message)
+        }
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {
@@ -269,6 +281,7 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + monitoring::loading(state)
         + ab::quality::loading(state)
         + alerts::loading(state)
+        + feature_lineage::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -97,9 +97,12 @@ impl EndpointLineage {
     }
 }
 
+/// (served entity, model, version, traffic share) of one served model version.
+pub type Served = (String, String, String, i64);
+
 /// (entity, model, version, traffic share) of every versioned model an endpoint serves
 /// (external and foundation models carry no version and no feature dependencies).
-pub fn served_versions(ep: &ServingEndpoint) -> Vec<(String, String, String, i64)> {
+pub fn served_versions(ep: &ServingEndpoint) -> Vec<Served> {
     let Some(c) = &ep.config else {
         return Vec::new();
     };
@@ -131,12 +134,14 @@ pub fn served_versions(ep: &ServingEndpoint) -> Vec<(String, String, String, i64
 
 /// Assembles one endpoint's lineage from the dependencies and table states read.
 pub fn assemble(
-    ep: &ServingEndpoint,
+    endpoint: &str,
+    served: &[Served],
     deps: &[VersionDeps],
     states: &[TableState],
 ) -> EndpointLineage {
-    let served: Vec<ServedDeps> = served_versions(ep)
-        .into_iter()
+    let served: Vec<ServedDeps> = served
+        .iter()
+        .cloned()
         .map(|(entity, model, version, traffic_percent)| {
             let d = deps
                 .iter()
@@ -174,23 +179,23 @@ pub fn assemble(
         tables.push(state);
     }
     EndpointLineage {
-        endpoint: ep.name.clone(),
+        endpoint: endpoint.to_string(),
         served,
         tables,
     }
 }
 
-/// The lineage of every endpoint given (detailed, with routes): each model version's
-/// dependencies and each table read once, a few at a time.
-pub async fn of_endpoints(
+/// The lineage of every endpoint given by what it serves: each model version's dependencies
+/// and each table read once, a few at a time.
+pub async fn of_served(
     client: &Client,
-    endpoints: &[ServingEndpoint],
+    endpoints: &[(String, Vec<Served>)],
     opts: &LineageOptions,
 ) -> Vec<EndpointLineage> {
     let pairs: Vec<(String, String)> = endpoints
         .iter()
-        .flat_map(served_versions)
-        .map(|(_, m, v, _)| (m, v))
+        .flat_map(|(_, s)| s.iter())
+        .map(|(_, m, v, _)| (m.clone(), v.clone()))
         .collect();
     let (pairs, _) = distinct_capped(&pairs, MAX_ITEMS);
     let deps = versions_deps(client, &pairs, opts).await;
@@ -199,8 +204,21 @@ pub async fn of_endpoints(
     let states = table_states(client, &tables, opts).await;
     endpoints
         .iter()
-        .map(|ep| assemble(ep, &deps, &states))
+        .map(|(name, served)| assemble(name, served, &deps, &states))
         .collect()
+}
+
+/// The lineage of every endpoint given (detailed, with routes).
+pub async fn of_endpoints(
+    client: &Client,
+    endpoints: &[ServingEndpoint],
+    opts: &LineageOptions,
+) -> Vec<EndpointLineage> {
+    let served: Vec<(String, Vec<Served>)> = endpoints
+        .iter()
+        .map(|e| (e.name.clone(), served_versions(e)))
+        .collect();
+    of_served(client, &served, opts).await
 }
 
 /// The lineage of endpoint `name` (read in detail first).
