@@ -281,7 +281,6 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + monitoring::loading(state)
         + ab::quality::loading(state)
         + alerts::loading(state)
-        + feature_lineage::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -6,7 +6,8 @@
 //! Computed off the render path by `ops::feature_lineage` in a runtime task, from the served
 //! versions of the endpoint list already loaded, and refreshed less often than that list
 //! ([`EVERY_FACTOR`] times its interval, at least [`MIN_EVERY_MS`]): feature reads are slower.
-//! Read again at once when the served versions change.
+//! Read again at once when the served versions change. A background read: not counted in the
+//! status bar's requests in flight (as the background metric scrapes are not).
 
 pub mod fetch;
 
@@ -226,11 +227,4 @@ pub(crate) fn on_failed(
     } else {
         f.endpoints.fail(req, at, e)
     }
-}
-
-pub(crate) fn loading(state: &State) -> usize {
-    crate::app::remote::in_flight(&[
-        state.feature_lineage.endpoints.is_loading(),
-        state.feature_lineage.versions.is_loading(),
-    ])
 }
