@@ -5,10 +5,13 @@
 
 mod support;
 
-use mlops_console::app::screens::feature_lineage::{Fetch as LineageFetch, Loaded, MARKS};
+use mlops_console::app::remote::RequestId;
+use mlops_console::app::screens::feature_lineage::{
+    EndpointsServed, Fetch as LineageFetch, Loaded, MARKS,
+};
 use mlops_console::app::screens::{RoomFetch, RoomLoaded};
 use mlops_console::app::{Fetch, Msg, Payload, ResourceKey};
-use mlops_console::ops::feature_lineage::endpoint::{Served, assemble};
+use mlops_console::ops::feature_lineage::endpoint::assemble;
 use mlops_console::ops::feature_lineage::reads::VersionDeps;
 use mlops_console::ops::feature_lineage::{Freshness, TableState};
 use support::*;
@@ -43,12 +46,7 @@ fn table(name: &str, age_h: i64) -> TableState {
 }
 
 /// The lineage fetch among the last effects: its request and what it asks for.
-fn lineage_fetch(
-    d: &Driver,
-) -> Option<(
-    mlops_console::app::remote::RequestId,
-    Vec<(String, Vec<Served>)>,
-)> {
+fn lineage_fetch(d: &Driver) -> Option<(RequestId, EndpointsServed)> {
     let req = d.try_req(ResourceKey::Room(MARKS))?;
     match d.fetch_of(ResourceKey::Room(MARKS))? {
         Fetch::Room(RoomFetch::FeatureLineage(LineageFetch::Endpoints { served, .. })) => {
