@@ -84,10 +84,7 @@ fn the_marker_follows_the_lineage_of_what_endpoints_serve() {
         e
     };
     list(&mut d, vec![churn_prod(90, false), fraud]);
-    d.send(Msg::Tick {
-        now_ms: NOW + 1_000,
-    });
-    let (req, served) = lineage_fetch(&d).expect("the lineage is asked for");
+    let (req, served) = lineage_fetch(&d).expect("asked for as the list arrives");
     assert_eq!(served[0].0, "churn-prod");
     let versions: Vec<(&str, i64)> = served[0]
         .1
@@ -122,9 +119,6 @@ fn the_marker_follows_the_lineage_of_what_endpoints_serve() {
     // ...but at once when what the endpoints serve changes (v5 taken out of churn-prod): the
     // list is read again every 10 s, the lineage only every minute.
     list(&mut d, vec![churn_prod(100, false)]);
-    d.send(Msg::Tick {
-        now_ms: NOW + 21_000,
-    });
     let (_, served) = lineage_fetch(&d).expect("asked again for the new split");
     let shares: Vec<i64> = served[0].1.iter().map(|(_, _, _, p)| *p).collect();
     assert_eq!(shares, [100, 0]);
@@ -135,9 +129,6 @@ fn a_failed_lineage_read_marks_nothing() {
     let mut d = Driver::new(session());
     d.char('5');
     list(&mut d, vec![churn_prod(90, false)]);
-    d.send(Msg::Tick {
-        now_ms: NOW + 1_000,
-    });
     let (req, _) = lineage_fetch(&d).expect("asked");
     d.send(Msg::TaskFailed {
         key: ResourceKey::Room(MARKS),

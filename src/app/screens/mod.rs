@@ -454,7 +454,12 @@ pub(crate) fn on_loaded(
         Payload::Prepared(r) => change::on_prepared(state, req, r),
         Payload::ChangeApplied(r) => change::on_applied(state, req, r, fx),
         Payload::Verified(r) => audit::on_verified(state, req, r, fx),
-        Payload::ServingEndpoints(r) => serving::on_list(state, req, at, r),
+        Payload::ServingEndpoints(r) => {
+            let accepted = serving::on_list(state, req, at, r);
+            // What the endpoints serve is known now: their feature lineage follows.
+            feature_lineage::load_marks(state, false, fx);
+            accepted
+        }
         Payload::Endpoint(r) => serving::on_endpoint(state, req, at, r),
         Payload::EndpointMetrics(name, r) => serving::scrape::on_metrics(state, req, at, &name, r),
         Payload::ChangeProgress(text) => change::on_progress(state, req, text),
