@@ -119,9 +119,20 @@ fn the_marker_follows_the_lineage_of_what_endpoints_serve() {
     // ...but at once when what the endpoints serve changes (v5 taken out of churn-prod): the
     // list is read again every 10 s, the lineage only every minute.
     list(&mut d, vec![churn_prod(100, false)]);
-    let (_, served) = lineage_fetch(&d).expect("asked again for the new split");
+    let (req, served) = lineage_fetch(&d).expect("asked again for the new split");
     let shares: Vec<i64> = served[0].1.iter().map(|(_, _, _, p)| *p).collect();
     assert_eq!(shares, [100, 0]);
+    // v5 still uses the stale table but takes no traffic: nothing live is hurt, no marker.
+    let answer: Vec<_> = served
+        .iter()
+        .map(|(n, s)| assemble(n, s, &[d4.clone(), d5.clone()], &tables))
+        .collect();
+    d.answer(
+        req,
+        Payload::Room(RoomLoaded::FeatureLineage(Loaded::Endpoints(answer))),
+    );
+    assert!(!d.state.feature_lineage.endpoint_stale("churn-prod"));
+    assert!(!d.screen_text(140, 10).contains("stale features"));
 }
 
 #[test]
