@@ -177,6 +177,9 @@ pub enum Subcommand {
     /// --max-age AGE makes it a pipeline gate: exit 7 when the last write is older, 1 when its
     /// age is unknown, 0 otherwise; 3 when the table is not a feature table.
     Feature(FeatureArgs),
+    /// Feature lineage: a model version's or an endpoint's feature tables with their
+    /// freshness, or a feature table's models and the endpoints serving them.
+    Lineage(crate::headless::lineage_args::LineageArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -291,6 +291,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             },
             Err(code) => code,
         },
+        Some(Subcommand::Lineage(a)) => match connect(&g, &paths) {
+            Ok((_, client)) => headless::lineage::run(&client, &a).await,
+            Err(code) => code,
+        },
         Some(Subcommand::Monitor(a)) => match (a.action, a.table) {
             (Some(mlops_console::cli::MonitorAction::Refresh(r)), _) => {
                 match change_session(&g, &paths) {

@@ -18,6 +18,7 @@ use super::screens::canary::{CanaryForm, CanaryPanelState};
 use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
+use super::screens::feature_lineage::FeatureLineageState;
 use super::screens::jobs::JobsState;
 use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
@@ -115,6 +116,8 @@ pub struct State {
     pub logs: LogsState,
     pub ab: AbState,
     pub canary: CanaryPanelState,
+    /// Feature tables behind the endpoints and model versions (the stale-features marker).
+    pub feature_lineage: FeatureLineageState,
     pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
@@ -157,6 +160,7 @@ impl State {
             logs: LogsState::default(),
             ab: AbState::default(),
             canary: CanaryPanelState::default(),
+            feature_lineage: FeatureLineageState::default(),
             change: ChangeState::default(),
             quit: false,
             dirty: true,

@@ -23,6 +23,8 @@ pub mod jobs;
 pub mod jobs_args;
 pub mod jobs_change;
 pub mod json_array;
+pub mod lineage;
+pub mod lineage_args;
 pub mod metrics;
 pub mod monitors;
 pub mod monitors_args;

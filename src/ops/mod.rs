@@ -15,6 +15,7 @@ pub mod downsample;
 pub mod drift;
 pub mod error;
 pub mod feature_changes;
+pub mod feature_lineage;
 pub mod features;
 pub mod inventory;
 pub mod job_attention;

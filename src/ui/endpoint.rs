@@ -53,7 +53,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         diff.len() as u16 + 1
     };
     let strip = super::canary::strip(state, &s.name);
-    let problems = deployment_problems(state, ep);
+    let mut problems = deployment_problems(state, ep);
+    problems.extend(super::feature_marks::endpoint_lines(state, &ep.name));
     let last = last_change(state, ep);
     let [head, canary, table, why, pending, charts] = Layout::vertical([
         Constraint::Length(2 + u16::from(last.is_some())),

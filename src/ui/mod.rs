@@ -17,6 +17,7 @@ mod cut;
 mod endpoint;
 mod experiment_detail;
 mod experiments;
+mod feature_marks;
 pub mod glyphs;
 pub mod heatmap;
 mod help;

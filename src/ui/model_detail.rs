@@ -176,6 +176,11 @@ fn timeline(frame: &mut Frame, area: Rect, state: &State, d: &ModelDetail) {
             Line::styled(text, theme.style(Role::Warn))
         })
         .collect();
+    lines.extend(super::feature_marks::version_line(
+        state,
+        &d.row.name,
+        &v.version,
+    ));
     let arrow = if state.session.ascii { "->" } else { "→" };
     if let Some(j) = &state.audit.journal.data {
         let version = v.version.as_str();

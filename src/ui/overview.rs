@@ -315,14 +315,18 @@ fn serving_panel(frame: &mut Frame, area: Rect, state: &State) {
                 Health::Failed => (g.failed, Role::Error),
                 Health::Other => (g.other, Role::Muted),
             };
-            lines.push(Line::from(vec![
+            let mut line = vec![
                 Span::styled(format!("{mark} "), theme.style(role)),
                 Span::styled(escaped(&ep.name), theme.style(Role::Text)),
                 Span::styled(
                     format!("  {}", escaped(&served_summary(ep))),
                     theme.style(Role::Muted),
                 ),
-            ]));
+            ];
+            if let Some(m) = super::feature_marks::endpoint_marker(state, &ep.name) {
+                line.extend([Span::raw("  "), m]);
+            }
+            lines.push(Line::from(line));
         }
         if eps.is_empty() {
             lines.push(Line::styled("no endpoints", theme.style(Role::Muted)));

@@ -143,8 +143,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                     theme.style(Role::Muted),
                 ));
             }
+            let mut name = vec![Span::raw(escaped(&ep.name))];
+            if let Some(m) = super::feature_marks::endpoint_marker(state, &ep.name) {
+                name.extend([Span::raw(" "), m]);
+            }
             FitRow::new(vec![
-                Line::from(escaped(&ep.name)),
+                Line::from(name),
                 Line::styled(format!("{mark} {word}"), theme.style(role)),
                 Line::from(escaped(&entities_text(ep))),
                 Line::from(bar),

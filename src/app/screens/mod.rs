@@ -14,6 +14,7 @@ pub mod canary;
 pub mod change;
 pub mod compare;
 pub mod experiments;
+pub mod feature_lineage;
 pub mod jobs;
 pub mod logs;
 pub mod models;
@@ -131,6 +132,7 @@ pub enum RoomFetch {
     /// The A/B view's quality row.
     Ab(ab::quality::Fetch),
     Alerts(alerts::Fetch),
+    FeatureLineage(feature_lineage::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
@@ -140,6 +142,7 @@ pub enum RoomLoaded {
     Monitoring(monitoring::Loaded),
     Ab(ab::quality::Loaded),
     Alerts(alerts::Loaded),
+    FeatureLineage(feature_lineage::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -167,6 +170,7 @@ impl RoomFetch {
             RoomFetch::Monitoring(f) => f.key(),
             RoomFetch::Ab(f) => f.key(),
             RoomFetch::Alerts(f) => f.key(),
+            RoomFetch::FeatureLineage(f) => f.key(),
         }
     }
 }
@@ -178,6 +182,7 @@ impl RoomLoaded {
             RoomLoaded::Monitoring(l) => l.key(),
             RoomLoaded::Ab(l) => l.key(),
             RoomLoaded::Alerts(l) => l.key(),
+            RoomLoaded::FeatureLineage(l) => l.key(),
         }
     }
 }
@@ -201,6 +206,9 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
         }
         RoomFetch::Ab(f) => Payload::Room(RoomLoaded::Ab(ab::quality_fetch::run(env, f).await)),
         RoomFetch::Alerts(f) => Payload::Room(RoomLoaded::Alerts(alerts::fetch::run(env, f).await)),
+        RoomFetch::FeatureLineage(f) => Payload::Room(RoomLoaded::FeatureLineage(
+            feature_lineage::fetch::run(env, f).await,
+        )),
     }
 }
 
@@ -243,6 +251,7 @@ fn on_room_loaded(
             accepted
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
+        RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
     }
 }
 
@@ -258,6 +267,9 @@ fn on_room_failed(
     match key.screen {
         _ if key == alerts::EVALUATE => alerts::on_failed(state, req, at, message),
         _ if key == alerts::auto::AUTO_RETRAIN => alerts::auto::on_failed(state, req, message),
+        _ if key == feature_lineage::MARKS || key == feature_lineage::VERSIONS => {
+            feature_lineage::on_failed(state, key, req, at, message)
+        }
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {
@@ -452,7 +464,12 @@ pub(crate) fn on_loaded(
         Payload::Prepared(r) => change::on_prepared(state, req, r),
         Payload::ChangeApplied(r) => change::on_applied(state, req, r, fx),
         Payload::Verified(r) => audit::on_verified(state, req, r, fx),
-        Payload::ServingEndpoints(r) => serving::on_list(state, req, at, r),
+        Payload::ServingEndpoints(r) => {
+            let accepted = serving::on_list(state, req, at, r);
+            // What the endpoints serve is known now: their feature lineage follows.
+            feature_lineage::load_marks(state, false, fx);
+            accepted
+        }
         Payload::Endpoint(r) => serving::on_endpoint(state, req, at, r),
         Payload::EndpointMetrics(name, r) => serving::scrape::on_metrics(state, req, at, &name, r),
         Payload::ChangeProgress(text) => change::on_progress(state, req, text),

@@ -138,6 +138,7 @@ pub(crate) fn open(
             },
         });
     }
+    super::feature_lineage::load_versions(state, force, fx);
 }
 
 pub(crate) fn on_list(

@@ -132,6 +132,7 @@ pub(crate) fn load_list(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
             fetch: Fetch::ServingEndpoints,
         });
     }
+    super::feature_lineage::load_marks(state, force, fx);
 }
 
 /// Opens (or returns to) an endpoint, and polls what is due.
@@ -162,6 +163,7 @@ pub(crate) fn open(state: &mut State, name: &str, force: bool, fx: &mut Vec<Effe
         });
     }
     scrape::scrape(state, name, force, fx);
+    super::feature_lineage::load_marks(state, force, fx);
 }
 
 pub(crate) fn on_list(
