@@ -57,6 +57,21 @@ impl ChangeProfile {
 }
 
 /// The exit code for an operation that could not start.
+/// Reports a change that could not start (nothing to do, refused before sending, or an error
+/// before anything was sent) on stdout/stderr, or as `{"executed": false, …}` with `--json`;
+/// its exit code.
+pub fn not_started(e: &OpError, json_out: bool) -> i32 {
+    if json_out {
+        output::json(&json!({ "executed": false, "error": e.to_string() }));
+    }
+    match e {
+        OpError::NothingToDo(why) => output::println(&format!("nothing to do: {why}")),
+        OpError::Refused(why) => crate::eprintln_escaped!("error: {why}; nothing was sent"),
+        other => crate::eprintln_escaped!("error: {other}"),
+    }
+    code_for(e)
+}
+
 pub fn code_for(e: &OpError) -> i32 {
     match e {
         OpError::Api(e) => exit::for_api_error(e),

@@ -17,7 +17,6 @@ use crate::api::Client;
 use crate::api::models::feature_store::PublishMode;
 use crate::api::models::online_sync::OnlineSync;
 use crate::ops::change::execute::ChangeContext;
-use crate::ops::error::OpError;
 use crate::ops::feature_changes::follow::failed;
 use crate::ops::feature_changes::publish::publish as run_publish;
 use crate::ops::feature_changes::{
@@ -86,19 +85,6 @@ fn lines(plan: &PublishPlan, host: &str, session: &ChangeProfile) -> String {
     text
 }
 
-/// Reports an operation that could not start; its exit code.
-fn not_started(e: &OpError, json_out: bool) -> i32 {
-    if json_out {
-        output::json(&json!({ "executed": false, "error": e.to_string() }));
-    }
-    match e {
-        OpError::NothingToDo(why) => output::println(&format!("nothing to do: {why}")),
-        OpError::Refused(why) => crate::eprintln_escaped!("error: {why}; nothing was sent"),
-        other => crate::eprintln_escaped!("error: {other}"),
-    }
-    change::code_for(e)
-}
-
 /// `features publish …`, following with `poll` when `--wait`.
 pub async fn publish(
     client: &Client,
@@ -118,7 +104,7 @@ pub async fn publish(
     };
     let plan = match plan_publish(client, &req).await {
         Ok(p) => p,
-        Err(e) => return not_started(&e, json_out),
+        Err(e) => return change::not_started(&e, json_out),
     };
     let held = change::confirmation(&plan.source, "table", session, &args.confirm);
     if json_out {
@@ -138,7 +124,7 @@ pub async fn publish(
     };
     let done = match run_publish(client, &session.journal(), &ctx, &plan).await {
         Ok(d) => d,
-        Err(e) => return not_started(&e, json_out),
+        Err(e) => return change::not_started(&e, json_out),
     };
     if let Some(w) = &done.change.journal_warning {
         crate::eprintln_escaped!("warning: {w}");

@@ -33,18 +33,6 @@ pub struct FeaturesSyncArgs {
     pub confirm: ConfirmArgs,
 }
 
-fn refused(e: &OpError, json_out: bool) -> i32 {
-    if json_out {
-        output::json(&json!({ "executed": false, "error": e.to_string() }));
-    }
-    match e {
-        OpError::NothingToDo(why) => output::println(&format!("nothing to do: {why}")),
-        OpError::Refused(why) => crate::eprintln_escaped!("error: {why}; nothing was sent"),
-        other => crate::eprintln_escaped!("error: {other}"),
-    }
-    change::code_for(e)
-}
-
 /// `features sync TABLE …`, following with `poll` when `--wait`.
 pub async fn sync(
     client: &Client,
@@ -62,7 +50,7 @@ pub async fn sync(
             let e = OpError::from_read(e, "online tables", || {
                 format!("online table '{}' not found", args.table)
             });
-            return refused(&e, json_out);
+            return change::not_started(&e, json_out);
         }
     };
     let held = change::confirmation(&args.table, "table", session, &args.confirm);
@@ -89,7 +77,7 @@ pub async fn sync(
     };
     let started = match sync_online_table(client, &session.journal(), &ctx, &args.table).await {
         Ok(s) => s,
-        Err(e) => return refused(&e, json_out),
+        Err(e) => return change::not_started(&e, json_out),
     };
     if let Some(w) = &started.change.journal_warning {
         crate::eprintln_escaped!("warning: {w}");
