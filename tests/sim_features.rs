@@ -5,54 +5,26 @@
 //! job moving a table's freshness (lineage and history: `sim_features_lineage`). Only
 //! 127.0.0.1 is contacted; no wall-clock time is read.
 
+mod support;
+
 use std::time::Duration;
 
 use mlops_console::api::models::feature_store::{OnlineStoreState, PublishMode, PublishSpec};
 use mlops_console::api::models::jobs::{ListJobsRequest, RunNowRequest};
 use mlops_console::api::models::online_sync::SyncApi;
 use mlops_console::api::models::synced_tables::{ProvisioningState, SyncState};
-use mlops_console::api::{ApiError, Client, ClientOptions, Credentials, Secret};
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+
+use support::sim_client::{api_status, manual_sim, sim_client};
 
 const CUSTOMER: &str = "main.features.customer_features";
 const TXN: &str = "main.features.txn_agg_30d";
 const SUPPORT: &str = "main.features.support_interactions";
 const HOUR_MS: i64 = 3_600_000;
 
-async fn sim() -> SimHandle {
-    sim::start(SimOptions {
-        clock: SimClock::manual(1_767_225_600_000),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .unwrap()
-}
-
-fn client(sim: &SimHandle) -> Client {
-    Client::new(ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    ))
-    .unwrap()
-}
-
-fn status(e: &ApiError) -> (u16, String) {
-    match e {
-        ApiError::Api { status, code, .. } => (
-            *status,
-            code.as_ref()
-                .map(|c| c.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        other => panic!("not a server error: {other}"),
-    }
-}
-
 #[tokio::test]
 async fn feature_tables_carry_keys_columns_and_freshness() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let now = sim.clock.now_ms();
 
     let t = c.get_table_info(CUSTOMER).await.unwrap();
@@ -90,13 +62,13 @@ async fn feature_tables_carry_keys_columns_and_freshness() {
     assert!(!monitored.is_feature_table());
     assert!(monitored.base.table_id.is_some());
     let e = c.get_table_info("main.features.nope").await.unwrap_err();
-    assert_eq!(status(&e), (404, "TABLE_DOES_NOT_EXIST".into()));
+    assert_eq!(api_status(&e), (404, "TABLE_DOES_NOT_EXIST".into()));
 }
 
 #[tokio::test]
 async fn schemas_and_tables_list_in_pages_without_constraints() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let schemas = c.list_schemas("main", 1000).await.unwrap();
     let names: Vec<String> = schemas.iter().map(|s| s.full_name()).collect();
     assert!(names.contains(&"main.features".to_string()), "{names:?}");
@@ -123,13 +95,13 @@ async fn schemas_and_tables_list_in_pages_without_constraints() {
     assert_eq!(c.list_tables("main", "features", 2).await.unwrap().len(), 2);
 
     let e = c.list_tables("main", "nowhere", 10).await.unwrap_err();
-    assert_eq!(status(&e), (404, "SCHEMA_DOES_NOT_EXIST".into()));
+    assert_eq!(api_status(&e), (404, "SCHEMA_DOES_NOT_EXIST".into()));
 }
 
 #[tokio::test]
 async fn online_stores_and_their_tables_through_each_api() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let stores = c.list_online_stores(10).await.unwrap();
     let names: Vec<&str> = stores.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, vec!["fs-prod", "fs-realtime", "fs-dev"]);
@@ -140,7 +112,10 @@ async fn online_stores_and_their_tables_through_each_api() {
         c.get_online_store("fs-dev").await.unwrap().state,
         Some(OnlineStoreState::Stopped)
     );
-    assert_eq!(status(&c.get_online_store("x").await.unwrap_err()).0, 404);
+    assert_eq!(
+        api_status(&c.get_online_store("x").await.unwrap_err()).0,
+        404
+    );
 
     // Continuous, through the database service: online, a minute or so behind its source.
     let online = c
@@ -200,21 +175,21 @@ async fn online_stores_and_their_tables_through_each_api() {
         .read_online_table("main.features_online.nope")
         .await
         .unwrap_err();
-    assert_eq!(status(&e).0, 404);
+    assert_eq!(api_status(&e).0, 404);
     let listed = c.list_instance_synced_tables("fs-prod", 10).await.unwrap();
     assert_eq!(listed.len(), 2);
 }
 
 #[tokio::test]
 async fn the_first_snapshot_finishes_on_the_clock_and_a_sync_can_be_triggered() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let name = "main.features_online.txn_agg_30d";
     let before = c.read_online_table(name).await.unwrap();
     let pipeline = before.pipeline_id.clone().unwrap();
     // No second update while the first snapshot runs.
     let e = c.start_pipeline_update(&pipeline, false).await.unwrap_err();
-    assert_eq!(status(&e), (409, "RESOURCE_CONFLICT".into()));
+    assert_eq!(api_status(&e), (409, "RESOURCE_CONFLICT".into()));
 
     sim.clock.advance(Duration::from_secs(10 * 60));
     let online = c.read_online_table(name).await.unwrap();
@@ -240,7 +215,7 @@ async fn the_first_snapshot_finishes_on_the_clock_and_a_sync_can_be_triggered() 
         .start_pipeline_update(&cont.pipeline_id.unwrap(), false)
         .await
         .unwrap_err();
-    assert_eq!(status(&e).0, 409);
+    assert_eq!(api_status(&e).0, 409);
 }
 
 fn spec(store: &str, online: &str, mode: PublishMode) -> PublishSpec {
@@ -254,8 +229,8 @@ fn spec(store: &str, online: &str, mode: PublishMode) -> PublishSpec {
 
 #[tokio::test]
 async fn publishing_creates_a_synced_table_that_comes_online() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let target = "main.features_online.customer_features_v2";
     let r = c
         .publish_table(CUSTOMER, &spec("fs-prod", target, PublishMode::Triggered))
@@ -302,17 +277,17 @@ async fn publishing_creates_a_synced_table_that_comes_online() {
         )
         .await
         .unwrap_err();
-    assert_eq!(status(&e), (400, "INVALID_PARAMETER_VALUE".into()));
+    assert_eq!(api_status(&e), (400, "INVALID_PARAMETER_VALUE".into()));
     let e = c
         .publish_table(CUSTOMER, &spec("fs-dev", "main.x.y", PublishMode::Snapshot))
         .await
         .unwrap_err();
-    assert_eq!(status(&e), (400, "INVALID_STATE".into()));
+    assert_eq!(api_status(&e), (400, "INVALID_STATE".into()));
     let e = c
         .publish_table(TXN, &spec("fs-prod", target, PublishMode::Snapshot))
         .await
         .unwrap_err();
-    assert_eq!(status(&e), (409, "RESOURCE_ALREADY_EXISTS".into()));
+    assert_eq!(api_status(&e), (409, "RESOURCE_ALREADY_EXISTS".into()));
     let e = c
         .publish_table(
             "main.features.nope",
@@ -320,13 +295,13 @@ async fn publishing_creates_a_synced_table_that_comes_online() {
         )
         .await
         .unwrap_err();
-    assert_eq!(status(&e).0, 404);
+    assert_eq!(api_status(&e).0, 404);
 }
 
 #[tokio::test]
 async fn a_feature_refresh_run_adds_a_delta_version_and_moves_freshness() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let before = c.get_table_info(CUSTOMER).await.unwrap();
     let synced_before = c
         .read_online_table("main.features_online.customer_features")

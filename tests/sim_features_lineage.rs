@@ -3,49 +3,22 @@
 //! online tables, and `DESCRIBE HISTORY` of a feature table over SQL. Only 127.0.0.1 is
 //! contacted; no wall-clock time is read.
 
+mod support;
+
 use std::time::Duration;
 
-use mlops_console::api::{ApiError, Client, ClientOptions, Credentials, Secret};
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+use mlops_console::sim::{self, SimClock, SimOptions};
+
+use support::sim_client::{api_status, manual_sim, sim_client};
 
 const CUSTOMER: &str = "main.features.customer_features";
 const TXN: &str = "main.features.txn_agg_30d";
 const SUPPORT: &str = "main.features.support_interactions";
 
-async fn sim() -> SimHandle {
-    sim::start(SimOptions {
-        clock: SimClock::manual(1_767_225_600_000),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .unwrap()
-}
-
-fn client(sim: &SimHandle) -> Client {
-    Client::new(ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    ))
-    .unwrap()
-}
-
-fn status(e: &ApiError) -> (u16, String) {
-    match e {
-        ApiError::Api { status, code, .. } => (
-            *status,
-            code.as_ref()
-                .map(|c| c.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        other => panic!("not a server error: {other}"),
-    }
-}
-
 #[tokio::test]
 async fn lineage_ties_tables_features_models_and_online_tables() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let deps = c
         .model_version_dependencies("main.ml.churn_model", 5)
         .await
@@ -89,7 +62,7 @@ async fn lineage_ties_tables_features_models_and_online_tables() {
         ("main.features.nope", "x"),
     ] {
         let e = c.get_feature_lineage(t, f).await.unwrap_err();
-        assert_eq!(status(&e).0, 404, "{t} {f}");
+        assert_eq!(api_status(&e).0, 404, "{t} {f}");
     }
 }
 
@@ -104,7 +77,7 @@ async fn describe_history_over_sql_lists_the_versions_newest_first() {
     })
     .await
     .unwrap();
-    let c = client(&sim);
+    let c = sim_client(&sim);
     let run = |statement: &str| ExecuteStatementRequest {
         statement: statement.into(),
         warehouse_id: "4b9f0e1c2a3d5e6f".into(),

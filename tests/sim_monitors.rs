@@ -3,6 +3,8 @@
 //! RUNNING → SUCCESS, one at a time, cancel → CANCELED), paging, UC table ids, and the switch
 //! that turns the Data Quality API off. Only 127.0.0.1 is contacted.
 
+mod support;
+
 use std::time::Duration;
 
 use mlops_console::api::models::monitors::data_quality::{DqListRefreshResponse, DqRefreshState};
@@ -10,41 +12,12 @@ use mlops_console::api::models::monitors::{
     Monitor, MonitorApi, MonitorKind, MonitorStatus, Refresh, RefreshState, RefreshTrigger,
 };
 use mlops_console::api::monitors::MonitorLookup;
-use mlops_console::api::{ApiError, Client, ClientOptions, Credentials, ErrorCode, Secret};
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+use mlops_console::api::{ApiError, Client, ErrorCode};
+
+use support::sim_client::{api_status, manual_sim, sim_client};
 
 const CHURN: &str = "main.ml.churn_inference";
 const PAYLOAD: &str = "main.ml.churn_prod_payload";
-
-async fn sim() -> SimHandle {
-    sim::start(SimOptions {
-        clock: SimClock::manual(1_767_225_600_000),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .unwrap()
-}
-
-fn client(sim: &SimHandle) -> Client {
-    Client::new(ClientOptions::new(
-        sim.base_url.clone(),
-        Credentials::Pat(Secret::new(sim.token.clone())),
-    ))
-    .unwrap()
-}
-
-fn code(e: &ApiError) -> (u16, String) {
-    match e {
-        ApiError::Api { status, code, .. } => (
-            *status,
-            code.as_ref()
-                .map(|c| c.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        other => panic!("not a server error: {other}"),
-    }
-}
 
 async fn found(c: &Client, table: &str, prefer: Option<MonitorApi>) -> Monitor {
     match c.read_monitor(table, prefer).await.unwrap() {
@@ -55,8 +28,8 @@ async fn found(c: &Client, table: &str, prefer: Option<MonitorApi>) -> Monitor {
 
 #[tokio::test]
 async fn both_apis_show_the_demo_monitor_alike() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let table = c.get_uc_table(CHURN).await.unwrap();
     let id = table.table_id.clone().unwrap();
     assert_eq!(id.len(), 36, "a UUID-shaped table id");
@@ -146,8 +119,8 @@ async fn both_apis_show_the_demo_monitor_alike() {
 
 #[tokio::test]
 async fn a_refresh_runs_on_the_clock_one_at_a_time_and_can_be_cancelled() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let m = found(&c, CHURN, None).await.reference();
     let id = m.table_id.clone().unwrap();
     let r = c.dq_create_refresh(&id).await.unwrap();
@@ -160,10 +133,10 @@ async fn a_refresh_runs_on_the_clock_one_at_a_time_and_can_be_cancelled() {
     );
     // One at a time, through either API.
     let e = c.dq_create_refresh(&id).await.unwrap_err();
-    assert_eq!(code(&e), (409, "RESOURCE_CONFLICT".into()), "{e}");
+    assert_eq!(api_status(&e), (409, "RESOURCE_CONFLICT".into()), "{e}");
     assert!(e.to_string().contains("already running"), "{e}");
     let e = c.legacy_run_refresh(CHURN).await.unwrap_err();
-    assert_eq!(code(&e).0, 409);
+    assert_eq!(api_status(&e).0, 409);
     sim.clock.advance(Duration::from_secs(3));
     let done = c.get_monitor_refresh(&m, rid).await.unwrap();
     assert_eq!(done.state, RefreshState::Success);
@@ -186,15 +159,15 @@ async fn a_refresh_runs_on_the_clock_one_at_a_time_and_can_be_cancelled() {
     let legacy_view = c.legacy_get_refresh(CHURN, second).await.unwrap();
     assert_eq!(legacy_view.state.unwrap().as_str(), "CANCELED");
     let e = c.legacy_cancel_refresh(CHURN, second).await.unwrap_err();
-    assert_eq!(code(&e), (400, "INVALID_STATE".into()), "{e}");
+    assert_eq!(api_status(&e), (400, "INVALID_STATE".into()), "{e}");
     let e = c.dq_get_refresh(&id, 9_999).await.unwrap_err();
-    assert_eq!(code(&e), (404, "RESOURCE_DOES_NOT_EXIST".into()));
+    assert_eq!(api_status(&e), (404, "RESOURCE_DOES_NOT_EXIST".into()));
 }
 
 #[tokio::test]
 async fn refreshes_page_newest_first_and_the_legacy_list_is_unpaged() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     let id = c.get_uc_table(CHURN).await.unwrap().table_id.unwrap();
     let path = format!("/api/data-quality/v1/monitors/table/{id}/refreshes");
     let page: DqListRefreshResponse = c
@@ -219,8 +192,8 @@ async fn refreshes_page_newest_first_and_the_legacy_list_is_unpaged() {
 
 #[tokio::test]
 async fn tables_without_a_monitor_unknown_tables_and_the_switch() {
-    let sim = sim().await;
-    let c = client(&sim);
+    let sim = manual_sim().await;
+    let c = sim_client(&sim);
     match c
         .read_monitor("main.ml.churn_baseline", None)
         .await
@@ -234,13 +207,13 @@ async fn tables_without_a_monitor_unknown_tables_and_the_switch() {
     }
     let e = c.read_monitor("main.ml.nope", None).await.unwrap_err();
     assert!(e.is_not_found(), "{e}");
-    assert_eq!(code(&e).1, "TABLE_DOES_NOT_EXIST");
+    assert_eq!(api_status(&e).1, "TABLE_DOES_NOT_EXIST");
     let id = c.get_uc_table(CHURN).await.unwrap().table_id.unwrap();
     let e = c
         .get_json::<serde_json::Value>(&format!("/api/data-quality/v1/monitors/schema/{id}"), &[])
         .await
         .unwrap_err();
-    assert_eq!(code(&e).0, 400);
+    assert_eq!(api_status(&e).0, 400);
 
     sim.set_data_quality_enabled(false);
     let e = c.dq_get_monitor(&id).await.unwrap_err();

@@ -8,6 +8,7 @@ pub mod logs;
 pub mod registry;
 pub mod runs;
 pub mod serving;
+pub mod sim_client;
 pub mod sim_runtime;
 #[allow(unused_imports)]
 pub use alerts::*;
