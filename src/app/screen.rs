@@ -93,6 +93,7 @@ impl ScreenId {
                 | ScreenId::Approvals
                 | ScreenId::Serving
                 | ScreenId::Monitoring
+                | ScreenId::Features
                 | ScreenId::Jobs
                 | ScreenId::Audit
         )

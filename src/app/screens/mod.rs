@@ -15,6 +15,7 @@ pub mod change;
 pub mod compare;
 pub mod experiments;
 pub mod feature_lineage;
+pub mod features;
 pub mod jobs;
 pub mod logs;
 pub mod models;
@@ -28,7 +29,7 @@ pub mod sweep;
 pub mod training;
 
 use crate::app::keymap::Context;
-use crate::app::room::{Offer, Room, Verb};
+use crate::app::room::{Room, Verb};
 
 use super::action::Action;
 use super::chart::ChartView;
@@ -83,7 +84,7 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
         ScreenId::Audit => &audit::room::ROOM,
         ScreenId::Jobs => &jobs::room::JobsRoom,
         ScreenId::Monitoring => &monitoring::list::MonitorsRoom,
-        ScreenId::Features => &NotYet,
+        ScreenId::Features => &features::list::FeaturesRoom,
     }
 }
 
@@ -102,28 +103,6 @@ pub fn verbs(id: ScreenId) -> &'static [Verb] {
     }
 }
 
-/// A screen this build does not have (never pushed: the jump says "not in this version yet").
-struct NotYet;
-
-impl Room for NotYet {
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Global]
-    }
-    fn load(&self, _: &mut State, _: &ScreenRoute, _: bool, _: &mut Vec<Effect>) {}
-    fn is_settled(&self, _: &State) -> bool {
-        true
-    }
-    fn data_at(&self, _: &State) -> Option<i64> {
-        None
-    }
-    fn on_action(&self, _: &mut State, _: &ScreenRoute, _: Action, _: &mut Vec<Effect>) -> bool {
-        false
-    }
-    fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
-        crate::app::room::list_offers(state)
-    }
-}
-
 /// Reads of the rooms that nest their own (`Fetch::Room`): one variant per such room.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoomFetch {
@@ -133,6 +112,7 @@ pub enum RoomFetch {
     Ab(ab::quality::Fetch),
     Alerts(alerts::Fetch),
     FeatureLineage(feature_lineage::Fetch),
+    Features(features::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
@@ -143,6 +123,7 @@ pub enum RoomLoaded {
     Ab(ab::quality::Loaded),
     Alerts(alerts::Loaded),
     FeatureLineage(feature_lineage::Loaded),
+    Features(features::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -171,6 +152,7 @@ impl RoomFetch {
             RoomFetch::Ab(f) => f.key(),
             RoomFetch::Alerts(f) => f.key(),
             RoomFetch::FeatureLineage(f) => f.key(),
+            RoomFetch::Features(f) => f.key(),
         }
     }
 }
@@ -183,6 +165,7 @@ impl RoomLoaded {
             RoomLoaded::Ab(l) => l.key(),
             RoomLoaded::Alerts(l) => l.key(),
             RoomLoaded::FeatureLineage(l) => l.key(),
+            RoomLoaded::Features(l) => l.key(),
         }
     }
 }
@@ -209,6 +192,9 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
         RoomFetch::FeatureLineage(f) => Payload::Room(RoomLoaded::FeatureLineage(
             feature_lineage::fetch::run(env, f).await,
         )),
+        RoomFetch::Features(f) => {
+            Payload::Room(RoomLoaded::Features(features::fetch::run(env, f).await))
+        }
     }
 }
 
@@ -252,6 +238,7 @@ fn on_room_loaded(
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
         RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
+        RoomLoaded::Features(l) => features::on_loaded(state, req, at, l),
     }
 }
 
@@ -272,6 +259,7 @@ fn on_room_failed(
         }
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
+        ScreenId::Features => features::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {
             ab::quality::on_failed(state, req, at, message)
         }
@@ -280,7 +268,6 @@ fn on_room_failed(
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving
-        | ScreenId::Features
         | ScreenId::Audit => Accepted::NewError(format!("internal error: {message}")),
     }
 }
@@ -291,6 +278,7 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + monitoring::loading(state)
         + ab::quality::loading(state)
         + alerts::loading(state)
+        + features::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).
