@@ -1,5 +1,5 @@
 //! Snapshots of the Features screen against the simulator on a manual clock (so ages and dates
-//! are the same every run): the feature tables list.
+//! are the same every run): the feature tables list, and one table with its lineage.
 
 mod support;
 
@@ -13,6 +13,7 @@ async fn features_snapshots() {
     let sim = sim::start(SimOptions {
         clock: SimClock::manual(NOW),
         traffic_rps: 0.0,
+        sql_latency: std::time::Duration::ZERO,
         ..SimOptions::default()
     })
     .await
@@ -29,4 +30,14 @@ async fn features_snapshots() {
     })
     .await;
     insta::assert_snapshot!("features_list", d.screen_text(160, 14));
+
+    // The stale table in full, with its lineage; the cursor on its second row.
+    d.char('j');
+    d.key(crossterm::event::KeyCode::Enter);
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
+    })
+    .await;
+    d.char('j');
+    insta::assert_snapshot!("features_detail", d.screen_text(160, 44));
 }

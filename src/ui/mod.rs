@@ -17,6 +17,7 @@ mod cut;
 mod endpoint;
 mod experiment_detail;
 mod experiments;
+mod feature_detail;
 mod feature_marks;
 mod features;
 pub mod glyphs;
@@ -103,6 +104,9 @@ pub fn render(frame: &mut Frame, state: &State) {
         }
         ScreenRoute::Alerts => alerts::render(frame, areas.body, state),
         ScreenRoute::Screen(ScreenId::Features) => features::list(frame, areas.body, state),
+        ScreenRoute::FeatureTable { name } => {
+            feature_detail::render(frame, areas.body, state, name)
+        }
     }
     toast::render(frame, areas.body, state);
     chrome::status(frame, areas.status, state);

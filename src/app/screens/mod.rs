@@ -70,6 +70,7 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
         ScreenRoute::JobRun { .. } => &jobs::JobRunRoom,
         ScreenRoute::Monitor { .. } => &monitoring::room::MonitorRoom,
         ScreenRoute::Alerts => &alerts::room::ROOM,
+        ScreenRoute::FeatureTable { .. } => &features::detail::FeatureTableRoom,
     }
 }
 
@@ -96,8 +97,8 @@ pub fn verbs(id: ScreenId) -> &'static [Verb] {
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving
-        | ScreenId::Features
         | ScreenId::Audit => &[],
+        ScreenId::Features => &features::detail::VERBS,
         ScreenId::Jobs => &jobs::room::VERBS,
         ScreenId::Monitoring => &monitoring::room::VERBS,
     }

@@ -87,6 +87,11 @@ impl Room for FeaturesRoom {
         }
         let selected = rows.get(state.features.list_view.selected);
         match (action, selected) {
+            (Action::Open, Some(row)) => {
+                let table = row.table.clone();
+                super::detail::open_table(state, &table, fx);
+                true
+            }
             (Action::Filter, _) => {
                 state.features.list_view.filtering = true;
                 state.dirty = true;
@@ -103,6 +108,7 @@ impl Room for FeaturesRoom {
     fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
         use Action::*;
         vec![
+            (Open, None),
             (Filter, None),
             (CopyId, None),
             (Refresh, None),
