@@ -227,6 +227,36 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
     for n in &d.notes {
         top.push(Line::styled(escaped(n), t.style(Role::Warn)));
     }
+    if let Some((_, c)) = &f.applying {
+        top.push(Line::styled(
+            format!("{}: under way…", escaped(&c.what())),
+            t.style(Role::Info),
+        ));
+    }
+    if let Some(done) = &f.last {
+        let role = match done.outcome {
+            Some(crate::ops::journal::Outcome::Ok) => Role::Ok,
+            _ => Role::Error,
+        };
+        top.push(Line::styled(
+            format!(
+                "last change: {} — {} — {}",
+                escaped(&done.change.what()),
+                crate::app::screens::room_change::outcome_label(done.outcome),
+                escaped(&done.message)
+            ),
+            t.style(role),
+        ));
+    }
+    if let Some(name) = &f.following {
+        top.push(Line::styled(
+            format!(
+                "following {} until its sync has ended (every 2 s)",
+                escaped(name)
+            ),
+            t.style(Role::Info),
+        ));
+    }
     let cols = columns(state, d);
     let [head, middle, bottom] = Layout::vertical([
         Constraint::Length(top.len() as u16 + 2),

@@ -143,6 +143,7 @@ pub enum RoomChange {
     Monitoring(monitoring::Change),
     /// Automatic retraining by fired alerts: the one change sent without a confirm dialog.
     Alerts(alerts::auto::Change),
+    Features(features::Change),
 }
 
 impl RoomFetch {
@@ -177,6 +178,7 @@ impl RoomChange {
             RoomChange::Jobs(_) => jobs::CHANGE,
             RoomChange::Monitoring(_) => monitoring::CHANGE,
             RoomChange::Alerts(_) => alerts::auto::AUTO_RETRAIN,
+            RoomChange::Features(_) => features::CHANGE,
         }
     }
 }
@@ -209,6 +211,9 @@ pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
         RoomChange::Alerts(c) => {
             Payload::Room(RoomLoaded::Alerts(alerts::fetch::apply(env, c).await))
         }
+        RoomChange::Features(c) => {
+            Payload::Room(RoomLoaded::Features(features::fetch::apply(env, c).await))
+        }
     }
 }
 
@@ -217,6 +222,7 @@ pub(crate) fn room_confirmed(state: &mut State, change: RoomChange, fx: &mut Vec
     match change {
         RoomChange::Jobs(c) => jobs::change::confirmed(state, c, fx),
         RoomChange::Monitoring(c) => monitoring::change::confirmed(state, c, fx),
+        RoomChange::Features(c) => features::change::confirmed(state, c, fx),
         // Never behind a dialog (`alerts::auto`).
         RoomChange::Alerts(_) => {}
     }
@@ -239,7 +245,7 @@ fn on_room_loaded(
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
         RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
-        RoomLoaded::Features(l) => features::on_loaded(state, req, at, l),
+        RoomLoaded::Features(l) => features::on_loaded(state, req, at, l, fx),
     }
 }
 

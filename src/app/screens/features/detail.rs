@@ -15,15 +15,35 @@ use crate::ops::models::Source;
 use super::{FeaturesState, Fetch, fetch};
 use crate::app::screens::refresh_every_ms;
 
-pub static VERBS: [Verb; 1] = [Verb {
-    name: "open_job",
-    label: "producing job",
-    description: "Feature table: open the job that writes it on the Jobs screen",
-    keys: &["J"],
-    mutating: false,
-}];
+pub static VERBS: [Verb; 3] = [
+    Verb {
+        name: "open_job",
+        label: "producing job",
+        description: "Feature table: open the job that writes it on the Jobs screen",
+        keys: &["J"],
+        mutating: false,
+    },
+    Verb {
+        name: "publish",
+        label: "publish",
+        description: "Publish the feature table to an online store (asks first; journaled; followed \
+                      until its first sync)",
+        keys: &["P"],
+        mutating: true,
+    },
+    Verb {
+        name: "sync",
+        label: "sync",
+        description: "Start a sync of the table's TRIGGERED or SNAPSHOT online table (asks first; \
+                      journaled; followed)",
+        keys: &["S"],
+        mutating: true,
+    },
+];
 
 const OPEN_JOB: &Verb = &VERBS[0];
+const PUBLISH: &Verb = &VERBS[1];
+const SYNC: &Verb = &VERBS[2];
 
 /// What Enter on a lineage row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +105,12 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         f.lineage = Default::default();
         f.lineage_view = ListView::default();
     }
-    if (force || other || f.detail.is_due(now_ms, every)) && !f.detail.is_loading() {
+    // While an online table's sync is followed, the table is re-read every 2 s.
+    let detail_every = match f.following {
+        Some(_) => Some(every.map_or(super::FOLLOW_MS, |e| e.min(super::FOLLOW_MS))),
+        None => every,
+    };
+    if (force || other || f.detail.is_due(now_ms, detail_every)) && !f.detail.is_loading() {
         let table = name.clone();
         let req = fetch(state, Fetch::Detail { table, now_ms }, fx);
         state.features.detail.start(req);
@@ -182,6 +207,16 @@ impl Room for FeatureTableRoom {
         match action {
             Action::Open => open_target(state, fx),
             Action::Verb(v) if v == OPEN_JOB => open_job(state, fx),
+            Action::Verb(v) if v == PUBLISH || v == SYNC => {
+                let Some(table) = state.features.table.clone() else {
+                    return false;
+                };
+                if v == PUBLISH {
+                    super::change::publish(state, table);
+                } else {
+                    super::change::sync(state, table);
+                }
+            }
             Action::CopyId => {
                 let Some(table) = state.features.table.clone() else {
                     return false;
@@ -192,11 +227,30 @@ impl Room for FeatureTableRoom {
         }
         true
     }
+    fn form_submitted(
+        &self,
+        state: &mut State,
+        route: &ScreenRoute,
+        form: crate::app::form::RoomForm,
+        fx: &mut Vec<Effect>,
+    ) {
+        match route {
+            ScreenRoute::FeatureTable { name } if form.title == super::change::PUBLISH_FORM => {
+                super::change::publish_submitted(state, name.clone(), form, fx)
+            }
+            _ => state.toast(
+                ToastLevel::Error,
+                format!("{}: nothing was sent", form.title),
+            ),
+        }
+    }
     fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
         use Action::*;
         vec![
             (Open, Some("open version/endpoint")),
             (Verb(OPEN_JOB), None),
+            (Verb(PUBLISH), None),
+            (Verb(SYNC), None),
             (CopyId, None),
             (Refresh, None),
             (Back, back_label(state)),

@@ -1,5 +1,9 @@
 //! The async side of the Features room's reads (runs in a runtime task).
 
+use crate::api::models::feature_store::PublishMode;
+use crate::ops::change::outcome::ChangeContext;
+use crate::ops::feature_changes::publish::publish;
+use crate::ops::feature_changes::{PublishRequest, plan_publish, sync_online_table};
 use crate::ops::feature_lineage::LineageOptions;
 use crate::ops::feature_lineage::table::of_table;
 use crate::ops::features::{DetailInputs, read_detail};
@@ -7,7 +11,37 @@ use crate::ops::sql::Waiter;
 
 use super::super::super::fetch::Env;
 use super::super::super::remote::LoadError;
-use super::{Fetch, Loaded};
+use super::{Change, ChangeDone, Fetch, Loaded};
+
+/// Runs one confirmed change through the pipeline. An error before sending is "not sent".
+pub(crate) async fn apply(env: &Env, change: Change) -> Loaded {
+    let ctx = ChangeContext {
+        profile: env.profile.clone(),
+        actor: env.client.me().await.ok().map(|me| me.user_name),
+        production: env.production,
+    };
+    let journal = env.journal();
+    let (outcome, message, online_table) = match &change {
+        Change::Publish { plan } => match publish(&env.client, &journal, &ctx, plan).await {
+            Ok(p) => (
+                Some(p.change.outcome),
+                p.change.message,
+                Some(p.online_table),
+            ),
+            Err(e) => (None, e.to_string(), None),
+        },
+        Change::Sync { name } => match sync_online_table(&env.client, &journal, &ctx, name).await {
+            Ok(s) => (Some(s.change.outcome), s.change.message, Some(name.clone())),
+            Err(e) => (None, e.to_string(), None),
+        },
+    };
+    Loaded::Changed(Box::new(ChangeDone {
+        change,
+        outcome,
+        message,
+        online_table,
+    }))
+}
 
 pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
     match fetch {
@@ -28,6 +62,25 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
                     .await
                     .map(Box::new)
                     .map_err(|e| LoadError::Failed(e.to_string())),
+            )
+        }
+        Fetch::PlanPublish {
+            source,
+            store,
+            mode,
+            name,
+        } => {
+            let request = PublishRequest {
+                source,
+                store,
+                mode: super::change::mode_of(&mode).unwrap_or(PublishMode::Unspecified),
+                name,
+            };
+            Loaded::Plan(
+                plan_publish(&env.client, &request)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
             )
         }
         Fetch::Lineage { table, now_ms } => {
