@@ -66,7 +66,7 @@ mod tests {
         let now = 1_000 * HOUR;
         let mut unreadable = table("main.f.gone", 30, now);
         unreadable.error = Some("not found".into());
-        let before = unreadable.freshness.clone();
+        let before = unreadable.freshness;
         let mut tables = vec![table("main.f.t", 10, now), unreadable];
         let settings = FeaturesSettings {
             sla_ms: 6 * HOUR,
