@@ -339,6 +339,8 @@ pub enum ScreenArg {
     Jobs,
     /// The drift heatmap of the demo's monitored table, its worst feature charted.
     Monitoring,
+    /// The feature tables: freshness against the SLA, online tables, models.
+    Features,
 }
 
 #[derive(Debug, Clone, Args)]

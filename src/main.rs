@@ -587,9 +587,10 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
                 ScreenArg::Overview => ScreenId::Overview,
                 ScreenArg::Experiments => ScreenId::Experiments,
                 ScreenArg::Jobs => ScreenId::Jobs,
-                ScreenArg::Serving | ScreenArg::Endpoint | ScreenArg::Monitoring => {
-                    ScreenId::Serving
-                }
+                ScreenArg::Serving
+                | ScreenArg::Endpoint
+                | ScreenArg::Monitoring
+                | ScreenArg::Features => ScreenId::Serving,
             };
             mlops_console::tui::render_offscreen(ctx, screen, a.width, a.height).await
         }
@@ -616,6 +617,21 @@ async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
             let settled = |s: &mlops_console::app::State| {
                 let m = &s.monitoring;
                 m.drift.is_settled() && m.quality.is_settled() && m.detail.is_settled()
+            };
+            mlops_console::tui::render_route_offscreen(
+                ctx,
+                route,
+                a.width,
+                a.height,
+                settled,
+                std::time::Duration::from_secs(a.wait_secs),
+            )
+            .await
+        }
+        ScreenArg::Features => {
+            let route = mlops_console::app::ScreenRoute::Screen(ScreenId::Features);
+            let settled = |s: &mlops_console::app::State| {
+                s.features.list.is_settled() && s.features.list.data.is_some()
             };
             mlops_console::tui::render_route_offscreen(
                 ctx,

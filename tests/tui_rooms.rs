@@ -46,6 +46,9 @@ fn routes() -> Vec<ScreenRoute> {
         },
         ScreenRoute::AbView { name: name.clone() },
         ScreenRoute::Canary { name },
+        ScreenRoute::FeatureTable {
+            name: "main.features.t".into(),
+        },
     ]);
     routes
 }

@@ -84,16 +84,18 @@ fn number_keys_and_esc_back_stack() {
 }
 
 #[test]
-fn unimplemented_screens_say_coming_instead_of_doing_nothing() {
+fn key_7_opens_features_and_reads_the_feature_tables() {
     let mut d = Driver::new(session());
     d.char('7');
-    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Overview));
-    let toast = d.state.toasts.last().expect("a toast");
+    assert_eq!(route(&d), ScreenRoute::Screen(ScreenId::Features));
     assert!(
-        toast.text.contains("Features is not in this version yet"),
-        "{toast:?}"
+        d.try_req(ResourceKey::Room(
+            mlops_console::app::screens::features::LIST
+        ))
+        .is_some(),
+        "{:?}",
+        d.effects
     );
-    assert!(d.effects.is_empty());
 }
 
 #[test]
@@ -426,7 +428,8 @@ fn a_panicked_task_becomes_an_error_toast() {
 #[test]
 fn toasts_expire_with_the_clock() {
     let mut d = Driver::new(session());
-    d.char('7');
+    d.state
+        .toast(mlops_console::app::ToastLevel::Info, "a toast that expires");
     assert_eq!(d.state.toasts.len(), 1);
     d.send(Msg::Tick {
         now_ms: NOW + 60_000,

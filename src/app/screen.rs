@@ -76,7 +76,7 @@ impl ScreenId {
             ScreenId::Approvals => &["approval"],
             ScreenId::Serving => &["ep", "endpoints"],
             ScreenId::Monitoring => &["mon"],
-            ScreenId::Features => &["feat"],
+            ScreenId::Features => &["feat", "ft"],
             ScreenId::Jobs => &["job"],
             ScreenId::Audit => &[],
         }
@@ -93,6 +93,7 @@ impl ScreenId {
                 | ScreenId::Approvals
                 | ScreenId::Serving
                 | ScreenId::Monitoring
+                | ScreenId::Features
                 | ScreenId::Jobs
                 | ScreenId::Audit
         )
@@ -182,6 +183,10 @@ pub enum ScreenRoute {
     },
     /// The console's alerts: firing, not judged, and the workspace's SQL alerts.
     Alerts,
+    /// One feature table: columns, Delta versions, online tables, producing job, lineage.
+    FeatureTable {
+        name: String,
+    },
 }
 
 impl ScreenRoute {
@@ -200,6 +205,7 @@ impl ScreenRoute {
             ScreenRoute::EndpointLogs { .. } | ScreenRoute::AbView { .. } => ScreenId::Serving,
             ScreenRoute::Job { .. } | ScreenRoute::JobRun { .. } => ScreenId::Jobs,
             ScreenRoute::Monitor { .. } | ScreenRoute::Alerts => ScreenId::Monitoring,
+            ScreenRoute::FeatureTable { .. } => ScreenId::Features,
         }
     }
 }

@@ -19,6 +19,7 @@ use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
 use super::screens::feature_lineage::FeatureLineageState;
+use super::screens::features::FeaturesState;
 use super::screens::jobs::JobsState;
 use super::screens::logs::LogsState;
 use super::screens::models::ModelsState;
@@ -108,6 +109,8 @@ pub struct State {
     pub audit: AuditState,
     pub jobs: JobsState,
     pub monitoring: MonitoringState,
+    /// Screen 7: the feature tables.
+    pub features: FeaturesState,
     pub alerts: AlertsState,
     pub serving: ServingState,
     /// Every endpoint's metrics scraped since the console started (bounded), whichever screen
@@ -154,6 +157,7 @@ impl State {
             audit: AuditState::default(),
             jobs: JobsState::default(),
             monitoring: MonitoringState::default(),
+            features: FeaturesState::default(),
             alerts: AlertsState::default(),
             endpoint_metrics,
             serving: ServingState::default(),

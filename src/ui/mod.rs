@@ -17,7 +17,9 @@ mod cut;
 mod endpoint;
 mod experiment_detail;
 mod experiments;
+mod feature_detail;
 mod feature_marks;
+mod features;
 pub mod glyphs;
 pub mod heatmap;
 mod help;
@@ -101,15 +103,10 @@ pub fn render(frame: &mut Frame, state: &State) {
             monitoring_list::list(frame, areas.body, state)
         }
         ScreenRoute::Alerts => alerts::render(frame, areas.body, state),
-        // Not reachable (unavailable screens are never pushed), but harmless if a later
-        // refactor makes it so.
-        ScreenRoute::Screen(other) => frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!("{} is not in this version yet", other.title()),
-                state.theme.style(Role::Muted),
-            )),
-            areas.body,
-        ),
+        ScreenRoute::Screen(ScreenId::Features) => features::list(frame, areas.body, state),
+        ScreenRoute::FeatureTable { name } => {
+            feature_detail::render(frame, areas.body, state, name)
+        }
     }
     toast::render(frame, areas.body, state);
     chrome::status(frame, areas.status, state);

@@ -15,6 +15,7 @@ pub mod change;
 pub mod compare;
 pub mod experiments;
 pub mod feature_lineage;
+pub mod features;
 pub mod jobs;
 pub mod logs;
 pub mod models;
@@ -28,7 +29,7 @@ pub mod sweep;
 pub mod training;
 
 use crate::app::keymap::Context;
-use crate::app::room::{Offer, Room, Verb};
+use crate::app::room::{Room, Verb};
 
 use super::action::Action;
 use super::chart::ChartView;
@@ -69,6 +70,7 @@ pub fn room(route: &ScreenRoute) -> &'static dyn Room {
         ScreenRoute::JobRun { .. } => &jobs::JobRunRoom,
         ScreenRoute::Monitor { .. } => &monitoring::room::MonitorRoom,
         ScreenRoute::Alerts => &alerts::room::ROOM,
+        ScreenRoute::FeatureTable { .. } => &features::detail::FeatureTableRoom,
     }
 }
 
@@ -83,7 +85,7 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
         ScreenId::Audit => &audit::room::ROOM,
         ScreenId::Jobs => &jobs::room::JobsRoom,
         ScreenId::Monitoring => &monitoring::list::MonitorsRoom,
-        ScreenId::Features => &NotYet,
+        ScreenId::Features => &features::list::FeaturesRoom,
     }
 }
 
@@ -95,32 +97,10 @@ pub fn verbs(id: ScreenId) -> &'static [Verb] {
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving
-        | ScreenId::Features
         | ScreenId::Audit => &[],
+        ScreenId::Features => &features::detail::VERBS,
         ScreenId::Jobs => &jobs::room::VERBS,
         ScreenId::Monitoring => &monitoring::room::VERBS,
-    }
-}
-
-/// A screen this build does not have (never pushed: the jump says "not in this version yet").
-struct NotYet;
-
-impl Room for NotYet {
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Global]
-    }
-    fn load(&self, _: &mut State, _: &ScreenRoute, _: bool, _: &mut Vec<Effect>) {}
-    fn is_settled(&self, _: &State) -> bool {
-        true
-    }
-    fn data_at(&self, _: &State) -> Option<i64> {
-        None
-    }
-    fn on_action(&self, _: &mut State, _: &ScreenRoute, _: Action, _: &mut Vec<Effect>) -> bool {
-        false
-    }
-    fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
-        crate::app::room::list_offers(state)
     }
 }
 
@@ -133,6 +113,7 @@ pub enum RoomFetch {
     Ab(ab::quality::Fetch),
     Alerts(alerts::Fetch),
     FeatureLineage(feature_lineage::Fetch),
+    Features(features::Fetch),
 }
 
 /// Their answers (`Payload::Room`), and the answers of their changes.
@@ -143,6 +124,7 @@ pub enum RoomLoaded {
     Ab(ab::quality::Loaded),
     Alerts(alerts::Loaded),
     FeatureLineage(feature_lineage::Loaded),
+    Features(features::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -161,6 +143,7 @@ pub enum RoomChange {
     Monitoring(monitoring::Change),
     /// Automatic retraining by fired alerts: the one change sent without a confirm dialog.
     Alerts(alerts::auto::Change),
+    Features(features::Change),
 }
 
 impl RoomFetch {
@@ -171,6 +154,7 @@ impl RoomFetch {
             RoomFetch::Ab(f) => f.key(),
             RoomFetch::Alerts(f) => f.key(),
             RoomFetch::FeatureLineage(f) => f.key(),
+            RoomFetch::Features(f) => f.key(),
         }
     }
 }
@@ -183,6 +167,7 @@ impl RoomLoaded {
             RoomLoaded::Ab(l) => l.key(),
             RoomLoaded::Alerts(l) => l.key(),
             RoomLoaded::FeatureLineage(l) => l.key(),
+            RoomLoaded::Features(l) => l.key(),
         }
     }
 }
@@ -193,6 +178,7 @@ impl RoomChange {
             RoomChange::Jobs(_) => jobs::CHANGE,
             RoomChange::Monitoring(_) => monitoring::CHANGE,
             RoomChange::Alerts(_) => alerts::auto::AUTO_RETRAIN,
+            RoomChange::Features(_) => features::CHANGE,
         }
     }
 }
@@ -209,6 +195,9 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
         RoomFetch::FeatureLineage(f) => Payload::Room(RoomLoaded::FeatureLineage(
             feature_lineage::fetch::run(env, f).await,
         )),
+        RoomFetch::Features(f) => {
+            Payload::Room(RoomLoaded::Features(features::fetch::run(env, f).await))
+        }
     }
 }
 
@@ -222,6 +211,9 @@ pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
         RoomChange::Alerts(c) => {
             Payload::Room(RoomLoaded::Alerts(alerts::fetch::apply(env, c).await))
         }
+        RoomChange::Features(c) => {
+            Payload::Room(RoomLoaded::Features(features::fetch::apply(env, c).await))
+        }
     }
 }
 
@@ -230,6 +222,7 @@ pub(crate) fn room_confirmed(state: &mut State, change: RoomChange, fx: &mut Vec
     match change {
         RoomChange::Jobs(c) => jobs::change::confirmed(state, c, fx),
         RoomChange::Monitoring(c) => monitoring::change::confirmed(state, c, fx),
+        RoomChange::Features(c) => features::change::confirmed(state, c, fx),
         // Never behind a dialog (`alerts::auto`).
         RoomChange::Alerts(_) => {}
     }
@@ -252,6 +245,7 @@ fn on_room_loaded(
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
         RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
+        RoomLoaded::Features(l) => features::on_loaded(state, req, at, l, fx),
     }
 }
 
@@ -272,6 +266,7 @@ fn on_room_failed(
         }
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
+        ScreenId::Features => features::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {
             ab::quality::on_failed(state, req, at, message)
         }
@@ -280,7 +275,6 @@ fn on_room_failed(
         | ScreenId::Models
         | ScreenId::Approvals
         | ScreenId::Serving
-        | ScreenId::Features
         | ScreenId::Audit => Accepted::NewError(format!("internal error: {message}")),
     }
 }
@@ -291,6 +285,7 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + monitoring::loading(state)
         + ab::quality::loading(state)
         + alerts::loading(state)
+        + features::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -92,6 +92,9 @@ fn run(state: &mut State, command: PaletteCommand, fx: &mut Vec<Effect>) {
                 (ScreenId::Monitoring, Some(table)) => {
                     crate::app::screens::monitoring::open_table(state, &table, fx)
                 }
+                (ScreenId::Features, Some(table)) => {
+                    crate::app::screens::features::detail::open_table(state, &table, fx)
+                }
                 _ => {}
             }
         }

@@ -14,6 +14,7 @@
 pub mod endpoint;
 pub mod online;
 pub mod reads;
+pub mod sla;
 pub mod stale;
 pub mod table;
 pub mod version;

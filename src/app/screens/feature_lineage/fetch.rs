@@ -1,6 +1,6 @@
 //! The async side of the lineage reads (runs in a runtime task).
 
-use crate::ops::feature_lineage::{LineageOptions, endpoint, version};
+use crate::ops::feature_lineage::{LineageOptions, endpoint, sla, version};
 
 use super::super::super::fetch::Env;
 use super::{Fetch, Loaded};
@@ -13,7 +13,10 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
                 online: false,
                 ..LineageOptions::at(now_ms)
             };
-            Loaded::Endpoints(endpoint::of_served(&env.client, &served, &opts).await)
+            let mut lineage = endpoint::of_served(&env.client, &served, &opts).await;
+            // Each table against its own SLA (`[features] sla_per_table`, else `sla`).
+            sla::judge_endpoints(&mut lineage, &env.monitoring.features, now_ms);
+            Loaded::Endpoints(lineage)
         }
         Fetch::Versions {
             model,
@@ -24,7 +27,8 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
                 online: false,
                 ..LineageOptions::at(now_ms)
             };
-            let lineage = version::of_versions(&env.client, &model, &versions, &opts).await;
+            let mut lineage = version::of_versions(&env.client, &model, &versions, &opts).await;
+            sla::judge_versions(&mut lineage, &env.monitoring.features, now_ms);
             Loaded::Versions { model, lineage }
         }
     }
