@@ -55,3 +55,19 @@ fn moving_within_the_table_aborts_nothing() {
         );
     }
 }
+
+#[test]
+fn slash_filters_the_monitors_list() {
+    let mut d = Driver::new(session());
+    d.char('6');
+    assert!(!d.state.monitoring.monitors_view.filtering);
+    d.char('/');
+    assert!(
+        d.state.monitoring.monitors_view.filtering,
+        "/ starts the filter on the monitors list"
+    );
+    d.type_text("churn");
+    assert_eq!(d.state.monitoring.monitors_view.needle(), "churn");
+    d.key(KeyCode::Esc);
+    assert!(!d.state.monitoring.monitors_view.filtering);
+}

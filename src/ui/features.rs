@@ -16,16 +16,14 @@ use super::columns::{Column, FitRow};
 use super::table::{ListScreen, render as render_list};
 use super::widgets::escaped;
 
-/// `pk customer_id · ts ts`.
+/// The primary key's columns, time-series ones marked: `customer_id, ts (time)`.
 pub fn keys_text(r: &FeatureRow) -> String {
-    let mut parts = Vec::new();
-    if !r.entity_keys.is_empty() {
-        parts.push(format!("pk {}", r.entity_keys.join(", ")));
-    }
-    if !r.timeseries_keys.is_empty() {
-        parts.push(format!("ts {}", r.timeseries_keys.join(", ")));
-    }
-    parts.join(" · ")
+    r.entity_keys
+        .iter()
+        .cloned()
+        .chain(r.timeseries_keys.iter().map(|k| format!("{k} (time)")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `3h / 24h`, `stale 52h / 24h`, `unknown`; and its colour.
@@ -154,7 +152,7 @@ pub fn list(frame: &mut Frame, area: Rect, state: &State) {
                 Column::text("Keys", 7).min(8).max(36),
                 Column::text("Cols", 8).min(4).max(5),
                 Column::text("Owner", 2).max(24),
-                Column::text("Modified", 3).min(10).max(16),
+                Column::text("Modified", 3).min(16).max(16),
                 Column::text("Freshness / SLA", 8).min(15).max(22),
                 Column::text("Online (UC · sync)", 6)
                     .min(10)

@@ -115,6 +115,11 @@ impl Room for MonitorsRoom {
                 fx.push(Effect::CopyToClipboard { text: table });
                 true
             }
+            (Action::Filter, _) => {
+                state.monitoring.monitors_view.filtering = true;
+                state.dirty = true;
+                true
+            }
             _ => false,
         }
     }
