@@ -5,15 +5,23 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use mlops_console::app::{AppContext, MonitoringContext, ScreenId};
-use mlops_console::cli::{
-    Cli, FeaturesAction, GlobalArgs, JobsAction, ScreenArg, ScreenshotArgs, Subcommand,
-};
+use mlops_console::app::AppContext;
+use mlops_console::cli::{Cli, GlobalArgs, JobsAction, Subcommand};
 use mlops_console::config::paths::Paths;
 use mlops_console::config::resolve::{Overrides, Resolved, resolve};
 use mlops_console::headless::{self, exit, output};
 use mlops_console::ops::approvals::Decision;
-use mlops_console::{api::Secret, config, connect, sim, theme, tui};
+use mlops_console::{api::Secret, config, connect, sim, tui};
+
+#[path = "main/contexts.rs"]
+mod contexts;
+#[path = "main/features.rs"]
+mod features;
+#[path = "main/screenshot.rs"]
+mod screenshot;
+
+use contexts::{context, demo_context, monitoring_context, profile_label};
+use screenshot::screenshot;
 
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok()
@@ -313,56 +321,8 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
             },
             (None, None) => exit::USAGE,
         },
-        Some(Subcommand::Features(a)) => match a.action {
-            Some(FeaturesAction::Publish(p)) => match change_session(&g, &paths) {
-                Ok((s, client)) => {
-                    let poll = mlops_console::ops::feature_changes::SyncPoll::real();
-                    headless::features_publish::publish(&client, &s, &p, poll).await
-                }
-                Err(code) => code,
-            },
-            Some(FeaturesAction::Sync(p)) => match change_session(&g, &paths) {
-                Ok((s, client)) => {
-                    let poll = mlops_console::ops::feature_changes::SyncPoll::real();
-                    headless::features_sync::sync(&client, &s, &p, poll).await
-                }
-                Err(code) => code,
-            },
-            action @ (Some(FeaturesAction::List(_)) | None) => match connect(&g, &paths) {
-                Ok((_, client)) => match config::AppConfig::load(&paths.app_config_file()) {
-                    Ok(c) => {
-                        let json = match action {
-                            Some(FeaturesAction::List(l)) => l.json || a.json,
-                            _ => a.json,
-                        };
-                        let now = headless::alerts::wall_clock();
-                        headless::features::list(&client, &c.features, json, now).await
-                    }
-                    Err(e) => {
-                        mlops_console::eprintln_escaped!("error: {e}");
-                        exit::CONFIG
-                    }
-                },
-                Err(code) => code,
-            },
-        },
-        Some(Subcommand::Feature(a)) => match connect(&g, &paths) {
-            Ok((resolved, client)) => match config::AppConfig::load(&paths.app_config_file()) {
-                Ok(c) => {
-                    let warehouse = resolved
-                        .profile_value("warehouse_id")
-                        .or_else(|| c.monitoring.warehouse_id.clone());
-                    let now = headless::alerts::wall_clock();
-                    headless::feature::show(&client, &c.features, warehouse.as_deref(), &a, now)
-                        .await
-                }
-                Err(e) => {
-                    mlops_console::eprintln_escaped!("error: {e}");
-                    exit::CONFIG
-                }
-            },
-            Err(code) => code,
-        },
+        Some(Subcommand::Features(a)) => features::features(&g, &paths, a).await,
+        Some(Subcommand::Feature(a)) => features::feature(&g, &paths, a).await,
         Some(Subcommand::Completions { shell }) => {
             let mut cmd = Cli::command();
             let mut script = Vec::new();
@@ -412,34 +372,6 @@ async fn alerts(g: &GlobalArgs, paths: &Paths, a: mlops_console::cli::AlertsArgs
     }
 }
 
-/// The monitoring settings of the profile (its `warehouse_id`, else `[monitoring]`'s;
-/// `[monitoring]` and `[drift]` of config.toml), a bad config.toml reported.
-fn monitoring_context(g: &GlobalArgs, paths: &Paths) -> Result<MonitoringContext, i32> {
-    let overrides = Overrides {
-        profile: g.profile.clone(),
-        host: g.host.clone(),
-        token: g.token.clone().map(Secret::new),
-        readonly: g.readonly,
-    };
-    let report = |e: &dyn std::fmt::Display| {
-        mlops_console::eprintln_escaped!("error: {e}");
-        exit::CONFIG
-    };
-    let r = resolve(&overrides, &env, paths).map_err(|e| report(&e))?;
-    let c = config::AppConfig::load(&paths.app_config_file()).map_err(|e| report(&e))?;
-    Ok(MonitoringContext {
-        warehouse_id: r
-            .profile_value("warehouse_id")
-            .or_else(|| c.monitoring.warehouse_id.clone()),
-        settings: c.monitoring,
-        drift: c.drift,
-        retraining: c.retraining,
-        alerts: c.alerts,
-        features: c.features,
-        ..MonitoringContext::default()
-    })
-}
-
 /// Resolves the profile and builds its client; prints one clear error otherwise.
 fn connect(g: &GlobalArgs, paths: &Paths) -> Result<(Resolved, mlops_console::api::Client), i32> {
     let overrides = Overrides {
@@ -477,193 +409,11 @@ fn change_session(
     Ok((session, client))
 }
 
-fn profile_label(r: &Resolved) -> String {
-    r.profile
-        .clone()
-        .unwrap_or_else(|| "(environment)".to_string())
-}
-
-fn context(
-    g: &GlobalArgs,
-    paths: &Paths,
-    r: &Resolved,
-    client: mlops_console::api::Client,
-) -> AppContext {
-    // A bad [approvals] or [drift] table is reported by the headless commands; the console keeps
-    // the defaults.
-    let app_config = mlops_console::config::AppConfig::load(&paths.app_config_file()).ok();
-    AppContext {
-        client,
-        profile: profile_label(r),
-        host: r.host.clone(),
-        readonly: r.settings.readonly,
-        production: r.settings.production,
-        theme: g
-            .theme
-            .clone()
-            .or_else(|| r.settings.theme.clone())
-            .unwrap_or_else(|| "dark".into()),
-        refresh_secs: r.settings.refresh_secs,
-        traffic_step: r.settings.traffic_step,
-        ascii: g.ascii,
-        config_dir: paths.config_dir.clone(),
-        data_dir: paths.data_dir.clone(),
-        training_jobs: r.training_jobs.clone(),
-        approvals: app_config
-            .as_ref()
-            .map(|c| c.approvals.clone())
-            .unwrap_or_default(),
-        monitoring: {
-            let c = app_config.unwrap_or_default();
-            MonitoringContext {
-                warehouse_id: r
-                    .profile_value("warehouse_id")
-                    .or_else(|| c.monitoring.warehouse_id.clone()),
-                settings: c.monitoring,
-                drift: c.drift,
-                retraining: c.retraining,
-                alert_rules: alert_rules(paths),
-                alerts: c.alerts,
-                features: c.features,
-            }
-        },
-    }
-}
-
-fn demo_context(g: &GlobalArgs, paths: &Paths, client: mlops_console::api::Client) -> AppContext {
-    AppContext {
-        host: client.host().to_string(),
-        client,
-        profile: "demo".into(),
-        readonly: g.readonly,
-        production: false,
-        theme: g.theme.clone().unwrap_or_else(|| "dark".into()),
-        refresh_secs: 10,
-        traffic_step: mlops_console::config::app_config::DEFAULT_TRAFFIC_STEP,
-        ascii: g.ascii,
-        config_dir: paths.config_dir.clone(),
-        data_dir: paths.data_dir.clone(),
-        // The demo workspace links its experiments by tag.
-        training_jobs: Default::default(),
-        approvals: Default::default(),
-        monitoring: MonitoringContext {
-            alert_rules: alert_rules(paths),
-            ..Default::default()
-        },
-    }
-}
-
-/// The rules of alerts.toml for the console; a bad file is reported by `alerts` and the console
-/// keeps the built-in rules.
-fn alert_rules(paths: &Paths) -> config::alert_rules::AlertRules {
-    config::alert_rules::AlertRules::load(&paths.alert_rules_file())
-        .unwrap_or_else(|_| config::alert_rules::AlertRules::defaults())
-}
-
 async fn run_tui(ctx: AppContext) -> i32 {
     match tui::run(ctx).await {
         Ok(()) => exit::OK,
         Err(e) => {
             mlops_console::eprintln_escaped!("error: {e}");
-            exit::FAILURE
-        }
-    }
-}
-
-/// Renders one screen of the demo workspace offscreen and writes it as a PNG.
-async fn screenshot(g: &GlobalArgs, paths: &Paths, a: ScreenshotArgs) -> i32 {
-    let demo = match connect::start_demo(a.seed, None, sim::Scale::Small, g.readonly).await {
-        Ok(d) => d,
-        Err(e) => {
-            mlops_console::eprintln_escaped!("error: {e}");
-            return exit::FAILURE;
-        }
-    };
-    let ctx = demo_context(g, paths, demo.client.clone());
-    let theme_name = ctx.theme.clone();
-    let result = match a.screen {
-        ScreenArg::Overview | ScreenArg::Experiments | ScreenArg::Serving | ScreenArg::Jobs => {
-            let screen = match a.screen {
-                ScreenArg::Overview => ScreenId::Overview,
-                ScreenArg::Experiments => ScreenId::Experiments,
-                ScreenArg::Jobs => ScreenId::Jobs,
-                ScreenArg::Serving
-                | ScreenArg::Endpoint
-                | ScreenArg::Monitoring
-                | ScreenArg::Features => ScreenId::Serving,
-            };
-            mlops_console::tui::render_offscreen(ctx, screen, a.width, a.height).await
-        }
-        ScreenArg::Endpoint => {
-            let wait = std::time::Duration::from_secs(a.wait_secs);
-            let route = mlops_console::app::ScreenRoute::Endpoint {
-                name: "churn-prod".to_string(),
-            };
-            // Rendered when the deadline passes: the charts fill as scrapes arrive.
-            mlops_console::tui::render_route_offscreen(
-                ctx,
-                route,
-                a.width,
-                a.height,
-                |_| false,
-                wait,
-            )
-            .await
-        }
-        ScreenArg::Monitoring => {
-            let route = mlops_console::app::ScreenRoute::Monitor {
-                table: "main.ml.churn_inference".to_string(),
-            };
-            let settled = |s: &mlops_console::app::State| {
-                let m = &s.monitoring;
-                m.drift.is_settled() && m.quality.is_settled() && m.detail.is_settled()
-            };
-            mlops_console::tui::render_route_offscreen(
-                ctx,
-                route,
-                a.width,
-                a.height,
-                settled,
-                std::time::Duration::from_secs(a.wait_secs),
-            )
-            .await
-        }
-        ScreenArg::Features => {
-            let route = mlops_console::app::ScreenRoute::Screen(ScreenId::Features);
-            let settled = |s: &mlops_console::app::State| {
-                s.features.list.is_settled() && s.features.list.data.is_some()
-            };
-            mlops_console::tui::render_route_offscreen(
-                ctx,
-                route,
-                a.width,
-                a.height,
-                settled,
-                std::time::Duration::from_secs(a.wait_secs),
-            )
-            .await
-        }
-    };
-    demo.sim.shutdown().await;
-    let buf = match result {
-        Ok(b) => b,
-        Err(e) => {
-            mlops_console::eprintln_escaped!("error: {e}");
-            return exit::FAILURE;
-        }
-    };
-    let no_color = theme::no_color_requested(std::env::var_os("NO_COLOR").as_deref());
-    let (fg, bg) = theme::Theme::load(&theme_name, Some(&paths.config_dir), no_color)
-        .0
-        .default_fg_bg();
-    let defaults = mlops_console::export::screenshot::DefaultColors { fg, bg };
-    match mlops_console::export::screenshot::buffer_to_png(&buf, defaults, &a.out) {
-        Ok(()) => {
-            output::println(&a.out.display().to_string());
-            exit::OK
-        }
-        Err(e) => {
-            mlops_console::eprintln_escaped!("error: {}: {e}", a.out.display());
             exit::FAILURE
         }
     }
