@@ -118,30 +118,23 @@ async fn publish_goes_through_confirm_journal_and_read_back() {
     );
     // Followed: the online table is re-read until its first sync has ended.
     assert_eq!(d.state.features.following.as_deref(), Some(COPY));
-    let clock = sim.clock.clone();
-    let ticking = tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            clock.advance(Duration::from_secs(30));
-        }
-    });
     let mut now = NOW;
     while d.state.features.following.is_some() {
         now += mlops_console::app::screens::features::FOLLOW_MS;
-        // Read again (the 2 s follow runs on the runtime's clock, not this test's).
+        // The workspace moves on 30 s between two reads; the test reads again itself (the 2 s
+        // follow runs on the runtime's clock, not this test's).
+        sim.clock.advance(Duration::from_secs(30));
         d.char('r');
         pump(&mut d, &mut rt, &mut rx, |d| {
             d.state.features.detail.is_settled()
         })
         .await;
-        tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(
             now < NOW + 3_600_000,
             "the first sync ends within an hour: {:?}",
             d.state.features.detail.data.as_ref().map(|x| &x.online)
         );
     }
-    ticking.abort();
     let online = d
         .state
         .features
