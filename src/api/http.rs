@@ -9,6 +9,7 @@
 mod decode;
 pub(crate) mod error_map;
 pub(crate) mod oauth;
+pub mod load;
 pub mod readonly;
 pub mod retry;
 mod sign_in;

@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod approvals;
+pub mod bench;
 pub mod blast_radius;
 pub mod canary;
 pub mod change;

@@ -97,6 +97,8 @@ pub enum ObjectState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         last_synced_version: Option<i64>,
     },
+    /// A load test: what it was to send, and once run, what it measured (see `ops::bench`).
+    LoadTest(Box<crate::ops::bench::change::LoadTestState>),
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -362,6 +364,7 @@ impl ObjectState {
                     None => life.to_string(),
                 }
             }
+            ObjectState::LoadTest(t) => t.describe(),
             ObjectState::Unknown => "(unknown)".to_string(),
         }
     }

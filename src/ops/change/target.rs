@@ -36,6 +36,8 @@ pub enum ChangeAction {
     PublishFeatureTable,
     /// Start a sync (a pipeline update) of a TRIGGERED or SNAPSHOT online table.
     SyncOnlineTable,
+    /// A load test of a serving endpoint (`L`, `bench`): its plan, then its summary.
+    LoadTest,
     /// Written by a newer build.
     #[serde(other)]
     Unknown,
@@ -59,6 +61,7 @@ impl ChangeAction {
             ChangeAction::CancelMonitorRefresh => "cancel_monitor_refresh",
             ChangeAction::PublishFeatureTable => "publish_feature_table",
             ChangeAction::SyncOnlineTable => "sync_online_table",
+            ChangeAction::LoadTest => "load_test",
             ChangeAction::Unknown => "unknown",
         }
     }
