@@ -115,7 +115,13 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sim = server.block_on(sim::start(SimOptions::default())).unwrap();
+    // The path's own cost: answers at once, without the entities' latency model.
+    let sim = server
+        .block_on(sim::start(SimOptions {
+            served_latency: 0.0,
+            ..SimOptions::default()
+        }))
+        .unwrap();
     let addr = sim.base_url.trim_start_matches("http://").to_string();
     let request = format!(
         "POST /serving-endpoints/churn-prod/invocations HTTP/1.1\r\nHost: {addr}\r\n\

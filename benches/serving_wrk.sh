@@ -11,7 +11,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 cargo build --release --bin mlops-console >/dev/null
 target=${CARGO_TARGET_DIR:-target}
 log=$(mktemp)
-"$target/release/mlops-console" sim --port 0 >"$log" 2>&1 &
+"$target/release/mlops-console" sim --port 0 --served-latency 0 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$log" "$script"' EXIT
 for _ in $(seq 50); do grep -q '^token=' "$log" && break; sleep 0.1; done

@@ -130,6 +130,14 @@ pub enum Subcommand {
     /// Send one scoring request to an endpoint and show the answer, the entity that answered
     /// and the latency.
     Query(QueryArgs),
+    /// Load test an endpoint: fixed concurrency (closed loop) or a target rate (open loop,
+    /// coordinated omission corrected), bounded by --duration and/or --requests.
+    ///
+    /// A change: prints the plan (profile, host, endpoint, rate × duration = requests); --yes
+    /// runs it (production profiles also --confirm ENDPOINT); journaled. Exit 0 when the SLO is
+    /// met, 7 when --slo-p99 or --max-error-rate was crossed (it stops early), 1 when it could
+    /// not run.
+    Bench(crate::headless::bench_args::BenchArgs),
     /// Run a model's retraining job now, with parameters that say why (journaled).
     ///
     /// The job is the one `[retraining]` in config.toml names for the model, else the one
@@ -240,6 +248,10 @@ pub struct SimServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one). The global `--token` sets the token it accepts.
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Scale of the scoring answers' latency (1: each answer waits the latency its served
+    /// entity draws, ~16 ms for the champion; 0: answers at once, for raw throughput).
+    #[arg(long, value_name = "SCALE", default_value_t = 1.0)]
+    pub served_latency: f64,
     #[command(flatten)]
     pub sim: SimArgs,
 }

@@ -113,6 +113,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
                     args.sim.update_delay.clamp(0.0, 3600.0),
                 ),
                 traffic_rps: args.sim.traffic_rps.max(0.0),
+                served_latency: args.served_latency.max(0.0),
                 ..Default::default()
             };
             if let Some(t) = g.token.clone() {
@@ -240,6 +241,16 @@ async fn dispatch(cli: Cli, paths: Paths) -> i32 {
         },
         Some(Subcommand::Query(a)) => match connect(&g, &paths) {
             Ok((_, client)) => headless::query::run(&client, &a).await,
+            Err(code) => code,
+        },
+        Some(Subcommand::Bench(a)) => match change_session(&g, &paths) {
+            Ok((s, client)) => {
+                // change_session has read config.toml already: a bad file stopped there.
+                let caps = config::AppConfig::load(&paths.app_config_file())
+                    .map(|c| c.bench)
+                    .unwrap_or_default();
+                headless::bench::run(&client, &s, &caps, &a).await
+            }
             Err(code) => code,
         },
         Some(Subcommand::Retrain(a)) => match change_session(&g, &paths) {

@@ -8,8 +8,8 @@
 
 mod decode;
 pub(crate) mod error_map;
-pub(crate) mod oauth;
 pub mod load;
+pub(crate) mod oauth;
 pub mod readonly;
 pub mod retry;
 mod sign_in;

@@ -147,6 +147,9 @@ pub struct AppConfig {
     /// `[features]`: schemas searched for feature tables, freshness SLAs, bounds.
     #[serde(default)]
     pub features: super::features::FeaturesSettings,
+    /// `[bench]`: caps on a load test's rate and concurrency.
+    #[serde(default)]
+    pub bench: super::bench::BenchSettings,
 }
 
 impl AppConfig {

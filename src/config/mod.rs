@@ -14,6 +14,7 @@ pub mod alerts_settings;
 pub mod app_config;
 pub mod approvals;
 mod auth;
+pub mod bench;
 pub mod databrickscfg;
 pub mod drift;
 pub mod error;

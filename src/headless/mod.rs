@@ -5,6 +5,8 @@ pub mod alerts_args;
 pub mod alerts_retrain;
 pub mod approve;
 pub mod audit;
+pub mod bench;
+pub mod bench_args;
 pub mod canary;
 pub mod change;
 pub mod change_args;

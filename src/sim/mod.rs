@@ -106,6 +106,9 @@ pub struct SimOptions {
     /// How long a SQL statement takes on a running warehouse (PENDING for its first quarter,
     /// then RUNNING), on the simulator's clock.
     pub sql_latency: std::time::Duration,
+    /// Scale of the scoring answers' latency model (1: each answer waits its served entity's
+    /// drawn latency; 0: answers at once). With faults, a tail is added (`serving::answer_latency`).
+    pub served_latency: f64,
 }
 
 impl Default for SimOptions {
@@ -122,6 +125,7 @@ impl Default for SimOptions {
             traffic_rps: 50.0,
             token_ttl: std::time::Duration::from_secs(3600),
             sql_latency: std::time::Duration::from_millis(400),
+            served_latency: 1.0,
         }
     }
 }
@@ -247,6 +251,9 @@ pub async fn start(opts: SimOptions) -> io::Result<SimHandle> {
     }
     let delay_ms = i64::try_from(opts.serving_update_delay.as_millis()).unwrap_or(i64::MAX);
     let runtime = Arc::new(serving::Runtime::new(opts.seed));
+    runtime
+        .answer
+        .configure(opts.served_latency, !opts.faults.is_none());
     serving::init(&mut world, runtime, delay_ms, opts.traffic_rps);
     let sql = sql::SqlService::new(opts.seed, world.anchor_ms, opts.sql_latency);
     let shared = Arc::new(Shared::new(

@@ -68,11 +68,7 @@ impl Client {
     /// The scoring URL of `endpoint` with this client's credentials, for a load test of
     /// requests answering within `timeout`. OAuth tokens are fetched now and
     /// last their lifetime (at least minutes; a load test is bounded well below that).
-    pub async fn load_target(
-        &self,
-        endpoint: &str,
-        timeout: Duration,
-    ) -> ApiResult<LoadTarget> {
+    pub async fn load_target(&self, endpoint: &str, timeout: Duration) -> ApiResult<LoadTarget> {
         let inner: &Inner = &self.inner;
         let path = format!("/serving-endpoints/{}/invocations", seg(endpoint));
         let url = Url::parse(&format!("{}{path}", inner.base)).map_err(|e| ApiError::Setup {

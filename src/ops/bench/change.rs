@@ -90,7 +90,10 @@ impl LoadTestState {
 pub fn confirm_lines(plan: &BenchPlan, profile: &str, host: &str, production: bool) -> Vec<String> {
     let mut lines = vec![
         format!("load test of endpoint {}", plan.endpoint),
-        format!("profile {profile}{}", if production { " (production)" } else { "" }),
+        format!(
+            "profile {profile}{}",
+            if production { " (production)" } else { "" }
+        ),
         format!("host {host}"),
         plan.describe(),
     ];

@@ -62,9 +62,16 @@ pub fn parse_lines(path: &Path, text: &str) -> Result<Vec<Value>, PayloadError> 
     Ok(out)
 }
 
-pub async fn load(client: &Client, endpoint: &str, from: &Bodies) -> Result<Payloads, PayloadError> {
+pub async fn load(
+    client: &Client,
+    endpoint: &str,
+    from: &Bodies,
+) -> Result<Payloads, PayloadError> {
     let (values, source) = match from {
-        Bodies::One(src) => (vec![load_payload(client, endpoint, src).await?], src.describe()),
+        Bodies::One(src) => (
+            vec![load_payload(client, endpoint, src).await?],
+            src.describe(),
+        ),
         Bodies::Lines(path) => {
             let text = tokio::fs::read_to_string(path)
                 .await

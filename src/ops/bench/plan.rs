@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::config::bench::BenchSettings;
+
 /// How requests are paced.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -70,8 +72,8 @@ pub struct BenchPlan {
 }
 
 impl BenchPlan {
-    /// Why the plan cannot run, if it cannot; `max_rate` is the configured cap (`[bench]`).
-    pub fn check(&self, max_rate: Option<f64>) -> Result<(), String> {
+    /// Why the plan cannot run, if it cannot; `caps` are the configured ones (`[bench]`).
+    pub fn check(&self, caps: &BenchSettings) -> Result<(), String> {
         if self.duration.is_none() && self.requests.is_none() {
             return Err("a load test needs a bound: give --duration and/or --requests".into());
         }
@@ -83,17 +85,31 @@ impl BenchPlan {
         }
         match self.mode {
             Mode::Closed { concurrency } if !(1..=10_000).contains(&concurrency) => {
-                return Err(format!("--concurrency must be 1..=10000, got {concurrency}"));
+                return Err(format!(
+                    "--concurrency must be 1..=10000, got {concurrency}"
+                ));
+            }
+            Mode::Closed { concurrency } => {
+                if let Some(cap) = caps.max_concurrency
+                    && concurrency as u64 > cap
+                {
+                    return Err(format!(
+                        "--concurrency {concurrency} is above the configured cap of {cap} \
+                         ([bench] max_concurrency in config.toml)"
+                    ));
+                }
             }
             Mode::Open { rate, connections } => {
                 if !(rate.is_finite() && rate > 0.0) {
                     return Err(format!("--rate must be a positive number, got {rate}"));
                 }
                 if !(1..=10_000).contains(&connections) {
-                    return Err(format!("--connections must be 1..=10000, got {connections}"));
+                    return Err(format!(
+                        "--connections must be 1..=10000, got {connections}"
+                    ));
                 }
-                if let Some(cap) = max_rate
-                    && rate > cap
+                if let Some(cap) = caps.max_rate
+                    && rate > cap as f64
                 {
                     return Err(format!(
                         "--rate {rate} is above the configured cap of {cap} requests/s \
@@ -101,7 +117,6 @@ impl BenchPlan {
                     ));
                 }
             }
-            Mode::Closed { .. } => {}
         }
         if let Some(r) = self.guards.max_error_rate
             && !(0.0..=1.0).contains(&r)
@@ -111,7 +126,9 @@ impl BenchPlan {
         if let Some(ms) = self.guards.slo_p99_ms
             && !(ms.is_finite() && ms > 0.0)
         {
-            return Err(format!("--slo-p99 must be a positive number of ms, got {ms}"));
+            return Err(format!(
+                "--slo-p99 must be a positive number of ms, got {ms}"
+            ));
         }
         Ok(())
     }
@@ -188,16 +205,32 @@ mod tests {
         });
         assert_eq!(p.planned_requests(), Some(30_000));
         assert!(p.describe().contains("1000 req/s"), "{}", p.describe());
-        assert!(p.describe().contains("= 30000 requests"), "{}", p.describe());
-        assert!(p.check(Some(5000.0)).is_ok());
-        assert!(p.check(Some(500.0)).unwrap_err().contains("max_rate"));
+        assert!(
+            p.describe().contains("= 30000 requests"),
+            "{}",
+            p.describe()
+        );
+        let cap = |r| BenchSettings {
+            max_rate: Some(r),
+            max_concurrency: Some(8),
+        };
+        assert!(p.check(&cap(5000)).is_ok());
+        assert!(p.check(&cap(500)).unwrap_err().contains("max_rate"));
+        let closed = plan(Mode::Closed { concurrency: 16 });
+        assert!(
+            closed
+                .check(&cap(5000))
+                .unwrap_err()
+                .contains("max_concurrency")
+        );
         let closed = plan(Mode::Closed { concurrency: 16 });
         assert_eq!(closed.planned_requests(), None);
         let unbounded = BenchPlan {
             duration: None,
             ..closed
         };
-        assert!(unbounded.check(None).unwrap_err().contains("bound"));
+        let none = BenchSettings::default();
+        assert!(unbounded.check(&none).unwrap_err().contains("bound"));
         let bad = BenchPlan {
             guards: Guards {
                 max_error_rate: Some(2.0),
@@ -205,6 +238,6 @@ mod tests {
             },
             ..plan(Mode::Closed { concurrency: 1 })
         };
-        assert!(bad.check(None).is_err());
+        assert!(bad.check(&none).is_err());
     }
 }

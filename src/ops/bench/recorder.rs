@@ -64,9 +64,10 @@ impl FailKind {
             if let Some(io) = s.downcast_ref::<std::io::Error>() {
                 use std::io::ErrorKind as K;
                 return match io.kind() {
-                    K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-                        FailKind::Reset
-                    }
+                    K::ConnectionReset
+                    | K::ConnectionAborted
+                    | K::BrokenPipe
+                    | K::UnexpectedEof => FailKind::Reset,
                     K::TimedOut => FailKind::Timeout,
                     K::ConnectionRefused => FailKind::Connect,
                     _ => FailKind::Other,
@@ -197,8 +198,9 @@ impl Recorder {
             self.late_sends += 1;
         }
         self.max_lag_us = self.max_lag_us.max(s.lag_us);
-        if let Some(name) = s.entity.or(matches!(s.ending, Ending::Status(_))
-            .then_some(UNNAMED_ENTITY.as_bytes()))
+        if let Some(name) = s
+            .entity
+            .or(matches!(s.ending, Ending::Status(_)).then_some(UNNAMED_ENTITY.as_bytes()))
         {
             let e = self.entity(name);
             e.requests += 1;
@@ -216,13 +218,12 @@ impl Recorder {
     }
 
     fn entity(&mut self, name: &[u8]) -> &mut EntityRecord {
-        let name = if self.entities.iter().any(|(n, _)| n == name)
-            || self.entities.len() < MAX_ENTITIES
-        {
-            name
-        } else {
-            OTHER_ENTITY.as_bytes()
-        };
+        let name =
+            if self.entities.iter().any(|(n, _)| n == name) || self.entities.len() < MAX_ENTITIES {
+                name
+            } else {
+                OTHER_ENTITY.as_bytes()
+            };
         let at = match self.entities.iter().position(|(n, _)| n == name) {
             Some(i) => i,
             None => {

@@ -108,6 +108,8 @@ pub struct BenchResult {
     /// Set by the caller: the profile and host the test ran against.
     pub profile: Option<String>,
     pub host: Option<String>,
+    /// The audit journal id of the test (set by the caller once journaled).
+    pub journal_id: Option<String>,
     pub mode: Mode,
     pub connections: usize,
     pub warmup_secs: f64,
@@ -185,6 +187,7 @@ impl BenchResult {
             endpoint: plan.endpoint.clone(),
             profile: None,
             host: None,
+            journal_id: None,
             mode: plan.mode,
             connections: plan.mode.connections(),
             warmup_secs: plan.warmup.as_secs_f64(),

@@ -15,8 +15,8 @@ use tokio::io::AsyncReadExt;
 
 use super::plan::{BenchPlan, Guards, Mode};
 use super::result::BenchResult;
-use super::verdict::{Status, StopReason};
 use super::start;
+use super::verdict::{Status, StopReason};
 use crate::api::http::load::LoadTarget;
 
 type Handler = Arc<dyn Fn(u64) -> (u16, Option<&'static str>, u64) + Send + Sync>;
@@ -103,7 +103,10 @@ async fn a_closed_loop_sends_exactly_the_requests_asked_for() {
     let r = run(&url, p).await;
     assert_eq!((r.requests.completed, r.requests.ok), (57, 57));
     assert_eq!(r.entities.len(), 1);
-    assert_eq!((r.entities[0].name.as_str(), r.entities[0].requests), ("a", 57));
+    assert_eq!(
+        (r.entities[0].name.as_str(), r.entities[0].requests),
+        ("a", 57)
+    );
     assert_eq!(r.verdict.status, Status::Met);
     let series: u64 = r.series.iter().map(|s| s.requests).sum();
     assert_eq!(series, 57);

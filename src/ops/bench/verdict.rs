@@ -199,7 +199,12 @@ mod tests {
         assert_eq!((v.status, v.stopped_early), (Status::Failed, true));
         assert!(v.reason.unwrap().contains("SLO of 100 ms"));
         assert_eq!(
-            verdict(&Guards::default(), &Recorder::default(), Some(StopReason::Stopped)).status,
+            verdict(
+                &Guards::default(),
+                &Recorder::default(),
+                Some(StopReason::Stopped)
+            )
+            .status,
             Status::Inconclusive
         );
     }

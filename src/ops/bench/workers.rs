@@ -15,6 +15,9 @@ use super::plan::Mode;
 use super::recorder::{Ending, Sample};
 use super::send::send;
 
+/// How early an open-loop connection wakes before a request is due.
+const EARLY: Duration = Duration::from_millis(1);
+
 fn us(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
@@ -33,7 +36,14 @@ async fn send_or_stop(
     }
 }
 
-fn record(shared: &Shared, shard: usize, due: Instant, sent: Instant, ending: Ending, entity: &[u8]) {
+fn record(
+    shared: &Shared,
+    shard: usize,
+    due: Instant,
+    sent: Instant,
+    ending: Ending,
+    entity: &[u8],
+) {
     let done = Instant::now();
     let second = due.saturating_duration_since(shared.measure_from).as_secs() as usize;
     let sample = Sample {
@@ -111,9 +121,13 @@ pub(crate) async fn open(shared: &Shared, i: usize) {
         if shared.measure_until.is_some_and(|u| due >= u) {
             return;
         }
-        tokio::time::sleep_until(due).await;
+        // Tokio's timer has millisecond ticks and rounds up: waking a tick early keeps sends on
+        // time (a send up to 1 ms early does not change the rate; latency then counts from the
+        // send, never from before it).
+        tokio::time::sleep_until(due.checked_sub(EARLY).unwrap_or(due)).await;
         let body = bodies[(n % bodies.len() as u64) as usize].clone();
         let sent = Instant::now();
+        let due = due.min(sent);
         let Some(ending) = send_or_stop(shared, &mut stop, body, &mut entity).await else {
             return;
         };

@@ -4,8 +4,8 @@
 //! due and must be completed first): it clones the endpoint's immutable view, picks a served
 //! entity by traffic share with a generator seeded by the request's number, scores the rows
 //! with that entity's model, and adds to its atomic counters. The entity's profile decides
-//! whether the model "fails" (500) and the latency recorded in the metrics; the HTTP answer
-//! itself comes back at once.
+//! whether the model "fails" (500) and the latency recorded in the metrics; the answer waits
+//! that latency (scaled by `--served-latency`; see `answer_latency`) on a tokio timer.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -115,8 +115,12 @@ pub(crate) async fn invoke(
             (Status::Ok, Json(body).into_response())
         }
     };
+    let latency = runtime.answer.with_tail(latency, &mut rng);
     entity.counters.record(latency, status);
     let mut response = response;
     response.headers_mut().insert(SERVED_MODEL_NAME, header);
+    if let Some(wait) = runtime.answer.delay(latency) {
+        tokio::time::sleep(wait).await;
+    }
     response
 }

@@ -13,6 +13,7 @@
 //! synthesises background traffic tick by tick and completes config updates at their due time,
 //! in time order, so a manual clock gives the same answers however it is read.
 
+mod answer_latency;
 mod build;
 mod config;
 mod endpoints;

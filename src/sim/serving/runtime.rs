@@ -178,6 +178,8 @@ pub(crate) struct Runtime {
     seq: AtomicU64,
     views: RwLock<HashMap<String, Arc<EndpointView>>>,
     next_due_ms: AtomicI64,
+    /// How long answers wait (the entities' latency model).
+    pub answer: super::answer_latency::AnswerLatency,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -205,6 +207,7 @@ impl Runtime {
             seq: AtomicU64::new(0),
             views: RwLock::new(HashMap::new()),
             next_due_ms: AtomicI64::new(i64::MAX),
+            answer: Default::default(),
         }
     }
 
