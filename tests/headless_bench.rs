@@ -253,3 +253,37 @@ async fn production_needs_the_endpoint_typed_out_and_the_cap_holds() {
     assert_eq!(out.code, OK, "stderr: {}", out.stderr);
     assert!(out.stdout.contains("5 requests"), "{}", out.stdout);
 }
+
+#[tokio::test]
+async fn a_load_test_cut_short_stays_unknown_and_audit_verify_says_why() {
+    let env = Env::new("").await;
+    let args = [
+        "bench",
+        "churn-prod",
+        "--concurrency",
+        "1",
+        "--requests",
+        "3",
+        "--warmup",
+        "0",
+    ];
+    let out = env.run_as("dev", &[&args[..], &["--yes"]].concat()).await;
+    assert_eq!(out.code, OK, "stderr: {}", out.stderr);
+    // As if the console had stopped mid-test: the attempt alone.
+    let attempt = env
+        .journal()
+        .lines()
+        .find(|l| l.contains("\"attempt\""))
+        .unwrap()
+        .to_string();
+    std::fs::write(env.data().join("audit.jsonl"), format!("{attempt}\n")).unwrap();
+    let out = env.run_as("dev", &["audit", "--verify"]).await;
+    assert_ne!(out.code, OK, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("a load test that ended without a summary"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.journal_lines(), 1, "no result written for it");
+}

@@ -127,6 +127,9 @@ pub async fn canary_judging(
     (!state.phase.is_finished() && state.phase != Phase::Paused).then_some(state.phase)
 }
 
+/// Called with the live snapshot about once a second.
+pub type Progress = Box<dyn FnMut(&Snapshot) + Send>;
+
 /// A load test as the pipeline runs it.
 pub struct LoadTest {
     pub plan: BenchPlan,
@@ -135,7 +138,7 @@ pub struct LoadTest {
     /// Receives the live view once the test starts.
     on_start: Option<oneshot::Sender<BenchMonitor>>,
     /// Called about once a second while it runs.
-    on_progress: Option<Box<dyn FnMut(&Snapshot) + Send>>,
+    on_progress: Option<Progress>,
 }
 
 impl LoadTest {

@@ -146,34 +146,42 @@ impl BenchPlan {
         }
     }
 
-    /// One line for the confirm dialog: `1000 req/s × 30 s = 30000 requests (+1 s warm-up)`.
+    /// One line for the confirm dialog: `1000 req/s over 100 connections × 30 s = 30000
+    /// requests (+1 s warm-up, not counted)`.
     pub fn describe(&self) -> String {
-        let pace = match self.mode {
-            Mode::Closed { concurrency } => format!("{concurrency} concurrent connections"),
+        let conns = |n: usize| {
+            if n == 1 {
+                "1 connection".to_string()
+            } else {
+                format!("{n} connections")
+            }
+        };
+        let mut text = match self.mode {
+            Mode::Closed { concurrency } => format!("{} in a closed loop", conns(concurrency)),
             Mode::Open { rate, connections } => {
-                format!("{rate} req/s over {connections} connections")
+                format!("{rate} req/s over {}", conns(connections))
             }
         };
-        let bound = match (self.duration, self.requests) {
-            (Some(d), _) => format!(" × {}", secs(d)),
-            (None, _) => String::new(),
-        };
-        let total = match self.planned_requests() {
-            Some(n) => format!(" = {n} requests"),
-            None => " (requests: as many as the endpoint answers)".to_string(),
-        };
-        let total = match (self.duration, self.requests) {
-            (Some(_), Some(n)) if self.mode.target_rate().is_none() => {
-                format!(" (at most {n} requests)")
+        if let Some(d) = self.duration {
+            text.push_str(&format!(" × {}", secs(d)));
+        }
+        match (self.mode, self.duration, self.requests) {
+            (Mode::Open { .. }, _, _) | (_, None, _) => {
+                if let Some(n) = self.planned_requests() {
+                    text.push_str(&format!(" = {n} requests"));
+                }
             }
-            _ => total,
-        };
-        let warm = if self.warmup.is_zero() {
-            String::new()
-        } else {
-            format!(" (+{} warm-up, not counted)", secs(self.warmup))
-        };
-        format!("{pace}{bound}{total}{warm}")
+            (Mode::Closed { .. }, Some(_), Some(n)) => {
+                text.push_str(&format!(", at most {n} requests"))
+            }
+            (Mode::Closed { .. }, Some(_), None) => {
+                text.push_str(" (as many requests as the endpoint answers)")
+            }
+        }
+        if !self.warmup.is_zero() {
+            text.push_str(&format!(" (+{} warm-up, not counted)", secs(self.warmup)));
+        }
+        text
     }
 }
 
@@ -225,6 +233,21 @@ mod tests {
         );
         let closed = plan(Mode::Closed { concurrency: 16 });
         assert_eq!(closed.planned_requests(), None);
+        assert_eq!(
+            closed.describe(),
+            "16 connections in a closed loop × 30 s (as many requests as the endpoint answers) \
+             (+1 s warm-up, not counted)"
+        );
+        let counted = BenchPlan {
+            duration: None,
+            requests: Some(500),
+            warmup: Duration::ZERO,
+            ..plan(Mode::Closed { concurrency: 1 })
+        };
+        assert_eq!(
+            counted.describe(),
+            "1 connection in a closed loop = 500 requests"
+        );
         let unbounded = BenchPlan {
             duration: None,
             ..closed

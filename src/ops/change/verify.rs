@@ -302,6 +302,14 @@ async fn from_server(
     entry: &Entry,
 ) -> Result<Finding, OpError> {
     let a = &entry.attempt;
+    if a.action == crate::ops::change::target::ChangeAction::LoadTest {
+        // Nothing on the workspace records a load test's requests: one cut short stays unknown.
+        return Err(OpError::Invalid(format!(
+            "change {} is a load test that ended without a summary (the console stopped while \
+             it ran); nothing on the workspace can tell how far it went",
+            a.id
+        )));
+    }
     if let (
         Target::JobRun {
             job_id, since_ms, ..
