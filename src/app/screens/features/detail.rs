@@ -1,7 +1,8 @@
 //! One feature table (`ScreenRoute::FeatureTable`): its columns, keys, Delta versions, online
 //! tables, producing job, and its lineage (model versions → endpoints). The cursor moves over
 //! the lineage's model versions and endpoints: Enter opens the version on the Models screen or
-//! the endpoint on Serving; `J` opens the producing job on Jobs.
+//! the endpoint on Serving; `J` opens the producing job on Jobs, `n` runs it there (the Jobs
+//! room's run-now: its parameters, a confirm, the change pipeline).
 
 use crate::app::action::Action;
 use crate::app::effect::Effect;
@@ -15,7 +16,7 @@ use crate::ops::models::Source;
 use super::{FeaturesState, Fetch, fetch};
 use crate::app::screens::refresh_every_ms;
 
-pub static VERBS: [Verb; 3] = [
+pub static VERBS: [Verb; 4] = [
     Verb {
         name: "open_job",
         label: "producing job",
@@ -39,11 +40,20 @@ pub static VERBS: [Verb; 3] = [
         keys: &["S"],
         mutating: true,
     },
+    Verb {
+        name: "run_job",
+        label: "run refresh job",
+        description: "Feature table: run the job that writes it now, on the Jobs screen (its \
+                      parameters, then a confirm; journaled; the run is followed)",
+        keys: &["n"],
+        mutating: true,
+    },
 ];
 
 const OPEN_JOB: &Verb = &VERBS[0];
 const PUBLISH: &Verb = &VERBS[1];
 const SYNC: &Verb = &VERBS[2];
+const RUN_JOB: &Verb = &VERBS[3];
 
 /// What Enter on a lineage row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +155,8 @@ fn open_target(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-fn open_job(state: &mut State, fx: &mut Vec<Effect>) {
+/// Opens the producing job on Jobs; with `run`, also starts the Jobs room's run-now there.
+fn open_job(state: &mut State, run: bool, fx: &mut Vec<Effect>) {
     let job = state
         .features
         .detail
@@ -158,6 +169,9 @@ fn open_job(state: &mut State, fx: &mut Vec<Effect>) {
             let route = ScreenRoute::Job { job_id };
             state.push_route(route);
             crate::app::screens::load(state, false, fx);
+            if run {
+                crate::app::screens::jobs::change::run_now(state, job_id, fx);
+            }
         }
         None => {
             let why = if state.features.detail.data.is_none() {
@@ -206,7 +220,8 @@ impl Room for FeatureTableRoom {
         }
         match action {
             Action::Open => open_target(state, fx),
-            Action::Verb(v) if v == OPEN_JOB => open_job(state, fx),
+            Action::Verb(v) if v == OPEN_JOB => open_job(state, false, fx),
+            Action::Verb(v) if v == RUN_JOB => open_job(state, true, fx),
             Action::Verb(v) if v == PUBLISH || v == SYNC => {
                 let Some(table) = state.features.table.clone() else {
                     return false;
@@ -249,6 +264,7 @@ impl Room for FeatureTableRoom {
         vec![
             (Open, Some("open version/endpoint")),
             (Verb(OPEN_JOB), None),
+            (Verb(RUN_JOB), None),
             (Verb(PUBLISH), None),
             (Verb(SYNC), None),
             (CopyId, None),
