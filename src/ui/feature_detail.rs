@@ -257,6 +257,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
             t.style(Role::Info),
         ));
     }
+    if let Some(g) = &f.follow_gave_up {
+        top.push(Line::styled(escaped(&g.text()), t.style(Role::Warn)));
+    }
     let cols = columns(state, d);
     let [head, middle, bottom] = Layout::vertical([
         Constraint::Length(top.len() as u16 + 2),
