@@ -73,7 +73,10 @@ async fn a_followed_online_table_never_found_stops_being_followed_after_two_minu
         text.contains("not found after 2m; stopped following — r to re-read"),
         "{text}"
     );
-    assert!(!text.contains(&format!("following {GHOST} until")), "{text}");
+    assert!(
+        !text.contains(&format!("following {GHOST} until")),
+        "{text}"
+    );
     // Nothing was journaled, and no change verdict was made up.
     assert!(
         Journal::in_dir(dir.path())
@@ -85,7 +88,9 @@ async fn a_followed_online_table_never_found_stops_being_followed_after_two_minu
     assert!(d.state.features.last.is_none());
 
     // `r` re-reads the table once; it is not followed again.
-    d.send(Msg::Tick { now_ms: now + 10_000 });
+    d.send(Msg::Tick {
+        now_ms: now + 10_000,
+    });
     d.char('r');
     pump(&mut d, &mut rt, &mut rx, |d| {
         d.state.features.detail.is_settled()

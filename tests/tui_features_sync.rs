@@ -67,7 +67,13 @@ async fn open_table(
 }
 
 fn online(d: &Driver) -> OnlineStatus {
-    let detail = d.state.features.detail.data.as_ref().expect("the table is read");
+    let detail = d
+        .state
+        .features
+        .detail
+        .data
+        .as_ref()
+        .expect("the table is read");
     detail
         .online
         .iter()
@@ -120,7 +126,10 @@ async fn sync_goes_through_confirm_journal_and_read_back() {
     assert_eq!(journaled(dir.path()), 0);
 
     d.char('y');
-    pump(&mut d, &mut rt, &mut rx, |d| d.state.features.last.is_some()).await;
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.features.last.is_some()
+    })
+    .await;
     let done = d.state.features.last.clone().unwrap();
     assert_eq!(done.outcome, Some(Outcome::Ok), "{}", done.message);
     assert_eq!(updates_sent(&sim), 1);
@@ -169,7 +178,10 @@ async fn sync_is_refused_while_the_first_snapshot_runs_and_on_a_read_only_profil
     d.char('S');
     confirm_rows(&d);
     d.char('y');
-    pump(&mut d, &mut rt, &mut rx, |d| d.state.features.last.is_some()).await;
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.features.last.is_some()
+    })
+    .await;
     let done = d.state.features.last.clone().unwrap();
     assert_eq!(done.outcome, None, "not sent: {}", done.message);
     assert!(done.message.contains("already running"), "{}", done.message);

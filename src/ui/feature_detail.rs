@@ -11,6 +11,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::features::detail::Target;
+use crate::app::screens::features::panels::DetailPanel::{self, *};
+use crate::app::screens::features::panels::keep_in_sight;
 use crate::ops::feature_lineage::short_name;
 use crate::ops::features::FeatureDetail;
 use crate::ops::features::freshness::age_text;
@@ -270,28 +272,45 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
     block(frame, head, state, &d.table, top);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(middle);
-    block(frame, left, state, "Columns", cols);
-    block(
-        frame,
-        right,
-        state,
-        "Delta versions, newest first",
-        versions(state, d),
-    );
+    scrolled(frame, left, state, (Columns, "Columns"), cols);
+    let title = "Delta versions, newest first";
+    scrolled(frame, right, state, (Versions, title), versions(state, d));
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    block(
-        frame,
-        left,
-        state,
-        "Online tables (UC state · sync state)",
-        online(state, d),
-    );
-    let b = panel(state, " Lineage: model versions → endpoints ", true);
-    let inner = b.inner(right);
-    frame.render_widget(b, right);
-    frame.render_widget(
-        Paragraph::new(lineage(state)).wrap(Wrap { trim: false }),
-        inner,
-    );
+    let title = "Online tables (UC state · sync state)";
+    scrolled(frame, left, state, (Online, title), online(state, d));
+    let title = "Lineage: model versions → endpoints";
+    scrolled(frame, right, state, (Lineage, title), lineage(state));
+}
+
+/// A panel of the detail scrolled as the state says, its border lit when it has the focus
+/// and its title telling which lines show when not all fit.
+fn scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    (which, title): (DetailPanel, &str),
+    lines: Vec<Line<'static>>,
+) {
+    let f = &state.features;
+    let height = area.height.saturating_sub(2) as usize;
+    let first = match which {
+        DetailPanel::Lineage => {
+            let v = &f.lineage_view;
+            // No blank rows below the last one while it is in sight.
+            keep_in_sight(v.offset, v.selected, height).min(lines.len().saturating_sub(height))
+        }
+        _ => f.panels.scroll(which),
+    }
+    .min(lines.len().saturating_sub(1));
+    let mut title = format!(" {title} ");
+    if first > 0 || lines.len() > height {
+        let last = (first + height).min(lines.len());
+        title.push_str(&format!("{}–{last} of {} ", first + 1, lines.len()));
+    }
+    let b = panel(state, title, f.panels.focus == which);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    frame.render_widget(p.scroll((first.min(u16::MAX as usize) as u16, 0)), inner);
 }

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod fetch;
 pub mod follow;
 pub mod list;
+pub mod panels;
 
 use crate::ops::feature_changes::PublishPlan;
 use crate::ops::feature_lineage::TableLineage;
@@ -139,6 +140,8 @@ pub struct FeaturesState {
     pub lineage: Remote<TableLineage>,
     /// The cursor over the lineage's model versions and endpoints (Enter opens one).
     pub lineage_view: ListView,
+    /// The detail's focused panel (`tab`) and how far each is scrolled.
+    pub panels: panels::DetailPanels,
     /// The publish plan read after the form (then the confirm dialog).
     pub plan: Remote<PublishPlan>,
     /// The change in flight.
