@@ -126,7 +126,14 @@ async fn feature_json_has_keys_freshness_versions_and_online_status() {
     assert_eq!(d["producing_job"]["name"], "feature-refresh");
     assert_eq!(d["gate"]["passed"], true);
     assert!(d.get("lineage").is_none());
+    assert_eq!(d["tags"]["status"], "read");
+    assert_eq!(d["tags"]["tags"][1]["key"], "refresh");
     let text = env.run_as("dev", &["feature", TXN]).await;
+    assert!(
+        text.stdout.contains("team=payments, refresh=hourly, pii"),
+        "{}",
+        text.stdout
+    );
     assert!(text.stdout.contains("UC STATE") && text.stdout.contains("SYNC STATE"));
     assert!(
         text.stdout.contains("feature-refresh (by delta history)"),

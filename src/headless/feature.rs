@@ -91,6 +91,7 @@ fn text(d: &FeatureDetail) -> String {
             }
         },
     ));
+    lines.push(("tags".into(), d.tags.text()));
     for (k, v) in &d.properties {
         lines.push((format!("property {k}"), v.clone()));
     }

@@ -16,6 +16,7 @@ use crate::app::screens::features::panels::keep_in_sight;
 use crate::ops::feature_lineage::short_name;
 use crate::ops::features::FeatureDetail;
 use crate::ops::features::freshness::age_text;
+use crate::ops::features::tags::TableTags;
 use crate::theme::Role;
 
 use super::features::{freshness_text, online_one};
@@ -54,6 +55,11 @@ fn facts(state: &State, d: &FeatureDetail) -> Vec<Line<'static>> {
         role,
     ));
     lines.push(row(state, "monitor", d.monitor.clone(), Role::Text));
+    let tags_role = match &d.tags {
+        TableTags::NotReadable { .. } => Role::Muted,
+        TableTags::Read { .. } => Role::Text,
+    };
+    lines.push(row(state, "tags", d.tags.text(), tags_role));
     let job = match &d.producing_job {
         None => ("no producing job found".to_string(), Role::Muted),
         Some(j) => {

@@ -1,4 +1,4 @@
-//! One feature table in full: columns, keys, properties, freshness (from the Delta history
+//! One feature table in full: columns, keys, properties and tags, freshness (from the Delta history
 //! when a warehouse is at hand), Delta versions, online tables, monitor, the models using it,
 //! and the job that produces it.
 //!
@@ -24,6 +24,7 @@ use super::freshness::Freshness;
 use super::history::{self, DeltaVersion};
 use super::models::ModelUse;
 use super::online::OnlineStatus;
+use super::tags::TableTags;
 
 /// Jobs whose last run's outputs are read at most (rule 3).
 pub const MAX_JOB_PROBES: usize = 10;
@@ -58,8 +59,10 @@ pub struct FeatureDetail {
     pub entity_keys: Vec<String>,
     pub timeseries_keys: Vec<String>,
     pub columns: Vec<ColumnRow>,
-    /// Table properties (`TBLPROPERTIES`); table tags are not read by this version.
+    /// Table properties (`TBLPROPERTIES`).
     pub properties: BTreeMap<String, String>,
+    /// Unity Catalog tags (apart from the properties), or why they are not readable.
+    pub tags: TableTags,
     pub created_ms: Option<i64>,
     pub last_modified_ms: Option<i64>,
     pub freshness: Freshness,
@@ -231,10 +234,11 @@ pub async fn read_detail(
     };
     let tables = [t.clone()];
     let names = [name.clone()];
-    let (online, (models, model_note), monitor) = futures::join!(
+    let (online, (models, model_note), monitor, tags) = futures::join!(
         super::online::discover(client, &tables),
         super::models::model_use(client, &names),
         super::monitor_status(client, &name),
+        super::tags::read_tags(client, &name),
     );
     notes.extend(online.notes.iter().cloned());
     notes.extend(model_note);
@@ -246,6 +250,7 @@ pub async fn read_detail(
         timeseries_keys: t.timeseries_keys(),
         columns: columns(&t),
         properties: t.base.properties.clone(),
+        tags,
         created_ms: t.created_at,
         last_modified_ms: t.updated_at,
         online: online.of(&name, freshness.last_write_ms),

@@ -14,6 +14,7 @@ pub mod freshness;
 pub mod history;
 pub mod models;
 pub mod online;
+pub mod tags;
 
 use futures::StreamExt;
 use serde::Serialize;

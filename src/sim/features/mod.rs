@@ -11,6 +11,7 @@ mod seed;
 mod store;
 mod sync;
 mod synced_handlers;
+mod tag_handlers;
 #[cfg(test)]
 mod tests;
 mod uc_handlers;
@@ -88,6 +89,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/api/2.1/unity-catalog/schemas",
             get(uc_handlers::list_schemas),
+        )
+        .route(
+            "/api/2.1/unity-catalog/entity-tag-assignments/{entity_type}/{entity_name}/tags",
+            get(tag_handlers::list),
         )
         .route(
             &format!("{FS}/online-stores"),
