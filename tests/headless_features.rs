@@ -120,7 +120,7 @@ async fn feature_json_has_keys_freshness_versions_and_online_status() {
     let versions = d["versions"].as_array().expect("versions");
     assert!(versions[0]["version"].as_i64() > versions[1]["version"].as_i64());
     assert_eq!(versions[0]["operation"], "MERGE");
-    assert_eq!(d["trained_version"], "unknown");
+    assert_eq!(d["trained"][0]["how"], "logged");
     assert_eq!(d["online"][0]["uc_state"], "ACTIVE");
     assert_eq!(d["online"][0]["first_sync_done"], false);
     assert_eq!(d["producing_job"]["name"], "feature-refresh");

@@ -119,15 +119,57 @@ fn versions(state: &State, d: &FeatureDetail) -> Vec<Line<'static>> {
         format!("{:<8}{:<18}{:<14}who", "version", "time", "operation"),
         t.style(Role::Header),
     )];
-    lines.extend(v.iter().map(|v| {
-        Line::from(format!(
+    for v in v {
+        lines.push(Line::from(format!(
             "{:<8}{:<18}{:<14}{}",
             v.version,
             format::datetime_short(v.timestamp_ms),
             escaped(&v.operation),
             escaped(v.user.as_deref().unwrap_or("-"))
-        ))
-    }));
+        )));
+        // The model versions trained on it, on a line of their own under it.
+        if !v.trained.is_empty() {
+            lines.push(Line::styled(
+                format!("  ↳ trained: {}", escaped(&v.trained.join(", "))),
+                t.style(Role::Info),
+            ));
+        }
+    }
+    lines.extend(trained_notes(state, d, v));
+    lines
+}
+
+/// Below the versions: what `≈` means, and the model versions whose training version is not
+/// on a row (unknown, or older than the versions read).
+fn trained_notes(
+    state: &State,
+    d: &FeatureDetail,
+    shown: &[crate::ops::features::history::DeltaVersion],
+) -> Vec<Line<'static>> {
+    use crate::ops::features::trained::TrainedHow;
+    let t = &state.theme;
+    let mut lines = Vec::new();
+    if d.trained.iter().any(|x| x.how == TrainedHow::Inferred) {
+        lines.push(Line::styled(
+            "≈ inferred: the version latest when the training run started (no dataset input named it)",
+            t.style(Role::Muted),
+        ));
+    }
+    for x in &d.trained {
+        let text = match x.delta_version {
+            Some(dv) if shown.iter().any(|s| s.version == dv) => continue,
+            Some(dv) => format!(
+                "{} trained on version {dv} (not among the versions read)",
+                x.label()
+            ),
+            None => format!(
+                "{}: training version unknown ({})",
+                x.label(),
+                x.why.as_deref().unwrap_or("-")
+            ),
+        };
+        lines.push(Line::styled(escaped(&text), t.style(Role::Muted)));
+    }
     lines
 }
 

@@ -25,6 +25,7 @@ use super::history::{self, DeltaVersion};
 use super::models::ModelUse;
 use super::online::OnlineStatus;
 use super::tags::TableTags;
+use super::trained::{self, TrainedOn};
 
 /// Jobs whose last run's outputs are read at most (rule 3).
 pub const MAX_JOB_PROBES: usize = 10;
@@ -68,9 +69,10 @@ pub struct FeatureDetail {
     pub freshness: Freshness,
     /// Newest first; `None` when it could not be read (see `notes`).
     pub versions: Option<Vec<DeltaVersion>>,
-    /// The model version trained on a given Delta version is not known: model version
-    /// dependencies name the table, not its version.
-    pub trained_version: &'static str,
+    /// Each model version using the table and the Delta version it was trained on: logged by
+    /// its training run, inferred (the version current when the run started), or unknown.
+    /// The versions' `trained` marks say the same per version.
+    pub trained: Vec<TrainedOn>,
     pub online: Vec<OnlineStatus>,
     pub monitor: String,
     pub models: ModelUse,
@@ -243,6 +245,13 @@ pub async fn read_detail(
     notes.extend(online.notes.iter().cloned());
     notes.extend(model_note);
     let producing_job = producing_job(client, &name, versions.as_deref(), &mut notes).await;
+    let uses = models.sources(&name);
+    let (trained, trained_note) = trained::read(client, &name, &uses, versions.as_deref()).await;
+    notes.extend(trained_note);
+    let mut versions = versions;
+    if let Some(v) = versions.as_mut() {
+        trained::mark(v, &trained);
+    }
     Ok(FeatureDetail {
         comment: t.base.comment.clone().filter(|c| !c.is_empty()),
         owner: t.base.owner.clone(),
@@ -256,7 +265,7 @@ pub async fn read_detail(
         online: online.of(&name, freshness.last_write_ms),
         freshness,
         versions,
-        trained_version: "unknown",
+        trained,
         monitor,
         models: models.of(&name),
         producing_job,

@@ -15,6 +15,7 @@ pub mod history;
 pub mod models;
 pub mod online;
 pub mod tags;
+pub mod trained;
 
 use futures::StreamExt;
 use serde::Serialize;

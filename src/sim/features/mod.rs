@@ -14,6 +14,7 @@ mod synced_handlers;
 mod tag_handlers;
 #[cfg(test)]
 mod tests;
+mod training;
 mod uc_handlers;
 
 use std::sync::{Mutex, MutexGuard};
@@ -24,6 +25,7 @@ use axum::routing::{get, post};
 use super::state::AppState;
 
 pub(crate) use seed::dependencies_of;
+pub(crate) use training::log_training_inputs;
 pub(crate) use uc_handlers::table_info;
 
 /// The feature store of one simulator, behind its own lock.

@@ -27,7 +27,7 @@ pub(crate) const LEGACY_ONLINE: &str = "main.features.customer_features_online";
 /// The feature spec the churn models are served with.
 pub(crate) const CHURN_SPEC: &str = "main.ml.churn_feature_spec";
 const OWNER: &str = "ml-eng@acme.com";
-const CHURN_MODEL: &str = "main.ml.churn_model";
+pub(crate) const CHURN_MODEL: &str = "main.ml.churn_model";
 
 fn col(name: &'static str, ty: &'static str, comment: &'static str) -> SimColumn {
     SimColumn {

@@ -39,7 +39,9 @@ impl DetailPanel {
         match self {
             DetailPanel::Lineage => 0,
             DetailPanel::Columns => d.columns.len() + 1,
-            DetailPanel::Versions => d.versions.as_ref().map_or(1, |v| v.len() + 1),
+            DetailPanel::Versions => {
+                d.versions.as_ref().map_or(1, |v| v.len() + 1) + d.trained.len() + 1
+            }
             DetailPanel::Online => (d.online.len() * 2).max(1),
         }
     }
