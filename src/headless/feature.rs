@@ -91,6 +91,7 @@ fn text(d: &FeatureDetail) -> String {
             }
         },
     ));
+    lines.push(("tags".into(), d.tags.text()));
     for (k, v) in &d.properties {
         lines.push((format!("property {k}"), v.clone()));
     }
@@ -163,18 +164,38 @@ fn text(d: &FeatureDetail) -> String {
                         v.operation.clone(),
                         v.user.clone().unwrap_or_default(),
                         v.job_id.map_or(String::new(), |j| j.to_string()),
+                        v.trained.join(", "),
                     ]
                 })
                 .collect();
             out.push_str(&render(
-                &["VERSION", "TIME", "OPERATION", "WHO", "JOB"],
+                &["VERSION", "TIME", "OPERATION", "WHO", "JOB", "TRAINED"],
                 &rows,
             ));
-            out.push_str(&format!(
-                "model versions' training Delta version: {}\n",
-                d.trained_version
-            ));
         }
+    }
+    out.push_str(&trained_text(d));
+    out
+}
+
+/// One line per model version using the table: the Delta version it was trained on and how
+/// that is known (`≈`: inferred, the version current when its training run started).
+fn trained_text(d: &FeatureDetail) -> String {
+    use crate::ops::features::trained::TrainedHow;
+    let mut out = String::new();
+    for t in &d.trained {
+        let what = match (t.how, t.delta_version) {
+            (TrainedHow::Logged, Some(v)) => format!("version {v} (logged by its training run)"),
+            (TrainedHow::Inferred, Some(v)) => {
+                format!("≈ version {v} (inferred: latest at the training run's start)")
+            }
+            _ => format!("unknown ({})", t.why.as_deref().unwrap_or("-")),
+        };
+        out.push_str(&format!(
+            "trained: {} v{} on {what}\n",
+            t.model.rsplit('.').next().unwrap_or(&t.model),
+            t.version
+        ));
     }
     out
 }

@@ -240,7 +240,7 @@ pub(crate) fn on_changed(
     state.features.applying = None;
     room_change::outcome_toast(state, &done.change.what(), done.outcome, &done.message);
     if matches!(done.outcome, Some(Outcome::Ok | Outcome::Unknown)) {
-        state.features.following = done.online_table.clone();
+        state.features.follow(done.online_table.clone());
     }
     state.features.last = Some(done);
     super::super::audit::fetch_journal(state, fx);

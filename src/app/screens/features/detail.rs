@@ -13,10 +13,11 @@ use crate::app::screen::{ScreenId, ScreenRoute};
 use crate::app::state::{State, ToastLevel};
 use crate::ops::models::Source;
 
+use super::panels::{DetailPanel, PAGE};
 use super::{FeaturesState, Fetch, fetch};
 use crate::app::screens::refresh_every_ms;
 
-pub static VERBS: [Verb; 4] = [
+pub static VERBS: [Verb; 5] = [
     Verb {
         name: "open_job",
         label: "producing job",
@@ -48,12 +49,21 @@ pub static VERBS: [Verb; 4] = [
         keys: &["n"],
         mutating: true,
     },
+    Verb {
+        name: "next_panel",
+        label: "next panel",
+        description: "Feature table: focus the next panel (lineage, columns, Delta versions, online \
+                      tables); j/k and pages scroll it",
+        keys: &["tab"],
+        mutating: false,
+    },
 ];
 
 const OPEN_JOB: &Verb = &VERBS[0];
 const PUBLISH: &Verb = &VERBS[1];
 const SYNC: &Verb = &VERBS[2];
 const RUN_JOB: &Verb = &VERBS[3];
+const NEXT_PANEL: &Verb = &VERBS[4];
 
 /// What Enter on a lineage row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +124,7 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         f.detail = Default::default();
         f.lineage = Default::default();
         f.lineage_view = ListView::default();
+        f.panels = Default::default();
     }
     // While an online table's sync is followed, the table is re-read every 2 s.
     let detail_every = match f.following {
@@ -184,6 +195,21 @@ fn open_job(state: &mut State, run: bool, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The movement keys on the focused panel: the lineage's cursor, or the panel's scroll.
+fn scroll(state: &mut State, action: Action) -> bool {
+    let f = &mut state.features;
+    if f.panels.focus == DetailPanel::Lineage {
+        let len = f.targets().len();
+        return f.lineage_view.navigate(action, len, PAGE);
+    }
+    let lines = f
+        .detail
+        .data
+        .as_ref()
+        .map_or(0, |d| f.panels.focus.lines(d));
+    f.panels.navigate(action, lines)
+}
+
 pub(super) const CONTEXTS: &[Context] = &[
     Context::Room(ScreenId::Features),
     Context::List,
@@ -213,8 +239,7 @@ impl Room for FeatureTableRoom {
         action: Action,
         fx: &mut Vec<Effect>,
     ) -> bool {
-        let len = state.features.targets().len();
-        if state.features.lineage_view.navigate(action, len, 10) {
+        if scroll(state, action) {
             state.dirty = true;
             return true;
         }
@@ -222,6 +247,10 @@ impl Room for FeatureTableRoom {
             Action::Open => open_target(state, fx),
             Action::Verb(v) if v == OPEN_JOB => open_job(state, false, fx),
             Action::Verb(v) if v == RUN_JOB => open_job(state, true, fx),
+            Action::Verb(v) if v == NEXT_PANEL => {
+                state.features.panels.focus_next();
+                state.dirty = true;
+            }
             Action::Verb(v) if v == PUBLISH || v == SYNC => {
                 let Some(table) = state.features.table.clone() else {
                     return false;
@@ -267,6 +296,8 @@ impl Room for FeatureTableRoom {
             (Verb(RUN_JOB), None),
             (Verb(PUBLISH), None),
             (Verb(SYNC), None),
+            (Verb(NEXT_PANEL), None),
+            (MoveDown, Some("move/scroll")),
             (CopyId, None),
             (Refresh, None),
             (Back, back_label(state)),
