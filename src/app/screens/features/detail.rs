@@ -15,7 +15,7 @@ use crate::ops::models::Source;
 use super::{FeaturesState, Fetch, fetch};
 use crate::app::screens::refresh_every_ms;
 
-pub static VERBS: [Verb; 3] = [
+pub static VERBS: [Verb; 4] = [
     Verb {
         name: "open_job",
         label: "producing job",
@@ -39,11 +39,20 @@ pub static VERBS: [Verb; 3] = [
         keys: &["S"],
         mutating: true,
     },
+    Verb {
+        name: "open_monitor",
+        label: "monitor",
+        description: "Feature table: open its monitor on the Monitoring screen, the cursor on the \
+                      worst feature",
+        keys: &["M"],
+        mutating: false,
+    },
 ];
 
 const OPEN_JOB: &Verb = &VERBS[0];
 const PUBLISH: &Verb = &VERBS[1];
 const SYNC: &Verb = &VERBS[2];
+const OPEN_MONITOR: &Verb = &VERBS[3];
 
 /// What Enter on a lineage row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +130,7 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         let req = fetch(state, Fetch::Lineage { table, now_ms }, fx);
         state.features.lineage.start(req);
     }
+    crate::app::screens::feature_monitoring::load(state, name, force, fx);
 }
 
 fn open_target(state: &mut State, fx: &mut Vec<Effect>) {
@@ -207,6 +217,11 @@ impl Room for FeatureTableRoom {
         match action {
             Action::Open => open_target(state, fx),
             Action::Verb(v) if v == OPEN_JOB => open_job(state, fx),
+            Action::Verb(v) if v == OPEN_MONITOR => {
+                if let Some(table) = state.features.table.clone() {
+                    crate::app::screens::feature_monitoring::open_monitor(state, &table, fx);
+                }
+            }
             Action::Verb(v) if v == PUBLISH || v == SYNC => {
                 let Some(table) = state.features.table.clone() else {
                     return false;
@@ -251,6 +266,7 @@ impl Room for FeatureTableRoom {
             (Verb(OPEN_JOB), None),
             (Verb(PUBLISH), None),
             (Verb(SYNC), None),
+            (Verb(OPEN_MONITOR), None),
             (CopyId, None),
             (Refresh, None),
             (Back, back_label(state)),
