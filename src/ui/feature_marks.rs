@@ -14,7 +14,7 @@ use super::widgets::escaped;
 /// "▲ stale features" (`! stale features` in ASCII) when endpoint `name` sends traffic to a
 /// model version trained on a stale feature table; "▲ drifting features" when a feature of
 /// such a table drifts, "▲ online features stale" when its online table lags or failed to
-/// sync; one marker, several problems combined ("▲ stale + drifting features").
+/// sync; one marker, several problems combined ("▲ stale/drifting features").
 pub fn endpoint_marker(state: &State, name: &str) -> Option<Span<'static>> {
     let text = state.feature_lineage.endpoint(name)?.marker()?;
     let g = glyphs(state.session.ascii);

@@ -123,7 +123,8 @@ impl EndpointLineage {
     }
 
     /// The marker's text ("stale features", "drifting features", "online features stale", or
-    /// several combined), when live traffic meets a feature problem.
+    /// several combined: "stale/online/drifting features"), when live traffic meets a feature
+    /// problem.
     pub fn marker(&self) -> Option<String> {
         marker_text(&self.problems())
     }

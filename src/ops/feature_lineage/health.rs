@@ -58,14 +58,14 @@ impl Problem {
     fn word(self) -> &'static str {
         match self {
             Problem::Stale => "stale",
-            Problem::OnlineStale => "online-stale",
+            Problem::OnlineStale => "online",
             Problem::Drifting => "drifting",
         }
     }
 }
 
 /// The marker's text for `problems` (any order, at least one): one problem by its own name,
-/// several combined ("stale + drifting features").
+/// several combined briefly ("stale/drifting features", "stale/online/drifting features").
 pub fn marker_text(problems: &[Problem]) -> Option<String> {
     let mut p = problems.to_vec();
     p.sort();
@@ -80,7 +80,7 @@ pub fn marker_text(problems: &[Problem]) -> Option<String> {
             many.iter()
                 .map(|x| x.word())
                 .collect::<Vec<_>>()
-                .join(" + ")
+                .join("/")
         )),
     }
 }

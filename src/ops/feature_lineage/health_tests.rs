@@ -91,7 +91,7 @@ fn one_marker_names_the_problem_or_combines_them() {
     );
     assert_eq!(
         marker_text(&[Problem::Drifting, Problem::Stale, Problem::Drifting]).as_deref(),
-        Some("stale + drifting features")
+        Some("stale/drifting features")
     );
 }
 
@@ -253,10 +253,7 @@ fn stale_offline_and_a_failed_online_sync_combine_in_one_marker() {
         &DriftSettings::default(),
         &FeaturesSettings::default(),
     );
-    assert_eq!(
-        l[0].marker().as_deref(),
-        Some("stale + online-stale features")
-    );
+    assert_eq!(l[0].marker().as_deref(), Some("stale/online features"));
     let reasons = l[0].reasons();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons[1].contains("online stale: main.features_online.customer_features (sync"));
