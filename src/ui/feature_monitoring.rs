@@ -111,8 +111,10 @@ fn lines(state: &State, table: &str) -> Vec<Line<'static>> {
             }
             l
         }
-        Some(FeatureMonitoring::NoMonitor { hint, .. }) => vec![Line::styled(
-            escaped(&format!("no monitor on this table: {hint}")),
+        // The short form of the hint (the headless output gives it whole).
+        Some(FeatureMonitoring::NoMonitor { .. }) => vec![Line::styled(
+            "no monitor on this table: create one (Catalog Explorer → Quality, or POST \
+             /api/data-quality/v1/monitors) to see null rates and drift per feature",
             t.style(Role::Muted),
         )],
         Some(FeatureMonitoring::Unreadable { error, .. }) => vec![Line::styled(

@@ -77,10 +77,7 @@ pub fn marker_text(problems: &[Problem]) -> Option<String> {
         [Problem::OnlineStale] => Some("online features stale".into()),
         many => Some(format!(
             "{} features",
-            many.iter()
-                .map(|x| x.word())
-                .collect::<Vec<_>>()
-                .join("/")
+            many.iter().map(|x| x.word()).collect::<Vec<_>>().join("/")
         )),
     }
 }
