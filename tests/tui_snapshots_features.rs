@@ -39,7 +39,9 @@ async fn features_snapshots() {
     d.char('j');
     d.key(crossterm::event::KeyCode::Enter);
     pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
+        d.state.features.detail.is_settled()
+            && d.state.features.lineage.is_settled()
+            && d.state.feature_monitoring.read.data.is_some()
     })
     .await;
     d.char('j');

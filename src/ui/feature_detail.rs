@@ -270,6 +270,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
         block(frame, area, state, name, vec![line]);
         return;
     };
+    let area = super::feature_monitoring::render_below(frame, area, state, name);
     let mut top = facts(state, d);
     if let Some(line) = load_state_line(state, &f.detail) {
         top.push(line);

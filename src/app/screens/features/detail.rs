@@ -17,7 +17,7 @@ use super::panels::{DetailPanel, PAGE};
 use super::{FeaturesState, Fetch, fetch};
 use crate::app::screens::refresh_every_ms;
 
-pub static VERBS: [Verb; 5] = [
+pub static VERBS: [Verb; 6] = [
     Verb {
         name: "open_job",
         label: "producing job",
@@ -57,6 +57,14 @@ pub static VERBS: [Verb; 5] = [
         keys: &["tab"],
         mutating: false,
     },
+    Verb {
+        name: "open_monitor",
+        label: "monitor",
+        description: "Feature table: open its monitor on the Monitoring screen, the cursor on the \
+                      worst feature",
+        keys: &["M"],
+        mutating: false,
+    },
 ];
 
 const OPEN_JOB: &Verb = &VERBS[0];
@@ -64,6 +72,7 @@ const PUBLISH: &Verb = &VERBS[1];
 const SYNC: &Verb = &VERBS[2];
 const RUN_JOB: &Verb = &VERBS[3];
 const NEXT_PANEL: &Verb = &VERBS[4];
+const OPEN_MONITOR: &Verb = &VERBS[5];
 
 /// What Enter on a lineage row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +151,7 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         let req = fetch(state, Fetch::Lineage { table, now_ms }, fx);
         state.features.lineage.start(req);
     }
+    crate::app::screens::feature_monitoring::load(state, name, force, fx);
 }
 
 fn open_target(state: &mut State, fx: &mut Vec<Effect>) {
@@ -251,6 +261,11 @@ impl Room for FeatureTableRoom {
                 state.features.panels.focus_next();
                 state.dirty = true;
             }
+            Action::Verb(v) if v == OPEN_MONITOR => {
+                if let Some(table) = state.features.table.clone() {
+                    crate::app::screens::feature_monitoring::open_monitor(state, &table, fx);
+                }
+            }
             Action::Verb(v) if v == PUBLISH || v == SYNC => {
                 let Some(table) = state.features.table.clone() else {
                     return false;
@@ -296,6 +311,7 @@ impl Room for FeatureTableRoom {
             (Verb(RUN_JOB), None),
             (Verb(PUBLISH), None),
             (Verb(SYNC), None),
+            (Verb(OPEN_MONITOR), None),
             (Verb(NEXT_PANEL), None),
             (MoveDown, Some("move/scroll")),
             (CopyId, None),
