@@ -30,12 +30,15 @@ pub struct ServedDeps {
     pub note: Option<String>,
 }
 
+/// (model, version, traffic share) of each served version with traffic using a table.
+pub type ServedVia = Vec<(String, String, i64)>;
+
 /// A stale table and the served versions that depend on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaleUse {
     pub table: TableState,
     /// (model, version, traffic share) of each served version using it.
-    pub via: Vec<(String, String, i64)>,
+    pub via: ServedVia,
 }
 
 impl StaleUse {
@@ -67,7 +70,7 @@ pub struct EndpointLineage {
 
 impl EndpointLineage {
     /// (model, version, traffic share) of each served version with traffic that uses `table`.
-    fn used_via(&self, table: &str) -> Vec<(String, String, i64)> {
+    fn used_via(&self, table: &str) -> ServedVia {
         self.served
             .iter()
             .filter(|s| s.traffic_percent > 0)
@@ -93,7 +96,7 @@ impl EndpointLineage {
 
     /// The tables with drifting features or stale online tables that served versions with
     /// traffic depend on, with those versions.
-    pub fn health_uses(&self) -> Vec<(&TableHealth, Vec<(String, String, i64)>)> {
+    pub fn health_uses(&self) -> Vec<(&TableHealth, ServedVia)> {
         self.health
             .iter()
             .filter_map(|h| {

@@ -89,7 +89,8 @@ pub async fn read_null_rates(
             });
         }
     }
-    if !has(&columns, "percent_null") && !(has(&columns, "num_nulls") && has(&columns, "count")) {
+    let counts = has(&columns, "num_nulls") && has(&columns, "count");
+    if !has(&columns, "percent_null") && !counts {
         return Err(MetricTableError::MissingColumn {
             table: profile.to_string(),
             column: "percent_null".into(),
