@@ -48,15 +48,26 @@ async fn on_the_demo_a_critical_fires_and_alerts_exits_7_with_the_sql_alerts_bes
         detail.starts_with("config update failed: Container image build failed"),
         "the failed entity's message, read from the endpoint: {detail}"
     );
-    // The demo's monitor is discovered and its drift read: tenure_months has drifted for the
-    // last windows, so the built-in drift rule fires.
-    let drift: Vec<&Value> = v["firing"]
+    // The demo's monitors are discovered and their drift read: tenure_months has drifted for
+    // the last windows, so the built-in drift rule fires; so does the feature table's spend
+    // feature (the feature store's monitor).
+    let mut drift: Vec<&Value> = v["firing"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|a| a["rule"] == "feature-drift")
         .collect();
-    assert_eq!(drift.len(), 1, "{drift:?}");
+    assert_eq!(drift.len(), 2, "{drift:?}");
+    let spend = drift.remove(
+        drift
+            .iter()
+            .position(|a| a["object"]["keys"]["feature"] == "avg_basket_value")
+            .expect("the feature table's spend feature drifts"),
+    );
+    assert_eq!(
+        spend["object"]["keys"]["table"],
+        "main.features.customer_features"
+    );
     assert_eq!(drift[0]["object"]["kind"], "feature");
     assert!(
         drift[0]["object"]["name"]

@@ -13,8 +13,7 @@ use headless_support::{CONFIG, Env, posts};
 
 const GATE: i32 = 7;
 const RUN_NOW: &str = "/api/2.2/jobs/run-now";
-const DRIFT_RETRAINS: &str =
-    "defaults = false\n[[rule]]\nname = \"drift\"\nkind = \"feature_drift\"\nretrain = true\n";
+const DRIFT_RETRAINS: &str = "defaults = false\n[[rule]]\nname = \"drift\"\nkind = \"feature_drift\"\ntarget = \"main.ml.churn_inference\"\nretrain = true\n";
 
 fn lines(stdout: &str) -> Vec<Value> {
     stdout

@@ -120,13 +120,20 @@ async fn feature_json_has_keys_freshness_versions_and_online_status() {
     let versions = d["versions"].as_array().expect("versions");
     assert!(versions[0]["version"].as_i64() > versions[1]["version"].as_i64());
     assert_eq!(versions[0]["operation"], "MERGE");
-    assert_eq!(d["trained_version"], "unknown");
+    assert_eq!(d["trained"][0]["how"], "logged");
     assert_eq!(d["online"][0]["uc_state"], "ACTIVE");
     assert_eq!(d["online"][0]["first_sync_done"], false);
     assert_eq!(d["producing_job"]["name"], "feature-refresh");
     assert_eq!(d["gate"]["passed"], true);
     assert!(d.get("lineage").is_none());
+    assert_eq!(d["tags"]["status"], "read");
+    assert_eq!(d["tags"]["tags"][1]["key"], "refresh");
     let text = env.run_as("dev", &["feature", TXN]).await;
+    assert!(
+        text.stdout.contains("team=payments, refresh=hourly, pii"),
+        "{}",
+        text.stdout
+    );
     assert!(text.stdout.contains("UC STATE") && text.stdout.contains("SYNC STATE"));
     assert!(
         text.stdout.contains("feature-refresh (by delta history)"),

@@ -32,13 +32,16 @@ async fn monitors_lists_what_discovery_finds_and_says_what_is_not_there_yet() {
         [
             "main.ml.churn_baseline",
             "main.ml.churn_prod_payload",
+            "main.features.customer_features",
             CHURN
         ]
     );
     assert_eq!(rows[0]["monitor"], Value::Null);
     assert_eq!(rows[1]["monitor"]["status"], "PENDING");
-    assert_eq!(rows[2]["monitor"]["kind"]["type"], "inference_log");
-    assert_eq!(rows[2]["monitor"]["kind"]["model_id_column"], "model_id");
+    // The feature store's monitor on a feature table.
+    assert_eq!(rows[2]["monitor"]["kind"]["type"], "time_series");
+    assert_eq!(rows[3]["monitor"]["kind"]["type"], "inference_log");
+    assert_eq!(rows[3]["monitor"]["kind"]["model_id_column"], "model_id");
     assert_eq!(doc["api"], "data_quality");
 
     let table = env.run_as("dev", &["monitors"]).await;

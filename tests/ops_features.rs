@@ -209,7 +209,8 @@ async fn the_detail_reads_versions_and_the_producing_job() {
     assert!(versions.len() > 5);
     assert!(versions[0].version > versions[1].version, "newest first");
     assert_eq!(versions.last().unwrap().operation, "CREATE TABLE");
-    assert_eq!(d.trained_version, "unknown");
+    // txn_agg_30d: churn_model v3 (inferred), v4 and v5 (logged by their runs).
+    assert_eq!(d.trained.len(), 3, "{:?}", d.trained);
     let job = d.producing_job.as_ref().expect("producing job");
     assert_eq!(
         (job.name.as_deref(), job.found_by),

@@ -23,6 +23,7 @@ use ops_support::{client_with, ctx};
 
 const CHURN: &str = "main.ml.churn_inference";
 const PAYLOAD: &str = "main.ml.churn_prod_payload";
+const FEATURES: &str = "main.features.customer_features";
 
 async fn sim() -> SimHandle {
     sim::start(SimOptions {
@@ -78,7 +79,13 @@ async fn discovery_finds_monitors_from_three_sources_and_remembers_them() {
     let tables: Vec<&str> = found.rows.iter().map(|r| r.table.as_str()).collect();
     assert_eq!(
         tables,
-        ["main.ml.churn_baseline", "main.ml.nope", PAYLOAD, CHURN],
+        [
+            "main.ml.churn_baseline",
+            "main.ml.nope",
+            PAYLOAD,
+            FEATURES,
+            CHURN
+        ],
         "config first, then endpoints, then metric tables"
     );
     let row = |t: &str| found.rows.iter().find(|r| r.table == t).unwrap();
@@ -104,7 +111,7 @@ async fn discovery_finds_monitors_from_three_sources_and_remembers_them() {
     assert_eq!(row(CHURN).sources, [Source::MetricTables]);
     assert_eq!(found.api, Some(MonitorApi::DataQuality));
     let saved = memory.load().unwrap();
-    assert_eq!(saved.tables, [PAYLOAD, CHURN]);
+    assert_eq!(saved.tables, [PAYLOAD, FEATURES, CHURN]);
 
     // Next start: what was found before is a candidate even when no source names it now.
     let again = monitors::discover(&c, &settings(&[]), Some(&memory)).await;

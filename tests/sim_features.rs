@@ -74,7 +74,8 @@ async fn schemas_and_tables_list_in_pages_without_constraints() {
     assert!(names.contains(&"main.features".to_string()), "{names:?}");
     assert!(names.contains(&"main.ml".to_string()), "{names:?}");
 
-    // One table per page: three pages, every table once, no constraints in a listing.
+    // One table per page, every table once, no constraints in a listing. The schema also holds
+    // customer_features' monitor output (its metric tables have no primary key).
     let raw: serde_json::Value = c
         .get_json(
             "/api/2.1/unity-catalog/tables",
@@ -90,7 +91,17 @@ async fn schemas_and_tables_list_in_pages_without_constraints() {
     assert!(raw["next_page_token"].is_string());
     let tables = c.list_tables("main", "features", 1000).await.unwrap();
     let names: Vec<String> = tables.iter().map(|t| t.full_name()).collect();
-    assert_eq!(names, vec![CUSTOMER, SUPPORT, TXN]);
+    let metrics = |kind: &str| format!("{CUSTOMER}_{kind}_metrics");
+    assert_eq!(
+        names,
+        vec![
+            CUSTOMER.to_string(),
+            metrics("drift"),
+            metrics("profile"),
+            SUPPORT.to_string(),
+            TXN.to_string()
+        ]
+    );
     assert!(tables.iter().all(|t| t.table_constraints.is_empty()));
     assert_eq!(c.list_tables("main", "features", 2).await.unwrap().len(), 2);
 

@@ -141,8 +141,10 @@ async fn a_burst_of_messages_costs_one_frame() {
         .await
         .unwrap();
     let n = *frames.lock().unwrap();
-    // One initial frame plus one for the whole batch (a slow machine may add a tick's frame).
-    assert!((1..=3).contains(&n), "{n} frames for 101 keys");
+    // One initial frame plus one for the whole batch. The startup reads answer while the keys
+    // are handled and each answer may cost a frame of its own; on a loaded machine they arrive
+    // spread out, so allow for them. A frame per key would be 101.
+    assert!((1..=10).contains(&n), "{n} frames for 101 keys");
     let shown = app.terminal().backend().inner.to_string();
     assert!(shown.contains(&format!(":{}", "x".repeat(60))), "{shown}");
 }

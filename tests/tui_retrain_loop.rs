@@ -137,7 +137,7 @@ async fn drift_alert_to_retrain_to_approve_to_canary_to_promoted_from_the_keyboa
         .alerts
         .firing()
         .into_iter()
-        .find(|a| a.rule == "feature-drift")
+        .find(|a| a.rule == "feature-drift" && a.object.name == format!("{TABLE}.tenure_months"))
         .cloned()
         .unwrap_or_else(|| panic!("the demo's drift alert fires: {:?}", c.state().alerts.read));
     assert_eq!(drift.object.name, format!("{TABLE}.tenure_months"));
@@ -156,7 +156,7 @@ async fn drift_alert_to_retrain_to_approve_to_canary_to_promoted_from_the_keyboa
         .alerts
         .firing()
         .iter()
-        .position(|a| a.rule == "feature-drift")
+        .position(|a| a.rule == "feature-drift" && a.object.name == drift.object.name)
         .unwrap();
     let screen = c.screen();
     assert!(screen.contains("feature-drift"), "Alerts list: {screen}");

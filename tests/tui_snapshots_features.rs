@@ -1,8 +1,12 @@
 //! Snapshots of the Features screen against the simulator on a manual clock (so ages and dates
-//! are the same every run): the feature tables list, and one table with its lineage.
+//! are the same every run): the feature tables list, one table with its lineage, and the
+//! publish confirm dialog.
 
 mod support;
 
+use crossterm::event::KeyCode;
+
+use mlops_console::app::Overlay;
 use mlops_console::app::runtime::Runtime;
 use mlops_console::sim::{self, SimClock, SimOptions};
 use support::sim_runtime::{pump, sim_context};
@@ -35,9 +39,55 @@ async fn features_snapshots() {
     d.char('j');
     d.key(crossterm::event::KeyCode::Enter);
     pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
+        d.state.features.detail.is_settled()
+            && d.state.features.lineage.is_settled()
+            && d.state.feature_monitoring.read.data.is_some()
     })
     .await;
     d.char('j');
     insta::assert_snapshot!("features_detail", d.screen_text(160, 44));
+}
+
+/// The publish confirm dialog over the table it publishes: profile, host, table, store, mode
+/// and online table, before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_confirm_snapshot() {
+    let sim = sim::start(SimOptions {
+        clock: SimClock::manual(NOW),
+        traffic_rps: 0.0,
+        sql_latency: std::time::Duration::ZERO,
+        ..SimOptions::default()
+    })
+    .await
+    .expect("simulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = sim_context(&sim, dir.path());
+    ctx.monitoring.features.schemas = vec!["main.features".into()];
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut rt = Runtime::new(&ctx, tx, true);
+    let mut d = Driver::new(session());
+    d.char(':');
+    d.type_text("ft main.features.customer_features");
+    d.key(KeyCode::Enter);
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
+    })
+    .await;
+    d.char('P');
+    let Overlay::RoomForm(form) = &d.state.overlay else {
+        panic!("a form: {:?}", d.state.overlay);
+    };
+    if form.values()[0].value.is_empty() {
+        d.type_text("fs-prod");
+    }
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
+    d.type_text("main.features_online.customer_features_v2");
+    d.key(KeyCode::Enter);
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.features.plan.is_settled()
+    })
+    .await;
+    assert!(matches!(d.state.overlay, Overlay::Confirm(_)));
+    insta::assert_snapshot!("features_publish_confirm", d.screen_text(120, 32));
 }

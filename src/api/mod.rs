@@ -8,6 +8,7 @@ pub mod answer;
 pub mod auth;
 pub mod client;
 pub mod credentials;
+pub mod entity_tags;
 pub mod error;
 pub mod feature_store;
 pub mod http;

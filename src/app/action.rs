@@ -70,6 +70,8 @@ pub enum Action {
     // ── registry and audit ──
     OpenRun,
     Verify,
+    /// Endpoint, model version: open a feature table it depends on (the first stale one).
+    FeatureTables,
     /// Audit: only the changes made on this workspace, or those of every workspace.
     ThisWorkspace,
     // ── serving ──
@@ -225,6 +227,7 @@ impl Action {
             Action::Reject => "reject",
             Action::OpenRun => "run",
             Action::Verify => "verify",
+            Action::FeatureTables => "feature table",
             Action::ThisWorkspace => "this workspace",
             Action::ShiftUp => "+traffic",
             Action::ShiftDown => "-traffic",
@@ -322,6 +325,9 @@ impl Action {
             Action::Reject => "reject with a comment (asks first)",
             Action::OpenRun => "open the version's source run",
             Action::Verify => "re-read the objects of 'unknown' changes and record what is there",
+            Action::FeatureTables => {
+                "open a feature table it depends on on Features: the first stale one, else the first"
+            }
             Action::ThisWorkspace => {
                 "show only the changes made on this workspace, or those of every workspace"
             }

@@ -19,6 +19,7 @@ use super::screens::change::{CandidatePick, ChangeState};
 use super::screens::compare::CompareState;
 use super::screens::experiments::ExperimentsState;
 use super::screens::feature_lineage::FeatureLineageState;
+use super::screens::feature_monitoring::FeatureMonitoringState;
 use super::screens::features::FeaturesState;
 use super::screens::jobs::JobsState;
 use super::screens::logs::LogsState;
@@ -121,6 +122,8 @@ pub struct State {
     pub canary: CanaryPanelState,
     /// Feature tables behind the endpoints and model versions (the stale-features marker).
     pub feature_lineage: FeatureLineageState,
+    /// The feature monitoring of the feature table open.
+    pub feature_monitoring: FeatureMonitoringState,
     pub change: ChangeState,
     pub quit: bool,
     /// Something visible changed since the last frame.
@@ -165,6 +168,7 @@ impl State {
             ab: AbState::default(),
             canary: CanaryPanelState::default(),
             feature_lineage: FeatureLineageState::default(),
+            feature_monitoring: FeatureMonitoringState::default(),
             change: ChangeState::default(),
             quit: false,
             dirty: true,

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use crate::api::Client;
+use crate::config::drift::DriftSettings;
 use crate::config::features::FeaturesSettings;
+use crate::ops::feature_monitoring::{self as fm, FeatureMonitoring};
 use crate::ops::features::detail::{DetailError, DetailInputs, FeatureDetail};
 use crate::ops::features::freshness::age_text;
 use crate::ops::sql::Waiter;
@@ -22,6 +24,8 @@ struct Shown<'a> {
     detail: &'a FeatureDetail,
     #[serde(skip_serializing_if = "Option::is_none")]
     gate: Option<Gate>,
+    /// Per feature: null rate and drift from the table's monitor.
+    monitoring: &'a FeatureMonitoring,
 }
 
 #[derive(Serialize)]
@@ -91,6 +95,7 @@ fn text(d: &FeatureDetail) -> String {
             }
         },
     ));
+    lines.push(("tags".into(), d.tags.text()));
     for (k, v) in &d.properties {
         lines.push((format!("property {k}"), v.clone()));
     }
@@ -163,27 +168,48 @@ fn text(d: &FeatureDetail) -> String {
                         v.operation.clone(),
                         v.user.clone().unwrap_or_default(),
                         v.job_id.map_or(String::new(), |j| j.to_string()),
+                        v.trained.join(", "),
                     ]
                 })
                 .collect();
             out.push_str(&render(
-                &["VERSION", "TIME", "OPERATION", "WHO", "JOB"],
+                &["VERSION", "TIME", "OPERATION", "WHO", "JOB", "TRAINED"],
                 &rows,
             ));
-            out.push_str(&format!(
-                "model versions' training Delta version: {}\n",
-                d.trained_version
-            ));
         }
+    }
+    out.push_str(&trained_text(d));
+    out
+}
+
+/// One line per model version using the table: the Delta version it was trained on and how
+/// that is known (`≈`: inferred, the version current when its training run started).
+fn trained_text(d: &FeatureDetail) -> String {
+    use crate::ops::features::trained::TrainedHow;
+    let mut out = String::new();
+    for t in &d.trained {
+        let what = match (t.how, t.delta_version) {
+            (TrainedHow::Logged, Some(v)) => format!("version {v} (logged by its training run)"),
+            (TrainedHow::Inferred, Some(v)) => {
+                format!("≈ version {v} (inferred: latest at the training run's start)")
+            }
+            _ => format!("unknown ({})", t.why.as_deref().unwrap_or("-")),
+        };
+        out.push_str(&format!(
+            "trained: {} v{} on {what}\n",
+            t.model.rsplit('.').next().unwrap_or(&t.model),
+            t.version
+        ));
     }
     out
 }
 
-/// `feature TABLE [--json] [--max-age AGE]` as of `now_ms`.
+/// `feature TABLE [--json] [--max-age AGE]` as of `now_ms`; `drift` judges the monitor's drift.
 pub async fn show(
     client: &Client,
     settings: &FeaturesSettings,
     monitoring_warehouse: Option<&str>,
+    drift: &DriftSettings,
     a: &FeatureArgs,
     now_ms: i64,
 ) -> i32 {
@@ -205,6 +231,17 @@ pub async fn show(
             return exit::for_api_error(&e);
         }
     };
+    let keys: Vec<String> = d
+        .entity_keys
+        .iter()
+        .chain(&d.timeseries_keys)
+        .cloned()
+        .collect();
+    let inputs = fm::MonitoringInputs {
+        warehouse_id: monitoring_warehouse,
+        drift,
+    };
+    let monitoring = fm::read(client, inputs, &d.table, &keys, &mut Waiter::real()).await;
     let gate = a.max_age.map(|max_age_ms| Gate {
         max_age_ms,
         passed: d.freshness.older_than(max_age_ms).map(|old| !old),
@@ -215,9 +252,16 @@ pub async fn show(
         Some(None) => exit::FAILURE,
     };
     if a.json {
-        output::json(&Shown { detail: &d, gate });
+        output::json(&Shown {
+            detail: &d,
+            gate,
+            monitoring: &monitoring,
+        });
     } else {
-        output::print(&text(&d));
+        let mut t = text(&d);
+        t.push('\n');
+        t.push_str(&super::feature_monitoring::text(&monitoring, now_ms));
+        output::print(&t);
     }
     for n in &d.notes {
         output::eprint_line(&format!("note: {n}"));

@@ -15,6 +15,7 @@ pub mod endpoints;
 pub mod exit;
 pub mod experiments;
 pub mod feature;
+pub mod feature_monitoring;
 pub mod features;
 pub mod features_args;
 pub mod features_publish;

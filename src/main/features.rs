@@ -52,7 +52,8 @@ pub async fn feature(g: &GlobalArgs, paths: &Paths, a: FeatureArgs) -> i32 {
                     .profile_value("warehouse_id")
                     .or_else(|| c.monitoring.warehouse_id.clone());
                 let now = headless::alerts::wall_clock();
-                headless::feature::show(&client, &c.features, warehouse.as_deref(), &a, now).await
+                let w = warehouse.as_deref();
+                headless::feature::show(&client, &c.features, w, &c.drift, &a, now).await
             }
             Err(e) => {
                 mlops_console::eprintln_escaped!("error: {e}");

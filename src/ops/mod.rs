@@ -17,6 +17,7 @@ pub mod drift;
 pub mod error;
 pub mod feature_changes;
 pub mod feature_lineage;
+pub mod feature_monitoring;
 pub mod features;
 pub mod inventory;
 pub mod job_attention;

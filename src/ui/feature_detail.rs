@@ -11,9 +11,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::State;
 use crate::app::format;
 use crate::app::screens::features::detail::Target;
+use crate::app::screens::features::panels::DetailPanel::{self, *};
+use crate::app::screens::features::panels::keep_in_sight;
 use crate::ops::feature_lineage::short_name;
 use crate::ops::features::FeatureDetail;
 use crate::ops::features::freshness::age_text;
+use crate::ops::features::tags::TableTags;
 use crate::theme::Role;
 
 use super::features::{freshness_text, online_one};
@@ -52,6 +55,11 @@ fn facts(state: &State, d: &FeatureDetail) -> Vec<Line<'static>> {
         role,
     ));
     lines.push(row(state, "monitor", d.monitor.clone(), Role::Text));
+    let tags_role = match &d.tags {
+        TableTags::NotReadable { .. } => Role::Muted,
+        TableTags::Read { .. } => Role::Text,
+    };
+    lines.push(row(state, "tags", d.tags.text(), tags_role));
     let job = match &d.producing_job {
         None => ("no producing job found".to_string(), Role::Muted),
         Some(j) => {
@@ -111,15 +119,57 @@ fn versions(state: &State, d: &FeatureDetail) -> Vec<Line<'static>> {
         format!("{:<8}{:<18}{:<14}who", "version", "time", "operation"),
         t.style(Role::Header),
     )];
-    lines.extend(v.iter().map(|v| {
-        Line::from(format!(
+    for v in v {
+        lines.push(Line::from(format!(
             "{:<8}{:<18}{:<14}{}",
             v.version,
             format::datetime_short(v.timestamp_ms),
             escaped(&v.operation),
             escaped(v.user.as_deref().unwrap_or("-"))
-        ))
-    }));
+        )));
+        // The model versions trained on it, on a line of their own under it.
+        if !v.trained.is_empty() {
+            lines.push(Line::styled(
+                format!("  ↳ trained: {}", escaped(&v.trained.join(", "))),
+                t.style(Role::Info),
+            ));
+        }
+    }
+    lines.extend(trained_notes(state, d, v));
+    lines
+}
+
+/// Below the versions: what `≈` means, and the model versions whose training version is not
+/// on a row (unknown, or older than the versions read).
+fn trained_notes(
+    state: &State,
+    d: &FeatureDetail,
+    shown: &[crate::ops::features::history::DeltaVersion],
+) -> Vec<Line<'static>> {
+    use crate::ops::features::trained::TrainedHow;
+    let t = &state.theme;
+    let mut lines = Vec::new();
+    if d.trained.iter().any(|x| x.how == TrainedHow::Inferred) {
+        lines.push(Line::styled(
+            "≈ inferred: the version latest when the training run started (no dataset input named it)",
+            t.style(Role::Muted),
+        ));
+    }
+    for x in &d.trained {
+        let text = match x.delta_version {
+            Some(dv) if shown.iter().any(|s| s.version == dv) => continue,
+            Some(dv) => format!(
+                "{} trained on version {dv} (not among the versions read)",
+                x.label()
+            ),
+            None => format!(
+                "{}: training version unknown ({})",
+                x.label(),
+                x.why.as_deref().unwrap_or("-")
+            ),
+        };
+        lines.push(Line::styled(escaped(&text), t.style(Role::Muted)));
+    }
     lines
 }
 
@@ -220,6 +270,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
         block(frame, area, state, name, vec![line]);
         return;
     };
+    let area = super::feature_monitoring::render_below(frame, area, state, name);
     let mut top = facts(state, d);
     if let Some(line) = load_state_line(state, &f.detail) {
         top.push(line);
@@ -257,6 +308,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
             t.style(Role::Info),
         ));
     }
+    if let Some(g) = &f.follow_gave_up {
+        top.push(Line::styled(escaped(&g.text()), t.style(Role::Warn)));
+    }
     let cols = columns(state, d);
     let [head, middle, bottom] = Layout::vertical([
         Constraint::Length(top.len() as u16 + 2),
@@ -267,28 +321,45 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, name: &str) {
     block(frame, head, state, &d.table, top);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(middle);
-    block(frame, left, state, "Columns", cols);
-    block(
-        frame,
-        right,
-        state,
-        "Delta versions, newest first",
-        versions(state, d),
-    );
+    scrolled(frame, left, state, (Columns, "Columns"), cols);
+    let title = "Delta versions, newest first";
+    scrolled(frame, right, state, (Versions, title), versions(state, d));
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    block(
-        frame,
-        left,
-        state,
-        "Online tables (UC state · sync state)",
-        online(state, d),
-    );
-    let b = panel(state, " Lineage: model versions → endpoints ", true);
-    let inner = b.inner(right);
-    frame.render_widget(b, right);
-    frame.render_widget(
-        Paragraph::new(lineage(state)).wrap(Wrap { trim: false }),
-        inner,
-    );
+    let title = "Online tables (UC state · sync state)";
+    scrolled(frame, left, state, (Online, title), online(state, d));
+    let title = "Lineage: model versions → endpoints";
+    scrolled(frame, right, state, (Lineage, title), lineage(state));
+}
+
+/// A panel of the detail scrolled as the state says, its border lit when it has the focus
+/// and its title telling which lines show when not all fit.
+fn scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    (which, title): (DetailPanel, &str),
+    lines: Vec<Line<'static>>,
+) {
+    let f = &state.features;
+    let height = area.height.saturating_sub(2) as usize;
+    let first = match which {
+        DetailPanel::Lineage => {
+            let v = &f.lineage_view;
+            // No blank rows below the last one while it is in sight.
+            keep_in_sight(v.offset, v.selected, height).min(lines.len().saturating_sub(height))
+        }
+        _ => f.panels.scroll(which),
+    }
+    .min(lines.len().saturating_sub(1));
+    let mut title = format!(" {title} ");
+    if first > 0 || lines.len() > height {
+        let last = (first + height).min(lines.len());
+        title.push_str(&format!("{}–{last} of {} ", first + 1, lines.len()));
+    }
+    let b = panel(state, title, f.panels.focus == which);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    frame.render_widget(p.scroll((first.min(u16::MAX as usize) as u16, 0)), inner);
 }

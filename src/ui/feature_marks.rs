@@ -1,5 +1,5 @@
-//! The feature lineage on existing screens: the "stale features" marker of an endpoint (Serving
-//! list, Overview), the "depends on" lines of the endpoint screen and the "features" line of a
+//! The feature lineage on existing screens: the feature marker of an endpoint (stale, drifting
+//! or online-stale features; Serving list, Overview), the "depends on" lines of the endpoint screen and the "features" line of a
 //! model version. Reads `state.feature_lineage` only; nothing is computed while drawing but
 //! the text.
 
@@ -12,35 +12,35 @@ use super::glyphs::glyphs;
 use super::widgets::escaped;
 
 /// "▲ stale features" (`! stale features` in ASCII) when endpoint `name` sends traffic to a
-/// model version trained on a stale feature table.
+/// model version trained on a stale feature table; "▲ drifting features" when a feature of
+/// such a table drifts, "▲ online features stale" when its online table lags or failed to
+/// sync; one marker, several problems combined ("▲ stale/drifting features").
 pub fn endpoint_marker(state: &State, name: &str) -> Option<Span<'static>> {
-    if !state.feature_lineage.endpoint_stale(name) {
-        return None;
-    }
+    let text = state.feature_lineage.endpoint(name)?.marker()?;
     let g = glyphs(state.session.ascii);
     Some(Span::styled(
-        format!("{} stale features", g.warn),
+        format!("{} {text}", g.warn),
         state.theme.style(Role::Warn),
     ))
 }
 
-/// The endpoint screen's lines: each stale table with the versions and traffic it reaches,
-/// and the lineage reads that failed.
+/// The endpoint screen's lines: each stale, drifting or online-stale table with the versions
+/// and traffic it reaches, and the lineage reads that failed.
 pub fn endpoint_lines(state: &State, name: &str) -> Vec<Line<'static>> {
     let Some(l) = state.feature_lineage.endpoint(name) else {
         return Vec::new();
     };
     let g = glyphs(state.session.ascii);
     let mut lines: Vec<Line<'static>> = l
-        .stale_uses()
+        .reasons()
         .iter()
-        .map(|u| {
+        .map(|why| {
             Line::from(vec![
                 Span::styled(
                     format!("{} depends on: ", g.warn),
                     state.theme.style(Role::Warn),
                 ),
-                Span::styled(escaped(&u.describe()), state.theme.style(Role::Text)),
+                Span::styled(escaped(why), state.theme.style(Role::Text)),
             ])
         })
         .collect();

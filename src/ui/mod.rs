@@ -19,6 +19,7 @@ mod experiment_detail;
 mod experiments;
 mod feature_detail;
 mod feature_marks;
+mod feature_monitoring;
 mod features;
 pub mod glyphs;
 pub mod heatmap;

@@ -1,5 +1,6 @@
 //! Wire models shared by the client and the simulator, so the shapes cannot drift.
 
+pub mod entity_tags;
 pub mod error_body;
 pub mod feature_store;
 pub mod inference_tables;

@@ -15,6 +15,7 @@ pub mod change;
 pub mod compare;
 pub mod experiments;
 pub mod feature_lineage;
+pub mod feature_monitoring;
 pub mod features;
 pub mod jobs;
 pub mod logs;
@@ -113,6 +114,7 @@ pub enum RoomFetch {
     Ab(ab::quality::Fetch),
     Alerts(alerts::Fetch),
     FeatureLineage(feature_lineage::Fetch),
+    FeatureMonitoring(feature_monitoring::Fetch),
     Features(features::Fetch),
 }
 
@@ -124,6 +126,7 @@ pub enum RoomLoaded {
     Ab(ab::quality::Loaded),
     Alerts(alerts::Loaded),
     FeatureLineage(feature_lineage::Loaded),
+    FeatureMonitoring(feature_monitoring::Loaded),
     Features(features::Loaded),
 }
 
@@ -154,6 +157,7 @@ impl RoomFetch {
             RoomFetch::Ab(f) => f.key(),
             RoomFetch::Alerts(f) => f.key(),
             RoomFetch::FeatureLineage(f) => f.key(),
+            RoomFetch::FeatureMonitoring(f) => f.key(),
             RoomFetch::Features(f) => f.key(),
         }
     }
@@ -167,6 +171,7 @@ impl RoomLoaded {
             RoomLoaded::Ab(l) => l.key(),
             RoomLoaded::Alerts(l) => l.key(),
             RoomLoaded::FeatureLineage(l) => l.key(),
+            RoomLoaded::FeatureMonitoring(l) => l.key(),
             RoomLoaded::Features(l) => l.key(),
         }
     }
@@ -194,6 +199,9 @@ pub(crate) async fn fetch_room(env: &Env, fetch: RoomFetch) -> Payload {
         RoomFetch::Alerts(f) => Payload::Room(RoomLoaded::Alerts(alerts::fetch::run(env, f).await)),
         RoomFetch::FeatureLineage(f) => Payload::Room(RoomLoaded::FeatureLineage(
             feature_lineage::fetch::run(env, f).await,
+        )),
+        RoomFetch::FeatureMonitoring(f) => Payload::Room(RoomLoaded::FeatureMonitoring(
+            feature_monitoring::fetch::run(env, f).await,
         )),
         RoomFetch::Features(f) => {
             Payload::Room(RoomLoaded::Features(features::fetch::run(env, f).await))
@@ -245,6 +253,7 @@ fn on_room_loaded(
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
         RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
+        RoomLoaded::FeatureMonitoring(l) => feature_monitoring::on_loaded(state, req, at, l),
         RoomLoaded::Features(l) => features::on_loaded(state, req, at, l, fx),
     }
 }
@@ -263,6 +272,9 @@ fn on_room_failed(
         _ if key == alerts::auto::AUTO_RETRAIN => alerts::auto::on_failed(state, req, message),
         _ if key == feature_lineage::MARKS || key == feature_lineage::VERSIONS => {
             feature_lineage::on_failed(state, key, req, at, message)
+        }
+        _ if key == feature_monitoring::READ => {
+            feature_monitoring::on_failed(state, req, at, message)
         }
         ScreenId::Jobs => jobs::on_failed(state, key, req, at, message),
         ScreenId::Monitoring => monitoring::on_failed(state, key, req, at, message),
@@ -286,6 +298,7 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + ab::quality::loading(state)
         + alerts::loading(state)
         + features::loading(state)
+        + feature_monitoring::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

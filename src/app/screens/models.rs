@@ -218,7 +218,12 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
     let Some(v) = state.models.selected_version().cloned() else {
         return matches!(
             action,
-            Action::OpenRun | Action::Promote | Action::Rollback | Action::Approve | Action::Reject
+            Action::OpenRun
+                | Action::Promote
+                | Action::Rollback
+                | Action::Approve
+                | Action::Reject
+                | Action::FeatureTables
         );
     };
     let model = state.models.name.clone();
@@ -237,6 +242,7 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
             ),
         },
         Action::CopyId => super::copy(state, format!("{model}/{}", v.version), fx),
+        Action::FeatureTables => super::feature_lineage::jump::from_version(state, fx),
         Action::Promote if uc => {
             let prompt = Prompt::new(
                 PromptPurpose::Promote {
@@ -345,9 +351,9 @@ pub(crate) mod room {
         ) -> bool {
             on_detail_action(state, action, fx)
         }
-        fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+        fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
             use Action::*;
-            vec![
+            let mut offers = vec![
                 (OpenRun, None),
                 (Promote, None),
                 (Rollback, None),
@@ -356,7 +362,11 @@ pub(crate) mod room {
                 (CopyId, None),
                 (Back, None),
                 (Help, None),
-            ]
+            ];
+            if crate::app::screens::feature_lineage::jump::version_table(state).is_some() {
+                offers.insert(offers.len() - 2, (FeatureTables, None));
+            }
+            offers
         }
     }
 }

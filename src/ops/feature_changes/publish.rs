@@ -69,12 +69,17 @@ pub struct PublishPlan {
 impl PublishPlan {
     pub fn request_line(&self) -> String {
         format!(
-            "POST /api/2.0/feature-store/tables/{}/publish ({} on {}, {})",
-            self.source,
+            "{} ({} on {}, {})",
+            self.request_path(),
             self.online_table,
             self.store,
             self.mode.as_str()
         )
+    }
+
+    /// The call alone, for a dialog whose rows already name the store, mode and name.
+    pub fn request_path(&self) -> String {
+        format!("POST /api/2.0/feature-store/tables/{}/publish", self.source)
     }
 
     fn spec(&self) -> PublishSpec {

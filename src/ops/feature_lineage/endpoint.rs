@@ -1,6 +1,8 @@
 //! Reverse lineage from a serving endpoint: the model versions it serves (with their traffic
 //! share) → the feature tables each was trained with → their freshness. An endpoint that sends
-//! traffic to a version depending on a stale table gets the "stale features" marker.
+//! traffic to a version depending on a stale table gets the "stale features" marker; one whose
+//! tables drift or whose online tables are stale (`health`, from the monitoring facts) gets the
+//! "drifting features" / "online features stale" marker — one marker, combined when several.
 
 use serde::Serialize;
 
@@ -9,6 +11,7 @@ use crate::api::error::ApiResult;
 use crate::api::models::serving::ServingEndpoint;
 use crate::ops::blast_radius::endpoint_use;
 
+use super::health::{Problem, TableHealth, marker_text};
 use super::reads::{VersionDeps, distinct_capped, table_states, versions_deps};
 use super::{LineageOptions, MAX_ITEMS, TableState, short_name};
 
@@ -27,24 +30,30 @@ pub struct ServedDeps {
     pub note: Option<String>,
 }
 
+/// (model, version, traffic share) of each served version with traffic using a table.
+pub type ServedVia = Vec<(String, String, i64)>;
+
 /// A stale table and the served versions that depend on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaleUse {
     pub table: TableState,
     /// (model, version, traffic share) of each served version using it.
-    pub via: Vec<(String, String, i64)>,
+    pub via: ServedVia,
 }
 
 impl StaleUse {
     /// "main.features.x (stale 52 h) via churn_model v5, 10%".
     pub fn describe(&self) -> String {
-        let via: Vec<String> = self
-            .via
-            .iter()
-            .map(|(m, v, p)| format!("{} v{v}, {p}%", short_name(m)))
-            .collect();
-        format!("{} via {}", self.table.describe(), via.join("; "))
+        format!("{} via {}", self.table.describe(), describe_via(&self.via))
     }
+}
+
+/// "churn_model v5, 10%; churn_model v4, 90%".
+fn describe_via(via: &[(String, String, i64)]) -> String {
+    via.iter()
+        .map(|(m, v, p)| format!("{} v{v}, {p}%", short_name(m)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,28 +62,98 @@ pub struct EndpointLineage {
     pub served: Vec<ServedDeps>,
     /// Every table a served version depends on, once.
     pub tables: Vec<TableState>,
+    /// Drift and online staleness of those tables, from the monitoring facts (only the tables
+    /// with a problem; empty when the facts were not read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub health: Vec<TableHealth>,
 }
 
 impl EndpointLineage {
+    /// (model, version, traffic share) of each served version with traffic that uses `table`.
+    fn used_via(&self, table: &str) -> ServedVia {
+        self.served
+            .iter()
+            .filter(|s| s.traffic_percent > 0)
+            .filter(|s| s.tables.iter().any(|x| x.eq_ignore_ascii_case(table)))
+            .map(|s| (s.model.clone(), s.version.clone(), s.traffic_percent))
+            .collect()
+    }
+
     /// The stale tables that served versions with traffic depend on.
     pub fn stale_uses(&self) -> Vec<StaleUse> {
         self.tables
             .iter()
             .filter(|t| t.is_stale())
             .filter_map(|t| {
-                let via: Vec<(String, String, i64)> = self
-                    .served
-                    .iter()
-                    .filter(|s| s.traffic_percent > 0)
-                    .filter(|s| s.tables.iter().any(|x| x.eq_ignore_ascii_case(&t.table)))
-                    .map(|s| (s.model.clone(), s.version.clone(), s.traffic_percent))
-                    .collect();
+                let via = self.used_via(&t.table);
                 (!via.is_empty()).then(|| StaleUse {
                     table: t.clone(),
                     via,
                 })
             })
             .collect()
+    }
+
+    /// The tables with drifting features or stale online tables that served versions with
+    /// traffic depend on, with those versions.
+    pub fn health_uses(&self) -> Vec<(&TableHealth, ServedVia)> {
+        self.health
+            .iter()
+            .filter_map(|h| {
+                let via = self.used_via(&h.table);
+                (!via.is_empty()).then_some((h, via))
+            })
+            .collect()
+    }
+
+    /// Every feature problem the endpoint's live traffic meets, mildest first.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if self.is_stale() {
+            out.push(Problem::Stale);
+        }
+        for (h, _) in self.health_uses() {
+            if !h.online_stale.is_empty() {
+                out.push(Problem::OnlineStale);
+            }
+            if !h.drifting.is_empty() {
+                out.push(Problem::Drifting);
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The marker's text ("stale features", "drifting features", "online features stale", or
+    /// several combined: "stale/online/drifting features"), when live traffic meets a feature
+    /// problem.
+    pub fn marker(&self) -> Option<String> {
+        marker_text(&self.problems())
+    }
+
+    /// Why the endpoint is marked, one line per table and problem: "main.features.x (stale
+    /// 52 h) via churn_model v5, 10%", "main.features.y drifting: f (psi 0.41, critical) via …".
+    pub fn reasons(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.stale_uses().iter().map(StaleUse::describe).collect();
+        for (h, via) in self.health_uses() {
+            let via = describe_via(&via);
+            if !h.drifting.is_empty() {
+                out.push(format!(
+                    "{} drifting: {} via {via}",
+                    h.table,
+                    h.drifting.join(", ")
+                ));
+            }
+            if !h.online_stale.is_empty() {
+                out.push(format!(
+                    "{} online stale: {} via {via}",
+                    h.table,
+                    h.online_stale.join(", ")
+                ));
+            }
+        }
+        out
     }
 
     /// Whether the marker applies: live traffic goes to a version using a stale table.
@@ -182,6 +261,7 @@ pub fn assemble(
         endpoint: endpoint.to_string(),
         served,
         tables,
+        health: Vec::new(),
     }
 }
 

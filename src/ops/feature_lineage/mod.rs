@@ -12,6 +12,7 @@
 //! (a feature, a version, a table), never dropped and never failing the whole answer.
 
 pub mod endpoint;
+pub mod health;
 pub mod online;
 pub mod reads;
 pub mod sla;
@@ -22,6 +23,7 @@ pub mod version;
 use serde::Serialize;
 
 pub use endpoint::{EndpointLineage, ServedDeps, StaleUse};
+pub use health::{Problem, TableHealth};
 pub use stale::{DEFAULT_SLA_MS, Freshness};
 pub use table::TableLineage;
 pub use version::VersionLineage;

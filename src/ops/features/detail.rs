@@ -1,4 +1,4 @@
-//! One feature table in full: columns, keys, properties, freshness (from the Delta history
+//! One feature table in full: columns, keys, properties and tags, freshness (from the Delta history
 //! when a warehouse is at hand), Delta versions, online tables, monitor, the models using it,
 //! and the job that produces it.
 //!
@@ -24,6 +24,8 @@ use super::freshness::Freshness;
 use super::history::{self, DeltaVersion};
 use super::models::ModelUse;
 use super::online::OnlineStatus;
+use super::tags::TableTags;
+use super::trained::{self, TrainedOn};
 
 /// Jobs whose last run's outputs are read at most (rule 3).
 pub const MAX_JOB_PROBES: usize = 10;
@@ -58,16 +60,19 @@ pub struct FeatureDetail {
     pub entity_keys: Vec<String>,
     pub timeseries_keys: Vec<String>,
     pub columns: Vec<ColumnRow>,
-    /// Table properties (`TBLPROPERTIES`); table tags are not read by this version.
+    /// Table properties (`TBLPROPERTIES`).
     pub properties: BTreeMap<String, String>,
+    /// Unity Catalog tags (apart from the properties), or why they are not readable.
+    pub tags: TableTags,
     pub created_ms: Option<i64>,
     pub last_modified_ms: Option<i64>,
     pub freshness: Freshness,
     /// Newest first; `None` when it could not be read (see `notes`).
     pub versions: Option<Vec<DeltaVersion>>,
-    /// The model version trained on a given Delta version is not known: model version
-    /// dependencies name the table, not its version.
-    pub trained_version: &'static str,
+    /// Each model version using the table and the Delta version it was trained on: logged by
+    /// its training run, inferred (the version current when the run started), or unknown.
+    /// The versions' `trained` marks say the same per version.
+    pub trained: Vec<TrainedOn>,
     pub online: Vec<OnlineStatus>,
     pub monitor: String,
     pub models: ModelUse,
@@ -231,14 +236,22 @@ pub async fn read_detail(
     };
     let tables = [t.clone()];
     let names = [name.clone()];
-    let (online, (models, model_note), monitor) = futures::join!(
+    let (online, (models, model_note), monitor, tags) = futures::join!(
         super::online::discover(client, &tables),
         super::models::model_use(client, &names),
         super::monitor_status(client, &name),
+        super::tags::read_tags(client, &name),
     );
     notes.extend(online.notes.iter().cloned());
     notes.extend(model_note);
     let producing_job = producing_job(client, &name, versions.as_deref(), &mut notes).await;
+    let uses = models.sources(&name);
+    let (trained, trained_note) = trained::read(client, &name, &uses, versions.as_deref()).await;
+    notes.extend(trained_note);
+    let mut versions = versions;
+    if let Some(v) = versions.as_mut() {
+        trained::mark(v, &trained);
+    }
     Ok(FeatureDetail {
         comment: t.base.comment.clone().filter(|c| !c.is_empty()),
         owner: t.base.owner.clone(),
@@ -246,12 +259,13 @@ pub async fn read_detail(
         timeseries_keys: t.timeseries_keys(),
         columns: columns(&t),
         properties: t.base.properties.clone(),
+        tags,
         created_ms: t.created_at,
         last_modified_ms: t.updated_at,
         online: online.of(&name, freshness.last_write_ms),
         freshness,
         versions,
-        trained_version: "unknown",
+        trained,
         monitor,
         models: models.of(&name),
         producing_job,

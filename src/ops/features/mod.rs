@@ -14,6 +14,8 @@ pub mod freshness;
 pub mod history;
 pub mod models;
 pub mod online;
+pub mod tags;
+pub mod trained;
 
 use futures::StreamExt;
 use serde::Serialize;

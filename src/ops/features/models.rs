@@ -29,9 +29,27 @@ pub struct ModelUse {
 pub struct ModelIndex {
     read: bool,
     by_table: BTreeMap<String, BTreeMap<String, Vec<i64>>>,
+    /// (model, version) → the run that produced it, when the listing said.
+    runs: BTreeMap<(String, i64), String>,
 }
 
 impl ModelIndex {
+    /// The model versions using `table`, each with its source run.
+    pub fn sources(&self, table: &str) -> Vec<super::trained::ModelSource> {
+        let Some(models) = self.by_table.get(&table.to_ascii_lowercase()) else {
+            return Vec::new();
+        };
+        models
+            .iter()
+            .flat_map(|(m, versions)| {
+                versions.iter().map(move |v| {
+                    let run = self.runs.get(&(m.clone(), *v)).cloned();
+                    (m.clone(), *v, run)
+                })
+            })
+            .collect()
+    }
+
     pub fn of(&self, table: &str) -> ModelUse {
         if !self.read {
             return ModelUse::default();
@@ -93,6 +111,9 @@ pub async fn model_use(client: &Client, tables: &[String]) -> (ModelIndex, Optio
             let Some(deps) = &v.model_version_dependencies else {
                 continue;
             };
+            if let Some(run) = v.run_id.clone().filter(|r| !r.is_empty()) {
+                index.runs.insert((model.clone(), v.version), run);
+            }
             for t in deps.tables() {
                 let list = index
                     .by_table

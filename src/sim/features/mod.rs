@@ -11,8 +11,10 @@ mod seed;
 mod store;
 mod sync;
 mod synced_handlers;
+mod tag_handlers;
 #[cfg(test)]
 mod tests;
+mod training;
 mod uc_handlers;
 
 use std::sync::{Mutex, MutexGuard};
@@ -23,6 +25,7 @@ use axum::routing::{get, post};
 use super::state::AppState;
 
 pub(crate) use seed::dependencies_of;
+pub(crate) use training::log_training_inputs;
 pub(crate) use uc_handlers::table_info;
 
 /// The feature store of one simulator, behind its own lock.
@@ -88,6 +91,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/api/2.1/unity-catalog/schemas",
             get(uc_handlers::list_schemas),
+        )
+        .route(
+            "/api/2.1/unity-catalog/entity-tag-assignments/{entity_type}/{entity_name}/tags",
+            get(tag_handlers::list),
         )
         .route(
             &format!("{FS}/online-stores"),

@@ -27,7 +27,7 @@ pub(crate) const LEGACY_ONLINE: &str = "main.features.customer_features_online";
 /// The feature spec the churn models are served with.
 pub(crate) const CHURN_SPEC: &str = "main.ml.churn_feature_spec";
 const OWNER: &str = "ml-eng@acme.com";
-const CHURN_MODEL: &str = "main.ml.churn_model";
+pub(crate) const CHURN_MODEL: &str = "main.ml.churn_model";
 
 fn col(name: &'static str, ty: &'static str, comment: &'static str) -> SimColumn {
     SimColumn {
@@ -59,6 +59,11 @@ pub(crate) fn tables(anchor: i64) -> Vec<SimFeatureTable> {
             change_data_feed: true,
             // Daily loads before the job's run history, the job's own writes after.
             daily_until: Some(anchor - DAY),
+            tags: Some(vec![
+                ("team", "growth"),
+                ("domain", "customer"),
+                ("tier", "gold"),
+            ]),
         },
         SimFeatureTable {
             full_name: TXN.into(),
@@ -77,6 +82,11 @@ pub(crate) fn tables(anchor: i64) -> Vec<SimFeatureTable> {
             rows: 38_529_930,
             change_data_feed: true,
             daily_until: Some(anchor - DAY),
+            tags: Some(vec![
+                ("team", "payments"),
+                ("refresh", "hourly"),
+                ("pii", ""),
+            ]),
         },
         SimFeatureTable {
             full_name: SUPPORT.into(),
@@ -94,6 +104,8 @@ pub(crate) fn tables(anchor: i64) -> Vec<SimFeatureTable> {
             rows: 412_907,
             change_data_feed: false,
             daily_until: Some(anchor - 52 * HOUR),
+            // Owned by another team: the demo's caller may not read its tags.
+            tags: None,
         },
     ]
 }

@@ -50,6 +50,9 @@ pub(crate) struct SimFeatureTable {
     pub change_data_feed: bool,
     /// Daily loads were written up to this time (before the job's run history).
     pub daily_until: Option<i64>,
+    /// Unity Catalog tags (key, value; an empty value: a tag without one). `None`: the
+    /// caller may not read them (the entity tag API answers 403).
+    pub tags: Option<Vec<(&'static str, &'static str)>>,
 }
 
 impl SimFeatureTable {

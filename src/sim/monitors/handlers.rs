@@ -91,12 +91,26 @@ fn dq_table(st: &AppState, object_type: &str, object_id: &str) -> ApiResult<Stri
             "Unsupported object_type '{object_type}': this workspace has table monitors only."
         )));
     }
-    st.monitors
-        .store()
-        .tables
-        .iter()
-        .find(|t| t.table_id == object_id)
-        .map(|t| t.full_name.clone())
+    let (known, monitored): (Option<String>, Vec<String>) = {
+        let store = st.monitors.store();
+        let known = store
+            .tables
+            .iter()
+            .find(|t| t.table_id == object_id)
+            .map(|t| t.full_name.clone());
+        (
+            known,
+            store.monitors.iter().map(|m| m.table.clone()).collect(),
+        )
+    };
+    // A monitored feature table carries the feature store's id.
+    known
+        .or_else(|| {
+            monitored.into_iter().find(|t| {
+                crate::sim::features::table_info(st, t)
+                    .is_some_and(|i| i.base.table_id.as_deref() == Some(object_id))
+            })
+        })
         .ok_or_else(|| no_monitor(&format!("table id {object_id}")))
 }
 
@@ -430,12 +444,16 @@ pub(crate) async fn dq_cancel(
 
 /// The table behind a legacy path: it must exist in the metastore.
 fn legacy_table(st: &AppState, full_name: &str) -> ApiResult<String> {
-    st.monitors
+    let known = st
+        .monitors
         .store()
         .tables
         .iter()
         .find(|t| t.full_name.eq_ignore_ascii_case(full_name))
-        .map(|t| t.full_name.clone())
+        .map(|t| t.full_name.clone());
+    // The feature store's tables exist too (one of them is monitored).
+    known
+        .or_else(|| crate::sim::features::table_info(st, full_name).map(|i| i.full_name()))
         .ok_or_else(|| no_table(full_name))
 }
 

@@ -5,7 +5,10 @@
 //! be on its way at a time.
 
 use crate::api::models::monitors::{MonitorKind, MonitorStatus, RefreshState, RefreshTrigger};
-use crate::sim::sql::{BASELINE_TABLE, DRIFT_TABLE, INFERENCE_TABLE, PROFILE_TABLE};
+use crate::sim::sql::{
+    BASELINE_TABLE, DRIFT_TABLE, FEATURE_DRIFT_TABLE, FEATURE_PROFILE_TABLE, FEATURE_TABLE,
+    INFERENCE_TABLE, PROFILE_TABLE,
+};
 
 /// How long a started refresh stays PENDING.
 pub(crate) const PENDING_MS: i64 = 1_000;
@@ -169,6 +172,14 @@ pub(crate) fn demo_tables() -> Vec<SimTable> {
             PAYLOAD_TABLE,
             Some("AI Gateway inference table of churn-prod"),
         ),
+        (
+            FEATURE_PROFILE_TABLE,
+            Some("Profile metrics of the customer_features monitor"),
+        ),
+        (
+            FEATURE_DRIFT_TABLE,
+            Some("Drift metrics of the customer_features monitor"),
+        ),
     ]
     .into_iter()
     .map(|(name, comment)| SimTable {
@@ -185,8 +196,12 @@ pub(crate) fn demo_tables() -> Vec<SimTable> {
 }
 
 /// The demo's monitors (PRODUCT §9): an inference-log monitor on `main.ml.churn_inference`
-/// with daily scheduled refreshes (one failed), and a time-series monitor on churn-prod's
-/// inference table still PENDING (its metric tables not created yet, no schedule).
+/// with daily scheduled refreshes (one failed), a time-series monitor on churn-prod's
+/// inference table still PENDING (its metric tables not created yet, no schedule), and a
+/// time-series monitor on the feature table `main.features.customer_features` (its metric
+/// tables in `sql::feature_metrics`: one feature drifts, one loses values). The feature table
+/// is the feature store's (its UC read and id are `sim::features`'), so it is not in
+/// [`demo_tables`].
 pub(crate) fn demo_monitors(anchor_ms: i64) -> (Vec<SimMonitor>, i64) {
     let today_6am = anchor_ms.div_euclid(DAY_MS) * DAY_MS + 6 * 3_600_000;
     let mut refreshes = Vec::new();
@@ -255,7 +270,50 @@ pub(crate) fn demo_monitors(anchor_ms: i64) -> (Vec<SimMonitor>, i64) {
         dashboard_id: None,
         refreshes: Vec::new(),
     };
-    (vec![churn, payload], next_id)
+    let features = feature_monitor(today_6am, next_id);
+    let next_id = next_id + features.refreshes.len() as i64;
+    (vec![churn, payload, features], next_id)
+}
+
+/// The feature table's monitor: daily at 07:00 UTC, the last three refreshes successful.
+fn feature_monitor(today_6am: i64, first_id: i64) -> SimMonitor {
+    let refreshes = (1..=3)
+        .rev()
+        .enumerate()
+        .map(|(i, days_ago)| {
+            let start_ms = today_6am + 3_600_000 - days_ago * DAY_MS;
+            SimRefresh {
+                id: first_id + i as i64,
+                trigger: RefreshTrigger::Schedule,
+                start_ms,
+                course: Course::Ended {
+                    state: RefreshState::Success,
+                    end_ms: start_ms + 188_000,
+                    message: None,
+                },
+            }
+        })
+        .collect();
+    SimMonitor {
+        table: FEATURE_TABLE.to_string(),
+        kind: MonitorKind::TimeSeries {
+            timestamp_column: Some("updated_at".into()),
+            granularities: vec!["1 day".into()],
+        },
+        status: MonitorStatus::Active,
+        failure_message: None,
+        schedule: Some(SimSchedule {
+            cron: "0 0 7 * * ?".into(),
+            timezone: "UTC".into(),
+        }),
+        profile_metrics: Some(FEATURE_PROFILE_TABLE.to_string()),
+        drift_metrics: Some(FEATURE_DRIFT_TABLE.to_string()),
+        baseline: None,
+        slicing_exprs: Vec::new(),
+        output_schema: "main.features".into(),
+        dashboard_id: None,
+        refreshes,
+    }
 }
 
 #[cfg(test)]

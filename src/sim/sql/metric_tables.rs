@@ -24,7 +24,7 @@ const TEST_TYPE: &str = "struct<statistic:double,pvalue:double>";
 const AVG_TYPE: &str = "struct<macro:double,weighted:double>";
 const MONITOR_VERSION: i64 = 1;
 
-fn profile_columns() -> Vec<ColumnDef> {
+pub(super) fn profile_columns() -> Vec<ColumnDef> {
     let c = ColumnDef::new;
     vec![
         c("window", WINDOW_TYPE),
@@ -64,7 +64,7 @@ fn profile_columns() -> Vec<ColumnDef> {
     ]
 }
 
-fn drift_columns() -> Vec<ColumnDef> {
+pub(super) fn drift_columns() -> Vec<ColumnDef> {
     let c = ColumnDef::new;
     vec![
         c("window", WINDOW_TYPE),

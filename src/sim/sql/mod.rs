@@ -17,6 +17,7 @@ mod describe_history;
 mod drift_stats;
 mod engine;
 mod failure;
+mod feature_metrics;
 mod handlers;
 mod metric_tables;
 mod retrained;
@@ -33,6 +34,7 @@ use axum::routing::{get, post};
 use super::state::AppState;
 
 pub(crate) use demo_data::{BASELINE_TABLE, INFERENCE_TABLE};
+pub(crate) use feature_metrics::{FEATURE_DRIFT_TABLE, FEATURE_PROFILE_TABLE, FEATURE_TABLE};
 pub(crate) use metric_tables::{DRIFT_TABLE, PROFILE_TABLE};
 pub(crate) use statements::SqlState;
 
@@ -144,6 +146,9 @@ fn build_demo(seed: u64, anchor_ms: i64) -> rusqlite::Result<engine::Engine> {
     e.load(def, &rows)?;
     let (def, rows) = demo_data::table(demo_data::BASELINE_TABLE, &baseline);
     e.load(def, &rows)?;
+    for (def, rows) in feature_metrics::build(seed, anchor_ms) {
+        e.load(def, &rows)?;
+    }
     e.load_information_schema()?;
     Ok(e)
 }

@@ -37,7 +37,7 @@ pub(crate) fn build(seed: u64, anchor_ms: i64) -> World {
     let endpoints = serving::build(seed, anchor_ms);
     let jobs = jobs::build(seed, anchor_ms, &mut experiments, &mut runs);
 
-    World {
+    let mut world = World {
         seed,
         anchor_ms,
         base_url: String::new(),
@@ -55,7 +55,9 @@ pub(crate) fn build(seed: u64, anchor_ms: i64) -> World {
         scale: None,
         serving: Default::default(),
         sql_alerts: crate::sim::sql_alerts::SqlAlerts::demo(anchor_ms),
-    }
+    };
+    crate::sim::features::log_training_inputs(&mut world);
+    world
 }
 
 #[cfg(test)]

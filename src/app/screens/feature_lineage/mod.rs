@@ -10,6 +10,7 @@
 //! status bar's requests in flight (as the background metric scrapes are not).
 
 pub mod fetch;
+pub mod jump;
 
 use crate::ops::feature_lineage::endpoint::{Served, served_versions};
 use crate::ops::feature_lineage::{EndpointLineage, VersionLineage};

@@ -125,8 +125,7 @@ pub(crate) fn on_plan(
     let Some(plan) = state.features.plan.data.clone() else {
         return accepted;
     };
-    let mut rows = session_rows(state);
-    rows.extend([
+    let rows = Vec::from([
         ("table".to_string(), plan.source.clone()),
         (
             "store".to_string(),
@@ -137,7 +136,7 @@ pub(crate) fn on_plan(
         ),
         ("mode".to_string(), plan.mode.as_str().to_string()),
         ("online table".to_string(), plan.online_table.clone()),
-        ("request".to_string(), plan.request_line()),
+        ("request".to_string(), plan.request_path()),
     ]);
     let mut warnings =
         vec!["the online table is followed until its first sync has ended".to_string()];
@@ -149,13 +148,6 @@ pub(crate) fn on_plan(
     };
     open_confirm(state, change, rows, warnings, "publish");
     accepted
-}
-
-fn session_rows(state: &State) -> Vec<(String, String)> {
-    vec![
-        ("profile".to_string(), state.session.profile.clone()),
-        ("host".to_string(), state.session.host.clone()),
-    ]
 }
 
 /// `S`: the confirm dialog for a sync of the table's online table (the one not CONTINUOUS).
@@ -182,8 +174,7 @@ pub(crate) fn sync(state: &mut State, table: String) {
         return;
     };
     let name = online.name.clone();
-    let mut rows = session_rows(state);
-    rows.extend([
+    let rows = Vec::from([
         ("table".to_string(), table),
         ("online table".to_string(), name.clone()),
         (
@@ -249,7 +240,7 @@ pub(crate) fn on_changed(
     state.features.applying = None;
     room_change::outcome_toast(state, &done.change.what(), done.outcome, &done.message);
     if matches!(done.outcome, Some(Outcome::Ok | Outcome::Unknown)) {
-        state.features.following = done.online_table.clone();
+        state.features.follow(done.online_table.clone());
     }
     state.features.last = Some(done);
     super::super::audit::fetch_journal(state, fx);

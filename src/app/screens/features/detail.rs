@@ -1,7 +1,8 @@
 //! One feature table (`ScreenRoute::FeatureTable`): its columns, keys, Delta versions, online
 //! tables, producing job, and its lineage (model versions → endpoints). The cursor moves over
 //! the lineage's model versions and endpoints: Enter opens the version on the Models screen or
-//! the endpoint on Serving; `J` opens the producing job on Jobs.
+//! the endpoint on Serving; `J` opens the producing job on Jobs, `n` runs it there (the Jobs
+//! room's run-now: its parameters, a confirm, the change pipeline).
 
 use crate::app::action::Action;
 use crate::app::effect::Effect;
@@ -12,10 +13,11 @@ use crate::app::screen::{ScreenId, ScreenRoute};
 use crate::app::state::{State, ToastLevel};
 use crate::ops::models::Source;
 
+use super::panels::{DetailPanel, PAGE};
 use super::{FeaturesState, Fetch, fetch};
 use crate::app::screens::refresh_every_ms;
 
-pub static VERBS: [Verb; 3] = [
+pub static VERBS: [Verb; 6] = [
     Verb {
         name: "open_job",
         label: "producing job",
@@ -39,11 +41,38 @@ pub static VERBS: [Verb; 3] = [
         keys: &["S"],
         mutating: true,
     },
+    Verb {
+        name: "run_job",
+        label: "run refresh job",
+        description: "Feature table: run the job that writes it now, on the Jobs screen (its \
+                      parameters, then a confirm; journaled; the run is followed)",
+        keys: &["n"],
+        mutating: true,
+    },
+    Verb {
+        name: "next_panel",
+        label: "next panel",
+        description: "Feature table: focus the next panel (lineage, columns, Delta versions, online \
+                      tables); j/k and pages scroll it",
+        keys: &["tab"],
+        mutating: false,
+    },
+    Verb {
+        name: "open_monitor",
+        label: "monitor",
+        description: "Feature table: open its monitor on the Monitoring screen, the cursor on the \
+                      worst feature",
+        keys: &["M"],
+        mutating: false,
+    },
 ];
 
 const OPEN_JOB: &Verb = &VERBS[0];
 const PUBLISH: &Verb = &VERBS[1];
 const SYNC: &Verb = &VERBS[2];
+const RUN_JOB: &Verb = &VERBS[3];
+const NEXT_PANEL: &Verb = &VERBS[4];
+const OPEN_MONITOR: &Verb = &VERBS[5];
 
 /// What Enter on a lineage row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +133,7 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         f.detail = Default::default();
         f.lineage = Default::default();
         f.lineage_view = ListView::default();
+        f.panels = Default::default();
     }
     // While an online table's sync is followed, the table is re-read every 2 s.
     let detail_every = match f.following {
@@ -121,6 +151,7 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         let req = fetch(state, Fetch::Lineage { table, now_ms }, fx);
         state.features.lineage.start(req);
     }
+    crate::app::screens::feature_monitoring::load(state, name, force, fx);
 }
 
 fn open_target(state: &mut State, fx: &mut Vec<Effect>) {
@@ -145,7 +176,8 @@ fn open_target(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-fn open_job(state: &mut State, fx: &mut Vec<Effect>) {
+/// Opens the producing job on Jobs; with `run`, also starts the Jobs room's run-now there.
+fn open_job(state: &mut State, run: bool, fx: &mut Vec<Effect>) {
     let job = state
         .features
         .detail
@@ -158,6 +190,9 @@ fn open_job(state: &mut State, fx: &mut Vec<Effect>) {
             let route = ScreenRoute::Job { job_id };
             state.push_route(route);
             crate::app::screens::load(state, false, fx);
+            if run {
+                crate::app::screens::jobs::change::run_now(state, job_id, fx);
+            }
         }
         None => {
             let why = if state.features.detail.data.is_none() {
@@ -168,6 +203,21 @@ fn open_job(state: &mut State, fx: &mut Vec<Effect>) {
             state.toast(ToastLevel::Info, why);
         }
     }
+}
+
+/// The movement keys on the focused panel: the lineage's cursor, or the panel's scroll.
+fn scroll(state: &mut State, action: Action) -> bool {
+    let f = &mut state.features;
+    if f.panels.focus == DetailPanel::Lineage {
+        let len = f.targets().len();
+        return f.lineage_view.navigate(action, len, PAGE);
+    }
+    let lines = f
+        .detail
+        .data
+        .as_ref()
+        .map_or(0, |d| f.panels.focus.lines(d));
+    f.panels.navigate(action, lines)
 }
 
 pub(super) const CONTEXTS: &[Context] = &[
@@ -199,14 +249,23 @@ impl Room for FeatureTableRoom {
         action: Action,
         fx: &mut Vec<Effect>,
     ) -> bool {
-        let len = state.features.targets().len();
-        if state.features.lineage_view.navigate(action, len, 10) {
+        if scroll(state, action) {
             state.dirty = true;
             return true;
         }
         match action {
             Action::Open => open_target(state, fx),
-            Action::Verb(v) if v == OPEN_JOB => open_job(state, fx),
+            Action::Verb(v) if v == OPEN_JOB => open_job(state, false, fx),
+            Action::Verb(v) if v == RUN_JOB => open_job(state, true, fx),
+            Action::Verb(v) if v == NEXT_PANEL => {
+                state.features.panels.focus_next();
+                state.dirty = true;
+            }
+            Action::Verb(v) if v == OPEN_MONITOR => {
+                if let Some(table) = state.features.table.clone() {
+                    crate::app::screens::feature_monitoring::open_monitor(state, &table, fx);
+                }
+            }
             Action::Verb(v) if v == PUBLISH || v == SYNC => {
                 let Some(table) = state.features.table.clone() else {
                     return false;
@@ -249,8 +308,12 @@ impl Room for FeatureTableRoom {
         vec![
             (Open, Some("open version/endpoint")),
             (Verb(OPEN_JOB), None),
+            (Verb(RUN_JOB), None),
             (Verb(PUBLISH), None),
             (Verb(SYNC), None),
+            (Verb(OPEN_MONITOR), None),
+            (Verb(NEXT_PANEL), None),
+            (MoveDown, Some("move/scroll")),
             (CopyId, None),
             (Refresh, None),
             (Back, back_label(state)),

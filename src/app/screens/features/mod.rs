@@ -5,7 +5,9 @@
 pub mod change;
 pub mod detail;
 pub mod fetch;
+pub mod follow;
 pub mod list;
+pub mod panels;
 
 use crate::ops::feature_changes::PublishPlan;
 use crate::ops::feature_lineage::TableLineage;
@@ -138,6 +140,8 @@ pub struct FeaturesState {
     pub lineage: Remote<TableLineage>,
     /// The cursor over the lineage's model versions and endpoints (Enter opens one).
     pub lineage_view: ListView,
+    /// The detail's focused panel (`tab`) and how far each is scrolled.
+    pub panels: panels::DetailPanels,
     /// The publish plan read after the form (then the confirm dialog).
     pub plan: Remote<PublishPlan>,
     /// The change in flight.
@@ -146,6 +150,10 @@ pub struct FeaturesState {
     pub last: Option<ChangeDone>,
     /// The online table followed until its sync has ended.
     pub following: Option<String>,
+    /// Since when (the console's clock) the followed online table has been read without it.
+    pub follow_unseen_since: Option<i64>,
+    /// Following stopped because the online table never appeared.
+    pub follow_gave_up: Option<follow::FollowGaveUp>,
 }
 
 fn fetch(state: &mut State, fetch: Fetch, fx: &mut Vec<Effect>) -> RequestId {
@@ -165,6 +173,7 @@ pub(crate) fn on_loaded(
     fx: &mut Vec<Effect>,
 ) -> Accepted {
     let page = state.list_page_rows();
+    let now_ms = state.now_ms;
     let f = &mut state.features;
     match loaded {
         Loaded::List(r) => {
@@ -176,6 +185,9 @@ pub(crate) fn on_loaded(
         Loaded::Detail(r) => {
             let accepted = f.detail.accept(req, at, r.map(|d| *d), replace);
             f.stop_following_when_synced();
+            if accepted != Accepted::Stale {
+                f.follow_read(now_ms);
+            }
             accepted
         }
         Loaded::Plan(r) => change::on_plan(state, req, at, r),

@@ -254,6 +254,7 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::RemoveEntity => traffic::remove(state, fx),
         Action::Rollback => traffic::rollback(state, fx),
         Action::TestQuery => query::ask(state),
+        Action::FeatureTables => super::feature_lineage::jump::from_endpoint(state, fx),
         Action::Logs => super::logs::open_selected(state, fx),
         Action::AbView => super::ab::open(state, fx),
         Action::Canary => super::canary::open_panel(state, fx),

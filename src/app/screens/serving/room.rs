@@ -50,9 +50,11 @@ impl Room for EndpointRoom {
     ) -> bool {
         super::on_detail_action(state, action, fx)
     }
-    fn offers(&self, _: &State, _: &ScreenRoute) -> Vec<Offer> {
+    fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
         use Action::*;
-        vec![
+        let name = &state.serving.name;
+        let features = crate::app::screens::feature_lineage::jump::endpoint_table(state, name);
+        let mut offers = vec![
             (ShiftUp, None),
             (ShiftDown, None),
             (SetSplit, None),
@@ -65,6 +67,10 @@ impl Room for EndpointRoom {
             (Window, None),
             (Back, None),
             (Help, None),
-        ]
+        ];
+        if features.is_some() {
+            offers.insert(offers.len() - 2, (FeatureTables, None));
+        }
+        offers
     }
 }

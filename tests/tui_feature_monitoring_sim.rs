@@ -1,0 +1,193 @@
+//! Feature monitoring on the real runtime against the simulator (127.0.0.1, manual clock,
+//! statements answered at once): the feature table's detail shows each feature's null rate and
+//! drift from its monitor, `M` opens the monitor with the cursor on the drifting feature, a
+//! table without a monitor says so; and the monitoring facts the alerts keep make the endpoint
+//! whose served version uses the drifting table carry the drifting marker, with its reason.
+
+mod support;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+
+use mlops_console::app::runtime::Runtime;
+use mlops_console::app::{ScreenId, ScreenRoute};
+use mlops_console::ops::feature_monitoring::FeatureMonitoring;
+use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
+use support::sim_runtime::{pump, sim_context};
+use support::{Driver, NOW, session};
+
+const CUSTOMER: &str = "main.features.customer_features";
+const TXN: &str = "main.features.txn_agg_30d";
+
+async fn start() -> SimHandle {
+    sim::start(SimOptions {
+        clock: SimClock::manual(NOW),
+        sql_latency: Duration::ZERO,
+        traffic_rps: 0.0,
+        ..SimOptions::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+fn monitoring_read(d: &Driver) -> bool {
+    let f = &d.state.feature_monitoring;
+    f.read.is_settled() && f.read.data.is_some() && d.state.features.detail.is_settled()
+}
+
+fn section(text: &str) -> &str {
+    let at = text
+        .find("Feature monitoring")
+        .unwrap_or_else(|| panic!("no section in {text}"));
+    &text[at..]
+}
+
+fn line_of<'a>(text: &'a str, needle: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} in {text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_shows_each_features_monitoring_and_m_opens_the_monitor() {
+    let sim = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = sim_context(&sim, dir.path());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut rt = Runtime::new(&ctx, tx, true);
+    let mut d = Driver::new(session());
+
+    d.char(':');
+    d.type_text(&format!("ft {CUSTOMER}"));
+    d.key(KeyCode::Enter);
+    pump(&mut d, &mut rt, &mut rx, monitoring_read).await;
+    let read = d.state.feature_monitoring.of(CUSTOMER).expect("read");
+    let FeatureMonitoring::Monitored(m) = read else {
+        panic!("{read:?}");
+    };
+    assert!(m.notes.is_empty(), "{:?}", m.notes);
+    let text = d.screen_text(200, 60);
+    let s = section(&text);
+    assert!(s.contains("1 drifting, 1 with rising nulls"), "{s}");
+    let spend = line_of(s, "avg_basket_value");
+    assert!(spend.contains("critical psi"), "{spend}");
+    let login = line_of(s, "days_since_last_login");
+    assert!(login.contains('▲'), "{login}");
+    assert!(!line_of(s, "tenure_months").contains("critical"));
+    // The keys are not features.
+    assert!(!s.contains("customer_id"), "{s}");
+
+    // M: the monitor, the cursor on the drifting feature.
+    d.char('M');
+    assert_eq!(
+        *d.state.route(),
+        ScreenRoute::Monitor {
+            table: CUSTOMER.into()
+        }
+    );
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.monitoring.drift.is_settled() && d.state.monitoring.matrix().is_some()
+    })
+    .await;
+    assert_eq!(d.state.alerts.select_feature, None, "selected, not pending");
+    let (row, _) = d.state.monitoring.cursor().expect("a cursor");
+    let matrix = d.state.monitoring.matrix().unwrap();
+    assert_eq!(matrix.features[row].name, "avg_basket_value");
+
+    // A table without a monitor: said, with how to create one; M explains.
+    d.key(KeyCode::Esc);
+    d.char(':');
+    d.type_text(&format!("ft {TXN}"));
+    d.key(KeyCode::Enter);
+    pump(&mut d, &mut rt, &mut rx, monitoring_read).await;
+    let text = d.screen_text(200, 60);
+    assert!(
+        section(&text).contains("no monitor on this table: create one"),
+        "{text}"
+    );
+    d.char('M');
+    assert_eq!(
+        *d.state.route(),
+        ScreenRoute::FeatureTable { name: TXN.into() }
+    );
+    assert!(
+        d.state.toasts.iter().any(|t| t.text.contains("no monitor")),
+        "{:?}",
+        d.state.toasts
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_on_a_drifting_table_is_marked_from_the_kept_monitoring_facts() {
+    // The alerts' reads follow the simulator's own clock here, as on the console.
+    let sim = sim::start(SimOptions {
+        sql_latency: Duration::ZERO,
+        ..SimOptions::default()
+    })
+    .await
+    .expect("simulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = sim_context(&sim, dir.path());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut rt = Runtime::new(&ctx, tx, true);
+    let mut d = Driver::new(session());
+
+    // The Overview evaluates the alerts: the monitoring facts are read and kept.
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.alerts.read.is_settled() && d.state.alerts.read.data.is_some()
+    })
+    .await;
+    d.char('5');
+    assert_eq!(*d.state.route(), ScreenRoute::Screen(ScreenId::Serving));
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        d.state.serving.endpoints.data.is_some()
+    })
+    .await;
+    // Read the marks anew now that the facts are kept (an earlier read may have come first),
+    // judged on the simulator's clock.
+    d.state.now_ms = sim.clock.now_ms();
+    let before = d.state.feature_lineage.endpoints.loaded_at;
+    d.char('r');
+    pump(&mut d, &mut rt, &mut rx, |d| {
+        let l = &d.state.feature_lineage.endpoints;
+        l.is_settled() && l.data.is_some() && l.loaded_at != before
+    })
+    .await;
+    let churn = d
+        .state
+        .feature_lineage
+        .endpoint("churn-prod")
+        .expect("read");
+    // v4 (90 %) is trained on customer_features, whose spend feature drifts and whose legacy
+    // online table lags days behind; v5 on the stale support_interactions too.
+    assert_eq!(
+        churn.marker().as_deref(),
+        Some("stale/online/drifting features"),
+        "{churn:?}"
+    );
+    let reasons = churn.reasons();
+    assert!(
+        reasons.iter().any(|r| r
+            .starts_with("main.features.customer_features drifting: avg_basket_value (psi")
+            && r.contains("churn_model v4, 90%")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("online stale: main.features.customer_features_online (lag")),
+        "{reasons:?}"
+    );
+    let text = d.screen_text(220, 40);
+    assert!(
+        line_of(&text, "churn-prod").contains("stale/online/drifting features"),
+        "{text}"
+    );
+    // An endpoint whose versions use no drifting or stale table is not marked.
+    for e in d.state.feature_lineage.endpoints.data.as_ref().unwrap() {
+        if e.endpoint != "churn-prod" {
+            assert_eq!(e.marker(), None, "{e:?}");
+        }
+    }
+}
