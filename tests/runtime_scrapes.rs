@@ -34,6 +34,7 @@ fn context(url: &str, dir: &std::path::Path) -> AppContext {
         training_jobs: Default::default(),
         approvals: Default::default(),
         monitoring: Default::default(),
+        bench: Default::default(),
     }
 }
 

@@ -33,6 +33,7 @@ async fn screenshots_wait_until_nothing_is_loading() {
             training_jobs: Default::default(),
             approvals: Default::default(),
             monitoring: Default::default(),
+            bench: Default::default(),
         };
         let buffer = render_offscreen(ctx, screen, 120, 36).await.unwrap();
         let rows: Vec<String> = (0..buffer.area.height)

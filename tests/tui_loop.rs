@@ -37,6 +37,7 @@ fn context(config_dir: &std::path::Path) -> AppContext {
         training_jobs: Default::default(),
         approvals: Default::default(),
         monitoring: Default::default(),
+        bench: Default::default(),
     }
 }
 

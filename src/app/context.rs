@@ -33,6 +33,8 @@ pub struct AppContext {
     /// What the Monitoring screen, the alerts and retraining read from the profile and
     /// config.toml.
     pub monitoring: MonitoringContext,
+    /// `[bench]` of config.toml: the caps a load test (`L`) is checked against.
+    pub bench: crate::config::bench::BenchSettings,
 }
 
 /// The monitoring settings of one profile.

@@ -154,6 +154,10 @@ impl Runtime {
                 idempotency_token,
             } => self.run_job(req, job_id, job_parameters, idempotency_token),
             Effect::ApplyChange { req, plan } => self.apply_change(req, *plan),
+            Effect::RoomChange {
+                req,
+                change: super::screens::RoomChange::Bench(c),
+            } => self.load_test(req, c),
             Effect::RoomChange { req, change } => self.apply_room_change(req, change),
             Effect::VerifyUnknown { req } => self.verify_unknown(req),
             Effect::ExportChart { spec, stem, fg, bg } => {
@@ -292,6 +296,29 @@ impl Runtime {
                 req,
                 at_ms: now_ms(),
                 payload,
+            });
+        });
+    }
+
+    /// A load test: like a room's change, and its live view is sent as soon as it runs.
+    fn load_test(&self, req: RequestId, change: super::screens::serving::bench::Change) {
+        use super::screens::{RoomLoaded, serving::bench};
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        let key = ResourceKey::Room(bench::LOAD_TEST);
+        spawn_supervised(self.tx.clone(), key, req, async move {
+            let live = tx.clone();
+            let started = move |monitor| {
+                let _ = live.send(Msg::Loaded {
+                    req,
+                    at_ms: now_ms(),
+                    payload: Payload::Room(RoomLoaded::Bench(bench::Loaded::Started(monitor))),
+                });
+            };
+            let loaded = super::screens::serving::bench_run::run(&env, change, started).await;
+            let _ = tx.send(Msg::Loaded {
+                req,
+                at_ms: now_ms(),
+                payload: Payload::Room(RoomLoaded::Bench(loaded)),
             });
         });
     }

@@ -83,6 +83,10 @@ pub fn context(g: &GlobalArgs, paths: &Paths, r: &Resolved, client: Client) -> A
             .as_ref()
             .map(|c| c.approvals.clone())
             .unwrap_or_default(),
+        bench: app_config
+            .as_ref()
+            .map(|c| c.bench.clone())
+            .unwrap_or_default(),
         monitoring: monitoring_of(r, app_config.unwrap_or_default(), alert_rules(paths)),
     }
 }
@@ -107,6 +111,7 @@ pub fn demo_context(g: &GlobalArgs, paths: &Paths, client: Client) -> AppContext
             alert_rules: alert_rules(paths),
             ..Default::default()
         },
+        bench: Default::default(),
     }
 }
 

@@ -86,6 +86,7 @@ impl<B: Backend> App<B> {
         );
         state.theme_names = startup.theme_names;
         state.alerts.monitoring_every_ms = ctx.monitoring.alerts.monitoring_interval_ms;
+        state.serving.bench.caps = ctx.bench.clone();
         if let Ok(size) = terminal.size() {
             state.size = (size.width, size.height);
         }

@@ -72,7 +72,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if !diff.is_empty() {
         pending_diff(frame, pending, state, ep, &diff);
     }
-    live_charts(frame, charts, state);
+    match super::bench_panel::view_of(&s.bench, &s.name) {
+        Some(view) => {
+            let h = super::bench_panel::HEIGHT.min(charts.height);
+            let [bench, rest] =
+                Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(charts);
+            super::bench_panel::render(frame, bench, state, &view);
+            live_charts(frame, rest, state);
+        }
+        None => live_charts(frame, charts, state),
+    }
 }
 
 /// The endpoint's last change in the journal on this workspace: what `b` rolls back.

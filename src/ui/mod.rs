@@ -4,6 +4,7 @@
 mod ab;
 mod alerts;
 mod approval_detail;
+pub mod bench_panel;
 mod canary;
 mod canary_dialog;
 mod canary_form;

@@ -34,6 +34,7 @@ pub fn sim_context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
         training_jobs: Default::default(),
         approvals: Default::default(),
         monitoring: Default::default(),
+        bench: Default::default(),
     }
 }
 

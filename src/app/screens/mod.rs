@@ -94,11 +94,8 @@ fn screen_room(id: ScreenId) -> &'static dyn Room {
 pub fn verbs(id: ScreenId) -> &'static [Verb] {
     match id {
         ScreenId::Overview => &overview::room::VERBS,
-        ScreenId::Experiments
-        | ScreenId::Models
-        | ScreenId::Approvals
-        | ScreenId::Serving
-        | ScreenId::Audit => &[],
+        ScreenId::Experiments | ScreenId::Models | ScreenId::Approvals | ScreenId::Audit => &[],
+        ScreenId::Serving => &serving::bench::VERBS,
         ScreenId::Features => &features::detail::VERBS,
         ScreenId::Jobs => &jobs::room::VERBS,
         ScreenId::Monitoring => &monitoring::room::VERBS,
@@ -128,6 +125,8 @@ pub enum RoomLoaded {
     FeatureLineage(feature_lineage::Loaded),
     FeatureMonitoring(feature_monitoring::Loaded),
     Features(features::Loaded),
+    /// The load test of an endpoint (`L`).
+    Bench(serving::bench::Loaded),
 }
 
 /// Their resources (`ResourceKey::Room`): at most one live request per key. `what` names the
@@ -147,6 +146,8 @@ pub enum RoomChange {
     /// Automatic retraining by fired alerts: the one change sent without a confirm dialog.
     Alerts(alerts::auto::Change),
     Features(features::Change),
+    /// A load test of an endpoint (`L`).
+    Bench(serving::bench::Change),
 }
 
 impl RoomFetch {
@@ -173,6 +174,7 @@ impl RoomLoaded {
             RoomLoaded::FeatureLineage(l) => l.key(),
             RoomLoaded::FeatureMonitoring(l) => l.key(),
             RoomLoaded::Features(l) => l.key(),
+            RoomLoaded::Bench(_) => serving::bench::LOAD_TEST,
         }
     }
 }
@@ -184,6 +186,7 @@ impl RoomChange {
             RoomChange::Monitoring(_) => monitoring::CHANGE,
             RoomChange::Alerts(_) => alerts::auto::AUTO_RETRAIN,
             RoomChange::Features(_) => features::CHANGE,
+            RoomChange::Bench(_) => serving::bench::LOAD_TEST,
         }
     }
 }
@@ -222,6 +225,11 @@ pub(crate) async fn apply_room(env: &Env, change: RoomChange) -> Payload {
         RoomChange::Features(c) => {
             Payload::Room(RoomLoaded::Features(features::fetch::apply(env, c).await))
         }
+        // The runtime runs a load test with its live view (`Runtime::load_test`); without it,
+        // the result alone.
+        RoomChange::Bench(c) => Payload::Room(RoomLoaded::Bench(
+            serving::bench_run::run(env, c, |_| {}).await,
+        )),
     }
 }
 
@@ -231,6 +239,7 @@ pub(crate) fn room_confirmed(state: &mut State, change: RoomChange, fx: &mut Vec
         RoomChange::Jobs(c) => jobs::change::confirmed(state, c, fx),
         RoomChange::Monitoring(c) => monitoring::change::confirmed(state, c, fx),
         RoomChange::Features(c) => features::change::confirmed(state, c, fx),
+        RoomChange::Bench(c) => serving::bench::confirmed(state, c, fx),
         // Never behind a dialog (`alerts::auto`).
         RoomChange::Alerts(_) => {}
     }
@@ -255,6 +264,12 @@ fn on_room_loaded(
         RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
         RoomLoaded::FeatureMonitoring(l) => feature_monitoring::on_loaded(state, req, at, l),
         RoomLoaded::Features(l) => features::on_loaded(state, req, at, l, fx),
+        RoomLoaded::Bench(l) => {
+            let accepted = serving::bench::on_loaded(state, req, l);
+            // The endpoint's header names its last change from the journal.
+            audit::load(state, true, fx);
+            accepted
+        }
     }
 }
 
@@ -281,6 +296,9 @@ fn on_room_failed(
         ScreenId::Features => features::on_failed(state, key, req, at, message),
         ScreenId::Serving if key == ab::quality::QUALITY => {
             ab::quality::on_failed(state, req, at, message)
+        }
+        ScreenId::Serving if key == serving::bench::LOAD_TEST => {
+            serving::bench::on_failed(state, req, message)
         }
         ScreenId::Overview
         | ScreenId::Experiments

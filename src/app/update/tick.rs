@@ -22,6 +22,7 @@ pub(super) fn on_tick(state: &mut State, now_ms: i64, fx: &mut Vec<Effect>) {
     screens::load(state, false, fx);
     let refreshed = fx.len() != fetches;
     screens::serving::scrape::background(state, fx);
+    screens::serving::bench::on_tick(state);
 
     // Row ages ("3m ago") move at minute granularity, the status age every second at first.
     let minute_turned = prev_now / 60_000 != now_ms / 60_000;

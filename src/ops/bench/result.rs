@@ -239,6 +239,46 @@ pub struct Snapshot {
     pub errors: Errors,
     pub entities: Vec<EntityResult>,
     pub series: Vec<SecondResult>,
+    /// The corrected latencies counted into [`BUCKET_BOUNDS_MS`] (the panel's histogram).
+    pub histogram: Vec<Bucket>,
+}
+
+/// Upper bounds (ms) of the latency histogram's buckets; a last bucket holds what is above.
+pub const BUCKET_BOUNDS_MS: [f64; 12] = [
+    1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0,
+];
+
+/// One bar of the latency histogram: requests whose latency is at most `upto_ms` (and above
+/// the previous bucket's bound); `None` is the bucket above the last bound.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bucket {
+    pub upto_ms: Option<f64>,
+    pub count: u64,
+}
+
+/// `h` counted into the buckets, from the first non-empty bucket to the last one.
+pub fn buckets(h: &Histogram<u64>) -> Vec<Bucket> {
+    let mut counts = [0u64; BUCKET_BOUNDS_MS.len() + 1];
+    for v in h.iter_recorded() {
+        let ms = v.value_iterated_to() as f64 / 1000.0;
+        let i = BUCKET_BOUNDS_MS
+            .iter()
+            .position(|b| ms <= *b)
+            .unwrap_or(BUCKET_BOUNDS_MS.len());
+        counts[i] += v.count_at_value();
+    }
+    let (Some(first), Some(last)) = (
+        counts.iter().position(|c| *c > 0),
+        counts.iter().rposition(|c| *c > 0),
+    ) else {
+        return Vec::new();
+    };
+    (first..=last)
+        .map(|i| Bucket {
+            upto_ms: BUCKET_BOUNDS_MS.get(i).copied(),
+            count: counts[i],
+        })
+        .collect()
 }
 
 impl Snapshot {
@@ -269,6 +309,7 @@ impl Snapshot {
             errors: errors(r),
             entities: entities(r),
             series: series(r),
+            histogram: buckets(&r.corrected),
         }
     }
 

@@ -31,7 +31,7 @@ impl StopReason {
                 observed * 100.0,
                 limit * 100.0
             ),
-            StopReason::Stopped => "stopped by hand".to_string(),
+            StopReason::Stopped => "stopped by the operator".to_string(),
         }
     }
 }

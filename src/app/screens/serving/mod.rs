@@ -5,6 +5,8 @@
 //! are kept in the state's metrics store ([`store`]) for the console's life, so an endpoint
 //! opened again shows its earlier charts at once.
 
+pub mod bench;
+pub(crate) mod bench_run;
 pub mod charts;
 pub mod history;
 pub mod live_series;
@@ -52,6 +54,8 @@ pub struct ServingState {
     pub window: usize,
     /// The test query in flight.
     pub query: Option<RequestId>,
+    /// The load test (`L`): running, or its result until dismissed.
+    pub bench: bench::BenchState,
 }
 
 impl ServingState {
@@ -254,6 +258,8 @@ pub(crate) fn on_detail_action(state: &mut State, action: Action, fx: &mut Vec<E
         Action::RemoveEntity => traffic::remove(state, fx),
         Action::Rollback => traffic::rollback(state, fx),
         Action::TestQuery => query::ask(state),
+        Action::Verb(v) if v == bench::START => bench::open_form(state),
+        Action::Verb(v) if v == bench::STOP => bench::stop_or_dismiss(state),
         Action::FeatureTables => super::feature_lineage::jump::from_endpoint(state, fx),
         Action::Logs => super::logs::open_selected(state, fx),
         Action::AbView => super::ab::open(state, fx),

@@ -28,7 +28,11 @@ pub struct EndpointRoom;
 
 impl Room for EndpointRoom {
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Endpoint, Context::Global]
+        &[
+            Context::Endpoint,
+            Context::Room(crate::app::screen::ScreenId::Serving),
+            Context::Global,
+        ]
     }
     fn load(&self, state: &mut State, route: &ScreenRoute, force: bool, fx: &mut Vec<Effect>) {
         if let ScreenRoute::Endpoint { name } = route {
@@ -50,6 +54,15 @@ impl Room for EndpointRoom {
     ) -> bool {
         super::on_detail_action(state, action, fx)
     }
+    fn form_submitted(
+        &self,
+        state: &mut State,
+        _: &ScreenRoute,
+        form: crate::app::form::RoomForm,
+        _: &mut Vec<Effect>,
+    ) {
+        super::bench::form_submitted(state, form)
+    }
     fn offers(&self, state: &State, _: &ScreenRoute) -> Vec<Offer> {
         use Action::*;
         let name = &state.serving.name;
@@ -64,10 +77,21 @@ impl Room for EndpointRoom {
             (AbView, None),
             (Logs, None),
             (TestQuery, None),
+            (Verb(super::bench::START), None),
             (Window, None),
             (Back, None),
             (Help, None),
         ];
+        let bench = &state.serving.bench;
+        if bench
+            .running
+            .as_ref()
+            .is_some_and(|r| r.plan.endpoint == *name)
+        {
+            offers.insert(0, (Verb(super::bench::STOP), None));
+        } else if bench.shown_on(name) {
+            offers.insert(0, (Verb(super::bench::STOP), Some("dismiss result")));
+        }
         if features.is_some() {
             offers.insert(offers.len() - 2, (FeatureTables, None));
         }
