@@ -284,3 +284,18 @@ fn the_live_panel_snapshot() {
     assert!(text.contains("99.7 of 100 target"), "{text}");
     insta::assert_snapshot!("bench_panel_120x44", d.render(120, 44).backend());
 }
+
+#[test]
+fn l_on_the_serving_list_opens_the_selected_endpoint_with_its_form() {
+    let mut d = Driver::new(session());
+    d.answer_serving(&churn_prod(90, false), 0);
+    d.char('5');
+    d.char('L');
+    assert_eq!(
+        d.state.route(),
+        &mlops_console::app::ScreenRoute::Endpoint {
+            name: CHURN_PROD.into()
+        }
+    );
+    assert!(matches!(d.state.overlay, Overlay::RoomForm(_)));
+}

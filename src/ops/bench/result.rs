@@ -331,3 +331,35 @@ impl Snapshot {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_count_each_latency_once_from_the_first_to_the_last_non_empty() {
+        let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+        for us in [3_000, 4_000, 15_000, 15_000, 7_000_000] {
+            h.record(us).unwrap();
+        }
+        let b = buckets(&h);
+        let got: Vec<(Option<f64>, u64)> = b.iter().map(|b| (b.upto_ms, b.count)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(5.0), 2),
+                (Some(10.0), 0),
+                (Some(20.0), 2),
+                (Some(50.0), 0),
+                (Some(100.0), 0),
+                (Some(200.0), 0),
+                (Some(500.0), 0),
+                (Some(1000.0), 0),
+                (Some(2000.0), 0),
+                (Some(5000.0), 0),
+                (None, 1),
+            ]
+        );
+        assert!(buckets(&Histogram::<u64>::new(3).unwrap()).is_empty());
+    }
+}

@@ -226,6 +226,14 @@ pub(crate) fn on_list_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                 super::copy(state, name, fx);
             }
         }
+        // `L` on the list: the selected endpoint, with its load test form.
+        Action::Verb(v) if v == bench::START => {
+            let Some(name) = selected else {
+                return true;
+            };
+            open_endpoint(state, &name, fx);
+            bench::open_form(state);
+        }
         _ => return false,
     }
     state.dirty = true;

@@ -9,7 +9,11 @@ use crate::app::state::State;
 
 /// Screen 5: the serving endpoints.
 pub static ROOM: Plain = Plain {
-    contexts: &[Context::List, Context::Global],
+    contexts: &[
+        Context::List,
+        Context::Room(crate::app::screen::ScreenId::Serving),
+        Context::Global,
+    ],
     load: super::load_list,
     open: None,
     settled: |s| s.serving.endpoints.is_settled(),
