@@ -299,3 +299,54 @@ fn l_on_the_serving_list_opens_the_selected_endpoint_with_its_form() {
     );
     assert!(matches!(d.state.overlay, Overlay::RoomForm(_)));
 }
+
+#[test]
+fn a_test_that_could_not_run_says_why_in_a_toast_and_the_panel_until_dismissed() {
+    use mlops_console::app::screens::RoomLoaded;
+    use mlops_console::app::screens::serving::bench::{Done, Loaded};
+    use mlops_console::app::{Msg, Payload};
+    let mut d = endpoint(session());
+    d.char('L');
+    d.key(KeyCode::Enter);
+    d.char('y');
+    let req = d
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RoomChange { req, .. } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    let done = Done {
+        outcome: None,
+        message: "churn-prod has no example request; nothing was sent".into(),
+        journal_id: None,
+        result: None,
+        warnings: Vec::new(),
+    };
+    d.send(Msg::Loaded {
+        req,
+        at_ms: NOW,
+        payload: Payload::Room(RoomLoaded::Bench(Loaded::Finished(Box::new(done)))),
+    });
+    assert!(d.state.serving.bench.running.is_none());
+    let toast = d
+        .state
+        .toasts
+        .iter()
+        .find(|t| t.text.contains("could not run"));
+    assert!(toast.is_some(), "{:?}", d.state.toasts);
+    let text = d.screen_text(120, 44);
+    assert!(
+        text.contains("could not run: churn-prod has no example"),
+        "{text}"
+    );
+    assert!(text.contains("x dismiss result"), "{text}");
+    // Toasts expire; the panel keeps the verdict until x.
+    d.send(Msg::Tick {
+        now_ms: NOW + 60_000,
+    });
+    assert!(d.screen_text(120, 44).contains("could not run"));
+    d.char('x');
+    assert!(!d.screen_text(120, 44).contains("Load test"));
+}
