@@ -283,6 +283,13 @@ fn the_live_panel_snapshot() {
     let text = d.screen_text(120, 44);
     assert!(text.contains("99.7 of 100 target"), "{text}");
     insta::assert_snapshot!("bench_panel_120x44", d.render(120, 44).backend());
+    // Any size renders without a panic, in ASCII too.
+    for ascii in [false, true] {
+        d.state.session.ascii = ascii;
+        for (w, h) in [(1, 1), (20, 8), (60, 20), (80, 30), (200, 60)] {
+            d.render(w, h);
+        }
+    }
 }
 
 #[test]
@@ -349,4 +356,68 @@ fn a_test_that_could_not_run_says_why_in_a_toast_and_the_panel_until_dismissed()
     assert!(d.screen_text(120, 44).contains("could not run"));
     d.char('x');
     assert!(!d.screen_text(120, 44).contains("Load test"));
+}
+
+#[test]
+fn the_verdict_panel_snapshot() {
+    use mlops_console::app::screens::serving::bench::{Done, Finished};
+    use mlops_console::ops::bench::recorder::{Ending, FailKind, Recorder, Sample};
+    use mlops_console::ops::bench::result::{BenchResult, buckets};
+    use mlops_console::ops::bench::verdict::check_guards;
+    use mlops_console::ops::journal::Outcome;
+    let plan = BenchPlan {
+        endpoint: CHURN_PROD.into(),
+        mode: Mode::Closed { concurrency: 8 },
+        duration: Some(Duration::from_secs(10)),
+        requests: None,
+        warmup: Duration::ZERO,
+        timeout: Duration::from_secs(30),
+        guards: Guards {
+            slo_p99_ms: Some(40.0),
+            max_error_rate: None,
+            min_sample: 200,
+        },
+    };
+    let mut r = Recorder::default();
+    for i in 0..400u64 {
+        let ms = 8 + (i * 7) % 30 + if i % 50 == 0 { 120 } else { 0 };
+        let ending = match i {
+            13 | 211 => Ending::Status(503),
+            300 => Ending::Failed(FailKind::Timeout),
+            _ => Ending::Status(200),
+        };
+        r.record(Sample {
+            corrected_us: ms * 1000,
+            raw_us: ms * 1000,
+            lag_us: 0,
+            ending,
+            entity: Some(if i % 10 == 0 {
+                b"churn_model-5".as_slice()
+            } else {
+                b"churn_model-4".as_slice()
+            }),
+            second: (i / 100) as usize,
+        });
+    }
+    let stop = check_guards(&plan.guards, &r);
+    assert!(stop.is_some(), "the p99 crosses 40 ms");
+    let result = BenchResult::build(&plan, &r, 4.0, stop);
+    let mut d = endpoint(session());
+    d.state.serving.bench.last = Some(Finished {
+        plan,
+        done: Done {
+            outcome: Some(Outcome::Ok),
+            message: "load test of churn-prod".into(),
+            journal_id: Some("j-1".into()),
+            result: Some(Box::new(result)),
+            warnings: Vec::new(),
+        },
+        histogram: buckets(&r.corrected),
+    });
+    let text = d.screen_text(120, 44);
+    assert!(
+        text.contains("SLO FAILED") && text.contains("SLO of 40 ms"),
+        "{text}"
+    );
+    insta::assert_snapshot!("bench_panel_verdict_120x44", d.render(120, 44).backend());
 }

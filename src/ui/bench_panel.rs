@@ -102,7 +102,7 @@ fn title(v: &PanelView) -> String {
         (Phase::Ended { .. }, Some(f)) => format!("ended · {:.1} s measured", f.measured_secs),
         (Phase::Ended { .. }, None) => "ended".to_string(),
     };
-    format!(" Load test · {} · {state} ", v.plan.describe())
+    format!(" Load test · {state} · {} ", v.plan.describe())
 }
 
 fn ms(v: f64) -> String {

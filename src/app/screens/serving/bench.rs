@@ -23,7 +23,7 @@ use super::super::super::effect::Effect;
 use super::super::super::form::RoomForm;
 use super::super::super::remote::{Accepted, RequestId};
 use super::super::super::room::Verb;
-use super::super::super::screen::ScreenId;
+use super::super::super::screen::{ScreenId, ScreenRoute};
 use super::super::super::state::{Overlay, State, ToastLevel};
 use super::super::{RoomChange, RoomKey, room_change};
 
@@ -359,14 +359,23 @@ pub(crate) fn stop_or_dismiss(state: &mut State) {
     state.dirty = true;
 }
 
-/// The tick: the live figures of the running test.
+/// The tick: the live figures of the running test, redrawn when its panel is on screen.
 pub(crate) fn on_tick(state: &mut State) {
+    let shown = match state.route() {
+        ScreenRoute::Endpoint { name } => state
+            .serving
+            .bench
+            .running
+            .as_ref()
+            .is_some_and(|r| r.plan.endpoint == *name),
+        _ => false,
+    };
     let Some(r) = state.serving.bench.running.as_mut() else {
         return;
     };
     if let Some(m) = &r.monitor {
         r.snapshot = Some(m.snapshot());
-        state.dirty = true;
+        state.dirty |= shown;
     }
 }
 
