@@ -132,6 +132,8 @@ async fn the_endpoint_on_a_drifting_table_is_marked_from_the_kept_monitoring_fac
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut rt = Runtime::new(&ctx, tx, true);
     let mut d = Driver::new(session());
+    // Freshness is judged on the simulator's clock.
+    d.state.now_ms = sim.clock.now_ms();
 
     // The Overview evaluates the alerts: the monitoring facts are read and kept.
     pump(&mut d, &mut rt, &mut rx, |d| {
@@ -144,14 +146,21 @@ async fn the_endpoint_on_a_drifting_table_is_marked_from_the_kept_monitoring_fac
         d.state.serving.endpoints.data.is_some()
     })
     .await;
-    // Read the marks anew now that the facts are kept (an earlier read may have come first),
-    // judged on the simulator's clock.
-    d.state.now_ms = sim.clock.now_ms();
-    let before = d.state.feature_lineage.endpoints.loaded_at;
-    d.char('r');
+    // The marks are judged anew once the kept facts are newer than those they were judged on
+    // (an earlier read may have come first): no key is needed.
     pump(&mut d, &mut rt, &mut rx, |d| {
-        let l = &d.state.feature_lineage.endpoints;
-        l.is_settled() && l.data.is_some() && l.loaded_at != before
+        let l = &d.state.feature_lineage;
+        let facts = d
+            .state
+            .alerts
+            .read
+            .data
+            .as_ref()
+            .and_then(|r| r.monitoring_at_ms);
+        l.endpoints.is_settled()
+            && l.endpoints.data.is_some()
+            && facts.is_some()
+            && l.judged_on_facts_at == facts
     })
     .await;
     let churn = d

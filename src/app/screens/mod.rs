@@ -261,7 +261,12 @@ fn on_room_loaded(
             accepted
         }
         RoomLoaded::Alerts(l) => alerts::on_loaded(state, req, at, l, fx),
-        RoomLoaded::FeatureLineage(l) => feature_lineage::on_loaded(state, req, at, l),
+        RoomLoaded::FeatureLineage(l) => {
+            let accepted = feature_lineage::on_loaded(state, req, at, l);
+            // Monitoring facts that landed while the marks were read judge them anew.
+            feature_lineage::load_marks(state, false, fx);
+            accepted
+        }
         RoomLoaded::FeatureMonitoring(l) => feature_monitoring::on_loaded(state, req, at, l),
         RoomLoaded::Features(l) => features::on_loaded(state, req, at, l, fx),
         RoomLoaded::Bench(l) => {
@@ -317,6 +322,7 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + alerts::loading(state)
         + features::loading(state)
         + feature_monitoring::loading(state)
+        + feature_lineage::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -139,15 +139,20 @@ impl AlertsState {
     }
 }
 
-/// Whether the monitor-backed facts are due: never read, or read at least
-/// `monitoring_every_ms` ago.
-pub fn monitoring_due(state: &State) -> bool {
-    let at = state
+/// When the monitor-backed facts of the latest evaluation were read.
+pub fn monitoring_facts_at(state: &State) -> Option<i64> {
+    state
         .alerts
         .read
         .data
         .as_ref()
-        .and_then(|r| r.monitoring_at_ms);
+        .and_then(|r| r.monitoring_at_ms)
+}
+
+/// Whether the monitor-backed facts are due: never read, or read at least
+/// `monitoring_every_ms` ago.
+pub fn monitoring_due(state: &State) -> bool {
+    let at = monitoring_facts_at(state);
     at.is_none_or(|at| state.now_ms.saturating_sub(at) >= state.alerts.monitoring_every_ms)
 }
 
@@ -193,6 +198,8 @@ pub(crate) fn on_loaded(
         let len = state.alerts.rows().len();
         let page = state.list_page_rows();
         state.alerts.view.keep_visible(len, page);
+        // The endpoints' feature marks are judged on these facts (drift, online staleness).
+        super::feature_lineage::load_marks(state, false, fx);
     }
     accepted
 }

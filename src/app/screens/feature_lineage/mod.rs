@@ -88,6 +88,9 @@ pub struct FeatureLineageState {
     pub endpoints: Remote<Vec<EndpointLineage>>,
     /// What the endpoints served when it was asked for.
     pub endpoints_of: Option<EndpointsServed>,
+    /// When the alerts' monitoring facts the marks were judged on were read (drift and online
+    /// staleness come from them): newer facts judge the marks anew.
+    pub judged_on_facts_at: Option<i64>,
     /// The versions of the model on the Models screen.
     pub versions: Remote<Vec<VersionLineage>>,
     /// (model, versions) asked for.
@@ -123,6 +126,12 @@ impl FeatureLineageState {
     }
 }
 
+/// The lineage reads in flight (the endpoints' marks, the Models screen's versions).
+pub(crate) fn loading(state: &State) -> usize {
+    let f = &state.feature_lineage;
+    super::super::remote::in_flight(&[f.endpoints.is_loading(), f.versions.is_loading()])
+}
+
 fn every(state: &State) -> Option<i64> {
     refresh_every_ms(state).map(|ms| (ms * EVERY_FACTOR).max(MIN_EVERY_MS))
 }
@@ -143,11 +152,14 @@ pub(crate) fn load_marks(state: &mut State, force: bool, fx: &mut Vec<Effect>) {
         return;
     }
     let changed = f.endpoints_of.as_ref() != Some(&served);
-    if !(force || changed || f.endpoints.is_due(state.now_ms, every)) {
+    let facts_at = super::alerts::monitoring_facts_at(state);
+    let newer_facts = facts_at.is_some() && facts_at != f.judged_on_facts_at;
+    if !(force || changed || newer_facts || f.endpoints.is_due(state.now_ms, every)) {
         return;
     }
     let now_ms = state.now_ms;
     state.feature_lineage.endpoints_of = Some(served.clone());
+    state.feature_lineage.judged_on_facts_at = facts_at;
     let req = state.next_request();
     state.feature_lineage.endpoints.start(req);
     fx.push(Effect::Fetch {
