@@ -56,11 +56,12 @@ pub async fn render_route_offscreen(
     Ok(app.terminal().backend().buffer().clone())
 }
 
-/// Runs until no request is in flight (or [`QUIET_TIMEOUT`] passes).
+/// Runs until no request is in flight, background lineage reads included (the endpoints' feature
+/// marks), or [`QUIET_TIMEOUT`] passes.
 async fn quiet(app: &mut App<TestBackend>) -> io::Result<()> {
     let deadline = Instant::now() + QUIET_TIMEOUT;
-    app.run_until(|s| s.loading_count() == 0, Some(deadline))
-        .await
+    let quiet = |s: &State| s.loading_count() == 0 && screens::feature_lineage::loading(s) == 0;
+    app.run_until(quiet, Some(deadline)).await
 }
 
 /// The app on a `width` x `height` test terminal, sized and started.

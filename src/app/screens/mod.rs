@@ -322,7 +322,6 @@ pub(crate) fn room_loading(state: &State) -> usize {
         + alerts::loading(state)
         + features::loading(state)
         + feature_monitoring::loading(state)
-        + feature_lineage::loading(state)
 }
 
 /// Loads what the current route shows: what is due, or everything when `force` (the `r` key).

@@ -126,7 +126,8 @@ impl FeatureLineageState {
     }
 }
 
-/// The lineage reads in flight (the endpoints' marks, the Models screen's versions).
+/// The lineage reads in flight (the endpoints' marks, the Models screen's versions): background
+/// reads, not counted in the status bar's loading.
 pub(crate) fn loading(state: &State) -> usize {
     let f = &state.feature_lineage;
     super::super::remote::in_flight(&[f.endpoints.is_loading(), f.versions.is_loading()])
