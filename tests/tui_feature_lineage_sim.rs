@@ -9,44 +9,23 @@ mod support;
 use crossterm::event::KeyCode;
 
 use mlops_console::app::Msg;
-use mlops_console::app::runtime::Runtime;
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::NOW;
+use support::features::{FeatureSim, as_is, line_of, manual};
 
 const STALE: &str = "main.features.support_interactions (stale 52 h) via churn_model v5, 10%";
 
-fn line_of<'a>(text: &'a str, needle: &str) -> &'a str {
-    text.lines()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("{needle} in {text}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_features_mark_churn_prod_and_its_screen_names_the_table() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
+    let mut d = FeatureSim::start_with(manual(), as_is).await;
 
     // The Overview (the first screen) reads the endpoint list.
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.serving.endpoints.is_settled() && d.state.serving.endpoints.data.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.serving.endpoints.is_settled() && d.state.serving.endpoints.data.is_some())
+        .await;
     d.char('5');
     // Not before the lineage is read: no marker from nothing.
     assert!(!d.screen_text(160, 30).contains("stale features"));
     // Entering the list asks for the lineage (the list is there).
-    pump(&mut d, &mut rt, &mut rx, |d| {
+    d.pump(|d| {
         d.state.feature_lineage.endpoints.is_settled()
             && d.state.feature_lineage.endpoints.data.is_some()
     })
@@ -86,10 +65,8 @@ async fn stale_features_mark_churn_prod_and_its_screen_names_the_table() {
     // The endpoint screen names the table, the version and the share it reaches.
     d.char('5');
     d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.serving.current().is_some() && d.state.serving.endpoint.is_settled()
-    })
-    .await;
+    d.pump(|d| d.state.serving.current().is_some() && d.state.serving.endpoint.is_settled())
+        .await;
     assert_eq!(d.state.serving.name, "churn-prod");
     let text = d.screen_text(160, 40);
     assert!(line_of(&text, "depends on:").contains(STALE), "{text}");
@@ -97,55 +74,15 @@ async fn stale_features_mark_churn_prod_and_its_screen_names_the_table() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_version_shows_its_feature_tables_with_freshness() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
+    let mut d = FeatureSim::start_with(manual(), as_is).await;
 
-    d.char('3');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.models.list.data.is_some()
-    })
-    .await;
-    let at = d
-        .state
-        .models
-        .visible()
-        .iter()
-        .position(|m| m.name == "main.ml.churn_model")
-        .expect("churn_model listed");
-    for _ in 0..at {
-        d.char('j');
-    }
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.models.current_detail().is_some() && d.state.models.detail.is_settled()
-    })
-    .await;
+    d.open_model("main.ml.churn_model").await;
     d.send(Msg::Tick {
         now_ms: NOW + 1_000,
     });
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.feature_lineage.versions.data.is_some()
-    })
-    .await;
-    let versions: Vec<String> = d
-        .state
-        .models
-        .current_detail()
-        .unwrap()
-        .versions
-        .iter()
-        .map(|v| v.version.clone())
-        .collect();
+    d.pump(|d| d.state.feature_lineage.versions.data.is_some())
+        .await;
+    let versions = d.model_versions();
     let five = versions.iter().position(|v| v == "5").expect("v5");
     let now = d.state.models.versions.selected;
     for _ in now..five {

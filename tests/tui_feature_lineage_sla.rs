@@ -4,35 +4,21 @@
 
 mod support;
 
-use mlops_console::app::runtime::Runtime;
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::features::{FeatureSim, manual};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_table_within_its_own_sla_marks_no_endpoint() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring
-        .features
-        .sla_per_table
-        .insert("main.features.support_interactions".into(), 72 * 3_600_000);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.serving.endpoints.is_settled() && d.state.serving.endpoints.data.is_some()
+    let mut d = FeatureSim::start_with(manual(), |ctx| {
+        ctx.monitoring
+            .features
+            .sla_per_table
+            .insert("main.features.support_interactions".into(), 72 * 3_600_000);
     })
     .await;
+    d.pump(|d| d.state.serving.endpoints.is_settled() && d.state.serving.endpoints.data.is_some())
+        .await;
     d.char('5');
-    pump(&mut d, &mut rt, &mut rx, |d| {
+    d.pump(|d| {
         d.state.feature_lineage.endpoints.is_settled()
             && d.state.feature_lineage.endpoints.data.is_some()
     })

@@ -10,26 +10,14 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 
-use mlops_console::app::runtime::Runtime;
 use mlops_console::app::{ScreenId, ScreenRoute};
 use mlops_console::ops::feature_monitoring::FeatureMonitoring;
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use mlops_console::sim::SimOptions;
+use support::Driver;
+use support::features::{FeatureSim, as_is, line_of, manual_sql_at_once};
 
 const CUSTOMER: &str = "main.features.customer_features";
 const TXN: &str = "main.features.txn_agg_30d";
-
-async fn start() -> SimHandle {
-    sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        sql_latency: Duration::ZERO,
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts")
-}
 
 fn monitoring_read(d: &Driver) -> bool {
     let f = &d.state.feature_monitoring;
@@ -43,25 +31,11 @@ fn section(text: &str) -> &str {
     &text[at..]
 }
 
-fn line_of<'a>(text: &'a str, needle: &str) -> &'a str {
-    text.lines()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("{needle} in {text}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_detail_shows_each_features_monitoring_and_m_opens_the_monitor() {
-    let sim = start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-
-    d.char(':');
-    d.type_text(&format!("ft {CUSTOMER}"));
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, monitoring_read).await;
+    let mut d = FeatureSim::start_with(manual_sql_at_once(), as_is).await;
+    d.type_ft(CUSTOMER);
+    d.pump(monitoring_read).await;
     let read = d.state.feature_monitoring.of(CUSTOMER).expect("read");
     let FeatureMonitoring::Monitored(m) = read else {
         panic!("{read:?}");
@@ -86,10 +60,8 @@ async fn the_detail_shows_each_features_monitoring_and_m_opens_the_monitor() {
             table: CUSTOMER.into()
         }
     );
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.monitoring.drift.is_settled() && d.state.monitoring.matrix().is_some()
-    })
-    .await;
+    d.pump(|d| d.state.monitoring.drift.is_settled() && d.state.monitoring.matrix().is_some())
+        .await;
     assert_eq!(d.state.alerts.select_feature, None, "selected, not pending");
     let (row, _) = d.state.monitoring.cursor().expect("a cursor");
     let matrix = d.state.monitoring.matrix().unwrap();
@@ -97,10 +69,8 @@ async fn the_detail_shows_each_features_monitoring_and_m_opens_the_monitor() {
 
     // A table without a monitor: said, with how to create one; M explains.
     d.key(KeyCode::Esc);
-    d.char(':');
-    d.type_text(&format!("ft {TXN}"));
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, monitoring_read).await;
+    d.type_ft(TXN);
+    d.pump(monitoring_read).await;
     let text = d.screen_text(200, 60);
     assert!(
         section(&text).contains("no monitor on this table: create one"),
@@ -121,34 +91,26 @@ async fn the_detail_shows_each_features_monitoring_and_m_opens_the_monitor() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_on_a_drifting_table_is_marked_from_the_kept_monitoring_facts() {
     // The alerts' reads follow the simulator's own clock here, as on the console.
-    let sim = sim::start(SimOptions {
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
+    let mut d = FeatureSim::start_with(
+        SimOptions {
+            sql_latency: Duration::ZERO,
+            ..SimOptions::default()
+        },
+        as_is,
+    )
+    .await;
     // Freshness is judged on the simulator's clock.
-    d.state.now_ms = sim.clock.now_ms();
+    d.state.now_ms = d.sim.clock.now_ms();
 
     // The Overview evaluates the alerts: the monitoring facts are read and kept.
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.alerts.read.is_settled() && d.state.alerts.read.data.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.alerts.read.is_settled() && d.state.alerts.read.data.is_some())
+        .await;
     d.char('5');
     assert_eq!(*d.state.route(), ScreenRoute::Screen(ScreenId::Serving));
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.serving.endpoints.data.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.serving.endpoints.data.is_some()).await;
     // The marks are judged anew once the kept facts are newer than those they were judged on
     // (an earlier read may have come first): no key is needed.
-    pump(&mut d, &mut rt, &mut rx, |d| {
+    d.pump(|d| {
         let l = &d.state.feature_lineage;
         let facts = d
             .state

@@ -8,42 +8,18 @@ mod support;
 
 use std::time::Duration;
 
-use crossterm::event::KeyCode;
-
 use mlops_console::app::Msg;
-use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::features::follow::FOLLOW_GIVE_UP_MS;
-use mlops_console::ops::journal::Journal;
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::NOW;
+use support::features::FeatureSim;
 
 const TXN: &str = "main.features.txn_agg_30d";
 const GHOST: &str = "main.features_online.txn_agg_30d_never";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_followed_online_table_never_found_stops_being_followed_after_two_minutes() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    d.char(':');
-    d.type_text(&format!("ft {TXN}"));
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
-    })
-    .await;
+    let mut d = FeatureSim::start().await;
+    d.open_table(TXN).await;
 
     // A change answered for an online table the workspace never shows.
     d.state.features.following = Some(GHOST.into());
@@ -53,13 +29,10 @@ async fn a_followed_online_table_never_found_stops_being_followed_after_two_minu
         reads += 1;
         assert!(reads <= 100, "still following after {reads} reads");
         now += 2_000;
-        sim.clock.advance(Duration::from_secs(2));
+        d.sim.clock.advance(Duration::from_secs(2));
         d.send(Msg::Tick { now_ms: now });
         d.char('r');
-        pump(&mut d, &mut rt, &mut rx, |d| {
-            d.state.features.detail.is_settled()
-        })
-        .await;
+        d.pump(|d| d.state.features.detail.is_settled()).await;
         if now - NOW < FOLLOW_GIVE_UP_MS {
             assert_eq!(d.state.features.following.as_deref(), Some(GHOST));
         }
@@ -78,13 +51,7 @@ async fn a_followed_online_table_never_found_stops_being_followed_after_two_minu
         "{text}"
     );
     // Nothing was journaled, and no change verdict was made up.
-    assert!(
-        Journal::in_dir(dir.path())
-            .read()
-            .unwrap()
-            .entries
-            .is_empty()
-    );
+    assert_eq!(d.journaled(), 0);
     assert!(d.state.features.last.is_none());
 
     // `r` re-reads the table once; it is not followed again.
@@ -92,10 +59,7 @@ async fn a_followed_online_table_never_found_stops_being_followed_after_two_minu
         now_ms: now + 10_000,
     });
     d.char('r');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled()
-    })
-    .await;
+    d.pump(|d| d.state.features.detail.is_settled()).await;
     assert!(d.state.features.following.is_none());
     assert!(d.state.features.follow_gave_up.is_some());
 }

@@ -5,43 +5,19 @@
 
 mod support;
 
-use std::time::Duration;
-
 use crossterm::event::KeyCode;
 
-use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::features::detail::Target;
 use mlops_console::app::screens::features::panels::DetailPanel;
 use mlops_console::ops::feature_lineage::table::ModelRef;
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::features::FeatureSim;
 
 const TABLE: &str = "main.features.customer_features";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_detail_panels_scroll() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    d.char(':');
-    d.type_text(&format!("ft {TABLE}"));
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
-    })
-    .await;
+    let mut d = FeatureSim::start().await;
+    d.open_table(TABLE).await;
 
     // A table many model versions use: 40 more than the workspace has.
     let lineage = d

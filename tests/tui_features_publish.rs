@@ -13,46 +13,18 @@ use crossterm::event::KeyCode;
 
 use mlops_console::app::Overlay;
 use mlops_console::app::form::ConfirmAction;
-use mlops_console::app::runtime::Runtime;
 use mlops_console::ops::journal::{Journal, Outcome};
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::NOW;
+use support::features::FeatureSim;
 
 const TXN: &str = "main.features.txn_agg_30d";
 const COPY: &str = "main.features_online.txn_agg_30d_tui";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_goes_through_confirm_journal_and_read_back() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-
-    d.char(':');
-    d.type_text(&format!("ft {TXN}"));
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
-    })
-    .await;
-    assert!(
-        Journal::in_dir(dir.path())
-            .read()
-            .unwrap()
-            .entries
-            .is_empty()
-    );
+    let mut d = FeatureSim::start().await;
+    d.open_table(TXN).await;
+    assert_eq!(d.journaled(), 0);
 
     d.char('P');
     let Overlay::RoomForm(form) = &d.state.overlay else {
@@ -69,10 +41,7 @@ async fn publish_goes_through_confirm_journal_and_read_back() {
     d.key(KeyCode::Down);
     d.type_text(COPY);
     d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.plan.is_settled()
-    })
-    .await;
+    d.pump(|d| d.state.features.plan.is_settled()).await;
     assert_eq!(d.state.features.plan.error, None);
     let Overlay::Confirm(confirm) = &d.state.overlay else {
         panic!("a confirm dialog: {:?}", d.state.overlay);
@@ -98,22 +67,13 @@ async fn publish_goes_through_confirm_journal_and_read_back() {
     assert_eq!(row("mode"), "TRIGGERED");
     assert_eq!(row("online table"), COPY);
     // Nothing is sent before the confirmation.
-    assert!(
-        Journal::in_dir(dir.path())
-            .read()
-            .unwrap()
-            .entries
-            .is_empty()
-    );
+    assert_eq!(d.journaled(), 0);
 
     d.char('y');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.last.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.features.last.is_some()).await;
     let done = d.state.features.last.clone().unwrap();
     assert_eq!(done.outcome, Some(Outcome::Ok), "{}", done.message);
-    let entries = Journal::in_dir(dir.path()).read().unwrap().entries;
+    let entries = Journal::in_dir(d.dir.path()).read().unwrap().entries;
     let entry = entries.last().expect("the publish is journaled");
     assert!(
         entry.attempt.action.as_str().contains("publish"),
@@ -127,12 +87,9 @@ async fn publish_goes_through_confirm_journal_and_read_back() {
         now += mlops_console::app::screens::features::FOLLOW_MS;
         // The workspace moves on 30 s between two reads; the test reads again itself (the 2 s
         // follow runs on the runtime's clock, not this test's).
-        sim.clock.advance(Duration::from_secs(30));
+        d.sim.clock.advance(Duration::from_secs(30));
         d.char('r');
-        pump(&mut d, &mut rt, &mut rx, |d| {
-            d.state.features.detail.is_settled()
-        })
-        .await;
+        d.pump(|d| d.state.features.detail.is_settled()).await;
         assert!(
             now < NOW + 3_600_000,
             "the first sync ends within an hour: {:?}",

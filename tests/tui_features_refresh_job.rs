@@ -4,43 +4,20 @@
 
 mod support;
 
-use std::time::Duration;
-
 use crossterm::event::KeyCode;
 
-use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::jobs::Change;
 use mlops_console::app::{Overlay, ScreenRoute};
 use mlops_console::ops::journal::{Journal, Outcome};
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::features::{FeatureSim, as_is, manual_sql_at_once};
 
 const CUSTOMER: &str = "main.features.customer_features";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_runs_the_producing_job_through_the_jobs_change() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-
-    d.char(':');
-    d.type_text(&format!("ft {CUSTOMER}"));
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled()
-    })
-    .await;
+    let mut d = FeatureSim::start_with(manual_sql_at_once(), as_is).await;
+    d.type_ft(CUSTOMER);
+    d.pump(|d| d.state.features.detail.is_settled()).await;
     let job = d
         .state
         .features
@@ -53,22 +30,14 @@ async fn n_runs_the_producing_job_through_the_jobs_change() {
 
     d.char('n');
     assert_eq!(*d.state.route(), ScreenRoute::Job { job_id: job.job_id });
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        matches!(d.state.overlay, Overlay::RoomForm(_))
-    })
-    .await;
+    d.pump(|d| matches!(d.state.overlay, Overlay::RoomForm(_)))
+        .await;
     // Nothing is sent before the confirm.
-    assert!(
-        Journal::in_dir(dir.path())
-            .read()
-            .unwrap()
-            .entries
-            .is_empty()
-    );
+    assert_eq!(d.journaled(), 0);
     d.key(KeyCode::Enter);
     assert!(matches!(d.state.overlay, Overlay::Confirm(_)));
     d.char('y');
-    pump(&mut d, &mut rt, &mut rx, |d| d.state.jobs.last.is_some()).await;
+    d.pump(|d| d.state.jobs.last.is_some()).await;
     let done = d.state.jobs.last.clone().unwrap();
     assert!(
         matches!(&done.change, Change::RunNow { job_id, .. } if *job_id == job.job_id),
@@ -76,7 +45,7 @@ async fn n_runs_the_producing_job_through_the_jobs_change() {
         done.change
     );
     assert_eq!(done.outcome, Some(Outcome::Ok), "{}", done.message);
-    let journal = Journal::in_dir(dir.path()).read().unwrap();
+    let journal = Journal::in_dir(d.dir.path()).read().unwrap();
     assert_eq!(journal.entries.len(), 1);
     assert_eq!(
         journal.entries[0].latest().map(|r| r.outcome),
@@ -86,27 +55,9 @@ async fn n_runs_the_producing_job_through_the_jobs_change() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_on_a_table_without_a_producing_job_says_so() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-
-    d.char(':');
-    d.type_text("ft main.features.support_interactions");
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled()
-    })
-    .await;
+    let mut d = FeatureSim::start_with(manual_sql_at_once(), as_is).await;
+    d.type_ft("main.features.support_interactions");
+    d.pump(|d| d.state.features.detail.is_settled()).await;
     assert!(
         d.state
             .features

@@ -7,22 +7,14 @@ mod support;
 
 use crossterm::event::KeyCode;
 
-use mlops_console::app::runtime::Runtime;
 use mlops_console::app::screens::features::detail::Target;
 use mlops_console::app::{ScreenId, ScreenRoute};
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::Driver;
+use support::features::{FeatureSim, feature_schema, line_of, manual};
 
 const CUSTOMER: &str = "main.features.customer_features";
 const TXN: &str = "main.features.txn_agg_30d";
 const SUPPORT: &str = "main.features.support_interactions";
-
-fn line_of<'a>(text: &'a str, needle: &str) -> &'a str {
-    text.lines()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("{needle} in {text}"))
-}
 
 fn listed(d: &Driver) -> bool {
     d.state.features.list.is_settled() && d.state.features.list.data.is_some()
@@ -30,19 +22,7 @@ fn listed(d: &Driver) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_7_lists_the_feature_tables_with_freshness_and_online_state() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
+    let mut d = FeatureSim::start_with(manual(), feature_schema).await;
 
     d.char('7');
     assert_eq!(*d.state.route(), ScreenRoute::Screen(ScreenId::Features));
@@ -50,7 +30,7 @@ async fn key_7_lists_the_feature_tables_with_freshness_and_online_state() {
     let text = d.screen_text(200, 30);
     assert!(!text.contains("not in this version"), "{text}");
     assert!(!text.contains(CUSTOMER), "{text}");
-    pump(&mut d, &mut rt, &mut rx, listed).await;
+    d.pump(listed).await;
     let f = &d.state.features;
     assert_eq!(f.list.error, None);
     let names: Vec<&str> = f
@@ -96,24 +76,12 @@ async fn key_7_lists_the_feature_tables_with_freshness_and_online_state() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_that_cannot_be_read_says_why() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["nosuch.schema".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    d.char('7');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.list.is_settled()
+    let mut d = FeatureSim::start_with(manual(), |ctx| {
+        ctx.monitoring.features.schemas = vec!["nosuch.schema".into()];
     })
     .await;
+    d.char('7');
+    d.pump(|d| d.state.features.list.is_settled()).await;
     assert!(d.state.features.list.error.is_some());
     let text = d.screen_text(200, 30);
     assert!(text.contains("nosuch"), "{text}");
@@ -126,31 +94,15 @@ fn detail_read(d: &Driver) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ft_opens_a_table_with_its_versions_online_tables_and_lineage_and_jumps() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: std::time::Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-
-    d.char(':');
-    d.type_text(&format!("ft {SUPPORT}"));
-    d.key(KeyCode::Enter);
+    let mut d = FeatureSim::start().await;
+    d.type_ft(SUPPORT);
     assert_eq!(
         *d.state.route(),
         ScreenRoute::FeatureTable {
             name: SUPPORT.into()
         }
     );
-    pump(&mut d, &mut rt, &mut rx, detail_read).await;
+    d.pump(detail_read).await;
     let f = &d.state.features;
     assert_eq!(f.detail.error, None);
     assert_eq!(f.lineage.error, None);
@@ -193,7 +145,7 @@ async fn ft_opens_a_table_with_its_versions_online_tables_and_lineage_and_jumps(
 
     // Enter from the list opens a table too; J opens its producing job.
     d.char('7');
-    pump(&mut d, &mut rt, &mut rx, listed).await;
+    d.pump(listed).await;
     d.key(KeyCode::Enter);
     assert_eq!(
         *d.state.route(),
@@ -201,7 +153,7 @@ async fn ft_opens_a_table_with_its_versions_online_tables_and_lineage_and_jumps(
             name: CUSTOMER.into()
         }
     );
-    pump(&mut d, &mut rt, &mut rx, detail_read).await;
+    d.pump(detail_read).await;
     let job = d
         .state
         .features

@@ -8,62 +8,23 @@ mod support;
 
 use std::time::Duration;
 
-use crossterm::event::KeyCode;
-
 use mlops_console::app::Overlay;
 use mlops_console::app::form::ConfirmAction;
-use mlops_console::app::runtime::Runtime;
-use mlops_console::app::{AppContext, Msg};
 use mlops_console::ops::ChangeAction;
 use mlops_console::ops::features::OnlineStatus;
 use mlops_console::ops::journal::{Journal, Outcome};
-use mlops_console::sim::{self, SimClock, SimHandle, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use mlops_console::sim::SimHandle;
+use support::Driver;
+use support::features::FeatureSim;
 
 const TXN: &str = "main.features.txn_agg_30d";
 const TXN_ONLINE: &str = "main.features_online.txn_agg_30d";
-
-async fn sim() -> SimHandle {
-    sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts")
-}
-
-fn context(sim: &SimHandle, dir: &std::path::Path) -> AppContext {
-    let mut ctx = sim_context(sim, dir);
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    ctx
-}
 
 fn updates_sent(sim: &SimHandle) -> usize {
     sim.request_log()
         .iter()
         .filter(|r| r.method == "POST" && r.path.ends_with("/updates"))
         .count()
-}
-
-fn journaled(dir: &std::path::Path) -> usize {
-    Journal::in_dir(dir).read().unwrap().entries.len()
-}
-
-async fn open_table(
-    d: &mut Driver,
-    rt: &mut Runtime,
-    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
-) {
-    d.char(':');
-    d.type_text(&format!("ft {TXN}"));
-    d.key(KeyCode::Enter);
-    pump(d, rt, rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
-    })
-    .await;
 }
 
 fn online(d: &Driver) -> OnlineStatus {
@@ -101,15 +62,10 @@ fn row(rows: &[(String, String)], k: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_goes_through_confirm_journal_and_read_back() {
-    let sim = sim().await;
+    let mut d = FeatureSim::start().await;
     // Its first snapshot (published a few minutes before) is over.
-    sim.clock.advance(Duration::from_secs(10 * 60));
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    open_table(&mut d, &mut rt, &mut rx).await;
+    d.sim.clock.advance(Duration::from_secs(10 * 60));
+    d.open_table(TXN).await;
     let before = online(&d);
     assert!(before.first_sync_done, "{before:?}");
     assert_eq!(before.mode.as_deref(), Some("TRIGGERED"));
@@ -124,18 +80,15 @@ async fn sync_goes_through_confirm_journal_and_read_back() {
     assert_eq!(row(&rows, "online table"), TXN_ONLINE);
     assert_eq!(row(&rows, "mode"), "TRIGGERED");
     // Nothing is sent before the confirmation.
-    assert_eq!(updates_sent(&sim), 0);
-    assert_eq!(journaled(dir.path()), 0);
+    assert_eq!(updates_sent(&d.sim), 0);
+    assert_eq!(d.journaled(), 0);
 
     d.char('y');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.last.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.features.last.is_some()).await;
     let done = d.state.features.last.clone().unwrap();
     assert_eq!(done.outcome, Some(Outcome::Ok), "{}", done.message);
-    assert_eq!(updates_sent(&sim), 1);
-    let entries = Journal::in_dir(dir.path()).read().unwrap().entries;
+    assert_eq!(updates_sent(&d.sim), 1);
+    let entries = Journal::in_dir(d.dir.path()).read().unwrap().entries;
     let entry = entries.last().expect("the sync is journaled");
     assert_eq!(entry.attempt.action, ChangeAction::SyncOnlineTable);
     assert_eq!(entry.latest().unwrap().outcome, Outcome::Ok);
@@ -146,12 +99,9 @@ async fn sync_goes_through_confirm_journal_and_read_back() {
     while d.state.features.following.is_some() {
         reads += 1;
         assert!(reads < 60, "the update ends: {:?}", online(&d));
-        sim.clock.advance(Duration::from_secs(30));
+        d.sim.clock.advance(Duration::from_secs(30));
         d.char('r');
-        pump(&mut d, &mut rt, &mut rx, |d| {
-            d.state.features.detail.is_settled()
-        })
-        .await;
+        d.pump(|d| d.state.features.detail.is_settled()).await;
     }
     assert!(reads > 1, "the update took a while to end ({reads} reads)");
     let after = online(&d);
@@ -161,35 +111,27 @@ async fn sync_goes_through_confirm_journal_and_read_back() {
         "the last sync moved: {before:?} → {after:?}"
     );
     // Sent once, journaled once.
-    assert_eq!(updates_sent(&sim), 1);
-    assert_eq!(journaled(dir.path()), 1);
+    assert_eq!(updates_sent(&d.sim), 1);
+    assert_eq!(d.journaled(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_is_refused_while_the_first_snapshot_runs_and_on_a_read_only_profile() {
-    let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    open_table(&mut d, &mut rt, &mut rx).await;
+    let mut d = FeatureSim::start().await;
+    d.open_table(TXN).await;
     assert!(!online(&d).first_sync_done, "{:?}", online(&d));
 
     // The first snapshot is a sync already on its way: nothing is sent nor journaled.
     d.char('S');
     confirm_rows(&d);
     d.char('y');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.last.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.features.last.is_some()).await;
     let done = d.state.features.last.clone().unwrap();
     assert_eq!(done.outcome, None, "not sent: {}", done.message);
     assert!(done.message.contains("already running"), "{}", done.message);
     assert!(d.state.features.following.is_none());
-    assert_eq!(updates_sent(&sim), 0);
-    assert_eq!(journaled(dir.path()), 0);
+    assert_eq!(updates_sent(&d.sim), 0);
+    assert_eq!(d.journaled(), 0);
 
     // A read-only profile: no dialog, a toast saying why.
     d.state.session.readonly = true;
@@ -205,6 +147,6 @@ async fn sync_is_refused_while_the_first_snapshot_runs_and_on_a_read_only_profil
         d.state.toasts
     );
     assert!(d.effects.is_empty(), "{:?}", d.effects);
-    assert_eq!(updates_sent(&sim), 0);
-    assert_eq!(journaled(dir.path()), 0);
+    assert_eq!(updates_sent(&d.sim), 0);
+    assert_eq!(d.journaled(), 0);
 }

@@ -4,30 +4,13 @@
 
 mod support;
 
-use mlops_console::app::runtime::Runtime;
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::features::{FeatureSim, as_is, manual_sql_at_once};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feature_monitoring_snapshot() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: std::time::Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = sim_context(&sim, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    d.char(':');
-    d.type_text("ft main.features.customer_features");
-    d.key(crossterm::event::KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
+    let mut d = FeatureSim::start_with(manual_sql_at_once(), as_is).await;
+    d.type_ft("main.features.customer_features");
+    d.pump(|d| {
         d.state.features.detail.is_settled()
             && d.state.features.lineage.is_settled()
             && d.state.feature_monitoring.read.is_settled()

@@ -7,38 +7,20 @@ mod support;
 use crossterm::event::KeyCode;
 
 use mlops_console::app::Overlay;
-use mlops_console::app::runtime::Runtime;
-use mlops_console::sim::{self, SimClock, SimOptions};
-use support::sim_runtime::{pump, sim_context};
-use support::{Driver, NOW, session};
+use support::features::FeatureSim;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn features_snapshots() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: std::time::Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
+    let mut d = FeatureSim::start().await;
     d.char('7');
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.list.is_settled() && d.state.features.list.data.is_some()
-    })
-    .await;
+    d.pump(|d| d.state.features.list.is_settled() && d.state.features.list.data.is_some())
+        .await;
     insta::assert_snapshot!("features_list", d.screen_text(160, 14));
 
     // The stale table in full, with its lineage; the cursor on its second row.
     d.char('j');
     d.key(crossterm::event::KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
+    d.pump(|d| {
         d.state.features.detail.is_settled()
             && d.state.features.lineage.is_settled()
             && d.state.feature_monitoring.read.data.is_some()
@@ -52,27 +34,8 @@ async fn features_snapshots() {
 /// and online table, before anything is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_confirm_snapshot() {
-    let sim = sim::start(SimOptions {
-        clock: SimClock::manual(NOW),
-        traffic_rps: 0.0,
-        sql_latency: std::time::Duration::ZERO,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let dir = tempfile::tempdir().unwrap();
-    let mut ctx = sim_context(&sim, dir.path());
-    ctx.monitoring.features.schemas = vec!["main.features".into()];
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut rt = Runtime::new(&ctx, tx, true);
-    let mut d = Driver::new(session());
-    d.char(':');
-    d.type_text("ft main.features.customer_features");
-    d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.detail.is_settled() && d.state.features.lineage.is_settled()
-    })
-    .await;
+    let mut d = FeatureSim::start().await;
+    d.open_table("main.features.customer_features").await;
     d.char('P');
     let Overlay::RoomForm(form) = &d.state.overlay else {
         panic!("a form: {:?}", d.state.overlay);
@@ -84,10 +47,7 @@ async fn publish_confirm_snapshot() {
     d.key(KeyCode::Down);
     d.type_text("main.features_online.customer_features_v2");
     d.key(KeyCode::Enter);
-    pump(&mut d, &mut rt, &mut rx, |d| {
-        d.state.features.plan.is_settled()
-    })
-    .await;
+    d.pump(|d| d.state.features.plan.is_settled()).await;
     assert!(matches!(d.state.overlay, Overlay::Confirm(_)));
     insta::assert_snapshot!("features_publish_confirm", d.screen_text(120, 32));
 }

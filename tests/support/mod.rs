@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod canary;
+pub mod features;
 pub mod launch;
 pub mod logs;
 pub mod registry;
