@@ -7,7 +7,9 @@
 #   2. target rates 1000 and 5000 requests/s against the simulator with its latency model on:
 #      achieved vs target, p99 (corrected and raw), and late sends (client-side queueing).
 #   benches/bench_vs_wrk.sh [SECONDS]
-# Both tools run on the same cores as the simulator: on a shared machine the figures are noisy.
+# With taskset and two cores or more, the simulator runs on core 0 and each client (wrk with one
+# thread, the load test) on core 1, so both clients get the same CPU and neither competes with
+# the server; otherwise all share every core and the figures are noisier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -19,10 +21,15 @@ work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 
+server=() client=() wrk_threads=2
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  server=(taskset -c 0) client=(taskset -c 1) wrk_threads=1
+fi
+
 start_sim() { # log name, extra args… → base URL
   local log="$work/$1.log"
   shift
-  "$bin" sim --port 0 --traffic-rps 0 "$@" >"$log" 2>&1 &
+  "${server[@]}" "$bin" sim --port 0 --traffic-rps 0 "$@" >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do grep -q '^token=' "$log" && break; sleep 0.1; done
   sed -n 's/^base_url=//p' "$log"
@@ -57,19 +64,19 @@ if what == "closed":
 else:
     t, a = rps["target"], rps["achieved"]
     print(f"{t:<6.0f} {a:12.1f} {a / t * 100:8.2f}% {lat['corrected']['p99']:16.2f} "
-          f"{lat['raw']['p99']:12.2f} {d['schedule']['late_sends']:11d}")
+          f"{lat['raw']['p99']:12.2f} {d['schedule']['late_sends']:11d} {d['schedule']['max_lag_ms']:12.2f}")
 PY
 
 bench() { # host, args… → the JSON result
   HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
     DATABRICKS_HOST="$1" DATABRICKS_TOKEN="$token" \
-    "$bin" bench churn-prod --data "$work/body.json" --yes --json "${@:2}" 2>/dev/null || true
+    "${client[@]}" "$bin" bench churn-prod --data "$work/body.json" --yes --json "${@:2}" 2>/dev/null || true
 }
 
 echo "== fixed concurrency against the simulator answering at once ($secs s each)"
 printf "%-6s %10s %10s %6s %11s %13s\n" conns wrk_rps bench_rps ratio wrk_p99_ms bench_p99_ms
 for c in 16 64; do
-  read -r wrps wp99 <<<"$(wrk -t2 -c"$c" -d"${secs}s" --latency -s "$work/post.lua" \
+  read -r wrps wp99 <<<"$("${client[@]}" wrk -t"$wrk_threads" -c"$c" -d"${secs}s" --latency -s "$work/post.lua" \
     "$fast/serving-endpoints/churn-prod/invocations" | python3 "$work/read.py" wrk)"
   read -r brps bp99 <<<"$(bench "$fast" --concurrency "$c" --duration "${secs}s" |
     python3 "$work/read.py" closed)"
@@ -79,7 +86,7 @@ done
 
 echo
 echo "== target rate against the simulator with its latency model ($secs s each)"
-printf "%-6s %12s %9s %16s %12s %11s\n" target achieved of_target p99_corrected_ms p99_raw_ms late_sends
+printf "%-6s %12s %9s %16s %12s %11s %12s\n" target achieved of_target p99_corrected_ms p99_raw_ms late_sends max_lag_ms
 for r in 1000 5000; do
   bench "$model" --rate "$r" --duration "${secs}s" | python3 "$work/read.py" open
 done
