@@ -192,19 +192,9 @@ impl BenchResult {
             connections: plan.mode.connections(),
             warmup_secs: plan.warmup.as_secs_f64(),
             measured_secs,
-            requests: Counts {
-                completed: r.completed(),
-                ok: r.ok,
-                errors: r.errors(),
-            },
-            rps: Rates {
-                achieved: achieved(r, measured_secs),
-                target: plan.mode.target_rate(),
-            },
-            latency_ms: Latency {
-                corrected: Percentiles::of(&r.corrected),
-                raw: Percentiles::of(&r.raw),
-            },
+            requests: Counts::of(r),
+            rps: Rates::of(plan, r, measured_secs),
+            latency_ms: Latency::of(r),
             errors: errors(r),
             entities: entities(r),
             series: series(r),
@@ -223,6 +213,34 @@ fn achieved(r: &Recorder, secs: f64) -> f64 {
         r.completed() as f64 / secs
     } else {
         0.0
+    }
+}
+
+impl Counts {
+    fn of(r: &Recorder) -> Counts {
+        Counts {
+            completed: r.completed(),
+            ok: r.ok,
+            errors: r.errors(),
+        }
+    }
+}
+
+impl Rates {
+    fn of(plan: &BenchPlan, r: &Recorder, measured_secs: f64) -> Rates {
+        Rates {
+            achieved: achieved(r, measured_secs),
+            target: plan.mode.target_rate(),
+        }
+    }
+}
+
+impl Latency {
+    fn of(r: &Recorder) -> Latency {
+        Latency {
+            corrected: Percentiles::of(&r.corrected),
+            raw: Percentiles::of(&r.raw),
+        }
     }
 }
 
@@ -293,19 +311,9 @@ impl Snapshot {
             warming_up,
             finished,
             measured_secs,
-            requests: Counts {
-                completed: r.completed(),
-                ok: r.ok,
-                errors: r.errors(),
-            },
-            rps: Rates {
-                achieved: achieved(r, measured_secs),
-                target: plan.mode.target_rate(),
-            },
-            latency_ms: Latency {
-                corrected: Percentiles::of(&r.corrected),
-                raw: Percentiles::of(&r.raw),
-            },
+            requests: Counts::of(r),
+            rps: Rates::of(plan, r, measured_secs),
+            latency_ms: Latency::of(r),
             errors: errors(r),
             entities: entities(r),
             series: series(r),
