@@ -92,7 +92,7 @@ async fn each_feature_gets_its_null_rate_and_drift_from_the_monitor() {
         drift: &drift,
     };
     let keys = vec!["customer_id".to_string()];
-    let got = read(&c, inputs, CUSTOMER, &keys, &mut simulated(&sim)).await;
+    let got = read(&c, inputs, CUSTOMER, &keys, &|| simulated(&sim)).await;
     let FeatureMonitoring::Monitored(t) = got else {
         panic!("{got:?}");
     };
@@ -138,7 +138,7 @@ async fn a_table_without_a_monitor_says_how_to_create_one() {
         warehouse_id: None,
         drift: &drift,
     };
-    match read(&c, inputs, TXN, &[], &mut simulated(&sim)).await {
+    match read(&c, inputs, TXN, &[], &|| simulated(&sim)).await {
         FeatureMonitoring::NoMonitor { table, hint } => {
             assert_eq!(table, TXN);
             assert!(hint.contains("data-quality"), "{hint}");
@@ -146,7 +146,7 @@ async fn a_table_without_a_monitor_says_how_to_create_one() {
         other => panic!("{other:?}"),
     }
     // A table that does not exist is an unreadable monitor, not a panic.
-    let gone = read(&c, inputs, "main.features.nope", &[], &mut simulated(&sim)).await;
+    let gone = read(&c, inputs, "main.features.nope", &[], &|| simulated(&sim)).await;
     assert!(
         matches!(gone, FeatureMonitoring::Unreadable { .. }),
         "{gone:?}"

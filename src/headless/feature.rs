@@ -241,7 +241,7 @@ pub async fn show(
         warehouse_id: monitoring_warehouse,
         drift,
     };
-    let monitoring = fm::read(client, inputs, &d.table, &keys, &mut Waiter::real()).await;
+    let monitoring = fm::read(client, inputs, &d.table, &keys, &Waiter::real).await;
     let gate = a.max_age.map(|max_age_ms| Gate {
         max_age_ms,
         passed: d.freshness.older_than(max_age_ms).map(|old| !old),

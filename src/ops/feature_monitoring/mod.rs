@@ -164,7 +164,7 @@ pub async fn read(
     inputs: MonitoringInputs<'_>,
     table: &str,
     keys: &[String],
-    waiter: &mut Waiter<'_, StatementResponse>,
+    new_waiter: &(dyn Fn() -> Waiter<'static, StatementResponse> + Sync),
 ) -> FeatureMonitoring {
     let detail = match crate::ops::monitors::read_detail(client, table, None).await {
         Ok(Some(d)) => d,
@@ -219,46 +219,48 @@ pub async fn read(
         } => model_id_column.clone(),
         _ => None,
     };
-    let matrix = match m.drift_metrics_table.as_deref().map(TableName::parse) {
-        Some(Ok(name)) => {
-            let mut req = DriftRequest::new(name);
-            req.monitored = TableName::parse(table).ok();
-            req.model_id_col = model_col.clone();
-            match load_drift(client, &warehouse, &req, inputs.drift, waiter).await {
-                Ok(DriftOutcome::Matrix(m)) => Some(m),
-                Ok(DriftOutcome::NoDriftYet { .. }) => {
-                    out.notes.push(DriftOutcome::NO_DRIFT_YET.to_string());
-                    None
-                }
-                Err(e) => {
-                    out.notes.push(format!("drift not read: {e}"));
-                    None
-                }
+    // The drift and the null rates are read at once, each statement polled on its own.
+    let drift = async {
+        let name = match m.drift_metrics_table.as_deref().map(TableName::parse) {
+            Some(Ok(name)) => name,
+            Some(Err(e)) => return (None, Some(format!("drift not read: {e}"))),
+            None => return (None, None),
+        };
+        let mut req = DriftRequest::new(name);
+        req.monitored = TableName::parse(table).ok();
+        req.model_id_col = model_col.clone();
+        let mut waiter = new_waiter();
+        match load_drift(client, &warehouse, &req, inputs.drift, &mut waiter).await {
+            Ok(DriftOutcome::Matrix(m)) => (Some(m), None),
+            Ok(DriftOutcome::NoDriftYet { .. }) => {
+                (None, Some(DriftOutcome::NO_DRIFT_YET.to_string()))
             }
+            Err(e) => (None, Some(format!("drift not read: {e}"))),
         }
-        Some(Err(e)) => {
-            out.notes.push(format!("drift not read: {e}"));
-            None
-        }
-        None => None,
     };
-    let rates = match m.profile_metrics_table.as_deref().map(TableName::parse) {
-        Some(Ok(name)) => {
-            match read_null_rates(client, &warehouse.id, &name, model_col.as_deref(), waiter).await
-            {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    out.notes.push(format!("null rates not read: {e}"));
-                    None
-                }
-            }
+    let nulls = async {
+        let name = match m.profile_metrics_table.as_deref().map(TableName::parse) {
+            Some(Ok(name)) => name,
+            Some(Err(e)) => return (None, Some(format!("null rates not read: {e}"))),
+            None => return (None, None),
+        };
+        let mut waiter = new_waiter();
+        match read_null_rates(
+            client,
+            &warehouse.id,
+            &name,
+            model_col.as_deref(),
+            &mut waiter,
+        )
+        .await
+        {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(format!("null rates not read: {e}"))),
         }
-        Some(Err(e)) => {
-            out.notes.push(format!("null rates not read: {e}"));
-            None
-        }
-        None => None,
     };
+    let ((matrix, drift_note), (rates, nulls_note)) = futures::join!(drift, nulls);
+    out.notes.extend(drift_note);
+    out.notes.extend(nulls_note);
     out.features = assemble(matrix.as_ref(), rates.as_ref(), keys);
     FeatureMonitoring::Monitored(Box::new(out))
 }

@@ -21,7 +21,7 @@ pub(crate) async fn run(env: &Env, fetch: Fetch) -> Loaded {
         warehouse_id: env.monitoring.warehouse_id.as_deref(),
         drift: &env.monitoring.drift,
     };
-    let monitoring = read(&env.client, inputs, &table, &keys, &mut Waiter::real()).await;
+    let monitoring = read(&env.client, inputs, &table, &keys, &Waiter::real).await;
     Loaded::Table {
         table,
         monitoring: Box::new(monitoring),
