@@ -42,7 +42,9 @@ def test_tables_get_gives_the_primary_key_and_the_timeseries_key(w):
 
 def test_tables_list_and_schemas_list(w):
     names = [t.full_name for t in w.tables.list(catalog_name="main", schema_name="features")]
-    assert names == [CUSTOMER, SUPPORT, TXN]
+    # The schema also holds customer_features' monitor output (metric tables, no primary key).
+    metrics = [f"{CUSTOMER}_drift_metrics", f"{CUSTOMER}_profile_metrics"]
+    assert names == [CUSTOMER, *metrics, SUPPORT, TXN]
     # Paged one by one, the SDK reads them all; listings carry no constraints.
     paged = list(w.tables.list(catalog_name="main", schema_name="features", max_results=1))
     assert [t.full_name for t in paged] == names
