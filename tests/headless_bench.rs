@@ -287,3 +287,33 @@ async fn a_load_test_cut_short_stays_unknown_and_audit_verify_says_why() {
     );
     assert_eq!(env.journal_lines(), 1, "no result written for it");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_where_every_request_fails_measured_nothing_and_exits_1() {
+    let env = Env::new("").await;
+    // Not an MLflow input: the endpoint answers 400 to every request.
+    let data = env.file("bad.json", "{\"nonsense\": 1}");
+    let args = [
+        "bench",
+        "churn-prod",
+        "--concurrency",
+        "2",
+        "--requests",
+        "20",
+        "--warmup",
+        "0",
+        "--data",
+        &data,
+        "--yes",
+        "--json",
+    ];
+    let out = env.run_as("dev", &args).await;
+    assert_eq!(out.code, FAILURE, "stderr: {}", out.stderr);
+    let doc = out.stdout_json();
+    validate(&doc).unwrap_or_else(|e| panic!("{e}\n{doc:#}"));
+    assert_eq!(doc["requests"]["ok"], 0);
+    assert_eq!(doc["errors"]["by_status"]["400"], 20, "{doc:#}");
+    assert_eq!(doc["verdict"]["status"], "inconclusive");
+    assert_eq!(doc["verdict"]["reason"], "no request succeeded (20 failed)");
+    assert_eq!(journal(&env).len(), 2, "attempt and summary");
+}

@@ -170,7 +170,11 @@ async fn errors_are_counted_by_status_and_by_kind_and_entities_by_header() {
     p.requests = Some(2);
     let r = run(&format!("http://127.0.0.1:{port}/invocations"), p).await;
     assert_eq!(r.errors.by_kind.get("connect"), Some(&2), "{:?}", r.errors);
-    assert_eq!(r.verdict.status, Status::Met, "no guard given");
+    assert_eq!(r.verdict.status, Status::Inconclusive, "nothing succeeded");
+    assert_eq!(
+        r.verdict.reason.as_deref(),
+        Some("no request succeeded (2 failed)")
+    );
 
     // Reset: the server reads the request and closes the connection without an answer.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -79,7 +79,7 @@ pub enum Status {
     Met,
     /// A guard was crossed.
     Failed,
-    /// Nothing was measured (stopped by hand first, or no request completed).
+    /// Nothing was measured: stopped by hand first, or no request succeeded.
     Inconclusive,
 }
 
@@ -130,13 +130,17 @@ pub fn verdict(g: &Guards, r: &Recorder, stop: Option<StopReason>) -> Verdict {
     );
     let status = if guard_stop || (r.completed() > 0 && checks.iter().any(|c| !c.passed)) {
         Status::Failed
-    } else if r.completed() == 0 {
+    } else if r.ok == 0 {
+        // Nothing answered well: no latency of a served request to judge.
         Status::Inconclusive
     } else {
         Status::Met
     };
     let reason = match &stop {
         Some(s) => Some(s.describe()),
+        None if status == Status::Inconclusive && r.completed() > 0 => {
+            Some(format!("no request succeeded ({} failed)", r.errors()))
+        }
         None => checks.iter().find(|c| !c.passed).map(|c| {
             format!(
                 "{} observed {:.3} over the limit {}",

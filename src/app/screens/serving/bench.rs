@@ -373,9 +373,10 @@ pub(crate) fn on_tick(state: &mut State) {
     let Some(r) = state.serving.bench.running.as_mut() else {
         return;
     };
-    if let Some(m) = &r.monitor {
+    // Off screen nothing is merged: the workers' shards are left alone.
+    if shown && let Some(m) = &r.monitor {
         r.snapshot = Some(m.snapshot());
-        state.dirty |= shown;
+        state.dirty = true;
     }
 }
 

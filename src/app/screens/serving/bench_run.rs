@@ -70,7 +70,9 @@ pub(crate) async fn run(
         production: env.production,
     };
     let finished = pipeline::run(&env.client, &env.journal(), &ctx, &mut test).await;
-    // The live view is delivered before the end.
+    // The live view is delivered before the end; a test refused or not journaled never
+    // started, and dropping it closes the channel the forwarder waits on.
+    drop(test);
     let _ = forward.await;
     let finished = match finished {
         Ok(f) => f,
