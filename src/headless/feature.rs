@@ -197,7 +197,7 @@ fn trained_text(d: &FeatureDetail) -> String {
         };
         out.push_str(&format!(
             "trained: {} v{} on {what}\n",
-            t.model.rsplit('.').next().unwrap_or(&t.model),
+            crate::ops::feature_lineage::short_name(&t.model),
             t.version
         ));
     }

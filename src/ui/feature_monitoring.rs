@@ -89,7 +89,9 @@ fn monitored(state: &State, m: &MonitoredTable) -> Vec<Line<'static>> {
             ),
             Span::styled(format!("{:<24}", drift_text(f)), t.style(drift_role)),
             Span::styled(
-                f.window.as_ref().map_or("-".into(), |w| w.label()),
+                f.window
+                    .as_ref()
+                    .map_or("-".into(), |w| escaped(&w.label())),
                 t.style(Role::Muted),
             ),
         ]));

@@ -48,7 +48,7 @@ pub struct TrainedOn {
 impl TrainedOn {
     /// `churn_model v5`, or `≈ churn_model v3` when inferred.
     pub fn label(&self) -> String {
-        let short = self.model.rsplit('.').next().unwrap_or(&self.model);
+        let short = crate::ops::feature_lineage::short_name(&self.model);
         match self.how {
             TrainedHow::Inferred => format!("≈ {short} v{}", self.version),
             _ => format!("{short} v{}", self.version),

@@ -134,6 +134,9 @@ pub(crate) fn load(state: &mut State, route: &ScreenRoute, force: bool, fx: &mut
         f.lineage = Default::default();
         f.lineage_view = ListView::default();
         f.panels = Default::default();
+        // A followed online table belongs to the table that was open: judging it against
+        // another table's detail would give up on it wrongly.
+        f.follow(None);
     }
     // While an online table's sync is followed, the table is re-read every 2 s.
     let detail_every = match f.following {
