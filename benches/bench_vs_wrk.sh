@@ -18,8 +18,8 @@ command -v python3 >/dev/null || { echo "python3 is needed to read the results";
 cargo build --release --bin mlops-console >/dev/null
 bin=${CARGO_TARGET_DIR:-target}/release/mlops-console
 work=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+# start_sim runs in a command substitution (a subshell): each simulator's pid goes to a file.
+trap 'for f in "$work"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; rm -rf "$work"' EXIT
 
 server=() client=() wrk_threads=2
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
@@ -30,7 +30,7 @@ start_sim() { # log name, extra args… → base URL
   local log="$work/$1.log"
   shift
   "${server[@]}" "$bin" sim --port 0 --traffic-rps 0 "$@" >"$log" 2>&1 &
-  pids+=($!)
+  echo $! >"${log%.log}.pid"
   for _ in $(seq 100); do grep -q '^token=' "$log" && break; sleep 0.1; done
   sed -n 's/^base_url=//p' "$log"
 }

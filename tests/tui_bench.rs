@@ -201,7 +201,6 @@ fn fixed_snapshot() -> Snapshot {
     };
     Snapshot {
         warming_up: false,
-        finished: false,
         measured_secs: 12.0,
         requests: Counts {
             completed: 1196,

@@ -49,7 +49,6 @@ pub struct PanelView {
 pub fn figures_of(r: &BenchResult, histogram: Vec<Bucket>) -> Snapshot {
     Snapshot {
         warming_up: false,
-        finished: true,
         measured_secs: r.measured_secs,
         requests: r.requests.clone(),
         rps: r.rps.clone(),

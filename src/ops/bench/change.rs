@@ -222,19 +222,22 @@ impl Change for LoadTest {
         if let Some(tx) = self.on_start.take() {
             let _ = tx.send(handle.monitor());
         }
+        let monitor = handle.monitor();
+        let finish = handle.finish();
+        tokio::pin!(finish);
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
         tick.tick().await;
-        while !handle.is_finished() {
+        let result = loop {
             tokio::select! {
+                r = &mut finish => break r,
                 _ = tick.tick() => {
                     if let Some(f) = self.on_progress.as_mut() {
-                        f(&handle.snapshot());
+                        f(&monitor.snapshot());
                     }
                 }
-                _ = tokio::time::sleep(std::time::Duration::from_millis(20)) => {}
             }
-        }
-        sending.detail = Some(handle.finish().await);
+        };
+        sending.detail = Some(result);
         sending
     }
 

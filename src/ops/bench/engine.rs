@@ -3,7 +3,7 @@
 //! while the test runs (for the TUI panel and the headless progress line), stops it on demand,
 //! and yields the [`BenchResult`] when it ends.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -39,7 +39,6 @@ pub(crate) struct Shared {
     pub claimed: AtomicU64,
     stop_tx: watch::Sender<bool>,
     pub reason: Mutex<Option<StopReason>>,
-    finished: AtomicBool,
 }
 
 impl Shared {
@@ -115,7 +114,6 @@ impl BenchMonitor {
             &s.merged(),
             s.measured_secs(),
             Instant::now() < s.measure_from,
-            s.finished.load(Ordering::Acquire),
         )
     }
 
@@ -123,10 +121,6 @@ impl BenchMonitor {
     /// says it was stopped by hand.
     pub fn stop(&self) {
         self.shared.stop(StopReason::Stopped);
-    }
-
-    pub fn plan(&self) -> &BenchPlan {
-        &self.shared.plan
     }
 }
 
@@ -139,14 +133,6 @@ impl BenchHandle {
 
     pub fn snapshot(&self) -> Snapshot {
         self.monitor().snapshot()
-    }
-
-    pub fn stop(&self) {
-        self.monitor().stop();
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.task.is_finished()
     }
 
     /// Waits for the end and returns the result.
@@ -195,7 +181,6 @@ pub fn start(plan: BenchPlan, target: LoadTarget, bodies: Vec<Bytes>) -> BenchHa
         claimed: AtomicU64::new(0),
         stop_tx,
         reason: Mutex::new(None),
-        finished: AtomicBool::new(false),
     });
     let task = tokio::spawn(run(shared.clone()));
     BenchHandle { shared, task }
@@ -229,7 +214,6 @@ async fn run(shared: Arc<Shared>) -> BenchResult {
             }
         }
     }
-    shared.finished.store(true, Ordering::Release);
     let merged = shared.merged();
     let reason = shared
         .reason

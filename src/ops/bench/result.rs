@@ -249,7 +249,6 @@ impl Latency {
 pub struct Snapshot {
     /// Still in the warm-up: nothing is counted yet.
     pub warming_up: bool,
-    pub finished: bool,
     pub measured_secs: f64,
     pub requests: Counts,
     pub rps: Rates,
@@ -300,16 +299,9 @@ pub fn buckets(h: &Histogram<u64>) -> Vec<Bucket> {
 }
 
 impl Snapshot {
-    pub fn of(
-        plan: &BenchPlan,
-        r: &Recorder,
-        measured_secs: f64,
-        warming_up: bool,
-        finished: bool,
-    ) -> Snapshot {
+    pub fn of(plan: &BenchPlan, r: &Recorder, measured_secs: f64, warming_up: bool) -> Snapshot {
         Snapshot {
             warming_up,
-            finished,
             measured_secs,
             requests: Counts::of(r),
             rps: Rates::of(plan, r, measured_secs),
